@@ -1,0 +1,37 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig } from '@partner-graph/platform';
+import { unauthenticated } from '@partner-graph/platform';
+
+/**
+ * Verifies a caller's bearer token and returns its subject. HS256 with a shared secret in
+ * development; RS256/ES256 against the identity provider's JWKS in production. `alg: none`,
+ * expired, not-yet-valid, forged and wrong issuer/audience tokens are all refused.
+ */
+export function createTokenVerifier(config: AuthConfig): (token: string) => Promise<string> {
+  const jwks: JWTVerifyGetKey | null = config.mode === 'jwks' ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
+  const secret = config.mode === 'hs256' ? new TextEncoder().encode(config.secret) : null;
+  const options = {
+    algorithms: config.mode === 'jwks' ? ['RS256', 'ES256'] : ['HS256'],
+    issuer: config.issuer,
+    audience: config.audience,
+    requiredClaims: ['sub', 'exp'],
+    clockTolerance: 5,
+  };
+  return async (token) => {
+    try {
+      const { payload } = jwks ? await jwtVerify(token, jwks, options) : await jwtVerify(token, secret!, options);
+      if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
+      return payload.sub;
+    } catch {
+      throw unauthenticated('Invalid or expired token');
+    }
+  };
+}
+
+/** `Authorization: Bearer <token>` → token; absent → null; anything else is refused. */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  const match = /^Bearer\s+([A-Za-z0-9\-_.]+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated('Authorization must be a Bearer token');
+  return match[1]!;
+}

@@ -1,0 +1,127 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import { fetch as undiciFetch } from 'undici';
+import {
+  CONTEXT_HEADER,
+  keepAliveAgent,
+  listen,
+  maskErrors,
+  ServiceClient,
+  signContext,
+  type GatewayConfig,
+  type ListeningServer,
+  type Logger,
+  type SubgraphName,
+  type Viewer,
+} from '@partner-graph/platform';
+import { bearerToken, createTokenVerifier } from './auth.js';
+import { ViewerDirectory } from './viewer-directory.js';
+
+export interface GatewayContext extends BaseContext {
+  viewer: Viewer;
+  requestId: string;
+}
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  supergraphSdl: string;
+  /** Where each subgraph answers (the supergraph's own URLs are placeholders). */
+  subgraphUrls: Record<SubgraphName, string>;
+  logger: Logger;
+}
+
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+
+/** Every subgraph call: one keep-alive pool, the viewer context signed into a header. */
+class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly secret: string) {
+    super({
+      url,
+      fetcher: ((input: string, init?: Record<string, unknown>) => undiciFetch(input, { ...init, dispatcher: keepAliveAgent } as never)) as unknown as Fetcher,
+    });
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const { viewer, requestId } = context as Partial<GatewayContext>;
+    // Composition-time and health requests carry no client context: they are the gateway's own.
+    const token = await signContext({ viewer: viewer ?? { kind: 'system' }, requestId: requestId ?? randomUUID(), issuer: 'gateway' }, this.secret);
+    request.http?.headers.set(CONTEXT_HEADER, token);
+    if (requestId) request.http?.headers.set('x-request-id', requestId);
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Builds the gateway's HTTP app; `listen` starts it. */
+export async function createGateway(options: GatewayOptions) {
+  const { config, logger } = options;
+  const verifyToken = createTokenVerifier(config.auth);
+  const directory = new ViewerDirectory(
+    new ServiceClient({ issuer: 'gateway', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
+  );
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) => {
+      const url = options.subgraphUrls[name as SubgraphName];
+      if (!url) throw new Error(`No URL configured for subgraph ${name}`);
+      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET);
+    },
+    logger,
+  });
+
+  // Query limits against abusive documents (depth, aliases, cost, tokens).
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 30 },
+    costLimit: { maxCost: 20_000 },
+    maxTokens: { n: 5_000 },
+    maxDirectives: { n: 50 },
+    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+  }).protect();
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[])],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskErrors(logger),
+    introspection: true,
+    logger,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const incoming = req.header('x-request-id');
+        const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const token = bearerToken(req.header('authorization'));
+        if (token === null) return { viewer: { kind: 'anonymous' }, requestId };
+        const subject = await verifyToken(token);
+        return { viewer: await directory.resolve(subject, requestId), requestId };
+      },
+    }),
+  );
+
+  return {
+    app,
+    apollo,
+    listen: (port: number, host = '127.0.0.1'): Promise<ListeningServer> => listen(app, port, host, () => apollo.stop()),
+  };
+}

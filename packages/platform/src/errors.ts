@@ -1,0 +1,98 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable codes of expected domain failures (SPEC §5). They travel as data in a payload's
+ * `errors`; the schema's `ErrorCode` enum lists the same values.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'EMAIL_TAKEN',
+  'LAST_GLOBAL_ADMIN',
+  'IDEMPOTENCY_KEY_REUSED',
+  'QUANTITY_OUT_OF_RANGE',
+  'BELOW_ASSIGNED_LICENCES',
+  'NO_AVAILABLE_LICENCES',
+  'SUBSCRIPTION_NOT_MANAGEABLE',
+  'INVALID_STATUS_TRANSITION',
+  'VERSION_CONFLICT',
+  'OFFER_NOT_AVAILABLE',
+  'PREREQUISITE_MISSING',
+  'NOT_A_TRIAL_OFFER',
+  'DOMAIN_TAKEN',
+  'COUNTRY_NOT_SUPPORTED',
+  'CUSTOMER_NOT_ACTIVE',
+  'NO_ADMIN_RIGHTS',
+  'INVALID_CODE',
+  'REVOKED',
+  'INVALID_PRODUCT_KEY',
+  'PRODUCT_KEY_ALREADY_REDEEMED',
+  'PRODUCT_KEY_REVOKED',
+  'MIXED_OFFERS',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface PayloadError {
+  code: ErrorCode;
+  message: string;
+  field: string | null;
+}
+
+/** An expected failure of a domain rule: becomes a payload error, rolls back its transaction. */
+export class DomainError extends Error {
+  readonly errors: PayloadError[];
+  constructor(code: ErrorCode, message: string, field: string | null = null) {
+    super(message);
+    this.errors = [{ code, message, field }];
+  }
+  static of(errors: PayloadError[]): DomainError {
+    const error = new DomainError(errors[0]!.code, errors[0]!.message, errors[0]!.field);
+    error.errors.splice(0, 1, ...errors);
+    return error;
+  }
+}
+
+export const notFound = (what: string, field: string | null = null): DomainError =>
+  new DomainError('NOT_FOUND', `${what} not found`, field);
+
+/** Collects field problems and throws them together, so a form shows every mistake at once. */
+export class Problems {
+  private readonly list: PayloadError[] = [];
+  add(code: ErrorCode, message: string, field: string | null = null): this {
+    this.list.push({ code, message, field });
+    return this;
+  }
+  get any(): boolean {
+    return this.list.length > 0;
+  }
+  throwIfAny(): void {
+    if (this.list.length > 0) throw DomainError.of(this.list);
+  }
+}
+
+/**
+ * Runs a mutation and turns expected failures into its payload's `errors`; anything else
+ * (authorisation, bugs) propagates as a GraphQL error.
+ */
+export async function payload<T extends object>(run: () => Promise<T>): Promise<T & { errors: PayloadError[] }> {
+  try {
+    const result = await run();
+    return { errors: [], ...result };
+  } catch (error) {
+    if (error instanceof DomainError) return { errors: error.errors } as T & { errors: PayloadError[] };
+    throw error;
+  }
+}
+
+export const unauthenticated = (message = 'Authentication required'): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export const forbidden = (message = 'Not allowed'): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+/** A call to another service failed; the caller's transaction rolls back and it can be retried. */
+export class ServiceUnavailableError extends Error {
+  constructor(service: string, cause?: unknown) {
+    super(`The ${service} service is unavailable`, { cause });
+  }
+}

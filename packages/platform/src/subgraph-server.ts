@@ -1,0 +1,142 @@
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import express, { type Express } from 'express';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import type { Logger } from './logger.js';
+import { CONTEXT_HEADER, verifyContext, type SignedContext } from './viewer.js';
+
+export interface ListeningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Masks what clients must not see: only errors we raised on purpose (with a code) keep their
+ * message; anything else becomes a bare INTERNAL_SERVER_ERROR, logged with its stack.
+ */
+export function maskErrors(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const code = formatted.extensions?.code;
+    const deliberate = original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR';
+    const graphqlValidation = ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE'].includes(String(code));
+    if (deliberate || graphqlValidation) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'internal error');
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/** Refuses `_entities` and `_service` unless the gateway signed the request. */
+const gatewayOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (contextValue.signed.issuer === 'gateway') return;
+        for (const selection of operation?.selectionSet.selections ?? []) {
+          if (selection.kind === 'Field' && (selection.name.value === '_entities' || selection.name.value === '_service')) {
+            throw new GraphQLError(`${selection.name.value} is for the gateway only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+          }
+        }
+      },
+    };
+  },
+};
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  secret: string;
+  logger: Logger;
+  /** Builds the per-request context from the verified signed context. */
+  context: (signed: SignedContext, logger: Logger) => Promise<TContext> | TContext;
+  /** `/health` answers 200 only when this resolves (e.g. `SELECT 1`). */
+  health: () => Promise<void>;
+  introspection?: boolean;
+}
+
+/**
+ * Builds a subgraph's HTTP app: `/health` open, `/graphql` only with a valid signed context
+ * (HTTP 401 otherwise, `_entities` and `_service` included). Never listens by itself.
+ */
+export async function createSubgraphServer<TContext extends BaseContext & { signed: SignedContext }>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), gatewayOnlyFields as ApolloServerPlugin<TContext>],
+    formatError: maskErrors(options.logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? true,
+    logger: options.logger,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    try {
+      await options.health();
+      res.json({ status: 'ok', service: options.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  app.use(
+    '/graphql',
+    async (req, res, next) => {
+      const signed = await verifyContext(req.header(CONTEXT_HEADER) ?? undefined, options.secret);
+      if (!signed) {
+        res.status(401).json({ errors: [{ message: 'Missing or invalid signed context', extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      res.locals.signed = signed;
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const signed = res.locals.signed as SignedContext;
+        return options.context(signed, options.logger.child({ requestId: signed.requestId || randomUUID() }));
+      },
+    }),
+  );
+
+  return {
+    app,
+    apollo,
+    listen: (port, host = '127.0.0.1') => listen(app, port, host, () => apollo.stop()),
+  };
+}
+
+export function listen(handler: http.RequestListener, port: number, host: string, onClose?: () => Promise<void>): Promise<ListeningServer> {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const actual = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://${host}:${actual}/graphql`,
+        port: actual,
+        close: async () => {
+          await onClose?.();
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          });
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { forbidden, unauthenticated } from './errors.js';
+
+export const COMPANY_ROLES = ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN', 'NONE'] as const;
+export const CUSTOMER_ACCESS = ['FULL', 'LIMITED', 'NONE'] as const;
+export const PROGRAMS = ['RESELLER', 'SUBSCRIPTION_ADVISOR', 'DELEGATED_ADMIN', 'CLOUD_ESSENTIALS'] as const;
+export type CompanyRole = (typeof COMPANY_ROLES)[number];
+export type CustomerAccess = (typeof CUSTOMER_ACCESS)[number];
+export type Program = (typeof PROGRAMS)[number];
+
+/** A signed-in partner user, as the gateway resolved it from the partner directory. */
+export interface PartnerViewer {
+  kind: 'partner-user';
+  partnerId: string;
+  userId: string;
+  companyRole: CompanyRole;
+  customerAccess: CustomerAccess;
+  programs: Program[];
+}
+
+/** A caller with no token: only customer-side actions authorised by a code accept it. */
+export interface AnonymousViewer {
+  kind: 'anonymous';
+}
+
+/** A service acting for itself (the gateway resolving a viewer, a background job). */
+export interface SystemViewer {
+  kind: 'system';
+}
+
+export type Viewer = PartnerViewer | AnonymousViewer | SystemViewer;
+
+/** What travels, signed, with every subgraph request. */
+export interface SignedContext {
+  viewer: Viewer;
+  requestId: string;
+  /** Who signed: `gateway` or the calling subgraph's name. */
+  issuer: string;
+}
+
+export const CONTEXT_HEADER = 'x-partner-graph-context';
+const AUDIENCE = 'partner-graph-subgraphs';
+const TTL_SECONDS = 60;
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signContext(context: SignedContext, secret: string): Promise<string> {
+  return new SignJWT({ viewer: context.viewer, rid: context.requestId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(context.issuer)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${TTL_SECONDS}s`)
+    .sign(key(secret));
+}
+
+/** Verifies a context header; `null` when missing, forged, expired or malformed. */
+export async function verifyContext(token: string | undefined, secret: string): Promise<SignedContext | null> {
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], audience: AUDIENCE });
+    const viewer = payload.viewer as Viewer | undefined;
+    if (!viewer || typeof viewer !== 'object' || !['partner-user', 'anonymous', 'system'].includes(viewer.kind)) return null;
+    if (typeof payload.iss !== 'string' || typeof payload.rid !== 'string') return null;
+    return { viewer, requestId: payload.rid, issuer: payload.iss };
+  } catch {
+    return null;
+  }
+}
+
+export interface AccessRule {
+  companyRole?: readonly CompanyRole[];
+  customerAccess?: readonly CustomerAccess[];
+  programs?: readonly Program[];
+}
+
+/**
+ * The one authorisation check: the viewer must be a partner user and meet every part of the
+ * rule (one of the listed roles, one of the listed access levels, all listed programs).
+ */
+export function authorize(viewer: Viewer, rule: AccessRule = {}): PartnerViewer {
+  if (viewer.kind !== 'partner-user') throw unauthenticated();
+  if (rule.companyRole && !rule.companyRole.includes(viewer.companyRole)) {
+    throw forbidden(`Requires the company role ${rule.companyRole.join(' or ')}`);
+  }
+  if (rule.customerAccess && !rule.customerAccess.includes(viewer.customerAccess)) {
+    throw forbidden(`Requires ${rule.customerAccess.join(' or ')} customer access`);
+  }
+  const missing = (rule.programs ?? []).filter((program) => !viewer.programs.includes(program));
+  if (missing.length > 0) throw forbidden(`Requires the partner program ${missing.join(' and ')}`);
+  return viewer;
+}
+
+/** Whether the viewer meets a rule, for `allowedActions`-style answers. */
+export function isAllowed(viewer: Viewer, rule: AccessRule): boolean {
+  try {
+    authorize(viewer, rule);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For internal fields: only another service (never the gateway, so never a client) may call. */
+export function requireService(context: SignedContext): void {
+  if (context.issuer === 'gateway') throw forbidden('Internal field');
+}

@@ -1,0 +1,1 @@
+export type { PartnerRow, PartnerUserRow } from './db/entities.js';

@@ -1,0 +1,7 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Mutation } from './mutation.js';
+import { Partner } from './partner.js';
+import { PartnerUser } from './partner-user.js';
+import { Query } from './query.js';
+
+export const resolvers: Resolvers = { Query, Mutation, Partner, PartnerUser };

@@ -1,0 +1,11 @@
+import { authorize, requireService } from '@partner-graph/platform';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+
+export const Query: QueryResolvers = {
+  me: (_root, _args, { viewer, loaders }) => loaders.user.load(authorize(viewer).userId),
+  partner: (_root, _args, { viewer, loaders }) => loaders.partner.load(authorize(viewer).partnerId),
+  viewerContext: async (_root, { subject }, { signed, directory }) => {
+    requireService(signed);
+    return directory.viewerContext(subject);
+  },
+};
