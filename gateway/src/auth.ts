@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '@partner-graph/platform';
 import { unauthenticated } from '@partner-graph/platform';
 
@@ -34,4 +34,19 @@ export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+([A-Za-z0-9\-_.]+)$/i.exec(header.trim());
   if (!match) throw unauthenticated('Authorization must be a Bearer token');
   return match[1]!;
+}
+
+/** A development token for a directory user's subject (`npm run token`, the tests). */
+export async function signDevToken(
+  subject: string,
+  options: { secret: string; issuer?: string; audience?: string; ttlSeconds?: number },
+): Promise<string> {
+  let jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(`${options.ttlSeconds ?? 3600}s`);
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(options.secret));
 }

@@ -62,7 +62,8 @@ export async function createGateway(options: GatewayOptions) {
   const { config, logger } = options;
   const verifyToken = createTokenVerifier(config.auth);
   const directory = new ViewerDirectory(
-    new ServiceClient({ issuer: 'gateway', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
+    // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
+    new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
   );
 
   const gateway = new ApolloGateway({
@@ -125,3 +126,4 @@ export async function createGateway(options: GatewayOptions) {
     listen: (port: number, host = '127.0.0.1'): Promise<ListeningServer> => listen(app, port, host, () => apollo.stop()),
   };
 }
+export { signDevToken } from './auth.js';

@@ -9,5 +9,7 @@ export * from './pagination.js';
 export * from './secrets.js';
 export * from './platform-tables.js';
 export * from './service-client.js';
+export type { SubgraphModule, SubgraphRuntime } from "./service.js";
 export * from './subgraph-server.js';
 export * from './validation.js';
+export * from './demo.js';

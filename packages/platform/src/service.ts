@@ -1,46 +1,65 @@
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { systemClock, type Clock } from './clock.js';
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
 import type { ListeningServer } from './subgraph-server.js';
 
+/** What a subgraph is given to run: its database, clock, logger and the client for other services. */
 export interface SubgraphRuntime {
   db: DataSource;
-  config: SubgraphConfig;
+  clock: Clock;
   logger: Logger;
   services: ServiceClient;
+  /** HMAC secret of the signed viewer context. */
+  secret: string;
+  /** Base URL of the customer-facing acceptance pages. */
+  publicAcceptUrl: string;
+}
+
+/** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
+export interface SubgraphModule {
+  name: SubgraphName;
+  entities: MixedList<EntitySchema>;
+  migrations: (new () => unknown)[];
+  create(runtime: SubgraphRuntime): Promise<{ listen(port: number, host?: string): Promise<ListeningServer> }>;
+  /** The demo data of SPEC §7; does nothing when the database already has data. */
+  seedDemo(db: DataSource, clock: Clock): Promise<void>;
+  /** Background work (job queue, scheduler); returns how to stop it. */
+  startWorkers?(runtime: SubgraphRuntime): Promise<() => Promise<void>>;
 }
 
 /**
  * A subgraph's `index.ts`: read config, open its database (migrations included), build the
- * server, listen, and close cleanly on SIGINT/SIGTERM.
+ * server, listen, start its workers, and stop cleanly on SIGINT/SIGTERM.
  */
-export async function runSubgraph(
-  name: SubgraphName,
-  schema: { entities: MixedList<EntitySchema>; migrations: (new () => unknown)[] },
-  build: (runtime: SubgraphRuntime) => Promise<{ listen(port: number, host?: string): Promise<ListeningServer> }>,
-  options: { onStarted?: (runtime: SubgraphRuntime) => Promise<() => Promise<void>> } = {},
-): Promise<void> {
-  const config = loadSubgraphConfig(name);
-  const logger = createLogger(name, config.LOG_LEVEL);
+export async function runSubgraph(module: SubgraphModule): Promise<void> {
+  const config: SubgraphConfig = loadSubgraphConfig(module.name);
+  const logger = createLogger(module.name, config.LOG_LEVEL);
   if (!config.databaseUrl) {
     logger.fatal('No database: set DATABASE_URL (or a per-subgraph URL); `npm start` starts an embedded server');
     process.exit(1);
   }
-  const { dataSource: db } = await openDatabase({ url: config.databaseUrl, entities: schema.entities, migrations: schema.migrations, logger });
-  const services = new ServiceClient({ issuer: name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls });
-  const runtime = { db, config, logger, services };
-  const server = await (await build(runtime)).listen(config.port, config.HOST);
-  const stopBackground = options.onStarted ? await options.onStarted(runtime) : async () => {};
-  logger.info({ url: server.url }, `${name} subgraph listening`);
+  const { dataSource: db } = await openDatabase({ url: config.databaseUrl, entities: module.entities, migrations: module.migrations, logger });
+  const runtime: SubgraphRuntime = {
+    db,
+    clock: systemClock,
+    logger,
+    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls }),
+    secret: config.INTERNAL_SIGNING_SECRET,
+    publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
+  };
+  const server = await (await module.create(runtime)).listen(config.port, config.HOST);
+  const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};
+  logger.info({ url: server.url }, `${module.name} subgraph listening`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    await stopBackground();
+    await stopWorkers();
     await server.close();
     await db.destroy();
     process.exit(0);

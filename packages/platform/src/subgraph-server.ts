@@ -22,17 +22,36 @@ export interface ListeningServer {
  * Masks what clients must not see: only errors we raised on purpose (with a code) keep their
  * message; anything else becomes a bare INTERNAL_SERVER_ERROR, logged with its stack.
  */
+/** Codes a client may see with their message; everything else is masked. */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
+]);
+
+/**
+ * Masks what clients must not see: only errors raised on purpose (with a public code) keep
+ * their message; anything else becomes a bare INTERNAL_SERVER_ERROR, logged with its stack.
+ * (Codes, not `instanceof`: CommonJS and ESM copies of graphql-js coexist here.)
+ */
 export function maskErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const code = formatted.extensions?.code;
-    const deliberate = original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR';
-    const graphqlValidation = ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE'].includes(String(code));
-    if (deliberate || graphqlValidation) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: original, path: formatted.path }, 'internal error');
+    const original = (error as { originalError?: unknown })?.originalError ?? error;
+    logger.error({ err: original, path: formatted.path, message: formatted.message }, 'internal error');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

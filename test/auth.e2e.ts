@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { DEMO, DEV_JWT_SECRET } from '@partner-graph/platform';
+import { SUBGRAPHS } from '@partner-graph/platform';
+import { startStack, type Stack } from './stack.js';
+
+const ME = '{ me { email companyRole customerAccess partner { companyName programs } } }';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const sign = (claims: Record<string, unknown>, secret = DEV_JWT_SECRET) =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('me through the gateway', () => {
+  const expected = [
+    [DEMO.users.contosoAdmin.email, 'GLOBAL_ADMIN', 'FULL', 'Contoso Cloud Partners'],
+    [DEMO.users.contosoAgent.email, 'NONE', 'FULL', 'Contoso Cloud Partners'],
+    [DEMO.users.contosoHelpdesk.email, 'NONE', 'LIMITED', 'Contoso Cloud Partners'],
+    [DEMO.users.contosoSales.email, 'NONE', 'NONE', 'Contoso Cloud Partners'],
+    [DEMO.users.fabrikamAdmin.email, 'GLOBAL_ADMIN', 'FULL', 'Fabrikam Resellers'],
+  ] as const;
+  it.each(expected)('%s sees their own user and partner', async (email, companyRole, customerAccess, companyName) => {
+    const { status, data, errors } = await stack.graphql(ME, {}, { as: email });
+    expect(errors).toBeUndefined();
+    expect(status).toBe(200);
+    expect(data?.me).toMatchObject({ email, companyRole, customerAccess, partner: { companyName } });
+  });
+
+  it('gives Contoso its four programs', async () => {
+    const { data } = await stack.graphql(ME, {}, { as: DEMO.users.contosoAdmin.email });
+    expect(data?.me.partner.programs).toEqual(['RESELLER', 'SUBSCRIPTION_ADVISOR', 'DELEGATED_ADMIN', 'CLOUD_ESSENTIALS']);
+  });
+});
+
+describe('bad tokens are UNAUTHENTICATED', () => {
+  const subject = DEMO.users.contosoAdmin.email;
+  const cases: [string, () => Promise<string>][] = [
+    ['alg none', async () => new UnsecuredJWT({ sub: subject }).setExpirationTime('1h').encode()],
+    ['expired', () => sign({ sub: subject, exp: now() - 120, iat: now() - 3600 })],
+    ['not yet valid', () => sign({ sub: subject, nbf: now() + 3600, exp: now() + 7200 })],
+    ['forged signature', () => sign({ sub: subject, exp: now() + 3600 }, 'someone-elses-secret-that-is-long-enough')],
+    ['no expiry', () => sign({ sub: subject })],
+    ['unknown subject', () => sign({ sub: 'nobody@example.com', exp: now() + 3600 })],
+    ['RS256 when HS256 is configured', async () => {
+      const { privateKey } = await generateKeyPair('RS256');
+      return new SignJWT({ sub: subject, exp: now() + 3600 }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+    }],
+    ['garbage', async () => 'not.a.jwt'],
+  ];
+  it.each(cases)('%s', async (_name, make) => {
+    const { status, data, errors } = await stack.graphql(ME, {}, { token: await make() });
+    expect(errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(status).toBe(401);
+    expect(data?.me ?? null).toBeNull();
+  });
+
+  it('a non-Bearer authorization header', async () => {
+    const { errors } = await stack.graphql(ME, {}, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
+    expect(errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('no token at all cannot read partner data', async () => {
+    const { data, errors } = await stack.graphql(ME);
+    expect(errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(data?.me ?? null).toBeNull();
+  });
+});
+
+describe('subgraphs accept only the gateway-signed context', () => {
+  it.each(SUBGRAPHS)('%s refuses an unsigned request with 401, _service and _entities included', async (name) => {
+    for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "Partner", id: "x" }]) { __typename } }', '{ __typename }']) {
+      const response = await stack.subgraphRequest(name, query, { signature: 'none' });
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it.each(SUBGRAPHS)('%s refuses a forged signature with 401', async (name) => {
+    const response = await stack.subgraphRequest(name, '{ _service { sdl } }', { signature: 'forged' });
+    expect(response.status).toBe(401);
+  });
+
+  it.each(SUBGRAPHS)('%s answers /health without a signature', async (name) => {
+    const response = await fetch(stack.subgraphs[name].url.replace('/graphql', '/health'));
+    expect(response.status).toBe(200);
+  });
+
+  it('_entities and _service are for the gateway only, not other services', async () => {
+    const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
+    const response = await stack.subgraphRequest('partner', '{ _service { sdl } }', { viewer, issuer: 'customer' });
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const gateway = await stack.subgraphRequest('partner', '{ _service { sdl } }', { viewer, issuer: 'gateway' });
+    expect(gateway.data?._service.sdl).toContain('type Partner');
+  });
+
+  it('the internal viewer lookup is refused to the gateway (so to clients) and absent from the API', async () => {
+    const response = await stack.subgraphRequest('partner', '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', { issuer: 'gateway' });
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const viaGateway = await stack.graphql('{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', {}, { as: DEMO.users.contosoAdmin.email });
+    expect(viaGateway.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('gateway', () => {
+  it('answers /health', async () => {
+    const response = await fetch(stack.gatewayUrl.replace('/graphql', '/health'));
+    expect(await response.json()).toEqual({ status: 'ok', service: 'gateway' });
+  });
+
+  it('refuses a query deeper than the limit', async () => {
+    let selection = 'id';
+    for (let i = 0; i < 8; i++) selection = `partner { users { ${selection} } }`;
+    const deep = `{ me { ${selection} } }`;
+    const { errors } = await stack.graphql(deep, {}, { as: DEMO.users.contosoAdmin.email });
+    expect(errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it('echoes a request id', async () => {
+    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(response.headers.get('x-request-id')).toBe('req-12345678');
+  });
+});

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import type { DataSource } from 'typeorm';
+import {
+  CONTEXT_HEADER,
+  createLogger,
+  databaseUrlFor,
+  dropDatabase,
+  DEV_JWT_SECRET,
+  loadGatewayConfig,
+  loadTestConfig,
+  openDatabase,
+  ServiceClient,
+  signContext,
+  SUBGRAPHS,
+  TestClock,
+  type ListeningServer,
+  type QueryCounter,
+  type SubgraphModule,
+  type SubgraphName,
+  type SubgraphRuntime,
+  type Viewer,
+} from '@partner-graph/platform';
+import { createGateway, signDevToken } from '@partner-graph/gateway';
+import { partnerSubgraph } from '@partner-graph/partner';
+import { customerSubgraph } from '@partner-graph/customer';
+import { subscriptionSubgraph } from '@partner-graph/subscription';
+import { offerSubgraph } from '@partner-graph/offer';
+import { licensingKeySubgraph } from '@partner-graph/licensing-key';
+
+export const MODULES: Record<SubgraphName, SubgraphModule> = {
+  partner: partnerSubgraph,
+  customer: customerSubgraph,
+  subscription: subscriptionSubgraph,
+  offer: offerSubgraph,
+  'licensing-key': licensingKeySubgraph,
+};
+
+export const SECRET = 'partner-graph-test-internal-secret-0123456789';
+
+export interface RunningSubgraph {
+  url: string;
+  db: DataSource;
+  queries: QueryCounter;
+  runtime: SubgraphRuntime;
+  server: ListeningServer | null;
+  /** Stops the subgraph's HTTP server (its database stays), as if the process died. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port. */
+  restart(): Promise<void>;
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] | undefined;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  clock: TestClock;
+  subgraphs: Record<SubgraphName, RunningSubgraph>;
+  /** A query through the gateway; `as` is a demo user's email (a dev token is made), `null` for none. */
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: string | null; token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  tokenFor(email: string): Promise<string>;
+  /** A request straight to a subgraph, signed as `issuer` for `viewer` (or unsigned / forged). */
+  subgraphRequest(name: SubgraphName, query: string, options?: { viewer?: Viewer; issuer?: string; signature?: 'none' | 'forged'; variables?: Record<string, unknown> }): Promise<GraphQLResponse>;
+  /** The viewer a demo user has, for direct subgraph calls. */
+  viewerOf(email: string): Promise<Viewer>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole federation in this process: one fresh database per subgraph on the run's
+ * PostgreSQL server, every subgraph and the gateway on port 0, the demo data seeded.
+ */
+export async function startStack(options: { seed?: boolean; workers?: boolean; clock?: TestClock } = {}): Promise<Stack> {
+  const serverUrl = inject('databaseServerUrl');
+  const logLevel = loadTestConfig().LOG_LEVEL;
+  const clock = options.clock ?? new TestClock();
+  const run = `t${randomBytes(4).toString('hex')}`;
+  const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, 'http://127.0.0.1:1/unset'])) as Record<SubgraphName, string>;
+  const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
+  const stopWorkers: (() => Promise<void>)[] = [];
+
+  await Promise.all(
+    SUBGRAPHS.map(async (name) => {
+      const module = MODULES[name];
+      const logger = createLogger(name, logLevel);
+      const { dataSource: db, queries } = await openDatabase({
+        url: databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`),
+        entities: module.entities,
+        migrations: module.migrations,
+        logger,
+        poolSize: 20,
+      });
+      const runtime: SubgraphRuntime = {
+        db,
+        clock,
+        logger,
+        services: new ServiceClient({ issuer: name, secret: SECRET, urls }),
+        secret: SECRET,
+        publicAcceptUrl: 'https://partner-graph.example/accept',
+      };
+      if (options.seed !== false) await module.seedDemo(db, clock);
+      let port = 0;
+      const entry: RunningSubgraph = {
+        url: '',
+        db,
+        queries,
+        runtime,
+        server: null,
+        kill: async () => {
+          await entry.server?.close();
+          entry.server = null;
+        },
+        restart: async () => {
+          entry.server = await (await module.create(runtime)).listen(port);
+        },
+      };
+      entry.server = await (await module.create(runtime)).listen(0);
+      port = entry.server.port;
+      entry.url = entry.server.url;
+      urls[name] = entry.url;
+      subgraphs[name] = entry;
+    }),
+  );
+  if (options.workers) {
+    for (const name of SUBGRAPHS) {
+      const start = MODULES[name].startWorkers;
+      if (start) stopWorkers.push(await start(subgraphs[name].runtime));
+    }
+  }
+
+  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET });
+  const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel) });
+  const gatewayServer = await gateway.listen(0);
+
+  const subjects = new Map<string, string>();
+  const subjectOf = async (email: string): Promise<string> => {
+    if (!subjects.has(email)) {
+      const rows: { subject: string }[] = await subgraphs.partner.db.query('SELECT subject FROM partner_user WHERE lower(email) = lower($1)', [email]);
+      if (!rows[0]) throw new Error(`No partner user ${email}`);
+      subjects.set(email, rows[0].subject);
+    }
+    return subjects.get(email)!;
+  };
+  const tokenFor = async (email: string) => signDevToken(await subjectOf(email), { secret: DEV_JWT_SECRET });
+
+  const post = async (url: string, body: unknown, headers: Record<string, string>): Promise<GraphQLResponse> => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const text = await response.text();
+    let json: { data?: any; errors?: GraphQLResponse['errors'] } = {};
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { errors: [{ message: text }] };
+    }
+    return { status: response.status, data: json.data, errors: json.errors };
+  };
+
+  const stack: Stack = {
+    gatewayUrl: gatewayServer.url,
+    clock,
+    subgraphs,
+    tokenFor,
+    async graphql(query, variables = {}, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
+      if (token) headers.authorization = `Bearer ${token}`;
+      return post(gatewayServer.url, { query, variables }, headers) as never;
+    },
+    async viewerOf(email) {
+      const data = await new ServiceClient({ issuer: 'test', secret: SECRET, urls }).query<{ viewerContext: Record<string, unknown> | null }>(
+        'partner',
+        'query($s: String!) { viewerContext(subject: $s) { partnerId userId companyRole customerAccess programs } }',
+        { s: await subjectOf(email) },
+        { viewer: { kind: 'system' }, requestId: 'test' },
+      );
+      return { kind: 'partner-user', ...data.viewerContext } as Viewer;
+    },
+    async subgraphRequest(name, query, opts = {}) {
+      const headers: Record<string, string> = {};
+      if (opts.signature !== 'none') {
+        const secret = opts.signature === 'forged' ? 'not-the-shared-secret-but-long-enough-0000' : SECRET;
+        headers[CONTEXT_HEADER] = await signContext({ viewer: opts.viewer ?? { kind: 'system' }, requestId: 'test', issuer: opts.issuer ?? 'gateway' }, secret);
+      }
+      return post(subgraphs[name].url, { query, variables: opts.variables ?? {} }, headers);
+    },
+    async stop() {
+      for (const stopOne of stopWorkers) await stopOne();
+      await gatewayServer.close();
+      for (const name of SUBGRAPHS) {
+        await subgraphs[name].server?.close();
+        const url = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
+        await subgraphs[name].db.destroy();
+        await dropDatabase(url);
+      }
+    },
+  };
+  return stack;
+}
