@@ -88,8 +88,9 @@ export async function startStack(options: { seed?: boolean; workers?: boolean; c
     SUBGRAPHS.map(async (name) => {
       const module = MODULES[name];
       const logger = createLogger(name, logLevel);
+      const databaseUrl = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
       const { dataSource: db, queries } = await openDatabase({
-        url: databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`),
+        url: databaseUrl,
         entities: module.entities,
         migrations: module.migrations,
         logger,
@@ -97,6 +98,7 @@ export async function startStack(options: { seed?: boolean; workers?: boolean; c
       });
       const runtime: SubgraphRuntime = {
         db,
+        databaseUrl,
         clock,
         logger,
         services: new ServiceClient({ issuer: name, secret: SECRET, urls }),

@@ -13,3 +13,4 @@ export type { SubgraphModule, SubgraphRuntime } from "./service.js";
 export * from './subgraph-server.js';
 export * from './validation.js';
 export * from './demo.js';
+export * from './jobs.js';

@@ -9,6 +9,8 @@ import type { ListeningServer } from './subgraph-server.js';
 /** What a subgraph is given to run: its database, clock, logger and the client for other services. */
 export interface SubgraphRuntime {
   db: DataSource;
+  /** The database's URL, for what needs its own connection (the job queue). */
+  databaseUrl: string;
   clock: Clock;
   logger: Logger;
   services: ServiceClient;
@@ -44,6 +46,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
   const { dataSource: db } = await openDatabase({ url: config.databaseUrl, entities: module.entities, migrations: module.migrations, logger });
   const runtime: SubgraphRuntime = {
     db,
+    databaseUrl: config.databaseUrl,
     clock: systemClock,
     logger,
     services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls }),

@@ -187,7 +187,6 @@ export type PayloadError = {
   message: Scalars['String']['output'];
 };
 
-/** The partner directory: the partner's company profile and its users with their roles. */
 export type Query = {
   __typename?: 'Query';
   /** The signed-in partner user. */
@@ -199,7 +198,6 @@ export type Query = {
 };
 
 
-/** The partner directory: the partner's company profile and its users with their roles. */
 export type QueryViewerContextArgs = {
   subject: Scalars['String']['input'];
 };

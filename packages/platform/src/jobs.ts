@@ -1,0 +1,47 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from './logger.js';
+
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
+export interface JobQueue {
+  /** Enqueues a job; with `singletonKey`, a second one with the same key is not added while one waits. */
+  send(queue: string, data: Record<string, unknown>, options?: { singletonKey?: string; startAfterSeconds?: number }): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Postgres-backed job queue and scheduler (pg-boss), in the subgraph's own database
+ * (schema `pgboss`). Jobs retry with backoff; handlers must be idempotent, since a job can
+ * run again after a crash. Several replicas share the queue safely (SKIP LOCKED).
+ */
+export async function startJobQueue(options: {
+  url: string;
+  logger: Logger;
+  handlers: Record<string, JobHandler>;
+  /** Cron schedules (UTC); pg-boss runs each once per tick across all replicas. */
+  schedules?: { queue: string; cron: string }[];
+  pollingIntervalSeconds?: number;
+}): Promise<JobQueue> {
+  const boss = new PgBoss({ connectionString: options.url, schema: 'pgboss', max: 4 });
+  boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const [queue, handler] of Object.entries(options.handlers)) {
+    await boss.createQueue(queue, { name: queue, retryLimit: 10, retryDelay: 5, retryBackoff: true });
+    await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+        } catch (error) {
+          options.logger.warn({ err: error, queue, jobId: job.id }, 'job failed; it will be retried');
+          throw error;
+        }
+      }
+    });
+  }
+  for (const { queue, cron } of options.schedules ?? []) await boss.schedule(queue, cron, {}, { tz: 'UTC' });
+  return {
+    send: (queue, data, sendOptions = {}) =>
+      boss.send(queue, data, { singletonKey: sendOptions.singletonKey, startAfter: sendOptions.startAfterSeconds, retryLimit: 10, retryBackoff: true }),
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}
