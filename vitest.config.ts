@@ -1,8 +1,16 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 // Unit and integration tests (`*.test.ts`) and end-to-end tests through the gateway
 // (`*.e2e.ts`) share one PostgreSQL server, started once by the global setup.
 export default defineConfig({
+  resolve: {
+    // One graphql-js for all: Node loads graphql's CommonJS build for the Apollo packages, so
+    // the code Vite transforms must use the same copy (graphql refuses mixed realms).
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['**/test/**/*.test.ts', 'test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts'],
     exclude: ['**/node_modules/**'],
@@ -12,6 +20,5 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    reporters: ['default'],
   },
 });

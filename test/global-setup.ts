@@ -3,13 +3,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import './provided-context.js';
 import { loadTestConfig, startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseServerUrl: string;
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

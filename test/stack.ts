@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
+import './provided-context.js';
 import type { DataSource } from 'typeorm';
 import {
   CONTEXT_HEADER,
@@ -17,25 +18,12 @@ import {
   TestClock,
   type ListeningServer,
   type QueryCounter,
-  type SubgraphModule,
   type SubgraphName,
   type SubgraphRuntime,
   type Viewer,
 } from '@partner-graph/platform';
 import { createGateway, signDevToken } from '@partner-graph/gateway';
-import { partnerSubgraph } from '@partner-graph/partner';
-import { customerSubgraph } from '@partner-graph/customer';
-import { subscriptionSubgraph } from '@partner-graph/subscription';
-import { offerSubgraph } from '@partner-graph/offer';
-import { licensingKeySubgraph } from '@partner-graph/licensing-key';
-
-export const MODULES: Record<SubgraphName, SubgraphModule> = {
-  partner: partnerSubgraph,
-  customer: customerSubgraph,
-  subscription: subscriptionSubgraph,
-  offer: offerSubgraph,
-  'licensing-key': licensingKeySubgraph,
-};
+import { MODULES } from '../scripts/subgraphs.js';
 
 export const SECRET = 'partner-graph-test-internal-secret-0123456789';
 
@@ -135,7 +123,8 @@ export async function startStack(options: { seed?: boolean; workers?: boolean; c
     }
   }
 
-  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET });
+  // A short viewer cache, so tests see a deactivation without waiting the production 30 s.
+  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_VIEWER_CACHE_SECONDS: '1' });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel) });
   const gatewayServer = await gateway.listen(0);

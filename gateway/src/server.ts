@@ -64,6 +64,7 @@ export async function createGateway(options: GatewayOptions) {
   const directory = new ViewerDirectory(
     // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
     new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
+    config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
   );
 
   const gateway = new ApolloGateway({

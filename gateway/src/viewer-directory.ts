@@ -12,9 +12,14 @@ const VIEWER_QUERY = /* GraphQL */ `
  * most 30 s so a deactivated user or a changed role takes effect within that time.
  */
 export class ViewerDirectory {
-  private readonly cache = new LRUCache<string, { viewer: PartnerViewer | null }>({ max: 10_000, ttl: 30_000 });
+  private readonly cache: LRUCache<string, { viewer: PartnerViewer | null }>;
 
-  constructor(private readonly partner: ServiceClient) {}
+  constructor(
+    private readonly partner: ServiceClient,
+    private readonly ttlMs: number,
+  ) {
+    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(ttlMs, 1) });
+  }
 
   async resolve(subject: string, requestId: string): Promise<PartnerViewer> {
     let entry = this.cache.get(subject);
@@ -27,7 +32,7 @@ export class ViewerDirectory {
       );
       entry = { viewer: data.viewerContext ? { kind: 'partner-user', ...data.viewerContext } : null };
       // Unknown subjects are remembered briefly only, so a user created a moment ago can sign in.
-      this.cache.set(subject, entry, { ttl: entry.viewer ? 30_000 : 5_000 });
+      this.cache.set(subject, entry, { ttl: Math.max(1, entry.viewer ? this.ttlMs : Math.min(this.ttlMs, 5_000)) });
     }
     if (!entry.viewer) throw unauthenticated('Unknown or deactivated user');
     return entry.viewer;

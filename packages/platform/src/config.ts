@@ -34,6 +34,8 @@ const gateway = base.extend({
   AUTH_AUDIENCE: z.string().optional(),
   /** Inline tracing (ftv1) from the subgraphs; off unless asked for. */
   GATEWAY_INLINE_TRACING: z.stringbool().default(false),
+  /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
+  GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
 });
 
 const subgraph = base.extend({

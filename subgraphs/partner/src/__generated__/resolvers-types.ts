@@ -193,8 +193,15 @@ export type Query = {
   me: Maybe<PartnerUser>;
   /** The signed-in user's partner organisation. */
   partner: Maybe<Partner>;
+  /** Internal: a partner's advisor code, which the offer subgraph embeds in trial invitation and purchase offer URLs. */
+  partnerAdvisorCode: Maybe<Scalars['String']['output']>;
   /** Internal: the gateway resolves a token's subject into the viewer context. */
   viewerContext: Maybe<ViewerContext>;
+};
+
+
+export type QueryPartnerAdvisorCodeArgs = {
+  partnerId: Scalars['ID']['input'];
 };
 
 
@@ -441,6 +448,7 @@ export type PayloadErrorResolvers<ContextType = Context, ParentType extends Reso
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
+  partnerAdvisorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryPartnerAdvisorCodeArgs, 'partnerId'>>;
   viewerContext?: Resolver<Maybe<ResolversTypes['ViewerContext']>, ParentType, ContextType, RequireFields<QueryViewerContextArgs, 'subject'>>;
 }>;
 

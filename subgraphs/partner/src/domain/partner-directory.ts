@@ -200,8 +200,8 @@ export class PartnerDirectory {
     return this.db.transaction(async (manager) => {
       // Serialises role changes within a partner, so two demotions cannot both pass the last-admin check.
       await manager.findOne(Partner, { where: { id: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
-      const before = await manager.findOneBy(PartnerUser, { id: isUuid(id) ? id : undefined, partnerId: viewer.partnerId });
-      if (!before || !isUuid(id)) throw notFound('Partner user', 'id');
+      const before = isUuid(id) ? await manager.findOneBy(PartnerUser, { id, partnerId: viewer.partnerId }) : null;
+      if (!before) throw notFound('Partner user', 'id');
       const after = { ...change(before), updatedAt: this.clock.now() };
       if (viewer.companyRole !== 'GLOBAL_ADMIN' && (before.companyRole === 'GLOBAL_ADMIN' || after.companyRole === 'GLOBAL_ADMIN')) {
         throw forbidden('Only a GLOBAL_ADMIN can grant or change GLOBAL_ADMIN');

@@ -8,4 +8,8 @@ export const Query: QueryResolvers = {
     requireService(signed);
     return directory.viewerContext(subject);
   },
+  partnerAdvisorCode: async (_root, { partnerId }, { signed, loaders }) => {
+    requireService(signed);
+    return (await loaders.partner.load(partnerId))?.advisorCode ?? null;
+  },
 };

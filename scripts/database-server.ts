@@ -1,0 +1,62 @@
+import path from 'node:path';
+import pg from 'pg';
+import {
+  databaseUrlFor,
+  startEmbeddedPostgres,
+  subgraphDatabaseName,
+  SUBGRAPHS,
+  type Logger,
+  type ScriptConfig,
+  type SubgraphName,
+} from '@partner-graph/platform';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface DatabaseServer {
+  /** Each subgraph's database URL. */
+  urls: Record<SubgraphName, string>;
+  /** Whether this process started the embedded server (and must stop it). */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The PostgreSQL server of `npm start`, `npm run seed` and `npm run token`: `DATABASE_URL`
+ * when set, otherwise the embedded one (data under `.data/`), reused when it already runs.
+ */
+export async function databaseServer(config: ScriptConfig, logger: Logger, options: { reuseRunning: boolean }): Promise<DatabaseServer> {
+  let serverUrl = config.DATABASE_URL;
+  let stop = async () => {};
+  let embedded = false;
+  if (!serverUrl) {
+    const embeddedUrl = `postgres://postgres:partner-graph@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/postgres`;
+    if (options.reuseRunning && (await answers(embeddedUrl))) {
+      serverUrl = embeddedUrl;
+    } else {
+      const server = await startEmbeddedPostgres({
+        dataDir: config.PARTNER_GRAPH_DATA_DIR ?? path.join(REPO_ROOT, '.data', 'postgres'),
+        port: config.EMBEDDED_POSTGRES_PORT,
+        persistent: true,
+        logger,
+      });
+      serverUrl = server.url;
+      stop = () => server.stop();
+      embedded = true;
+    }
+  }
+  const urls = Object.fromEntries(
+    SUBGRAPHS.map((name) => [name, config.databaseUrls[name] ?? databaseUrlFor(serverUrl, subgraphDatabaseName(name))]),
+  ) as Record<SubgraphName, string>;
+  return { urls, embedded, stop };
+}

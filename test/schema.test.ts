@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { generate } from '@graphql-codegen/cli';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, SUBGRAPHS } from '@partner-graph/platform';
+import { composeSupergraph } from '../scripts/supergraph.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+describe('checked-in schemas', () => {
+  it('schema/supergraph.graphql and schema/api.graphql match a fresh composition (run `npm run compose`)', () => {
+    const { supergraph, api } = composeSupergraph();
+    expect(read('schema/supergraph.graphql')).toBe(supergraph);
+    expect(read('schema/api.graphql')).toBe(api);
+  });
+
+  it('the API schema has no Subscription root type and no internal fields', () => {
+    const api = read('schema/api.graphql');
+    expect(api).not.toMatch(/^type Subscription\b/m);
+    expect(api).not.toMatch(/viewerContext|offerAvailability|customerAccess\(|provisionSubscription|createCustomerAccount/);
+  });
+
+  it.each(SUBGRAPHS.filter((name) => existsSync(path.join(root, 'subgraphs', name, 'codegen.ts'))))(
+    '%s resolver types match its schema.graphql (run `npm run codegen`)',
+    async (name) => {
+      const dir = path.join(root, 'subgraphs', name);
+      const { default: config } = await import(path.join(dir, 'codegen.ts'));
+      const [output] = await generate({ ...config, cwd: dir, silent: true }, false);
+      expect(read(`subgraphs/${name}/src/__generated__/resolvers-types.ts`)).toBe(output.content);
+    },
+  );
+
+  it.each(SUBGRAPHS)("%s declares every platform error code in its ErrorCode enum", (name) => {
+    const sdl = read(`subgraphs/${name}/schema.graphql`);
+    const match = /enum ErrorCode \{([^}]*)\}/.exec(sdl);
+    if (!match) return; // a subgraph without mutations has no payload errors
+    expect(match[1]!.split(/\s+/).filter(Boolean).sort()).toEqual([...ERROR_CODES].sort());
+  });
+});
