@@ -126,3 +126,18 @@ describe('gateway', () => {
     expect(response.headers.get('x-request-id')).toBe('req-12345678');
   });
 });
+
+describe('rate limiting', () => {
+  it('answers 429 with RATE_LIMITED past the per-minute budget', async () => {
+    const limited = await startStack({ seed: false, rateLimitPerMinute: 3 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await limited.graphql('{ __typename }')).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const response = await limited.graphql('{ __typename }');
+      expect(response.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { randomUUID } from 'node:crypto';
 import { fetch as undiciFetch } from 'undici';
 import {
@@ -102,11 +103,23 @@ export async function createGateway(options: GatewayOptions) {
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
+  const limiter = new RateLimiterMemory({ points: config.GATEWAY_RATE_LIMIT_PER_MINUTE, duration: 60 });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.use(
     '/graphql',
+    async (req, res, next) => {
+      try {
+        await limiter.consume(req.ip ?? 'unknown');
+        next();
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+        res.setHeader('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
+        res.status(429).json({ errors: [{ message: 'Too many requests', extensions: { code: 'RATE_LIMITED' } }] });
+      }
+    },
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {

@@ -1,3 +1,3 @@
 import { subgraphCodegen } from '../../codegen.js';
 
-export default subgraphCodegen({ Partner: 'PartnerRow', PartnerUser: 'PartnerUserRow' });
+export default subgraphCodegen({ Partner: 'PartnerRow', PartnerUser: 'PartnerUserRow', AuditRecord: 'AuditRecordView' });

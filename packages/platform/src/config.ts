@@ -36,6 +36,10 @@ const gateway = base.extend({
   GATEWAY_INLINE_TRACING: z.stringbool().default(false),
   /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
+  /** Requests per minute per client address (per gateway replica). */
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Express `trust proxy`: how many proxies in front set X-Forwarded-For. */
+  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
 });
 
 const subgraph = base.extend({

@@ -14,3 +14,4 @@ export * from './subgraph-server.js';
 export * from './validation.js';
 export * from './demo.js';
 export * from './jobs.js';
+export * from './audit-trail.js';

@@ -1,1 +1,2 @@
 export type { PartnerRow, PartnerUserRow } from './db/entities.js';
+export type { AuditRecordView } from './domain/audit-trail.js';

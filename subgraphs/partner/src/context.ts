@@ -1,4 +1,5 @@
-import type { Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { auditTrailResolver, Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { AuditTrail } from './domain/audit-trail.js';
 import type { PartnerDirectory } from './domain/partner-directory.js';
 import type { Loaders } from './loaders.js';
 
@@ -9,4 +10,6 @@ export interface Context {
   logger: Logger;
   loaders: Loaders;
   directory: PartnerDirectory;
+  auditTrail: AuditTrail;
+  readOwnAuditTrail: ReturnType<typeof auditTrailResolver>;
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { auditTrailResolver, createSubgraphServer, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
+import { AuditTrail } from './domain/audit-trail.js';
 import { PartnerDirectory } from './domain/partner-directory.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -14,6 +15,8 @@ export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.m
 /** Builds the partner subgraph (the partner directory); the caller decides where it listens. */
 export function createPartnerServer(runtime: SubgraphRuntime) {
   const directory = new PartnerDirectory(runtime.db, runtime.clock);
+  const auditTrail = new AuditTrail(runtime.db, runtime.services);
+  const readOwnAuditTrail = auditTrailResolver(runtime.db);
   return createSubgraphServer<Context>({
     name: 'partner',
     typeDefs,
@@ -30,6 +33,8 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
       logger,
       loaders: createLoaders(runtime.db),
       directory,
+      auditTrail,
+      readOwnAuditTrail,
     }),
   });
 }

@@ -8,6 +8,12 @@ export const Query: QueryResolvers = {
     requireService(signed);
     return directory.viewerContext(subject);
   },
+  auditRecords: (_root, { filter, first, after }, { viewer, requestId, auditTrail }) =>
+    auditTrail.list(viewer, requestId, filter ?? {}, first, after),
+  auditTrail: (root, args, { signed, readOwnAuditTrail }) => {
+    requireService(signed);
+    return readOwnAuditTrail(root, args);
+  },
   partnerAdvisorCode: async (_root, { partnerId }, { signed, loaders }) => {
     requireService(signed);
     return (await loaders.partner.load(partnerId))?.advisorCode ?? null;
