@@ -141,3 +141,16 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  it('the gateway and every subgraph expose Prometheus metrics', async () => {
+    await stack.graphql(ME, {}, { as: DEMO.users.contosoAdmin.email });
+    const gateway = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(gateway).toMatch(/graphql_operations_total\{[^}]*service="gateway"/);
+    for (const name of SUBGRAPHS) {
+      const response = await fetch(stack.subgraphs[name].url.replace('/graphql', '/metrics'));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain(`service="${name}"`);
+    }
+  });
+});

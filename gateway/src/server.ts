@@ -12,6 +12,7 @@ import {
   keepAliveAgent,
   listen,
   maskErrors,
+  createMetrics,
   ServiceClient,
   signContext,
   type GatewayConfig,
@@ -88,10 +89,15 @@ export async function createGateway(options: GatewayOptions) {
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
 
+  const metrics = createMetrics('gateway');
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      metrics.plugin as ApolloServerPlugin<GatewayContext>,
+      ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+    ],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -105,6 +111,7 @@ export async function createGateway(options: GatewayOptions) {
   app.disable('x-powered-by');
   app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
   const limiter = new RateLimiterMemory({ points: config.GATEWAY_RATE_LIMIT_PER_MINUTE, duration: 60 });
+  metrics.mount(app);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });

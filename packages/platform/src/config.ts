@@ -32,8 +32,6 @@ const gateway = base.extend({
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
-  /** Inline tracing (ftv1) from the subgraphs; off unless asked for. */
-  GATEWAY_INLINE_TRACING: z.stringbool().default(false),
   /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** Requests per minute per client address (per gateway replica). */
@@ -47,6 +45,8 @@ const subgraph = base.extend({
   DATABASE_URL: z.url().optional(),
   /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin). */
   PUBLIC_ACCEPT_URL: z.url().default('http://localhost:4000/accept'),
+  /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */
+  INLINE_TRACING: z.stringbool().default(false),
 });
 
 export type BaseConfig = z.infer<typeof base>;

@@ -15,3 +15,4 @@ export * from './validation.js';
 export * from './demo.js';
 export * from './jobs.js';
 export * from './audit-trail.js';
+export * from './metrics.js';

@@ -18,6 +18,8 @@ export interface SubgraphRuntime {
   secret: string;
   /** Base URL of the customer-facing acceptance pages. */
   publicAcceptUrl: string;
+  /** Federated inline traces (ftv1) on or off. */
+  inlineTracing?: boolean;
 }
 
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
@@ -52,6 +54,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls }),
     secret: config.INTERNAL_SIGNING_SECRET,
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
+    inlineTracing: config.INLINE_TRACING,
   };
   const server = await (await module.create(runtime)).listen(config.port, config.HOST);
   const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -10,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { CONTEXT_HEADER, verifyContext, type SignedContext } from './viewer.js';
 
 export interface ListeningServer {
@@ -83,18 +85,27 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** `/health` answers 200 only when this resolves (e.g. `SELECT 1`). */
   health: () => Promise<void>;
   introspection?: boolean;
+  /** Federated inline traces (ftv1) for the gateway; off unless configured. */
+  inlineTracing?: boolean;
 }
 
 /**
  * Builds a subgraph's HTTP app: `/health` open, `/graphql` only with a valid signed context
- * (HTTP 401 otherwise, `_entities` and `_service` included). Never listens by itself.
+ * (HTTP 401 otherwise, `_entities` and `_service` included), `/metrics` for Prometheus.
+ * Never listens by itself.
  */
 export async function createSubgraphServer<TContext extends BaseContext & { signed: SignedContext }>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
+  const metrics = createMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), gatewayOnlyFields as ApolloServerPlugin<TContext>],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      options.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
+      gatewayOnlyFields as ApolloServerPlugin<TContext>,
+      metrics.plugin as ApolloServerPlugin<TContext>,
+    ],
     formatError: maskErrors(options.logger),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
@@ -104,6 +115,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
 
   const app = express();
   app.disable('x-powered-by');
+  metrics.mount(app);
   app.get('/health', async (_req, res) => {
     try {
       await options.health();

@@ -23,6 +23,7 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     resolvers: resolvers as GraphQLResolverMap<Context>,
     secret: runtime.secret,
     logger: runtime.logger,
+    inlineTracing: runtime.inlineTracing,
     health: async () => {
       await runtime.db.query('SELECT 1');
     },
