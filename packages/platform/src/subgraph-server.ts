@@ -12,6 +12,9 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import type { DataSource } from 'typeorm';
+import type { Clock } from './clock.js';
+import { writeAudit } from './platform-tables.js';
 import { CONTEXT_HEADER, verifyContext, type SignedContext } from './viewer.js';
 
 export interface ListeningServer {
@@ -74,6 +77,51 @@ const gatewayOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
   },
 };
 
+/**
+ * Audits refused mutations too: a mutation that ends with payload errors or a FORBIDDEN error
+ * changed nothing (its transaction rolled back), so this writes the record of the attempt.
+ * Inputs are not recorded (they may hold passwords or product keys).
+ */
+function auditRefusals(db: DataSource, clock: Clock, logger: Logger): ApolloServerPlugin<{ signed: SignedContext }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, response, contextValue, errors }) {
+          if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
+          const data = (response.body.singleResult.data ?? {}) as Record<string, unknown>;
+          const refusals: { field: string; outcome: string; detail: unknown }[] = [];
+          for (const [field, value] of Object.entries(data)) {
+            const payloadErrors = (value as { errors?: { code: string; field: string | null }[] } | null)?.errors;
+            if (payloadErrors?.length) {
+              refusals.push({ field, outcome: `REJECTED: ${payloadErrors.map((e) => e.code).join(', ')}`, detail: payloadErrors.map(({ code, field: at }) => ({ code, field: at })) });
+            }
+          }
+          for (const error of errors ?? []) {
+            const code = (error as GraphQLError).extensions?.code;
+            const field = (error as GraphQLError).path?.[0];
+            if ((code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') && typeof field === 'string') refusals.push({ field, outcome: String(code), detail: null });
+          }
+          if (refusals.length === 0) return;
+          try {
+            await db.transaction(async (manager) => {
+              for (const refusal of refusals) {
+                await writeAudit(manager, { viewer: contextValue.signed.viewer, requestId: contextValue.signed.requestId, clock }, {
+                  operation: refusal.field,
+                  resourceType: 'Mutation',
+                  outcome: refusal.outcome,
+                  newValue: refusal.detail,
+                });
+              }
+            });
+          } catch (error) {
+            logger.error({ err: error }, 'could not audit a refused mutation');
+          }
+        },
+      };
+    },
+  };
+}
+
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
@@ -87,6 +135,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Federated inline traces (ftv1) for the gateway; off unless configured. */
   inlineTracing?: boolean;
+  /** Where refused mutations are audited (the subgraph's own database). */
+  audit?: { db: DataSource; clock: Clock };
 }
 
 /**
@@ -105,6 +155,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       options.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       gatewayOnlyFields as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
+      ...(options.audit ? [auditRefusals(options.audit.db, options.audit.clock, options.logger) as ApolloServerPlugin<TContext>] : []),
     ],
     formatError: maskErrors(options.logger),
     includeStacktraceInErrorResponses: false,

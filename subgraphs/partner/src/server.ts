@@ -24,6 +24,7 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     secret: runtime.secret,
     logger: runtime.logger,
     inlineTracing: runtime.inlineTracing,
+    audit: { db: runtime.db, clock: runtime.clock },
     health: async () => {
       await runtime.db.query('SELECT 1');
     },

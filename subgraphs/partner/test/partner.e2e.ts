@@ -203,4 +203,15 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
     expect(rows[0].request_id).toBeTruthy();
     await expect(stack.subgraphs.partner.db.query('DELETE FROM audit_record')).rejects.toThrow(/append-only/);
   });
+
+  it('refused attempts are audited too, without their input', async () => {
+    await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 5 55 55 55 55' } }, { as: DEMO.users.contosoSales.email });
+    await stack.graphql(CREATE_USER, { input: { displayName: 'Dup', email: 'agent@contoso-partner.example', companyRole: 'NONE', customerAccess: 'NONE' } }, { as: CONTOSO_ADMIN });
+    const rows: { operation: string; outcome: string; user_id: string; new_value: unknown }[] = await stack.subgraphs.partner.db.query(
+      "SELECT operation, outcome, user_id, new_value FROM audit_record WHERE partner_id = $1 AND outcome <> 'SUCCESS' ORDER BY occurred_at",
+      [DEMO.partners.contoso],
+    );
+    expect(rows).toContainEqual(expect.objectContaining({ operation: 'updatePartnerProfile', outcome: 'FORBIDDEN', user_id: DEMO.users.contosoSales.id }));
+    expect(rows).toContainEqual(expect.objectContaining({ operation: 'createPartnerUser', outcome: 'REJECTED: EMAIL_TAKEN', new_value: [{ code: 'EMAIL_TAKEN', field: 'email' }] }));
+  });
 });
