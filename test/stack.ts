@@ -63,7 +63,16 @@ export interface Stack {
  * The whole federation in this process: one fresh database per subgraph on the run's
  * PostgreSQL server, every subgraph and the gateway on port 0, the demo data seeded.
  */
-export async function startStack(options: { seed?: boolean; workers?: boolean; clock?: TestClock; rateLimitPerMinute?: number } = {}): Promise<Stack> {
+export interface StackOptions {
+  seed?: boolean;
+  workers?: boolean;
+  clock?: TestClock;
+  rateLimitPerMinute?: number;
+  /** Extra gateway settings, e.g. AUTH_JWKS_URL. */
+  gatewayEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serverUrl = inject('databaseServerUrl');
   const logLevel = loadTestConfig().LOG_LEVEL;
   const clock = options.clock ?? new TestClock();
@@ -124,7 +133,7 @@ export async function startStack(options: { seed?: boolean; workers?: boolean; c
   }
 
   // A short viewer cache, so tests see a deactivation without waiting the production 30 s.
-  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_VIEWER_CACHE_SECONDS: '1', GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000) });
+  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_VIEWER_CACHE_SECONDS: '1', GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel) });
   const gatewayServer = await gateway.listen(0);
