@@ -70,7 +70,7 @@ export function toAuditTrailEntry(row: AuditRecord): AuditTrailEntry {
  *   auditTrail(filter: AuditTrailFilter!, first: Int!, afterOccurredAt: DateTime, afterId: ID): [AuditTrailEntry!]! @inaccessible
  */
 export const AUDIT_TRAIL_FIELD =
-  'auditTrail(filter: AuditTrailFilter!, first: Int!, afterOccurredAt: DateTime, afterId: ID): [AuditTrailEntry!]! @inaccessible';
+  'auditTrail(filter: AuditTrailFilter!, first: Int!, afterOccurredAt: DateTime, afterId: ID): [AuditTrailEntry!]! @inaccessible @shareable';
 export const AUDIT_TRAIL_SDL = `
 input AuditTrailFilter @inaccessible {
   partnerId: ID!

@@ -1,27 +1,76 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { createSubgraphServer, platformEntities, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { auditTrailResolver, createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { Context } from './context.js';
+import { entities, migrations } from './db/index.js';
+import { seedDemo } from './db/seed.js';
+import { LIFECYCLE_QUEUE, SubscriptionLifecycle } from './domain/lifecycle.js';
+import { RemoteServices } from './domain/remote-services.js';
+import { RenewalNotices } from './domain/renewal-notices.js';
+import { SubscriptionManager } from './domain/subscription-manager.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
-export function createCustomerSubscriptionServer(runtime: SubgraphRuntime) {
-  return createSubgraphServer({
+/** Builds the subscription subgraph; the caller decides where it listens. */
+export function createSubscriptionServer(runtime: SubgraphRuntime) {
+  const remote = new RemoteServices(runtime.services);
+  const subscriptions = new SubscriptionManager(runtime.db, runtime.clock, remote);
+  const notices = new RenewalNotices(runtime.db);
+  const readOwnAuditTrail = auditTrailResolver(runtime.db);
+  return createSubgraphServer<Context>({
     name: 'subscription',
     typeDefs,
-    resolvers: {},
+    resolvers: resolvers as GraphQLResolverMap<Context>,
     secret: runtime.secret,
     logger: runtime.logger,
+    inlineTracing: runtime.inlineTracing,
+    audit: { db: runtime.db, clock: runtime.clock },
     health: async () => {
       await runtime.db.query('SELECT 1');
     },
-    context: (signed, logger) => ({ signed, viewer: signed.viewer, requestId: signed.requestId, logger }),
+    context: (signed, logger) => {
+      const as = { viewer: signed.viewer, requestId: signed.requestId };
+      const loaders = createLoaders(runtime.db, remote, as);
+      return {
+        signed,
+        viewer: signed.viewer,
+        requestId: signed.requestId,
+        logger,
+        loaders,
+        actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
+        subscriptions,
+        notices,
+        readOwnAuditTrail,
+      };
+    },
   });
+}
+
+/** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
+async function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+  const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock);
+  const queue = await startJobQueue({
+    url: runtime.databaseUrl,
+    logger: runtime.logger,
+    handlers: {
+      [LIFECYCLE_QUEUE]: async () => {
+        const run = await lifecycle.runLifecycle(runtime.clock.now());
+        runtime.logger.info(run, 'subscription lifecycle ran');
+      },
+    },
+    schedules: [{ queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
+  });
+  return () => queue.stop();
 }
 
 export const subscriptionSubgraph: SubgraphModule = {
   name: 'subscription',
-  entities: platformEntities,
-  migrations: [],
-  create: createCustomerSubscriptionServer,
-  seedDemo: async () => {},
+  entities,
+  migrations,
+  create: createSubscriptionServer,
+  seedDemo,
+  startWorkers,
 };

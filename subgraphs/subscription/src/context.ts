@@ -1,0 +1,17 @@
+import type { auditTrailResolver, Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { Actor, SubscriptionManager } from './domain/subscription-manager.js';
+import type { RenewalNotices } from './domain/renewal-notices.js';
+import type { Loaders } from './loaders.js';
+
+export interface Context {
+  signed: SignedContext;
+  viewer: Viewer;
+  requestId: string;
+  logger: Logger;
+  loaders: Loaders;
+  /** The viewer as the domain sees it, with customer access batched through `loaders`. */
+  actor: Actor;
+  subscriptions: SubscriptionManager;
+  notices: RenewalNotices;
+  readOwnAuditTrail: ReturnType<typeof auditTrailResolver>;
+}

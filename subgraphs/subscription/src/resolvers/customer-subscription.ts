@@ -1,0 +1,33 @@
+import { isAllowed } from '@partner-graph/platform';
+import type { CustomerSubscriptionResolvers, LicenceAssignmentResolvers, SubscriptionHistoryEntryResolvers } from '../__generated__/resolvers-types.js';
+import { allowedActions, READ_SUBSCRIPTIONS } from '../domain/rules.js';
+
+export const CustomerSubscription: CustomerSubscriptionResolvers = {
+  __resolveReference: async ({ id }, { viewer, loaders }) => {
+    if (!isAllowed(viewer, READ_SUBSCRIPTIONS)) return null;
+    const row = await loaders.subscription.load(id);
+    return row && (await loaders.customerAccess.load(row.customerId)) ? row : null;
+  },
+  customer: (row) => ({ id: row.customerId }),
+  offer: (row) => ({ id: row.offerId }),
+  partnerOnRecord: (row) => (row.partnerId ? { id: row.partnerId } : null),
+  assignedLicences: async (row, _args, { loaders }) => (await loaders.licenceAssignments.load(row.id)).length,
+  availableLicences: async (row, _args, { loaders }) => Math.max(0, row.quantity - (await loaders.licenceAssignments.load(row.id)).length),
+  allowedActions: async (row, _args, { viewer, loaders }) => allowedActions(viewer, row, await loaders.customerAccess.load(row.customerId)),
+  licenceAssignments: (row, _args, { loaders }) => loaders.licenceAssignments.load(row.id),
+  renewedFrom: async (row, _args, { loaders }) => {
+    if (!row.renewedFromId) return null;
+    const previous = await loaders.subscription.load(row.renewedFromId);
+    return previous && (await loaders.customerAccess.load(previous.customerId)) ? previous : null;
+  },
+  history: (row, _args, { loaders }) => loaders.history.load(row.id),
+};
+
+export const LicenceAssignment: LicenceAssignmentResolvers = {
+  userId: (row) => row.customerUserId,
+};
+
+export const SubscriptionHistoryEntry: SubscriptionHistoryEntryResolvers = {
+  // Only the viewer's own partner's users resolve; the partner subgraph hides the others.
+  changedBy: (row, _args, { viewer }) => (row.userId && viewer.kind === 'partner-user' && row.partnerId === viewer.partnerId ? { id: row.userId } : null),
+};
