@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { randomUUID } from 'node:crypto';
 import { fetch as undiciFetch } from 'undici';
@@ -41,7 +42,11 @@ type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>
 
 /** Every subgraph call: one keep-alive pool, the viewer context signed into a header. */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
+  constructor(
+    url: string,
+    private readonly secret: string,
+    private readonly serviceName: string,
+  ) {
     super({
       url,
       fetcher: ((input: string, init?: Record<string, unknown>) => undiciFetch(input, { ...init, dispatcher: keepAliveAgent } as never)) as unknown as Fetcher,
@@ -54,6 +59,17 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const token = await signContext({ viewer: viewer ?? { kind: 'system' }, requestId: requestId ?? randomUUID(), issuer: 'gateway' }, this.secret);
     request.http?.headers.set(CONTEXT_HEADER, token);
     if (requestId) request.http?.headers.set('x-request-id', requestId);
+  }
+
+  /** A subgraph that does not answer costs only its fields, with a clear code (no addresses). */
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
+    if (!response || response.status >= 502) {
+      throw new GraphQLError(`The ${this.serviceName} service is unavailable; try again shortly`, {
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
+        originalError: error,
+      });
+    }
+    throw error;
   }
 }
 
@@ -74,7 +90,7 @@ export async function createGateway(options: GatewayOptions) {
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET);
+      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET, name);
     },
     logger,
   });

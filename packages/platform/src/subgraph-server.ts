@@ -15,7 +15,8 @@ import { createMetrics } from './metrics.js';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
-import { CONTEXT_HEADER, verifyContext, type SignedContext } from './viewer.js';
+import { CONTEXT_HEADER, requireService, verifyContext, type SignedContext } from './viewer.js';
+import { auditTrailResolver } from './audit-trail.js';
 
 export interface ListeningServer {
   url: string;
@@ -135,8 +136,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Federated inline traces (ftv1) for the gateway; off unless configured. */
   inlineTracing?: boolean;
-  /** Where refused mutations are audited (the subgraph's own database). */
-  audit?: { db: DataSource; clock: Clock };
+  /**
+   * The subgraph's own database and clock: refused mutations are audited there, and the
+   * internal `auditTrail` field (declared in every schema.graphql) reads from it.
+   */
+  audit: { db: DataSource; clock: Clock };
 }
 
 /**
@@ -148,14 +152,25 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
   const metrics = createMetrics(options.name);
+  const readAuditTrail = auditTrailResolver(options.audit.db);
+  const resolvers = {
+    ...options.resolvers,
+    Query: {
+      ...(options.resolvers.Query as object),
+      auditTrail: (root: unknown, args: Parameters<typeof readAuditTrail>[1], context: TContext) => {
+        requireService(context.signed);
+        return readAuditTrail(root, args);
+      },
+    },
+  } as GraphQLResolverMap<TContext>;
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       options.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       gatewayOnlyFields as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
-      ...(options.audit ? [auditRefusals(options.audit.db, options.audit.clock, options.logger) as ApolloServerPlugin<TContext>] : []),
+      auditRefusals(options.audit.db, options.audit.clock, options.logger) as ApolloServerPlugin<TContext>,
     ],
     formatError: maskErrors(options.logger),
     includeStacktraceInErrorResponses: false,

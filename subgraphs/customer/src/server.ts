@@ -1,27 +1,82 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { createSubgraphServer, platformEntities, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { Context } from './context.js';
+import { entities, migrations } from './db/index.js';
+import { seedDemo } from './db/seed.js';
+import { PROVISIONING_QUEUE, PROVISIONING_SWEEP_QUEUE, USER_PURGE_QUEUE } from './domain/work-queue.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { customerServices } from './services.js';
 
 export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
+/** Builds the customer subgraph; the caller decides where it listens. */
 export function createCustomerServer(runtime: SubgraphRuntime) {
-  return createSubgraphServer({
+  const services = customerServices(runtime);
+  return createSubgraphServer<Context>({
     name: 'customer',
     typeDefs,
-    resolvers: {},
+    resolvers: resolvers as GraphQLResolverMap<Context>,
     secret: runtime.secret,
     logger: runtime.logger,
+    inlineTracing: runtime.inlineTracing,
+    audit: { db: runtime.db, clock: runtime.clock },
     health: async () => {
       await runtime.db.query('SELECT 1');
     },
-    context: (signed, logger) => ({ signed, viewer: signed.viewer, requestId: signed.requestId, logger }),
+    context: (signed, logger) => ({
+      signed,
+      viewer: signed.viewer,
+      requestId: signed.requestId,
+      logger,
+      clock: runtime.clock,
+      loaders: createLoaders(runtime.db, runtime.clock, signed.viewer),
+      services,
+    }),
   });
+}
+
+/**
+ * The background work: provisioning new accounts (one job per customer, retried with backoff),
+ * a sweep every minute that enqueues provisioning work still pending (e.g. created by a replica
+ * without workers, or whose enqueue was lost), and the hourly purge of users deleted 30 days ago.
+ */
+export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+  const services = customerServices(runtime);
+  const queue = await startJobQueue({
+    url: runtime.databaseUrl,
+    logger: runtime.logger,
+    handlers: {
+      [PROVISIONING_QUEUE]: async (data) => {
+        await services.provisioner.provision(String(data.customerId));
+      },
+      [PROVISIONING_SWEEP_QUEUE]: async () => {
+        for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
+      },
+      [USER_PURGE_QUEUE]: async () => {
+        await services.users.purgeExpired();
+      },
+    },
+    schedules: [
+      { queue: PROVISIONING_SWEEP_QUEUE, cron: '* * * * *' },
+      { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
+    ],
+  });
+  services.work.attach(queue);
+  for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
+  return async () => {
+    services.work.attach(null);
+    await queue.stop();
+  };
 }
 
 export const customerSubgraph: SubgraphModule = {
   name: 'customer',
-  entities: platformEntities,
-  migrations: [],
+  entities,
+  migrations,
   create: createCustomerServer,
-  seedDemo: async () => {},
+  seedDemo,
+  startWorkers: startCustomerWorkers,
 };

@@ -1,4 +1,4 @@
-import type { auditTrailResolver, Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { Logger, SignedContext, Viewer } from '@partner-graph/platform';
 import type { AuditTrail } from './domain/audit-trail.js';
 import type { PartnerDirectory } from './domain/partner-directory.js';
 import type { Loaders } from './loaders.js';
@@ -11,5 +11,4 @@ export interface Context {
   loaders: Loaders;
   directory: PartnerDirectory;
   auditTrail: AuditTrail;
-  readOwnAuditTrail: ReturnType<typeof auditTrailResolver>;
 }

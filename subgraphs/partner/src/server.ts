@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { auditTrailResolver, createSubgraphServer, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -16,7 +16,6 @@ export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.m
 export function createPartnerServer(runtime: SubgraphRuntime) {
   const directory = new PartnerDirectory(runtime.db, runtime.clock);
   const auditTrail = new AuditTrail(runtime.db, runtime.services);
-  const readOwnAuditTrail = auditTrailResolver(runtime.db);
   return createSubgraphServer<Context>({
     name: 'partner',
     typeDefs,
@@ -36,7 +35,6 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
       loaders: createLoaders(runtime.db),
       directory,
       auditTrail,
-      readOwnAuditTrail,
     }),
   });
 }

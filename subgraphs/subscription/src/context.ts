@@ -1,4 +1,4 @@
-import type { auditTrailResolver, Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { Logger, SignedContext, Viewer } from '@partner-graph/platform';
 import type { Actor, SubscriptionManager } from './domain/subscription-manager.js';
 import type { RenewalNotices } from './domain/renewal-notices.js';
 import type { Loaders } from './loaders.js';
@@ -13,5 +13,4 @@ export interface Context {
   actor: Actor;
   subscriptions: SubscriptionManager;
   notices: RenewalNotices;
-  readOwnAuditTrail: ReturnType<typeof auditTrailResolver>;
 }

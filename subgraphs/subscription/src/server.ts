@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { auditTrailResolver, createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -19,7 +19,6 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
   const remote = new RemoteServices(runtime.services);
   const subscriptions = new SubscriptionManager(runtime.db, runtime.clock, remote);
   const notices = new RenewalNotices(runtime.db);
-  const readOwnAuditTrail = auditTrailResolver(runtime.db);
   return createSubgraphServer<Context>({
     name: 'subscription',
     typeDefs,
@@ -43,7 +42,6 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
         subscriptions,
         notices,
-        readOwnAuditTrail,
       };
     },
   });

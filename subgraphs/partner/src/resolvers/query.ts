@@ -10,10 +10,6 @@ export const Query: QueryResolvers = {
   },
   auditRecords: (_root, { filter, first, after }, { viewer, requestId, auditTrail }) =>
     auditTrail.list(viewer, requestId, filter ?? {}, first, after),
-  auditTrail: (root, args, { signed, readOwnAuditTrail }) => {
-    requireService(signed);
-    return readOwnAuditTrail(root, args);
-  },
   partnerAdvisorCode: async (_root, { partnerId }, { signed, loaders }) => {
     requireService(signed);
     return (await loaders.partner.load(partnerId))?.advisorCode ?? null;

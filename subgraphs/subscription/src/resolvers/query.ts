@@ -13,10 +13,6 @@ export const Query: QueryResolvers = {
     requireService(signed);
     return subscriptions.subscriptionIdsForCustomer(customerId);
   },
-  auditTrail: (root, args, { signed, readOwnAuditTrail }) => {
-    requireService(signed);
-    return readOwnAuditTrail(root, args);
-  },
   renewalNotices: async (_root, { first, after }, { viewer, notices }) => {
     try {
       return await notices.list(viewer, first, after);

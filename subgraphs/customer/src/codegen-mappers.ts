@@ -1,0 +1,2 @@
+export type { CustomerUserRow, ServiceRequestRow, ServiceRequestNoteRow, DelegatedAdminRelationshipRow } from './db/entities.js';
+export type { CustomerAccessView } from './db/customer-views.js';

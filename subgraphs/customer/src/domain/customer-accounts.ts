@@ -1,0 +1,453 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  authorize,
+  DomainError,
+  generateTemporaryPassword,
+  hashPassword,
+  idempotent,
+  IdempotencyRecordEntity,
+  isCountryCode,
+  isEmail,
+  isPhone,
+  isUuid,
+  normaliseEmail,
+  pageSize,
+  decodeCursor,
+  toConnection,
+  Problems,
+  writeAudit,
+  addMonths,
+  type Clock,
+  type Connection,
+  type PartnerViewer,
+  type Viewer,
+} from '@partner-graph/platform';
+import {
+  Customer,
+  CustomerPartner,
+  CustomerProvisioning,
+  CustomerUser,
+  DelegatedAdminRelationship,
+  type CustomerRelationship,
+  type CustomerRow,
+  type PlannedSubscriptionRow,
+  type SubscriptionChannel,
+} from '../db/index.js';
+import { customerPage, customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
+import { customerOfViewer, READ_CUSTOMERS } from './access.js';
+import type { OfferAvailability, OfferCatalogue } from './offer-catalogue.js';
+import {
+  DELEGATED_ADMIN_MONTHS,
+  domainOf,
+  isDomainPrefix,
+  isPostalCode,
+  likePrefix,
+  localeOf,
+  prefixFromName,
+  type Actor,
+} from './rules.js';
+import type { WorkQueue } from './work-queue.js';
+
+export interface NewCustomerInput {
+  companyName: string;
+  domainPrefix: string;
+  country: string;
+  addressLine1: string;
+  addressLine2?: string | null;
+  city: string;
+  region?: string | null;
+  postalCode: string;
+  contactFirstName: string;
+  contactLastName: string;
+  contactEmail: string;
+  contactPhone: string;
+  language?: string | null;
+  culture?: string | null;
+  subscription: { offerId: string; quantity: number };
+}
+
+export interface AccountInput {
+  partnerId: string;
+  relationship: CustomerRelationship;
+  companyName: string;
+  domainPrefix?: string | null;
+  country: string;
+  addressLine1?: string | null;
+  city?: string | null;
+  postalCode?: string | null;
+  contactFirstName: string;
+  contactLastName: string;
+  contactEmail: string;
+  contactPhone?: string | null;
+  includeDelegatedAdmin?: boolean | null;
+  subscriptions: { offerId: string; quantity: number; channel: SubscriptionChannel; termMonths?: number | null; isTrial?: boolean | null }[];
+}
+
+export interface CustomerPreview {
+  companyName: string;
+  defaultDomain: string;
+  country: string;
+  relationship: CustomerRelationship;
+  adminUserName: string;
+  subscription: { offerId: string; offerName: string | null; quantity: number; term: string | null; billingCycle: string | null };
+}
+
+export interface CreateCustomerResult {
+  dryRun: boolean;
+  preview: CustomerPreview;
+  customer: CustomerAccessView | null;
+  credentials: { userName: string; temporaryPassword: string | null } | null;
+}
+
+interface AccountSpec {
+  partnerId: string;
+  relationship: CustomerRelationship;
+  row: Omit<CustomerRow, 'id' | 'tenantId' | 'provisioningState' | 'provisioningError' | 'createdAt' | 'updatedAt'>;
+  includeDelegatedAdmin: boolean;
+  subscriptions: PlannedSubscriptionRow[];
+}
+
+/** What an account creation stores as its idempotency receipt (never the password). */
+interface AccountReceipt {
+  customerId: string;
+  adminUserId: string;
+  adminUserName: string;
+}
+
+const CREATE_CUSTOMER = { programs: ['RESELLER'], customerAccess: ['FULL'] } as const;
+
+const trimmed = (value: string | null | undefined): string | null => (value?.trim() ? value.trim() : null);
+
+/** Customer accounts: the partner's list, account creation and its provisioning. */
+export class CustomerAccounts {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly offers: OfferCatalogue,
+    private readonly work: WorkQueue,
+  ) {}
+
+  async list(viewer: Viewer, args: { first?: number | null; after?: string | null; search?: string | null }): Promise<Connection<CustomerAccessView>> {
+    const partner = authorize(viewer, READ_CUSTOMERS);
+    const size = pageSize(args.first);
+    const cursor = decodeCursor(args.after);
+    if (cursor && (cursor.length !== 2 || typeof cursor[0] !== 'string' || typeof cursor[1] !== 'string' || !isUuid(cursor[1]))) {
+      throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+    }
+    const search = args.search?.trim().toLowerCase();
+    const rows = await customerPage(this.db.manager, {
+      partnerId: partner.partnerId,
+      now: this.clock.now(),
+      limit: size + 1,
+      after: cursor ? [cursor[0] as string, cursor[1] as string] : null,
+      prefixPattern: search ? likePrefix(search) : null,
+    });
+    return toConnection(rows, size, (row) => [row.nameKey, row.id]);
+  }
+
+  async isDomainAvailable(viewer: Viewer, prefix: string): Promise<boolean> {
+    authorize(viewer);
+    const value = prefix.trim().toLowerCase();
+    return isDomainPrefix(value) && !(await this.domainTaken(this.db.manager, domainOf(value)));
+  }
+
+  /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin, then provision in the background. */
+  async createCustomer(actor: Actor, input: NewCustomerInput, idempotencyKey: string, dryRun: boolean): Promise<CreateCustomerResult> {
+    const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
+    if (!idempotencyKey.trim()) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey is required', 'idempotencyKey');
+    const replay =
+      !dryRun && (await this.db.getRepository(IdempotencyRecordEntity).existsBy({ scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
+
+    const problems = new Problems();
+    const country = input.country.trim().toUpperCase();
+    const prefix = input.domainPrefix.trim().toLowerCase();
+    if (!input.companyName.trim()) problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
+    if (!isDomainPrefix(prefix)) {
+      problems.add('VALIDATION_FAILED', 'Domain prefix: 1 to 27 letters, digits or inner hyphens', 'domainPrefix');
+    } else if (!replay && (await this.domainTaken(this.db.manager, domainOf(prefix)))) {
+      problems.add('DOMAIN_TAKEN', `${domainOf(prefix)} is already taken`, 'domainPrefix');
+    }
+    if (!isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
+    if (!input.addressLine1.trim()) problems.add('VALIDATION_FAILED', 'Address line 1 is required', 'addressLine1');
+    if (!input.city.trim()) problems.add('VALIDATION_FAILED', 'City is required', 'city');
+    if (!input.postalCode.trim()) problems.add('VALIDATION_FAILED', 'Postal code is required', 'postalCode');
+    else if (isCountryCode(country) && !isPostalCode(country, input.postalCode)) problems.add('VALIDATION_FAILED', `Not a valid postal code for ${country}`, 'postalCode');
+    if (!input.contactFirstName.trim()) problems.add('VALIDATION_FAILED', 'Contact first name is required', 'contactFirstName');
+    if (!input.contactLastName.trim()) problems.add('VALIDATION_FAILED', 'Contact last name is required', 'contactLastName');
+    if (!isEmail(input.contactEmail)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'contactEmail');
+    if (!isPhone(input.contactPhone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'contactPhone');
+    const offer = await this.checkFirstSubscription(actor, viewer, country, input.subscription, problems);
+    problems.throwIfAny();
+
+    const { language, culture } = localeOf(country, input.language, input.culture);
+    const spec: AccountSpec = {
+      partnerId: viewer.partnerId,
+      relationship: 'RESELLER',
+      row: {
+        companyName: input.companyName.trim(),
+        defaultDomain: domainOf(prefix),
+        country,
+        addressLine1: input.addressLine1.trim(),
+        addressLine2: trimmed(input.addressLine2),
+        city: input.city.trim(),
+        region: trimmed(input.region),
+        postalCode: input.postalCode.trim().toUpperCase(),
+        contactFirstName: input.contactFirstName.trim(),
+        contactLastName: input.contactLastName.trim(),
+        contactEmail: normaliseEmail(input.contactEmail),
+        contactPhone: input.contactPhone.trim(),
+        language,
+        culture,
+      },
+      includeDelegatedAdmin: false,
+      subscriptions: [
+        { offerId: input.subscription.offerId, quantity: input.subscription.quantity, channel: 'RESELLER', partnerId: viewer.partnerId, termMonths: null, isTrial: false },
+      ],
+    };
+    const preview: CustomerPreview = {
+      companyName: spec.row.companyName,
+      defaultDomain: spec.row.defaultDomain,
+      country,
+      relationship: 'RESELLER',
+      adminUserName: `admin@${spec.row.defaultDomain}`,
+      subscription: { offerId: input.subscription.offerId, offerName: offer?.name ?? null, quantity: input.subscription.quantity, term: offer?.term ?? null, billingCycle: offer?.billingCycle ?? null },
+    };
+    if (dryRun) return { dryRun: true, preview, customer: null, credentials: null };
+
+    let temporaryPassword: string | null = null;
+    const receipt = await this.inTransaction((manager) =>
+      idempotent(manager, { scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey, request: input, clock: this.clock }, async () => {
+        const created = await this.insertAccount(manager, actor, spec, 'createCustomer');
+        temporaryPassword = created.temporaryPassword;
+        return created.receipt;
+      }),
+    );
+    await this.work.provision(receipt.customerId);
+    const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [receipt.customerId], this.clock.now());
+    return { dryRun: false, preview, customer: customer ?? null, credentials: { userName: receipt.adminUserName, temporaryPassword } };
+  }
+
+  /** The internal account creation of the other subgraphs' flows (product keys, purchase offers, trial invitations). */
+  async createAccount(actor: Actor, input: AccountInput, idempotencyKey: string): Promise<AccountReceipt & { temporaryPassword: string | null }> {
+    const problems = new Problems();
+    const country = input.country.trim().toUpperCase();
+    if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
+    if (!input.companyName.trim()) problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
+    if (!isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
+    if (!input.contactFirstName.trim()) problems.add('VALIDATION_FAILED', 'Contact first name is required', 'contactFirstName');
+    if (!input.contactLastName.trim()) problems.add('VALIDATION_FAILED', 'Contact last name is required', 'contactLastName');
+    if (!isEmail(input.contactEmail)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'contactEmail');
+    if (input.contactPhone && !isPhone(input.contactPhone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'contactPhone');
+    if (input.postalCode && isCountryCode(country) && !isPostalCode(country, input.postalCode)) problems.add('VALIDATION_FAILED', `Not a valid postal code for ${country}`, 'postalCode');
+    const prefix = input.domainPrefix?.trim().toLowerCase();
+    if (prefix && !isDomainPrefix(prefix)) problems.add('VALIDATION_FAILED', 'Domain prefix: 1 to 27 letters, digits or inner hyphens', 'domainPrefix');
+    input.subscriptions.forEach((s, i) => {
+      if (!isUuid(s.offerId)) problems.add('OFFER_NOT_AVAILABLE', 'Unknown offer', `subscriptions.${i}.offerId`);
+      if (!Number.isInteger(s.quantity) || s.quantity < 1) problems.add('QUANTITY_OUT_OF_RANGE', 'Quantity must be at least 1', `subscriptions.${i}.quantity`);
+    });
+    problems.throwIfAny();
+
+    let temporaryPassword: string | null = null;
+    const receipt = await this.inTransaction((manager) =>
+      idempotent(manager, { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock }, async () => {
+        const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, input.companyName);
+        if (prefix && (await this.domainTaken(manager, domain))) throw new DomainError('DOMAIN_TAKEN', `${domain} is already taken`, 'domainPrefix');
+        const { language, culture } = localeOf(country);
+        const created = await this.insertAccount(
+          manager,
+          actor,
+          {
+            partnerId: input.partnerId,
+            relationship: input.relationship,
+            row: {
+              companyName: input.companyName.trim(),
+              defaultDomain: domain,
+              country,
+              addressLine1: trimmed(input.addressLine1),
+              addressLine2: null,
+              city: trimmed(input.city),
+              region: null,
+              postalCode: trimmed(input.postalCode)?.toUpperCase() ?? null,
+              contactFirstName: input.contactFirstName.trim(),
+              contactLastName: input.contactLastName.trim(),
+              contactEmail: normaliseEmail(input.contactEmail),
+              contactPhone: trimmed(input.contactPhone),
+              language,
+              culture,
+            },
+            includeDelegatedAdmin: input.includeDelegatedAdmin ?? false,
+            subscriptions: input.subscriptions.map((s) => ({
+              offerId: s.offerId,
+              quantity: s.quantity,
+              channel: s.channel,
+              partnerId: s.channel === 'DIRECT' ? null : input.partnerId,
+              termMonths: s.termMonths ?? null,
+              isTrial: s.isTrial ?? false,
+            })),
+          },
+          'createCustomerAccount',
+        );
+        temporaryPassword = created.temporaryPassword;
+        return created.receipt;
+      }),
+    );
+    await this.work.provision(receipt.customerId);
+    return { ...receipt, temporaryPassword };
+  }
+
+  /** A FAILED customer goes back to PROVISIONING and its provisioning runs again (RESELLER + FULL). */
+  async retryProvisioning(actor: Actor, customerId: string): Promise<CustomerAccessView> {
+    const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
+    await this.db.transaction(async (manager) => {
+      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { lock: true });
+      if (customer.provisioningState !== 'FAILED') {
+        throw new DomainError('INVALID_STATUS_TRANSITION', `Only a FAILED customer can be provisioned again (it is ${customer.provisioningState})`, 'customerId');
+      }
+      await manager.update(Customer, { id: customerId }, { provisioningState: 'PROVISIONING', provisioningError: null, updatedAt: this.clock.now() });
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'retryCustomerProvisioning',
+        resourceType: 'Customer',
+        resourceId: customerId,
+        customerId,
+        oldValue: { provisioningState: 'FAILED', provisioningError: customer.provisioningError },
+        newValue: { provisioningState: 'PROVISIONING' },
+      });
+    });
+    await this.work.provision(customerId);
+    const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [customerId], this.clock.now());
+    return customer!;
+  }
+
+  /** Internal: the customers among `customerIds` related to `partnerId`. */
+  async accessOf(partnerId: string, customerIds: string[]): Promise<CustomerAccessView[]> {
+    if (!isUuid(partnerId)) return [];
+    return customersOfPartner(this.db.manager, partnerId, [...new Set(customerIds.filter(isUuid))], this.clock.now());
+  }
+
+  private async checkFirstSubscription(
+    actor: Actor,
+    viewer: PartnerViewer,
+    country: string,
+    subscription: { offerId: string; quantity: number },
+    problems: Problems,
+  ): Promise<OfferAvailability | null> {
+    if (!Number.isInteger(subscription.quantity) || subscription.quantity < 1) {
+      problems.add('QUANTITY_OUT_OF_RANGE', 'The number of seats must be at least 1', 'subscription.quantity');
+    }
+    if (!isUuid(subscription.offerId)) {
+      problems.add('OFFER_NOT_AVAILABLE', 'This offer is not available', 'subscription.offerId');
+      return null;
+    }
+    if (!isCountryCode(country)) return null;
+    const [offer] = await this.offers.availability(actor, viewer.partnerId, country, [subscription.offerId]);
+    if (!offer?.available) {
+      problems.add('OFFER_NOT_AVAILABLE', `This offer is not available to your organisation in ${country}`, 'subscription.offerId');
+      return null;
+    }
+    if (offer.isTrial) problems.add('OFFER_NOT_AVAILABLE', 'A trial is offered through a trial invitation, not a new customer account', 'subscription.offerId');
+    if (offer.isAddOn) problems.add('PREREQUISITE_MISSING', 'An add-on needs a prerequisite subscription the new customer does not have', 'subscription.offerId');
+    const min = offer.minQuantity ?? 1;
+    const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
+    if (Number.isInteger(subscription.quantity) && subscription.quantity >= 1 && (subscription.quantity < min || subscription.quantity > max)) {
+      problems.add('QUANTITY_OUT_OF_RANGE', `The number of seats must be between ${min} and ${offer.maxQuantity ?? 'unlimited'}`, 'subscription.quantity');
+    }
+    return offer;
+  }
+
+  private async insertAccount(manager: EntityManager, actor: Actor, spec: AccountSpec, operation: string): Promise<{ receipt: AccountReceipt; temporaryPassword: string }> {
+    if (await this.domainTaken(manager, spec.row.defaultDomain)) {
+      throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
+    }
+    const now = this.clock.now();
+    const customerId = randomUUID();
+    const adminUserId = randomUUID();
+    const adminUserName = `admin@${spec.row.defaultDomain}`;
+    const temporaryPassword = generateTemporaryPassword();
+    await manager.insert(Customer, { ...spec.row, id: customerId, tenantId: null, provisioningState: 'PROVISIONING', provisioningError: null, createdAt: now, updatedAt: now });
+    await manager.insert(CustomerPartner, {
+      customerId,
+      partnerId: spec.partnerId,
+      relationship: spec.relationship,
+      nameKey: spec.row.companyName.toLowerCase(),
+      domainKey: spec.row.defaultDomain.toLowerCase(),
+      createdAt: now,
+    });
+    await manager.insert(CustomerUser, {
+      id: adminUserId,
+      customerId,
+      userName: adminUserName,
+      firstName: spec.row.contactFirstName,
+      lastName: spec.row.contactLastName,
+      isAdmin: true,
+      passwordHash: await hashPassword(temporaryPassword),
+      deletedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (spec.includeDelegatedAdmin) {
+      await manager.insert(DelegatedAdminRelationship, {
+        id: randomUUID(),
+        customerId,
+        partnerId: spec.partnerId,
+        access: 'FULL',
+        status: 'ACTIVE',
+        codeHash: null,
+        createdAt: now,
+        acceptedAt: now,
+        expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
+        terminatedAt: null,
+      });
+    }
+    await manager.insert(CustomerProvisioning, {
+      customerId,
+      partnerId: spec.partnerId,
+      adminUserId,
+      subscriptions: spec.subscriptions,
+      subscriptionIds: spec.subscriptions.map(() => null),
+      attempts: 0,
+      completedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await writeAudit(manager, { ...actor, clock: this.clock }, {
+      operation,
+      resourceType: 'Customer',
+      resourceId: customerId,
+      customerId,
+      newValue: { ...spec.row, relationship: spec.relationship, provisioningState: 'PROVISIONING', adminUserName, subscriptions: spec.subscriptions },
+    });
+    return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword };
+  }
+
+  private async domainTaken(manager: EntityManager, domain: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM customer WHERE lower(default_domain) = $1`, [domain.toLowerCase()]);
+    return rows.length > 0;
+  }
+
+  /** `<slug>.onmicrosoft.com`, or `<slug><n>` when taken. */
+  private async freeDomainFor(manager: EntityManager, companyName: string): Promise<string> {
+    const slug = prefixFromName(companyName);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const candidate = domainOf(attempt === 0 ? slug : `${slug}${Math.floor(1000 + Math.random() * 9000)}`);
+      if (!(await this.domainTaken(manager, candidate))) return candidate;
+    }
+    throw new DomainError('DOMAIN_TAKEN', 'No free domain could be derived from the company name', 'domainPrefix');
+  }
+
+  /** A transaction whose unique-domain race surfaces as DOMAIN_TAKEN. */
+  private async inTransaction<T>(run: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(run);
+    } catch (error) {
+      const driver = error as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string };
+      const code = driver.driverError?.code ?? driver.code;
+      const constraint = driver.driverError?.constraint ?? driver.constraint;
+      if (code === '23505' && (constraint === 'customer_default_domain' || constraint === 'customer_user_name')) {
+        throw new DomainError('DOMAIN_TAKEN', 'This domain was just taken', 'domainPrefix');
+      }
+      throw error;
+    }
+  }
+}
+

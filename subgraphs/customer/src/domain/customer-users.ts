@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  addDays,
+  authorize,
+  DomainError,
+  forbidden,
+  generateTemporaryPassword,
+  hashPassword,
+  idempotent,
+  isUuid,
+  notFound,
+  Problems,
+  writeAudit,
+  type Clock,
+  type PartnerViewer,
+} from '@partner-graph/platform';
+import { CustomerUser, type CustomerUserRow } from '../db/index.js';
+import type { CustomerAccessView } from '../db/customer-views.js';
+import { customerOfViewer } from './access.js';
+import { isUserLocalPart, localPartFromName, USER_RESTORE_DAYS, type Actor } from './rules.js';
+
+export interface NewCustomerUser {
+  firstName: string;
+  lastName: string;
+  userName?: string | null;
+  isAdmin?: boolean | null;
+}
+
+const auditView = (user: CustomerUserRow) => ({ userName: user.userName, firstName: user.firstName, lastName: user.lastName, isAdmin: user.isAdmin, deletedAt: user.deletedAt });
+
+/** When a deleted user is purged for good. */
+export const purgeAt = (user: CustomerUserRow): Date | null => (user.deletedAt ? addDays(user.deletedAt, USER_RESTORE_DAYS) : null);
+
+/** A customer's users: create, soft-delete / restore (30 days), reset password. */
+export class CustomerUsers {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Users deleted more than 30 days ago no longer exist, even before the purge job has run. */
+  visibleSince(): Date {
+    return addDays(this.clock.now(), -USER_RESTORE_DAYS);
+  }
+
+  async create(actor: Actor, customerId: string, input: NewCustomerUser, idempotencyKey: string | null | undefined): Promise<{ user: CustomerUserRow; temporaryPassword: string | null }> {
+    const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
+    const problems = new Problems();
+    if (!input.firstName.trim()) problems.add('VALIDATION_FAILED', 'First name is required', 'input.firstName');
+    if (!input.lastName.trim()) problems.add('VALIDATION_FAILED', 'Last name is required', 'input.lastName');
+    const localPart = (input.userName?.trim() || localPartFromName(input.firstName, input.lastName)).toLowerCase();
+    if (!isUserLocalPart(localPart)) problems.add('VALIDATION_FAILED', 'User name: letters, digits, dots, hyphens or underscores', 'input.userName');
+
+    let temporaryPassword: string | null = null;
+    const receipt = await this.db.transaction(async (manager) => {
+      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { adminRights: true, lock: true });
+      problems.throwIfAny();
+      return idempotent(manager, { scope: viewer.partnerId, operation: 'createCustomerUser', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
+        const userName = `${localPart}@${customer.defaultDomain}`;
+        const taken: unknown[] = await manager.query(`SELECT 1 FROM customer_user WHERE lower(user_name) = $1`, [userName.toLowerCase()]);
+        if (taken.length > 0) throw new DomainError('EMAIL_TAKEN', `${userName} already exists`, 'input.userName');
+        temporaryPassword = generateTemporaryPassword();
+        const now = this.clock.now();
+        const user: CustomerUserRow = {
+          id: randomUUID(),
+          customerId: customer.id,
+          userName,
+          firstName: input.firstName.trim(),
+          lastName: input.lastName.trim(),
+          isAdmin: input.isAdmin ?? false,
+          passwordHash: await hashPassword(temporaryPassword),
+          deletedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await manager.insert(CustomerUser, user);
+        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createCustomerUser', resourceType: 'CustomerUser', resourceId: user.id, customerId: customer.id, newValue: auditView(user) });
+        return { userId: user.id };
+      });
+    });
+    const user = await this.db.getRepository(CustomerUser).findOneByOrFail({ id: receipt.userId });
+    return { user, temporaryPassword };
+  }
+
+  async delete(actor: Actor, id: string): Promise<CustomerUserRow> {
+    const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
+    return this.change(actor, viewer, id, 'deleteCustomerUser', async (manager, user) => {
+      if (user.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'This user is already deleted', 'id');
+      if (user.isAdmin) {
+        const admins: unknown[] = await manager.query(`SELECT 1 FROM customer_user WHERE customer_id = $1 AND is_admin AND deleted_at IS NULL AND id <> $2`, [user.customerId, user.id]);
+        if (admins.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer must keep at least one admin', 'id');
+      }
+      return { ...user, deletedAt: this.clock.now() };
+    });
+  }
+
+  async restore(actor: Actor, id: string): Promise<CustomerUserRow> {
+    const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
+    return this.change(actor, viewer, id, 'restoreCustomerUser', async (_manager, user) => {
+      if (!user.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'This user is not deleted', 'id');
+      return { ...user, deletedAt: null };
+    });
+  }
+
+  async resetPassword(actor: Actor, id: string): Promise<{ user: CustomerUserRow; temporaryPassword: string }> {
+    const viewer = authorize(actor.viewer, { customerAccess: ['FULL', 'LIMITED'] });
+    const temporaryPassword = generateTemporaryPassword();
+    const passwordHash = await hashPassword(temporaryPassword);
+    const user = await this.change(actor, viewer, id, 'resetCustomerUserPassword', async (_manager, before) => {
+      // A helpdesk agent is a password admin: it cannot reset an admin's password.
+      if (before.isAdmin && viewer.customerAccess !== 'FULL') throw forbidden("Only FULL customer access can reset a customer admin's password");
+      if (before.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'Restore the user before resetting its password', 'id');
+      return { ...before, passwordHash };
+    });
+    return { user, temporaryPassword };
+  }
+
+  /** Purges users deleted more than 30 days ago; returns how many. */
+  async purgeExpired(): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const purged: { id: string; customer_id: string; user_name: string }[] = await manager.query(
+        `DELETE FROM customer_user WHERE deleted_at <= $1 RETURNING id, customer_id, user_name`,
+        [this.visibleSince()],
+      );
+      for (const user of purged) {
+        await writeAudit(manager, { viewer: { kind: 'system' }, requestId: 'purge-customer-users', clock: this.clock }, {
+          operation: 'purgeCustomerUser',
+          resourceType: 'CustomerUser',
+          resourceId: user.id,
+          customerId: user.customer_id,
+          oldValue: { userName: user.user_name },
+        });
+      }
+      return purged.length;
+    });
+  }
+
+  /** Loads a (not purged) user of a customer the viewer's partner administers, applies `change` under lock, audits. */
+  private async change(
+    actor: Actor,
+    viewer: PartnerViewer,
+    id: string,
+    operation: string,
+    change: (manager: EntityManager, user: CustomerUserRow, customer: CustomerAccessView) => Promise<CustomerUserRow>,
+  ): Promise<CustomerUserRow> {
+    if (!isUuid(id)) throw notFound('Customer user', 'id');
+    return this.db.transaction(async (manager) => {
+      const user = await manager.findOne(CustomerUser, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user || (user.deletedAt && user.deletedAt <= this.visibleSince())) throw notFound('Customer user', 'id');
+      const customer = await customerOfViewer(manager, this.clock, viewer, user.customerId, { adminRights: true, field: 'id' });
+      const after = { ...(await change(manager, user, customer)), updatedAt: this.clock.now() };
+      await manager.save(CustomerUser, after);
+      await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'CustomerUser', resourceId: id, customerId: user.customerId, oldValue: auditView(user), newValue: auditView(after) });
+      return after;
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import {
+  addDays,
+  addMonths,
+  authorize,
+  DomainError,
+  generateCode,
+  isUuid,
+  notFound,
+  sha256,
+  writeAudit,
+  type Clock,
+  type Viewer,
+} from '@partner-graph/platform';
+import { DelegatedAdminRelationship, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow, type DelegatedAdminStatus } from '../db/index.js';
+import { customerOfViewer, READ_CUSTOMERS } from './access.js';
+import { DELEGATED_ADMIN_MONTHS, DELEGATED_ADMIN_OFFER_DAYS, type Actor } from './rules.js';
+
+/** Offering and ending delegated administration (SPEC §3.3). */
+const MANAGE_DELEGATED_ADMIN = { programs: ['DELEGATED_ADMIN', 'CLOUD_ESSENTIALS'], customerAccess: ['FULL'] } as const;
+
+/** The status as of now: a pending offer or an active relationship past its expiry is EXPIRED. */
+export function effectiveStatus(row: DelegatedAdminRelationshipRow, now: Date): DelegatedAdminStatus {
+  if ((row.status === 'PENDING' || row.status === 'ACTIVE') && row.expiresAt <= now) return 'EXPIRED';
+  return row.status;
+}
+
+const auditView = (row: DelegatedAdminRelationshipRow) => ({ access: row.access, status: row.status, expiresAt: row.expiresAt });
+
+/**
+ * Delegated administration like GDAP: an offer (PENDING, 90 days, one-time code in the URL) that
+ * the customer accepts (ACTIVE for 2 years) and either side can end.
+ */
+export class DelegatedAdministration {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly publicAcceptUrl: string,
+  ) {}
+
+  async list(viewer: Viewer, customerId: string | null | undefined): Promise<DelegatedAdminRelationshipRow[]> {
+    const partner = authorize(viewer, READ_CUSTOMERS);
+    if (customerId != null && !isUuid(customerId)) return [];
+    return this.db.getRepository(DelegatedAdminRelationship).find({
+      where: customerId != null ? { partnerId: partner.partnerId, customerId } : { partnerId: partner.partnerId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: 500,
+    });
+  }
+
+  async sendOffer(actor: Actor, customerId: string, access: DelegatedAdminAccess): Promise<{ relationship: DelegatedAdminRelationshipRow; acceptanceUrl: string; code: string }> {
+    const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
+    return this.db.transaction(async (manager) => {
+      const customer = await customerOfViewer(manager, this.clock, viewer, customerId);
+      const code = generateCode();
+      const now = this.clock.now();
+      const relationship: DelegatedAdminRelationshipRow = {
+        id: randomUUID(),
+        customerId: customer.id,
+        partnerId: viewer.partnerId,
+        access,
+        status: 'PENDING',
+        codeHash: sha256(code),
+        createdAt: now,
+        acceptedAt: null,
+        expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS),
+        terminatedAt: null,
+      };
+      await manager.insert(DelegatedAdminRelationship, relationship);
+      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendDelegatedAdminOffer', resourceType: 'DelegatedAdminRelationship', resourceId: relationship.id, customerId: customer.id, newValue: auditView(relationship) });
+      return { relationship, code, acceptanceUrl: `${this.publicAcceptUrl.replace(/\/$/, '')}/delegated-admin/${code}` };
+    });
+  }
+
+  /** The customer accepts with the code (no partner sign-in); the code works once. */
+  async accept(actor: Actor, code: string): Promise<DelegatedAdminRelationshipRow> {
+    const invalid = () => new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
+    if (!code.trim() || code.length > 200) throw invalid();
+    return this.db.transaction(async (manager) => {
+      const offer = await manager.findOne(DelegatedAdminRelationship, { where: { codeHash: sha256(code.trim()) }, lock: { mode: 'pessimistic_write' } });
+      if (!offer) throw invalid();
+      const now = this.clock.now();
+      if (offer.status !== 'PENDING' || effectiveStatus(offer, now) !== 'PENDING') throw invalid();
+      const accepted: DelegatedAdminRelationshipRow = { ...offer, status: 'ACTIVE', codeHash: null, acceptedAt: now, expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS) };
+      await manager.save(DelegatedAdminRelationship, accepted);
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'acceptDelegatedAdminOffer',
+        resourceType: 'DelegatedAdminRelationship',
+        resourceId: offer.id,
+        customerId: offer.customerId,
+        oldValue: auditView(offer),
+        newValue: auditView(accepted),
+      });
+      return accepted;
+    });
+  }
+
+  async terminate(actor: Actor, id: string): Promise<DelegatedAdminRelationshipRow> {
+    const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
+    if (!isUuid(id)) throw notFound('Delegated-admin relationship', 'id');
+    return this.db.transaction(async (manager) => {
+      const before = await manager.findOne(DelegatedAdminRelationship, { where: { id, partnerId: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw notFound('Delegated-admin relationship', 'id');
+      const status = effectiveStatus(before, this.clock.now());
+      if (status !== 'PENDING' && status !== 'ACTIVE') {
+        throw new DomainError('INVALID_STATUS_TRANSITION', `This relationship is already ${status}`, 'id');
+      }
+      const after: DelegatedAdminRelationshipRow = { ...before, status: 'TERMINATED', codeHash: null, terminatedAt: this.clock.now() };
+      await manager.save(DelegatedAdminRelationship, after);
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'terminateDelegatedAdminRelationship',
+        resourceType: 'DelegatedAdminRelationship',
+        resourceId: id,
+        customerId: before.customerId,
+        oldValue: auditView(before),
+        newValue: auditView(after),
+      });
+      return after;
+    });
+  }
+}

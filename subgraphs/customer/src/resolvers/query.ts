@@ -1,0 +1,26 @@
+import { authorize, requireService } from '@partner-graph/platform';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { READ_CUSTOMERS } from '../domain/access.js';
+
+export const Query: QueryResolvers = {
+  customers: (_root, args, { viewer, services }) => services.accounts.list(viewer, args),
+  customer: (_root, { id }, { viewer, loaders }) => {
+    authorize(viewer, READ_CUSTOMERS);
+    return loaders.customer.load(id);
+  },
+  isDomainAvailable: (_root, { prefix }, { viewer, services }) => services.accounts.isDomainAvailable(viewer, prefix),
+  delegatedAdminRelationships: (_root, { customerId }, { viewer, services }) => services.delegatedAdmin.list(viewer, customerId),
+
+  customerAccess: async (_root, { partnerId, customerIds }, { signed, services }) => {
+    requireService(signed);
+    const customers = await services.accounts.accessOf(partnerId, customerIds);
+    return customers.map((c) => ({ customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights }));
+  },
+  customerUsersById: async (_root, { customerId, userIds }, { signed, loaders }) => {
+    requireService(signed);
+    const users = await loaders.user.loadMany(userIds);
+    return users.flatMap((user) =>
+      user && !(user instanceof Error) && user.customerId === customerId ? [{ id: user.id, customerId: user.customerId, isAdmin: user.isAdmin, deleted: user.deletedAt !== null }] : [],
+    );
+  },
+};

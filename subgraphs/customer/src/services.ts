@@ -1,0 +1,38 @@
+import type { SubgraphRuntime } from '@partner-graph/platform';
+import { CustomerAccounts } from './domain/customer-accounts.js';
+import { CustomerUsers } from './domain/customer-users.js';
+import { DelegatedAdministration } from './domain/delegated-admin.js';
+import { OfferCatalogue } from './domain/offer-catalogue.js';
+import { Provisioner } from './domain/provisioner.js';
+import { ServiceRequests } from './domain/service-requests.js';
+import { WorkQueue } from './domain/work-queue.js';
+
+/** The customer subgraph's domain services, built once per runtime (the server and the workers share them). */
+export interface CustomerSubgraphServices {
+  accounts: CustomerAccounts;
+  provisioner: Provisioner;
+  users: CustomerUsers;
+  serviceRequests: ServiceRequests;
+  delegatedAdmin: DelegatedAdministration;
+  work: WorkQueue;
+}
+
+const built = new WeakMap<SubgraphRuntime, CustomerSubgraphServices>();
+
+export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServices {
+  let services = built.get(runtime);
+  if (!services) {
+    const work = new WorkQueue(runtime.logger);
+    const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.services, runtime.logger);
+    services = {
+      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work),
+      provisioner,
+      users: new CustomerUsers(runtime.db, runtime.clock),
+      serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
+      delegatedAdmin: new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl),
+      work,
+    };
+    built.set(runtime, services);
+  }
+  return services;
+}

@@ -1,0 +1,345 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '@partner-graph/platform';
+import { startStack, type Stack } from '../../../test/stack.js';
+import { services } from './helpers.js';
+
+const ADMIN = DEMO.users.contosoAdmin.email;
+const AGENT = DEMO.users.contosoAgent.email;
+const HELPDESK = DEMO.users.contosoHelpdesk.email;
+const SALES = DEMO.users.contosoSales.email;
+const FABRIKAM = DEMO.users.fabrikamAdmin.email;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const CREATE = `mutation($input: CreateCustomerInput!, $key: String!, $dryRun: Boolean) {
+  createCustomer(input: $input, idempotencyKey: $key, dryRun: $dryRun) {
+    dryRun
+    customer { id companyName defaultDomain relationship provisioningState tenantId country language culture
+      address { line1 city postalCode country } primaryContact { firstName lastName email phone }
+      users { userName isAdmin } }
+    credentials { userName temporaryPassword }
+    preview { companyName defaultDomain adminUserName relationship subscription { offerId offerName quantity term } }
+    errors { code field }
+  }
+}`;
+const STATE = `query($id: ID!) { customer(id: $id) { id provisioningState provisioningError tenantId } }`;
+
+const input = (prefix: string, overrides: Record<string, unknown> = {}) => ({
+  companyName: `Company ${prefix}`,
+  domainPrefix: prefix,
+  country: 'FR',
+  addressLine1: '1 place de la Bourse',
+  city: 'Bordeaux',
+  postalCode: '33000',
+  contactFirstName: 'Jeanne',
+  contactLastName: 'Moreau',
+  contactEmail: 'jeanne.moreau@example.com',
+  contactPhone: '+33 5 56 00 00 00',
+  subscription: { offerId: DEMO.offers.businessStandard, quantity: 10 },
+  ...overrides,
+});
+
+const customerCount = async () => Number((await stack.subgraphs.customer.db.query('SELECT count(*) AS n FROM customer'))[0].n);
+
+describe('createCustomer', () => {
+  it('agent@ creates a PROVISIONING reseller customer and gets the admin credentials once; the same key replays', async () => {
+    const first = await stack.graphql(CREATE, { input: input('lumiere'), key: 'create-lumiere' }, { as: AGENT });
+    expect(first.errors).toBeUndefined();
+    const created = first.data?.createCustomer;
+    expect(created.errors).toEqual([]);
+    expect(created.customer).toMatchObject({
+      companyName: 'Company lumiere',
+      defaultDomain: 'lumiere.onmicrosoft.com',
+      relationship: 'RESELLER',
+      provisioningState: 'PROVISIONING',
+      tenantId: null,
+      language: 'fr',
+      culture: 'fr-FR',
+      address: { line1: '1 place de la Bourse', city: 'Bordeaux', postalCode: '33000', country: 'FR' },
+      users: [{ userName: 'admin@lumiere.onmicrosoft.com', isAdmin: true }],
+    });
+    expect(created.credentials.userName).toBe('admin@lumiere.onmicrosoft.com');
+    expect(created.credentials.temporaryPassword).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(created.preview.subscription).toMatchObject({ offerId: DEMO.offers.businessStandard, quantity: 10 });
+
+    const count = await customerCount();
+    const replay = await stack.graphql(CREATE, { input: input('lumiere'), key: 'create-lumiere' }, { as: AGENT });
+    expect(replay.data?.createCustomer.errors).toEqual([]);
+    expect(replay.data?.createCustomer.customer.id).toBe(created.customer.id);
+    expect(replay.data?.createCustomer.credentials).toEqual({ userName: 'admin@lumiere.onmicrosoft.com', temporaryPassword: null });
+    expect(await customerCount()).toBe(count);
+
+    const reused = await stack.graphql(CREATE, { input: input('lumiere2'), key: 'create-lumiere' }, { as: AGENT });
+    expect(reused.data?.createCustomer.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' }]);
+  });
+
+  it('admin@ (GLOBAL_ADMIN, FULL) may create; Fabrikam creates its own, invisible to Contoso', async () => {
+    const byAdmin = await stack.graphql(CREATE, { input: input('byadmin'), key: 'k-admin' }, { as: ADMIN });
+    expect(byAdmin.data?.createCustomer.errors).toEqual([]);
+    const byFabrikam = await stack.graphql(CREATE, { input: input('fabnew', { country: 'IT', postalCode: '20121', subscription: { offerId: DEMO.offers.businessBasic, quantity: 5 } }), key: 'k-fab' }, { as: FABRIKAM });
+    expect(byFabrikam.data?.createCustomer.errors).toEqual([]);
+    const seen = await stack.graphql(STATE, { id: byFabrikam.data?.createCustomer.customer.id }, { as: AGENT });
+    expect(seen.data?.customer).toBeNull();
+  });
+
+  it.each([
+    [HELPDESK, 'LIMITED access'],
+    [SALES, 'NONE access'],
+  ])('%s (%s) cannot create a customer', async (email, _why) => {
+    const count = await customerCount();
+    const { errors } = await stack.graphql(CREATE, { input: input('refused'), key: 'k-refused' }, { as: email });
+    expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await customerCount()).toBe(count);
+  });
+
+  it('dryRun validates and previews, creating nothing', async () => {
+    const count = await customerCount();
+    const { data } = await stack.graphql(CREATE, { input: input('preview'), key: 'k-preview', dryRun: true }, { as: AGENT });
+    expect(data?.createCustomer).toMatchObject({
+      dryRun: true,
+      customer: null,
+      credentials: null,
+      errors: [],
+      preview: { companyName: 'Company preview', defaultDomain: 'preview.onmicrosoft.com', adminUserName: 'admin@preview.onmicrosoft.com', relationship: 'RESELLER', subscription: { offerId: DEMO.offers.businessStandard, quantity: 10 } },
+    });
+    expect(await customerCount()).toBe(count);
+    const available = await stack.graphql('{ isDomainAvailable(prefix: "preview") }', {}, { as: AGENT });
+    expect(available.data?.isDomainAvailable).toBe(true);
+    // The key of a dry run is still free for the real submit.
+    const real = await stack.graphql(CREATE, { input: input('preview'), key: 'k-preview' }, { as: AGENT });
+    expect(real.data?.createCustomer.errors).toEqual([]);
+    expect(real.data?.createCustomer.customer.defaultDomain).toBe('preview.onmicrosoft.com');
+  });
+
+  it('reports every invalid field at once', async () => {
+    const bad = input('Bad Prefix!', { companyName: ' ', country: 'FRA', addressLine1: '', city: '', postalCode: '', contactFirstName: '', contactLastName: '', contactEmail: 'nope', contactPhone: 'x' });
+    const { data } = await stack.graphql(CREATE, { input: bad, key: 'k-bad', dryRun: true }, { as: AGENT });
+    expect(data?.createCustomer.errors.map((e: any) => e.field).sort()).toEqual(
+      ['addressLine1', 'city', 'companyName', 'contactEmail', 'contactFirstName', 'contactLastName', 'contactPhone', 'country', 'domainPrefix', 'postalCode'].sort(),
+    );
+    const postal = await stack.graphql(CREATE, { input: input('postal', { postalCode: '7500' }), key: 'k-postal', dryRun: true }, { as: AGENT });
+    expect(postal.data?.createCustomer.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'postalCode' }]);
+  });
+
+  it('refuses a taken domain with DOMAIN_TAKEN', async () => {
+    const { data } = await stack.graphql(CREATE, { input: input('NorthwindTraders'), key: 'k-taken' }, { as: AGENT });
+    expect(data?.createCustomer.errors).toEqual([{ code: 'DOMAIN_TAKEN', field: 'domainPrefix' }]);
+  });
+
+  it('validates the first subscription against the offer catalogue', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ subscription: { offerId: DEMO.offers.businessStandard, quantity: 301 } }, 'QUANTITY_OUT_OF_RANGE', 'subscription.quantity'],
+      [{ subscription: { offerId: DEMO.offers.businessStandard, quantity: 0 } }, 'QUANTITY_OUT_OF_RANGE', 'subscription.quantity'],
+      [{ subscription: { offerId: '6f1a0c3e-0000-4000-8002-999999999999', quantity: 1 } }, 'OFFER_NOT_AVAILABLE', 'subscription.offerId'],
+      [{ subscription: { offerId: 'junk', quantity: 1 } }, 'OFFER_NOT_AVAILABLE', 'subscription.offerId'],
+    ];
+    for (const [overrides, code, field] of cases) {
+      const { data } = await stack.graphql(CREATE, { input: input('offercheck', overrides), key: 'k-offer', dryRun: true }, { as: AGENT });
+      expect(data?.createCustomer.errors).toContainEqual({ code, field });
+    }
+    // Fabrikam may sell only the Business offers.
+    const fabrikam = await stack.graphql(CREATE, { input: input('fabe3', { subscription: { offerId: DEMO.offers.e3, quantity: 10 } }), key: 'k-fab-e3', dryRun: true }, { as: FABRIKAM });
+    expect(fabrikam.data?.createCustomer.errors).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'subscription.offerId' }]);
+  });
+});
+
+describe('provisioning', () => {
+  it('provisions the tenant and the first subscription, then ACTIVE; a re-run changes nothing', async () => {
+    const { data } = await stack.graphql(CREATE, { input: input('provisionme'), key: 'k-provision' }, { as: AGENT });
+    const id = data?.createCustomer.customer.id;
+    const { provisioner } = services(stack);
+    expect(await provisioner.provision(id)).toBe('ACTIVE');
+    const state = await stack.graphql(STATE, { id }, { as: AGENT });
+    expect(state.data?.customer).toMatchObject({ provisioningState: 'ACTIVE', provisioningError: null });
+    expect(state.data?.customer.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+    const subscriptions = await stack.subgraphs.subscription.db.query('SELECT id, channel, partner_id, quantity FROM subscription WHERE customer_id = $1', [id]);
+    expect(subscriptions).toEqual([expect.objectContaining({ channel: 'RESELLER', partner_id: DEMO.partners.contoso, quantity: 10 })]);
+
+    // A crash after the subscription call but before its id was recorded: the re-run finishes without a duplicate.
+    await stack.subgraphs.customer.db.query(`UPDATE customer_provisioning SET subscription_ids = '[null]', completed_at = NULL WHERE customer_id = $1`, [id]);
+    await stack.subgraphs.customer.db.query(`UPDATE customer SET provisioning_state = 'PROVISIONING' WHERE id = $1`, [id]);
+    expect(await provisioner.provision(id)).toBe('ACTIVE');
+    const after = await stack.subgraphs.subscription.db.query('SELECT id FROM subscription WHERE customer_id = $1', [id]);
+    expect(after).toEqual([{ id: subscriptions[0].id }]);
+    const tenant = await stack.graphql(STATE, { id }, { as: AGENT });
+    expect(tenant.data?.customer.tenantId).toBe(state.data?.customer.tenantId);
+  });
+
+  it('goes FAILED with a reason when the subscription service is down; the partner retries to ACTIVE', async () => {
+    const { data } = await stack.graphql(CREATE, { input: input('faileddown'), key: 'k-failed' }, { as: AGENT });
+    const id = data?.createCustomer.customer.id;
+    const { provisioner } = services(stack);
+    await stack.subgraphs.subscription.kill();
+    try {
+      await expect(provisioner.provision(id)).rejects.toThrow(/unavailable/);
+    } finally {
+      await stack.subgraphs.subscription.restart();
+    }
+    const failed = await stack.graphql(STATE, { id }, { as: HELPDESK });
+    expect(failed.data?.customer.provisioningState).toBe('FAILED');
+    expect(failed.data?.customer.provisioningError).toMatch(/subscription service is unavailable/);
+
+    const RETRY = `mutation($id: ID!) { retryCustomerProvisioning(customerId: $id) { customer { provisioningState provisioningError } errors { code } } }`;
+    expect((await stack.graphql(RETRY, { id }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await stack.graphql(RETRY, { id }, { as: FABRIKAM })).data?.retryCustomerProvisioning.errors).toEqual([{ code: 'NOT_FOUND' }]);
+    const retried = await stack.graphql(RETRY, { id }, { as: AGENT });
+    expect(retried.data?.retryCustomerProvisioning).toEqual({ customer: { provisioningState: 'PROVISIONING', provisioningError: null }, errors: [] });
+    expect((await stack.graphql(RETRY, { id }, { as: AGENT })).data?.retryCustomerProvisioning.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
+    expect(await provisioner.provision(id)).toBe('ACTIVE');
+    expect((await stack.graphql(STATE, { id }, { as: AGENT })).data?.customer.provisioningState).toBe('ACTIVE');
+  });
+});
+
+describe('createCustomerAccount (internal)', () => {
+  const CREATE_ACCOUNT = `mutation($input: CustomerAccountInput!, $key: String!) {
+    createCustomerAccount(input: $input, idempotencyKey: $key) { customerId adminUserId adminUserName temporaryPassword errors { code field } } }`;
+  const account = (companyName: string, overrides: Record<string, unknown> = {}) => ({
+    partnerId: DEMO.partners.contoso,
+    relationship: 'ADVISOR',
+    companyName,
+    country: 'FR',
+    contactFirstName: 'Paul',
+    contactLastName: 'Girard',
+    contactEmail: 'paul@example.com',
+    subscriptions: [{ offerId: DEMO.offers.businessBasic, quantity: 3, channel: 'DIRECT' }],
+    ...overrides,
+  });
+
+  it('creates an account with a derived domain, idempotently', async () => {
+    const call = () => stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-1' } });
+    const first = await call();
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.createCustomerAccount).toMatchObject({ adminUserName: 'admin@cafeelan.onmicrosoft.com', errors: [] });
+    expect(first.data?.createCustomerAccount.temporaryPassword).toMatch(/^.{16}$/);
+    const replay = await call();
+    expect(replay.data?.createCustomerAccount).toMatchObject({ customerId: first.data?.createCustomerAccount.customerId, temporaryPassword: null });
+    // Same company name, other key: a unique domain is derived.
+    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-2' } });
+    expect(other.data?.createCustomerAccount.adminUserName).toMatch(/^admin@cafeelan\d{4}\.onmicrosoft\.com$/);
+  });
+
+  it('is refused to clients (gateway-signed)', async () => {
+    const response = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'gateway', variables: { input: account('Nope'), key: 'acc-x' } });
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('an ADVISOR-only customer refuses user changes until a delegated-admin relationship is ACTIVE', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Advisor Only'), key: 'acc-advisor' } });
+    const customerId = created.data?.createCustomerAccount.customerId;
+    const CREATE_USER = `mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { user { id } errors { code } } }`;
+    const readable = await stack.graphql(`query($id: ID!) { customer(id: $id) { relationship hasAdminRights } }`, { id: customerId }, { as: HELPDESK });
+    expect(readable.data?.customer).toEqual({ relationship: 'ADVISOR', hasAdminRights: false });
+    const refused = await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT });
+    expect(refused.data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    const reset = await stack.graphql(`mutation($id: ID!) { resetCustomerUserPassword(id: $id) { errors { code } } }`, { id: created.data?.createCustomerAccount.adminUserId }, { as: AGENT });
+    expect(reset.data?.resetCustomerUserPassword.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+
+    const offer = await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT });
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    await stack.graphql(ACCEPT, { code: offer.data?.sendDelegatedAdminOffer.code });
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([]);
+
+    await stack.graphql(TERMINATE, { id: offer.data?.sendDelegatedAdminOffer.relationship.id }, { as: AGENT });
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+  });
+
+  it('includeDelegatedAdmin gives the partner admin rights at once', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('With Delegation', { includeDelegatedAdmin: true }), key: 'acc-dap' } });
+    const access = await stack.subgraphRequest('customer', `query($p: ID!, $ids: [ID!]!) { customerAccess(partnerId: $p, customerIds: $ids) { relationship hasAdminRights provisioningState } }`, {
+      issuer: 'offer',
+      variables: { p: DEMO.partners.contoso, ids: [created.data?.createCustomerAccount.customerId] },
+    });
+    expect(access.data?.customerAccess).toEqual([{ relationship: 'ADVISOR', hasAdminRights: true, provisioningState: 'PROVISIONING' }]);
+  });
+});
+
+const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!) { sendDelegatedAdminOffer(customerId: $c, access: $access) {
+  relationship { id status access expiresAt customer { id } } acceptanceUrl code errors { code } } }`;
+const ACCEPT = `mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { relationship { relationshipId status access expiresAt } errors { code } } }`;
+const TERMINATE = `mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { relationship { id status terminatedAt } errors { code } } }`;
+const RELATIONSHIPS = `query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`;
+
+describe('delegated administration', () => {
+  it('an offer goes PENDING → ACTIVE with its one-time code, which cannot be used twice', async () => {
+    const sent = await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED' }, { as: AGENT });
+    const offer = sent.data?.sendDelegatedAdminOffer;
+    expect(offer.errors).toEqual([]);
+    expect(offer.relationship).toMatchObject({ status: 'PENDING', access: 'LIMITED', customer: { id: DEMO.customers.northwind } });
+    expect(offer.acceptanceUrl).toBe(`https://partner-graph.example/accept/delegated-admin/${offer.code}`);
+    expect(offer.code.length).toBeGreaterThanOrEqual(22);
+    expect(new Date(offer.relationship.expiresAt).getTime() - stack.clock.now().getTime()).toBe(90 * 86_400_000);
+
+    const accepted = await stack.graphql(ACCEPT, { code: offer.code });
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data?.acceptDelegatedAdminOffer.relationship).toMatchObject({ relationshipId: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
+    expect(new Date(accepted.data?.acceptDelegatedAdminOffer.relationship.expiresAt).getUTCFullYear()).toBe(stack.clock.now().getUTCFullYear() + 2);
+    const again = await stack.graphql(ACCEPT, { code: offer.code });
+    expect(again.data?.acceptDelegatedAdminOffer).toEqual({ relationship: null, errors: [{ code: 'INVALID_CODE' }] });
+    const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: HELPDESK });
+    expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
+  });
+
+  it('an unknown code is INVALID_CODE', async () => {
+    const { data } = await stack.graphql(ACCEPT, { code: 'x'.repeat(43) });
+    expect(data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+  });
+
+  it('unaccepted offers expire after 90 days; relationships after 2 years', async () => {
+    const pending = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
+    const toAccept = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
+    await stack.graphql(ACCEPT, { code: toAccept.code });
+    stack.clock.advanceDays(91);
+    try {
+      const late = await stack.graphql(ACCEPT, { code: pending.code });
+      expect(late.data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+      const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT });
+      expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: pending.relationship.id, status: 'EXPIRED', access: 'FULL' });
+      expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: toAccept.relationship.id, status: 'ACTIVE', access: 'FULL' });
+      stack.clock.advanceDays(2 * 366);
+      const later = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT });
+      expect(later.data?.delegatedAdminRelationships).toContainEqual({ id: toAccept.relationship.id, status: 'EXPIRED', access: 'FULL' });
+      // Adventure Works' relationship expired too: Contoso has no admin rights there any more.
+      const adventure = await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights } }`, { id: DEMO.customers.adventureWorks }, { as: AGENT });
+      expect(adventure.data?.customer.hasAdminRights).toBe(false);
+      const terminate = await stack.graphql(TERMINATE, { id: toAccept.relationship.id }, { as: AGENT });
+      expect(terminate.data?.terminateDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
+    } finally {
+      stack.clock.advanceDays(-91 - 2 * 366);
+    }
+  });
+
+  it('terminating ends the relationship (and a pending offer’s code)', async () => {
+    const offer = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const ended = await stack.graphql(TERMINATE, { id: offer.relationship.id }, { as: AGENT });
+    expect(ended.data?.terminateDelegatedAdminRelationship.relationship.status).toBe('TERMINATED');
+    const accept = await stack.graphql(ACCEPT, { code: offer.code });
+    expect(accept.data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+  });
+
+  it.each([
+    [HELPDESK, 'LIMITED access'],
+    [SALES, 'NONE access'],
+    [FABRIKAM, 'no DELEGATED_ADMIN / CLOUD_ESSENTIALS program'],
+  ])('%s (%s) cannot send an offer or end a relationship', async (email, _why) => {
+    const sent = await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: email });
+    expect(sent.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.adventureWorks }, { as: ADMIN });
+    const ended = await stack.graphql(TERMINATE, { id: listed.data?.delegatedAdminRelationships[0].id }, { as: email });
+    expect(ended.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('Contoso gets NOT_FOUND for Fabrikam’s customer and Fabrikam sees none of Contoso’s relationships', async () => {
+    const sent = await stack.graphql(SEND, { c: DEMO.customers.alpineSkiHouse, access: 'FULL' }, { as: AGENT });
+    expect(sent.data?.sendDelegatedAdminOffer.errors).toEqual([{ code: 'NOT_FOUND' }]);
+    const listed = await stack.graphql(RELATIONSHIPS, {}, { as: FABRIKAM });
+    expect(listed.data?.delegatedAdminRelationships).toEqual([]);
+    const ofContoso = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.adventureWorks }, { as: FABRIKAM });
+    expect(ofContoso.data?.delegatedAdminRelationships).toEqual([]);
+  });
+});

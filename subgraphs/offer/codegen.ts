@@ -1,0 +1,8 @@
+import { subgraphCodegen } from '../../codegen.js';
+
+export default subgraphCodegen({
+  Offer: 'OfferRow',
+  TrialInvitation: 'TrialInvitationRow',
+  PurchaseOffer: 'PurchaseOfferRow',
+  PurchaseOfferLine: 'PurchaseOfferLineRow',
+});

@@ -1,0 +1,1 @@
+export type { OfferRow, TrialInvitationRow, PurchaseOfferRow, PurchaseOfferLineRow } from './db/entities.js';

@@ -1,0 +1,148 @@
+import { EntitySchema } from 'typeorm';
+
+export const OFFER_CATEGORIES = ['MICROSOFT_365_BUSINESS', 'OFFICE_365_ENTERPRISE', 'EXCHANGE_ONLINE'] as const;
+export type OfferCategory = (typeof OFFER_CATEGORIES)[number];
+export type BillingCycle = 'MONTHLY' | 'ANNUAL';
+export type OfferTerm = 'P1M' | 'P1Y';
+export type InvitationStatus = 'ACTIVE' | 'REVOKED';
+
+export interface OfferRow {
+  id: string;
+  name: string;
+  sku: string;
+  category: OfferCategory;
+  description: string;
+  minQuantity: number;
+  maxQuantity: number;
+  billingCycle: BillingCycle;
+  term: OfferTerm;
+  isTrial: boolean;
+  trialDays: number | null;
+  isAddOn: boolean;
+  prerequisiteOfferIds: string[];
+  /** ISO 3166-1 alpha-2, upper case. */
+  countries: string[];
+  /** numeric(12,2): pg returns it as a string so no cent is lost. */
+  unitPrice: string;
+  currency: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A partner may sell one offer, or every offer of a category. */
+export interface OfferAuthorisationRow {
+  id: string;
+  partnerId: string;
+  offerId: string | null;
+  category: OfferCategory | null;
+  createdAt: Date;
+}
+
+export interface TrialInvitationRow {
+  id: string;
+  partnerId: string;
+  offerId: string;
+  includeDelegatedAdmin: boolean;
+  /** The partner's advisor code when the invitation was made (it is part of the URL). */
+  advisorCode: string;
+  /** The unguessable URL code; kept so the partner can copy the URL again. */
+  code: string;
+  status: InvitationStatus;
+  acceptanceCount: number;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface PurchaseOfferRow {
+  id: string;
+  partnerId: string;
+  includeDelegatedAdmin: boolean;
+  advisorCode: string;
+  code: string;
+  status: InvitationStatus;
+  acceptanceCount: number;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface PurchaseOfferLineRow {
+  purchaseOfferId: string;
+  position: number;
+  offerId: string;
+  quantity: number;
+}
+
+export const Offer = new EntitySchema<OfferRow>({
+  name: 'Offer',
+  tableName: 'offer',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    name: { type: 'text' },
+    sku: { type: 'text' },
+    category: { type: 'text' },
+    description: { type: 'text' },
+    minQuantity: { type: 'int', name: 'min_quantity' },
+    maxQuantity: { type: 'int', name: 'max_quantity' },
+    billingCycle: { type: 'text', name: 'billing_cycle' },
+    term: { type: 'text' },
+    isTrial: { type: 'boolean', name: 'is_trial' },
+    trialDays: { type: 'int', name: 'trial_days', nullable: true },
+    isAddOn: { type: 'boolean', name: 'is_add_on' },
+    prerequisiteOfferIds: { type: 'uuid', array: true, name: 'prerequisite_offer_ids' },
+    countries: { type: 'text', array: true },
+    unitPrice: { type: 'numeric', precision: 12, scale: 2, name: 'unit_price' },
+    currency: { type: 'char', length: 3 },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+    updatedAt: { type: 'timestamptz', name: 'updated_at' },
+  },
+});
+
+export const OfferAuthorisation = new EntitySchema<OfferAuthorisationRow>({
+  name: 'OfferAuthorisation',
+  tableName: 'offer_authorisation',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    partnerId: { type: 'uuid', name: 'partner_id' },
+    offerId: { type: 'uuid', name: 'offer_id', nullable: true },
+    category: { type: 'text', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
+const invitationColumns = {
+  id: { type: 'uuid', primary: true },
+  partnerId: { type: 'uuid', name: 'partner_id' },
+  includeDelegatedAdmin: { type: 'boolean', name: 'include_delegated_admin' },
+  advisorCode: { type: 'text', name: 'advisor_code' },
+  code: { type: 'text' },
+  status: { type: 'text' },
+  acceptanceCount: { type: 'int', name: 'acceptance_count' },
+  createdBy: { type: 'uuid', name: 'created_by' },
+  createdAt: { type: 'timestamptz', name: 'created_at' },
+  revokedAt: { type: 'timestamptz', name: 'revoked_at', nullable: true },
+} as const;
+
+export const TrialInvitation = new EntitySchema<TrialInvitationRow>({
+  name: 'TrialInvitation',
+  tableName: 'trial_invitation',
+  columns: { ...invitationColumns, offerId: { type: 'uuid', name: 'offer_id' } },
+});
+
+export const PurchaseOffer = new EntitySchema<PurchaseOfferRow>({
+  name: 'PurchaseOffer',
+  tableName: 'purchase_offer',
+  columns: invitationColumns,
+});
+
+export const PurchaseOfferLine = new EntitySchema<PurchaseOfferLineRow>({
+  name: 'PurchaseOfferLine',
+  tableName: 'purchase_offer_line',
+  columns: {
+    purchaseOfferId: { type: 'uuid', primary: true, name: 'purchase_offer_id' },
+    position: { type: 'int', primary: true },
+    offerId: { type: 'uuid', name: 'offer_id' },
+    quantity: { type: 'int' },
+  },
+});

@@ -1,0 +1,109 @@
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { authorize, decodeCursor, DomainError, isCountryCode, isUuid, pageSize, toConnection, type Connection, type Viewer } from '@partner-graph/platform';
+import { Offer, OFFER_CATEGORIES, type OfferCategory, type OfferRow } from '../db/index.js';
+
+/** What another service learns about one offer for one partner in one country (internal contract). */
+export interface OfferAvailability {
+  offerId: string;
+  available: boolean;
+  name: string | null;
+  minQuantity: number | null;
+  maxQuantity: number | null;
+  isTrial: boolean | null;
+  isAddOn: boolean | null;
+  prerequisiteOfferIds: string[];
+  term: string | null;
+  billingCycle: string | null;
+}
+
+/** `fr` → `FR`; null stays null; anything that is not a two-letter code is refused. */
+export function normaliseCountry(country: string | null | undefined): string | null {
+  if (country === null || country === undefined) return null;
+  const code = country.trim().toUpperCase();
+  if (!isCountryCode(code)) throw new DomainError('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
+  return code;
+}
+
+/**
+ * The catalogue as a partner sees it: an offer exists for a partner only when the partner is
+ * authorised to sell it (the offer itself or its whole category) and it is sold somewhere.
+ */
+export class Catalogue {
+  constructor(private readonly db: DataSource) {}
+
+  /** Restricts `o` to the offers `partnerId` may sell, in `country` when given. */
+  private visible(partnerId: string, country: string | null): SelectQueryBuilder<OfferRow> {
+    const query = this.db
+      .getRepository(Offer)
+      .createQueryBuilder('o')
+      .where('cardinality(o.countries) > 0')
+      .andWhere(
+        'EXISTS (SELECT 1 FROM offer_authorisation a WHERE a.partner_id = :partnerId AND (a.offer_id = o.id OR a.category = o.category))',
+        { partnerId },
+      );
+    // `@>` (not `= ANY`) so the GIN index on countries serves it.
+    if (country) query.andWhere('o.countries @> ARRAY[:country]::text[]', { country });
+    return query;
+  }
+
+  /** One statement for any number of ids: the batch function of the per-request offer loader. */
+  async visibleByIds(partnerId: string, ids: readonly string[]): Promise<OfferRow[]> {
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (valid.length === 0) return [];
+    return this.visible(partnerId, null).andWhere('o.id = ANY(:ids)', { ids: valid }).getMany();
+  }
+
+  async list(
+    viewer: Viewer,
+    args: { country?: string | null; category?: OfferCategory | null; first?: number | null; after?: string | null },
+  ): Promise<Connection<OfferRow>> {
+    const { partnerId } = authorize(viewer);
+    const country = normaliseCountry(args.country);
+    const size = pageSize(args.first);
+    const query = this.visible(partnerId, country);
+    if (args.category) query.andWhere('o.category = :category', { category: args.category });
+    const after = decodeCursor(args.after);
+    if (after) {
+      const [name, id] = after;
+      if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
+        throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+      }
+      query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: name, afterId: id });
+    }
+    const rows = await query.orderBy('o.name', 'ASC').addOrderBy('o.id', 'ASC').limit(size + 1).getMany();
+    return toConnection(rows, size, (row) => [row.name, row.id]);
+  }
+
+  async categories(viewer: Viewer, countryArg: string | null | undefined): Promise<OfferCategory[]> {
+    const { partnerId } = authorize(viewer);
+    const country = normaliseCountry(countryArg);
+    const rows: { category: OfferCategory }[] = await this.visible(partnerId, country).select('o.category', 'category').distinct(true).getRawMany();
+    const present = new Set(rows.map((row) => row.category));
+    return OFFER_CATEGORIES.filter((category) => present.has(category));
+  }
+
+  /** May `partnerId` sell each offer in `country`? One entry per id, in order; unknown ids are simply unavailable. */
+  async availability(partnerId: string, countryArg: string, offerIds: readonly string[]): Promise<OfferAvailability[]> {
+    const country = countryArg.trim().toUpperCase();
+    const rows = isUuid(partnerId) && isCountryCode(country) ? await this.visibleByIds(partnerId, offerIds) : [];
+    const sellable = new Map(rows.filter((row) => row.countries.includes(country)).map((row) => [row.id, row]));
+    return offerIds.map((offerId) => {
+      const offer = sellable.get(offerId);
+      if (!offer) {
+        return { offerId, available: false, name: null, minQuantity: null, maxQuantity: null, isTrial: null, isAddOn: null, prerequisiteOfferIds: [], term: null, billingCycle: null };
+      }
+      return {
+        offerId,
+        available: true,
+        name: offer.name,
+        minQuantity: offer.minQuantity,
+        maxQuantity: offer.maxQuantity,
+        isTrial: offer.isTrial,
+        isAddOn: offer.isAddOn,
+        prerequisiteOfferIds: offer.prerequisiteOfferIds,
+        term: offer.term,
+        billingCycle: offer.billingCycle,
+      };
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '@partner-graph/platform';
+import { startStack, type Stack } from './stack.js';
+
+// A subgraph going down costs only the fields it serves; the gateway recovers by itself.
+const QUERY = `query($id: ID!) { me { email } subscription(id: $id) { id quantity } }`;
+const AGENT = DEMO.users.contosoAgent.email;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a subgraph that is down', () => {
+  it('returns the other subgraphs\' data with an error on the missing fields, then recovers', async () => {
+    const variables = { id: DEMO.subscriptions.northwindBusinessStandard };
+    const healthy = await stack.graphql(QUERY, variables, { as: AGENT });
+    expect(healthy.errors).toBeUndefined();
+    expect(healthy.data).toMatchObject({ me: { email: AGENT }, subscription: { id: variables.id } });
+
+    await stack.subgraphs.subscription.kill();
+    const degraded = await stack.graphql(QUERY, variables, { as: AGENT });
+    expect(degraded.status).toBe(200);
+    expect(degraded.data).toEqual({ me: { email: AGENT }, subscription: null });
+    expect(degraded.errors).toHaveLength(1);
+    expect(degraded.errors![0]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'subscription' } });
+    expect(degraded.errors![0]!.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
+
+    await stack.subgraphs.subscription.restart();
+    const recovered = await stack.graphql(QUERY, variables, { as: AGENT });
+    expect(recovered.errors).toBeUndefined();
+    expect(recovered.data!.subscription.id).toBe(variables.id);
+  });
+});
