@@ -184,6 +184,14 @@ describe('offerAvailability (internal)', () => {
     expect(fabrikam.data?.offerAvailability.map((entry: { available: boolean }) => entry.available)).toEqual([false, true]);
   });
 
+  it('with no country, answers whether the partner may sell the offer anywhere', async () => {
+    const query = `query($partnerId: ID!, $offerIds: [ID!]!) { offerAvailability(partnerId: $partnerId, country: null, offerIds: $offerIds) { offerId available } }`;
+    const contoso = await stack.subgraphRequest('offer', query, { issuer: 'licensing-key', variables: { partnerId: DEMO.partners.contoso, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] } });
+    expect(contoso.data?.offerAvailability.map((entry: { available: boolean }) => entry.available)).toEqual([true, true]);
+    const fabrikam = await stack.subgraphRequest('offer', query, { issuer: 'licensing-key', variables: { partnerId: DEMO.partners.fabrikam, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] } });
+    expect(fabrikam.data?.offerAvailability.map((entry: { available: boolean }) => entry.available)).toEqual([false, true]);
+  });
+
   it("the partner's advisor code (partner subgraph, internal) is refused to the gateway", async () => {
     const query = `query($id: ID!) { partnerAdvisorCode(partnerId: $id) }`;
     const service = await stack.subgraphRequest('partner', query, { issuer: 'offer', variables: { id: DEMO.partners.contoso } });

@@ -270,7 +270,7 @@ export type Query = {
   auditTrail: Array<AuditTrailEntry>;
   /** One offer, or null when the partner may not sell it (or, with `country`, it is not sold there). */
   offer: Maybe<Offer>;
-  /** Internal: may `partnerId` sell these offers in `country`, and within which quantities (one entry per id, same order). */
+  /** Internal: may `partnerId` sell these offers in `country` (null: in any country), and within which quantities (one entry per id, same order). */
   offerAvailability: Array<OfferAvailability>;
   /** The categories that hold at least one offer the partner may sell (in `country` when given). */
   offerCategories: Array<OfferCategory>;
@@ -301,7 +301,7 @@ export type QueryOfferArgs = {
 
 
 export type QueryOfferAvailabilityArgs = {
-  country: Scalars['String']['input'];
+  country?: InputMaybe<Scalars['String']['input']>;
   offerIds: Array<Scalars['ID']['input']>;
   partnerId: Scalars['ID']['input'];
 };
@@ -663,7 +663,7 @@ export type PurchaseOfferLineResolvers<ContextType = Context, ParentType extends
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditTrail?: Resolver<Array<ResolversTypes['AuditTrailEntry']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'filter' | 'first'>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
-  offerAvailability?: Resolver<Array<ResolversTypes['OfferAvailability']>, ParentType, ContextType, RequireFields<QueryOfferAvailabilityArgs, 'country' | 'offerIds' | 'partnerId'>>;
+  offerAvailability?: Resolver<Array<ResolversTypes['OfferAvailability']>, ParentType, ContextType, RequireFields<QueryOfferAvailabilityArgs, 'offerIds' | 'partnerId'>>;
   offerCategories?: Resolver<Array<ResolversTypes['OfferCategory']>, ParentType, ContextType, Partial<QueryOfferCategoriesArgs>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, Partial<QueryOffersArgs>>;
   purchaseOffers?: Resolver<ResolversTypes['PurchaseOfferConnection'], ParentType, ContextType, Partial<QueryPurchaseOffersArgs>>;

@@ -83,10 +83,11 @@ export class Catalogue {
   }
 
   /** May `partnerId` sell each offer in `country`? One entry per id, in order; unknown ids are simply unavailable. */
-  async availability(partnerId: string, countryArg: string, offerIds: readonly string[]): Promise<OfferAvailability[]> {
-    const country = countryArg.trim().toUpperCase();
-    const rows = isUuid(partnerId) && isCountryCode(country) ? await this.visibleByIds(partnerId, offerIds) : [];
-    const sellable = new Map(rows.filter((row) => row.countries.includes(country)).map((row) => [row.id, row]));
+  /** `country` null: sold in any country (ordering product keys, which carry no country). */
+  async availability(partnerId: string, countryArg: string | null | undefined, offerIds: readonly string[]): Promise<OfferAvailability[]> {
+    const country = countryArg == null ? null : countryArg.trim().toUpperCase();
+    const rows = isUuid(partnerId) && (country === null || isCountryCode(country)) ? await this.visibleByIds(partnerId, offerIds) : [];
+    const sellable = new Map(rows.filter((row) => country === null || row.countries.includes(country)).map((row) => [row.id, row]));
     return offerIds.map((offerId) => {
       const offer = sellable.get(offerId);
       if (!offer) {
