@@ -70,10 +70,12 @@ export interface StackOptions {
   rateLimitPerMinute?: number;
   /** Extra gateway settings, e.g. AUTH_JWKS_URL. */
   gatewayEnv?: Record<string, string>;
+  /** The PostgreSQL server; inside Vitest, the one the global setup started. */
+  databaseServerUrl?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const serverUrl = inject('databaseServerUrl');
+  const serverUrl = options.databaseServerUrl ?? inject('databaseServerUrl');
   const logLevel = loadTestConfig().LOG_LEVEL;
   const clock = options.clock ?? new TestClock();
   const run = `t${randomBytes(4).toString('hex')}`;

@@ -5,4 +5,5 @@ export default subgraphCodegen({
   TrialInvitation: 'TrialInvitationRow',
   PurchaseOffer: 'PurchaseOfferRow',
   PurchaseOfferLine: 'PurchaseOfferLineRow',
+  OfferAcceptance: 'AcceptanceView',
 });

@@ -16,7 +16,7 @@ export interface SearchTiming {
  */
 export async function benchCustomerSearch(
   db: DataSource,
-  options: { partnerId: string; now: Date; searches?: (string | null)[]; first?: number; runs?: number },
+  options: { partnerId: string; now: Date; searches?: (string | null)[]; first?: number; runs?: number; explain?: string },
 ): Promise<{ timings: SearchTiming[]; plan: string }> {
   const searches = options.searches ?? [null, 'a', 'alpha', 'summit tr', 'zephyr trading 99', 'willow1', 'nomatch'];
   const limit = (options.first ?? 20) + 1;
@@ -35,7 +35,7 @@ export async function benchCustomerSearch(
     durations.sort((a, b) => a - b);
     timings.push({ search, rows, medianMs: round(durations[Math.floor(durations.length / 2)]!), maxMs: round(durations.at(-1)!) });
   }
-  const plan = await explainPrefixSearch(db, options.partnerId, 'summit tr', limit, now);
+  const plan = await explainPrefixSearch(db, options.partnerId, options.explain ?? 'summit tr', limit, now);
   return { timings, plan };
 }
 

@@ -1,27 +1,74 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { createSubgraphServer, platformEntities, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { Context } from './context.js';
+import { entities, migrations } from './db/index.js';
+import { seedDemo } from './db/seed.js';
+import { ProductKeys } from './domain/product-keys.js';
+import { Redemptions } from './domain/redemptions.js';
+import { RemoteServices } from './domain/remote-services.js';
+import { createLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
-export function createProductKeyServer(runtime: SubgraphRuntime) {
-  return createSubgraphServer({
+/** The job that resumes redemptions and renewals left unfinished (a crash, a service down). */
+export const RESUME_REDEMPTIONS_QUEUE = 'product-key-redemptions-resume';
+
+/** The domain services of this subgraph, for the server, the workers and tests. */
+export function createLicensingKeyServices(runtime: SubgraphRuntime) {
+  const remote = new RemoteServices(runtime.services);
+  return {
+    productKeys: new ProductKeys(runtime.db, runtime.clock, remote),
+    redemptions: new Redemptions(runtime.db, runtime.clock, remote, runtime.logger),
+  };
+}
+
+/** Builds the licensing-key subgraph (product keys); the caller decides where it listens. */
+export function createLicensingKeyServer(runtime: SubgraphRuntime) {
+  const { productKeys, redemptions } = createLicensingKeyServices(runtime);
+  return createSubgraphServer<Context>({
     name: 'licensing-key',
     typeDefs,
-    resolvers: {},
+    resolvers: resolvers as GraphQLResolverMap<Context>,
     secret: runtime.secret,
     logger: runtime.logger,
+    inlineTracing: runtime.inlineTracing,
+    audit: { db: runtime.db, clock: runtime.clock },
     health: async () => {
       await runtime.db.query('SELECT 1');
     },
-    context: (signed, logger) => ({ signed, viewer: signed.viewer, requestId: signed.requestId, logger }),
+    context: (signed, logger) => ({
+      signed,
+      viewer: signed.viewer,
+      requestId: signed.requestId,
+      logger,
+      loaders: createLoaders(runtime.db),
+      productKeys,
+      redemptions,
+    }),
   });
 }
 
 export const licensingKeySubgraph: SubgraphModule = {
   name: 'licensing-key',
-  entities: platformEntities,
-  migrations: [],
-  create: createProductKeyServer,
-  seedDemo: async () => {},
+  entities,
+  migrations,
+  create: createLicensingKeyServer,
+  seedDemo,
+  async startWorkers(runtime) {
+    const { redemptions } = createLicensingKeyServices(runtime);
+    const queue = await startJobQueue({
+      url: runtime.databaseUrl,
+      logger: runtime.logger,
+      handlers: {
+        [RESUME_REDEMPTIONS_QUEUE]: async () => {
+          await redemptions.resumeUnfinished();
+        },
+      },
+      schedules: [{ queue: RESUME_REDEMPTIONS_QUEUE, cron: '* * * * *' }],
+    });
+    return () => queue.stop();
+  },
 };

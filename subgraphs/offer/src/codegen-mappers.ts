@@ -1,1 +1,2 @@
 export type { OfferRow, TrialInvitationRow, PurchaseOfferRow, PurchaseOfferLineRow } from './db/entities.js';
+export type { AcceptanceView } from './domain/acceptances.js';

@@ -1,4 +1,5 @@
 import type { Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { Acceptances } from './domain/acceptances.js';
 import type { Catalogue } from './domain/catalogue.js';
 import type { Invitations } from './domain/invitations.js';
 import type { Loaders } from './loaders.js';
@@ -11,4 +12,5 @@ export interface Context {
   loaders: Loaders;
   catalogue: Catalogue;
   invitations: Invitations;
+  acceptances: Acceptances;
 }

@@ -1,35 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { Catalogue } from './domain/catalogue.js';
-import { Invitations, type AdvisorCodes } from './domain/invitations.js';
+import { ACCEPTANCE_QUEUE, ACCEPTANCE_SWEEP_QUEUE, SWEEP_AFTER_MS } from './domain/acceptances.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { offerServices } from './services.js';
 
 export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
-/** The partner subgraph owns advisor codes; it answers this internal field for services only. */
-function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
-  return async (partnerId, actor) => {
-    const data = await runtime.services.query<{ partnerAdvisorCode: string | null }>(
-      'partner',
-      'query($partnerId: ID!) { partnerAdvisorCode(partnerId: $partnerId) }',
-      { partnerId },
-      actor,
-    );
-    if (!data.partnerAdvisorCode) throw new Error(`Partner ${partnerId} has no advisor code`);
-    return data.partnerAdvisorCode;
-  };
-}
-
-/** Builds the offer subgraph (catalogue, trial invitations, purchase offers); the caller decides where it listens. */
+/** Builds the offer subgraph (catalogue, trial invitations, purchase offers and their acceptance); the caller decides where it listens. */
 export function createOfferServer(runtime: SubgraphRuntime) {
-  const catalogue = new Catalogue(runtime.db);
-  const invitations = new Invitations(runtime.db, runtime.clock, catalogue, advisorCodesFrom(runtime), runtime.publicAcceptUrl);
+  const { catalogue, invitations, acceptances } = offerServices(runtime);
   return createSubgraphServer<Context>({
     name: 'offer',
     typeDefs,
@@ -49,8 +34,38 @@ export function createOfferServer(runtime: SubgraphRuntime) {
       loaders: createLoaders(signed.viewer, catalogue, invitations),
       catalogue,
       invitations,
+      acceptances,
     }),
   });
+}
+
+/**
+ * The background work: finishing an acceptance whose customer account could not be created at
+ * once (one job per acceptance, retried with backoff), and a sweep every minute for any
+ * acceptance still PENDING (a crash between recording it and creating the account).
+ */
+export async function startOfferWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+  const { acceptances } = offerServices(runtime);
+  const queue = await startJobQueue({
+    url: runtime.databaseUrl,
+    logger: runtime.logger,
+    handlers: {
+      [ACCEPTANCE_QUEUE]: async (data) => {
+        const id = String(data.acceptanceId);
+        const result = await acceptances.complete(id, { viewer: { kind: 'system' }, requestId: `resume-acceptance:${id}` });
+        if (result?.status === 'PENDING') throw new Error(`Acceptance ${id} still pending: ${result.lastError ?? 'customer service unavailable'}`);
+      },
+      [ACCEPTANCE_SWEEP_QUEUE]: async () => {
+        await acceptances.resumePending({ olderThanMs: SWEEP_AFTER_MS });
+      },
+    },
+    schedules: [{ queue: ACCEPTANCE_SWEEP_QUEUE, cron: '* * * * *' }],
+  });
+  acceptances.attach(queue);
+  return async () => {
+    acceptances.attach(null);
+    await queue.stop();
+  };
 }
 
 export const offerSubgraph: SubgraphModule = {
@@ -59,4 +74,5 @@ export const offerSubgraph: SubgraphModule = {
   migrations,
   create: createOfferServer,
   seedDemo,
+  startWorkers: startOfferWorkers,
 };

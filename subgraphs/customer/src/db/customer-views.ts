@@ -61,8 +61,9 @@ export async function customersOfPartner(manager: EntityManager, partnerId: stri
 
 /**
  * One page of a partner's customers in (lowercase name, id) order after the cursor, optionally
- * filtered by a lowercase prefix of the name or of the domain. Each branch of the search walks
- * its own index in order and stops at the page size, so a page costs the same at 100 000 customers.
+ * filtered by a lowercase prefix of the name or of the domain. The name branch walks its index in
+ * order and stops at the page size; the domain branch reads its matches from the domain index and
+ * keeps the first page of them by name.
  */
 export async function customerPage(
   manager: EntityManager,
@@ -78,7 +79,11 @@ export async function customerPage(
     const p = `$${params.length}`;
     source = `(SELECT k.customer_id, k.name_key FROM customer_partner k WHERE k.partner_id = $1 AND k.name_key LIKE ${p} ${cursor} ORDER BY k.name_key, k.customer_id LIMIT $3)
       UNION
-      (SELECT k.customer_id, k.name_key FROM customer_partner k WHERE k.partner_id = $1 AND k.domain_key LIKE ${p} ${cursor} ORDER BY k.name_key, k.customer_id LIMIT $3)`;
+      (SELECT d.customer_id, d.name_key FROM (
+         -- OFFSET 0 keeps the planner on the domain index (index-only: it carries the name): left to
+         -- itself it walks the name index hoping to meet matching domains early, and may scan every row.
+         SELECT k.customer_id, k.name_key FROM customer_partner k WHERE k.partner_id = $1 AND k.domain_key LIKE ${p} ${cursor} OFFSET 0
+       ) d ORDER BY d.name_key, d.customer_id LIMIT $3)`;
   }
   const rows: Raw[] = await manager.query(
     `SELECT ${COLUMNS} FROM (${source}) page

@@ -146,3 +146,71 @@ export const PurchaseOfferLine = new EntitySchema<PurchaseOfferLineRow>({
     quantity: { type: 'int' },
   },
 });
+
+export type AcceptanceStatus = 'PENDING' | 'COMPLETED';
+
+/** What the customer subgraph's `createCustomerAccount` is sent: stored so a resume sends exactly the same request. */
+export interface AccountRequest {
+  partnerId: string;
+  relationship: 'ADVISOR';
+  companyName: string;
+  domainPrefix?: string;
+  country: string;
+  addressLine1: string;
+  city: string;
+  postalCode: string;
+  contactFirstName: string;
+  contactLastName: string;
+  contactEmail: string;
+  contactPhone?: string;
+  includeDelegatedAdmin: boolean;
+  subscriptions: { offerId: string; quantity: number; channel: 'ADVISOR'; isTrial: boolean }[];
+}
+
+/**
+ * One customer's acceptance of a trial invitation or a purchase offer. It is written PENDING
+ * before the customer subgraph is called (idempotency key `acceptance:<id>`), so a crash in
+ * between leaves a record that a retry or the resume job finishes, never a second account.
+ */
+export interface OfferAcceptanceRow {
+  id: string;
+  partnerId: string;
+  trialInvitationId: string | null;
+  purchaseOfferId: string | null;
+  /** The caller's key, unique per invitation / purchase offer. */
+  idempotencyKey: string | null;
+  requestHash: string;
+  accountRequest: AccountRequest;
+  status: AcceptanceStatus;
+  customerId: string | null;
+  adminUserId: string | null;
+  adminUserName: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+export const OfferAcceptance = new EntitySchema<OfferAcceptanceRow>({
+  name: 'OfferAcceptance',
+  tableName: 'offer_acceptance',
+  columns: {
+    id: { type: 'uuid', primary: true },
+    partnerId: { type: 'uuid', name: 'partner_id' },
+    trialInvitationId: { type: 'uuid', name: 'trial_invitation_id', nullable: true },
+    purchaseOfferId: { type: 'uuid', name: 'purchase_offer_id', nullable: true },
+    idempotencyKey: { type: 'text', name: 'idempotency_key', nullable: true },
+    requestHash: { type: 'text', name: 'request_hash' },
+    accountRequest: { type: 'jsonb', name: 'account_request' },
+    status: { type: 'text' },
+    customerId: { type: 'uuid', name: 'customer_id', nullable: true },
+    adminUserId: { type: 'uuid', name: 'admin_user_id', nullable: true },
+    adminUserName: { type: 'text', name: 'admin_user_name', nullable: true },
+    attempts: { type: 'int' },
+    lastError: { type: 'text', name: 'last_error', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+    updatedAt: { type: 'timestamptz', name: 'updated_at' },
+    completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },
+  },
+});

@@ -1,8 +1,9 @@
 import { platformEntities } from '@partner-graph/platform';
-import { Offer, OfferAuthorisation, PurchaseOffer, PurchaseOfferLine, TrialInvitation } from './entities.js';
+import { Offer, OfferAcceptance, OfferAuthorisation, PurchaseOffer, PurchaseOfferLine, TrialInvitation } from './entities.js';
 import { OfferCatalogue1763800400000 } from './migrations/1763800400000-OfferCatalogue.js';
+import { OfferAcceptances1764000000000 } from './migrations/1764000000000-OfferAcceptances.js';
 
-export const entities = [Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, ...platformEntities];
-export const migrations = [OfferCatalogue1763800400000];
-export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine };
+export const entities = [Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance, ...platformEntities];
+export const migrations = [OfferCatalogue1763800400000, OfferAcceptances1764000000000];
+export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';

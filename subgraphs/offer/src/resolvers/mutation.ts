@@ -18,4 +18,17 @@ export const Mutation: MutationResolvers = {
     })),
   revokePurchaseOffer: (_root, { id }, { invitations, viewer, requestId }) =>
     payload(async () => ({ purchaseOffer: await invitations.revokePurchaseOffer({ viewer, requestId }, id) })),
+  // Customer side: any caller, anonymous included; the code is the authorisation.
+  acceptTrialInvitation: (_root, { code, customer, idempotencyKey }, { acceptances, viewer, requestId }) =>
+    payload(async () => ({ acceptance: await acceptances.acceptTrialInvitation({ viewer, requestId }, code, customer, idempotencyKey) })),
+  acceptPurchaseOffer: (_root, { code, customer, quantities, idempotencyKey }, { acceptances, viewer, requestId }) =>
+    payload(async () => ({
+      acceptance: await acceptances.acceptPurchaseOffer(
+        { viewer, requestId },
+        code,
+        customer,
+        quantities?.map(({ offerId, quantity }) => ({ offerId, quantity })),
+        idempotencyKey,
+      ),
+    })),
 };

@@ -34,9 +34,12 @@ export function isSoldBy(viewer: Viewer, subscription: SubscriptionRow): boolean
   return viewer.kind === 'partner-user' && subscription.channel === 'RESELLER' && subscription.partnerId === viewer.partnerId;
 }
 
-/** Renewing with direct billing is for the partner on record of a partner-channel subscription. */
+/**
+ * Renewing with direct billing is for the partner on record of a subscription it sold (reseller
+ * or product key); an advisor's sale is billed directly already, so it is view-only too.
+ */
 export function isRenewableBy(viewer: Viewer, subscription: SubscriptionRow): boolean {
-  return viewer.kind === 'partner-user' && subscription.channel !== 'DIRECT' && subscription.partnerId === viewer.partnerId;
+  return viewer.kind === 'partner-user' && subscription.channel !== 'DIRECT' && subscription.channel !== 'ADVISOR' && subscription.partnerId === viewer.partnerId;
 }
 
 export const RENEWABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'EXPIRED', 'DISABLED'];

@@ -1,0 +1,7 @@
+import { subgraphCodegen } from '../../codegen.js';
+
+export default subgraphCodegen({
+  ProductKey: 'ProductKeyRow',
+  ProductKeyRedemption: 'RedemptionRow',
+  ProductKeyValidation: 'ProductKeyValidationView',
+});

@@ -1,0 +1,8 @@
+import { platformEntities } from '@partner-graph/platform';
+import { ProductKey, Redemption } from './entities.js';
+import { ProductKeys1764100000000 } from './migrations/1764100000000-ProductKeys.js';
+
+export const entities = [ProductKey, Redemption, ...platformEntities];
+export const migrations = [ProductKeys1764100000000];
+export { ProductKey, Redemption };
+export type { ProductKeyRow, ProductKeyState, ProductKeyUse, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';

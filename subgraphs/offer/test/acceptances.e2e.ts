@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, addDays } from '@partner-graph/platform';
+import { startStack, type Stack } from '../../../test/stack.js';
+import { customerServices } from '../../customer/src/services.js';
+
+const AGENT = DEMO.users.contosoAgent.email;
+const HELPDESK = DEMO.users.contosoHelpdesk.email;
+const FABRIKAM = DEMO.users.fabrikamAdmin.email;
+
+const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
+  createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $da) { trialInvitation { id url } errors { code } }
+}`;
+const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boolean! = false) {
+  createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da) { purchaseOffer { id url } errors { code } }
+}`;
+const ACCEPTANCE = 'acceptance { id status customerId customer { id } adminUserName temporaryPassword provisioningState createdAt } errors { code message field }';
+const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!, $key: String) {
+  acceptTrialInvitation(code: $code, customer: $customer, idempotencyKey: $key) { ${ACCEPTANCE} }
+}`;
+const ACCEPT_PURCHASE = `mutation($code: String!, $customer: AcceptingCustomerInput!, $quantities: [OfferQuantityInput!], $key: String) {
+  acceptPurchaseOffer(code: $code, customer: $customer, quantities: $quantities, idempotencyKey: $key) { ${ACCEPTANCE} }
+}`;
+const CUSTOMER = `query($id: ID!) {
+  customer(id: $id) {
+    id companyName relationship hasAdminRights provisioningState
+    delegatedAdminRelationships { status access }
+    subscriptions { id quantity channel isTrial status startDate endDate autoRenew allowedActions offer { id } partnerOnRecord { id } }
+  }
+}`;
+const SEARCH = `query($search: String) { customers(search: $search) { edges { node { id relationship } } } }`;
+const COUNTS = `{ trialInvitations { edges { node { id acceptanceCount } } } purchaseOffers { edges { node { id acceptanceCount } } } }`;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const codeOf = (url: string) => url.split('/').pop()!;
+
+function prospect(companyName: string, overrides: Record<string, unknown> = {}) {
+  return {
+    companyName,
+    country: 'FR',
+    addressLine1: '1 place Bellecour',
+    city: 'Lyon',
+    postalCode: '69002',
+    contactFirstName: 'Claire',
+    contactLastName: 'Martin',
+    contactEmail: `claire@${companyName.toLowerCase().replace(/[^a-z]/g, '')}.example`,
+    ...overrides,
+  };
+}
+
+async function purchaseOffer(lines: { offerId: string; quantity: number }[], includeDelegatedAdmin = false) {
+  const { data } = await stack.graphql(CREATE_PURCHASE, { lines, da: includeDelegatedAdmin }, { as: AGENT });
+  expect(data?.createPurchaseOffer.errors).toEqual([]);
+  return { id: data!.createPurchaseOffer.purchaseOffer.id as string, code: codeOf(data!.createPurchaseOffer.purchaseOffer.url) };
+}
+
+async function trialInvitation(includeDelegatedAdmin = false) {
+  const { data } = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, da: includeDelegatedAdmin }, { as: AGENT });
+  expect(data?.createTrialInvitation.errors).toEqual([]);
+  return { id: data!.createTrialInvitation.trialInvitation.id as string, code: codeOf(data!.createTrialInvitation.trialInvitation.url) };
+}
+
+/** Runs the customer subgraph's provisioning step the job queue would run. */
+const provision = (customerId: string) => customerServices(stack.subgraphs.customer.runtime).provisioner.provision(customerId);
+
+async function acceptanceCount(kind: 'trialInvitations' | 'purchaseOffers', id: string): Promise<number> {
+  const { data } = await stack.graphql(COUNTS, {}, { as: AGENT });
+  return data![kind].edges.find((edge: { node: { id: string } }) => edge.node.id === id).node.acceptanceCount;
+}
+
+describe('accepting a purchase offer', () => {
+  it('with its code and no token: the customer appears in Contoso’s customers with its subscriptions and an ACTIVE delegated-admin relationship', async () => {
+    const offer = await purchaseOffer(
+      [
+        { offerId: DEMO.offers.businessPremium, quantity: 10 },
+        { offerId: DEMO.offers.e3, quantity: 5 },
+      ],
+      true,
+    );
+    const key = randomUUID();
+    const variables = { code: offer.code, customer: prospect('Lumière Studio', { domainPrefix: 'lumierestudio' }), quantities: [{ offerId: DEMO.offers.e3, quantity: 20 }], key };
+    const { data, errors } = await stack.graphql(ACCEPT_PURCHASE, variables, { as: null });
+    expect(errors).toBeUndefined();
+    const { acceptance, errors: payloadErrors } = data!.acceptPurchaseOffer;
+    expect(payloadErrors).toEqual([]);
+    expect(acceptance).toMatchObject({ status: 'COMPLETED', adminUserName: 'admin@lumierestudio.onmicrosoft.com', provisioningState: 'PROVISIONING' });
+    expect(acceptance.customer).toEqual({ id: acceptance.customerId });
+    expect(acceptance.temporaryPassword).toMatch(/.{12,}/);
+    const customerId = acceptance.customerId as string;
+
+    // Until its subscriptions exist the customer is PROVISIONING, then ACTIVE.
+    const before = await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id: customerId }, { as: AGENT });
+    expect(before.data?.customer.provisioningState).toBe('PROVISIONING');
+    expect(await provision(customerId)).toBe('ACTIVE');
+
+    const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: HELPDESK });
+    expect(seen?.customer).toMatchObject({
+      companyName: 'Lumière Studio',
+      relationship: 'ADVISOR',
+      hasAdminRights: true,
+      provisioningState: 'ACTIVE',
+      delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }],
+    });
+    const subscriptions = seen!.customer.subscriptions as { offer: { id: string }; quantity: number; channel: string; isTrial: boolean; allowedActions: string[]; partnerOnRecord: { id: string } }[];
+    expect(subscriptions.map((s) => [s.offer.id, s.quantity, s.channel, s.isTrial]).sort()).toEqual(
+      [
+        [DEMO.offers.businessPremium, 10, 'ADVISOR', false],
+        [DEMO.offers.e3, 20, 'ADVISOR', false],
+      ].sort(),
+    );
+    const list = await stack.graphql(SEARCH, { search: 'lumière' }, { as: AGENT });
+    expect(list.data?.customers.edges).toEqual([{ node: { id: customerId, relationship: 'ADVISOR' } }]);
+    expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
+
+    // The same request again: the first result, without the password, and no second customer.
+    const again = await stack.graphql(ACCEPT_PURCHASE, variables, { as: null });
+    expect(again.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: acceptance.id, customerId, temporaryPassword: null, provisioningState: 'ACTIVE' } });
+    expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
+    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Lumière Studio'`);
+    expect(count).toBe(1);
+    // The same key for another request is refused.
+    const reused = await stack.graphql(ACCEPT_PURCHASE, { ...variables, quantities: [] }, { as: null });
+    expect(reused.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' })]);
+
+    // Fabrikam sees none of it.
+    expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
+    expect((await stack.graphql(SEARCH, { search: 'lumière' }, { as: FABRIKAM })).data?.customers.edges).toEqual([]);
+  });
+
+  it('the advisor’s subscriptions are view-only: no allowed action, changes fail SUBSCRIPTION_NOT_MANAGEABLE', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const { data } = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Viewonly Vins') }, { as: null });
+    const customerId = data!.acceptPurchaseOffer.acceptance.customerId;
+    await provision(customerId);
+    const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
+    expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: false, delegatedAdminRelationships: [] });
+    const [subscription] = seen!.customer.subscriptions;
+    expect(subscription).toMatchObject({ channel: 'ADVISOR', quantity: 3, allowedActions: [], partnerOnRecord: { id: DEMO.partners.contoso } });
+    const change = await stack.graphql(
+      `mutation($id: ID!) { changeSubscriptionQuantity(id: $id, quantity: 4) { errors { code } } }`,
+      { id: subscription.id },
+      { as: AGENT },
+    );
+    expect(change.data?.changeSubscriptionQuantity.errors).toEqual([{ code: 'SUBSCRIPTION_NOT_MANAGEABLE' }]);
+    const renew = await stack.graphql(`mutation($id: ID!) { renewSubscriptionWithDirectBilling(id: $id) { errors { code } } }`, { id: subscription.id }, { as: AGENT });
+    expect(renew.data?.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'SUBSCRIPTION_NOT_MANAGEABLE' }]);
+  });
+
+  it('the code of a revoked offer fails REVOKED; an unknown code INVALID_CODE; neither says anything about the partner', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const revoked = await stack.graphql(`mutation($id: ID!) { revokePurchaseOffer(id: $id) { errors { code } } }`, { id: offer.id }, { as: AGENT });
+    expect(revoked.data?.revokePurchaseOffer.errors).toEqual([]);
+    const refused = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Too Late') }, { as: null });
+    expect(refused.data?.acceptPurchaseOffer).toEqual({ acceptance: null, errors: [{ code: 'REVOKED', message: 'This link has been withdrawn', field: 'code' }] });
+    const unknown = await stack.graphql(ACCEPT_PURCHASE, { code: 'x'.repeat(43), customer: prospect('Guesser') }, { as: null });
+    expect(unknown.data?.acceptPurchaseOffer).toEqual({ acceptance: null, errors: [{ code: 'INVALID_CODE', message: 'This link is not valid', field: 'code' }] });
+    const trial = await trialInvitation();
+    await stack.graphql(`mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`, { id: trial.id }, { as: AGENT });
+    const trialRefused = await stack.graphql(ACCEPT_TRIAL, { code: trial.code, customer: prospect('Too Late Trial') }, { as: null });
+    expect(trialRefused.data?.acceptTrialInvitation.errors).toEqual([expect.objectContaining({ code: 'REVOKED' })]);
+    const rows = await stack.subgraphs.offer.db.query(`SELECT 1 FROM offer_acceptance WHERE purchase_offer_id = $1 OR trial_invitation_id = $2`, [offer.id, trial.id]);
+    expect(rows).toEqual([]);
+  });
+
+  it('quantities outside an offer’s min/max fail QUANTITY_OUT_OF_RANGE on the line; offers not in it VALIDATION_FAILED', async () => {
+    const offer = await purchaseOffer([
+      { offerId: DEMO.offers.businessBasic, quantity: 3 },
+      { offerId: DEMO.offers.exchangePlan1, quantity: 2 },
+    ]);
+    const customer = prospect('Range Rovers');
+    const tooMany = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.exchangePlan1, quantity: 1 }, { offerId: DEMO.offers.businessBasic, quantity: 301 }] }, { as: null });
+    expect(tooMany.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[1].quantity' })]);
+    const zero = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.exchangePlan1, quantity: 0 }] }, { as: null });
+    expect(zero.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[0].quantity' })]);
+    const stranger = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.e5, quantity: 1 }] }, { as: null });
+    expect(stranger.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'quantities[0].offerId' })]);
+    expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(0);
+    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Range Rovers'`);
+    expect(count).toBe(0);
+  });
+
+  it('a customer in a country where a line is not sold fails COUNTRY_NOT_SUPPORTED; bad input lists every field', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.e5, quantity: 5 }]);
+    const italian = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Pasta Presto', { country: 'IT', postalCode: '20121', city: 'Milano' }) }, { as: null });
+    expect(italian.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' })]);
+    const sloppy = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect(' ', { contactEmail: 'nope', country: 'France' }) }, { as: null });
+    expect(sloppy.data?.acceptPurchaseOffer.errors.map((e: { field: string }) => e.field).sort()).toEqual(['customer.companyName', 'customer.contactEmail', 'customer.country']);
+  });
+
+  it('a taken domain is refused with nothing left behind, and the same key can then be used again', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const first = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain One', { domainPrefix: 'domainclash' }) }, { as: null });
+    expect(first.data?.acceptPurchaseOffer.errors).toEqual([]);
+    const clash = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash' }), key: 'clash-1' }, { as: null });
+    expect(clash.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'DOMAIN_TAKEN', field: 'customer.domainPrefix' })]);
+    expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
+    const fixed = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash2' }), key: 'clash-1' }, { as: null });
+    expect(fixed.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { status: 'COMPLETED', adminUserName: 'admin@domainclash2.onmicrosoft.com' } });
+  });
+});
+
+describe('accepting a trial invitation', () => {
+  it('twice makes two customers, each with a 25-licence 30-day trial; acceptanceCount 2; Fabrikam sees none of it', async () => {
+    const invitation = await trialInvitation();
+    const ids: string[] = [];
+    for (const name of ['Trial Tapas', 'Trial Tajine']) {
+      const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect(name) }, { as: null });
+      expect(data?.acceptTrialInvitation.errors).toEqual([]);
+      expect(data?.acceptTrialInvitation.acceptance).toMatchObject({ status: 'COMPLETED', provisioningState: 'PROVISIONING' });
+      ids.push(data!.acceptTrialInvitation.acceptance.customerId);
+    }
+    expect(new Set(ids).size).toBe(2);
+    expect(await acceptanceCount('trialInvitations', invitation.id)).toBe(2);
+    for (const id of ids) expect(await provision(id)).toBe('ACTIVE');
+
+    const { data } = await stack.graphql(CUSTOMER, { id: ids[0] }, { as: AGENT });
+    expect(data?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: false, provisioningState: 'ACTIVE', delegatedAdminRelationships: [] });
+    const [trial] = data!.customer.subscriptions;
+    expect(trial).toMatchObject({ offer: { id: DEMO.offers.trialBusinessPremium }, quantity: 25, channel: 'ADVISOR', isTrial: true, autoRenew: false, allowedActions: [] });
+    expect(new Date(trial.endDate).toISOString()).toBe(addDays(new Date(trial.startDate), 30).toISOString());
+
+    for (const id of ids) expect((await stack.graphql(CUSTOMER, { id }, { as: FABRIKAM })).data?.customer).toBeNull();
+    expect((await stack.graphql(SEARCH, { search: 'trial ta' }, { as: FABRIKAM })).data?.customers.edges).toEqual([]);
+    expect((await stack.graphql(SEARCH, { search: 'trial ta' }, { as: AGENT })).data?.customers.edges).toHaveLength(2);
+  });
+
+  it('with delegated admin: an ACTIVE relationship; a partner user may accept too, the customer is still the inviting partner’s', async () => {
+    const invitation = await trialInvitation(true);
+    const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, { as: FABRIKAM });
+    expect(data?.acceptTrialInvitation.errors).toEqual([]);
+    const customerId = data!.acceptTrialInvitation.acceptance.customerId;
+    const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
+    expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: true, delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }] });
+    expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
+  });
+});
