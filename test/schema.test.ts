@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, SUBGRAPHS } from '@partner-graph/platform';
+import { AUDIT_TRAIL_FIELD, AUDIT_TRAIL_SDL, ERROR_CODES, SUBGRAPHS } from '@partner-graph/platform';
 import { composeSupergraph } from '../scripts/supergraph.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -36,5 +36,12 @@ describe('checked-in schemas', () => {
     const match = /enum ErrorCode \{([^}]*)\}/.exec(sdl);
     if (!match) return; // a subgraph without mutations has no payload errors
     expect(match[1]!.split(/\s+/).filter(Boolean).sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it.each(SUBGRAPHS)('%s declares the internal audit trail exactly as the platform serves it', (name) => {
+    const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+    const sdl = squash(read(`subgraphs/${name}/schema.graphql`));
+    expect(sdl).toContain(squash(AUDIT_TRAIL_FIELD));
+    for (const block of AUDIT_TRAIL_SDL.trim().split(/\n(?=input |type )/)) expect(sdl).toContain(squash(block));
   });
 });
