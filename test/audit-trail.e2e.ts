@@ -15,7 +15,7 @@ const AUDIT = `query($filter: AuditRecordFilter, $first: Int, $after: String) {
   }
 }`;
 
-interface Record {
+interface AuditRow {
   id: string;
   service: string;
   operation: string;
@@ -56,7 +56,7 @@ afterAll(async () => {
 const list = async (email: string, variables: object = {}) => {
   const response = await stack.graphql(AUDIT, { first: 50, ...variables }, { as: email });
   expect(response.errors).toBeUndefined();
-  return response.data!.auditRecords as { edges: { cursor: string; node: Record }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  return response.data!.auditRecords as { edges: { cursor: string; node: AuditRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 };
 
 describe('auditRecords', () => {

@@ -111,6 +111,11 @@ export async function dropPlatformTables(queryRunner: QueryRunner): Promise<void
 }
 
 export interface AuditEntry {
+  /**
+   * The partner the record belongs to when the actor is not one of its users: a customer-side
+   * action on its invitation, a background job on its customer's account.
+   */
+  partnerId?: string | null;
   operation: string;
   resourceType: string;
   resourceId?: string | null;
@@ -128,7 +133,7 @@ export async function writeAudit(
 ): Promise<void> {
   const viewer = actor.viewer;
   await manager.insert(AuditRecordEntity, {
-    partnerId: viewer.kind === 'partner-user' ? viewer.partnerId : null,
+    partnerId: viewer.kind === 'partner-user' ? viewer.partnerId : (entry.partnerId ?? null),
     userId: viewer.kind === 'partner-user' ? viewer.userId : null,
     operation: entry.operation,
     resourceType: entry.resourceType,

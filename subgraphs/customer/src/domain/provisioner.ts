@@ -52,6 +52,7 @@ export class Provisioner {
         await manager.update(Customer, { id: customerId }, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now });
         await manager.update(CustomerProvisioning, { customerId }, { completedAt: now, attempts: work.attempts + 1, updatedAt: now });
         await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
+          partnerId: work.partnerId,
           operation: 'provisionCustomer',
           resourceType: 'Customer',
           resourceId: customerId,
@@ -69,6 +70,7 @@ export class Provisioner {
         await manager.update(Customer, { id: customerId }, { provisioningState: 'FAILED', provisioningError: reason, updatedAt: now });
         await manager.update(CustomerProvisioning, { customerId }, { attempts: work.attempts + 1, updatedAt: now });
         await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
+          partnerId: work.partnerId,
           operation: 'provisionCustomer',
           resourceType: 'Customer',
           resourceId: customerId,

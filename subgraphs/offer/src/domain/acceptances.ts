@@ -195,6 +195,7 @@ export class Acceptances {
         const deleted: unknown[] = await manager.query(`DELETE FROM offer_acceptance WHERE id = $1 AND status = 'PENDING' RETURNING id`, [id]);
         if (deleted.length === 0) return;
         await writeAudit(manager, { ...as, clock: this.clock }, {
+          partnerId: row.partnerId,
           operation: row.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
           resourceType: 'OfferAcceptance',
           resourceId: id,
@@ -219,6 +220,7 @@ export class Acceptances {
       const [table, sourceId] = row.trialInvitationId ? ['trial_invitation', row.trialInvitationId] : ['purchase_offer', row.purchaseOfferId];
       await manager.query(`UPDATE ${table} SET acceptance_count = acceptance_count + 1 WHERE id = $1`, [sourceId]);
       await writeAudit(manager, { ...as, clock: this.clock }, {
+        partnerId: row.partnerId,
         operation: row.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
         resourceType: 'OfferAcceptance',
         resourceId: id,
@@ -329,6 +331,7 @@ export class Acceptances {
       await this.db.transaction(async (manager) => {
         await manager.insert(OfferAcceptance, row);
         await writeAudit(manager, { ...actor, clock: this.clock }, {
+          partnerId: source.invitation.partnerId,
           operation: source.kind === 'trial' ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
           resourceType: 'OfferAcceptance',
           resourceId: row.id,

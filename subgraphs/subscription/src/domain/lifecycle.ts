@@ -95,6 +95,7 @@ export class SubscriptionLifecycle {
         })),
       );
       await writeAudit(manager, { viewer: SYSTEM, requestId, clock: this.clock }, {
+        partnerId: locked.partnerId,
         operation: 'subscriptionLifecycle',
         resourceType: 'CustomerSubscription',
         resourceId: id,
