@@ -16,3 +16,5 @@ export * from './demo.js';
 export * from './jobs.js';
 export * from './audit-trail.js';
 export * from './metrics.js';
+export * from './contracts.js';
+export * from './loaders.js';

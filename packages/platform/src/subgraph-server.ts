@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import type { SubgraphRuntime } from './service.js';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
@@ -123,24 +124,24 @@ function auditRefusals(db: DataSource, clock: Clock, logger: Logger): ApolloServ
   };
 }
 
+/** What every subgraph's request context starts from. */
+export interface BaseSubgraphContext {
+  signed: SignedContext;
+  viewer: SignedContext['viewer'];
+  requestId: string;
+  /** The service's logger, with the request id on every line. */
+  logger: Logger;
+}
+
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
-  secret: string;
-  logger: Logger;
-  /** Builds the per-request context from the verified signed context. */
-  context: (signed: SignedContext, logger: Logger) => Promise<TContext> | TContext;
-  /** `/health` answers 200 only when this resolves (e.g. `SELECT 1`). */
-  health: () => Promise<void>;
+  /** Its database (health, audit of refused mutations, the internal `auditTrail`), clock, logger, secret. */
+  runtime: SubgraphRuntime;
+  /** Adds the subgraph's own services and per-request loaders to the base context. */
+  context: (base: BaseSubgraphContext) => Promise<TContext> | TContext;
   introspection?: boolean;
-  /** Federated inline traces (ftv1) for the gateway; off unless configured. */
-  inlineTracing?: boolean;
-  /**
-   * The subgraph's own database and clock: refused mutations are audited there, and the
-   * internal `auditTrail` field (declared in every schema.graphql) reads from it.
-   */
-  audit: { db: DataSource; clock: Clock };
 }
 
 /**
@@ -151,8 +152,9 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 export async function createSubgraphServer<TContext extends BaseContext & { signed: SignedContext }>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
+  const { runtime } = options;
   const metrics = createMetrics(options.name);
-  const readAuditTrail = auditTrailResolver(options.audit.db);
+  const readAuditTrail = auditTrailResolver(runtime.db);
   const resolvers = {
     ...options.resolvers,
     Query: {
@@ -167,15 +169,15 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      options.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
+      runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       gatewayOnlyFields as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
-      auditRefusals(options.audit.db, options.audit.clock, options.logger) as ApolloServerPlugin<TContext>,
+      auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
     ],
-    formatError: maskErrors(options.logger),
+    formatError: maskErrors(runtime.logger),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
-    logger: options.logger,
+    logger: runtime.logger,
   });
   await apollo.start();
 
@@ -184,7 +186,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   metrics.mount(app);
   app.get('/health', async (_req, res) => {
     try {
-      await options.health();
+      await runtime.db.query('SELECT 1');
       res.json({ status: 'ok', service: options.name });
     } catch {
       res.status(503).json({ status: 'unavailable', service: options.name });
@@ -193,7 +195,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   app.use(
     '/graphql',
     async (req, res, next) => {
-      const signed = await verifyContext(req.header(CONTEXT_HEADER) ?? undefined, options.secret);
+      const signed = await verifyContext(req.header(CONTEXT_HEADER) ?? undefined, runtime.secret);
       if (!signed) {
         res.status(401).json({ errors: [{ message: 'Missing or invalid signed context', extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
@@ -205,7 +207,8 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const signed = res.locals.signed as SignedContext;
-        return options.context(signed, options.logger.child({ requestId: signed.requestId || randomUUID() }));
+        const requestId = signed.requestId || randomUUID();
+        return options.context({ signed, viewer: signed.viewer, requestId, logger: runtime.logger.child({ requestId }) });
       },
     }),
   );

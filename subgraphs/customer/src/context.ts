@@ -1,12 +1,8 @@
-import type { Clock, Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { BaseSubgraphContext, Clock } from '@partner-graph/platform';
 import type { CustomerSubgraphServices } from './services.js';
 import type { Loaders } from './loaders.js';
 
-export interface Context {
-  signed: SignedContext;
-  viewer: Viewer;
-  requestId: string;
-  logger: Logger;
+export interface Context extends BaseSubgraphContext {
   clock: Clock;
   loaders: Loaders;
   services: CustomerSubgraphServices;

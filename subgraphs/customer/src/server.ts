@@ -19,20 +19,11 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
     name: 'customer',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<Context>,
-    secret: runtime.secret,
-    logger: runtime.logger,
-    inlineTracing: runtime.inlineTracing,
-    audit: { db: runtime.db, clock: runtime.clock },
-    health: async () => {
-      await runtime.db.query('SELECT 1');
-    },
-    context: (signed, logger) => ({
-      signed,
-      viewer: signed.viewer,
-      requestId: signed.requestId,
-      logger,
+    runtime,
+    context: (base) => ({
+      ...base,
       clock: runtime.clock,
-      loaders: createLoaders(runtime.db, runtime.clock, signed.viewer),
+      loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
       services,
     }),
   });

@@ -19,19 +19,10 @@ export function createOfferServer(runtime: SubgraphRuntime) {
     name: 'offer',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<Context>,
-    secret: runtime.secret,
-    logger: runtime.logger,
-    inlineTracing: runtime.inlineTracing,
-    audit: { db: runtime.db, clock: runtime.clock },
-    health: async () => {
-      await runtime.db.query('SELECT 1');
-    },
-    context: (signed, logger) => ({
-      signed,
-      viewer: signed.viewer,
-      requestId: signed.requestId,
-      logger,
-      loaders: createLoaders(signed.viewer, catalogue, invitations),
+    runtime,
+    context: (base) => ({
+      ...base,
+      loaders: createLoaders(base.viewer, catalogue, invitations),
       catalogue,
       invitations,
       acceptances,

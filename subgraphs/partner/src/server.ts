@@ -20,18 +20,9 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     name: 'partner',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<Context>,
-    secret: runtime.secret,
-    logger: runtime.logger,
-    inlineTracing: runtime.inlineTracing,
-    audit: { db: runtime.db, clock: runtime.clock },
-    health: async () => {
-      await runtime.db.query('SELECT 1');
-    },
-    context: (signed, logger) => ({
-      signed,
-      viewer: signed.viewer,
-      requestId: signed.requestId,
-      logger,
+    runtime,
+    context: (base) => ({
+      ...base,
       loaders: createLoaders(runtime.db),
       directory,
       auditTrail,

@@ -1,13 +1,9 @@
-import type { Logger, SignedContext, Viewer } from '@partner-graph/platform';
+import type { BaseSubgraphContext } from '@partner-graph/platform';
 import type { Actor, SubscriptionManager } from './domain/subscription-manager.js';
 import type { RenewalNotices } from './domain/renewal-notices.js';
 import type { Loaders } from './loaders.js';
 
-export interface Context {
-  signed: SignedContext;
-  viewer: Viewer;
-  requestId: string;
-  logger: Logger;
+export interface Context extends BaseSubgraphContext {
   loaders: Loaders;
   /** The viewer as the domain sees it, with customer access batched through `loaders`. */
   actor: Actor;

@@ -1,39 +1,23 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { isUuid, type Viewer } from '@partner-graph/platform';
+import { isUuid, loaderById, loaderByParent, type Viewer } from '@partner-graph/platform';
 import { LicenceAssignment, Subscription, SubscriptionHistory, type LicenceAssignmentRow, type SubscriptionHistoryRow, type SubscriptionRow } from './db/index.js';
 import type { CustomerAccessInfo, RemoteServices } from './domain/remote-services.js';
 
-/** Batches every list child of one request by its parent ids into one `WHERE ... IN (...)` statement. */
-function groupedBy<T>(load: (ids: string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
-  return new DataLoader(async (ids) => {
-    const valid = [...new Set(ids.filter(isUuid))];
-    const rows = valid.length > 0 ? await load(valid) : [];
-    const groups = new Map<string, T[]>();
-    for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
-    return ids.map((id) => groups.get(id) ?? []);
-  });
-}
-
 export function createLoaders(db: DataSource, remote: RemoteServices, as: { viewer: Viewer; requestId: string }) {
   return {
-    subscription: new DataLoader<string, SubscriptionRow | null>(async (ids) => {
-      const valid = [...new Set(ids.filter(isUuid))];
-      const rows = valid.length > 0 ? await db.getRepository(Subscription).findBy({ id: In(valid) }) : [];
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    subscriptionsByCustomer: groupedBy<SubscriptionRow>(
-      (ids) => db.getRepository(Subscription).find({ where: { customerId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    subscription: loaderById<SubscriptionRow>((ids) => db.getRepository(Subscription).findBy({ id: In(ids) })),
+    subscriptionsByCustomer: loaderByParent<SubscriptionRow>(
       (row) => row.customerId,
+      (ids) => db.getRepository(Subscription).find({ where: { customerId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
     ),
-    licenceAssignments: groupedBy<LicenceAssignmentRow>(
+    licenceAssignments: loaderByParent<LicenceAssignmentRow>(
+      (row) => row.subscriptionId,
       (ids) => db.getRepository(LicenceAssignment).find({ where: { subscriptionId: In(ids) }, order: { assignedAt: 'ASC', customerUserId: 'ASC' } }),
-      (row) => row.subscriptionId,
     ),
-    history: groupedBy<SubscriptionHistoryRow>(
-      (ids) => db.getRepository(SubscriptionHistory).find({ where: { subscriptionId: In(ids) }, order: { seq: 'ASC' } }),
+    history: loaderByParent<SubscriptionHistoryRow>(
       (row) => row.subscriptionId,
+      (ids) => db.getRepository(SubscriptionHistory).find({ where: { subscriptionId: In(ids) }, order: { seq: 'ASC' } }),
     ),
     /** The viewer's partner's access to customers: one call to the customer subgraph per batch. */
     customerAccess: new DataLoader<string, CustomerAccessInfo | null>(async (ids) => {

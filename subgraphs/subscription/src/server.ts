@@ -23,21 +23,12 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
     name: 'subscription',
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<Context>,
-    secret: runtime.secret,
-    logger: runtime.logger,
-    inlineTracing: runtime.inlineTracing,
-    audit: { db: runtime.db, clock: runtime.clock },
-    health: async () => {
-      await runtime.db.query('SELECT 1');
-    },
-    context: (signed, logger) => {
-      const as = { viewer: signed.viewer, requestId: signed.requestId };
+    runtime,
+    context: (base) => {
+      const as = { viewer: base.viewer, requestId: base.requestId };
       const loaders = createLoaders(runtime.db, remote, as);
       return {
-        signed,
-        viewer: signed.viewer,
-        requestId: signed.requestId,
-        logger,
+        ...base,
         loaders,
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
         subscriptions,

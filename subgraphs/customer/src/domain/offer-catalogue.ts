@@ -1,25 +1,7 @@
 import { GraphQLError } from 'graphql';
-import { ServiceCallError, ServiceUnavailableError, type ServiceClient, type Viewer } from '@partner-graph/platform';
+import { OFFER_AVAILABILITY_QUERY, ServiceCallError, ServiceUnavailableError, type OfferAvailability, type ServiceClient, type Viewer } from '@partner-graph/platform';
 
-/** The offer subgraph's answer for one offer, for one partner in one country. */
-export interface OfferAvailability {
-  offerId: string;
-  available: boolean;
-  name: string | null;
-  minQuantity: number | null;
-  maxQuantity: number | null;
-  isTrial: boolean | null;
-  isAddOn: boolean | null;
-  prerequisiteOfferIds: string[];
-  term: string | null;
-  billingCycle: string | null;
-}
-
-const QUERY = `query OfferAvailability($partnerId: ID!, $country: String!, $offerIds: [ID!]!) {
-  offerAvailability(partnerId: $partnerId, country: $country, offerIds: $offerIds) {
-    offerId available name minQuantity maxQuantity isTrial isAddOn prerequisiteOfferIds term billingCycle
-  }
-}`;
+export type { OfferAvailability };
 
 /** Asks the offer subgraph whether a partner may sell offers in a country. */
 export class OfferCatalogue {
@@ -27,7 +9,7 @@ export class OfferCatalogue {
 
   async availability(as: { viewer: Viewer; requestId: string }, partnerId: string, country: string, offerIds: string[]): Promise<OfferAvailability[]> {
     try {
-      const data = await this.services.query<{ offerAvailability: OfferAvailability[] }>('offer', QUERY, { partnerId, country, offerIds }, as);
+      const data = await this.services.query<{ offerAvailability: OfferAvailability[] }>('offer', OFFER_AVAILABILITY_QUERY, { partnerId, country, offerIds }, as);
       return data.offerAvailability;
     } catch (error) {
       if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) {

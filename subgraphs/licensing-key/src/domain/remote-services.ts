@@ -1,36 +1,17 @@
-import type { CallContext, PayloadError, ServiceClient } from '@partner-graph/platform';
+import {
+  CREATE_CUSTOMER_ACCOUNT_MUTATION,
+  CUSTOMER_ACCESS_QUERY,
+  type CallContext,
+  type CustomerAccessInfo,
+  type CustomerAccountResult,
+  type OfferAvailability,
+  type PayloadError,
+  type ServiceClient,
+} from '@partner-graph/platform';
 import type { RedemptionCustomer } from '../db/index.js';
 
 /** The other subgraphs' internal fields this subgraph calls (SPEC §6), typed. */
-
-export interface OfferAvailability {
-  offerId: string;
-  available: boolean;
-  name: string | null;
-  minQuantity: number | null;
-  maxQuantity: number | null;
-  isTrial: boolean | null;
-  isAddOn: boolean | null;
-  prerequisiteOfferIds: string[];
-  term: string | null;
-  billingCycle: string | null;
-}
-
-export interface CustomerAccessInfo {
-  customerId: string;
-  country: string;
-  provisioningState: 'PROVISIONING' | 'ACTIVE' | 'FAILED';
-  relationship: 'RESELLER' | 'ADVISOR' | 'DELEGATED_ADMIN';
-  hasAdminRights: boolean;
-}
-
-export interface CustomerAccountResult {
-  customerId: string | null;
-  adminUserId: string | null;
-  adminUserName: string | null;
-  temporaryPassword: string | null;
-  errors: PayloadError[];
-}
+export type { CustomerAccessInfo, CustomerAccountResult, OfferAvailability };
 
 export interface SubscriptionSummary {
   id: string;
@@ -57,14 +38,6 @@ const OFFER_IN_COUNTRY = `query OfferInCountry($partnerId: ID!, $country: String
   anywhere: offerAvailability(partnerId: $partnerId, country: null, offerIds: $offerIds) { ${AVAILABILITY_FIELDS} }
   here: offerAvailability(partnerId: $partnerId, country: $country, offerIds: $offerIds) { ${AVAILABILITY_FIELDS} }
 }`;
-const CUSTOMER_ACCESS = `query CustomerAccess($partnerId: ID!, $customerIds: [ID!]!) {
-  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights }
-}`;
-const CREATE_CUSTOMER_ACCOUNT = `mutation CreateCustomerAccount($input: CustomerAccountInput!, $idempotencyKey: String!) {
-  createCustomerAccount(input: $input, idempotencyKey: $idempotencyKey) {
-    customerId adminUserId adminUserName temporaryPassword errors { code message field }
-  }
-}`;
 const SUBSCRIPTION = `query Subscription($id: ID!) {
   subscription(id: $id) { id status endDate offer { id } customer { id } }
 }`;
@@ -89,7 +62,7 @@ export class RemoteServices {
   }
 
   async customerAccess(as: CallContext, partnerId: string, customerId: string): Promise<CustomerAccessInfo | null> {
-    const data = await this.services.query<{ customerAccess: CustomerAccessInfo[] }>('customer', CUSTOMER_ACCESS, { partnerId, customerIds: [customerId] }, as);
+    const data = await this.services.query<{ customerAccess: CustomerAccessInfo[] }>('customer', CUSTOMER_ACCESS_QUERY, { partnerId, customerIds: [customerId] }, as);
     return data.customerAccess.find((c) => c.customerId === customerId) ?? null;
   }
 
@@ -116,7 +89,7 @@ export class RemoteServices {
       includeDelegatedAdmin: false,
       subscriptions: [{ offerId: account.offerId, quantity: account.seats, channel: 'PRODUCT_KEY', termMonths: account.termMonths, isTrial: false }],
     };
-    const data = await this.services.query<{ createCustomerAccount: CustomerAccountResult }>('customer', CREATE_CUSTOMER_ACCOUNT, { input, idempotencyKey }, as);
+    const data = await this.services.query<{ createCustomerAccount: CustomerAccountResult }>('customer', CREATE_CUSTOMER_ACCOUNT_MUTATION, { input, idempotencyKey }, as);
     return data.createCustomerAccount;
   }
 

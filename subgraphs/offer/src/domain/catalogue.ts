@@ -1,20 +1,6 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { authorize, decodeCursor, DomainError, isCountryCode, isUuid, pageSize, toConnection, type Connection, type Viewer } from '@partner-graph/platform';
+import { authorize, decodeCursor, DomainError, isCountryCode, isUuid, pageSize, toConnection, unavailableOffer, type Connection, type OfferAvailability, type Viewer } from '@partner-graph/platform';
 import { Offer, OFFER_CATEGORIES, type OfferCategory, type OfferRow } from '../db/index.js';
-
-/** What another service learns about one offer for one partner in one country (internal contract). */
-export interface OfferAvailability {
-  offerId: string;
-  available: boolean;
-  name: string | null;
-  minQuantity: number | null;
-  maxQuantity: number | null;
-  isTrial: boolean | null;
-  isAddOn: boolean | null;
-  prerequisiteOfferIds: string[];
-  term: string | null;
-  billingCycle: string | null;
-}
 
 /** `fr` → `FR`; null stays null; anything that is not a two-letter code is refused. */
 export function normaliseCountry(country: string | null | undefined): string | null {
@@ -90,9 +76,7 @@ export class Catalogue {
     const sellable = new Map(rows.filter((row) => country === null || row.countries.includes(country)).map((row) => [row.id, row]));
     return offerIds.map((offerId) => {
       const offer = sellable.get(offerId);
-      if (!offer) {
-        return { offerId, available: false, name: null, minQuantity: null, maxQuantity: null, isTrial: null, isAddOn: null, prerequisiteOfferIds: [], term: null, billingCycle: null };
-      }
+      if (!offer) return unavailableOffer(offerId);
       return {
         offerId,
         available: true,

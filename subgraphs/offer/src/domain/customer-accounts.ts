@@ -1,17 +1,7 @@
-import type { CallContext, PayloadError, ServiceClient } from '@partner-graph/platform';
+import { CREATE_CUSTOMER_ACCOUNT_MUTATION, CUSTOMER_ACCESS_QUERY, type CallContext, type CustomerAccessInfo, type CustomerAccountResult, type PayloadError, type ServiceClient } from '@partner-graph/platform';
 import type { AccountRequest } from '../db/index.js';
 
-const CREATE_CUSTOMER_ACCOUNT = `mutation CreateCustomerAccount($input: CustomerAccountInput!, $idempotencyKey: String!) {
-  createCustomerAccount(input: $input, idempotencyKey: $idempotencyKey) {
-    customerId adminUserId adminUserName temporaryPassword errors { code message field }
-  }
-}`;
-
-const CUSTOMER_ACCESS = `query CustomerAccess($partnerId: ID!, $customerIds: [ID!]!) {
-  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId provisioningState }
-}`;
-
-export type ProvisioningState = 'PROVISIONING' | 'ACTIVE' | 'FAILED';
+export type ProvisioningState = CustomerAccessInfo['provisioningState'];
 
 export type CreatedAccount =
   | { ok: true; customerId: string; adminUserId: string | null; adminUserName: string | null; temporaryPassword: string | null }
@@ -23,9 +13,7 @@ export class CustomerAccountsClient {
 
   /** Creates (or, on the same key, returns) the account; throws ServiceUnavailableError / ServiceCallError when it could not answer. */
   async create(as: CallContext, input: AccountRequest, idempotencyKey: string): Promise<CreatedAccount> {
-    const data = await this.services.query<{
-      createCustomerAccount: { customerId: string | null; adminUserId: string | null; adminUserName: string | null; temporaryPassword: string | null; errors: PayloadError[] };
-    }>('customer', CREATE_CUSTOMER_ACCOUNT, { input, idempotencyKey }, as);
+    const data = await this.services.query<{ createCustomerAccount: CustomerAccountResult }>('customer', CREATE_CUSTOMER_ACCOUNT_MUTATION, { input, idempotencyKey }, as);
     const result = data.createCustomerAccount;
     if (result.errors.length > 0 || !result.customerId) {
       return { ok: false, errors: result.errors.length > 0 ? result.errors : [{ code: 'VALIDATION_FAILED', message: 'The account was not created', field: null }] };
@@ -34,9 +22,9 @@ export class CustomerAccountsClient {
   }
 
   async provisioningStates(as: CallContext, partnerId: string, customerIds: string[]): Promise<Map<string, ProvisioningState>> {
-    const data = await this.services.query<{ customerAccess: { customerId: string; provisioningState: ProvisioningState }[] }>(
+    const data = await this.services.query<{ customerAccess: CustomerAccessInfo[] }>(
       'customer',
-      CUSTOMER_ACCESS,
+      CUSTOMER_ACCESS_QUERY,
       { partnerId, customerIds },
       as,
     );

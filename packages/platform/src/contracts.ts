@@ -1,0 +1,83 @@
+import type { PayloadError } from './errors.js';
+
+/**
+ * The internal fields subgraphs call on one another (`@inaccessible` in their schemas): the
+ * shapes of their answers and the documents that ask for them, in one place.
+ */
+
+/** offer.offerAvailability: may a partner sell an offer (in a country), within which quantities. */
+export interface OfferAvailability {
+  offerId: string;
+  /** false when unknown, not authorised for the partner, or not sold in the country */
+  available: boolean;
+  name: string | null;
+  minQuantity: number | null;
+  maxQuantity: number | null;
+  isTrial: boolean | null;
+  isAddOn: boolean | null;
+  prerequisiteOfferIds: string[];
+  /** P1M or P1Y */
+  term: string | null;
+  billingCycle: string | null;
+}
+
+export const unavailableOffer = (offerId: string): OfferAvailability => ({
+  offerId,
+  available: false,
+  name: null,
+  minQuantity: null,
+  maxQuantity: null,
+  isTrial: null,
+  isAddOn: null,
+  prerequisiteOfferIds: [],
+  term: null,
+  billingCycle: null,
+});
+
+const OFFER_AVAILABILITY_FIELDS = 'offerId available name minQuantity maxQuantity isTrial isAddOn prerequisiteOfferIds term billingCycle';
+
+/** `country: null` asks whether the partner may sell the offer in any country. */
+export const OFFER_AVAILABILITY_QUERY = `query OfferAvailability($partnerId: ID!, $country: String, $offerIds: [ID!]!) {
+  offerAvailability(partnerId: $partnerId, country: $country, offerIds: $offerIds) { ${OFFER_AVAILABILITY_FIELDS} }
+}`;
+
+/** customer.customerAccess: how a partner relates to customers (unrelated ones are omitted). */
+export interface CustomerAccessInfo {
+  customerId: string;
+  country: string;
+  provisioningState: 'PROVISIONING' | 'ACTIVE' | 'FAILED';
+  relationship: 'RESELLER' | 'ADVISOR' | 'DELEGATED_ADMIN';
+  /** a RESELLER relationship or an ACTIVE delegated-admin relationship */
+  hasAdminRights: boolean;
+}
+
+export const CUSTOMER_ACCESS_QUERY = `query CustomerAccess($partnerId: ID!, $customerIds: [ID!]!) {
+  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights }
+}`;
+
+/** customer.customerUsersById */
+export interface CustomerUserInfo {
+  id: string;
+  customerId: string;
+  isAdmin: boolean;
+  deleted: boolean;
+}
+
+export const CUSTOMER_USERS_BY_ID_QUERY = `query CustomerUsersById($customerId: ID!, $userIds: [ID!]!) {
+  customerUsersById(customerId: $customerId, userIds: $userIds) { id customerId isAdmin deleted }
+}`;
+
+/** customer.createCustomerAccount: a new account for another subgraph's flow (idempotent). */
+export interface CustomerAccountResult {
+  customerId: string | null;
+  adminUserId: string | null;
+  adminUserName: string | null;
+  temporaryPassword: string | null;
+  errors: PayloadError[];
+}
+
+export const CREATE_CUSTOMER_ACCOUNT_MUTATION = `mutation CreateCustomerAccount($input: CustomerAccountInput!, $idempotencyKey: String!) {
+  createCustomerAccount(input: $input, idempotencyKey: $idempotencyKey) {
+    customerId adminUserId adminUserName temporaryPassword errors { code message field }
+  }
+}`;
