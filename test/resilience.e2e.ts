@@ -35,3 +35,18 @@ describe('a subgraph that is down', () => {
     expect(recovered.data!.subscription.id).toBe(variables.id);
   });
 });
+
+describe('an unexpected failure inside a subgraph', () => {
+  it('is INTERNAL_SERVER_ERROR with no SQL, table name or stack trace', async () => {
+    const db = stack.subgraphs.partner.db;
+    await db.query('ALTER TABLE partner RENAME TO partner_moved');
+    try {
+      const response = await stack.graphql('{ partner { companyName } }', {}, { as: AGENT });
+      expect(response.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      const text = JSON.stringify(response);
+      expect(text).not.toMatch(/relation|partner_moved|SELECT|stacktrace|\.ts:\d+/i);
+    } finally {
+      await db.query('ALTER TABLE partner_moved RENAME TO partner');
+    }
+  });
+});

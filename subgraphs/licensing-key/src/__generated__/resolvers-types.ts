@@ -158,7 +158,8 @@ export type ProductKey = {
   lastFive: Scalars['String']['output'];
   /** `XXXXX-XXXXX-XXXXX-XXXXX-` followed by the last five characters. */
   maskedKey: Scalars['String']['output'];
-  offer: Offer;
+  /** Null when the partner may no longer sell the offer. */
+  offer: Maybe<Offer>;
   orderedAt: Scalars['DateTime']['output'];
   redeemedAt: Maybe<Scalars['DateTime']['output']>;
   /** Seats (licences) the key adds. */
@@ -211,7 +212,8 @@ export type ProductKeyRedemption = {
   failure: Maybe<PayloadError>;
   id: Scalars['ID']['output'];
   keys: Array<ProductKey>;
-  offer: Offer;
+  /** Null when the partner may no longer sell the offer. */
+  offer: Maybe<Offer>;
   /** Summed seats of the keys. */
   seats: Scalars['Int']['output'];
   status: ProductKeyRedemptionStatus;
@@ -550,7 +552,7 @@ export type ProductKeyResolvers<ContextType = Context, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastFive?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maskedKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   redeemedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   seats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -581,7 +583,7 @@ export type ProductKeyRedemptionResolvers<ContextType = Context, ParentType exte
   failure?: Resolver<Maybe<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   keys?: Resolver<Array<ResolversTypes['ProductKey']>, ParentType, ContextType>;
-  offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   seats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductKeyRedemptionStatus'], ParentType, ContextType>;
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;

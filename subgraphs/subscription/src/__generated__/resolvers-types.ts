@@ -88,7 +88,8 @@ export type CustomerSubscription = {
   id: Scalars['ID']['output'];
   isTrial: Scalars['Boolean']['output'];
   licenceAssignments: Array<LicenceAssignment>;
-  offer: Offer;
+  /** Null when the viewer's partner may not sell this offer (it is then invisible to it, like an unknown id). */
+  offer: Maybe<Offer>;
   /** Partner on record; null for a direct purchase without one (and for another partner, who is not visible). */
   partnerOnRecord: Maybe<Partner>;
   quantity: Scalars['Int']['output'];
@@ -616,7 +617,7 @@ export type CustomerSubscriptionResolvers<ContextType = Context, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isTrial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   licenceAssignments?: Resolver<Array<ResolversTypes['LicenceAssignment']>, ParentType, ContextType>;
-  offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   partnerOnRecord?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   renewedFrom?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
