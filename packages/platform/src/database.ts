@@ -70,7 +70,10 @@ export class QueryCounter implements TypeOrmLogger {
     this.logger?.info({ migration: message }, 'migration');
   }
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    if (level === 'warn') this.logger?.warn({ message }, 'typeorm');
+    if (level !== 'warn') return;
+    // The pool reports each connection the server closes when it shuts down; that is expected.
+    if (String(message).includes('terminating connection due to administrator command')) this.logger?.debug({ message }, 'typeorm');
+    else this.logger?.warn({ message }, 'typeorm');
   }
 }
 

@@ -23,7 +23,11 @@ export async function startJobQueue(options: {
   pollingIntervalSeconds?: number;
 }): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString: options.url, schema: 'pgboss', max: 4 });
-  boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'));
+  boss.on('error', (error) => {
+    // The database stopping (Ctrl-C on `npm start`, a failover) is not this service's fault.
+    if (isDatabaseShutdown(error)) options.logger.info('job queue: the database is shutting down');
+    else options.logger.error({ err: error }, 'job queue error');
+  });
   await boss.start();
   for (const [queue, handler] of Object.entries(options.handlers)) {
     await boss.createQueue(queue, { name: queue, retryLimit: 10, retryDelay: 5, retryBackoff: true });
@@ -44,4 +48,10 @@ export async function startJobQueue(options: {
       boss.send(queue, data, { singletonKey: sendOptions.singletonKey, startAfter: sendOptions.startAfterSeconds, retryLimit: 10, retryBackoff: true }),
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };
+}
+
+/** PostgreSQL's admin_shutdown / crash_shutdown / cannot_connect_now. */
+export function isDatabaseShutdown(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '57P01' || code === '57P02' || code === '57P03';
 }
