@@ -54,6 +54,7 @@ const CUSTOMER = `query($id: ID!) {
   }
 }`;
 const SUBSCRIPTION = `query($id: ID!) { subscription(id: $id) { id status endDate quantity } }`;
+const REVOKE = `mutation($id: ID!) { revokeProductKey(id: $id) { productKey { id state lastFive } errors { code field } } }`;
 
 let stack: Stack;
 beforeAll(async () => {
@@ -101,6 +102,7 @@ describe('authorisation: SUBSCRIPTION_ADVISOR + FULL', () => {
     ['validateProductKeys', VALIDATE, () => ({ keys: [formatProductKey(generateProductKey())] })],
     ['redeemProductKeys', REDEEM, () => ({ keys: [formatProductKey(generateProductKey())], customer: newCustomer(), idempotencyKey: randomUUID() })],
     ['renewSubscriptionWithProductKey', RENEW, () => ({ subscriptionId: DEMO.subscriptions.northwindE3Ending, key: formatProductKey(generateProductKey()) })],
+    ['revokeProductKey', REVOKE, () => ({ id: randomUUID() })],
   ];
   it.each(operations)('%s: agent@ and admin@ (FULL) may, helpdesk@, sales@ and Fabrikam may not', async (field, query, variables) => {
     for (const email of [AGENT, ADMIN]) {
@@ -233,6 +235,37 @@ describe('validation (the review step)', () => {
     expect(redeemed.data!.redeemProductKeys.errors).toEqual([{ code: 'INVALID_PRODUCT_KEY', message: expect.any(String), field: 'keys.0' }]);
     const unknown = await redeem([formatProductKey(generateProductKey())]);
     expect(unknown.data!.redeemProductKeys.errors[0].message).toBe(redeemed.data!.redeemProductKeys.errors[0].message);
+  });
+});
+
+describe('revocation', () => {
+  it('an unused key can be revoked once; it then validates as REVOKED and cannot be redeemed', async () => {
+    const [key] = await order(1);
+    const listed = await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT });
+    const id = listed.data!.validateProductKeys[0].productKey.id;
+    const revoked = await stack.graphql(REVOKE, { id }, { as: AGENT });
+    expect(revoked.data!.revokeProductKey).toMatchObject({ errors: [], productKey: { id, state: 'REVOKED', lastFive: key!.slice(-5) } });
+    const validated = await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT });
+    expect(validated.data!.validateProductKeys[0].status).toBe('REVOKED');
+    const redeemed = await redeem([key!]);
+    expect(redeemed.data!.redeemProductKeys.errors).toEqual([{ code: 'PRODUCT_KEY_REVOKED', message: expect.any(String), field: 'keys.0' }]);
+    const again = await stack.graphql(REVOKE, { id }, { as: AGENT });
+    expect(again.data!.revokeProductKey.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+  });
+
+  it("another partner's key, or an unknown id, is NOT_FOUND", async () => {
+    const [key] = await order(1);
+    const id = (await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT })).data!.validateProductKeys[0].productKey.id;
+    const viewer = await stack.viewerOf(FABRIKAM);
+    // Fabrikam signed as if it had the advisor program, so the partner filter itself is what refuses.
+    const asFabrikam = await stack.subgraphRequest('licensing-key', REVOKE, { viewer: { ...viewer, programs: ['RESELLER', 'SUBSCRIPTION_ADVISOR'] } as typeof viewer, variables: { id } });
+    expect(asFabrikam.data!.revokeProductKey.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
+    for (const unknown of [randomUUID(), 'not-an-id']) {
+      const response = await stack.graphql(REVOKE, { id: unknown }, { as: AGENT });
+      expect(response.data!.revokeProductKey.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
+    }
+    const still = await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT });
+    expect(still.data!.validateProductKeys[0].status).toBe('VALID');
   });
 });
 

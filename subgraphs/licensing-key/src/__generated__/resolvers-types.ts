@@ -94,6 +94,8 @@ export type Mutation = {
   redeemProductKeys: RedeemProductKeysPayload;
   /** Extend a subscription's end date by the key's term; an EXPIRED or DISABLED subscription becomes ACTIVE again. */
   renewSubscriptionWithProductKey: RenewSubscriptionWithProductKeyPayload;
+  /** Withdraw an unused key (lost, leaked): it can no longer be redeemed. SUBSCRIPTION_ADVISOR + FULL. */
+  revokeProductKey: RevokeProductKeyPayload;
 };
 
 
@@ -116,6 +118,11 @@ export type MutationRedeemProductKeysArgs = {
 export type MutationRenewSubscriptionWithProductKeyArgs = {
   key: Scalars['String']['input'];
   subscriptionId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeProductKeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Offer = {
@@ -335,6 +342,12 @@ export type RenewSubscriptionWithProductKeyPayload = {
   subscription: Maybe<CustomerSubscription>;
 };
 
+export type RevokeProductKeyPayload = {
+  __typename?: 'RevokeProductKeyPayload';
+  errors: Array<PayloadError>;
+  productKey: Maybe<ProductKey>;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -447,6 +460,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<{}>;
   RedeemProductKeysPayload: ResolverTypeWrapper<Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
   RenewSubscriptionWithProductKeyPayload: ResolverTypeWrapper<Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversTypes['ProductKey']>, redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
+  RevokeProductKeyPayload: ResolverTypeWrapper<Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversTypes['ProductKey']> }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -475,6 +489,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   RedeemProductKeysPayload: Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
   RenewSubscriptionWithProductKeyPayload: Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']>, redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
+  RevokeProductKeyPayload: Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']> };
 }>;
 
 export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditTrailEntry'] = ResolversParentTypes['AuditTrailEntry']> = ResolversObject<{
@@ -513,6 +528,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   orderProductKeys?: Resolver<ResolversTypes['OrderProductKeysPayload'], ParentType, ContextType, RequireFields<MutationOrderProductKeysArgs, 'count' | 'offerId'>>;
   redeemProductKeys?: Resolver<ResolversTypes['RedeemProductKeysPayload'], ParentType, ContextType, RequireFields<MutationRedeemProductKeysArgs, 'customer' | 'idempotencyKey' | 'keys'>>;
   renewSubscriptionWithProductKey?: Resolver<ResolversTypes['RenewSubscriptionWithProductKeyPayload'], ParentType, ContextType, RequireFields<MutationRenewSubscriptionWithProductKeyArgs, 'key' | 'subscriptionId'>>;
+  revokeProductKey?: Resolver<ResolversTypes['RevokeProductKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeProductKeyArgs, 'id'>>;
 }>;
 
 export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = ResolversObject<{
@@ -631,6 +647,12 @@ export type RenewSubscriptionWithProductKeyPayloadResolvers<ContextType = Contex
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type RevokeProductKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeProductKeyPayload'] = ResolversParentTypes['RevokeProductKeyPayload']> = ResolversObject<{
+  errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
+  productKey?: Resolver<Maybe<ResolversTypes['ProductKey']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditTrailEntry?: AuditTrailEntryResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -650,5 +672,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RedeemProductKeysPayload?: RedeemProductKeysPayloadResolvers<ContextType>;
   RenewSubscriptionWithProductKeyPayload?: RenewSubscriptionWithProductKeyPayloadResolvers<ContextType>;
+  RevokeProductKeyPayload?: RevokeProductKeyPayloadResolvers<ContextType>;
 }>;
 

@@ -159,6 +159,30 @@ export class ProductKeys {
     return toConnection(rows, size, (row) => [row.orderedAt.toISOString(), row.id]);
   }
 
+  /** An AVAILABLE key that no redemption holds becomes REVOKED; another partner's key is NOT_FOUND. */
+  async revoke(actor: Actor, id: string): Promise<ProductKeyRow> {
+    const viewer = authorize(actor.viewer, PRODUCT_KEYS);
+    return this.db.transaction(async (manager) => {
+      const key = isUuid(id)
+        ? await manager.findOne(ProductKey, { where: { id, partnerId: viewer.partnerId }, lock: { mode: 'pessimistic_write' } })
+        : null;
+      if (!key) throw new DomainError('NOT_FOUND', 'Product key not found', 'id');
+      if (key.state !== 'AVAILABLE' || key.redemptionId !== null) {
+        throw new DomainError('INVALID_STATUS_TRANSITION', `Only an unused key can be revoked (this one is ${isTaken(key) ? 'redeemed' : key.state.toLowerCase()})`, 'id');
+      }
+      const revoked: ProductKeyRow = { ...key, state: 'REVOKED' };
+      await manager.update(ProductKey, { id }, { state: 'REVOKED' });
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'revokeProductKey',
+        resourceType: 'ProductKey',
+        resourceId: id,
+        oldValue: { state: key.state },
+        newValue: { state: 'REVOKED' },
+      });
+      return revoked;
+    });
+  }
+
   /** The review step: what each entered key is, for the viewer's partner. Changes nothing. */
   async validate(viewerIn: Viewer, inputs: string[]): Promise<ProductKeyValidationView[]> {
     const viewer = authorize(viewerIn, PRODUCT_KEYS);

@@ -24,6 +24,8 @@ export const Mutation: MutationResolvers = {
         errors: outcome.errors,
       };
     }),
+  revokeProductKey: (_root, { id }, { productKeys, viewer, requestId }) =>
+    payload(async () => ({ productKey: await productKeys.revoke({ viewer, requestId }, id) })),
   renewSubscriptionWithProductKey: (_root, { subscriptionId, key }, { redemptions, loaders, viewer, requestId }) =>
     payload(async () => {
       const { redemption, errors } = await redemptions.renew({ viewer, requestId }, subscriptionId, key);
