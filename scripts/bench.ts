@@ -17,7 +17,6 @@ import { startStack } from '../test/stack.js';
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, explain: { type: 'string', default: 'summit' } } });
 const customers = Number(values.customers);
 const runs = Number(values.runs);
-process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 const freePort = () =>
   new Promise<number>((resolve) => {

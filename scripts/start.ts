@@ -10,8 +10,6 @@ import { seedDemoData } from './seed.js';
  */
 const config = loadScriptConfig();
 const logger = createLogger('start', config.LOG_LEVEL);
-// Services log warnings and errors only, unless LOG_LEVEL asks for more.
-const serviceLogLevel = process.env.LOG_LEVEL ?? 'warn';
 
 const server = await databaseServer(config, logger, { reuseRunning: false });
 const children: { name: string; process: ChildProcess }[] = [];
@@ -44,7 +42,7 @@ process.on('SIGTERM', () => void stopAll(0));
 function launch(name: string, entry: string, env: Record<string, string>): void {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: serviceLogLevel, ...env },
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

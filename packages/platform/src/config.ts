@@ -143,7 +143,11 @@ const scripts = base.extend({
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   PARTNER_GRAPH_DATA_DIR: z.string().optional(),
 });
-export type ScriptConfig = z.infer<typeof scripts> & { databaseUrls: Partial<Record<SubgraphName, string>> };
+export type ScriptConfig = z.infer<typeof scripts> & {
+  databaseUrls: Partial<Record<SubgraphName, string>>;
+  /** The services under `npm start` log warnings and errors only, unless LOG_LEVEL asks otherwise. */
+  serviceLogLevel: string;
+};
 
 export function loadScriptConfig(env: Env = process.env): ScriptConfig {
   const parsed = parse(scripts, env);
@@ -152,7 +156,7 @@ export function loadScriptConfig(env: Env = process.env): ScriptConfig {
     const url = env[`${envPrefix(name)}_DATABASE_URL`];
     if (url) databaseUrls[name] = url;
   }
-  return { ...parsed, databaseUrls };
+  return { ...parsed, databaseUrls, serviceLogLevel: env.LOG_LEVEL ? parsed.LOG_LEVEL : 'warn' };
 }
 
 /** The test harness's settings: a server to use instead of the embedded one. */
