@@ -105,7 +105,7 @@ export async function createGateway(options: GatewayOptions) {
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
 
-  const metrics = createMetrics('gateway');
+  const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.

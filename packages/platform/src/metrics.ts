@@ -1,12 +1,13 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Express } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Logger } from './logger.js';
 
 /**
  * Prometheus metrics of one service at `/metrics`: process defaults, GraphQL operations by
- * name and outcome, and their duration.
+ * name and outcome, and their duration; and an access-log line per operation.
  */
-export function createMetrics(service: string) {
+export function createMetrics(service: string, logger?: Logger) {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -28,10 +29,14 @@ export function createMetrics(service: string) {
     async requestDidStart() {
       const stop = duration.startTimer();
       return {
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName, errors, contextValue }) {
           const operation = operationName ?? 'anonymous';
-          stop({ operation });
-          operations.inc({ operation, outcome: errors?.length ? 'error' : 'ok' });
+          const seconds = stop({ operation });
+          const outcome = errors?.length ? 'error' : 'ok';
+          operations.inc({ operation, outcome });
+          // One access-log line per operation, with the request id the gateway gave it.
+          const requestId = (contextValue as { requestId?: string } | undefined)?.requestId;
+          logger?.info({ requestId, operation, outcome, ms: Math.round(seconds * 1000) }, 'graphql operation');
         },
       };
     },

@@ -153,7 +153,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
   const { runtime } = options;
-  const metrics = createMetrics(options.name);
+  const metrics = createMetrics(options.name, runtime.logger);
   const readAuditTrail = auditTrailResolver(runtime.db);
   const resolvers = {
     ...options.resolvers,
