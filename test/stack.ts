@@ -134,10 +134,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
-  // A short viewer cache, so tests see a deactivation without waiting the production 30 s.
-  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_VIEWER_CACHE_SECONDS: '1', GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
+  // The production viewer cache (30 s), read on the test clock: a test that changes a user or
+  // the partner's programs moves the clock past it (`stack.clock.advance`) instead of waiting.
+  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
-  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel) });
+  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel), clock });
   const gatewayServer = await gateway.listen(0);
 
   const subjects = new Map<string, string>();
