@@ -128,10 +128,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   if (options.workers) {
-    for (const name of SUBGRAPHS) {
-      const start = MODULES[name].startWorkers;
-      if (start) stopWorkers.push(await start(subgraphs[name].runtime));
-    }
+    const started = await Promise.all(SUBGRAPHS.map((name) => MODULES[name].startWorkers?.(subgraphs[name].runtime)));
+    for (const stopOne of started) if (stopOne) stopWorkers.push(stopOne);
   }
 
   // The production viewer cache (30 s), read on the test clock: a test that changes a user or
@@ -193,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return post(subgraphs[name].url, { query, variables: opts.variables ?? {} }, headers);
     },
     async stop() {
-      for (const stopOne of stopWorkers) await stopOne();
+      await Promise.all(stopWorkers.map((stopOne) => stopOne()));
       await gatewayServer.close();
       for (const name of SUBGRAPHS) {
         await subgraphs[name].server?.close();
