@@ -49,10 +49,12 @@ export interface CustomerAccessInfo {
   relationship: 'RESELLER' | 'ADVISOR' | 'DELEGATED_ADMIN';
   /** a RESELLER relationship or an ACTIVE delegated-admin relationship */
   hasAdminRights: boolean;
+  /** how far those rights go: FULL for a reseller or a FULL relationship, LIMITED, null without rights */
+  adminAccess: 'FULL' | 'LIMITED' | null;
 }
 
 export const CUSTOMER_ACCESS_QUERY = `query CustomerAccess($partnerId: ID!, $customerIds: [ID!]!) {
-  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights }
+  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights adminAccess }
 }`;
 
 /** customer.customerUsersById */

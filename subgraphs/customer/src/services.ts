@@ -5,6 +5,7 @@ import { DelegatedAdministration } from './domain/delegated-admin.js';
 import { OfferCatalogue } from './domain/offer-catalogue.js';
 import { Provisioner } from './domain/provisioner.js';
 import { ServiceRequests } from './domain/service-requests.js';
+import { TenantLicences } from './domain/tenant-licences.js';
 import { WorkQueue } from './domain/work-queue.js';
 
 /** The customer subgraph's domain services, built once per runtime (the server and the workers share them). */
@@ -27,7 +28,7 @@ export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServ
     services = {
       accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work),
       provisioner,
-      users: new CustomerUsers(runtime.db, runtime.clock),
+      users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.services)),
       serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
       delegatedAdmin: new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl),
       work,

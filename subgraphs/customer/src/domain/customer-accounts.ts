@@ -146,10 +146,19 @@ export class CustomerAccounts {
     return toConnection(rows, size, (row) => [row.nameKey, row.id]);
   }
 
-  async isDomainAvailable(viewer: Viewer, prefix: string): Promise<boolean> {
+  /** For a form: available, or why not (the prefix is malformed, or another tenant has it). */
+  async isDomainAvailable(
+    viewer: Viewer,
+    prefix: string,
+  ): Promise<{ domain: string | null; available: boolean; reason: 'INVALID_PREFIX' | 'TAKEN' | null; message: string | null }> {
     authorize(viewer);
     const value = prefix.trim().toLowerCase();
-    return isDomainPrefix(value) && !(await this.domainTaken(this.db.manager, domainOf(value)));
+    if (!isDomainPrefix(value)) {
+      return { domain: null, available: false, reason: 'INVALID_PREFIX', message: 'Domain prefix: 1 to 27 letters, digits or inner hyphens' };
+    }
+    const domain = domainOf(value);
+    if (await this.domainTaken(this.db.manager, domain)) return { domain, available: false, reason: 'TAKEN', message: `${domain} is already taken` };
+    return { domain, available: true, reason: null, message: null };
   }
 
   /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin, then provision in the background. */
@@ -393,6 +402,7 @@ export class CustomerAccounts {
         access: 'FULL',
         status: 'ACTIVE',
         codeHash: null,
+        terminationCodeHash: null,
         createdAt: now,
         acceptedAt: now,
         expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
