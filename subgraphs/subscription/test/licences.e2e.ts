@@ -152,6 +152,20 @@ describe('deleting a customer user frees its licences; restoring gives them back
   });
 });
 
+describe('the internal licence calls of the customer subgraph', () => {
+  it('are not in the client API and refuse a gateway-signed (client) context', async () => {
+    const RELEASE = `mutation($c: ID!, $u: ID!) { releaseCustomerUserLicences(customerId: $c, userId: $u) { subscriptionIds errors { code } } }`;
+    const REINSTATE = `mutation($c: ID!, $u: ID!) { reinstateCustomerUserLicences(customerId: $c, userId: $u) { subscriptionIds errors { code } } }`;
+    const variables = { c: DEMO.customers.northwind, u: DEMO.customerAdmins.northwind };
+    for (const mutation of [RELEASE, REINSTATE]) {
+      expect((await stack.graphql(mutation, variables, { as: AGENT })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const asClient = await stack.subgraphRequest('subscription', mutation, { issuer: 'gateway', viewer: await stack.viewerOf(AGENT), variables });
+      expect(asClient.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({ userId: DEMO.customerAdmins.northwind });
+  });
+});
+
 describe('a LIMITED delegated-admin relationship', () => {
   it('leaves a FULL agent without licence rights on the customer, and allowedActions says so', async () => {
     const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!) { sendDelegatedAdminOffer(customerId: $c, access: $access) { code errors { code } } }`;

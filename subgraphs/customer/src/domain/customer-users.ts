@@ -106,7 +106,9 @@ export class CustomerUsers {
     try {
       return { user: await this.change(actor, viewer, id, 'deleteCustomerUser', 'FULL', rule), released };
     } catch (error) {
-      await this.licences.reinstate(actor, before.customerId, id);
+      // Refused after all: give the licences back — unless a concurrent delete of the same user
+      // won, whose licences these now are to keep aside.
+      if (!(await this.isDeleted(id))) await this.licences.reinstate(actor, before.customerId, id);
       throw error;
     }
   }
@@ -126,9 +128,15 @@ export class CustomerUsers {
     try {
       return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), ...licences };
     } catch (error) {
-      await this.licences.release(actor, before.customerId, id);
+      // Refused after all: free them again — unless a concurrent restore of the same user won.
+      if (await this.isDeleted(id)) await this.licences.release(actor, before.customerId, id);
       throw error;
     }
+  }
+
+  private async isDeleted(id: string): Promise<boolean> {
+    const user = await this.db.getRepository(CustomerUser).findOneBy({ id });
+    return user?.deletedAt != null;
   }
 
   async resetPassword(actor: Actor, id: string): Promise<{ user: CustomerUserRow; temporaryPassword: string }> {

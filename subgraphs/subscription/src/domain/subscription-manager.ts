@@ -222,6 +222,8 @@ export class SubscriptionManager {
    * aside so that a restore can give it back. Idempotent: a second call finds nothing to free.
    */
   async releaseUserLicences(actor: Omit<Actor, 'customerAccess'>, customerId: string, userId: string): Promise<string[]> {
+    // The customer subgraph has checked the viewer's admin rights on the customer.
+    authorize(actor.viewer, ADMINISTER_CUSTOMER);
     if (!isUuid(customerId) || !isUuid(userId)) return [];
     const held = await this.db.query(
       `SELECT a.subscription_id FROM licence_assignment a JOIN subscription s ON s.id = a.subscription_id WHERE a.customer_user_id = $1 AND s.customer_id = $2 ORDER BY a.subscription_id`,
@@ -252,6 +254,7 @@ export class SubscriptionManager {
     customerId: string,
     userId: string,
   ): Promise<{ reinstated: string[]; notReinstated: { subscriptionId: string; code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string }[] }> {
+    authorize(actor.viewer, ADMINISTER_CUSTOMER);
     const result: Awaited<ReturnType<SubscriptionManager['reinstateUserLicences']>> = { reinstated: [], notReinstated: [] };
     if (!isUuid(customerId) || !isUuid(userId)) return result;
     const kept = await this.db.getRepository(ReleasedLicence).find({ where: { customerUserId: userId, customerId }, order: { releasedAt: 'ASC', subscriptionId: 'ASC' } });
