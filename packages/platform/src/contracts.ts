@@ -75,11 +75,13 @@ export interface CustomerAccountResult {
   adminUserId: string | null;
   adminUserName: string | null;
   temporaryPassword: string | null;
+  /** with includeDelegatedAdmin: the customer's own link to end that relationship (shown once, like the password) */
+  delegatedAdminTerminationUrl: string | null;
   errors: PayloadError[];
 }
 
 export const CREATE_CUSTOMER_ACCOUNT_MUTATION = `mutation CreateCustomerAccount($input: CustomerAccountInput!, $idempotencyKey: String!) {
   createCustomerAccount(input: $input, idempotencyKey: $idempotencyKey) {
-    customerId adminUserId adminUserName temporaryPassword errors { code message field }
+    customerId adminUserId adminUserName temporaryPassword delegatedAdminTerminationUrl errors { code message field }
   }
 }`;

@@ -25,12 +25,13 @@ export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServ
   if (!services) {
     const work = new WorkQueue(runtime.logger);
     const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.services, runtime.logger);
+    const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
     services = {
-      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work),
+      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work, (code) => delegatedAdmin.terminationUrl(code)),
       provisioner,
       users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.services)),
       serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
-      delegatedAdmin: new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl),
+      delegatedAdmin,
       work,
     };
     built.set(runtime, services);

@@ -220,6 +220,8 @@ export type CustomerAccountResult = {
   adminUserId: Maybe<Scalars['ID']['output']>;
   adminUserName: Maybe<Scalars['String']['output']>;
   customerId: Maybe<Scalars['ID']['output']>;
+  /** with includeDelegatedAdmin: the customer's own link to end that relationship (shown once, like the password) */
+  delegatedAdminTerminationUrl: Maybe<Scalars['String']['output']>;
   errors: Array<PayloadError>;
   temporaryPassword: Maybe<Scalars['String']['output']>;
 };
@@ -959,6 +961,7 @@ export type CustomerAccountResultResolvers<ContextType = Context, ParentType ext
   adminUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   adminUserName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -120,7 +120,7 @@ export class DelegatedAdministration {
       });
       return accepted;
     });
-    return { relationship, terminationCode, terminationUrl: this.customerUrl('delegated-admin/end', terminationCode) };
+    return { relationship, terminationCode, terminationUrl: this.terminationUrl(terminationCode) };
   }
 
   /** Partner side (SPEC §3.3: DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
@@ -164,6 +164,11 @@ export class DelegatedAdministration {
       });
       return after;
     });
+  }
+
+  /** The customer's page that ends a relationship with its termination code. */
+  terminationUrl(code: string): string {
+    return this.customerUrl('delegated-admin/end', code);
   }
 
   private customerUrl(path: string, code: string): string {
