@@ -53,7 +53,8 @@ function launch(name: string, entry: string, env: Record<string, string>): void 
   children.push({ name, process: child });
 }
 
-async function waitForHealth(name: string, url: string): Promise<void> {
+/** Waits until a service is ready (`/ready`: its database, or for the gateway the partner subgraph, answers). */
+async function waitForReady(name: string, url: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     try {
@@ -64,7 +65,7 @@ async function waitForHealth(name: string, url: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  logger.error(`${name} did not become healthy at ${url}`);
+  logger.error(`${name} did not become ready at ${url}`);
   await stopAll(1);
 }
 
@@ -80,10 +81,10 @@ const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(nam
 for (const name of SUBGRAPHS) {
   launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: String(subgraphPort(name)) });
 }
-await Promise.all(SUBGRAPHS.map((name) => waitForHealth(name, urls[name].replace(/\/graphql$/, '/health'))));
+await Promise.all(SUBGRAPHS.map((name) => waitForReady(name, urls[name].replace(/\/graphql$/, '/ready'))));
 launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
 const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
-await waitForHealth('gateway', gatewayUrl.replace(/\/graphql$/, '/health'));
+await waitForReady('gateway', gatewayUrl.replace(/\/graphql$/, '/ready'));
 
 console.log(`
 Partner Graph is running.

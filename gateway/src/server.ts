@@ -13,6 +13,9 @@ import {
   keepAliveAgent,
   listen,
   maskErrors,
+  mountHealth,
+  serviceCheck,
+  SUBGRAPHS,
   createMetrics,
   ServiceClient,
   signContext,
@@ -128,9 +131,9 @@ export async function createGateway(options: GatewayOptions) {
   app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
   const limiter = new RateLimiterMemory({ points: config.GATEWAY_RATE_LIMIT_PER_MINUTE, duration: 60 });
   metrics.mount(app);
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
-  });
+  // Every authenticated request needs the partner subgraph (the viewer directory); without
+  // another subgraph the gateway still answers the rest, so that one only degrades readiness.
+  mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
   app.use(
     '/graphql',
     async (req, res, next) => {
