@@ -40,9 +40,10 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 function launch(name: string, entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, ...env },
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, OTEL_SERVICE_NAME: name, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -79,7 +80,9 @@ try {
 const urls = serviceUrls(config);
 const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, server.urls[name]]));
 for (const name of SUBGRAPHS) {
-  launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: String(subgraphPort(name)) });
+  // Each subgraph listens where the gateway and the other services are told it answers.
+  const port = new URL(urls[name]).port || String(subgraphPort(name));
+  launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: port });
 }
 await Promise.all(SUBGRAPHS.map((name) => waitForReady(name, urls[name].replace(/\/graphql$/, '/ready'))));
 launch('gateway', path.join('gateway', 'src', 'index.ts'), {});

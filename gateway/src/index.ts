@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, loadGatewayConfig, serviceUrls } from '@partner-graph/platform';
+import { stopTelemetry } from '@partner-graph/platform/telemetry';
 import { createGateway } from './server.js';
 
 const config = loadGatewayConfig();
@@ -11,6 +12,7 @@ logger.info({ url: server.url }, 'gateway listening');
 
 const stop = async () => {
   await server.close();
+  await stopTelemetry();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());
