@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createLogger, envPrefix, loadScriptConfig, serviceUrls, subgraphPort, SUBGRAPHS } from '@partner-graph/platform';
 import { databaseServer, REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
+import { ensureExplorerBuilt } from '@partner-graph/explorer';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), the demo data when empty, every
@@ -77,6 +78,10 @@ try {
   await stopAll(1);
 }
 
+// GraphiQL for the gateway's development page (off in production), built while the subgraphs start.
+const explorer = config.NODE_ENV === 'production' ? Promise.resolve() : ensureExplorerBuilt((message) => console.log(message));
+explorer.catch(() => {}); // awaited before the gateway starts; a failure stops the start there
+
 const urls = serviceUrls(config);
 const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, server.urls[name]]));
 for (const name of SUBGRAPHS) {
@@ -85,6 +90,12 @@ for (const name of SUBGRAPHS) {
   launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: port });
 }
 await Promise.all(SUBGRAPHS.map((name) => waitForReady(name, urls[name].replace(/\/graphql$/, '/ready'))));
+try {
+  await explorer;
+} catch (error) {
+  logger.error({ err: error }, 'could not build the explorer');
+  await stopAll(1);
+}
 launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
 const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
 await waitForReady('gateway', gatewayUrl.replace(/\/graphql$/, '/ready'));
@@ -95,7 +106,7 @@ Partner Graph is running.
   Gateway:  ${gatewayUrl}
   Database: ${server.embedded ? 'embedded PostgreSQL (data in .data/)' : 'DATABASE_URL'}
 
-Get a token for a demo user and send a first query:
+Open ${gatewayUrl} in a browser for GraphiQL, or get a token for a demo user and send a first query:
 
   TOKEN=$(npm run --silent token -- admin@contoso-partner.example)
   curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\

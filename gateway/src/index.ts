@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createLogger, loadGatewayConfig, serviceUrls } from '@partner-graph/platform';
 import { stopTelemetry } from '@partner-graph/platform/telemetry';
 import { createGateway } from './server.js';
@@ -6,7 +7,9 @@ import { createGateway } from './server.js';
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
 const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger });
+// Built by `npm start` (packages/explorer); not in the production image, where it is off anyway.
+const explorerDir = fileURLToPath(new URL('../../packages/explorer/dist', import.meta.url));
+const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger, explorerDir });
 const server = await gateway.listen(config.GATEWAY_PORT, config.HOST);
 logger.info({ url: server.url }, 'gateway listening');
 

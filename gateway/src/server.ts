@@ -26,6 +26,7 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import { bearerToken, createTokenVerifier } from './auth.js';
+import { mountExplorer } from './explorer.js';
 import { ViewerDirectory } from './viewer-directory.js';
 
 export interface GatewayContext extends BaseContext {
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   /** Where each subgraph answers (the supergraph's own URLs are placeholders). */
   subgraphUrls: Record<SubgraphName, string>;
   logger: Logger;
+  /** The built GraphiQL page, served to browsers at /graphql outside production. */
+  explorerDir?: string;
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
@@ -134,6 +137,7 @@ export async function createGateway(options: GatewayOptions) {
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
   mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
+  if (options.explorerDir && config.NODE_ENV !== 'production') mountExplorer(app, options.explorerDir);
   app.use(
     '/graphql',
     async (req, res, next) => {
