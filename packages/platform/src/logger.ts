@@ -1,9 +1,10 @@
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
+import { loadTelemetryConfig } from './config.js';
 
 export type { Logger };
 
-/** The active span's ids on a line, as OpenTelemetry's log data model names them (none when tracing is off). */
+/** The active span's ids on a line, as OpenTelemetry's log data model names them. */
 function traceFields(): Record<string, string> {
   const span = trace.getActiveSpan();
   if (!span) return {};
@@ -16,5 +17,7 @@ function traceFields(): Record<string, string> {
  * when tracing is on, the `trace_id` and `span_id` of the work they belong to.
  */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({ name: service, level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, mixin: traceFields });
+  // Without tracing there is no span to name: no per-line lookup at all.
+  const mixin = loadTelemetryConfig().enabled ? traceFields : undefined;
+  return pino({ name: service, level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, mixin });
 }
