@@ -175,6 +175,11 @@ describe('tracing under npm start', () => {
       }
     }
 
+    // A service-to-service call (the subscription subgraph asking the customer subgraph for the
+    // viewer's customer access, with the service client) continues the same trace.
+    const calledByService = trace().filter((span) => span.service === 'customer' && span.scope.includes('http') && byId.get(span.parentSpanId)?.service === 'subscription');
+    expect(calledByService.length).toBeGreaterThan(0);
+
     // The subgraphs' access-log lines of this request carry its trace id.
     for (const service of ['customer', 'subscription', 'offer']) {
       await expect.poll(() => logLines.some((line) => line.service === service && line.msg === 'graphql operation' && line.trace_id === traceId)).toBe(true);
