@@ -148,7 +148,7 @@ describe('tracing under npm start', () => {
     expect(body.data!.customers.edges.flatMap(({ node }) => node.subscriptions).length).toBeGreaterThan(0);
 
     // The gateway's server span is the root of the request's trace.
-    const requestRoot = () => spans.find((span) => span.service === 'gateway' && span.parentSpanId === '' && span.attributes['url.path'] === '/graphql');
+    const requestRoot = () => spans.find((span) => span.service === 'gateway' && span.parentSpanId === '' && span.name === 'POST /graphql');
     await expect.poll(() => requestRoot(), { timeout: 30_000 }).toBeDefined();
     const traceId = requestRoot()!.traceId;
     const trace = () => spans.filter((span) => span.traceId === traceId);

@@ -11,7 +11,7 @@ const TRACE_KEY = '_trace';
  * job) that enqueued it, rather than stretching that request's trace over hours of retries.
  */
 async function traced(queue: string, job: { id: string; data: Record<string, unknown> }, run: (data: Record<string, unknown>) => Promise<void>): Promise<void> {
-  const { [TRACE_KEY]: carrier, ...data } = job.data;
+  const { [TRACE_KEY]: carrier, ...data } = job.data ?? {};
   const links: Link[] = [];
   if (carrier && typeof carrier === 'object') {
     const origin = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));

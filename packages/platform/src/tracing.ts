@@ -19,7 +19,17 @@ export function startTracing(): () => Promise<void> {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.namespace': 'partner-graph' }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => PROBES.has((request.url ?? '').split('?')[0]!) }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => PROBES.has((request.url ?? '').split('?')[0]!),
+        // Express is not instrumented (a span per middleware is noise): name the one route that matters.
+        requestHook: (span, request) => {
+          // Incoming requests only (an outgoing ClientRequest has setHeader).
+          if ('headers' in request && !('setHeader' in request) && (request.url ?? '').split('?')[0] === '/graphql') {
+            span.updateName(`${request.method} /graphql`);
+            span.setAttribute('http.route', '/graphql');
+          }
+        },
+      }),
       // Calls made outside any traced work (readiness checks) are not worth a trace of their own.
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
