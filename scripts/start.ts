@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createLogger, envPrefix, loadScriptConfig, serviceUrls, subgraphPort, SUBGRAPHS } from '@partner-graph/platform';
 import { databaseServer, REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
+import { ensureExplorerBuilt } from '@partner-graph/explorer';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), the demo data when empty, every
@@ -40,9 +41,10 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 function launch(name: string, entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, ...env },
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, OTEL_SERVICE_NAME: name, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -53,7 +55,8 @@ function launch(name: string, entry: string, env: Record<string, string>): void 
   children.push({ name, process: child });
 }
 
-async function waitForHealth(name: string, url: string): Promise<void> {
+/** Waits until a service is ready (`/ready`: its database, or for the gateway the partner subgraph, answers). */
+async function waitForReady(name: string, url: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     try {
@@ -64,7 +67,7 @@ async function waitForHealth(name: string, url: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  logger.error(`${name} did not become healthy at ${url}`);
+  logger.error(`${name} did not become ready at ${url}`);
   await stopAll(1);
 }
 
@@ -75,15 +78,27 @@ try {
   await stopAll(1);
 }
 
+// GraphiQL for the gateway's development page (off in production), built while the subgraphs start.
+const explorer = config.NODE_ENV === 'production' ? Promise.resolve() : ensureExplorerBuilt((message) => console.log(message));
+explorer.catch(() => {}); // awaited before the gateway starts; a failure stops the start there
+
 const urls = serviceUrls(config);
 const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, server.urls[name]]));
 for (const name of SUBGRAPHS) {
-  launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: String(subgraphPort(name)) });
+  // Each subgraph listens where the gateway and the other services are told it answers.
+  const port = new URL(urls[name]).port || String(subgraphPort(name));
+  launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: port });
 }
-await Promise.all(SUBGRAPHS.map((name) => waitForHealth(name, urls[name].replace(/\/graphql$/, '/health'))));
+await Promise.all(SUBGRAPHS.map((name) => waitForReady(name, urls[name].replace(/\/graphql$/, '/ready'))));
+try {
+  await explorer;
+} catch (error) {
+  logger.error({ err: error }, 'could not build the explorer');
+  await stopAll(1);
+}
 launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
 const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
-await waitForHealth('gateway', gatewayUrl.replace(/\/graphql$/, '/health'));
+await waitForReady('gateway', gatewayUrl.replace(/\/graphql$/, '/ready'));
 
 console.log(`
 Partner Graph is running.
@@ -91,7 +106,7 @@ Partner Graph is running.
   Gateway:  ${gatewayUrl}
   Database: ${server.embedded ? 'embedded PostgreSQL (data in .data/)' : 'DATABASE_URL'}
 
-Get a token for a demo user and send a first query:
+Open ${gatewayUrl} in a browser for GraphiQL, or get a token for a demo user and send a first query:
 
   TOKEN=$(npm run --silent token -- admin@contoso-partner.example)
   curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\

@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createLogger, loadGatewayConfig, serviceUrls } from '@partner-graph/platform';
+import { stopTelemetry } from '@partner-graph/platform/telemetry';
 import { createGateway } from './server.js';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
 const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
-const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger });
+// Built by `npm start` (packages/explorer); not in the production image, where it is off anyway.
+const explorerDir = fileURLToPath(new URL('../../packages/explorer/dist', import.meta.url));
+const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger, explorerDir });
 const server = await gateway.listen(config.GATEWAY_PORT, config.HOST);
 logger.info({ url: server.url }, 'gateway listening');
 
 const stop = async () => {
   await server.close();
+  await stopTelemetry();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

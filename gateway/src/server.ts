@@ -13,6 +13,9 @@ import {
   keepAliveAgent,
   listen,
   maskErrors,
+  mountHealth,
+  serviceCheck,
+  SUBGRAPHS,
   createMetrics,
   ServiceClient,
   signContext,
@@ -24,6 +27,7 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import { bearerToken, createTokenVerifier } from './auth.js';
+import { mountExplorer } from './explorer.js';
 import { ViewerDirectory } from './viewer-directory.js';
 
 export interface GatewayContext extends BaseContext {
@@ -39,6 +43,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** The time source of the viewer cache; tests pass their clock. */
   clock?: Clock;
+  /** The built GraphiQL page, served to browsers at /graphql outside production. */
+  explorerDir?: string;
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
@@ -132,9 +138,10 @@ export async function createGateway(options: GatewayOptions) {
   app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
   const limiter = new RateLimiterMemory({ points: config.GATEWAY_RATE_LIMIT_PER_MINUTE, duration: 60 });
   metrics.mount(app);
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
-  });
+  // Every authenticated request needs the partner subgraph (the viewer directory); without
+  // another subgraph the gateway still answers the rest, so that one only degrades readiness.
+  mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
+  if (options.explorerDir && config.NODE_ENV !== 'production') mountExplorer(app, options.explorerDir);
   app.use(
     '/graphql',
     async (req, res, next) => {

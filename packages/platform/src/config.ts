@@ -163,3 +163,22 @@ export function loadScriptConfig(env: Env = process.env): ScriptConfig {
 export function loadTestConfig(env: Env = process.env): { DATABASE_URL?: string; LOG_LEVEL: string } {
   return parse(z.object({ DATABASE_URL: z.url().optional(), LOG_LEVEL: z.string().default('silent') }), env);
 }
+
+/**
+ * OpenTelemetry's standard variables, as far as this project decides anything: tracing is on
+ * when an OTLP endpoint is given (and OTEL_SDK_DISABLED is not true). The SDK reads the rest
+ * (protocol, headers, sampler, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) itself.
+ */
+const telemetry = z.object({
+  OTEL_SDK_DISABLED: z.stringbool().default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json', 'grpc']).default('http/protobuf'),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+});
+export type TelemetryConfig = z.infer<typeof telemetry> & { enabled: boolean };
+
+export function loadTelemetryConfig(env: Env = process.env): TelemetryConfig {
+  const parsed = parse(telemetry, env);
+  return { ...parsed, enabled: !parsed.OTEL_SDK_DISABLED && Boolean(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ?? parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) };
+}

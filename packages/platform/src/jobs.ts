@@ -1,5 +1,45 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
+
+const tracer = trace.getTracer('@partner-graph/platform/jobs');
+/** Where a job carries the trace context of the work that enqueued it (W3C `traceparent`). */
+const TRACE_KEY = '_trace';
+
+/**
+ * A job runs later, maybe many times: it gets a trace of its own, linked to the request (or
+ * job) that enqueued it, rather than stretching that request's trace over hours of retries.
+ */
+async function traced(queue: string, job: { id: string; data: Record<string, unknown> }, run: (data: Record<string, unknown>) => Promise<void>): Promise<void> {
+  const { [TRACE_KEY]: carrier, ...data } = job.data ?? {};
+  const links: Link[] = [];
+  if (carrier && typeof carrier === 'object') {
+    const origin = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));
+    if (origin) links.push({ context: origin });
+  }
+  await tracer.startActiveSpan(
+    `process ${queue}`,
+    { kind: SpanKind.CONSUMER, root: true, links, attributes: { 'messaging.system': 'pg-boss', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.message.id': job.id } },
+    async (span) => {
+      try {
+        await run(data);
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** The job's data with the current trace context, when there is one to carry. */
+function withTraceContext(data: Record<string, unknown>): Record<string, unknown> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return Object.keys(carrier).length > 0 ? { ...data, [TRACE_KEY]: carrier } : data;
+}
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
@@ -34,7 +74,7 @@ export async function startJobQueue(options: {
     await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
       for (const job of jobs) {
         try {
-          await handler(job.data);
+          await traced(queue, job, handler);
         } catch (error) {
           options.logger.warn({ err: error, queue, jobId: job.id }, 'job failed; it will be retried');
           throw error;
@@ -45,7 +85,7 @@ export async function startJobQueue(options: {
   for (const { queue, cron } of options.schedules ?? []) await boss.schedule(queue, cron, {}, { tz: 'UTC' });
   return {
     send: (queue, data, sendOptions = {}) =>
-      boss.send(queue, data, { singletonKey: sendOptions.singletonKey, startAfter: sendOptions.startAfterSeconds, retryLimit: 10, retryBackoff: true }),
+      boss.send(queue, withTraceContext(data), { singletonKey: sendOptions.singletonKey, startAfter: sendOptions.startAfterSeconds, retryLimit: 10, retryBackoff: true }),
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };
 }

@@ -13,7 +13,8 @@ export interface CallContext {
 
 /**
  * Calls another subgraph's GraphQL endpoint directly (internal fields are `@inaccessible`, so
- * clients never reach them through the gateway), signing the caller's viewer context.
+ * clients never reach them through the gateway), signing the caller's viewer context. With
+ * tracing on, the undici instrumentation adds the W3C `traceparent` of the caller's span.
  */
 export class ServiceClient {
   constructor(

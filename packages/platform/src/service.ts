@@ -4,6 +4,7 @@ import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from './co
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
+import { stopTelemetry } from './telemetry.js';
 import type { ListeningServer } from './subgraph-server.js';
 
 /** What a subgraph is given to run: its database, clock, logger and the client for other services. */
@@ -68,6 +69,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     await stopWorkers();
     await server.close();
     await db.destroy();
+    await stopTelemetry();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { databaseCheck, mountHealth } from './health.js';
 import type { SubgraphRuntime } from './service.js';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
@@ -145,8 +146,9 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 }
 
 /**
- * Builds a subgraph's HTTP app: `/health` open, `/graphql` only with a valid signed context
- * (HTTP 401 otherwise, `_entities` and `_service` included), `/metrics` for Prometheus.
+ * Builds a subgraph's HTTP app: `/health` (liveness) and `/ready` (its database answers)
+ * open, `/graphql` only with a valid signed context (HTTP 401 otherwise, `_entities` and
+ * `_service` included), `/metrics` for Prometheus.
  * Never listens by itself.
  */
 export async function createSubgraphServer<TContext extends BaseContext & { signed: SignedContext }>(
@@ -184,14 +186,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   const app = express();
   app.disable('x-powered-by');
   metrics.mount(app);
-  app.get('/health', async (_req, res) => {
-    try {
-      await runtime.db.query('SELECT 1');
-      res.json({ status: 'ok', service: options.name });
-    } catch {
-      res.status(503).json({ status: 'unavailable', service: options.name });
-    }
-  });
+  mountHealth(app, options.name, [databaseCheck(runtime.db)]);
   app.use(
     '/graphql',
     async (req, res, next) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from '../src/config.js';
+import { ConfigError, loadGatewayConfig, loadSubgraphConfig, loadTelemetryConfig } from '../src/config.js';
 
 describe('config', () => {
   it('lists every problem at once', () => {
@@ -35,5 +35,15 @@ describe('config', () => {
     expect(loadGatewayConfig({}).auth.mode).toBe('hs256');
     const jwks = loadGatewayConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg' });
     expect(jwks.auth).toEqual({ mode: 'jwks', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'api://pg' });
+  });
+});
+
+describe('telemetry config', () => {
+  it('traces only with an OTLP endpoint, and not when OTEL_SDK_DISABLED says so', () => {
+    expect(loadTelemetryConfig({}).enabled).toBe(false);
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toMatchObject({ enabled: true, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }).enabled).toBe(true);
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
+    expect(() => loadTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' })).toThrow(ConfigError);
   });
 });

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import '../../../test/provided-context.js';
+import { createLogger, databaseUrlFor, dropDatabase, ensureDatabase, startJobQueue, type JobQueue } from '../src/index.js';
+
+// A job is a span of its own (a consumer span linked to the work that enqueued it), in a real
+// pg-boss queue; the SDK is registered here as the telemetry preload does in a service.
+const exporter = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const databaseUrl = databaseUrlFor(inject('databaseServerUrl'), `jobs_${randomBytes(4).toString('hex')}`);
+const received: { data: Record<string, unknown>; traceId: string | undefined; attempt: number }[] = [];
+let queue: JobQueue;
+
+beforeAll(async () => {
+  provider.register();
+  await ensureDatabase(databaseUrl);
+  queue = await startJobQueue({
+    url: databaseUrl,
+    logger: createLogger('jobs-test', 'silent'),
+    pollingIntervalSeconds: 0.5,
+    handlers: {
+      provision: async (data) => {
+        received.push({ data, traceId: trace.getActiveSpan()?.spanContext().traceId, attempt: received.length + 1 });
+        if (data.failOnce && received.length === 1) throw new Error('tenant service unavailable');
+      },
+    },
+  });
+}, 60_000);
+afterAll(async () => {
+  await queue?.stop();
+  await dropDatabase(databaseUrl);
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+});
+
+describe('job spans', () => {
+  it('runs each job in a consumer span linked to the request that enqueued it, with the data as sent', async () => {
+    const request = provider.getTracer('test').startSpan('POST /graphql');
+    const requestContext = request.spanContext();
+    await context.with(trace.setSpan(context.active(), request), () => queue.send('provision', { customerId: 'c-1', failOnce: true }));
+    request.end();
+
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBe(2);
+    // The handler sees exactly the data it was given: the carried trace context is taken off.
+    expect(received[0]!.data).toEqual({ customerId: 'c-1', failOnce: true });
+    // Each run (the retry too) is its own trace, not stretched over the request's.
+    expect(received[0]!.traceId).toBeDefined();
+    expect(received[0]!.traceId).not.toBe(requestContext.traceId);
+    expect(received[1]!.traceId).not.toBe(received[0]!.traceId);
+
+    const runs = exporter.getFinishedSpans().filter((span) => span.name === 'process provision');
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      expect(run.kind).toBe(SpanKind.CONSUMER);
+      expect(run.attributes).toMatchObject({ 'messaging.system': 'pg-boss', 'messaging.destination.name': 'provision' });
+      expect(run.links.map((link) => link.context.spanId)).toEqual([requestContext.spanId]);
+    }
+    expect(runs.map((run) => run.status.code)).toEqual(expect.arrayContaining([2, 0]));
+  });
+});
