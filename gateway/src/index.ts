@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, loadGatewayConfig, serviceUrls } from '@partner-graph/platform';
+import { createLogger, loadGatewayConfig, portInUseMessage, serviceUrls } from '@partner-graph/platform';
 import { createGateway } from './server.js';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.LOG_LEVEL);
 const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger });
-const server = await gateway.listen(config.GATEWAY_PORT, config.HOST);
+const server = await gateway.listen(config.GATEWAY_PORT, config.HOST).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  logger.fatal(portInUseMessage(config.GATEWAY_PORT, config.HOST, 'GATEWAY_PORT'));
+  process.exit(1);
+});
 logger.info({ url: server.url }, 'gateway listening');
 
 const stop = async () => {
@@ -15,3 +19,5 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
+process.on('disconnect', () => void stop());
