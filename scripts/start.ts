@@ -73,7 +73,7 @@ if (problems.length > 0) {
 database = await step('starting the database', () => databaseServer(config, logger, { reuseRunning: false }));
 await step('preparing the databases', () => seedDemoData(database!, logger));
 
-// 3. The subgraphs, then the gateway in front of them.
+// 3. The subgraphs and the gateway (it plans from the checked-in supergraph, so it needs none of them to start).
 const urls = serviceUrls(config);
 const sharedEnv: Record<string, string> = {
   APOLLO_TELEMETRY_DISABLED: '1',
@@ -83,16 +83,13 @@ const sharedEnv: Record<string, string> = {
   ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, urls[name]])),
   ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, database!.urls[name]])),
 };
-const service = (name: ServiceName, entry: string): ServiceSpec => ({
+const service = (name: ServiceName): ServiceSpec => ({
   name,
-  args: ['--import', 'tsx', entry],
+  args: ['--import', 'tsx', name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts')],
   env: sharedEnv,
   healthUrl: httpUrl(config.HOST, ports[name], '/health'),
 });
-await step('starting the subgraphs', () =>
-  Promise.all(SUBGRAPHS.map((name) => supervisor.start(service(name, path.join('subgraphs', name, 'src', 'index.ts'))))),
-);
-await step('starting the gateway', () => supervisor.start(service('gateway', path.join('gateway', 'src', 'index.ts'))));
+await step('starting the services', () => Promise.all(SERVICES.map((name) => supervisor.start(service(name)))));
 
 // 4. How to use it.
 const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST) ? ` (listening on all interfaces: HOST=${config.HOST})` : '';
