@@ -70,7 +70,10 @@ if (problems.length > 0) {
 }
 
 // 2. The database and the demo data.
-database = await step('starting the database', () => databaseServer(config, logger, { reuseRunning: false }));
+database = await step(
+  config.DATABASE_URL ? 'reaching DATABASE_URL' : 'starting the embedded PostgreSQL (EMBEDDED_POSTGRES_PORT moves its port, PARTNER_GRAPH_DATA_DIR its data)',
+  () => databaseServer(config, logger, { reuseRunning: false }),
+);
 await step('preparing the databases', () => seedDemoData(database!, logger));
 
 // 3. The subgraphs and the gateway (it plans from the checked-in supergraph, so it needs none of them to start).
