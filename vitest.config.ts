@@ -18,6 +18,10 @@ export default defineConfig({
     env: { APOLLO_TELEMETRY_DISABLED: '1' },
     pool: 'forks',
     maxWorkers: 2,
+    // Test files share a worker's module graph: no file relies on module state of its own, and
+    // importing Apollo, TypeORM and pg-boss once per worker instead of once per file saves a
+    // third of the run.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

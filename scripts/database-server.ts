@@ -2,13 +2,13 @@ import path from 'node:path';
 import pg from 'pg';
 import {
   databaseUrlFor,
-  startEmbeddedPostgres,
   subgraphDatabaseName,
   SUBGRAPHS,
   type Logger,
   type ScriptConfig,
   type SubgraphName,
 } from '@partner-graph/platform';
+import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import './provided-context.js';
-import { loadTestConfig, startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform';
+import { loadTestConfig } from '@partner-graph/platform';
+import { startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform/embedded-postgres';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,8 +3,9 @@ import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 
 // The program rules of SPEC §3.3, end to end: the partner's programs come from the partner
-// directory into the viewer context (cached ≤ 1 s in tests), and each subgraph enforces them.
+// directory into the viewer context (cached ≤ 30 s, on the test clock), and each subgraph enforces them.
 const AGENT = DEMO.users.contosoAgent.email; // FULL customer access
+const VIEWER_CACHE_MS = 30_001;
 
 const CREATE_CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input, idempotencyKey: "programs-1") { customer { id } errors { code } } }`;
 const ADD_SUBSCRIPTION = `mutation($c: ID!, $o: ID!) { addSubscription(customerId: $c, offerId: $o, quantity: 1, dryRun: true) { subscription { quantity } errors { code } } }`;
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 async function setContosoPrograms(programs: string[]): Promise<void> {
   await stack.subgraphs.partner.db.query('UPDATE partner SET programs = $2 WHERE id = $1', [DEMO.partners.contoso, programs]);
-  await new Promise((resolve) => setTimeout(resolve, 1_100)); // the gateway's viewer cache in tests
+  stack.clock.advance(VIEWER_CACHE_MS); // past the gateway's viewer cache
 }
 
 describe('partner programs', () => {

@@ -128,16 +128,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   if (options.workers) {
-    for (const name of SUBGRAPHS) {
-      const start = MODULES[name].startWorkers;
-      if (start) stopWorkers.push(await start(subgraphs[name].runtime));
-    }
+    const started = await Promise.all(SUBGRAPHS.map((name) => MODULES[name].startWorkers?.(subgraphs[name].runtime)));
+    for (const stopOne of started) if (stopOne) stopWorkers.push(stopOne);
   }
 
-  // A short viewer cache, so tests see a deactivation without waiting the production 30 s.
-  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_VIEWER_CACHE_SECONDS: '1', GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
+  // The production viewer cache (30 s), read on the test clock: a test that changes a user or
+  // the partner's programs moves the clock past it (`stack.clock.advance`) instead of waiting.
+  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
-  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel) });
+  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel), clock });
   const gatewayServer = await gateway.listen(0);
 
   const subjects = new Map<string, string>();
@@ -192,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return post(subgraphs[name].url, { query, variables: opts.variables ?? {} }, headers);
     },
     async stop() {
-      for (const stopOne of stopWorkers) await stopOne();
+      await Promise.all(stopWorkers.map((stopOne) => stopOne()));
       await gatewayServer.close();
       for (const name of SUBGRAPHS) {
         await subgraphs[name].server?.close();

@@ -16,6 +16,7 @@ import {
   createMetrics,
   ServiceClient,
   signContext,
+  type Clock,
   type GatewayConfig,
   type ListeningServer,
   type Logger,
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   /** Where each subgraph answers (the supergraph's own URLs are placeholders). */
   subgraphUrls: Record<SubgraphName, string>;
   logger: Logger;
+  /** The time source of the viewer cache; tests pass their clock. */
+  clock?: Clock;
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
@@ -83,6 +86,7 @@ export async function createGateway(options: GatewayOptions) {
     // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
     new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
     config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
+    options.clock,
   );
 
   const gateway = new ApolloGateway({

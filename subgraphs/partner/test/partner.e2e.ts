@@ -191,7 +191,9 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
     expect((await stack.graphql('{ me { id } }', {}, { token })).data!.me.id).toBe(created.id);
     const { data } = await stack.graphql(DEACTIVATE_USER, { id: created.id }, { as: CONTOSO_ADMIN });
     expect(data!.deactivatePartnerUser.user.active).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const cached = await stack.graphql('{ me { id } }', {}, { token });
+    expect(cached.data!.me.id, 'still cached: SPEC allows up to 30 s').toBe(created.id);
+    stack.clock.advance(30_001);
     const after = await stack.graphql('{ me { id } }', {}, { token });
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(after.status).toBe(401);

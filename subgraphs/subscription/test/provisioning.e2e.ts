@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { LicenceAssignment, Subscription } from '../src/db/index.js';
@@ -70,14 +70,17 @@ describe('createCustomer wires its first subscription', () => {
     const customerId = created.data!.createCustomer.customer.id;
     const read = async () =>
       (await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState subscriptions { quantity channel status assignedLicences partnerOnRecord { id } } } }`, { id: customerId }, { as: AGENT })).data!.customer;
-    let customer = await read();
-    const deadline = Date.now() + 30_000;
-    while (customer.provisioningState === 'PROVISIONING' && Date.now() < deadline) {
-      // Never ACTIVE without its subscription.
-      await new Promise((done) => setTimeout(done, 250));
-      customer = await read();
-      if (customer.provisioningState === 'ACTIVE') expect(customer.subscriptions).toHaveLength(1);
-    }
+    let activeWithoutItsSubscription = false;
+    const customer = await vi.waitFor(
+      async () => {
+        const current = await read();
+        if (current.provisioningState === 'ACTIVE' && current.subscriptions.length !== 1) activeWithoutItsSubscription = true;
+        if (current.provisioningState === 'PROVISIONING') throw new Error('still PROVISIONING');
+        return current;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    expect(activeWithoutItsSubscription, 'never ACTIVE without its subscription').toBe(false);
     expect(customer).toMatchObject({
       provisioningState: 'ACTIVE',
       subscriptions: [{ quantity: 7, channel: 'RESELLER', status: 'ACTIVE', assignedLicences: 1, partnerOnRecord: { id: DEMO.partners.contoso } }],
