@@ -94,7 +94,9 @@ const service = (name: ServiceName): ServiceSpec => ({
   env: sharedEnv,
   healthUrl: httpUrl(config.HOST, ports[name], '/health'),
 });
-await step('starting the services', () => Promise.all(SERVICES.map((name) => supervisor.start(service(name)))));
+await step('starting the services', () =>
+  Promise.all([...SUBGRAPHS.map((name) => supervisor.start(service(name))), supervisor.start(service('gateway'))]),
+);
 
 // 4. How to use it.
 const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST) ? ` (listening on all interfaces: HOST=${config.HOST})` : '';
