@@ -65,8 +65,8 @@ const gateway = base.extend({
 const subgraph = base.extend({
   PORT: port.optional(),
   DATABASE_URL: z.url().optional(),
-  /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin). */
-  PUBLIC_ACCEPT_URL: z.url().default('http://localhost:4000/accept'),
+  /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin); default: the gateway's `/accept`. */
+  PUBLIC_ACCEPT_URL: z.url().optional(),
   /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */
   INLINE_TRACING: z.stringbool().default(false),
 });
@@ -74,6 +74,7 @@ const subgraph = base.extend({
 export type BaseConfig = z.infer<typeof base>;
 export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig };
 export type SubgraphConfig = z.infer<typeof subgraph> & {
+  PUBLIC_ACCEPT_URL: string;
   name: SubgraphName;
   port: number;
   databaseUrl: string | undefined;
@@ -162,10 +163,12 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
   const parsed = parse(subgraph, env, productionProblems(env));
   // PORT (one service per container) yields to the subgraph's own variable, as `npm start` sets it.
   const ownPortSet = env[portVariable(name)] !== undefined;
+  const ports = servicePorts(parsed);
   return {
     ...parsed,
+    PUBLIC_ACCEPT_URL: parsed.PUBLIC_ACCEPT_URL ?? httpUrl(parsed.HOST, ports.gateway, '/accept'),
     name,
-    port: ownPortSet || parsed.PORT === undefined ? servicePorts(parsed)[name] : parsed.PORT,
+    port: ownPortSet || parsed.PORT === undefined ? ports[name] : parsed.PORT,
     databaseUrl: env[`${envPrefix(name)}_DATABASE_URL`] ?? parsed.DATABASE_URL,
     serviceUrls: serviceUrls(parsed),
   };

@@ -84,6 +84,12 @@ describe('config', () => {
       expect(httpUrl('partner-graph.local', 4000)).toBe('http://partner-graph.local:4000/graphql');
     });
 
+    it('point the acceptance links at the gateway unless PUBLIC_ACCEPT_URL says otherwise', () => {
+      expect(loadSubgraphConfig('offer', {}).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:4000/accept');
+      expect(loadSubgraphConfig('offer', { PORT_BASE: '5000' }).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:5000/accept');
+      expect(loadSubgraphConfig('offer', { PUBLIC_ACCEPT_URL: 'https://partners.example/accept' }).PUBLIC_ACCEPT_URL).toBe('https://partners.example/accept');
+    });
+
     it('let a subgraph\'s own port variable win over PORT, as npm start sets it', () => {
       expect(loadSubgraphConfig('customer', { PORT: '8080' }).port).toBe(8080);
       expect(loadSubgraphConfig('customer', { PORT: '8080', CUSTOMER_PORT: '5002' }).port).toBe(5002);
