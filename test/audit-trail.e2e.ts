@@ -128,4 +128,26 @@ describe('auditRecords', () => {
       await expect(stack.subgraphs[name].db.query("UPDATE audit_record SET outcome = 'x'")).rejects.toThrow(/append-only/);
     }
   });
+
+  it("keeps the customer's side of delegated administration (anonymous, by code) in the offering partner's trail", async () => {
+    const send = await stack.graphql(`mutation($c: ID!) { sendDelegatedAdminOffer(customerId: $c, access: FULL) { relationship { id } code errors { code } } }`, { c: DEMO.customers.northwind }, { as: AGENT });
+    const { relationship, code } = send.data!.sendDelegatedAdminOffer;
+    stack.clock.advance(1000);
+    const accepted = await stack.graphql(`mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { terminationCode errors { code } } }`, { code }, { as: null, headers: { 'x-request-id': 'audit-dap-accept' } });
+    expect(accepted.data!.acceptDelegatedAdminOffer.errors).toEqual([]);
+    stack.clock.advance(1000);
+    const ended = await stack.graphql(`mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { errors { code } } }`, { code: accepted.data!.acceptDelegatedAdminOffer.terminationCode }, { as: null, headers: { 'x-request-id': 'audit-dap-end' } });
+    expect(ended.data!.endDelegatedAdminRelationship.errors).toEqual([]);
+
+    const trail = (await list(ADMIN, { filter: { resourceType: 'DelegatedAdminRelationship' } })).edges.map((edge) => edge.node).filter((node) => node.resourceId === relationship.id);
+    expect(trail.map((node) => [node.operation, node.requestId, node.user])).toEqual([
+      ['endDelegatedAdminRelationship', 'audit-dap-end', null],
+      ['acceptDelegatedAdminOffer', 'audit-dap-accept', null],
+      ['sendDelegatedAdminOffer', expect.any(String), { email: AGENT }],
+    ]);
+    expect(trail[1]).toMatchObject({ service: 'customer', customerId: DEMO.customers.northwind, oldValue: { status: 'PENDING' }, newValue: { status: 'ACTIVE' } });
+    expect(trail[0]).toMatchObject({ oldValue: { status: 'ACTIVE' }, newValue: { status: 'TERMINATED' } });
+    // Nothing of it reaches another partner.
+    expect((await list(FABRIKAM)).edges.map((edge) => edge.node.requestId)).toEqual(['audit-req-fabrikam-01']);
+  });
 });

@@ -49,10 +49,12 @@ export interface CustomerAccessInfo {
   relationship: 'RESELLER' | 'ADVISOR' | 'DELEGATED_ADMIN';
   /** a RESELLER relationship or an ACTIVE delegated-admin relationship */
   hasAdminRights: boolean;
+  /** how far those rights go: FULL for a reseller or a FULL relationship, LIMITED, null without rights */
+  adminAccess: 'FULL' | 'LIMITED' | null;
 }
 
 export const CUSTOMER_ACCESS_QUERY = `query CustomerAccess($partnerId: ID!, $customerIds: [ID!]!) {
-  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights }
+  customerAccess(partnerId: $partnerId, customerIds: $customerIds) { customerId country provisioningState relationship hasAdminRights adminAccess }
 }`;
 
 /** customer.customerUsersById */
@@ -73,11 +75,13 @@ export interface CustomerAccountResult {
   adminUserId: string | null;
   adminUserName: string | null;
   temporaryPassword: string | null;
+  /** with includeDelegatedAdmin: the customer's own link to end that relationship (shown once, like the password) */
+  delegatedAdminTerminationUrl: string | null;
   errors: PayloadError[];
 }
 
 export const CREATE_CUSTOMER_ACCOUNT_MUTATION = `mutation CreateCustomerAccount($input: CustomerAccountInput!, $idempotencyKey: String!) {
   createCustomerAccount(input: $input, idempotencyKey: $idempotencyKey) {
-    customerId adminUserId adminUserName temporaryPassword errors { code message field }
+    customerId adminUserId adminUserName temporaryPassword delegatedAdminTerminationUrl errors { code message field }
   }
 }`;

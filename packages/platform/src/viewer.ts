@@ -101,6 +101,17 @@ export function isAllowed(viewer: Viewer, rule: AccessRule): boolean {
   }
 }
 
+/**
+ * The customer access a viewer has on one customer (SPEC §3.3): the lesser of its own
+ * `customerAccess` and its partner's admin rights there (a reseller or a FULL delegated-admin
+ * relationship: FULL; a LIMITED relationship: LIMITED; no rights: NONE).
+ */
+export function effectiveCustomerAccess(viewer: Viewer, adminAccess: 'FULL' | 'LIMITED' | null | undefined): CustomerAccess {
+  if (viewer.kind !== 'partner-user' || !adminAccess) return 'NONE';
+  const rank = { NONE: 0, LIMITED: 1, FULL: 2 } as const;
+  return rank[viewer.customerAccess] <= rank[adminAccess] ? viewer.customerAccess : adminAccess;
+}
+
 /** For internal fields: only another service (never the gateway, so never a client) may call. */
 export function requireService(context: SignedContext): void {
   if (context.issuer === 'gateway') throw forbidden('Internal field');

@@ -5,6 +5,7 @@ import { DelegatedAdministration } from './domain/delegated-admin.js';
 import { OfferCatalogue } from './domain/offer-catalogue.js';
 import { Provisioner } from './domain/provisioner.js';
 import { ServiceRequests } from './domain/service-requests.js';
+import { TenantLicences } from './domain/tenant-licences.js';
 import { WorkQueue } from './domain/work-queue.js';
 
 /** The customer subgraph's domain services, built once per runtime (the server and the workers share them). */
@@ -24,12 +25,13 @@ export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServ
   if (!services) {
     const work = new WorkQueue(runtime.logger);
     const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.services, runtime.logger);
+    const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
     services = {
-      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work),
+      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work, (code) => delegatedAdmin.terminationUrl(code)),
       provisioner,
-      users: new CustomerUsers(runtime.db, runtime.clock),
+      users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.services)),
       serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
-      delegatedAdmin: new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl),
+      delegatedAdmin,
       work,
     };
     built.set(runtime, services);

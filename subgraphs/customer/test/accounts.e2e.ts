@@ -109,8 +109,8 @@ describe('createCustomer', () => {
       preview: { companyName: 'Company preview', defaultDomain: 'preview.onmicrosoft.com', adminUserName: 'admin@preview.onmicrosoft.com', relationship: 'RESELLER', subscription: { offerId: DEMO.offers.businessStandard, quantity: 10 } },
     });
     expect(await customerCount()).toBe(count);
-    const available = await stack.graphql('{ isDomainAvailable(prefix: "preview") }', {}, { as: AGENT });
-    expect(available.data?.isDomainAvailable).toBe(true);
+    const available = await stack.graphql('{ isDomainAvailable(prefix: "preview") { available } }', {}, { as: AGENT });
+    expect(available.data?.isDomainAvailable.available).toBe(true);
     // The key of a dry run is still free for the real submit.
     const real = await stack.graphql(CREATE, { input: input('preview'), key: 'k-preview' }, { as: AGENT });
     expect(real.data?.createCustomer.errors).toEqual([]);
@@ -196,21 +196,21 @@ describe('provisioning', () => {
   });
 });
 
-describe('createCustomerAccount (internal)', () => {
-  const CREATE_ACCOUNT = `mutation($input: CustomerAccountInput!, $key: String!) {
-    createCustomerAccount(input: $input, idempotencyKey: $key) { customerId adminUserId adminUserName temporaryPassword errors { code field } } }`;
-  const account = (companyName: string, overrides: Record<string, unknown> = {}) => ({
-    partnerId: DEMO.partners.contoso,
-    relationship: 'ADVISOR',
-    companyName,
-    country: 'FR',
-    contactFirstName: 'Paul',
-    contactLastName: 'Girard',
-    contactEmail: 'paul@example.com',
-    subscriptions: [{ offerId: DEMO.offers.businessBasic, quantity: 3, channel: 'DIRECT' }],
-    ...overrides,
-  });
+const CREATE_ACCOUNT = `mutation($input: CustomerAccountInput!, $key: String!) {
+  createCustomerAccount(input: $input, idempotencyKey: $key) { customerId adminUserId adminUserName temporaryPassword errors { code field } } }`;
+const account = (companyName: string, overrides: Record<string, unknown> = {}) => ({
+  partnerId: DEMO.partners.contoso,
+  relationship: 'ADVISOR',
+  companyName,
+  country: 'FR',
+  contactFirstName: 'Paul',
+  contactLastName: 'Girard',
+  contactEmail: 'paul@example.com',
+  subscriptions: [{ offerId: DEMO.offers.businessBasic, quantity: 3, channel: 'DIRECT' }],
+  ...overrides,
+});
 
+describe('createCustomerAccount (internal)', () => {
   it('creates an account with a derived domain, idempotently', async () => {
     const call = () => stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-1' } });
     const first = await call();
@@ -259,9 +259,10 @@ describe('createCustomerAccount (internal)', () => {
   });
 });
 
-const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!) { sendDelegatedAdminOffer(customerId: $c, access: $access) {
+const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!, $key: String) { sendDelegatedAdminOffer(customerId: $c, access: $access, idempotencyKey: $key) {
   relationship { id status access expiresAt customer { id } } acceptanceUrl code errors { code } } }`;
-const ACCEPT = `mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { relationship { relationshipId status access expiresAt } errors { code } } }`;
+const ACCEPT = `mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { relationship { relationshipId status access expiresAt } terminationUrl terminationCode errors { code } } }`;
+const END = `mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { relationship { relationshipId status access } errors { code field } } }`;
 const TERMINATE = `mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { relationship { id status terminatedAt } errors { code } } }`;
 const RELATIONSHIPS = `query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`;
 
@@ -280,7 +281,7 @@ describe('delegated administration', () => {
     expect(accepted.data?.acceptDelegatedAdminOffer.relationship).toMatchObject({ relationshipId: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
     expect(new Date(accepted.data?.acceptDelegatedAdminOffer.relationship.expiresAt).getUTCFullYear()).toBe(stack.clock.now().getUTCFullYear() + 2);
     const again = await stack.graphql(ACCEPT, { code: offer.code });
-    expect(again.data?.acceptDelegatedAdminOffer).toEqual({ relationship: null, errors: [{ code: 'INVALID_CODE' }] });
+    expect(again.data?.acceptDelegatedAdminOffer).toEqual({ relationship: null, terminationUrl: null, terminationCode: null, errors: [{ code: 'INVALID_CODE' }] });
     const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: HELPDESK });
     expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
   });
@@ -341,5 +342,91 @@ describe('delegated administration', () => {
     expect(listed.data?.delegatedAdminRelationships).toEqual([]);
     const ofContoso = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.adventureWorks }, { as: FABRIKAM });
     expect(ofContoso.data?.delegatedAdminRelationships).toEqual([]);
+  });
+
+  it('a retry of sendDelegatedAdminOffer with the same idempotencyKey returns the same offer, without its code', async () => {
+    const pendingCount = async () => (await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT })).data?.delegatedAdminRelationships.filter((r: { status: string }) => r.status === 'PENDING').length;
+    const before = await pendingCount();
+    const first = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    expect(first.errors).toEqual([]);
+    expect(first.code).toBeTruthy();
+    const retry = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    expect(retry).toMatchObject({ errors: [], code: null, acceptanceUrl: null, relationship: { id: first.relationship.id, status: 'PENDING' } });
+    expect(await pendingCount()).toBe(before + 1);
+    // The same key for another request is refused; without a key each call is a new offer.
+    const reused = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    expect(reused.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED' }]);
+    // The code still works once.
+    expect((await stack.graphql(ACCEPT, { code: first.code })).data?.acceptDelegatedAdminOffer.errors).toEqual([]);
+  });
+
+  it('the customer ends a relationship from its own link, handed out once at acceptance', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Ends Itself'), key: 'acc-ends' } });
+    const customerId = created.data?.createCustomerAccount.customerId;
+    const offer = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const accepted = (await stack.graphql(ACCEPT, { code: offer.code })).data?.acceptDelegatedAdminOffer;
+    expect(accepted.errors).toEqual([]);
+    expect(accepted.terminationCode).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(accepted.terminationCode).not.toBe(offer.code);
+    expect(accepted.terminationUrl).toBe(`https://partner-graph.example/accept/delegated-admin/end/${accepted.terminationCode}`);
+    const rights = async () => (await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data?.customer;
+    expect(await rights()).toEqual({ hasAdminRights: true, adminAccess: 'FULL' });
+
+    // Neither the used acceptance code nor a made-up one ends anything.
+    for (const code of [offer.code, 'x'.repeat(43), '']) {
+      expect((await stack.graphql(END, { code })).data?.endDelegatedAdminRelationship).toEqual({ relationship: null, errors: [{ code: 'INVALID_CODE', field: 'code' }] });
+    }
+    expect(await rights()).toEqual({ hasAdminRights: true, adminAccess: 'FULL' });
+
+    const ended = await stack.graphql(END, { code: accepted.terminationCode });
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data?.endDelegatedAdminRelationship).toEqual({ relationship: { relationshipId: offer.relationship.id, status: 'TERMINATED', access: 'FULL' }, errors: [] });
+    expect(await rights()).toEqual({ hasAdminRights: false, adminAccess: null });
+    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([{ id: offer.relationship.id, status: 'TERMINATED', access: 'FULL' }]);
+    const createUser = await stack.graphql(`mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { errors { code } } }`, { c: customerId }, { as: AGENT });
+    expect(createUser.data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    // The link works once.
+    expect((await stack.graphql(END, { code: accepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
+    // The partner ending it first makes the customer's link void too.
+    const second = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const secondAccepted = (await stack.graphql(ACCEPT, { code: second.code })).data?.acceptDelegatedAdminOffer;
+    await stack.graphql(TERMINATE, { id: second.relationship.id }, { as: AGENT });
+    expect((await stack.graphql(END, { code: secondAccepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
+  });
+
+  it('a LIMITED relationship gives even a FULL agent only password resets of non-admins and service requests', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Limited Trust'), key: 'acc-limited' } });
+    const { customerId, adminUserId } = created.data?.createCustomerAccount;
+    // With a FULL relationship first, the agent adds an ordinary user; the customer then ends it.
+    const full = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const fullAccepted = (await stack.graphql(ACCEPT, { code: full.code })).data?.acceptDelegatedAdminOffer;
+    const CREATE_USER = `mutation($c: ID!, $first: String!) { createCustomerUser(customerId: $c, input: { firstName: $first, lastName: "Lopez" }) { user { id } errors { code } } }`;
+    const ordinary = (await stack.graphql(CREATE_USER, { c: customerId, first: 'Ana' }, { as: AGENT })).data?.createCustomerUser;
+    expect(ordinary.errors).toEqual([]);
+    await stack.graphql(END, { code: fullAccepted.terminationCode });
+    const limited = (await stack.graphql(SEND, { c: customerId, access: 'LIMITED' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    await stack.graphql(ACCEPT, { code: limited.code });
+    expect((await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data?.customer).toEqual({ hasAdminRights: true, adminAccess: 'LIMITED' });
+
+    const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { temporaryPassword errors { code } } }`;
+    const users = async () => (await stack.graphql(`query($id: ID!) { customer(id: $id) { users { id } } }`, { id: customerId }, { as: AGENT })).data?.customer.users.length;
+    const count = await users();
+    for (const who of [AGENT, ADMIN]) {
+      expect((await stack.graphql(CREATE_USER, { c: customerId, first: 'Refused' }, { as: who })).data?.createCustomerUser.errors, who).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+      expect((await stack.graphql(RESET, { id: adminUserId }, { as: who })).data?.resetCustomerUserPassword, who).toEqual({ temporaryPassword: null, errors: [{ code: 'NO_ADMIN_RIGHTS' }] });
+      const deleted = await stack.graphql(`mutation($id: ID!) { deleteCustomerUser(id: $id) { errors { code } } }`, { id: ordinary.user.id }, { as: who });
+      expect(deleted.data?.deleteCustomerUser.errors, who).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    }
+    expect(await users()).toBe(count);
+    // What a LIMITED relationship allows, to the FULL agent and to helpdesk alike.
+    for (const who of [AGENT, HELPDESK]) {
+      const reset = (await stack.graphql(RESET, { id: ordinary.user.id }, { as: who })).data?.resetCustomerUserPassword;
+      expect(reset.errors, who).toEqual([]);
+      expect(reset.temporaryPassword).toMatch(/^.{16}$/);
+      const request = await stack.graphql(`mutation($c: ID!) { createServiceRequest(customerId: $c, input: { title: "MFA", description: "Enable MFA", severity: MINIMAL }) { errors { code } } }`, { c: customerId }, { as: who });
+      expect(request.data?.createServiceRequest.errors, who).toEqual([]);
+    }
+    // Helpdesk stays refused an admin's password (its own access is LIMITED).
+    expect((await stack.graphql(RESET, { id: adminUserId }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

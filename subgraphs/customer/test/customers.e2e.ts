@@ -99,13 +99,21 @@ describe('listing and reading customers', () => {
     expect(second.data?.customers.pageInfo.hasNextPage).toBe(false);
   });
 
-  it('isDomainAvailable checks syntax and uniqueness', async () => {
-    const ask = async (prefix: string) => (await stack.graphql('query($p: String!) { isDomainAvailable(prefix: $p) }', { p: prefix }, { as: AGENT })).data?.isDomainAvailable;
-    expect(await ask('northwindtraders')).toBe(false);
-    expect(await ask('NorthwindTraders')).toBe(false);
-    expect(await ask('brand-new-prefix')).toBe(true);
-    expect(await ask('bad prefix!')).toBe(false);
-    expect(await ask('a'.repeat(28))).toBe(false);
+  it('isDomainAvailable tells a taken prefix from an invalid one', async () => {
+    const ask = async (prefix: string, as: string | null = AGENT) => {
+      const response = await stack.graphql('query($p: String!) { isDomainAvailable(prefix: $p) { domain available reason message } }', { p: prefix }, { as });
+      return response.errors ? response.errors[0]?.extensions?.code : response.data?.isDomainAvailable;
+    };
+    const taken = { domain: 'northwindtraders.onmicrosoft.com', available: false, reason: 'TAKEN', message: 'northwindtraders.onmicrosoft.com is already taken' };
+    expect(await ask('northwindtraders')).toEqual(taken);
+    expect(await ask('NorthwindTraders')).toEqual(taken);
+    // Another partner's customer's domain is taken too: domains are global.
+    expect(await ask('alpineskihouse', AGENT)).toMatchObject({ available: false, reason: 'TAKEN' });
+    expect(await ask('brand-new-prefix')).toEqual({ domain: 'brand-new-prefix.onmicrosoft.com', available: true, reason: null, message: null });
+    for (const invalid of ['bad prefix!', 'a'.repeat(28), '-leading', '']) {
+      expect(await ask(invalid), invalid).toEqual({ domain: null, available: false, reason: 'INVALID_PREFIX', message: expect.stringContaining('27') });
+    }
+    expect(await ask('brand-new-prefix', null)).toBe('UNAUTHENTICATED');
   });
 });
 

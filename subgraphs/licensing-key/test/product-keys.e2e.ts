@@ -463,4 +463,30 @@ describe('renewal with a key', () => {
     const otherOffer = await stack.graphql(RENEW, { subscriptionId: DEMO.subscriptions.northwindE3Ending, key }, { as: AGENT });
     expect(otherOffer.data!.renewSubscriptionWithProductKey.errors[0].code).toBe('MIXED_OFFERS');
   });
+
+  it('renews only a subscription the partner may manage: the direct purchase is refused and nothing changes', async () => {
+    const [direct, resold] = await order(2, DEMO.offers.e3);
+    const read = async (id: string) => (await stack.graphql(`query($id: ID!) { subscription(id: $id) { endDate version status allowedActions } }`, { id }, { as: AGENT })).data!.subscription;
+    const before = await read(DEMO.subscriptions.adventureWorksDirectE3);
+    expect(before.allowedActions).not.toContain('RENEW_WITH_PRODUCT_KEY');
+    const refused = await stack.graphql(RENEW, { subscriptionId: DEMO.subscriptions.adventureWorksDirectE3, key: direct }, { as: AGENT });
+    expect(refused.data!.renewSubscriptionWithProductKey).toMatchObject({ redemption: null, errors: [{ code: 'SUBSCRIPTION_NOT_MANAGEABLE', field: 'subscriptionId' }] });
+    expect(await read(DEMO.subscriptions.adventureWorksDirectE3)).toEqual(before);
+    expect((await stack.graphql(VALIDATE, { keys: [direct] }, { as: AGENT })).data!.validateProductKeys[0].status).toBe('VALID');
+    // The subscription subgraph holds the rule itself, whoever calls it.
+    const extended = await stack.subgraphRequest(
+      'subscription',
+      `mutation($id: ID!) { extendSubscriptionTerm(subscriptionId: $id, months: 12, idempotencyKey: "direct-try") { subscriptionId errors { code } } }`,
+      { issuer: 'licensing-key', viewer: await stack.viewerOf(AGENT), variables: { id: DEMO.subscriptions.adventureWorksDirectE3 } },
+    );
+    expect(extended.data?.extendSubscriptionTerm).toEqual({ subscriptionId: null, errors: [{ code: 'SUBSCRIPTION_NOT_MANAGEABLE' }] });
+    expect(await read(DEMO.subscriptions.adventureWorksDirectE3)).toEqual(before);
+
+    // Contoso's own reseller subscription of the same offer renews.
+    const own = await read(DEMO.subscriptions.northwindE3Ending);
+    expect(own.allowedActions).toContain('RENEW_WITH_PRODUCT_KEY');
+    const renewed = await stack.graphql(RENEW, { subscriptionId: DEMO.subscriptions.northwindE3Ending, key: resold }, { as: AGENT });
+    expect(renewed.data!.renewSubscriptionWithProductKey.errors).toEqual([]);
+    expect(new Date((await read(DEMO.subscriptions.northwindE3Ending)).endDate).getTime()).toBeGreaterThan(new Date(own.endDate).getTime());
+  });
 });

@@ -14,7 +14,7 @@ const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
 const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boolean! = false) {
   createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da) { purchaseOffer { id url } errors { code } }
 }`;
-const ACCEPTANCE = 'acceptance { id status customerId customer { id } adminUserName temporaryPassword provisioningState createdAt } errors { code message field }';
+const ACCEPTANCE = 'acceptance { id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState createdAt } errors { code message field }';
 const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!, $key: String) {
   acceptTrialInvitation(code: $code, customer: $customer, idempotencyKey: $key) { ${ACCEPTANCE} }
 }`;
@@ -239,5 +239,20 @@ describe('accepting a trial invitation', () => {
     const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
     expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: true, delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }] });
     expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
+
+    // The customer got, once, its own link to end the relationship, as with acceptDelegatedAdminOffer.
+    const url: string = data!.acceptTrialInvitation.acceptance.delegatedAdminTerminationUrl;
+    expect(url).toMatch(/^https:\/\/partner-graph\.example\/accept\/delegated-admin\/end\/[A-Za-z0-9_-]{22,}$/);
+    const replay = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, { as: FABRIKAM });
+    expect(replay.data?.acceptTrialInvitation.acceptance).toMatchObject({ customerId, temporaryPassword: null, delegatedAdminTerminationUrl: null });
+    const END = `mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { relationship { status } errors { code } } }`;
+    expect((await stack.graphql(END, { code: codeOf(url) })).data?.endDelegatedAdminRelationship).toEqual({ relationship: { status: 'TERMINATED' }, errors: [] });
+    expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT })).data?.customer).toMatchObject({ hasAdminRights: false, delegatedAdminRelationships: [{ status: 'TERMINATED' }] });
+  });
+
+  it('without delegated admin there is no termination link', async () => {
+    const invitation = await trialInvitation(false);
+    const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Plain Patisserie') }, {});
+    expect(data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { delegatedAdminTerminationUrl: null } });
   });
 });

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { isUuid, loaderById, loaderByParent, type Viewer } from '@partner-graph/platform';
 import { LicenceAssignment, Subscription, SubscriptionHistory, type LicenceAssignmentRow, type SubscriptionHistoryRow, type SubscriptionRow } from './db/index.js';
-import type { CustomerAccessInfo, RemoteServices } from './domain/remote-services.js';
+import type { CustomerAccessInfo, OfferAvailability, RemoteServices } from './domain/remote-services.js';
 
 export function createLoaders(db: DataSource, remote: RemoteServices, as: { viewer: Viewer; requestId: string }) {
   return {
@@ -28,6 +28,26 @@ export function createLoaders(db: DataSource, remote: RemoteServices, as: { view
       const found = new Map(infos.map((info) => [info.customerId, info]));
       return ids.map((id) => found.get(id) ?? null);
     }),
+    /** Whether (and within which quantities) the viewer's partner may sell offers, keyed `country:offerId`: one call per country. */
+    offerAvailability: new DataLoader<string, OfferAvailability | null>(async (keys) => {
+      const viewer = as.viewer;
+      if (viewer.kind !== 'partner-user') return keys.map(() => null);
+      const byCountry = new Map<string, string[]>();
+      for (const key of new Set(keys)) {
+        const [country, offerId] = key.split(':') as [string, string];
+        byCountry.set(country, [...(byCountry.get(country) ?? []), offerId]);
+      }
+      const answers = await Promise.all(
+        [...byCountry].map(async ([country, offerIds]) => (await remote.offersAvailability(as, viewer.partnerId, country, offerIds)).map((offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer])),
+      );
+      const found = new Map(answers.flat());
+      return keys.map((key) => found.get(key) ?? null);
+    }),
+    /** The subscriptions that replaced others (direct-billing renewals), by the one they replaced. */
+    replacements: loaderByParent<SubscriptionRow>(
+      (row) => row.renewedFromId!,
+      (ids) => db.getRepository(Subscription).find({ where: { renewedFromId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    ),
   };
 }
 

@@ -8,9 +8,9 @@ const HELPDESK = DEMO.users.contosoHelpdesk.email;
 const SALES = DEMO.users.contosoSales.email;
 const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
-const READ = `query($id: ID!) { subscription(id: $id) { id status endDate allowedActions assignedLicences channel renewedFrom { id } } }`;
+const READ = `query($id: ID!) { subscription(id: $id) { id status version endDate allowedActions assignedLicences channel renewedFrom { id } replacedBy { id } } }`;
 const NOTICES = `query($after: String) { renewalNotices(first: 2, after: $after) { edges { node { daysBefore recipients endDate subscription { id } customer { id } } } pageInfo { hasNextPage endCursor } } }`;
-const RENEW = `mutation($id: ID!) { renewSubscriptionWithDirectBilling(id: $id) { subscription { id status channel autoRenew allowedActions assignedLicences renewedFrom { id } } previous { id status } errors { code } } }`;
+const RENEW = `mutation($id: ID!, $v: Int) { renewSubscriptionWithDirectBilling(id: $id, expectedVersion: $v) { subscription { id status channel autoRenew allowedActions assignedLicences renewedFrom { id } } previous { id status replacedBy { id } } errors { code } } }`;
 
 let stack: Stack;
 let lifecycle: SubscriptionLifecycle;
@@ -55,7 +55,7 @@ describe('the demo subscription ending within 7 days, through the gateway', () =
 
     stack.clock.set(end);
     await lifecycle.runLifecycle(stack.clock.now());
-    expect((await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'EXPIRED', allowedActions: ['UNASSIGN_LICENCE', 'RENEW'] });
+    expect((await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'EXPIRED', allowedActions: ['RENEW', 'RENEW_WITH_PRODUCT_KEY'] });
     stack.clock.set(addDays(end, 30));
     await lifecycle.runLifecycle(stack.clock.now());
     expect((await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription.status).toBe('DISABLED');
@@ -64,8 +64,19 @@ describe('the demo subscription ending within 7 days, through the gateway', () =
     // Only the partner on record renews: Fabrikam cannot see it, helpdesk is not FULL.
     expect((await stack.graphql(RENEW, { id }, { as: FABRIKAM })).data!.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'NOT_FOUND' }]);
     expect((await stack.graphql(RENEW, { id }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const renewed = (await stack.graphql(RENEW, { id }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling;
-    expect(renewed).toMatchObject({ errors: [], previous: { id, status: 'DELETED' }, subscription: { status: 'ACTIVE', channel: 'DIRECT', autoRenew: true, allowedActions: [], renewedFrom: { id } } });
+    // A stale version is refused and changes nothing.
+    const disabled = (await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription;
+    const stale = (await stack.graphql(RENEW, { id, v: disabled.version - 1 }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling;
+    expect(stale).toEqual({ subscription: null, previous: null, errors: [{ code: 'VERSION_CONFLICT' }] });
+    expect((await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'DISABLED', version: disabled.version });
+    const renewed = (await stack.graphql(RENEW, { id, v: disabled.version }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling;
+    // REPLACED, not DELETED: told apart from a deprovisioned subscription; its licences moved, and the new one's stay the customer's to assign.
+    expect(renewed).toMatchObject({
+      errors: [],
+      previous: { id, status: 'REPLACED', replacedBy: { id: renewed.subscription.id } },
+      subscription: { status: 'ACTIVE', channel: 'DIRECT', autoRenew: true, allowedActions: ['ASSIGN_LICENCE'], renewedFrom: { id } },
+    });
+    expect((await stack.graphql(READ, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'REPLACED', allowedActions: [], assignedLicences: 0 });
     // Renewing twice creates nothing more.
     expect((await stack.graphql(RENEW, { id }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
     const listed = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id status channel } } }`, { id: DEMO.customers.northwind }, { as: AGENT });

@@ -26,6 +26,10 @@ export type AcceptDelegatedAdminOfferPayload = {
   __typename?: 'AcceptDelegatedAdminOfferPayload';
   errors: Array<PayloadError>;
   relationship: Maybe<AcceptedDelegatedAdminOffer>;
+  /** The code in terminationUrl. */
+  terminationCode: Maybe<Scalars['String']['output']>;
+  /** The customer's own link to end the relationship; shown once, keep it. */
+  terminationUrl: Maybe<Scalars['String']['output']>;
 };
 
 /** What the accepting customer sees: no partner data beyond the outcome. */
@@ -136,6 +140,12 @@ export type CreateServiceRequestInput = {
 export type Customer = {
   __typename?: 'Customer';
   address: Maybe<Address>;
+  /**
+   * How far those rights go: FULL (reseller, or a FULL relationship), LIMITED (a LIMITED relationship:
+   * password resets of non-admin users and service requests only), null without rights. A partner
+   * user acts with the lesser of this and its own customerAccess.
+   */
+  adminAccess: Maybe<DelegatedAdminAccess>;
   companyName: Scalars['String']['output'];
   /** ISO 3166-1 alpha-2 */
   country: Scalars['String']['output'];
@@ -175,6 +185,8 @@ export type CustomerUsersArgs = {
 
 export type CustomerAccessInfo = {
   __typename?: 'CustomerAccessInfo';
+  /** FULL for a reseller or a FULL relationship, LIMITED, null without rights */
+  adminAccess: Maybe<DelegatedAdminAccess>;
   country: Scalars['String']['output'];
   customerId: Scalars['ID']['output'];
   /** true for a RESELLER relationship or an ACTIVE delegated-admin relationship */
@@ -208,6 +220,8 @@ export type CustomerAccountResult = {
   adminUserId: Maybe<Scalars['ID']['output']>;
   adminUserName: Maybe<Scalars['String']['output']>;
   customerId: Maybe<Scalars['ID']['output']>;
+  /** with includeDelegatedAdmin: the customer's own link to end that relationship (shown once, like the password) */
+  delegatedAdminTerminationUrl: Maybe<Scalars['String']['output']>;
   errors: Array<PayloadError>;
   temporaryPassword: Maybe<Scalars['String']['output']>;
 };
@@ -255,6 +269,11 @@ export type CustomerRelationship =
   | 'DELEGATED_ADMIN'
   | 'RESELLER';
 
+export type CustomerSubscription = {
+  __typename?: 'CustomerSubscription';
+  id: Scalars['ID']['output'];
+};
+
 export type CustomerUser = {
   __typename?: 'CustomerUser';
   createdAt: Scalars['DateTime']['output'];
@@ -283,6 +302,12 @@ export type CustomerUserInfo = {
 export type CustomerUserPayload = {
   __typename?: 'CustomerUserPayload';
   errors: Array<PayloadError>;
+  /** restoreCustomerUser: the licences it held that could not be given back, and why. */
+  licencesNotRestored: Array<LicenceNotRestored>;
+  /** deleteCustomerUser: the subscriptions whose licence the user held (now free). */
+  licencesReleased: Array<CustomerSubscription>;
+  /** restoreCustomerUser: the subscriptions whose licence the user got back. */
+  licencesRestored: Array<CustomerSubscription>;
   user: Maybe<CustomerUser>;
 };
 
@@ -317,6 +342,30 @@ export type DelegatedAdminStatus =
   | 'PENDING'
   | 'TERMINATED';
 
+/** Whether a domain prefix can be used, and why not. */
+export type DomainAvailability = {
+  __typename?: 'DomainAvailability';
+  available: Scalars['Boolean']['output'];
+  /** `<prefix>.onmicrosoft.com`, lower-cased (null when the prefix is not valid). */
+  domain: Maybe<Scalars['String']['output']>;
+  /** Why not, for the person filling the form. */
+  message: Maybe<Scalars['String']['output']>;
+  /** Null when available. */
+  reason: Maybe<DomainUnavailableReason>;
+};
+
+export type DomainUnavailableReason =
+  /** Not 1 to 27 letters, digits or inner hyphens. */
+  | 'INVALID_PREFIX'
+  /** Another tenant already has it. */
+  | 'TAKEN';
+
+export type EndDelegatedAdminRelationshipPayload = {
+  __typename?: 'EndDelegatedAdminRelationshipPayload';
+  errors: Array<PayloadError>;
+  relationship: Maybe<AcceptedDelegatedAdminOffer>;
+};
+
 export type ErrorCode =
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
@@ -349,9 +398,21 @@ export type FirstSubscriptionInput = {
   quantity: Scalars['Int']['input'];
 };
 
+/** A licence a restored customer user held before its deletion and did not get back. */
+export type LicenceNotRestored = {
+  __typename?: 'LicenceNotRestored';
+  /** NO_AVAILABLE_LICENCES (every seat is assigned now) or INVALID_STATUS_TRANSITION (the subscription is no longer ACTIVE). */
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  subscription: CustomerSubscription;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Customer side, unauthenticated: accept an offer with its one-time code. */
+  /**
+   * Customer side, unauthenticated: accept an offer with its one-time code. The answer carries, once,
+   * the customer's own link to end the relationship later (terminationUrl).
+   */
   acceptDelegatedAdminOffer: AcceptDelegatedAdminOfferPayload;
   addServiceRequestNote: ServiceRequestPayload;
   closeServiceRequest: ServiceRequestPayload;
@@ -364,13 +425,20 @@ export type Mutation = {
   createServiceRequest: ServiceRequestPayload;
   /** Soft-delete a customer user: restorable for 30 days, then purged. */
   deleteCustomerUser: CustomerUserPayload;
+  /** Customer side, unauthenticated: end a relationship with the termination code handed out at acceptance. */
+  endDelegatedAdminRelationship: EndDelegatedAdminRelationshipPayload;
   /** FULL or LIMITED + admin rights; LIMITED cannot reset a customer admin's password. */
   resetCustomerUserPassword: ResetCustomerUserPasswordPayload;
   restoreCustomerUser: CustomerUserPayload;
   /** Provision a FAILED customer again. */
   retryCustomerProvisioning: RetryCustomerProvisioningPayload;
-  /** Offer delegated administration to a customer (DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). The acceptance URL is returned once. */
+  /**
+   * Offer delegated administration to a customer (DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). The
+   * acceptance URL is returned once; a retry with the same idempotencyKey returns the same offer
+   * without it.
+   */
   sendDelegatedAdminOffer: SendDelegatedAdminOfferPayload;
+  /** Partner side: end a relationship (DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
   terminateDelegatedAdminRelationship: DelegatedAdminRelationshipPayload;
 };
 
@@ -423,6 +491,11 @@ export type MutationDeleteCustomerUserArgs = {
 };
 
 
+export type MutationEndDelegatedAdminRelationshipArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationResetCustomerUserPasswordArgs = {
   id: Scalars['ID']['input'];
 };
@@ -441,6 +514,7 @@ export type MutationRetryCustomerProvisioningArgs = {
 export type MutationSendDelegatedAdminOfferArgs = {
   access: DelegatedAdminAccess;
   customerId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -490,8 +564,8 @@ export type Query = {
   customers: CustomerConnection;
   /** Delegated-admin relationships of the viewer's partner, optionally of one customer. */
   delegatedAdminRelationships: Array<DelegatedAdminRelationship>;
-  /** Whether `<prefix>.onmicrosoft.com` is free (and a valid prefix). */
-  isDomainAvailable: Scalars['Boolean']['output'];
+  /** Whether `<prefix>.onmicrosoft.com` can be used for a new customer: `available`, or why not (`reason`). */
+  isDomainAvailable: DomainAvailability;
 };
 
 
@@ -686,13 +760,13 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AcceptDelegatedAdminOfferPayload: ResolverTypeWrapper<AcceptDelegatedAdminOfferPayload>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AcceptedDelegatedAdminOffer: ResolverTypeWrapper<AcceptedDelegatedAdminOffer>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountSubscriptionInput: AccountSubscriptionInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Address: ResolverTypeWrapper<Address>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
   AuditTrailFilter: AuditTrailFilter;
   CreateCustomerInput: CreateCustomerInput;
@@ -710,6 +784,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerPreview: ResolverTypeWrapper<CustomerPreview>;
   CustomerRelationship: CustomerRelationship;
+  CustomerSubscription: ResolverTypeWrapper<CustomerSubscription>;
   CustomerUser: ResolverTypeWrapper<CustomerUserRowModel>;
   CustomerUserInfo: ResolverTypeWrapper<CustomerUserInfo>;
   CustomerUserPayload: ResolverTypeWrapper<Omit<CustomerUserPayload, 'user'> & { user?: Maybe<ResolversTypes['CustomerUser']> }>;
@@ -718,8 +793,12 @@ export type ResolversTypes = ResolversObject<{
   DelegatedAdminRelationship: ResolverTypeWrapper<DelegatedAdminRelationshipRowModel>;
   DelegatedAdminRelationshipPayload: ResolverTypeWrapper<Omit<DelegatedAdminRelationshipPayload, 'relationship'> & { relationship?: Maybe<ResolversTypes['DelegatedAdminRelationship']> }>;
   DelegatedAdminStatus: DelegatedAdminStatus;
+  DomainAvailability: ResolverTypeWrapper<DomainAvailability>;
+  DomainUnavailableReason: DomainUnavailableReason;
+  EndDelegatedAdminRelationshipPayload: ResolverTypeWrapper<EndDelegatedAdminRelationshipPayload>;
   ErrorCode: ErrorCode;
   FirstSubscriptionInput: FirstSubscriptionInput;
+  LicenceNotRestored: ResolverTypeWrapper<LicenceNotRestored>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PayloadError: ResolverTypeWrapper<PayloadError>;
@@ -740,13 +819,13 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AcceptDelegatedAdminOfferPayload: AcceptDelegatedAdminOfferPayload;
+  String: Scalars['String']['output'];
   AcceptedDelegatedAdminOffer: AcceptedDelegatedAdminOffer;
   ID: Scalars['ID']['output'];
   AccountSubscriptionInput: AccountSubscriptionInput;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   Address: Address;
-  String: Scalars['String']['output'];
   AuditTrailEntry: AuditTrailEntry;
   AuditTrailFilter: AuditTrailFilter;
   CreateCustomerInput: CreateCustomerInput;
@@ -763,13 +842,17 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerContact: CustomerContact;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerPreview: CustomerPreview;
+  CustomerSubscription: CustomerSubscription;
   CustomerUser: CustomerUserRowModel;
   CustomerUserInfo: CustomerUserInfo;
   CustomerUserPayload: Omit<CustomerUserPayload, 'user'> & { user?: Maybe<ResolversParentTypes['CustomerUser']> };
   DateTime: Scalars['DateTime']['output'];
   DelegatedAdminRelationship: DelegatedAdminRelationshipRowModel;
   DelegatedAdminRelationshipPayload: Omit<DelegatedAdminRelationshipPayload, 'relationship'> & { relationship?: Maybe<ResolversParentTypes['DelegatedAdminRelationship']> };
+  DomainAvailability: DomainAvailability;
+  EndDelegatedAdminRelationshipPayload: EndDelegatedAdminRelationshipPayload;
   FirstSubscriptionInput: FirstSubscriptionInput;
+  LicenceNotRestored: LicenceNotRestored;
   Mutation: {};
   PageInfo: PageInfo;
   PayloadError: PayloadError;
@@ -786,6 +869,8 @@ export type ResolversParentTypes = ResolversObject<{
 export type AcceptDelegatedAdminOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptDelegatedAdminOfferPayload'] = ResolversParentTypes['AcceptDelegatedAdminOfferPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   relationship?: Resolver<Maybe<ResolversTypes['AcceptedDelegatedAdminOffer']>, ParentType, ContextType>;
+  terminationCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  terminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -842,6 +927,7 @@ export type CreateCustomerUserPayloadResolvers<ContextType = Context, ParentType
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  adminAccess?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
   companyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -862,6 +948,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type CustomerAccessInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerAccessInfo'] = ResolversParentTypes['CustomerAccessInfo']> = ResolversObject<{
+  adminAccess?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   hasAdminRights?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -874,6 +961,7 @@ export type CustomerAccountResultResolvers<ContextType = Context, ParentType ext
   adminUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   adminUserName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -915,6 +1003,12 @@ export type CustomerPreviewResolvers<ContextType = Context, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CustomerSubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSubscription'] = ResolversParentTypes['CustomerSubscription']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CustomerUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUser'] = ResolversParentTypes['CustomerUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerUser']>, { __typename: 'CustomerUser' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -941,6 +1035,9 @@ export type CustomerUserInfoResolvers<ContextType = Context, ParentType extends 
 
 export type CustomerUserPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUserPayload'] = ResolversParentTypes['CustomerUserPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
+  licencesNotRestored?: Resolver<Array<ResolversTypes['LicenceNotRestored']>, ParentType, ContextType>;
+  licencesReleased?: Resolver<Array<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
+  licencesRestored?: Resolver<Array<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['CustomerUser']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -967,6 +1064,27 @@ export type DelegatedAdminRelationshipPayloadResolvers<ContextType = Context, Pa
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type DomainAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DomainAvailability'] = ResolversParentTypes['DomainAvailability']> = ResolversObject<{
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['DomainUnavailableReason']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EndDelegatedAdminRelationshipPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EndDelegatedAdminRelationshipPayload'] = ResolversParentTypes['EndDelegatedAdminRelationshipPayload']> = ResolversObject<{
+  errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
+  relationship?: Resolver<Maybe<ResolversTypes['AcceptedDelegatedAdminOffer']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LicenceNotRestoredResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LicenceNotRestored'] = ResolversParentTypes['LicenceNotRestored']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subscription?: Resolver<ResolversTypes['CustomerSubscription'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptDelegatedAdminOffer?: Resolver<ResolversTypes['AcceptDelegatedAdminOfferPayload'], ParentType, ContextType, RequireFields<MutationAcceptDelegatedAdminOfferArgs, 'code'>>;
   addServiceRequestNote?: Resolver<ResolversTypes['ServiceRequestPayload'], ParentType, ContextType, RequireFields<MutationAddServiceRequestNoteArgs, 'id' | 'text'>>;
@@ -976,6 +1094,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createCustomerUser?: Resolver<ResolversTypes['CreateCustomerUserPayload'], ParentType, ContextType, RequireFields<MutationCreateCustomerUserArgs, 'customerId' | 'input'>>;
   createServiceRequest?: Resolver<ResolversTypes['ServiceRequestPayload'], ParentType, ContextType, RequireFields<MutationCreateServiceRequestArgs, 'customerId' | 'input'>>;
   deleteCustomerUser?: Resolver<ResolversTypes['CustomerUserPayload'], ParentType, ContextType, RequireFields<MutationDeleteCustomerUserArgs, 'id'>>;
+  endDelegatedAdminRelationship?: Resolver<ResolversTypes['EndDelegatedAdminRelationshipPayload'], ParentType, ContextType, RequireFields<MutationEndDelegatedAdminRelationshipArgs, 'code'>>;
   resetCustomerUserPassword?: Resolver<ResolversTypes['ResetCustomerUserPasswordPayload'], ParentType, ContextType, RequireFields<MutationResetCustomerUserPasswordArgs, 'id'>>;
   restoreCustomerUser?: Resolver<ResolversTypes['CustomerUserPayload'], ParentType, ContextType, RequireFields<MutationRestoreCustomerUserArgs, 'id'>>;
   retryCustomerProvisioning?: Resolver<ResolversTypes['RetryCustomerProvisioningPayload'], ParentType, ContextType, RequireFields<MutationRetryCustomerProvisioningArgs, 'customerId'>>;
@@ -1012,7 +1131,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerUsersById?: Resolver<Array<ResolversTypes['CustomerUserInfo']>, ParentType, ContextType, RequireFields<QueryCustomerUsersByIdArgs, 'customerId' | 'userIds'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   delegatedAdminRelationships?: Resolver<Array<ResolversTypes['DelegatedAdminRelationship']>, ParentType, ContextType, Partial<QueryDelegatedAdminRelationshipsArgs>>;
-  isDomainAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<QueryIsDomainAvailableArgs, 'prefix'>>;
+  isDomainAvailable?: Resolver<ResolversTypes['DomainAvailability'], ParentType, ContextType, RequireFields<QueryIsDomainAvailableArgs, 'prefix'>>;
 }>;
 
 export type ResetCustomerUserPasswordPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResetCustomerUserPasswordPayload'] = ResolversParentTypes['ResetCustomerUserPasswordPayload']> = ResolversObject<{
@@ -1077,12 +1196,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerContact?: CustomerContactResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerPreview?: CustomerPreviewResolvers<ContextType>;
+  CustomerSubscription?: CustomerSubscriptionResolvers<ContextType>;
   CustomerUser?: CustomerUserResolvers<ContextType>;
   CustomerUserInfo?: CustomerUserInfoResolvers<ContextType>;
   CustomerUserPayload?: CustomerUserPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DelegatedAdminRelationship?: DelegatedAdminRelationshipResolvers<ContextType>;
   DelegatedAdminRelationshipPayload?: DelegatedAdminRelationshipPayloadResolvers<ContextType>;
+  DomainAvailability?: DomainAvailabilityResolvers<ContextType>;
+  EndDelegatedAdminRelationshipPayload?: EndDelegatedAdminRelationshipPayloadResolvers<ContextType>;
+  LicenceNotRestored?: LicenceNotRestoredResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PayloadError?: PayloadErrorResolvers<ContextType>;

@@ -5,6 +5,8 @@ import type { CustomerView } from './entities.js';
 export interface CustomerAccessView extends CustomerView {
   nameKey: string;
   hasAdminRights: boolean;
+  /** How far the partner's admin rights go: FULL (reseller, FULL relationship), LIMITED, or null without rights. */
+  adminAccess: 'FULL' | 'LIMITED' | null;
 }
 
 const COLUMNS = `
@@ -12,10 +14,11 @@ const COLUMNS = `
   c.postal_code, c.contact_first_name, c.contact_last_name, c.contact_email, c.contact_phone, c.language, c.culture,
   c.provisioning_state, c.provisioning_error, c.created_at, c.updated_at,
   cp.partner_id, cp.relationship, cp.name_key,
-  (cp.relationship = 'RESELLER' OR EXISTS (
-    SELECT 1 FROM delegated_admin_relationship d
+  CASE WHEN cp.relationship = 'RESELLER' THEN 'FULL' ELSE (
+    -- the widest ACTIVE relationship: 'FULL' sorts before 'LIMITED'
+    SELECT min(d.access) FROM delegated_admin_relationship d
     WHERE d.customer_id = c.id AND d.partner_id = cp.partner_id AND d.status = 'ACTIVE' AND d.expires_at > $2
-  )) AS has_admin_rights`;
+  ) END AS admin_access`;
 
 type Raw = Record<string, unknown>;
 
@@ -44,7 +47,8 @@ function toView(raw: Raw): CustomerAccessView {
     partnerId: raw.partner_id as string,
     relationship: raw.relationship as CustomerView['relationship'],
     nameKey: raw.name_key as string,
-    hasAdminRights: raw.has_admin_rights as boolean,
+    hasAdminRights: raw.admin_access !== null,
+    adminAccess: (raw.admin_access as 'FULL' | 'LIMITED' | null) ?? null,
   };
 }
 

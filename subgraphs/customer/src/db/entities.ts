@@ -87,6 +87,8 @@ export interface DelegatedAdminRelationshipRow {
   access: DelegatedAdminAccess;
   status: DelegatedAdminStatus;
   codeHash: string | null;
+  /** The customer's own code to end the relationship (set at acceptance). */
+  terminationCodeHash: string | null;
   createdAt: Date;
   acceptedAt: Date | null;
   expiresAt: Date;
@@ -213,6 +215,7 @@ export const DelegatedAdminRelationship = new EntitySchema<DelegatedAdminRelatio
     access: { type: 'text' },
     status: { type: 'text' },
     codeHash: { type: 'text', name: 'code_hash', nullable: true },
+    terminationCodeHash: { type: 'text', name: 'termination_code_hash', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     acceptedAt: { type: 'timestamptz', name: 'accepted_at', nullable: true },
     expiresAt: { type: 'timestamptz', name: 'expires_at' },

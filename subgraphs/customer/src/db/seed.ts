@@ -165,6 +165,7 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
       access: 'FULL',
       status: 'ACTIVE',
       codeHash: null,
+      terminationCodeHash: null,
       createdAt: addDays(accepted, -2),
       acceptedAt: accepted,
       expiresAt: addMonths(accepted, 24),

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
   DomainError,
+  generateCode,
   generateTemporaryPassword,
   hashPassword,
   idempotent,
@@ -16,6 +17,7 @@ import {
   decodeCursor,
   toConnection,
   Problems,
+  sha256,
   writeAudit,
   addMonths,
   type Clock,
@@ -126,6 +128,8 @@ export class CustomerAccounts {
     private readonly clock: Clock,
     private readonly offers: OfferCatalogue,
     private readonly work: WorkQueue,
+    /** The customer's link to end a delegated-admin relationship, from its code. */
+    private readonly terminationUrl: (code: string) => string,
   ) {}
 
   async list(viewer: Viewer, args: { first?: number | null; after?: string | null; search?: string | null }): Promise<Connection<CustomerAccessView>> {
@@ -146,10 +150,19 @@ export class CustomerAccounts {
     return toConnection(rows, size, (row) => [row.nameKey, row.id]);
   }
 
-  async isDomainAvailable(viewer: Viewer, prefix: string): Promise<boolean> {
+  /** For a form: available, or why not (the prefix is malformed, or another tenant has it). */
+  async isDomainAvailable(
+    viewer: Viewer,
+    prefix: string,
+  ): Promise<{ domain: string | null; available: boolean; reason: 'INVALID_PREFIX' | 'TAKEN' | null; message: string | null }> {
     authorize(viewer);
     const value = prefix.trim().toLowerCase();
-    return isDomainPrefix(value) && !(await this.domainTaken(this.db.manager, domainOf(value)));
+    if (!isDomainPrefix(value)) {
+      return { domain: null, available: false, reason: 'INVALID_PREFIX', message: 'Domain prefix: 1 to 27 letters, digits or inner hyphens' };
+    }
+    const domain = domainOf(value);
+    if (await this.domainTaken(this.db.manager, domain)) return { domain, available: false, reason: 'TAKEN', message: `${domain} is already taken` };
+    return { domain, available: true, reason: null, message: null };
   }
 
   /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin, then provision in the background. */
@@ -229,7 +242,11 @@ export class CustomerAccounts {
   }
 
   /** The internal account creation of the other subgraphs' flows (product keys, purchase offers, trial invitations). */
-  async createAccount(actor: Actor, input: AccountInput, idempotencyKey: string): Promise<AccountReceipt & { temporaryPassword: string | null }> {
+  async createAccount(
+    actor: Actor,
+    input: AccountInput,
+    idempotencyKey: string,
+  ): Promise<AccountReceipt & { temporaryPassword: string | null; delegatedAdminTerminationUrl: string | null }> {
     const problems = new Problems();
     const country = input.country.trim().toUpperCase();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
@@ -249,6 +266,7 @@ export class CustomerAccounts {
     problems.throwIfAny();
 
     let temporaryPassword: string | null = null;
+    let terminationCode: string | null = null;
     const receipt = await this.inTransaction((manager) =>
       idempotent(manager, { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock }, async () => {
         const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, input.companyName);
@@ -289,11 +307,12 @@ export class CustomerAccounts {
           'createCustomerAccount',
         );
         temporaryPassword = created.temporaryPassword;
+        terminationCode = created.terminationCode;
         return created.receipt;
       }),
     );
     await this.work.provision(receipt.customerId);
-    return { ...receipt, temporaryPassword };
+    return { ...receipt, temporaryPassword, delegatedAdminTerminationUrl: terminationCode ? this.terminationUrl(terminationCode) : null };
   }
 
   /** A FAILED customer goes back to PROVISIONING and its provisioning runs again (RESELLER + FULL). */
@@ -355,7 +374,12 @@ export class CustomerAccounts {
     return offer;
   }
 
-  private async insertAccount(manager: EntityManager, actor: Actor, spec: AccountSpec, operation: string): Promise<{ receipt: AccountReceipt; temporaryPassword: string }> {
+  private async insertAccount(
+    manager: EntityManager,
+    actor: Actor,
+    spec: AccountSpec,
+    operation: string,
+  ): Promise<{ receipt: AccountReceipt; temporaryPassword: string; terminationCode: string | null }> {
     if (await this.domainTaken(manager, spec.row.defaultDomain)) {
       throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
     }
@@ -385,7 +409,9 @@ export class CustomerAccounts {
       createdAt: now,
       updatedAt: now,
     });
-    if (spec.includeDelegatedAdmin) {
+    // Accepted with the offer: the customer gets its own code to end the relationship, as on acceptDelegatedAdminOffer.
+    const terminationCode = spec.includeDelegatedAdmin ? generateCode() : null;
+    if (terminationCode) {
       await manager.insert(DelegatedAdminRelationship, {
         id: randomUUID(),
         customerId,
@@ -393,6 +419,7 @@ export class CustomerAccounts {
         access: 'FULL',
         status: 'ACTIVE',
         codeHash: null,
+        terminationCodeHash: sha256(terminationCode),
         createdAt: now,
         acceptedAt: now,
         expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
@@ -417,7 +444,7 @@ export class CustomerAccounts {
       customerId,
       newValue: { ...spec.row, relationship: spec.relationship, provisioningState: 'PROVISIONING', adminUserName, subscriptions: spec.subscriptions },
     });
-    return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword };
+    return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword, terminationCode };
   }
 
   private async domainTaken(manager: EntityManager, domain: string): Promise<boolean> {

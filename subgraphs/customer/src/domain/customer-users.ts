@@ -4,6 +4,7 @@ import {
   addDays,
   authorize,
   DomainError,
+  effectiveCustomerAccess,
   forbidden,
   generateTemporaryPassword,
   hashPassword,
@@ -17,7 +18,8 @@ import {
 } from '@partner-graph/platform';
 import { CustomerUser, type CustomerUserRow } from '../db/index.js';
 import type { CustomerAccessView } from '../db/customer-views.js';
-import { customerOfViewer } from './access.js';
+import { customerOfViewer, limitedRelationship } from './access.js';
+import type { TenantLicences } from './tenant-licences.js';
 import { isUserLocalPart, localPartFromName, USER_RESTORE_DAYS, type Actor } from './rules.js';
 
 export interface NewCustomerUser {
@@ -37,6 +39,7 @@ export class CustomerUsers {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly licences: TenantLicences,
   ) {}
 
   /** Users deleted more than 30 days ago no longer exist, even before the purge job has run. */
@@ -54,7 +57,7 @@ export class CustomerUsers {
 
     let temporaryPassword: string | null = null;
     const receipt = await this.db.transaction(async (manager) => {
-      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { adminRights: true, lock: true });
+      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { admin: 'FULL', lock: true });
       problems.throwIfAny();
       return idempotent(manager, { scope: viewer.partnerId, operation: 'createCustomerUser', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
         const userName = `${localPart}@${customer.defaultDomain}`;
@@ -83,33 +86,68 @@ export class CustomerUsers {
     return { user, temporaryPassword };
   }
 
-  async delete(actor: Actor, id: string): Promise<CustomerUserRow> {
+  /**
+   * Deleting frees the user's licences (SPEC §4.2): checked first, so a refusal changes nothing;
+   * then the licences are freed and the user deleted. A failure in between leaves the user
+   * undeleted with its licences kept aside, and a retry (idempotent) completes it.
+   */
+  async delete(actor: Actor, id: string): Promise<{ user: CustomerUserRow; released: string[] }> {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
-    return this.change(actor, viewer, id, 'deleteCustomerUser', async (manager, user) => {
+    const rule: UserChange = async (manager, user) => {
       if (user.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'This user is already deleted', 'id');
       if (user.isAdmin) {
         const admins: unknown[] = await manager.query(`SELECT 1 FROM customer_user WHERE customer_id = $1 AND is_admin AND deleted_at IS NULL AND id <> $2`, [user.customerId, user.id]);
         if (admins.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer must keep at least one admin', 'id');
       }
       return { ...user, deletedAt: this.clock.now() };
-    });
+    };
+    const before = await this.check(viewer, id, 'FULL', rule);
+    const released = await this.licences.release(actor, before.customerId, id);
+    try {
+      return { user: await this.change(actor, viewer, id, 'deleteCustomerUser', 'FULL', rule), released };
+    } catch (error) {
+      // Refused after all: give the licences back — unless a concurrent delete of the same user
+      // won, whose licences these now are to keep aside.
+      if (!(await this.isDeleted(id))) await this.licences.reinstate(actor, before.customerId, id);
+      throw error;
+    }
   }
 
-  async restore(actor: Actor, id: string): Promise<CustomerUserRow> {
+  /**
+   * Restoring (within 30 days) gives the user back the licences it held where seats are still
+   * free, and names the others. The licences come back first, then the user is restored.
+   */
+  async restore(actor: Actor, id: string): Promise<{ user: CustomerUserRow } & Awaited<ReturnType<TenantLicences['reinstate']>>> {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
-    return this.change(actor, viewer, id, 'restoreCustomerUser', async (_manager, user) => {
+    const rule: UserChange = async (_manager, user) => {
       if (!user.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'This user is not deleted', 'id');
       return { ...user, deletedAt: null };
-    });
+    };
+    const before = await this.check(viewer, id, 'FULL', rule);
+    const licences = await this.licences.reinstate(actor, before.customerId, id);
+    try {
+      return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), ...licences };
+    } catch (error) {
+      // Refused after all: free them again — unless a concurrent restore of the same user won.
+      if (await this.isDeleted(id)) await this.licences.release(actor, before.customerId, id);
+      throw error;
+    }
+  }
+
+  private async isDeleted(id: string): Promise<boolean> {
+    const user = await this.db.getRepository(CustomerUser).findOneBy({ id });
+    return user?.deletedAt != null;
   }
 
   async resetPassword(actor: Actor, id: string): Promise<{ user: CustomerUserRow; temporaryPassword: string }> {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL', 'LIMITED'] });
     const temporaryPassword = generateTemporaryPassword();
     const passwordHash = await hashPassword(temporaryPassword);
-    const user = await this.change(actor, viewer, id, 'resetCustomerUserPassword', async (_manager, before) => {
-      // A helpdesk agent is a password admin: it cannot reset an admin's password.
+    const user = await this.change(actor, viewer, id, 'resetCustomerUserPassword', 'LIMITED', async (_manager, before, customer) => {
+      // A helpdesk agent is a password admin: it cannot reset an admin's password; nor can anyone
+      // through a LIMITED delegated-admin relationship.
       if (before.isAdmin && viewer.customerAccess !== 'FULL') throw forbidden("Only FULL customer access can reset a customer admin's password");
+      if (before.isAdmin && effectiveCustomerAccess(viewer, customer.adminAccess) !== 'FULL') throw limitedRelationship('id');
       if (before.deletedAt) throw new DomainError('INVALID_STATUS_TRANSITION', 'Restore the user before resetting its password', 'id');
       return { ...before, passwordHash };
     });
@@ -136,23 +174,33 @@ export class CustomerUsers {
     });
   }
 
-  /** Loads a (not purged) user of a customer the viewer's partner administers, applies `change` under lock, audits. */
-  private async change(
-    actor: Actor,
-    viewer: PartnerViewer,
-    id: string,
-    operation: string,
-    change: (manager: EntityManager, user: CustomerUserRow, customer: CustomerAccessView) => Promise<CustomerUserRow>,
-  ): Promise<CustomerUserRow> {
-    if (!isUuid(id)) throw notFound('Customer user', 'id');
+  /** Runs `change`'s rule without a lock and saves nothing: whether the change would be refused. */
+  private async check(viewer: PartnerViewer, id: string, admin: 'FULL' | 'LIMITED', rule: UserChange): Promise<CustomerUserRow> {
     return this.db.transaction(async (manager) => {
-      const user = await manager.findOne(CustomerUser, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!user || (user.deletedAt && user.deletedAt <= this.visibleSince())) throw notFound('Customer user', 'id');
-      const customer = await customerOfViewer(manager, this.clock, viewer, user.customerId, { adminRights: true, field: 'id' });
+      const { user, customer } = await this.load(manager, viewer, id, admin, false);
+      await rule(manager, user, customer);
+      return user;
+    });
+  }
+
+  /** Loads a (not purged) user of a customer the viewer's partner administers, applies `change` under lock, audits. */
+  private async change(actor: Actor, viewer: PartnerViewer, id: string, operation: string, admin: 'FULL' | 'LIMITED', change: UserChange): Promise<CustomerUserRow> {
+    return this.db.transaction(async (manager) => {
+      const { user, customer } = await this.load(manager, viewer, id, admin, true);
       const after = { ...(await change(manager, user, customer)), updatedAt: this.clock.now() };
       await manager.save(CustomerUser, after);
       await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'CustomerUser', resourceId: id, customerId: user.customerId, oldValue: auditView(user), newValue: auditView(after) });
       return after;
     });
   }
+
+  private async load(manager: EntityManager, viewer: PartnerViewer, id: string, admin: 'FULL' | 'LIMITED', lock: boolean): Promise<{ user: CustomerUserRow; customer: CustomerAccessView }> {
+    if (!isUuid(id)) throw notFound('Customer user', 'id');
+    const user = await manager.findOne(CustomerUser, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!user || (user.deletedAt && user.deletedAt <= this.visibleSince())) throw notFound('Customer user', 'id');
+    const customer = await customerOfViewer(manager, this.clock, viewer, user.customerId, { admin, field: 'id' });
+    return { user, customer };
+  }
 }
+
+type UserChange = (manager: EntityManager, user: CustomerUserRow, customer: CustomerAccessView) => Promise<CustomerUserRow>;

@@ -6,6 +6,7 @@ import {
   authorize,
   DomainError,
   generateCode,
+  idempotent,
   isUuid,
   notFound,
   sha256,
@@ -49,42 +50,67 @@ export class DelegatedAdministration {
     });
   }
 
-  async sendOffer(actor: Actor, customerId: string, access: DelegatedAdminAccess): Promise<{ relationship: DelegatedAdminRelationshipRow; acceptanceUrl: string; code: string }> {
+  /** A retry with the same idempotencyKey returns the first offer, without its code (shown once). */
+  async sendOffer(
+    actor: Actor,
+    customerId: string,
+    access: DelegatedAdminAccess,
+    idempotencyKey: string | null | undefined,
+  ): Promise<{ relationship: DelegatedAdminRelationshipRow; acceptanceUrl: string | null; code: string | null }> {
     const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
-    return this.db.transaction(async (manager) => {
+    let code: string | null = null;
+    const receipt = await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId);
-      const code = generateCode();
-      const now = this.clock.now();
-      const relationship: DelegatedAdminRelationshipRow = {
-        id: randomUUID(),
-        customerId: customer.id,
-        partnerId: viewer.partnerId,
-        access,
-        status: 'PENDING',
-        codeHash: sha256(code),
-        createdAt: now,
-        acceptedAt: null,
-        expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS),
-        terminatedAt: null,
-      };
-      await manager.insert(DelegatedAdminRelationship, relationship);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendDelegatedAdminOffer', resourceType: 'DelegatedAdminRelationship', resourceId: relationship.id, customerId: customer.id, newValue: auditView(relationship) });
-      return { relationship, code, acceptanceUrl: `${this.publicAcceptUrl.replace(/\/$/, '')}/delegated-admin/${code}` };
+      return idempotent(manager, { scope: viewer.partnerId, operation: 'sendDelegatedAdminOffer', key: idempotencyKey, request: { customerId, access }, clock: this.clock }, async () => {
+        code = generateCode();
+        const now = this.clock.now();
+        const relationship: DelegatedAdminRelationshipRow = {
+          id: randomUUID(),
+          customerId: customer.id,
+          partnerId: viewer.partnerId,
+          access,
+          status: 'PENDING',
+          codeHash: sha256(code),
+          terminationCodeHash: null,
+          createdAt: now,
+          acceptedAt: null,
+          expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS),
+          terminatedAt: null,
+        };
+        await manager.insert(DelegatedAdminRelationship, relationship);
+        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendDelegatedAdminOffer', resourceType: 'DelegatedAdminRelationship', resourceId: relationship.id, customerId: customer.id, newValue: auditView(relationship) });
+        return { relationshipId: relationship.id };
+      });
     });
+    const relationship = await this.db.getRepository(DelegatedAdminRelationship).findOneByOrFail({ id: receipt.relationshipId });
+    return { relationship, code, acceptanceUrl: code ? this.customerUrl('delegated-admin', code) : null };
   }
 
-  /** The customer accepts with the code (no partner sign-in); the code works once. */
-  async accept(actor: Actor, code: string): Promise<DelegatedAdminRelationshipRow> {
+  /**
+   * The customer accepts with the code (no partner sign-in); the code works once. The answer
+   * carries, once, a second code: the customer's own link to end the relationship.
+   */
+  async accept(actor: Actor, code: string): Promise<{ relationship: DelegatedAdminRelationshipRow; terminationCode: string; terminationUrl: string }> {
     const invalid = () => new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
     if (!code.trim() || code.length > 200) throw invalid();
-    return this.db.transaction(async (manager) => {
+    const terminationCode = generateCode();
+    const relationship = await this.db.transaction(async (manager) => {
       const offer = await manager.findOne(DelegatedAdminRelationship, { where: { codeHash: sha256(code.trim()) }, lock: { mode: 'pessimistic_write' } });
       if (!offer) throw invalid();
       const now = this.clock.now();
       if (offer.status !== 'PENDING' || effectiveStatus(offer, now) !== 'PENDING') throw invalid();
-      const accepted: DelegatedAdminRelationshipRow = { ...offer, status: 'ACTIVE', codeHash: null, acceptedAt: now, expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS) };
+      const accepted: DelegatedAdminRelationshipRow = {
+        ...offer,
+        status: 'ACTIVE',
+        codeHash: null,
+        terminationCodeHash: sha256(terminationCode),
+        acceptedAt: now,
+        expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
+      };
       await manager.save(DelegatedAdminRelationship, accepted);
+      // The caller is anonymous: the record belongs to the offering partner's trail.
       await writeAudit(manager, { ...actor, clock: this.clock }, {
+        partnerId: offer.partnerId,
         operation: 'acceptDelegatedAdminOffer',
         resourceType: 'DelegatedAdminRelationship',
         resourceId: offer.id,
@@ -94,29 +120,58 @@ export class DelegatedAdministration {
       });
       return accepted;
     });
+    return { relationship, terminationCode, terminationUrl: this.terminationUrl(terminationCode) };
   }
 
+  /** Partner side (SPEC §3.3: DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
   async terminate(actor: Actor, id: string): Promise<DelegatedAdminRelationshipRow> {
     const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
     if (!isUuid(id)) throw notFound('Delegated-admin relationship', 'id');
+    return this.end(actor, { id, partnerId: viewer.partnerId }, 'terminateDelegatedAdminRelationship', () => notFound('Delegated-admin relationship', 'id'));
+  }
+
+  /** Customer side, unauthenticated: the termination code handed out at acceptance ends the relationship. */
+  async terminateAsCustomer(actor: Actor, code: string): Promise<DelegatedAdminRelationshipRow> {
+    const invalid = () => new DomainError('INVALID_CODE', 'This termination code is not valid (unknown, or the relationship has already ended)', 'code');
+    if (!code.trim() || code.length > 200) throw invalid();
+    return this.end(actor, { terminationCodeHash: sha256(code.trim()) }, 'endDelegatedAdminRelationship', invalid);
+  }
+
+  private async end(
+    actor: Actor,
+    where: { id: string; partnerId: string } | { terminationCodeHash: string },
+    operation: string,
+    unknown: () => Error,
+  ): Promise<DelegatedAdminRelationshipRow> {
     return this.db.transaction(async (manager) => {
-      const before = await manager.findOne(DelegatedAdminRelationship, { where: { id, partnerId: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
-      if (!before) throw notFound('Delegated-admin relationship', 'id');
+      const before = await manager.findOne(DelegatedAdminRelationship, { where, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw unknown();
       const status = effectiveStatus(before, this.clock.now());
       if (status !== 'PENDING' && status !== 'ACTIVE') {
+        if ('terminationCodeHash' in where) throw unknown();
         throw new DomainError('INVALID_STATUS_TRANSITION', `This relationship is already ${status}`, 'id');
       }
-      const after: DelegatedAdminRelationshipRow = { ...before, status: 'TERMINATED', codeHash: null, terminatedAt: this.clock.now() };
+      const after: DelegatedAdminRelationshipRow = { ...before, status: 'TERMINATED', codeHash: null, terminationCodeHash: null, terminatedAt: this.clock.now() };
       await manager.save(DelegatedAdminRelationship, after);
       await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'terminateDelegatedAdminRelationship',
+        partnerId: before.partnerId,
+        operation,
         resourceType: 'DelegatedAdminRelationship',
-        resourceId: id,
+        resourceId: before.id,
         customerId: before.customerId,
         oldValue: auditView(before),
         newValue: auditView(after),
       });
       return after;
     });
+  }
+
+  /** The customer's page that ends a relationship with its termination code. */
+  terminationUrl(code: string): string {
+    return this.customerUrl('delegated-admin/end', code);
+  }
+
+  private customerUrl(path: string, code: string): string {
+    return `${this.publicAcceptUrl.replace(/\/$/, '')}/${path}/${code}`;
   }
 }

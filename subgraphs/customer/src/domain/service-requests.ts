@@ -24,7 +24,7 @@ export class ServiceRequests {
     else if (input.title.trim().length > 200) problems.add('VALIDATION_FAILED', 'Title: at most 200 characters', 'input.title');
     if (!input.description.trim()) problems.add('VALIDATION_FAILED', 'Description is required', 'input.description');
     const receipt = await this.db.transaction(async (manager) => {
-      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { adminRights: true });
+      const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { admin: 'LIMITED' });
       problems.throwIfAny();
       return idempotent(manager, { scope: viewer.partnerId, operation: 'createServiceRequest', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
         const now = this.clock.now();
@@ -78,7 +78,7 @@ export class ServiceRequests {
     return this.db.transaction(async (manager) => {
       const request = await manager.findOne(ServiceRequest, { where: { id, partnerId: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
       if (!request) throw notFound('Service request', 'id');
-      await customerOfViewer(manager, this.clock, viewer, request.customerId, { adminRights: true, field: 'id' });
+      await customerOfViewer(manager, this.clock, viewer, request.customerId, { admin: 'LIMITED', field: 'id' });
       const after = { ...(await change(manager, request)), updatedAt: this.clock.now() };
       await manager.save(ServiceRequest, after);
       await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'ServiceRequest', resourceId: id, customerId: request.customerId, oldValue: auditView(request), newValue: auditView(after) });

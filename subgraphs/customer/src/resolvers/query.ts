@@ -14,7 +14,7 @@ export const Query: QueryResolvers = {
   customerAccess: async (_root, { partnerId, customerIds }, { signed, services }) => {
     requireService(signed);
     const customers = await services.accounts.accessOf(partnerId, customerIds);
-    return customers.map((c) => ({ customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights }));
+    return customers.map((c) => ({ customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights, adminAccess: c.adminAccess }));
   },
   customerUsersById: async (_root, { customerId, userIds }, { signed, loaders }) => {
     requireService(signed);

@@ -200,8 +200,14 @@ export class Redemptions {
     const [key] = await this.orReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () => this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'));
     const subscription = await this.remote.subscription(as, subscriptionId);
     if (!subscription) throw notFound('Subscription', 'subscriptionId');
+    if (!['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'].includes(subscription.status)) {
+      throw new DomainError('INVALID_STATUS_TRANSITION', `A ${subscription.status} subscription cannot be renewed`, 'subscriptionId');
+    }
+    // The subscription subgraph owns the rule (its partner's own reseller or product-key sale); checked before the key is reserved.
+    if (!subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY')) {
+      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key', 'subscriptionId');
+    }
     if (subscription.offer.id !== key!.offerId) throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
-    if (subscription.status === 'DELETED') throw new DomainError('INVALID_STATUS_TRANSITION', 'A DELETED subscription cannot be renewed', 'subscriptionId');
 
     const id = randomUUID();
     try {

@@ -19,6 +19,8 @@ export interface SubscriptionSummary {
   endDate: string;
   offer: { id: string };
   customer: { id: string };
+  /** for the viewer: RENEW_WITH_PRODUCT_KEY when its partner may renew this one with a key */
+  allowedActions: string[];
 }
 
 export interface ExtendSubscriptionTermResult {
@@ -39,7 +41,7 @@ const OFFER_IN_COUNTRY = `query OfferInCountry($partnerId: ID!, $country: String
   here: offerAvailability(partnerId: $partnerId, country: $country, offerIds: $offerIds) { ${AVAILABILITY_FIELDS} }
 }`;
 const SUBSCRIPTION = `query Subscription($id: ID!) {
-  subscription(id: $id) { id status endDate offer { id } customer { id } }
+  subscription(id: $id) { id status endDate offer { id } customer { id } allowedActions }
 }`;
 const SUBSCRIPTION_IDS = `query SubscriptionIds($customerId: ID!) { subscriptionIdsForCustomer(customerId: $customerId) }`;
 const EXTEND_TERM = `mutation ExtendTerm($subscriptionId: ID!, $months: Int!, $idempotencyKey: String!) {

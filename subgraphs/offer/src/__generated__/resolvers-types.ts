@@ -243,6 +243,11 @@ export type OfferAcceptance = {
   customer: Maybe<Customer>;
   /** The new customer account; null while PENDING. */
   customerId: Maybe<Scalars['ID']['output']>;
+  /**
+   * When the offer included delegated administration: the customer's own link to end it later
+   * (endDelegatedAdminRelationship); shown once, to the call that created the account.
+   */
+  delegatedAdminTerminationUrl: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** PROVISIONING until the account's subscriptions exist, then ACTIVE (or FAILED); null when the customer service cannot say right now. */
   provisioningState: Maybe<ProvisioningState>;
@@ -720,6 +725,7 @@ export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends R
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   provisioningState?: Resolver<Maybe<ResolversTypes['ProvisioningState']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AcceptanceStatus'], ParentType, ContextType>;

@@ -53,7 +53,11 @@ export interface AcceptingCustomer {
 /** An acceptance with what only the call that created the account may see. */
 export interface AcceptanceView extends OfferAcceptanceRow {
   temporaryPassword: string | null;
+  delegatedAdminTerminationUrl: string | null;
 }
+
+/** What a later call sees: the secrets were shown to the call that created the account. */
+const SHOWN_ONCE = { temporaryPassword: null, delegatedAdminTerminationUrl: null };
 
 type Source = { kind: 'trial'; invitation: TrialInvitationRow } | { kind: 'purchase'; invitation: PurchaseOfferRow };
 
@@ -172,7 +176,7 @@ export class Acceptances {
   async complete(id: string, as: CallContext): Promise<AcceptanceView | null> {
     const row = await this.db.getRepository(OfferAcceptance).findOneBy({ id });
     if (!row) return null;
-    if (row.status === 'COMPLETED') return { ...row, temporaryPassword: null };
+    if (row.status === 'COMPLETED') return { ...row, ...SHOWN_ONCE };
 
     let created;
     try {
@@ -186,7 +190,7 @@ export class Acceptances {
         this.clock.now(),
       ]);
       const after = await this.db.getRepository(OfferAcceptance).findOneBy({ id });
-      return after ? { ...after, temporaryPassword: null } : null;
+      return after ? { ...after, ...SHOWN_ONCE } : null;
     }
 
     if (!created.ok) {
@@ -230,7 +234,7 @@ export class Acceptances {
       });
     });
     const after = await this.db.getRepository(OfferAcceptance).findOneByOrFail({ id });
-    return { ...after, temporaryPassword: created.temporaryPassword };
+    return { ...after, temporaryPassword: created.temporaryPassword, delegatedAdminTerminationUrl: created.delegatedAdminTerminationUrl };
   }
 
   /**
@@ -303,7 +307,7 @@ export class Acceptances {
     const row = await this.db.getRepository(OfferAcceptance).findOneBy({ ...source, idempotencyKey });
     if (!row) return null;
     if (row.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
-    if (row.status === 'COMPLETED') return { ...row, temporaryPassword: null };
+    if (row.status === 'COMPLETED') return { ...row, ...SHOWN_ONCE };
     return this.drive(row.id, actor);
   }
 

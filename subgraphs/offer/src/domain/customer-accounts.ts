@@ -4,7 +4,14 @@ import type { AccountRequest } from '../db/index.js';
 export type ProvisioningState = CustomerAccessInfo['provisioningState'];
 
 export type CreatedAccount =
-  | { ok: true; customerId: string; adminUserId: string | null; adminUserName: string | null; temporaryPassword: string | null }
+  | {
+      ok: true;
+      customerId: string;
+      adminUserId: string | null;
+      adminUserName: string | null;
+      temporaryPassword: string | null;
+      delegatedAdminTerminationUrl: string | null;
+    }
   | { ok: false; errors: PayloadError[] };
 
 /** The customer subgraph's internal contract, as the acceptances use it (service-to-service calls). */
@@ -18,7 +25,14 @@ export class CustomerAccountsClient {
     if (result.errors.length > 0 || !result.customerId) {
       return { ok: false, errors: result.errors.length > 0 ? result.errors : [{ code: 'VALIDATION_FAILED', message: 'The account was not created', field: null }] };
     }
-    return { ok: true, customerId: result.customerId, adminUserId: result.adminUserId, adminUserName: result.adminUserName, temporaryPassword: result.temporaryPassword };
+    return {
+      ok: true,
+      customerId: result.customerId,
+      adminUserId: result.adminUserId,
+      adminUserName: result.adminUserName,
+      temporaryPassword: result.temporaryPassword,
+      delegatedAdminTerminationUrl: result.delegatedAdminTerminationUrl,
+    };
   }
 
   async provisioningStates(as: CallContext, partnerId: string, customerIds: string[]): Promise<Map<string, ProvisioningState>> {

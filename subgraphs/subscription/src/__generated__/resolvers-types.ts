@@ -95,6 +95,8 @@ export type CustomerSubscription = {
   quantity: Scalars['Int']['output'];
   /** The subscription this one renewed (direct-billing renewal). */
   renewedFrom: Maybe<CustomerSubscription>;
+  /** The direct-billing renewal that replaced this one (status REPLACED). */
+  replacedBy: Maybe<CustomerSubscription>;
   startDate: Scalars['DateTime']['output'];
   status: SubscriptionStatus;
   /** Commitment term in months. */
@@ -151,6 +153,13 @@ export type LicenceAssignment = {
   userId: Scalars['ID']['output'];
 };
 
+export type LicenceNotReinstated = {
+  __typename?: 'LicenceNotReinstated';
+  code: ErrorCode;
+  message: Scalars['String']['output'];
+  subscriptionId: Scalars['ID']['output'];
+};
+
 export type LicencePayload = {
   __typename?: 'LicencePayload';
   errors: Array<PayloadError>;
@@ -163,23 +172,33 @@ export type Mutation = {
   activateSubscription: ChangeSubscriptionPayload;
   /** Buy a new subscription for a customer (program RESELLER + FULL). `dryRun` validates and shows the result without creating it. */
   addSubscription: AddSubscriptionPayload;
-  /** Give a customer user a licence of the subscription (FULL + admin rights on the customer). */
+  /**
+   * Give a customer user a licence of the subscription: an admin action in the customer's tenant, so
+   * any of its subscriptions, direct ones included (FULL customer access + FULL admin rights on the
+   * customer: reseller, or an ACTIVE FULL delegated-admin relationship).
+   */
   assignLicence: LicencePayload;
   /** Change the number of licences. `dryRun` validates and shows the result without changing it. */
   changeSubscriptionQuantity: ChangeSubscriptionPayload;
   /**
    * Internal: extends a subscription's end date by `months` (renewal with a product key): an
    * EXPIRED or DISABLED subscription becomes ACTIVE again; a DELETED one cannot be renewed.
-   * Idempotent on idempotencyKey. The viewer's partner must be related to the customer.
+   * Idempotent on idempotencyKey. Only a subscription the viewer's partner may renew (its own
+   * reseller or product-key sale); others are SUBSCRIPTION_NOT_MANAGEABLE.
    */
   extendSubscriptionTerm: ExtendSubscriptionTermResult;
   /** Creates one subscription for a new customer account (used by the customer subgraph's provisioning job). Idempotent on idempotencyKey. */
   provisionSubscription: ProvisionSubscriptionResult;
-  /** Move the customer to direct billing: a new directly billed subscription starts at once and takes over the licences. */
+  /** Internal: gives a restored customer user back the licences freed at its deletion, where seats are free. */
+  reinstateCustomerUserLicences: ReinstatedLicencesResult;
+  /** Internal: frees every licence of a customer user being deleted, kept for a restore within 30 days (idempotent). */
+  releaseCustomerUserLicences: ReleasedLicencesResult;
+  /** Move the customer to direct billing: a new directly billed subscription starts at once and takes over the licences; the old one is REPLACED. */
   renewSubscriptionWithDirectBilling: RenewSubscriptionPayload;
   setSubscriptionAutoRenew: ChangeSubscriptionPayload;
   /** ACTIVE → SUSPENDED: the customer's cancellation starts. */
   suspendSubscription: ChangeSubscriptionPayload;
+  /** Take a licence back (same rights as assignLicence). */
   unassignLicence: LicencePayload;
 };
 
@@ -200,6 +219,7 @@ export type MutationAddSubscriptionArgs = {
 
 
 export type MutationAssignLicenceArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   subscriptionId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
@@ -226,7 +246,20 @@ export type MutationProvisionSubscriptionArgs = {
 };
 
 
+export type MutationReinstateCustomerUserLicencesArgs = {
+  customerId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationReleaseCustomerUserLicencesArgs = {
+  customerId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationRenewSubscriptionWithDirectBillingArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -245,6 +278,7 @@ export type MutationSuspendSubscriptionArgs = {
 
 
 export type MutationUnassignLicenceArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   subscriptionId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
@@ -334,6 +368,20 @@ export type QuerySubscriptionIdsForCustomerArgs = {
   customerId: Scalars['ID']['input'];
 };
 
+export type ReinstatedLicencesResult = {
+  __typename?: 'ReinstatedLicencesResult';
+  errors: Array<PayloadError>;
+  notReinstated: Array<LicenceNotReinstated>;
+  subscriptionIds: Array<Scalars['ID']['output']>;
+};
+
+export type ReleasedLicencesResult = {
+  __typename?: 'ReleasedLicencesResult';
+  errors: Array<PayloadError>;
+  /** The subscriptions whose licence the user held. */
+  subscriptionIds: Array<Scalars['ID']['output']>;
+};
+
 export type RenewSubscriptionPayload = {
   __typename?: 'RenewSubscriptionPayload';
   errors: Array<PayloadError>;
@@ -377,7 +425,10 @@ export type SubscriptionAction =
   | 'ACTIVATE'
   | 'ASSIGN_LICENCE'
   | 'CHANGE_QUANTITY'
+  /** renewSubscriptionWithDirectBilling */
   | 'RENEW'
+  /** renewSubscriptionWithProductKey */
+  | 'RENEW_WITH_PRODUCT_KEY'
   | 'SET_AUTO_RENEW'
   | 'SUSPEND'
   | 'UNASSIGN_LICENCE';
@@ -411,6 +462,8 @@ export type SubscriptionStatus =
   /** Past the end date without renewal: users keep access for 30 days. */
   | 'EXPIRED'
   | 'PENDING'
+  /** Replaced by a direct-billing renewal (see replacedBy); its licences moved there (terminal). */
+  | 'REPLACED'
   | 'SUSPENDED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -511,6 +564,7 @@ export type ResolversTypes = ResolversObject<{
   ExtendSubscriptionTermResult: ResolverTypeWrapper<ExtendSubscriptionTermResult>;
   HistoryActorKind: HistoryActorKind;
   LicenceAssignment: ResolverTypeWrapper<LicenceAssignmentRowModel>;
+  LicenceNotReinstated: ResolverTypeWrapper<LicenceNotReinstated>;
   LicencePayload: ResolverTypeWrapper<Omit<LicencePayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
   Mutation: ResolverTypeWrapper<{}>;
   Offer: ResolverTypeWrapper<Offer>;
@@ -521,6 +575,8 @@ export type ResolversTypes = ResolversObject<{
   ProvisionSubscriptionInput: ProvisionSubscriptionInput;
   ProvisionSubscriptionResult: ResolverTypeWrapper<ProvisionSubscriptionResult>;
   Query: ResolverTypeWrapper<{}>;
+  ReinstatedLicencesResult: ResolverTypeWrapper<ReinstatedLicencesResult>;
+  ReleasedLicencesResult: ResolverTypeWrapper<ReleasedLicencesResult>;
   RenewSubscriptionPayload: ResolverTypeWrapper<Omit<RenewSubscriptionPayload, 'previous' | 'subscription'> & { previous?: Maybe<ResolversTypes['CustomerSubscription']>, subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
   RenewalNotice: ResolverTypeWrapper<RenewalNoticeRowModel>;
   RenewalNoticeConnection: ResolverTypeWrapper<Omit<RenewalNoticeConnection, 'edges'> & { edges: Array<ResolversTypes['RenewalNoticeEdge']> }>;
@@ -547,6 +603,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   ExtendSubscriptionTermResult: ExtendSubscriptionTermResult;
   LicenceAssignment: LicenceAssignmentRowModel;
+  LicenceNotReinstated: LicenceNotReinstated;
   LicencePayload: Omit<LicencePayload, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['CustomerSubscription']> };
   Mutation: {};
   Offer: Offer;
@@ -557,6 +614,8 @@ export type ResolversParentTypes = ResolversObject<{
   ProvisionSubscriptionInput: ProvisionSubscriptionInput;
   ProvisionSubscriptionResult: ProvisionSubscriptionResult;
   Query: {};
+  ReinstatedLicencesResult: ReinstatedLicencesResult;
+  ReleasedLicencesResult: ReleasedLicencesResult;
   RenewSubscriptionPayload: Omit<RenewSubscriptionPayload, 'previous' | 'subscription'> & { previous?: Maybe<ResolversParentTypes['CustomerSubscription']>, subscription?: Maybe<ResolversParentTypes['CustomerSubscription']> };
   RenewalNotice: RenewalNoticeRowModel;
   RenewalNoticeConnection: Omit<RenewalNoticeConnection, 'edges'> & { edges: Array<ResolversParentTypes['RenewalNoticeEdge']> };
@@ -621,6 +680,7 @@ export type CustomerSubscriptionResolvers<ContextType = Context, ParentType exte
   partnerOnRecord?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   renewedFrom?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
+  replacedBy?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   startDate?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SubscriptionStatus'], ParentType, ContextType>;
   termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -646,6 +706,13 @@ export type LicenceAssignmentResolvers<ContextType = Context, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type LicenceNotReinstatedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LicenceNotReinstated'] = ResolversParentTypes['LicenceNotReinstated']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subscriptionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type LicencePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LicencePayload'] = ResolversParentTypes['LicencePayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
@@ -659,6 +726,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   changeSubscriptionQuantity?: Resolver<ResolversTypes['ChangeSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationChangeSubscriptionQuantityArgs, 'dryRun' | 'id' | 'quantity'>>;
   extendSubscriptionTerm?: Resolver<ResolversTypes['ExtendSubscriptionTermResult'], ParentType, ContextType, RequireFields<MutationExtendSubscriptionTermArgs, 'idempotencyKey' | 'months' | 'subscriptionId'>>;
   provisionSubscription?: Resolver<ResolversTypes['ProvisionSubscriptionResult'], ParentType, ContextType, RequireFields<MutationProvisionSubscriptionArgs, 'idempotencyKey' | 'input'>>;
+  reinstateCustomerUserLicences?: Resolver<ResolversTypes['ReinstatedLicencesResult'], ParentType, ContextType, RequireFields<MutationReinstateCustomerUserLicencesArgs, 'customerId' | 'userId'>>;
+  releaseCustomerUserLicences?: Resolver<ResolversTypes['ReleasedLicencesResult'], ParentType, ContextType, RequireFields<MutationReleaseCustomerUserLicencesArgs, 'customerId' | 'userId'>>;
   renewSubscriptionWithDirectBilling?: Resolver<ResolversTypes['RenewSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationRenewSubscriptionWithDirectBillingArgs, 'id'>>;
   setSubscriptionAutoRenew?: Resolver<ResolversTypes['ChangeSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationSetSubscriptionAutoRenewArgs, 'enabled' | 'id'>>;
   suspendSubscription?: Resolver<ResolversTypes['ChangeSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationSuspendSubscriptionArgs, 'id'>>;
@@ -707,6 +776,19 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   renewalNotices?: Resolver<ResolversTypes['RenewalNoticeConnection'], ParentType, ContextType, Partial<QueryRenewalNoticesArgs>>;
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType, RequireFields<QuerySubscriptionArgs, 'id'>>;
   subscriptionIdsForCustomer?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QuerySubscriptionIdsForCustomerArgs, 'customerId'>>;
+}>;
+
+export type ReinstatedLicencesResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReinstatedLicencesResult'] = ResolversParentTypes['ReinstatedLicencesResult']> = ResolversObject<{
+  errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
+  notReinstated?: Resolver<Array<ResolversTypes['LicenceNotReinstated']>, ParentType, ContextType>;
+  subscriptionIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReleasedLicencesResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReleasedLicencesResult'] = ResolversParentTypes['ReleasedLicencesResult']> = ResolversObject<{
+  errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
+  subscriptionIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RenewSubscriptionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenewSubscriptionPayload'] = ResolversParentTypes['RenewSubscriptionPayload']> = ResolversObject<{
@@ -760,6 +842,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   ExtendSubscriptionTermResult?: ExtendSubscriptionTermResultResolvers<ContextType>;
   LicenceAssignment?: LicenceAssignmentResolvers<ContextType>;
+  LicenceNotReinstated?: LicenceNotReinstatedResolvers<ContextType>;
   LicencePayload?: LicencePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Offer?: OfferResolvers<ContextType>;
@@ -769,6 +852,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PayloadError?: PayloadErrorResolvers<ContextType>;
   ProvisionSubscriptionResult?: ProvisionSubscriptionResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReinstatedLicencesResult?: ReinstatedLicencesResultResolvers<ContextType>;
+  ReleasedLicencesResult?: ReleasedLicencesResultResolvers<ContextType>;
   RenewSubscriptionPayload?: RenewSubscriptionPayloadResolvers<ContextType>;
   RenewalNotice?: RenewalNoticeResolvers<ContextType>;
   RenewalNoticeConnection?: RenewalNoticeConnectionResolvers<ContextType>;

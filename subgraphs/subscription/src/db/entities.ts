@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 
-export const SUBSCRIPTION_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED'] as const;
+export const SUBSCRIPTION_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED', 'REPLACED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const SUBSCRIPTION_CHANNELS = ['RESELLER', 'DIRECT', 'ADVISOR', 'PRODUCT_KEY'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
@@ -33,6 +33,15 @@ export interface LicenceAssignmentRow {
   subscriptionId: string;
   customerUserId: string;
   assignedAt: Date;
+}
+
+/** A licence a deleted customer user held: given back if the user is restored (within 30 days) and a seat is free. */
+export interface ReleasedLicenceRow {
+  subscriptionId: string;
+  customerUserId: string;
+  customerId: string;
+  assignedAt: Date;
+  releasedAt: Date;
 }
 
 export interface SubscriptionHistoryRow {
@@ -95,6 +104,18 @@ export const LicenceAssignment = new EntitySchema<LicenceAssignmentRow>({
     subscriptionId: { type: 'uuid', name: 'subscription_id', primary: true },
     customerUserId: { type: 'uuid', name: 'customer_user_id', primary: true },
     assignedAt: { type: 'timestamptz', name: 'assigned_at' },
+  },
+});
+
+export const ReleasedLicence = new EntitySchema<ReleasedLicenceRow>({
+  name: 'ReleasedLicence',
+  tableName: 'released_licence',
+  columns: {
+    subscriptionId: { type: 'uuid', name: 'subscription_id', primary: true },
+    customerUserId: { type: 'uuid', name: 'customer_user_id', primary: true },
+    customerId: { type: 'uuid', name: 'customer_id' },
+    assignedAt: { type: 'timestamptz', name: 'assigned_at' },
+    releasedAt: { type: 'timestamptz', name: 'released_at' },
   },
 });
 

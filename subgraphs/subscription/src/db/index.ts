@@ -1,8 +1,9 @@
 import { platformEntities } from '@partner-graph/platform';
-import { LicenceAssignment, RenewalNotice, Subscription, SubscriptionHistory } from './entities.js';
+import { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory } from './entities.js';
 import { CustomerSubscriptions1763900000000 } from './migrations/1763900000000-CustomerSubscriptions.js';
+import { ReplacedAndReleasedLicences1764200000000 } from './migrations/1764200000000-ReplacedAndReleasedLicences.js';
 
-export const entities = [Subscription, LicenceAssignment, SubscriptionHistory, RenewalNotice, ...platformEntities];
-export const migrations = [CustomerSubscriptions1763900000000];
-export { LicenceAssignment, RenewalNotice, Subscription, SubscriptionHistory };
+export const entities = [Subscription, LicenceAssignment, ReleasedLicence, SubscriptionHistory, RenewalNotice, ...platformEntities];
+export const migrations = [CustomerSubscriptions1763900000000, ReplacedAndReleasedLicences1764200000000];
+export { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory };
 export * from './entities.js';

@@ -38,13 +38,14 @@ export class RemoteServices {
   }
 
   async offerAvailability(as: CallContext, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
-    const data = await this.services.query<{ offerAvailability: OfferAvailability[] }>(
-      'offer',
-      OFFER_AVAILABILITY_QUERY,
-      { partnerId, country, offerIds: [offerId] },
-      as,
-    );
-    const found = data.offerAvailability.find((entry) => entry.offerId === offerId);
-    return found ?? unavailableOffer(offerId);
+    const [found] = await this.offersAvailability(as, partnerId, country, [offerId]);
+    return found!;
+  }
+
+  /** One answer per offer id, in order (unknown ones unavailable). */
+  async offersAvailability(as: CallContext, partnerId: string, country: string, offerIds: string[]): Promise<OfferAvailability[]> {
+    const data = await this.services.query<{ offerAvailability: OfferAvailability[] }>('offer', OFFER_AVAILABILITY_QUERY, { partnerId, country, offerIds }, as);
+    const found = new Map(data.offerAvailability.map((entry) => [entry.offerId, entry]));
+    return offerIds.map((offerId) => found.get(offerId) ?? unavailableOffer(offerId));
   }
 }

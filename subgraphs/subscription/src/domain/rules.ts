@@ -1,4 +1,4 @@
-import { addDays, addMonths, isAllowed, DAY_MS, type AccessRule, type Viewer } from '@partner-graph/platform';
+import { addDays, addMonths, effectiveCustomerAccess, isAllowed, DAY_MS, type AccessRule, type Viewer } from '@partner-graph/platform';
 import type { SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
 import type { CustomerAccessInfo } from './remote-services.js';
 
@@ -6,8 +6,10 @@ import type { CustomerAccessInfo } from './remote-services.js';
 export const READ_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL', 'LIMITED'] };
 /** Adding and changing subscriptions the partner sold. */
 export const SELL_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL'], programs: ['RESELLER'] };
-/** Assigning licences, renewing with direct billing. */
+/** Assigning licences (an admin action in the customer's tenant), renewing with direct billing. */
 export const ADMINISTER_CUSTOMER: AccessRule = { customerAccess: ['FULL'] };
+/** Renewing with a product key. */
+export const RENEW_WITH_KEYS: AccessRule = { customerAccess: ['FULL'], programs: ['SUBSCRIPTION_ADVISOR'] };
 
 export const RENEWAL_NOTICE_DAYS = [60, 30, 7, 1] as const;
 /** Days after the end date: users keep access while EXPIRED, then DISABLED until deletion. */
@@ -15,7 +17,15 @@ export const EXPIRED_DAYS = 30;
 export const DELETED_AFTER_DAYS = 120;
 export const TRIAL_DAYS = 30;
 
-export type SubscriptionAction = 'CHANGE_QUANTITY' | 'SUSPEND' | 'ACTIVATE' | 'SET_AUTO_RENEW' | 'ASSIGN_LICENCE' | 'UNASSIGN_LICENCE' | 'RENEW';
+export type SubscriptionAction =
+  | 'CHANGE_QUANTITY'
+  | 'SUSPEND'
+  | 'ACTIVATE'
+  | 'SET_AUTO_RENEW'
+  | 'ASSIGN_LICENCE'
+  | 'UNASSIGN_LICENCE'
+  | 'RENEW'
+  | 'RENEW_WITH_PRODUCT_KEY';
 
 /** `P1M` → 1, `P1Y` → 12, `P3Y` → 36; anything unreadable is a yearly term. */
 export function termMonthsOf(term: string | null | undefined): number {
@@ -35,32 +45,66 @@ export function isSoldBy(viewer: Viewer, subscription: SubscriptionRow): boolean
 }
 
 /**
- * Renewing with direct billing is for the partner on record of a subscription it sold (reseller
- * or product key); an advisor's sale is billed directly already, so it is view-only too.
+ * Renewing (with direct billing or with a product key) is for the partner on record of a
+ * subscription it sold (reseller or product key); an advisor's sale is billed directly already,
+ * so it is view-only too, like a direct purchase or another partner's sale.
  */
 export function isRenewableBy(viewer: Viewer, subscription: SubscriptionRow): boolean {
   return viewer.kind === 'partner-user' && subscription.channel !== 'DIRECT' && subscription.channel !== 'ADVISOR' && subscription.partnerId === viewer.partnerId;
 }
 
-export const RENEWABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'EXPIRED', 'DISABLED'];
+/**
+ * Licences are an admin action in the customer's tenant (SPEC §3.3): FULL effective access on
+ * the customer — the lesser of the viewer's and its partner's admin rights — on any of its
+ * subscriptions, whoever sold them.
+ */
+export function mayAssignLicences(viewer: Viewer, access: CustomerAccessInfo | null): boolean {
+  return access !== null && effectiveCustomerAccess(viewer, access.adminAccess) === 'FULL';
+}
 
-/** What the viewer may do with the subscription now: rules first, then status. */
-export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, access: CustomerAccessInfo | null): SubscriptionAction[] {
+export const RENEWABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'EXPIRED', 'DISABLED'];
+/** A key extends any live term; a DELETED or REPLACED subscription is gone. */
+export const KEY_RENEWABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'];
+/** Licences can be taken back until the subscription is gone. */
+export const UNASSIGNABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'];
+
+/** The seats an offer allows (no bound given: 1 and unbounded). */
+export function quantityRangeOf(offer: { minQuantity: number | null; maxQuantity: number | null }): { min: number; max: number } {
+  return { min: offer.minQuantity ?? 1, max: offer.maxQuantity ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** What the rules need to know beyond the row: its licences, and the offer's seat range for the viewer. */
+export interface ActionFacts {
+  assignedLicences: number;
+  /** null when the viewer's partner may no longer sell the offer in the customer's country */
+  quantityRange: { min: number; max: number } | null;
+}
+
+/**
+ * What the viewer may do with the subscription now — only what the mutation would accept: rules
+ * first, then status, then the facts (a trial's fixed seats, a full or empty subscription).
+ */
+export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, access: CustomerAccessInfo | null, facts: ActionFacts): SubscriptionAction[] {
   if (!access || !isAllowed(viewer, ADMINISTER_CUSTOMER)) return [];
   const actions: SubscriptionAction[] = [];
   const status = subscription.status;
   if (isSoldBy(viewer, subscription) && isAllowed(viewer, SELL_SUBSCRIPTIONS)) {
-    if (status === 'ACTIVE') actions.push('CHANGE_QUANTITY', 'SUSPEND');
+    // Some other quantity must be acceptable: within the offer's range, not below the assigned licences.
+    const range = facts.quantityRange;
+    const lowest = range ? Math.max(range.min, facts.assignedLicences) : 0;
+    if (status === 'ACTIVE' && range && lowest <= range.max && !(lowest === range.max && subscription.quantity === lowest)) actions.push('CHANGE_QUANTITY');
+    if (status === 'ACTIVE') actions.push('SUSPEND');
     if (status === 'SUSPENDED') actions.push('ACTIVATE');
     if ((status === 'ACTIVE' || status === 'SUSPENDED') && !subscription.isTrial) actions.push('SET_AUTO_RENEW');
   }
-  if (isSoldBy(viewer, subscription) && access.hasAdminRights) {
-    if (status === 'ACTIVE') actions.push('ASSIGN_LICENCE');
-    if (status !== 'DELETED' && status !== 'PENDING') actions.push('UNASSIGN_LICENCE');
+  if (mayAssignLicences(viewer, access)) {
+    if (status === 'ACTIVE' && facts.assignedLicences < subscription.quantity) actions.push('ASSIGN_LICENCE');
+    if (UNASSIGNABLE_STATUSES.includes(status) && facts.assignedLicences > 0) actions.push('UNASSIGN_LICENCE');
   }
   if (isRenewableBy(viewer, subscription) && RENEWABLE_STATUSES.includes(status) && !(status === 'ACTIVE' && subscription.autoRenew)) {
     actions.push('RENEW');
   }
+  if (isRenewableBy(viewer, subscription) && isAllowed(viewer, RENEW_WITH_KEYS) && KEY_RENEWABLE_STATUSES.includes(status)) actions.push('RENEW_WITH_PRODUCT_KEY');
   return actions;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '@partner-graph/platform';
 import {
   LicenceAssignment,
+  ReleasedLicence,
   Subscription,
   SubscriptionHistory,
   type HistoryActorKind,
@@ -25,10 +26,14 @@ import {
   ADMINISTER_CUSTOMER,
   isRenewableBy,
   isSoldBy,
+  KEY_RENEWABLE_STATUSES,
+  mayAssignLicences,
+  quantityRangeOf,
   RENEWABLE_STATUSES,
   SELL_SUBSCRIPTIONS,
   termEnd,
   termMonthsOf,
+  UNASSIGNABLE_STATUSES,
 } from './rules.js';
 
 /** Who acts, and how this request sees customers (batched per request by the caller). */
@@ -186,12 +191,11 @@ export class SubscriptionManager {
     });
   }
 
-  async assignLicence(actor: Actor, subscriptionId: string, userId: string): Promise<SubscriptionRow> {
-    authorize(actor.viewer, ADMINISTER_CUSTOMER);
-    const { row, access } = await this.manageable(actor, subscriptionId);
-    if (!access.hasAdminRights) throw new DomainError('NO_ADMIN_RIGHTS', 'The partner has no admin rights on this customer', 'subscriptionId');
+  /** Licences are an admin action in the customer's tenant: any of its subscriptions, whoever sold it (SPEC §3.3). */
+  async assignLicence(actor: Actor, subscriptionId: string, userId: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+    const { row } = await this.licensable(actor, subscriptionId);
     await this.checkCustomerUser(actor, row.customerId, userId, 'userId');
-    return this.change(actor, subscriptionId, null, 'assignLicence', false, async (locked, manager) => {
+    return this.change(actor, subscriptionId, expectedVersion, 'assignLicence', false, async (locked, manager) => {
       requireStatus(locked, ['ACTIVE'], 'assign licences of');
       if (await manager.existsBy(LicenceAssignment, { subscriptionId, customerUserId: userId })) return null;
       // Under the subscription's row lock, so concurrent assigns never exceed the quantity.
@@ -202,15 +206,92 @@ export class SubscriptionManager {
     });
   }
 
-  async unassignLicence(actor: Actor, subscriptionId: string, userId: string): Promise<SubscriptionRow> {
-    authorize(actor.viewer, ADMINISTER_CUSTOMER);
-    const { access } = await this.manageable(actor, subscriptionId);
-    if (!access.hasAdminRights) throw new DomainError('NO_ADMIN_RIGHTS', 'The partner has no admin rights on this customer', 'subscriptionId');
+  async unassignLicence(actor: Actor, subscriptionId: string, userId: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+    await this.licensable(actor, subscriptionId);
     if (!isUuid(userId)) throw notFound('Licence assignment', 'userId');
-    return this.change(actor, subscriptionId, null, 'unassignLicence', false, async (_locked, manager) => {
+    return this.change(actor, subscriptionId, expectedVersion, 'unassignLicence', false, async (locked, manager) => {
+      requireStatus(locked, UNASSIGNABLE_STATUSES, 'unassign licences of');
       const removed = await manager.delete(LicenceAssignment, { subscriptionId, customerUserId: userId });
       if (!removed.affected) throw notFound('Licence assignment', 'userId');
       return { licence: { from: userId, to: null } };
+    });
+  }
+
+  /**
+   * The customer side of deleting a customer user: every licence it holds is freed, and kept
+   * aside so that a restore can give it back. Idempotent: a second call finds nothing to free.
+   */
+  async releaseUserLicences(actor: Omit<Actor, 'customerAccess'>, customerId: string, userId: string): Promise<string[]> {
+    // The customer subgraph has checked the viewer's admin rights on the customer.
+    authorize(actor.viewer, ADMINISTER_CUSTOMER);
+    if (!isUuid(customerId) || !isUuid(userId)) return [];
+    const held = await this.db.query(
+      `SELECT a.subscription_id FROM licence_assignment a JOIN subscription s ON s.id = a.subscription_id WHERE a.customer_user_id = $1 AND s.customer_id = $2 ORDER BY a.subscription_id`,
+      [userId, customerId],
+    ) as { subscription_id: string }[];
+    const released: string[] = [];
+    for (const { subscription_id: subscriptionId } of held) {
+      await this.db.transaction(async (manager) => {
+        const locked = await this.lock(manager, subscriptionId);
+        const assignment = await manager.findOneBy(LicenceAssignment, { subscriptionId, customerUserId: userId });
+        if (!assignment) return;
+        await manager.delete(LicenceAssignment, { subscriptionId, customerUserId: userId });
+        await manager.upsert(ReleasedLicence, { subscriptionId, customerUserId: userId, customerId, assignedAt: assignment.assignedAt, releasedAt: this.clock.now() }, ['customerUserId', 'subscriptionId']);
+        await this.bumpForLicence(manager, actor, locked, 'deleteCustomerUser', { from: userId, to: null });
+        released.push(subscriptionId);
+      });
+    }
+    return released;
+  }
+
+  /**
+   * The customer side of restoring a customer user: the licences freed at its deletion (within
+   * the 30 days a user can be restored) come back where the subscription is ACTIVE and has a
+   * free seat; the others are named with the reason. Either way they are no longer kept aside.
+   */
+  async reinstateUserLicences(
+    actor: Omit<Actor, 'customerAccess'>,
+    customerId: string,
+    userId: string,
+  ): Promise<{ reinstated: string[]; notReinstated: { subscriptionId: string; code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string }[] }> {
+    authorize(actor.viewer, ADMINISTER_CUSTOMER);
+    const result: Awaited<ReturnType<SubscriptionManager['reinstateUserLicences']>> = { reinstated: [], notReinstated: [] };
+    if (!isUuid(customerId) || !isUuid(userId)) return result;
+    const kept = await this.db.getRepository(ReleasedLicence).find({ where: { customerUserId: userId, customerId }, order: { releasedAt: 'ASC', subscriptionId: 'ASC' } });
+    for (const release of kept) {
+      await this.db.transaction(async (manager) => {
+        const locked = await this.lock(manager, release.subscriptionId);
+        const deleted = await manager.delete(ReleasedLicence, { subscriptionId: release.subscriptionId, customerUserId: userId });
+        if (!deleted.affected) return; // a concurrent restore took it
+        if (locked.status !== 'ACTIVE') {
+          result.notReinstated.push({ subscriptionId: locked.id, code: 'INVALID_STATUS_TRANSITION', message: `${locked.friendlyName} is ${locked.status}: its licence was not given back` });
+          return;
+        }
+        const assigned = await manager.countBy(LicenceAssignment, { subscriptionId: locked.id });
+        if (assigned >= locked.quantity) {
+          result.notReinstated.push({ subscriptionId: locked.id, code: 'NO_AVAILABLE_LICENCES', message: `Every licence of ${locked.friendlyName} is assigned: its licence was not given back` });
+          return;
+        }
+        await manager.insert(LicenceAssignment, { subscriptionId: locked.id, customerUserId: userId, assignedAt: this.clock.now() });
+        await this.bumpForLicence(manager, actor, locked, 'restoreCustomerUser', { from: null, to: userId });
+        result.reinstated.push(locked.id);
+      });
+    }
+    return result;
+  }
+
+  /** A licence moved by another flow (a user deleted or restored): new version, history and audit, like assignLicence. */
+  private async bumpForLicence(manager: EntityManager, actor: Omit<Actor, 'customerAccess'>, locked: SubscriptionRow, operation: string, licence: { from: string | null; to: string | null }): Promise<void> {
+    const after: SubscriptionRow = { ...locked, version: locked.version + 1, updatedAt: this.clock.now() };
+    await manager.update(Subscription, { id: locked.id }, { version: after.version, updatedAt: after.updatedAt });
+    await this.recordHistory(manager, actor, after, operation, [{ field: 'licence', ...licence }]);
+    await writeAudit(manager, { ...actor, clock: this.clock }, {
+      operation,
+      resourceType: 'CustomerSubscription',
+      resourceId: locked.id,
+      customerId: locked.customerId,
+      oldValue: { licence: licence.from },
+      newValue: { licence: licence.to, version: after.version },
     });
   }
 
@@ -228,11 +309,14 @@ export class SubscriptionManager {
   async extendTerm(actor: Actor, subscriptionId: string, months: number, idempotencyKey: string): Promise<SubscriptionRow> {
     const viewer = authorize(actor.viewer);
     if (!Number.isInteger(months) || months < 1 || months > 60) throw new DomainError('VALIDATION_FAILED', 'months must be between 1 and 60', 'months');
-    await this.visible(actor, subscriptionId);
+    const { row } = await this.visible(actor, subscriptionId);
+    if (!isRenewableBy(viewer, row)) {
+      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key', 'subscriptionId');
+    }
     const receipt = await this.db.transaction((manager) =>
       idempotent(manager, { scope: viewer.partnerId, operation: 'extendSubscriptionTerm', key: idempotencyKey, request: { subscriptionId, months }, clock: this.clock }, async () => {
         const locked = await this.lock(manager, subscriptionId);
-        requireStatus(locked, ['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'], 'renew');
+        requireStatus(locked, KEY_RENEWABLE_STATUSES, 'renew');
         const now = this.clock.now();
         const from = locked.endDate.getTime() > now.getTime() ? locked.endDate : now;
         const status = locked.status === 'EXPIRED' || locked.status === 'DISABLED' ? 'ACTIVE' : locked.status;
@@ -257,12 +341,13 @@ export class SubscriptionManager {
   }
 
   /** A new directly billed subscription starts at once; it takes over the licences and the old one ends. */
-  async renewWithDirectBilling(actor: Actor, id: string): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow }> {
+  async renewWithDirectBilling(actor: Actor, id: string, expectedVersion: number | null | undefined): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow }> {
     const viewer = authorize(actor.viewer, ADMINISTER_CUSTOMER);
     const { row } = await this.visible(actor, id);
     if (!isRenewableBy(viewer, row)) throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only the partner on record can renew this subscription', 'id');
     return this.db.transaction(async (manager) => {
       const locked = await this.lock(manager, id);
+      checkVersion(locked, expectedVersion);
       requireStatus(locked, RENEWABLE_STATUSES, 'renew');
       if (locked.status === 'ACTIVE' && locked.autoRenew) {
         throw new DomainError('INVALID_STATUS_TRANSITION', 'This subscription renews automatically', 'id');
@@ -286,10 +371,11 @@ export class SubscriptionManager {
       };
       await this.insertSubscription(manager, actor, renewed, 'renewSubscriptionWithDirectBilling');
       await manager.query(`UPDATE licence_assignment SET subscription_id = $1 WHERE subscription_id = $2`, [renewed.id, locked.id]);
-      const previous: SubscriptionRow = { ...locked, status: 'DELETED', version: locked.version + 1, updatedAt: now };
+      // REPLACED, not DELETED: a dashboard tells a renewal from a deprovisioning (day 120).
+      const previous: SubscriptionRow = { ...locked, status: 'REPLACED', version: locked.version + 1, updatedAt: now };
       await manager.update(Subscription, { id: locked.id }, { status: previous.status, version: previous.version, updatedAt: now });
       await this.recordHistory(manager, actor, previous, 'renewSubscriptionWithDirectBilling', [
-        { field: 'status', from: locked.status, to: 'DELETED' },
+        { field: 'status', from: locked.status, to: 'REPLACED' },
         { field: 'renewedAs', from: null, to: renewed.id },
       ]);
       await writeAudit(manager, { ...actor, clock: this.clock }, {
@@ -298,7 +384,7 @@ export class SubscriptionManager {
         resourceId: locked.id,
         customerId: locked.customerId,
         oldValue: { status: locked.status },
-        newValue: { status: 'DELETED', renewedAs: renewed.id },
+        newValue: { status: 'REPLACED', renewedAs: renewed.id },
       });
       return { subscription: renewed, previous };
     });
@@ -322,6 +408,19 @@ export class SubscriptionManager {
     return { ...found, viewer };
   }
 
+  /** Visible, and the viewer administers the customer with FULL effective access (licences). */
+  private async licensable(actor: Actor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo }> {
+    const viewer = authorize(actor.viewer, ADMINISTER_CUSTOMER);
+    const found = await this.visible(actor, id);
+    if (!mayAssignLicences(viewer, found.access)) {
+      const why = found.access.hasAdminRights
+        ? "Your organisation's delegated administration of this customer is LIMITED: licences need FULL"
+        : 'Your organisation has no admin rights on this customer (reseller or active delegated administration needed)';
+      throw new DomainError('NO_ADMIN_RIGHTS', why, 'subscriptionId');
+    }
+    return found;
+  }
+
   /**
    * Applies one change under the subscription's row lock: the version check, the rule in
    * `decide`, the version bump, the history and the audit record, all in one transaction.
@@ -337,9 +436,7 @@ export class SubscriptionManager {
   ): Promise<SubscriptionRow> {
     return this.db.transaction(async (manager) => {
       const locked = await this.lock(manager, id);
-      if (expectedVersion != null && expectedVersion !== locked.version) {
-        throw new DomainError('VERSION_CONFLICT', `The subscription changed (version ${locked.version}); reload and try again`, 'expectedVersion');
-      }
+      checkVersion(locked, expectedVersion);
       const decided = await decide(locked, manager);
       if (decided === null) return locked;
       const entries: { field: string; from: string | null; to: string | null }[] = [];
@@ -477,10 +574,15 @@ export class SubscriptionManager {
 }
 
 function checkQuantity(offer: OfferAvailability, quantity: number): void {
-  const min = offer.minQuantity ?? 1;
-  const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
+  const { min, max } = quantityRangeOf(offer);
   if (!Number.isInteger(quantity) || quantity < min || quantity > max) {
     throw new DomainError('QUANTITY_OUT_OF_RANGE', `The quantity must be between ${min} and ${max}`, 'quantity');
+  }
+}
+
+function checkVersion(locked: SubscriptionRow, expectedVersion: number | null | undefined): void {
+  if (expectedVersion != null && expectedVersion !== locked.version) {
+    throw new DomainError('VERSION_CONFLICT', `The subscription changed (version ${locked.version}); reload and try again`, 'expectedVersion');
   }
 }
 

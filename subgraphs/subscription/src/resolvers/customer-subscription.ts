@@ -1,6 +1,6 @@
 import { isAllowed } from '@partner-graph/platform';
 import type { CustomerSubscriptionResolvers, LicenceAssignmentResolvers, SubscriptionHistoryEntryResolvers } from '../__generated__/resolvers-types.js';
-import { allowedActions, READ_SUBSCRIPTIONS } from '../domain/rules.js';
+import { allowedActions, isSoldBy, quantityRangeOf, READ_SUBSCRIPTIONS, SELL_SUBSCRIPTIONS } from '../domain/rules.js';
 
 export const CustomerSubscription: CustomerSubscriptionResolvers = {
   __resolveReference: async ({ id }, { viewer, loaders }) => {
@@ -13,13 +13,20 @@ export const CustomerSubscription: CustomerSubscriptionResolvers = {
   partnerOnRecord: (row) => (row.partnerId ? { id: row.partnerId } : null),
   assignedLicences: async (row, _args, { loaders }) => (await loaders.licenceAssignments.load(row.id)).length,
   availableLicences: async (row, _args, { loaders }) => Math.max(0, row.quantity - (await loaders.licenceAssignments.load(row.id)).length),
-  allowedActions: async (row, _args, { viewer, loaders }) => allowedActions(viewer, row, await loaders.customerAccess.load(row.customerId)),
+  allowedActions: async (row, _args, { viewer, loaders }) => {
+    const [access, assignments] = await Promise.all([loaders.customerAccess.load(row.customerId), loaders.licenceAssignments.load(row.id)]);
+    // The offer's seat range matters only for a change of quantity the viewer could otherwise make.
+    const asksOffer = access && row.status === 'ACTIVE' && isSoldBy(viewer, row) && isAllowed(viewer, SELL_SUBSCRIPTIONS);
+    const offer = asksOffer ? await loaders.offerAvailability.load(`${access.country}:${row.offerId}`) : null;
+    return allowedActions(viewer, row, access, { assignedLicences: assignments.length, quantityRange: offer?.available ? quantityRangeOf(offer) : null });
+  },
   licenceAssignments: (row, _args, { loaders }) => loaders.licenceAssignments.load(row.id),
   renewedFrom: async (row, _args, { loaders }) => {
     if (!row.renewedFromId) return null;
     const previous = await loaders.subscription.load(row.renewedFromId);
     return previous && (await loaders.customerAccess.load(previous.customerId)) ? previous : null;
   },
+  replacedBy: async (row, _args, { loaders }) => (row.status === 'REPLACED' ? ((await loaders.replacements.load(row.id))[0] ?? null) : null),
   history: (row, _args, { loaders }) => loaders.history.load(row.id),
 };
 

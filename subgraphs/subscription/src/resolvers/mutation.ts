@@ -17,14 +17,26 @@ export const Mutation: MutationResolvers = {
   activateSubscription: (_root, { id, expectedVersion }, { subscriptions, actor }) => changed(false, () => subscriptions.activate(actor, id, expectedVersion)),
   setSubscriptionAutoRenew: (_root, { id, enabled, expectedVersion }, { subscriptions, actor }) =>
     changed(false, () => subscriptions.setAutoRenew(actor, id, enabled, expectedVersion)),
-  assignLicence: (_root, { subscriptionId, userId }, { subscriptions, actor }) =>
-    payload(async () => ({ subscription: await subscriptions.assignLicence(actor, subscriptionId, userId) })),
-  unassignLicence: (_root, { subscriptionId, userId }, { subscriptions, actor }) =>
-    payload(async () => ({ subscription: await subscriptions.unassignLicence(actor, subscriptionId, userId) })),
-  renewSubscriptionWithDirectBilling: (_root, { id }, { subscriptions, actor }) => payload(() => subscriptions.renewWithDirectBilling(actor, id)),
+  assignLicence: (_root, { subscriptionId, userId, expectedVersion }, { subscriptions, actor }) =>
+    payload(async () => ({ subscription: await subscriptions.assignLicence(actor, subscriptionId, userId, expectedVersion) })),
+  unassignLicence: (_root, { subscriptionId, userId, expectedVersion }, { subscriptions, actor }) =>
+    payload(async () => ({ subscription: await subscriptions.unassignLicence(actor, subscriptionId, userId, expectedVersion) })),
+  renewSubscriptionWithDirectBilling: (_root, { id, expectedVersion }, { subscriptions, actor }) =>
+    payload(() => subscriptions.renewWithDirectBilling(actor, id, expectedVersion)),
   provisionSubscription: (_root, { input, idempotencyKey }, { signed, subscriptions, viewer, requestId }) => {
     requireService(signed);
     return payload(() => subscriptions.provisionSubscription({ viewer, requestId }, input, idempotencyKey));
+  },
+  releaseCustomerUserLicences: (_root, { customerId, userId }, { signed, subscriptions, viewer, requestId }) => {
+    requireService(signed);
+    return payload(async () => ({ subscriptionIds: await subscriptions.releaseUserLicences({ viewer, requestId }, customerId, userId) }));
+  },
+  reinstateCustomerUserLicences: (_root, { customerId, userId }, { signed, subscriptions, viewer, requestId }) => {
+    requireService(signed);
+    return payload(async () => {
+      const { reinstated, notReinstated } = await subscriptions.reinstateUserLicences({ viewer, requestId }, customerId, userId);
+      return { subscriptionIds: reinstated, notReinstated };
+    });
   },
   extendSubscriptionTerm: (_root, { subscriptionId, months, idempotencyKey }, { signed, subscriptions, actor }) => {
     requireService(signed);
