@@ -100,8 +100,8 @@ export class Supervisor {
     const child = spawn(process.execPath, service.spec.args, {
       cwd: this.options.cwd,
       env: { ...process.env, ...service.spec.env },
-      // Its own process group: Ctrl-C reaches the supervisor alone, which stops the services in
-      // order; the IPC channel tells a service that its supervisor is gone, however it went.
+      // Its own process group: Ctrl-C reaches the supervisor alone, which stops the services and
+      // then PostgreSQL; the IPC channel tells a service that its supervisor is gone, however it went.
       detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
