@@ -17,6 +17,8 @@ export interface DatabaseServer {
   urls: Record<SubgraphName, string>;
   /** Whether this process started the embedded server (and must stop it). */
   embedded: boolean;
+  /** Where the embedded server keeps its data, when this process started it. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function databaseServer(config: ScriptConfig, logger: Logger, optio
   let serverUrl = config.DATABASE_URL;
   let stop = async () => {};
   let embedded = false;
+  let dataDir: string | undefined;
   if (!serverUrl) {
     const embeddedUrl = `postgres://postgres:partner-graph@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/postgres`;
     if (options.reuseRunning && (await answers(embeddedUrl))) {
@@ -53,10 +56,11 @@ export async function databaseServer(config: ScriptConfig, logger: Logger, optio
       serverUrl = server.url;
       stop = () => server.stop();
       embedded = true;
+      dataDir = server.dataDir;
     }
   }
   const urls = Object.fromEntries(
     SUBGRAPHS.map((name) => [name, config.databaseUrls[name] ?? databaseUrlFor(serverUrl, subgraphDatabaseName(name))]),
   ) as Record<SubgraphName, string>;
-  return { urls, embedded, stop };
+  return { urls, embedded, dataDir, stop };
 }

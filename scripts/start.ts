@@ -1,114 +1,130 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createLogger, envPrefix, loadScriptConfig, serviceUrls, subgraphPort, SUBGRAPHS } from '@partner-graph/platform';
-import { databaseServer, REPO_ROOT } from './database-server.js';
+import {
+  createLogger,
+  DEFAULT_EMBEDDED_POSTGRES_PORT,
+  envPrefix,
+  httpUrl,
+  loadScriptConfig,
+  portVariable,
+  serviceUrls,
+  servicePorts,
+  SERVICES,
+  SUBGRAPHS,
+  type ServiceName,
+} from '@partner-graph/platform';
+import { databaseServer, REPO_ROOT, type DatabaseServer } from './database-server.js';
+import { portProblems, type PortClaim } from './ports.js';
 import { seedDemoData } from './seed.js';
+import { Supervisor, type ServiceSpec } from './supervisor.js';
 import { ensureExplorerBuilt } from '@partner-graph/explorer';
 
 /**
- * `npm start`: the database (embedded unless DATABASE_URL), the demo data when empty, every
- * subgraph in its own process, then the gateway. Ctrl-C stops all of it, Postgres included.
+ * `npm start`: checks its ports, starts the database (embedded unless DATABASE_URL), loads the
+ * demo data when empty, runs every subgraph in its own process and then the gateway, and keeps
+ * them running: a service that crashes is restarted with backoff while the others keep
+ * serving. Ctrl-C (or SIGTERM) stops all of it, PostgreSQL included.
  */
 const config = loadScriptConfig();
 const logger = createLogger('start', config.LOG_LEVEL);
+const ports = servicePorts(config);
+const gatewayUrl = httpUrl(config.HOST, ports.gateway);
 
-const server = await databaseServer(config, logger, { reuseRunning: false });
-const children: { name: string; process: ChildProcess }[] = [];
-let stopping = false;
+const supervisor = new Supervisor({ cwd: REPO_ROOT, logger });
+let database: DatabaseServer | undefined;
+let stopping: Promise<never> | undefined;
 
-async function stopAll(code: number): Promise<never> {
-  if (stopping) return new Promise<never>(() => {});
-  stopping = true;
-  console.log('\nStopping Partner Graph…');
-  await Promise.all(
-    children.map(
-      ({ process: child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  await server.stop();
-  process.exit(code);
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
+    console.log('\nStopping Partner Graph…');
+    await supervisor.stop();
+    await database?.stop();
+    process.exit(code);
+  })();
+  return stopping;
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
 
-function launch(name: string, entry: string, env: Record<string, string>): void {
-  // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: config.serviceLogLevel, OTEL_SERVICE_NAME: name, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    logger.error({ service: name, code, signal }, `${name} stopped unexpectedly`);
+/** A step that must succeed: when it fails, say why and stop what already runs. */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    console.error(`\nnpm start: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return stopAll(1);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+// A fault of its own must not leave the services and PostgreSQL running without it.
+for (const fault of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(fault, (error) => {
+    console.error('npm start failed:', error);
     void stopAll(1);
   });
-  children.push({ name, process: child });
 }
 
-/** Waits until a service is ready (`/ready`: its database, or for the gateway the partner subgraph, answers). */
-async function waitForReady(name: string, url: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  logger.error(`${name} did not become ready at ${url}`);
-  await stopAll(1);
+// 1. Every port free before anything starts.
+const claims: PortClaim[] = SERVICES.map((service) => ({ port: ports[service], host: config.HOST, variable: portVariable(service) }));
+if (!config.DATABASE_URL) claims.push({ port: config.EMBEDDED_POSTGRES_PORT, host: '127.0.0.1', variable: 'EMBEDDED_POSTGRES_PORT' });
+const problems = await portProblems(claims);
+if (problems.length > 0) {
+  console.error(`npm start cannot begin:\n  - ${problems.join('\n  - ')}`);
+  console.error(`(PORT_BASE moves the gateway and the five subgraphs at once: PORT_BASE=5000 uses 5000–5005.)`);
+  process.exit(1);
 }
 
-try {
-  await seedDemoData(server, logger);
-} catch (error) {
-  logger.error({ err: error }, 'could not prepare the databases');
-  await stopAll(1);
-}
+// 2. The database and the demo data.
+database = await step(
+  config.DATABASE_URL ? 'reaching DATABASE_URL' : 'starting the embedded PostgreSQL (EMBEDDED_POSTGRES_PORT moves its port, PARTNER_GRAPH_DATA_DIR its data)',
+  () => databaseServer(config, logger, { reuseRunning: false }),
+);
+await step('preparing the databases', () => seedDemoData(database!, logger));
 
 // GraphiQL for the gateway's development page (off in production), built while the subgraphs start.
 const explorer = config.NODE_ENV === 'production' ? Promise.resolve() : ensureExplorerBuilt((message) => console.log(message));
 explorer.catch(() => {}); // awaited before the gateway starts; a failure stops the start there
 
+// 3. The subgraphs and the gateway (it plans from the checked-in supergraph, so it needs none of them to start).
 const urls = serviceUrls(config);
-const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, server.urls[name]]));
-for (const name of SUBGRAPHS) {
-  // Each subgraph listens where the gateway and the other services are told it answers.
-  const port = new URL(urls[name]).port || String(subgraphPort(name));
-  launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: port });
-}
-await Promise.all(SUBGRAPHS.map((name) => waitForReady(name, urls[name].replace(/\/graphql$/, '/ready'))));
-try {
-  await explorer;
-} catch (error) {
-  logger.error({ err: error }, 'could not build the explorer');
-  await stopAll(1);
-}
-launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
-const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
-await waitForReady('gateway', gatewayUrl.replace(/\/graphql$/, '/ready'));
+const sharedEnv: Record<string, string> = {
+  APOLLO_TELEMETRY_DISABLED: '1',
+  LOG_LEVEL: config.serviceLogLevel,
+  HOST: config.HOST,
+  ...Object.fromEntries(SERVICES.map((service) => [portVariable(service), String(ports[service])])),
+  ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, urls[name]])),
+  ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, database!.urls[name]])),
+};
+const service = (name: ServiceName): ServiceSpec => ({
+  name,
+  // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  args: ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts')],
+  env: { ...sharedEnv, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name },
+  // Ready: its database answers (for the gateway, the partner subgraph does).
+  healthUrl: httpUrl(config.HOST, ports[name], '/ready'),
+});
+await step('starting the services', () =>
+  Promise.all([
+    ...SUBGRAPHS.map((name) => supervisor.start(service(name))),
+    explorer.then(() => supervisor.start(service('gateway'))),
+  ]),
+);
 
+// 4. How to use it.
+const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST) ? ` (listening on all interfaces: HOST=${config.HOST})` : '';
+const databaseLine = database.embedded ? `embedded PostgreSQL on port ${config.EMBEDDED_POSTGRES_PORT}, data in ${database.dataDir}` : 'DATABASE_URL';
+// `npm run token` must find this instance's database.
+const tokenEnv = [
+  ...(config.EMBEDDED_POSTGRES_PORT !== DEFAULT_EMBEDDED_POSTGRES_PORT ? [`EMBEDDED_POSTGRES_PORT=${config.EMBEDDED_POSTGRES_PORT}`] : []),
+  ...(config.PARTNER_GRAPH_DATA_DIR ? [`PARTNER_GRAPH_DATA_DIR=${config.PARTNER_GRAPH_DATA_DIR}`] : []),
+].join(' ');
 console.log(`
 Partner Graph is running.
 
-  Gateway:  ${gatewayUrl}
-  Database: ${server.embedded ? 'embedded PostgreSQL (data in .data/)' : 'DATABASE_URL'}
+  Gateway:  ${gatewayUrl}${everywhere}
+  Database: ${databaseLine}
 
-Open ${gatewayUrl} in a browser for GraphiQL, or get a token for a demo user and send a first query:
+Get a token for a demo user and send a first query:
 
-  TOKEN=$(npm run --silent token -- admin@contoso-partner.example)
+  TOKEN=$(${tokenEnv ? `${tokenEnv} ` : ''}npm run --silent token -- admin@contoso-partner.example)
   curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ me { email companyRole customerAccess partner { companyName programs } } }"}'
 

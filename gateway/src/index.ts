@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLogger, loadGatewayConfig, serviceUrls } from '@partner-graph/platform';
+import { createLogger, loadGatewayConfig, portInUseMessage, serviceUrls } from '@partner-graph/platform';
 import { stopTelemetry } from '@partner-graph/platform/telemetry';
 import { createGateway } from './server.js';
 
@@ -10,7 +10,11 @@ const supergraphSdl = readFileSync(new URL('../../schema/supergraph.graphql', im
 // Built by `npm start` (packages/explorer); not in the production image, where it is off anyway.
 const explorerDir = fileURLToPath(new URL('../../packages/explorer/dist', import.meta.url));
 const gateway = await createGateway({ config, supergraphSdl, subgraphUrls: serviceUrls(config), logger, explorerDir });
-const server = await gateway.listen(config.GATEWAY_PORT, config.HOST);
+const server = await gateway.listen(config.GATEWAY_PORT, config.HOST).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  logger.fatal(portInUseMessage(config.GATEWAY_PORT, config.HOST, 'GATEWAY_PORT'));
+  process.exit(1);
+});
 logger.info({ url: server.url }, 'gateway listening');
 
 const stop = async () => {
@@ -20,3 +24,5 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
+process.on('disconnect', () => void stop());

@@ -12,6 +12,20 @@ export const DEV_INTERNAL_SECRET = 'partner-graph-dev-internal-secret-change-me'
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** The gateway and the subgraphs: the services `npm start` runs, in their port order. */
+export const SERVICES = ['gateway', ...SUBGRAPHS] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The variable that sets one service's port: `GATEWAY_PORT`, `PARTNER_PORT`, … `LICENSING_KEY_PORT`. */
+export const portVariable = (service: ServiceName): string => `${service === 'gateway' ? 'GATEWAY' : envPrefix(service)}_PORT`;
+
+/** What to tell someone whose port is taken: which port and the variable that moves it. */
+export function portInUseMessage(port: number, host: string, variable: string): string {
+  return `port ${port} on ${host} is already in use: stop what uses it, or set ${variable} to a free port`;
+}
+
+const DEFAULT_PORT_BASE = 4000;
+
 const base = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Interface the services listen on; 0.0.0.0 in a container. */
@@ -19,15 +33,23 @@ const base = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** HMAC secret shared by the gateway and the subgraphs: signs the viewer context. */
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
-  PARTNER_URL: z.url().default('http://127.0.0.1:4001/graphql'),
-  CUSTOMER_URL: z.url().default('http://127.0.0.1:4002/graphql'),
-  SUBSCRIPTION_URL: z.url().default('http://127.0.0.1:4003/graphql'),
-  OFFER_URL: z.url().default('http://127.0.0.1:4004/graphql'),
-  LICENSING_KEY_URL: z.url().default('http://127.0.0.1:4005/graphql'),
+  /** The gateway's port; the subgraphs take the next five, unless each is set on its own. */
+  PORT_BASE: port.max(65535 - SUBGRAPHS.length).default(DEFAULT_PORT_BASE),
+  GATEWAY_PORT: port.optional(),
+  PARTNER_PORT: port.optional(),
+  CUSTOMER_PORT: port.optional(),
+  SUBSCRIPTION_PORT: port.optional(),
+  OFFER_PORT: port.optional(),
+  LICENSING_KEY_PORT: port.optional(),
+  /** Where a subgraph answers, when not on its port at HOST (another machine, a proxy). */
+  PARTNER_URL: z.url().optional(),
+  CUSTOMER_URL: z.url().optional(),
+  SUBSCRIPTION_URL: z.url().optional(),
+  OFFER_URL: z.url().optional(),
+  LICENSING_KEY_URL: z.url().optional(),
 });
 
 const gateway = base.extend({
-  GATEWAY_PORT: port.default(4000),
   AUTH_JWT_SECRET: z.string().min(32).optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().optional(),
@@ -43,15 +65,16 @@ const gateway = base.extend({
 const subgraph = base.extend({
   PORT: port.optional(),
   DATABASE_URL: z.url().optional(),
-  /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin). */
-  PUBLIC_ACCEPT_URL: z.url().default('http://localhost:4000/accept'),
+  /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin); default: the gateway's `/accept`. */
+  PUBLIC_ACCEPT_URL: z.url().optional(),
   /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */
   INLINE_TRACING: z.stringbool().default(false),
 });
 
 export type BaseConfig = z.infer<typeof base>;
-export type GatewayConfig = z.infer<typeof gateway> & { auth: AuthConfig };
+export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig };
 export type SubgraphConfig = z.infer<typeof subgraph> & {
+  PUBLIC_ACCEPT_URL: string;
   name: SubgraphName;
   port: number;
   databaseUrl: string | undefined;
@@ -82,14 +105,43 @@ function productionProblems(env: Env): string[] {
   return problems;
 }
 
+/** Each service's port: its own variable, else PORT_BASE plus its place (gateway +0, partner +1 … licensing-key +5). */
+export function servicePorts(config: BaseConfig): Record<ServiceName, number> {
+  const own: Record<ServiceName, number | undefined> = {
+    gateway: config.GATEWAY_PORT,
+    partner: config.PARTNER_PORT,
+    customer: config.CUSTOMER_PORT,
+    subscription: config.SUBSCRIPTION_PORT,
+    offer: config.OFFER_PORT,
+    'licensing-key': config.LICENSING_KEY_PORT,
+  };
+  return Object.fromEntries(SERVICES.map((service, place) => [service, own[service] ?? config.PORT_BASE + place])) as Record<ServiceName, number>;
+}
+
+/** An address this machine can connect to when the services listen on `host` (0.0.0.0 and :: only listen). */
+export function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '::1';
+  return host;
+}
+
+/** `http://host:port/path`, with an IPv6 address in brackets. */
+export function httpUrl(host: string, port: number, pathname = '/graphql'): string {
+  const address = connectableHost(host);
+  return `http://${address.includes(':') && !address.startsWith('[') ? `[${address}]` : address}:${port}${pathname}`;
+}
+
+/** Where each subgraph answers: `<SUBGRAPH>_URL` when set, else its port on HOST. */
 export function serviceUrls(config: BaseConfig): Record<SubgraphName, string> {
-  return {
+  const ports = servicePorts(config);
+  const own: Record<SubgraphName, string | undefined> = {
     partner: config.PARTNER_URL,
     customer: config.CUSTOMER_URL,
     subscription: config.SUBSCRIPTION_URL,
     offer: config.OFFER_URL,
     'licensing-key': config.LICENSING_KEY_URL,
   };
+  return Object.fromEntries(SUBGRAPHS.map((name) => [name, own[name] ?? httpUrl(config.HOST, ports[name])])) as Record<SubgraphName, string>;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -104,43 +156,38 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const auth: AuthConfig = parsed.AUTH_JWKS_URL
     ? { mode: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER!, audience: parsed.AUTH_AUDIENCE! }
     : { mode: 'hs256', secret: parsed.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE };
-  return { ...parsed, auth };
+  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth };
 }
 
-const DEFAULT_PORTS: Record<SubgraphName, number> = {
-  partner: 4001,
-  customer: 4002,
-  subscription: 4003,
-  offer: 4004,
-  'licensing-key': 4005,
-};
-
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
-  const prefix = envPrefix(name);
   const parsed = parse(subgraph, env, productionProblems(env));
-  const ownPort = env[`${prefix}_PORT`];
-  const portValue = ownPort !== undefined ? port.parse(ownPort) : (parsed.PORT ?? DEFAULT_PORTS[name]);
+  // PORT (one service per container) yields to the subgraph's own variable, as `npm start` sets it.
+  const ownPortSet = env[portVariable(name)] !== undefined;
+  const ports = servicePorts(parsed);
   return {
     ...parsed,
+    PUBLIC_ACCEPT_URL: parsed.PUBLIC_ACCEPT_URL ?? httpUrl(parsed.HOST, ports.gateway, '/accept'),
     name,
-    port: portValue,
-    databaseUrl: env[`${prefix}_DATABASE_URL`] ?? parsed.DATABASE_URL,
+    port: ownPortSet || parsed.PORT === undefined ? ports[name] : parsed.PORT,
+    databaseUrl: env[`${envPrefix(name)}_DATABASE_URL`] ?? parsed.DATABASE_URL,
     serviceUrls: serviceUrls(parsed),
   };
 }
 
+/** A subgraph's port when nothing is configured. */
 export function subgraphPort(name: SubgraphName): number {
-  return DEFAULT_PORTS[name];
+  return DEFAULT_PORT_BASE + SERVICES.indexOf(name);
 }
+
+export const DEFAULT_EMBEDDED_POSTGRES_PORT = 54329;
 
 /** The scripts' own settings (start, seed, token). */
 const scripts = base.extend({
   DATABASE_URL: z.url().optional(),
-  GATEWAY_PORT: port.default(4000),
   AUTH_JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
-  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_POSTGRES_PORT: port.default(DEFAULT_EMBEDDED_POSTGRES_PORT),
   PARTNER_GRAPH_DATA_DIR: z.string().optional(),
 });
 export type ScriptConfig = z.infer<typeof scripts> & {

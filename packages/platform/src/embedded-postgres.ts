@@ -55,6 +55,12 @@ export async function startEmbeddedPostgres(options: {
   logger?: Logger;
 }): Promise<EmbeddedServer> {
   const dataDir = usableDataDir(path.resolve(options.dataDir), options.logger);
+  // The server's last words, to say why it did not start (the library rejects with nothing).
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    recent.push(...String(message).trim().split('\n'));
+    recent.splice(0, Math.max(0, recent.length - 6));
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -64,8 +70,14 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: os.userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
-    onError: (message) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onLog: (message) => {
+      remember(message);
+      options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
+    },
+    onError: (message) => {
+      remember(message);
+      options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
+    },
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   // A server killed without a clean stop leaves its pid file behind; it is stale when no process has that pid.
@@ -74,7 +86,10 @@ export async function startEmbeddedPostgres(options: {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
     if (!processAlive(pid)) fs.rmSync(pidFile);
   }
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : recent.filter((line) => /FATAL|ERROR|HINT|could not/.test(line)).join(' ');
+    throw new Error(`PostgreSQL did not start on port ${options.port} with its data in ${dataDir}: ${reason || recent.join(' ')}`);
+  });
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     dataDir,

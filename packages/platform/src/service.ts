@@ -1,6 +1,6 @@
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
-import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
+import { loadSubgraphConfig, portInUseMessage, portVariable, type SubgraphConfig, type SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
@@ -57,7 +57,12 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,
   };
-  const server = await (await module.create(runtime)).listen(config.port, config.HOST);
+  const app = await module.create(runtime);
+  const server = await app.listen(config.port, config.HOST).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    logger.fatal(portInUseMessage(config.port, config.HOST, portVariable(module.name)));
+    process.exit(1);
+  });
   const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};
   logger.info({ url: server.url }, `${module.name} subgraph listening`);
 
@@ -74,4 +79,6 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
+  process.on('disconnect', () => void stop('supervisor gone'));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig, loadTelemetryConfig } from '../src/config.js';
+import { ConfigError, httpUrl, loadGatewayConfig, loadScriptConfig, loadSubgraphConfig, loadTelemetryConfig, servicePorts, serviceUrls } from '../src/config.js';
 
 describe('config', () => {
   it('lists every problem at once', () => {
@@ -35,6 +35,69 @@ describe('config', () => {
     expect(loadGatewayConfig({}).auth.mode).toBe('hs256');
     const jwks = loadGatewayConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg' });
     expect(jwks.auth).toEqual({ mode: 'jwks', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'api://pg' });
+  });
+
+  describe('ports and service URLs', () => {
+    it('are 4000–4005 on 127.0.0.1 when nothing is set', () => {
+      const config = loadScriptConfig({});
+      expect(servicePorts(config)).toEqual({ gateway: 4000, partner: 4001, customer: 4002, subscription: 4003, offer: 4004, 'licensing-key': 4005 });
+      expect(serviceUrls(config)['licensing-key']).toBe('http://127.0.0.1:4005/graphql');
+    });
+
+    it('follow each service\'s own port variable, in every service alike', () => {
+      const env = { GATEWAY_PORT: '5000', PARTNER_PORT: '5001', CUSTOMER_PORT: '5002', SUBSCRIPTION_PORT: '5003', OFFER_PORT: '5004', LICENSING_KEY_PORT: '5005' };
+      expect(loadGatewayConfig(env).GATEWAY_PORT).toBe(5000);
+      expect(serviceUrls(loadGatewayConfig(env))).toEqual({
+        partner: 'http://127.0.0.1:5001/graphql',
+        customer: 'http://127.0.0.1:5002/graphql',
+        subscription: 'http://127.0.0.1:5003/graphql',
+        offer: 'http://127.0.0.1:5004/graphql',
+        'licensing-key': 'http://127.0.0.1:5005/graphql',
+      });
+      const offer = loadSubgraphConfig('offer', env);
+      expect(offer.port).toBe(5004);
+      expect(offer.serviceUrls.customer).toBe('http://127.0.0.1:5002/graphql');
+    });
+
+    it('move all six with PORT_BASE, a port set on its own winning', () => {
+      expect(servicePorts(loadScriptConfig({ PORT_BASE: '6000', OFFER_PORT: '7004' }))).toEqual({
+        gateway: 6000,
+        partner: 6001,
+        customer: 6002,
+        subscription: 6003,
+        offer: 7004,
+        'licensing-key': 6005,
+      });
+      expect(() => loadScriptConfig({ PORT_BASE: '65533' })).toThrow(/PORT_BASE/);
+    });
+
+    it('keep an explicit <SUBGRAPH>_URL over the port', () => {
+      const config = loadGatewayConfig({ SUBSCRIPTION_PORT: '5003', SUBSCRIPTION_URL: 'http://subscription.internal:8080/graphql' });
+      expect(serviceUrls(config).subscription).toBe('http://subscription.internal:8080/graphql');
+      expect(serviceUrls(config).offer).toBe('http://127.0.0.1:4004/graphql');
+    });
+
+    it('reach services listening on every interface through loopback', () => {
+      expect(serviceUrls(loadGatewayConfig({ HOST: '0.0.0.0' })).partner).toBe('http://127.0.0.1:4001/graphql');
+      expect(serviceUrls(loadGatewayConfig({ HOST: '::' })).partner).toBe('http://[::1]:4001/graphql');
+      expect(httpUrl('::1', 4000, '/health')).toBe('http://[::1]:4000/health');
+      expect(httpUrl('partner-graph.local', 4000)).toBe('http://partner-graph.local:4000/graphql');
+    });
+
+    it('point the acceptance links at the gateway unless PUBLIC_ACCEPT_URL says otherwise', () => {
+      expect(loadSubgraphConfig('offer', {}).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:4000/accept');
+      expect(loadSubgraphConfig('offer', { PORT_BASE: '5000' }).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:5000/accept');
+      expect(loadSubgraphConfig('offer', { PUBLIC_ACCEPT_URL: 'https://partners.example/accept' }).PUBLIC_ACCEPT_URL).toBe('https://partners.example/accept');
+    });
+
+    it('let a subgraph\'s own port variable win over PORT, as npm start sets it', () => {
+      expect(loadSubgraphConfig('customer', { PORT: '8080' }).port).toBe(8080);
+      expect(loadSubgraphConfig('customer', { PORT: '8080', CUSTOMER_PORT: '5002' }).port).toBe(5002);
+    });
+
+    it('list a bad port among every other problem', () => {
+      expect(() => loadSubgraphConfig('offer', { OFFER_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/OFFER_PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*OFFER_PORT/);
+    });
   });
 });
 

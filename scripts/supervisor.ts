@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Logger } from '@partner-graph/platform';
+
+/**
+ * How long to wait before restarting a service that crashed: 0.5 s, doubling up to 30 s; a
+ * service that ran a minute before crashing is treated as healthy again and starts over at 0.5 s.
+ */
+export class RestartPolicy {
+  private crashesInARow = 0;
+
+  constructor(private readonly options = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 }) {}
+
+  delayAfterCrash(uptimeMs: number): number {
+    if (uptimeMs >= this.options.resetAfterMs) this.crashesInARow = 0;
+    const delay = Math.min(this.options.initialMs * 2 ** this.crashesInARow, this.options.maxMs);
+    this.crashesInARow += 1;
+    return delay;
+  }
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** The program and its arguments (run with this Node). */
+  args: string[];
+  env: Record<string, string>;
+  /** Answers 2xx once the service serves. */
+  healthUrl: string;
+}
+
+interface Supervised {
+  spec: ServiceSpec;
+  policy: RestartPolicy;
+  child?: ChildProcess;
+  startedAt: number;
+  /** Answered once: a crash from now on is restarted. */
+  running: boolean;
+  restartTimer?: NodeJS.Timeout;
+}
+
+const STARTUP_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Whether `url` answers 2xx now. */
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs each service in its own process and keeps it running: a service that crashes after it
+ * first answered is restarted with backoff while the others keep serving; `stop` ends them all.
+ */
+export class Supervisor {
+  private readonly services: Supervised[] = [];
+  private stopping = false;
+
+  constructor(private readonly options: { cwd: string; logger: Logger }) {}
+
+  /** Starts a service; resolves once it answers, rejects when it exits or stays silent before that. */
+  async start(spec: ServiceSpec): Promise<void> {
+    const service: Supervised = { spec, policy: new RestartPolicy(), startedAt: 0, running: false };
+    this.services.push(service);
+    const child = this.launch(service);
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (!(await healthy(spec.healthUrl))) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${spec.name} exited before it answered (${child.signalCode ?? `exit code ${child.exitCode}`})`);
+      }
+      if (this.stopping) throw new Error(`stopped while ${spec.name} was starting`);
+      if (Date.now() > deadline) throw new Error(`${spec.name} did not answer at ${spec.healthUrl} within ${STARTUP_TIMEOUT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // From now on a crash is restarted rather than fatal.
+    service.running = true;
+  }
+
+  /** Stops every service (SIGTERM, then SIGKILL after 10 s); no restart happens from here on. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.services.map(async (service) => {
+        clearTimeout(service.restartTimer);
+        const child = service.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private launch(service: Supervised): ChildProcess {
+    const child = spawn(process.execPath, service.spec.args, {
+      cwd: this.options.cwd,
+      env: { ...process.env, ...service.spec.env },
+      // Its own process group: Ctrl-C reaches the supervisor alone, which stops the services and
+      // then PostgreSQL; the IPC channel tells a service that its supervisor is gone, however it went.
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('error', (error) => this.options.logger.error({ err: error, serviceName: service.spec.name }, 'could not run the service'));
+    child.on('exit', (code, signal) => {
+      if (service.running && !this.stopping) this.crashed(service, code, signal);
+    });
+    service.child = child;
+    service.startedAt = Date.now();
+    return child;
+  }
+
+  private crashed(service: Supervised, code: number | null, signal: NodeJS.Signals | null): void {
+    const delay = service.policy.delayAfterCrash(Date.now() - service.startedAt);
+    const { name, healthUrl } = service.spec;
+    this.options.logger.error({ serviceName: name, code, signal }, `${name} stopped (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`);
+    service.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      void this.announceWhenBack(this.launch(service), name, healthUrl);
+    }, delay);
+  }
+
+  private async announceWhenBack(child: ChildProcess, name: string, healthUrl: string): Promise<void> {
+    while (!this.stopping && child.exitCode === null && child.signalCode === null) {
+      if (await healthy(healthUrl)) {
+        this.options.logger.info({ serviceName: name }, `${name} is back`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
