@@ -98,7 +98,7 @@ beforeAll(async () => {
   for (const name of SUBGRAPHS) {
     databaseUrls[name] = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
     env[`${envPrefix(name)}_DATABASE_URL`] = databaseUrls[name];
-    env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+    env[`${envPrefix(name)}_PORT`] = String(ports[name]);
   }
   start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
