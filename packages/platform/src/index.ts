@@ -17,3 +17,4 @@ export * from './audit-trail.js';
 export * from './metrics.js';
 export * from './contracts.js';
 export * from './loaders.js';
+export * from './events.js';
