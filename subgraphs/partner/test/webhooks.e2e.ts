@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { DEMO, SUBGRAPHS } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { MODULES } from '../../../scripts/subgraphs.js';
+import { WebhookDelivery } from '../src/domain/webhook-delivery.js';
 
 const ADMIN = DEMO.users.contosoAdmin.email;
 const AGENT = DEMO.users.contosoAgent.email;
@@ -251,6 +252,35 @@ describe('delivery', () => {
     await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(3);
     expect(contoso.received[2]!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
     expect(() => new Webhook(contosoSecret).verify(contoso.received[2]!.body, contoso.received[2]!.headers)).toThrow();
+  });
+
+  it('after the retry window a delivery is marked failed; redelivery starts it afresh with the same event id', async () => {
+    contoso.received.length = 0;
+    contoso.failNext(100);
+    // Paused, the workers leave it alone; this delivery process has a window of zero seconds.
+    await stack.graphql(UPDATE, { id: contosoEndpoint, input: { status: 'PAUSED' } }, { as: ADMIN });
+    const sent = await stack.graphql(TEST_EVENT, { id: contosoEndpoint }, { as: ADMIN });
+    const eventId = sent.data?.sendTestWebhookEvent.eventId;
+    const [{ id: deliveryId }] = await stack.subgraphs.partner.db.query(`SELECT id FROM webhook_delivery WHERE event_id = $1`, [eventId]);
+    const partner = stack.subgraphs.partner.runtime;
+    const impatient = new WebhookDelivery(partner.db, partner.clock, partner.logger, { allowPrivateAddresses: true, giveUpAfterSeconds: 0 });
+    await impatient.attempt(deliveryId);
+    await impatient.stop();
+    const [state] = await stack.subgraphs.partner.db.query(`SELECT status, attempts FROM webhook_delivery WHERE id = $1`, [deliveryId]);
+    expect(state).toEqual({ status: 'FAILED', attempts: 1 });
+
+    contoso.failNext(0);
+    await stack.graphql(UPDATE, { id: contosoEndpoint, input: { status: 'ACTIVE' } }, { as: ADMIN });
+    const again = await stack.graphql(REDELIVER, { endpointId: contosoEndpoint, eventId }, { as: ADMIN });
+    expect(again.data?.redeliverWebhookEvent.errors).toEqual([]);
+    await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(2);
+    expect(contoso.received.map((r) => r.headers['webhook-id'])).toEqual([eventId, eventId]);
+    await expect.poll(async () => {
+      const latest = await stack.graphql(LIST, {}, { as: ADMIN });
+      return latest.data!.webhookEndpoints.find((e: { id: string }) => e.id === contosoEndpoint).deliveries.edges
+        .filter((edge: { node: { eventId: string } }) => edge.node.eventId === eventId)
+        .map((edge: { node: { attempt: number; outcome: string } }) => [edge.node.attempt, edge.node.outcome]);
+    }, { timeout: 20_000, interval: 50 }).toEqual([[1, 'SUCCEEDED'], [1, 'FAILED']]);
   });
 
   it('internal hand-over of events is refused to clients', async () => {
