@@ -103,6 +103,24 @@ describe('webhook endpoints', () => {
     const agentUpdate = await stack.graphql(UPDATE, { id, input: { status: 'PAUSED' } }, { as: AGENT });
     expect(agentUpdate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
+    // Managing is for GLOBAL_ADMIN alone; reading for every partner user; nothing without a token.
+    for (const as of [AGENT, DEMO.users.contosoHelpdesk.email, DEMO.users.contosoSales.email]) {
+      for (const [query, vars] of [
+        [CREATE, { input: { url: 'http://127.0.0.1:9/x', eventTypes: ['customer.created'] } }],
+        [UPDATE, { id, input: { status: 'PAUSED' } }],
+        [ROTATE, { id }],
+        [DELETE, { id }],
+        [TEST_EVENT, { id }],
+        [REDELIVER, { endpointId: id, eventId: id }],
+      ] as const) {
+        const refused = await stack.graphql(query, vars, { as });
+        expect(refused.errors?.[0]?.extensions?.code, `${as} ${query.slice(0, 40)}`).toBe('FORBIDDEN');
+      }
+      const read = await stack.graphql(LIST, {}, { as });
+      expect(read.data?.webhookEndpoints.map((e: { id: string }) => e.id)).toContain(id);
+    }
+    expect((await stack.graphql(LIST, {}, { as: null })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
     const other = await stack.graphql(LIST, {}, { as: FABRIKAM });
     expect(other.data?.webhookEndpoints.map((e: { id: string }) => e.id)).not.toContain(id);
     for (const [query, vars] of [
@@ -244,7 +262,7 @@ describe('delivery', () => {
     await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(2);
     expect(contoso.received[1]!.headers['webhook-id']).toBe(eventId);
     const foreign = await stack.graphql(REDELIVER, { endpointId: contosoEndpoint, eventId }, { as: FABRIKAM });
-    expect(foreign.data?.redeliverWebhookEvent.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
+    expect(foreign.data?.redeliverWebhookEvent.errors).toEqual([{ code: 'NOT_FOUND', field: 'endpointId' }]);
 
     // After the overlap, only the new secret signs.
     stack.clock.advance(24 * 3600_000 + 1);

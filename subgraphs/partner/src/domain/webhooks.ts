@@ -163,7 +163,7 @@ export class WebhookEndpoints {
   async redeliver(actor: Actor, endpointId: string, eventId: string): Promise<WebhookEndpointRow> {
     const viewer = authorize(actor.viewer, MANAGE);
     return this.db.transaction(async (manager) => {
-      const endpoint = await this.load(manager, viewer.partnerId, endpointId);
+      const endpoint = await this.load(manager, viewer.partnerId, endpointId, false, 'endpointId');
       const owed = isUuid(eventId)
         ? ((await manager.query(
             `SELECT e.object_id AS "objectId" FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE d.endpoint_id = $1 AND d.event_id = $2 LIMIT 1`,
@@ -241,13 +241,13 @@ export class WebhookEndpoints {
   }
 
   /** The viewer's partner's endpoint; another partner's answers exactly like an unknown id. */
-  private async load(manager: EntityManager, partnerId: string, id: string, lock = false): Promise<WebhookEndpointRow> {
-    if (!isUuid(id)) throw notFound('Webhook endpoint', 'id');
+  private async load(manager: EntityManager, partnerId: string, id: string, lock = false, field = 'id'): Promise<WebhookEndpointRow> {
+    if (!isUuid(id)) throw notFound('Webhook endpoint', field);
     const rows: WebhookEndpointRow[] = await manager.query(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND partner_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [id, partnerId],
     );
-    if (!rows[0]) throw notFound('Webhook endpoint', 'id');
+    if (!rows[0]) throw notFound('Webhook endpoint', field);
     return rows[0];
   }
 }
