@@ -301,6 +301,28 @@ describe('delivery', () => {
     }, { timeout: 20_000, interval: 50 }).toEqual([[1, 'SUCCEEDED'], [1, 'FAILED']]);
   });
 
+  it('an endpoint that does not answer delays no one else', async () => {
+    // Fabrikam's receiver now holds every request open until released.
+    const held: http.ServerResponse[] = [];
+    const slow = http.createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowEndpoint = await create(FABRIKAM, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`, ['subscription.suspended']);
+    await stack.graphql(TEST_EVENT, { id: slowEndpoint.endpoint.id }, { as: FABRIKAM });
+    await expect.poll(() => held.length, { timeout: 20_000, interval: 50 }).toBe(1);
+
+    contoso.received.length = 0;
+    await stack.graphql(TEST_EVENT, { id: contosoEndpoint }, { as: ADMIN });
+    await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(1);
+    expect(held).toHaveLength(1);
+
+    for (const response of held) response.writeHead(204).end();
+    await expect.poll(async () => {
+      const [row] = await stack.subgraphs.partner.db.query(`SELECT status FROM webhook_delivery WHERE endpoint_id = $1`, [slowEndpoint.endpoint.id]);
+      return row.status;
+    }, { timeout: 20_000, interval: 50 }).toBe('DELIVERED');
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
+  });
+
   it('internal hand-over of events is refused to clients', async () => {
     const response = await stack.subgraphRequest('partner', `mutation { acceptPartnerEvents(events: []) }`, { issuer: 'gateway' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
