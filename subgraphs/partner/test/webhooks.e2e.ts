@@ -323,6 +323,22 @@ describe('delivery', () => {
     await new Promise<void>((resolve) => slow.close(() => resolve()));
   });
 
+  it('the delivery logs of many endpoints cost the statements of one', async () => {
+    const statementsFor = async (as: string) => {
+      const before = stack.subgraphs.partner.queries.count;
+      const { data } = await stack.graphql(LIST, {}, { as });
+      return { endpoints: data!.webhookEndpoints.length, statements: stack.subgraphs.partner.queries.count - before };
+    };
+    // Nothing else touches the partner database meanwhile: no delivery polling, viewers cached.
+    await Promise.all(stopWorkers.splice(0).map((stop) => stop()));
+    await statementsFor(ADMIN);
+    await statementsFor(FABRIKAM);
+    const one = await statementsFor(ADMIN);
+    const two = await statementsFor(FABRIKAM);
+    expect([one.endpoints, two.endpoints]).toEqual([1, 2]);
+    expect(two.statements).toBe(one.statements);
+  });
+
   it('internal hand-over of events is refused to clients', async () => {
     const response = await stack.subgraphRequest('partner', `mutation { acceptPartnerEvents(events: []) }`, { issuer: 'gateway' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

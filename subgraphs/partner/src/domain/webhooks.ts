@@ -15,6 +15,7 @@ import {
   type RelayedEvent,
   type Viewer,
 } from '@partner-graph/platform';
+import type { AttemptPageLoader, AttemptPosition } from '../loaders.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
 
 export interface Actor {
@@ -177,24 +178,17 @@ export class WebhookEndpoints {
     });
   }
 
-  /** Every attempt of every delivery to this endpoint, newest first. */
-  async deliveries(endpoint: WebhookEndpointRow, first: number | null | undefined, after: string | null | undefined): Promise<Connection<WebhookAttemptRow>> {
+  /** Every attempt of every delivery to this endpoint, newest first, a page at a time (one statement for all endpoints of a request). */
+  async deliveries(loaders: { webhookAttempts: AttemptPageLoader }, endpoint: WebhookEndpointRow, first: number | null | undefined, after: string | null | undefined): Promise<Connection<WebhookAttemptRow>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after);
-    const params: unknown[] = [endpoint.id, size + 1];
-    let where = 'endpoint_id = $1';
+    let position: AttemptPosition | null = null;
     if (cursor) {
       const [at, id] = cursor;
-      if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id)) return toConnection([], size, () => []);
-      params.push(new Date(at), id);
-      where += ' AND (attempted_at, id) < ($3, $4)';
+      if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) return toConnection([], size, () => []);
+      position = { attemptedAt: at, id };
     }
-    const rows: WebhookAttemptRow[] = await this.db.query(
-      `SELECT id, attempted_at AS "attemptedAt", event_id AS "eventId", event_type AS "eventType", attempt, http_status AS "httpStatus",
-              latency_ms AS "latencyMs", outcome, next_retry_at AS "nextRetryAt", error
-         FROM webhook_delivery_attempt WHERE ${where} ORDER BY attempted_at DESC, id DESC LIMIT $2`,
-      params,
-    );
+    const rows = await loaders.webhookAttempts.load({ endpointId: endpoint.id, size: size + 1, after: position });
     return toConnection(rows, size, (row) => [row.attemptedAt.toISOString(), row.id]);
   }
 
