@@ -19,6 +19,7 @@ import {
   type ListeningServer,
   type QueryCounter,
   type SubgraphName,
+  type EventSettings,
   type SubgraphRuntime,
   type Viewer,
 } from '@partner-graph/platform';
@@ -72,6 +73,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   /** The PostgreSQL server; inside Vitest, the one the global setup started. */
   databaseServerUrl?: string;
+  /** Event relay and webhook delivery; by default fast polling and loopback receivers allowed. */
+  events?: EventSettings;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -103,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         services: new ServiceClient({ issuer: name, secret: SECRET, urls }),
         secret: SECRET,
         publicAcceptUrl: 'https://partner-graph.example/accept',
+        events: { allowPrivateAddresses: true, relayIntervalMs: 100, deliveryIntervalMs: 100, ...options.events },
       };
       if (options.seed !== false) await module.seedDemo(db, clock);
       let port = 0;

@@ -1,3 +1,3 @@
 import { subgraphCodegen } from '../../codegen.js';
 
-export default subgraphCodegen({ Partner: 'PartnerRow', PartnerUser: 'PartnerUserRow', AuditRecord: 'AuditRecordView' });
+export default subgraphCodegen({ Partner: 'PartnerRow', PartnerUser: 'PartnerUserRow', AuditRecord: 'AuditRecordView', WebhookEndpoint: 'WebhookEndpointRow', WebhookDelivery: 'WebhookAttemptRow' });

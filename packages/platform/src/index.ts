@@ -18,3 +18,4 @@ export * from './metrics.js';
 export * from './contracts.js';
 export * from './loaders.js';
 export * from './health.js';
+export * from './events.js';

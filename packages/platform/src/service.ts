@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
 import { stopTelemetry } from './telemetry.js';
 import type { ListeningServer } from './subgraph-server.js';
+import type { EventSettings } from './events.js';
 
 /** What a subgraph is given to run: its database, clock, logger and the client for other services. */
 export interface SubgraphRuntime {
@@ -21,6 +22,8 @@ export interface SubgraphRuntime {
   publicAcceptUrl: string;
   /** Federated inline traces (ftv1) on or off. */
   inlineTracing?: boolean;
+  /** Event relay and webhook delivery settings. */
+  events?: EventSettings;
 }
 
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
@@ -56,6 +59,8 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     secret: config.INTERNAL_SIGNING_SECRET,
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,
+    // Webhooks may reach loopback and private receivers only outside production.
+    events: { allowPrivateAddresses: config.NODE_ENV !== 'production' },
   };
   const app = await module.create(runtime);
   const server = await app.listen(config.port, config.HOST).catch((error: NodeJS.ErrnoException) => {

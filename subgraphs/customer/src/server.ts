@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { PROVISIONING_QUEUE, PROVISIONING_SWEEP_QUEUE, USER_PURGE_QUEUE } from './domain/work-queue.js';
+import { DELEGATED_ADMIN_EXPIRY_QUEUE, PROVISIONING_QUEUE, PROVISIONING_SWEEP_QUEUE, USER_PURGE_QUEUE } from './domain/work-queue.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { customerServices } from './services.js';
@@ -49,17 +49,22 @@ export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<()
       [USER_PURGE_QUEUE]: async () => {
         await services.users.purgeExpired();
       },
+      [DELEGATED_ADMIN_EXPIRY_QUEUE]: async () => {
+        while ((await services.delegatedAdmin.recordExpiries()) > 0);
+      },
     },
     schedules: [
       { queue: PROVISIONING_SWEEP_QUEUE, cron: '* * * * *' },
       { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
+      { queue: DELEGATED_ADMIN_EXPIRY_QUEUE, cron: '* * * * *' },
     ],
   });
   services.work.attach(queue);
   for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
+  const stopRelay = startEventRelay(runtime);
   return async () => {
     services.work.attach(null);
-    await queue.stop();
+    await Promise.all([queue.stop(), stopRelay()]);
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -60,6 +60,9 @@ export const licensingKeySubgraph: SubgraphModule = {
       },
       schedules: [{ queue: RESUME_REDEMPTIONS_QUEUE, cron: '* * * * *' }],
     });
-    return () => queue.stop();
+    const stopRelay = startEventRelay(runtime);
+    return async () => {
+      await Promise.all([queue.stop(), stopRelay()]);
+    };
   },
 };

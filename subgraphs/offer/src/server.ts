@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -53,9 +53,10 @@ export async function startOfferWorkers(runtime: SubgraphRuntime): Promise<() =>
     schedules: [{ queue: ACCEPTANCE_SWEEP_QUEUE, cron: '* * * * *' }],
   });
   acceptances.attach(queue);
+  const stopRelay = startEventRelay(runtime);
   return async () => {
     acceptances.attach(null);
-    await queue.stop();
+    await Promise.all([queue.stop(), stopRelay()]);
   };
 }
 

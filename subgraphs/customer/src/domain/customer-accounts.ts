@@ -19,6 +19,7 @@ import {
   Problems,
   sha256,
   writeAudit,
+  recordEvent,
   addMonths,
   type Clock,
   type Connection,
@@ -443,6 +444,13 @@ export class CustomerAccounts {
       resourceId: customerId,
       customerId,
       newValue: { ...spec.row, relationship: spec.relationship, provisioningState: 'PROVISIONING', adminUserName, subscriptions: spec.subscriptions },
+    });
+    await recordEvent(manager, this.clock, {
+      type: 'customer.created',
+      partnerId: spec.partnerId,
+      objectType: 'Customer',
+      objectId: customerId,
+      data: { companyName: spec.row.companyName, defaultDomain: spec.row.defaultDomain, country: spec.row.country, relationship: spec.relationship, provisioningState: 'PROVISIONING', reason: operation },
     });
     return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword, terminationCode };
   }

@@ -11,6 +11,9 @@ import {
   notFound,
   sha256,
   writeAudit,
+  recordEvent,
+  type EventType,
+  type NewEvent,
   type Clock,
   type Viewer,
 } from '@partner-graph/platform';
@@ -118,6 +121,7 @@ export class DelegatedAdministration {
         oldValue: auditView(offer),
         newValue: auditView(accepted),
       });
+      await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.accepted', accepted, 'acceptDelegatedAdminOffer'));
       return accepted;
     });
     return { relationship, terminationCode, terminationUrl: this.terminationUrl(terminationCode) };
@@ -162,7 +166,43 @@ export class DelegatedAdministration {
         oldValue: auditView(before),
         newValue: auditView(after),
       });
+      await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.terminated', after, operation));
       return after;
+    });
+  }
+
+  /**
+   * Records the expiry of offers and relationships whose time is up (they already read as
+   * EXPIRED): the stored status catches up, with its audit record and event, once each.
+   */
+  async recordExpiries(now: Date = this.clock.now()): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const due = await manager
+        .getRepository(DelegatedAdminRelationship)
+        .createQueryBuilder('r')
+        .where(`r.status IN ('PENDING', 'ACTIVE') AND r.expires_at <= :now`, { now })
+        .orderBy('r.expires_at')
+        .addOrderBy('r.id')
+        .limit(500)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      const requestId = `delegated-admin-expiry:${now.toISOString()}`;
+      for (const before of due) {
+        const after: DelegatedAdminRelationshipRow = { ...before, status: 'EXPIRED', codeHash: null, terminationCodeHash: null };
+        await manager.save(DelegatedAdminRelationship, after);
+        await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
+          partnerId: before.partnerId,
+          operation: 'expireDelegatedAdminRelationship',
+          resourceType: 'DelegatedAdminRelationship',
+          resourceId: before.id,
+          customerId: before.customerId,
+          oldValue: auditView(before),
+          newValue: auditView(after),
+        });
+        await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.expired', after, before.status === 'PENDING' ? 'offerExpired' : 'relationshipExpired'));
+      }
+      return due.length;
     });
   }
 
@@ -174,4 +214,15 @@ export class DelegatedAdministration {
   private customerUrl(path: string, code: string): string {
     return `${this.publicAcceptUrl.replace(/\/$/, '')}/${path}/${code}`;
   }
+}
+
+/** An event about a delegated-admin relationship; its codes never leave the subgraph. */
+function relationshipEvent(type: EventType, row: DelegatedAdminRelationshipRow, reason: string): NewEvent {
+  return {
+    type,
+    partnerId: row.partnerId,
+    objectType: 'DelegatedAdminRelationship',
+    objectId: row.id,
+    data: { customerId: row.customerId, ...auditView(row), reason },
+  };
 }

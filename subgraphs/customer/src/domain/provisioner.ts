@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { isUuid, ServiceCallError, ServiceUnavailableError, writeAudit, type Clock, type Logger, type ServiceClient } from '@partner-graph/platform';
+import { isUuid, ServiceCallError, ServiceUnavailableError, writeAudit, recordEvent, type Clock, type Logger, type ServiceClient } from '@partner-graph/platform';
 import { Customer, CustomerProvisioning, type ProvisioningState } from '../db/index.js';
 
 const PROVISION_SUBSCRIPTION = `mutation ProvisionSubscription($input: ProvisionSubscriptionInput!, $idempotencyKey: String!) {
@@ -60,6 +60,13 @@ export class Provisioner {
           oldValue: { provisioningState: customer.provisioningState },
           newValue: { provisioningState: 'ACTIVE', subscriptionIds: ids },
         });
+        await recordEvent(manager, this.clock, {
+          type: 'customer.provisioned',
+          partnerId: work.partnerId,
+          objectType: 'Customer',
+          objectId: customerId,
+          data: { provisioningState: 'ACTIVE', subscriptionIds: ids, changes: [{ field: 'provisioningState', from: customer.provisioningState, to: 'ACTIVE' }] },
+        });
       });
       return 'ACTIVE';
     } catch (error) {
@@ -77,6 +84,13 @@ export class Provisioner {
           customerId,
           newValue: { provisioningState: 'FAILED', provisioningError: reason },
           outcome: 'FAILURE',
+        });
+        await recordEvent(manager, this.clock, {
+          type: 'customer.provisioning_failed',
+          partnerId: work.partnerId,
+          objectType: 'Customer',
+          objectId: customerId,
+          data: { provisioningState: 'FAILED', provisioningError: reason, attempts: work.attempts + 1 },
         });
       });
       throw error instanceof ProvisioningFailure ? error : new ProvisioningFailure(reason, { cause: error });

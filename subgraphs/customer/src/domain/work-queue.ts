@@ -3,6 +3,7 @@ import type { JobQueue, Logger } from '@partner-graph/platform';
 export const PROVISIONING_QUEUE = 'customer-provisioning';
 export const PROVISIONING_SWEEP_QUEUE = 'customer-provisioning-sweep';
 export const USER_PURGE_QUEUE = 'customer-user-purge';
+export const DELEGATED_ADMIN_EXPIRY_QUEUE = 'delegated-admin-expiry';
 
 /**
  * The job queue when this process runs the workers. A process without it (an HTTP-only

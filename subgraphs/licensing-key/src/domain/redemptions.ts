@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
   sha256,
   writeAudit,
+  recordEvent,
   type CallContext,
   type Clock,
   type Logger,
@@ -437,6 +438,14 @@ export class Redemptions {
         customerId: redemption.customerId,
         oldValue: { status: redemption.status },
         newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate },
+      });
+      await recordEvent(manager, this.clock, {
+        type: 'product_key.redeemed',
+        partnerId: redemption.partnerId,
+        objectType: 'ProductKeyRedemption',
+        objectId: redemption.id,
+        // The keys themselves are secrets: only how many, for which offer and what they made.
+        data: { usedFor: redemption.usedFor, offerId: redemption.offerId, keyCount: redemption.keyIds.length, seats: redemption.seats, termMonths: redemption.termMonths, customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate },
       });
     });
     return this.db.getRepository(Redemption).findOneByOrFail({ id: redemption.id });

@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
   sha256,
   writeAudit,
+  recordEvent,
   type CallContext,
   type Clock,
   type JobQueue,
@@ -231,6 +232,13 @@ export class Acceptances {
         customerId: created.customerId,
         oldValue: { status: 'PENDING' },
         newValue: { status: 'COMPLETED', customerId: created.customerId, adminUserName: created.adminUserName },
+      });
+      await recordEvent(manager, this.clock, {
+        type: row.trialInvitationId ? 'trial_invitation.accepted' : 'purchase_offer.accepted',
+        partnerId: row.partnerId,
+        objectType: row.trialInvitationId ? 'TrialInvitation' : 'PurchaseOffer',
+        objectId: (row.trialInvitationId ?? row.purchaseOfferId)!,
+        data: { acceptanceId: id, customerId: created.customerId, companyName: row.accountRequest.companyName, country: row.accountRequest.country, includeDelegatedAdmin: row.accountRequest.includeDelegatedAdmin, subscriptions: row.accountRequest.subscriptions },
       });
     });
     const after = await this.db.getRepository(OfferAcceptance).findOneByOrFail({ id });

@@ -1,4 +1,4 @@
-import { authorize, requireService } from '@partner-graph/platform';
+import { authorize, EVENT_TYPES, requireService } from '@partner-graph/platform';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
@@ -10,6 +10,11 @@ export const Query: QueryResolvers = {
   },
   auditRecords: (_root, { filter, first, after }, { viewer, requestId, auditTrail }) =>
     auditTrail.list(viewer, requestId, filter ?? {}, first, after),
+  webhookEndpoints: (_root, _args, { viewer, webhooks }) => webhooks.list(viewer),
+  webhookEventTypes: (_root, _args, { viewer }) => {
+    authorize(viewer);
+    return [...EVENT_TYPES];
+  },
   partnerAdvisorCode: async (_root, { partnerId }, { signed, loaders }) => {
     requireService(signed);
     return (await loaders.partner.load(partnerId))?.advisorCode ?? null;

@@ -1,9 +1,10 @@
-import { platformEntities } from '@partner-graph/platform';
+import { EventOutboxEntity, platformEntities } from '@partner-graph/platform';
 import { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory } from './entities.js';
 import { CustomerSubscriptions1763900000000 } from './migrations/1763900000000-CustomerSubscriptions.js';
 import { ReplacedAndReleasedLicences1764200000000 } from './migrations/1764200000000-ReplacedAndReleasedLicences.js';
+import { EventOutbox1764300000000 } from './migrations/1764300000000-EventOutbox.js';
 
-export const entities = [Subscription, LicenceAssignment, ReleasedLicence, SubscriptionHistory, RenewalNotice, ...platformEntities];
-export const migrations = [CustomerSubscriptions1763900000000, ReplacedAndReleasedLicences1764200000000];
+export const entities = [Subscription, LicenceAssignment, ReleasedLicence, SubscriptionHistory, RenewalNotice, ...platformEntities, EventOutboxEntity];
+export const migrations = [CustomerSubscriptions1763900000000, ReplacedAndReleasedLicences1764200000000, EventOutbox1764300000000];
 export { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory };
 export * from './entities.js';

@@ -1,11 +1,18 @@
 import type { DataSource } from 'typeorm';
-import { writeAudit, type Clock, type Viewer } from '@partner-graph/platform';
+import { recordEvent, writeAudit, type Clock, type EventType, type Viewer } from '@partner-graph/platform';
 import { LicenceAssignment, Subscription, SubscriptionHistory, type SubscriptionRow } from '../db/index.js';
+import { subscriptionEvent } from './events.js';
 import { advanceLifecycle, DELETED_AFTER_DAYS, EXPIRED_DAYS, RENEWAL_NOTICE_DAYS } from './rules.js';
 
 export const LIFECYCLE_QUEUE = 'subscription-lifecycle';
 
 const SYSTEM: Viewer = { kind: 'system' };
+
+const STATUS_EVENTS = {
+  EXPIRED: 'subscription.expired',
+  DISABLED: 'subscription.disabled',
+  DELETED: 'subscription.deleted',
+} as const satisfies Record<string, EventType>;
 
 export interface LifecycleRun {
   noticesRecorded: number;
@@ -38,8 +45,10 @@ export class SubscriptionLifecycle {
    * than 60 days) catches up on every threshold passed while the end date is still ahead.
    */
   private async recordRenewalNotices(now: Date): Promise<number> {
+    // One statement, so each notice and its event are written together.
     const rows: unknown[] = await this.db.query(
-      `INSERT INTO renewal_notice (subscription_id, customer_id, partner_id, end_date, days_before, recipients, recorded_at)
+      `WITH notices AS (
+       INSERT INTO renewal_notice (subscription_id, customer_id, partner_id, end_date, days_before, recipients, recorded_at)
        SELECT s.id, s.customer_id, s.partner_id, s.end_date, d.days,
               CASE WHEN s.partner_id IS NULL THEN ARRAY['CUSTOMER_CONTACT'] ELSE ARRAY['CUSTOMER_CONTACT', 'PARTNER_ON_RECORD'] END,
               $1::timestamptz
@@ -48,8 +57,14 @@ export class SubscriptionLifecycle {
          AND s.end_date > $1::timestamptz
          AND s.end_date - make_interval(days => d.days) <= $1::timestamptz
        ON CONFLICT (subscription_id, end_date, days_before) DO NOTHING
-       RETURNING id`,
-      [now, [...RENEWAL_NOTICE_DAYS]],
+       RETURNING id, subscription_id, customer_id, partner_id, end_date, days_before),
+       events AS (
+         INSERT INTO event_outbox (id, type, partner_id, object_type, object_id, occurred_at, data)
+         SELECT gen_random_uuid(), 'subscription.renewal_notice_due', partner_id, 'CustomerSubscription', subscription_id::text, $3::timestamptz,
+                jsonb_build_object('customerId', customer_id, 'endDate', end_date, 'daysBefore', days_before)
+           FROM notices WHERE partner_id IS NOT NULL ORDER BY end_date, subscription_id, days_before DESC)
+       SELECT id FROM notices`,
+      [now, [...RENEWAL_NOTICE_DAYS], this.clock.now()],
     );
     return rows.length;
   }
@@ -103,6 +118,14 @@ export class SubscriptionLifecycle {
         oldValue: { status: locked.status, startDate: locked.startDate, endDate: locked.endDate },
         newValue: { status: updated.status, startDate: updated.startDate, endDate: updated.endDate },
       });
+      // One event per step, in order: a late run that expires and disables reports both.
+      const statusSteps = steps.filter((step) => step.field === 'status');
+      const events: { type: EventType; changes: typeof steps }[] = statusSteps.length
+        ? statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }))
+        : [{ type: 'subscription.renewed', changes: steps }];
+      for (const event of events) {
+        await recordEvent(manager, this.clock, subscriptionEvent(event.type, updated, { reason: 'lifecycle', changes: event.changes }));
+      }
       return true;
     });
   }

@@ -8,6 +8,8 @@ import {
   isUuid,
   notFound,
   writeAudit,
+  recordEvent,
+  type EventType,
   type Clock,
   type PartnerViewer,
   type Viewer,
@@ -21,6 +23,7 @@ import {
   type SubscriptionChannel,
   type SubscriptionRow,
 } from '../db/index.js';
+import { subscriptionEvent } from './events.js';
 import type { CustomerAccessInfo, OfferAvailability, RemoteServices } from './remote-services.js';
 import {
   ADMINISTER_CUSTOMER,
@@ -141,6 +144,7 @@ export class SubscriptionManager {
           await this.checkCustomerUser(as, input.customerId, input.assignLicenceToUserId, 'assignLicenceToUserId');
           await manager.insert(LicenceAssignment, { subscriptionId: row.id, customerUserId: input.assignLicenceToUserId, assignedAt: this.clock.now() });
           await this.recordHistory(manager, actor, row, 'assignLicence', [{ field: 'licence', from: null, to: input.assignLicenceToUserId }]);
+          await recordEvent(manager, this.clock, subscriptionEvent('licence.assigned', row, { userId: input.assignLicenceToUserId, reason: 'provisionSubscription' }));
         }
         return { subscriptionId: row.id };
       }),
@@ -293,6 +297,7 @@ export class SubscriptionManager {
       oldValue: { licence: licence.from },
       newValue: { licence: licence.to, version: after.version },
     });
+    await recordEvent(manager, this.clock, subscriptionEvent(licence.to ? 'licence.assigned' : 'licence.unassigned', after, { userId: licence.to ?? licence.from, reason: operation }));
   }
 
   /** The ids of a customer's subscriptions, oldest first. */
@@ -334,6 +339,11 @@ export class SubscriptionManager {
           oldValue: { status: locked.status, endDate: locked.endDate },
           newValue: { status: after.status, endDate: after.endDate, version: after.version },
         });
+        // A product key's extra term is a renewal (SPEC §4.5); the licensing-key subgraph reports the redemption itself.
+        await recordEvent(manager, this.clock, subscriptionEvent('subscription.renewed', after, {
+          reason: 'extendSubscriptionTerm',
+          changes: [{ field: 'endDate', from: locked.endDate.toISOString(), to: after.endDate.toISOString() }, ...(status !== locked.status ? [{ field: 'status', from: locked.status, to: status }] : [])],
+        }));
         return { subscriptionId };
       }),
     );
@@ -462,6 +472,12 @@ export class SubscriptionManager {
         oldValue: Object.fromEntries(entries.map((entry) => [entry.field, entry.from])),
         newValue: { ...Object.fromEntries(entries.map((entry) => [entry.field, entry.to])), version: after.version },
       });
+      const type = CHANGE_EVENTS[operation];
+      if (type) {
+        await recordEvent(manager, this.clock, subscriptionEvent(type, after, {
+          changes: entries.map(({ field, from, to }) => ({ field, from, to })),
+        }));
+      }
       return after;
     });
   }
@@ -541,6 +557,7 @@ export class SubscriptionManager {
       customerId: row.customerId,
       newValue: { offerId: row.offerId, quantity: row.quantity, channel: row.channel, status: row.status, endDate: row.endDate, autoRenew: row.autoRenew },
     });
+    await recordEvent(manager, this.clock, subscriptionEvent('subscription.added', row, { offerId: row.offerId, channel: row.channel, isTrial: row.isTrial, endDate: row.endDate, autoRenew: row.autoRenew, renewedFromId: row.renewedFromId, reason: operation }));
   }
 
   async recordHistory(
@@ -591,3 +608,12 @@ function requireStatus(row: SubscriptionRow, allowed: readonly string[], what: s
     throw new DomainError('INVALID_STATUS_TRANSITION', `Cannot ${what} a ${row.status} subscription`, 'id');
   }
 }
+
+/** The events the subscription changes made through `change` report (SPEC: event notifications). */
+const CHANGE_EVENTS: Record<string, EventType> = {
+  changeSubscriptionQuantity: 'subscription.quantity_changed',
+  suspendSubscription: 'subscription.suspended',
+  activateSubscription: 'subscription.activated',
+  assignLicence: 'licence.assigned',
+  unassignLicence: 'licence.unassigned',
+};
