@@ -34,7 +34,7 @@ export class ViewerDirectory {
       // Unknown subjects are remembered briefly only, so a user created a moment ago can sign in.
       this.cache.set(subject, entry, { ttl: Math.max(1, entry.viewer ? this.ttlMs : Math.min(this.ttlMs, 5_000)) });
     }
-    if (!entry.viewer) throw unauthenticated('Unknown or deactivated user');
+    if (!entry.viewer) throw unauthenticated('Unknown or deactivated user', { http: 401 });
     return entry.viewer;
   }
 }

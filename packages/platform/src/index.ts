@@ -18,3 +18,4 @@ export * from './audit-trail.js';
 export * from './metrics.js';
 export * from './contracts.js';
 export * from './loaders.js';
+export * from './edge.js';

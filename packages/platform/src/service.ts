@@ -1,6 +1,6 @@
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
-import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
+import { loadSubgraphConfig, type EdgeConfig, type SubgraphConfig, type SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
@@ -20,6 +20,8 @@ export interface SubgraphRuntime {
   publicAcceptUrl: string;
   /** Federated inline traces (ftv1) on or off. */
   inlineTracing?: boolean;
+  /** Introspection and where `/metrics` is served (development defaults when absent). */
+  edge?: EdgeConfig;
 }
 
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
@@ -51,10 +53,11 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     databaseUrl: config.databaseUrl,
     clock: systemClock,
     logger,
-    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls }),
+    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
     secret: config.INTERNAL_SIGNING_SECRET,
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,
+    edge: config.edge,
   };
   const server = await (await module.create(runtime)).listen(config.port, config.HOST);
   const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};
