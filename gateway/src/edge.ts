@@ -29,8 +29,8 @@ export function queryLimits(options: { suggestions: boolean }) {
   return { plugins: armor.plugins, validationRules: armor.validationRules, parseOptions: { maxTokens: LIMITS.maxTokens } };
 }
 
-// graphql-js says "more that" in some versions.
-const TOKEN_LIMIT = /^Syntax Error: Document contains more th[ae]n \d+ tokens/;
+// graphql-js 16 says "more that".
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th\w+ \d+ tokens/;
 const LITERAL_MISTAKE = /^Expected value of type|cannot represent/;
 
 /**

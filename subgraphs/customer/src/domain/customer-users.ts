@@ -146,7 +146,13 @@ export class CustomerUsers {
   ): Promise<CustomerUserRow> {
     if (!isUuid(id)) throw notFound('Customer user', 'id');
     return this.db.transaction(async (manager) => {
-      const user = await manager.findOne(CustomerUser, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      // The partner scope is part of the lookup: another partner's user is never read nor locked,
+      // so it answers exactly like an unknown id.
+      const mine: unknown[] = await manager.query(
+        `SELECT 1 FROM customer_user cu JOIN customer_partner cp ON cp.customer_id = cu.customer_id AND cp.partner_id = $2 WHERE cu.id = $1 FOR UPDATE OF cu`,
+        [id, viewer.partnerId],
+      );
+      const user = mine.length > 0 ? await manager.findOneBy(CustomerUser, { id }) : null;
       if (!user || (user.deletedAt && user.deletedAt <= this.visibleSince())) throw notFound('Customer user', 'id');
       const customer = await customerOfViewer(manager, this.clock, viewer, user.customerId, { adminRights: true, field: 'id' });
       const after = { ...(await change(manager, user, customer)), updatedAt: this.clock.now() };

@@ -1,8 +1,9 @@
 import { platformEntities } from '@partner-graph/platform';
 import { Partner, PartnerUser } from './entities.js';
 import { PartnerDirectory1763800000000 } from './migrations/1763800000000-PartnerDirectory.js';
+import { PartnerUserEmailPerPartner1764200000000 } from './migrations/1764200000000-PartnerUserEmailPerPartner.js';
 
 export const entities = [Partner, PartnerUser, ...platformEntities];
-export const migrations = [PartnerDirectory1763800000000];
+export const migrations = [PartnerDirectory1763800000000, PartnerUserEmailPerPartner1764200000000];
 export { Partner, PartnerUser };
 export type { PartnerRow, PartnerUserRow } from './entities.js';
