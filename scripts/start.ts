@@ -81,7 +81,7 @@ for (const name of SUBGRAPHS) {
   launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: String(subgraphPort(name)) });
 }
 await Promise.all(SUBGRAPHS.map((name) => waitForHealth(name, urls[name].replace(/\/graphql$/, '/health'))));
-launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
+launch('gateway', path.join('gateway', 'src', 'index.ts'), { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? server.gatewayUrl });
 const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
 await waitForHealth('gateway', gatewayUrl.replace(/\/graphql$/, '/health'));
 

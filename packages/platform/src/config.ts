@@ -172,6 +172,7 @@ export function subgraphPort(name: SubgraphName): number {
 /** The scripts' own settings (start, seed, token). */
 const scripts = base.extend({
   DATABASE_URL: z.url().optional(),
+  GATEWAY_DATABASE_URL: z.url().optional(),
   GATEWAY_PORT: port.default(4000),
   AUTH_JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   AUTH_ISSUER: z.string().optional(),
