@@ -278,6 +278,20 @@ describe('slow or dead parts cost only their fields', () => {
     await expect.poll(async () => (await stack.graphql(QUERY, variables, { as: AGENT })).data?.subscription?.id, { timeout: 10_000 }).toBe(variables.id);
   });
 
+  it('without the partner directory a signed-in request is HTTP 503 SERVICE_UNAVAILABLE, never a 500', async () => {
+    const token = await stack.tokenFor(DEMO.users.contosoHelpdesk.email);
+    await stack.subgraphs.partner.kill();
+    try {
+      const response = await stack.graphql('{ offers(first: 1) { edges { cursor } } }', {}, { token });
+      expect(response.status).toBe(503);
+      expect(response.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'partner' });
+      expect(JSON.stringify(response)).not.toMatch(INTERNAL);
+    } finally {
+      await stack.subgraphs.partner.restart();
+    }
+    await expect.poll(async () => (await stack.graphql('{ offers(first: 1) { edges { cursor } } }', {}, { token })).status, { timeout: 10_000 }).toBe(200);
+  });
+
   it('a database that goes away is SERVICE_UNAVAILABLE, and the subgraph recovers by itself', async () => {
     const QUERY = `query($id: ID!) { me { email } customer(id: $id) { companyName } }`;
     const variables = { id: DEMO.customers.northwind };

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { unauthenticated, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
 
@@ -24,12 +25,16 @@ export class ViewerDirectory {
   async resolve(subject: string, requestId: string): Promise<PartnerViewer> {
     let entry = this.cache.get(subject);
     if (!entry) {
-      const data = await this.partner.query<{ viewerContext: Omit<PartnerViewer, 'kind'> | null }>(
-        'partner',
-        VIEWER_QUERY,
-        { subject },
-        { viewer: { kind: 'system' }, requestId },
-      );
+      let data: { viewerContext: Omit<PartnerViewer, 'kind'> | null };
+      try {
+        data = await this.partner.query('partner', VIEWER_QUERY, { subject }, { viewer: { kind: 'system' }, requestId });
+      } catch (error) {
+        // Without the directory no request can be authorised: the whole request is 503, not 500.
+        throw new GraphQLError('The partner service is unavailable; try again shortly', {
+          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'partner', http: { status: 503 } },
+          originalError: error as Error,
+        });
+      }
       entry = { viewer: data.viewerContext ? { kind: 'partner-user', ...data.viewerContext } : null };
       // Unknown subjects are remembered briefly only, so a user created a moment ago can sign in.
       this.cache.set(subject, entry, { ttl: Math.max(1, entry.viewer ? this.ttlMs : Math.min(this.ttlMs, 5_000)) });
