@@ -134,7 +134,8 @@ try {
     () => ({ query: 'query CustomersPage { customers(first: 20) { edges { node { id companyName users { id } subscriptions { id quantity offer { name } } } } } }', headers: signedIn }),
     () => ({ query: 'query Me { me { email partner { companyName programs } } }', headers: signedIn }),
     () => ({ query: 'query Audit { auditRecords(first: 20) { edges { node { id operation } } } }', headers: signedIn }),
-    () => ({ query: 'query Offers { offers(first: 20) { edges { node { id name } } } }', headers: signedIn }),
+    // A new operation name reaches the subgraphs too (the gateway's plans and their documents carry it).
+    () => ({ query: `query Offers${sequence++} { offers(first: 5) { edges { node { id name } } } }`, headers: signedIn }),
     // Every anonymous call a new operation name: what an attacker does to the metrics.
     () => ({ query: `query Probe${sequence++} { __typename }`, headers: {} }),
     () => ({ query: 'query Mistake { customers(first: 1000) { edges { cursor } } }', headers: signedIn }),

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { fetch as undiciFetch } from 'undici';
 import {
+  boundedDocumentStore,
   CONTEXT_HEADER,
   databaseUrlFor,
   httpErrors,
@@ -119,6 +120,8 @@ export async function createGateway(options: GatewayOptions) {
       return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS);
     },
     logger,
+    // Query plans of ever-new documents: bounded like the parsed documents (the default is 30 MiB of JSON).
+    experimental_approximateQueryPlanStoreMiB: 4,
   });
   implementScalars(gateway);
 
@@ -142,6 +145,7 @@ export async function createGateway(options: GatewayOptions) {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: gatewayFormatError(logger),
+    documentStore: boundedDocumentStore(),
     introspection: config.edge.introspection,
     logger,
   });

@@ -8,7 +8,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import express, { type Express } from 'express';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
+import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -166,6 +166,8 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
     ],
     formatError: maskErrors(runtime.logger, options.name),
+    // Subgraph documents carry the client's operation name: as many as the clients invent.
+    documentStore: boundedDocumentStore(),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? runtime.edge?.introspection ?? true,
     logger: runtime.logger,
