@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { unauthenticated, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
+import { isUnavailable, unauthenticated, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
 
 const VIEWER_QUERY = /* GraphQL */ `
   query ViewerContext($subject: String!) {
@@ -30,6 +30,7 @@ export class ViewerDirectory {
         data = await this.partner.query('partner', VIEWER_QUERY, { subject }, { viewer: { kind: 'system' }, requestId });
       } catch (error) {
         // Without the directory no request can be authorised: the whole request is 503, not 500.
+        if (!isUnavailable(error)) throw error;
         throw new GraphQLError('The partner service is unavailable; try again shortly', {
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'partner', http: { status: 503 } },
           originalError: error as Error,
