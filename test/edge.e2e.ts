@@ -138,6 +138,20 @@ describe('nothing internal in an answer', () => {
     expect(many.errors![0]).toMatchObject({ path: ['me'], extensions: { code: 'UNAUTHENTICATED' } });
   });
 
+  it('a public acceptance asking for what needs a viewer: its own answer, and one UNAUTHENTICATED', async () => {
+    const created = await stack.graphql('mutation($o: ID!) { createTrialInvitation(offerId: $o) { trialInvitation { url } } }', { o: DEMO.offers.trialE3 }, { as: AGENT });
+    const code = created.data!.createTrialInvitation.trialInvitation.url.split('/').pop();
+    const customer = { companyName: 'Edge Prospect', country: 'FR', addressLine1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', contactFirstName: 'Ana', contactLastName: 'Roy', contactEmail: 'ana@edge-prospect.example' };
+    const response = await stack.graphql(
+      'mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptTrialInvitation(code: $code, customer: $customer) { acceptance { status customer { id subscriptions { id } users { id } } } errors { code } } }',
+      { code, customer },
+    );
+    expect(response.data?.acceptTrialInvitation.errors).toEqual([]);
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]).toEqual({ message: 'Authentication required', path: ['acceptTrialInvitation'], extensions: { code: 'UNAUTHENTICATED' } });
+    expect(JSON.stringify(response)).not.toMatch(INTERNAL);
+  });
+
   it('a subgraph refusing a call never shows its URL or raw body', async () => {
     const responses = [
       await stack.graphql('{ me { email } }'),
