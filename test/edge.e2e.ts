@@ -72,6 +72,14 @@ describe('argument mistakes are BAD_USER_INPUT naming the argument', () => {
     expect(response.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'first' });
   });
 
+  it('other root arguments: too many product keys, a domain prefix that is too long', async () => {
+    const keys = await stack.graphql('query($k: [String!]!) { validateProductKeys(keys: $k) { status } }', { k: Array.from({ length: 1_000 }, () => 'BCDFG-HJKMP-QRTVW-XY234-6789B') }, { as: ADMIN });
+    expect(keys.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'keys' });
+    const domain = await stack.graphql('query($p: String!) { isDomainAvailable(prefix: $p) }', { p: 'x'.repeat(10_000) }, { as: ADMIN });
+    expect(domain.status).toBeLessThan(500);
+    expect(JSON.stringify(domain)).not.toMatch(/INTERNAL_SERVER_ERROR/);
+  });
+
   it('filters: a malformed country, a customer id that is not one, a NUL character', async () => {
     const country = await stack.graphql('{ offers(country: "France") { pageInfo { hasNextPage } } }', {}, { as: ADMIN });
     expect(country.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'country' });
