@@ -19,7 +19,7 @@ export function subgraphCodegen(mappers: Record<string, string>): CodegenConfig 
           contextType: '../context.js#Context',
           mapperTypeSuffix: 'Model',
           mappers: Object.fromEntries(Object.entries(mappers).map(([type, row]) => [type, `../codegen-mappers.js#${row}`])),
-          scalars: { DateTime: { input: 'string', output: 'Date | string' } },
+          scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
           avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
           maybeValue: 'T | null',
           inputMaybeValue: 'T | null | undefined',

@@ -15,6 +15,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export interface DatabaseServer {
   /** Each subgraph's database URL. */
   urls: Record<SubgraphName, string>;
+  /** The gateway's own database (the shared rate-limit counters). */
+  gatewayUrl: string;
   /** Whether this process started the embedded server (and must stop it). */
   embedded: boolean;
   /** Where the embedded server keeps its data, when this process started it. */
@@ -62,5 +64,5 @@ export async function databaseServer(config: ScriptConfig, logger: Logger, optio
   const urls = Object.fromEntries(
     SUBGRAPHS.map((name) => [name, config.databaseUrls[name] ?? databaseUrlFor(serverUrl, subgraphDatabaseName(name))]),
   ) as Record<SubgraphName, string>;
-  return { urls, embedded, dataDir, stop };
+  return { urls, gatewayUrl: databaseUrlFor(serverUrl, 'partner_graph_gateway'), embedded, dataDir, stop };
 }

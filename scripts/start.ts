@@ -97,7 +97,12 @@ const service = (name: ServiceName): ServiceSpec => ({
   name,
   // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   args: ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts')],
-  env: { ...sharedEnv, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name },
+  env: {
+    ...sharedEnv,
+    OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name,
+    // The gateway's own database: the rate-limit counters its replicas share.
+    ...(name === 'gateway' ? { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? database!.gatewayUrl } : {}),
+  },
   // Ready: its database answers (for the gateway, the partner subgraph does).
   healthUrl: httpUrl(config.HOST, ports[name], '/ready'),
 });

@@ -25,6 +25,7 @@ import {
 } from '@partner-graph/platform';
 import { createGateway, signDevToken } from '@partner-graph/gateway';
 import { MODULES } from '../scripts/subgraphs.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const SECRET = 'partner-graph-test-internal-secret-0123456789';
 
@@ -57,6 +58,8 @@ export interface Stack {
   subgraphRequest(name: SubgraphName, query: string, options?: { viewer?: Viewer; issuer?: string; signature?: 'none' | 'forged'; variables?: Record<string, unknown> }): Promise<GraphQLResponse>;
   /** The viewer a demo user has, for direct subgraph calls. */
   viewerOf(email: string): Promise<Viewer>;
+  /** The proxy in front of `proxiedDatabase`'s database, when asked for. */
+  databaseProxy: TcpProxy | null;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,10 @@ export interface StackOptions {
   databaseServerUrl?: string;
   /** Event relay and webhook delivery; by default fast polling and loopback receivers allowed. */
   events?: EventSettings;
+  /** Deadline of subgraph and service-to-service calls (the production default is 5 s). */
+  subgraphTimeoutMs?: number;
+  /** Reaches this subgraph's database through a TCP proxy the test can cut (`stack.databaseProxy`). */
+  proxiedDatabase?: SubgraphName;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -85,14 +92,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, 'http://127.0.0.1:1/unset'])) as Record<SubgraphName, string>;
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   const stopWorkers: (() => Promise<void>)[] = [];
+  // A loaded CI machine is slow: tests keep a generous deadline unless they test it.
+  options = { ...options, subgraphTimeoutMs: options.subgraphTimeoutMs ?? 15_000 };
+  const server = new URL(serverUrl);
+  const databaseProxy = options.proxiedDatabase ? await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }) : null;
 
   await Promise.all(
     SUBGRAPHS.map(async (name) => {
       const module = MODULES[name];
       const logger = createLogger(name, logLevel);
       const databaseUrl = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
+      const connectUrl = new URL(databaseUrl);
+      if (databaseProxy && name === options.proxiedDatabase) {
+        connectUrl.hostname = '127.0.0.1';
+        connectUrl.port = String(databaseProxy.port);
+      }
       const { dataSource: db, queries } = await openDatabase({
-        url: databaseUrl,
+        url: connectUrl.toString(),
         entities: module.entities,
         migrations: module.migrations,
         logger,
@@ -103,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         databaseUrl,
         clock,
         logger,
-        services: new ServiceClient({ issuer: name, secret: SECRET, urls }),
+        services: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
         secret: SECRET,
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, relayIntervalMs: 100, deliveryIntervalMs: 100, ...options.events },
@@ -138,7 +154,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   // The production viewer cache (30 s), read on the test clock: a test that changes a user or
   // the partner's programs moves the clock past it (`stack.clock.advance`) instead of waiting.
-  const gatewayConfig = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: logLevel, INTERNAL_SIGNING_SECRET: SECRET, GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000), ...options.gatewayEnv });
+  // The rate limit counts in the gateway's own database, as in production.
+  const gatewayDatabaseUrl = databaseUrlFor(serverUrl, `${run}_gateway`);
+  const gatewayConfig = loadGatewayConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: logLevel,
+    INTERNAL_SIGNING_SECRET: SECRET,
+    GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
+    GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
+    SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
+    ...options.gatewayEnv,
+  });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel), clock });
   const gatewayServer = await gateway.listen(0);
@@ -168,6 +194,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const stack: Stack = {
     gatewayUrl: gatewayServer.url,
+    databaseProxy,
     clock,
     subgraphs,
     tokenFor,
@@ -197,12 +224,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await Promise.all(stopWorkers.map((stopOne) => stopOne()));
       await gatewayServer.close();
+      await dropDatabase(gatewayDatabaseUrl);
+      await databaseProxy?.restore().catch(() => {});
       for (const name of SUBGRAPHS) {
         await subgraphs[name].server?.close();
         const url = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
         await subgraphs[name].db.destroy();
         await dropDatabase(url);
       }
+      await databaseProxy?.close();
     },
   };
   return stack;

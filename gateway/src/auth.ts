@@ -23,7 +23,7 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
       return payload.sub;
     } catch {
-      throw unauthenticated('Invalid or expired token');
+      throw unauthenticated('Invalid or expired token', { http: 401 });
     }
   };
 }
@@ -32,7 +32,7 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
 export function bearerToken(header: string | undefined): string | null {
   if (header === undefined || header === '') return null;
   const match = /^Bearer\s+([A-Za-z0-9\-_.]+)$/i.exec(header.trim());
-  if (!match) throw unauthenticated('Authorization must be a Bearer token');
+  if (!match) throw unauthenticated('Authorization must be a Bearer token', { http: 401 });
   return match[1]!;
 }
 

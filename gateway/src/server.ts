@@ -2,21 +2,24 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { randomUUID } from 'node:crypto';
 import { fetch as undiciFetch } from 'undici';
 import {
+  boundedDocumentStore,
   CONTEXT_HEADER,
+  databaseUrlFor,
+  httpErrors,
+  isReadOnly,
   keepAliveAgent,
   listen,
-  maskErrors,
   mountHealth,
   serviceCheck,
   SUBGRAPHS,
   createMetrics,
+  rejectUnstorableInput,
+  withOneRetry,
   ServiceClient,
   signContext,
   type Clock,
@@ -29,6 +32,8 @@ import {
 import { bearerToken, createTokenVerifier } from './auth.js';
 import { mountExplorer } from './explorer.js';
 import { ViewerDirectory } from './viewer-directory.js';
+import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
+import { createRateLimit, rateLimitStep } from './rate-limit.js';
 
 export interface GatewayContext extends BaseContext {
   viewer: Viewer;
@@ -49,17 +54,39 @@ export interface GatewayOptions {
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
-/** Every subgraph call: one keep-alive pool, the viewer context signed into a header. */
+/**
+ * Every subgraph call: one keep-alive pool, the viewer context signed into a header, a deadline
+ * (a read may retry once within it when the first attempt could not connect).
+ */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
     private readonly serviceName: string,
+    timeoutMs: number,
   ) {
     super({
       url,
-      fetcher: ((input: string, init?: Record<string, unknown>) => undiciFetch(input, { ...init, dispatcher: keepAliveAgent } as never)) as unknown as Fetcher,
+      fetcher: ((input: string, init?: { body?: string }) => {
+        const signal = AbortSignal.timeout(timeoutMs);
+        const readOnly = typeof init?.body === 'string' && isReadOnly((JSON.parse(init.body) as { query?: string }).query ?? '');
+        return withOneRetry(() => undiciFetch(input, { ...init, dispatcher: keepAliveAgent, signal } as never), readOnly, signal);
+      }) as unknown as Fetcher,
     });
+  }
+
+  /**
+   * A subgraph answering with an HTTP error: a client's mistake it reports (a bad variable)
+   * keeps its message and code; anything else is internal. Never its URL or raw body.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const body = (await response.json().catch(() => null)) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null;
+    const first = body?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (typeof first?.message === 'string' && (code === 'BAD_USER_INPUT' || code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')) {
+      return new GraphQLError(first.message, { extensions: { code } });
+    }
+    return new GraphQLError(`The ${this.serviceName} service answered HTTP ${response.status}`, { extensions: { serviceName: this.serviceName } });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -72,7 +99,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   /** A subgraph that does not answer costs only its fields, with a clear code (no addresses). */
   override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
-    if (!response || response.status >= 502) {
+    if (!response || response.status >= 502 || (error as { name?: string }).name === 'TimeoutError') {
       throw new GraphQLError(`The ${this.serviceName} service is unavailable; try again shortly`, {
         extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
         originalError: error,
@@ -100,20 +127,16 @@ export async function createGateway(options: GatewayOptions) {
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET, name);
+      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS);
     },
     logger,
+    // Query plans of ever-new documents: bounded like the parsed documents (the default is 30 MiB of JSON).
+    experimental_approximateQueryPlanStoreMiB: 4,
   });
+  implementScalars(gateway);
 
   // Query limits against abusive documents (depth, aliases, cost, tokens).
-  const armor = new ApolloArmor({
-    maxDepth: { n: 12 },
-    maxAliases: { n: 30 },
-    costLimit: { maxCost: 20_000 },
-    maxTokens: { n: 5_000 },
-    maxDirectives: { n: 50 },
-    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
-  }).protect();
+  const limits = queryLimits({ suggestions: config.edge.suggestions });
 
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
@@ -122,38 +145,50 @@ export async function createGateway(options: GatewayOptions) {
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin as ApolloServerPlugin<GatewayContext>,
-      ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+      rejectUnstorableInput as ApolloServerPlugin<GatewayContext>,
+      nameMistakenArguments as ApolloServerPlugin<GatewayContext>,
+      oneUnauthenticated as ApolloServerPlugin<GatewayContext>,
+      ...(limits.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
     ],
-    validationRules: armor.validationRules,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskErrors(logger),
-    introspection: true,
+    formatError: gatewayFormatError(logger),
+    documentStore: boundedDocumentStore(),
+    introspection: config.edge.introspection,
     logger,
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
-  const limiter = new RateLimiterMemory({ points: config.GATEWAY_RATE_LIMIT_PER_MINUTE, duration: 60 });
-  metrics.mount(app);
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  const rateLimit = await createRateLimit({
+    pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
+    logger,
+  });
+  metrics.mount(app, config.edge.metrics);
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
   mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
   if (options.explorerDir && config.NODE_ENV !== 'production') mountExplorer(app, options.explorerDir);
   app.use(
     '/graphql',
-    async (req, res, next) => {
+    // A partner user's budget follows the user whichever replica or address it comes from.
+    rateLimitStep(rateLimit.limiter, async (req, res) => {
       try {
-        await limiter.consume(req.ip ?? 'unknown');
-        next();
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-        res.setHeader('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
-        res.status(429).json({ errors: [{ message: 'Too many requests', extensions: { code: 'RATE_LIMITED' } }] });
+        const token = bearerToken(req.header('authorization'));
+        if (token !== null) {
+          res.locals.subject = await verifyToken(token);
+          return `user:${res.locals.subject}`;
+        }
+      } catch {
+        // A bad token is refused by the context below; it is counted by address meanwhile.
       }
-    },
+      return `ip:${req.ip ?? 'unknown'}`;
+    }),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
@@ -162,16 +197,26 @@ export async function createGateway(options: GatewayOptions) {
         res.setHeader('x-request-id', requestId);
         const token = bearerToken(req.header('authorization'));
         if (token === null) return { viewer: { kind: 'anonymous' }, requestId };
-        const subject = await verifyToken(token);
+        const subject = typeof res.locals.subject === 'string' ? res.locals.subject : await verifyToken(token);
         return { viewer: await directory.resolve(subject, requestId), requestId };
       },
     }),
   );
 
+  app.use(httpErrors(logger));
+
+  const metricsApp = metrics.ownApp(config.edge.metrics);
   return {
     app,
     apollo,
-    listen: (port: number, host = '127.0.0.1'): Promise<ListeningServer> => listen(app, port, host, () => apollo.stop()),
+    listen: async (port: number, host = '127.0.0.1'): Promise<ListeningServer> => {
+      const metricsServer = metricsApp ? await listen(metricsApp, config.edge.metrics.port!, host) : null;
+      return listen(app, port, host, async () => {
+        await apollo.stop();
+        await metricsServer?.close();
+        await rateLimit.close();
+      });
+    },
   };
 }
 export { signDevToken } from './auth.js';

@@ -1,5 +1,6 @@
+import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { systemClock, unauthenticated, type Clock, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
+import { isUnavailable, systemClock, unauthenticated, type Clock, type PartnerViewer, type ServiceClient } from '@partner-graph/platform';
 
 const VIEWER_QUERY = /* GraphQL */ `
   query ViewerContext($subject: String!) {
@@ -28,17 +29,22 @@ export class ViewerDirectory {
     const now = this.clock.now().getTime();
     let entry = this.cache.get(subject);
     if (!entry || entry.expiresAt <= now) {
-      const data = await this.partner.query<{ viewerContext: Omit<PartnerViewer, 'kind'> | null }>(
-        'partner',
-        VIEWER_QUERY,
-        { subject },
-        { viewer: { kind: 'system' }, requestId },
-      );
+      let data: { viewerContext: Omit<PartnerViewer, 'kind'> | null };
+      try {
+        data = await this.partner.query('partner', VIEWER_QUERY, { subject }, { viewer: { kind: 'system' }, requestId });
+      } catch (error) {
+        // Without the directory no request can be authorised: the whole request is 503, not 500.
+        if (!isUnavailable(error)) throw error;
+        throw new GraphQLError('The partner service is unavailable; try again shortly', {
+          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'partner', http: { status: 503 } },
+          originalError: error as Error,
+        });
+      }
       const viewer: PartnerViewer | null = data.viewerContext ? { kind: 'partner-user', ...data.viewerContext } : null;
       entry = { viewer, expiresAt: now + (viewer ? this.ttlMs : Math.min(this.ttlMs, UNKNOWN_SUBJECT_MS)) };
       this.cache.set(subject, entry);
     }
-    if (!entry.viewer) throw unauthenticated('Unknown or deactivated user');
+    if (!entry.viewer) throw unauthenticated('Unknown or deactivated user', { http: 401 });
     return entry.viewer;
   }
 }

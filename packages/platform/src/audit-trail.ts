@@ -12,7 +12,7 @@ export interface AuditTrailFilter {
 
 /** Position in the merged trail: newest first, ties broken by id. */
 export interface AuditPosition {
-  occurredAt: string;
+  occurredAt: string | Date;
   id: string;
 }
 
@@ -47,7 +47,7 @@ export type AuditTrailEntry = Omit<AuditRecord, 'oldValue' | 'newValue' | 'occur
 export function auditTrailResolver(db: DataSource) {
   return async (
     _root: unknown,
-    args: { filter: AuditTrailFilter; first: number; afterOccurredAt?: string | null; afterId?: string | null },
+    args: { filter: AuditTrailFilter; first: number; afterOccurredAt?: Date | string | null; afterId?: string | null },
   ): Promise<AuditTrailEntry[]> => {
     const after = args.afterOccurredAt && args.afterId && isUuid(args.afterId) ? { occurredAt: args.afterOccurredAt, id: args.afterId } : null;
     const rows = await readAuditTrail(db, args.filter, Math.min(Math.max(args.first, 1), 101), after);

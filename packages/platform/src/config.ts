@@ -47,6 +47,14 @@ const base = z.object({
   SUBSCRIPTION_URL: z.url().optional(),
   OFFER_URL: z.url().optional(),
   LICENSING_KEY_URL: z.url().optional(),
+  /** Deadline of every call to a subgraph (gateway → subgraph, service → service), in ms. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Schema introspection; off by default in production. */
+  GRAPHQL_INTROSPECTION: z.stringbool().optional(),
+  /** `/metrics` on its own port instead of the service's (METRICS_PORT for the gateway, `<SUBGRAPH>_METRICS_PORT` for a subgraph). */
+  METRICS_PORT: port.optional(),
+  /** `/metrics` on the service's port asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 const gateway = base.extend({
@@ -56,10 +64,15 @@ const gateway = base.extend({
   AUTH_AUDIENCE: z.string().optional(),
   /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
-  /** Requests per minute per client address (per gateway replica). */
+  /** Requests per minute per partner user (per client address when anonymous), across every replica. */
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  /** Express `trust proxy`: how many proxies in front set X-Forwarded-For. */
-  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
+  /** How many proxies in front of the gateway append to X-Forwarded-For (0: the socket address is the client). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Where the rate-limit counters live (shared by the replicas); default: DATABASE_URL's server, database partner_graph_gateway. */
+  GATEWAY_DATABASE_URL: z.url().optional(),
+  DATABASE_URL: z.url().optional(),
+  /** Field suggestions ("Did you mean …") in validation errors; off by default in production. */
+  GRAPHQL_SUGGESTIONS: z.stringbool().optional(),
 });
 
 const subgraph = base.extend({
@@ -72,13 +85,14 @@ const subgraph = base.extend({
 });
 
 export type BaseConfig = z.infer<typeof base>;
-export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig };
+export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig; edge: EdgeConfig };
 export type SubgraphConfig = z.infer<typeof subgraph> & {
   PUBLIC_ACCEPT_URL: string;
   name: SubgraphName;
   port: number;
   databaseUrl: string | undefined;
   serviceUrls: Record<SubgraphName, string>;
+  edge: EdgeConfig;
 };
 export type AuthConfig =
   | { mode: 'hs256'; secret: string; issuer?: string; audience?: string }
@@ -98,11 +112,30 @@ function parse<T extends z.ZodType>(schema: T, env: Env, extraProblems: string[]
   return result.data as z.infer<T>;
 }
 
-function productionProblems(env: Env): string[] {
+/** Production refuses what is documented for development, and asks where metrics go. */
+function productionProblems(env: Env, metricsPort: string | undefined): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
   if (!env.INTERNAL_SIGNING_SECRET) problems.push('INTERNAL_SIGNING_SECRET: required in production');
+  if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
+  if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the documented development secret is refused in production');
+  if (!metricsPort && !env.METRICS_TOKEN) problems.push('METRICS_PORT or METRICS_TOKEN: required in production (metrics are not public)');
   return problems;
+}
+
+/** The switches that differ between development and production, resolved once. */
+export interface EdgeConfig {
+  introspection: boolean;
+  suggestions: boolean;
+  metrics: { port?: number; token?: string };
+}
+function edgeConfig(parsed: { NODE_ENV: string; GRAPHQL_INTROSPECTION?: boolean; METRICS_TOKEN?: string }, metricsPort: number | undefined, suggestions?: boolean): EdgeConfig {
+  const development = parsed.NODE_ENV !== 'production';
+  return {
+    introspection: parsed.GRAPHQL_INTROSPECTION ?? development,
+    suggestions: suggestions ?? development,
+    metrics: { port: metricsPort, token: parsed.METRICS_TOKEN },
+  };
 }
 
 /** Each service's port: its own variable, else PORT_BASE plus its place (gateway +0, partner +1 … licensing-key +5). */
@@ -145,7 +178,7 @@ export function serviceUrls(config: BaseConfig): Record<SubgraphName, string> {
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
-  const problems = productionProblems(env);
+  const problems = productionProblems(env, env.METRICS_PORT);
   if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
     problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
   }
@@ -156,14 +189,16 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const auth: AuthConfig = parsed.AUTH_JWKS_URL
     ? { mode: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER!, audience: parsed.AUTH_AUDIENCE! }
     : { mode: 'hs256', secret: parsed.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE };
-  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth };
+  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth, edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS) };
 }
 
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
-  const parsed = parse(subgraph, env, productionProblems(env));
+  const ownMetricsPort = env[`${envPrefix(name)}_METRICS_PORT`];
+  const parsed = parse(subgraph, env, productionProblems(env, ownMetricsPort ?? env.METRICS_PORT));
   // PORT (one service per container) yields to the subgraph's own variable, as `npm start` sets it.
   const ownPortSet = env[portVariable(name)] !== undefined;
   const ports = servicePorts(parsed);
+  const metricsPort = ownMetricsPort !== undefined ? port.parse(ownMetricsPort) : parsed.METRICS_PORT;
   return {
     ...parsed,
     PUBLIC_ACCEPT_URL: parsed.PUBLIC_ACCEPT_URL ?? httpUrl(parsed.HOST, ports.gateway, '/accept'),
@@ -171,6 +206,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     port: ownPortSet || parsed.PORT === undefined ? ports[name] : parsed.PORT,
     databaseUrl: env[`${envPrefix(name)}_DATABASE_URL`] ?? parsed.DATABASE_URL,
     serviceUrls: serviceUrls(parsed),
+    edge: edgeConfig(parsed, metricsPort),
   };
 }
 
@@ -184,6 +220,7 @@ export const DEFAULT_EMBEDDED_POSTGRES_PORT = 54329;
 /** The scripts' own settings (start, seed, token). */
 const scripts = base.extend({
   DATABASE_URL: z.url().optional(),
+  GATEWAY_DATABASE_URL: z.url().optional(),
   AUTH_JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),

@@ -102,7 +102,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<{ data
     logging: true,
     logger: queries,
     maxQueryExecutionTime: 1000,
-    extra: { max: options.poolSize ?? 10 },
+    // A server that does not answer costs a request at most this long, then SERVICE_UNAVAILABLE.
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3_000 },
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

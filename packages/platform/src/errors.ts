@@ -84,11 +84,24 @@ export async function payload<T extends object>(run: () => Promise<T>): Promise<
   }
 }
 
-export const unauthenticated = (message = 'Authentication required'): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * No viewer where one is needed. Raised inside a resolver it answers HTTP 200 with the error
+ * (the gateway must read a subgraph's answer as GraphQL, not as a failed HTTP call);
+ * `{ http: 401 }` is for the gateway refusing a whole request (a bad token).
+ */
+export const unauthenticated = (message = 'Authentication required', options: { http?: 401 } = {}): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(options.http ? { http: { status: options.http } } : {}) } });
 
 export const forbidden = (message = 'Not allowed'): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+/**
+ * A client's mistake in an argument (page size, cursor, filter, a NUL character): the one
+ * platform rule is BAD_USER_INPUT naming the argument. A `DomainError` that escapes a query's
+ * resolver (queries have no payload) is turned into this by `maskErrors`.
+ */
+export const badUserInput = (message: string, argument: string | null): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
 
 /** A call to another service failed; the caller's transaction rolls back and it can be retried. */
 export class ServiceUnavailableError extends Error {

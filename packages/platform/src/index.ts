@@ -19,3 +19,4 @@ export * from './contracts.js';
 export * from './loaders.js';
 export * from './health.js';
 export * from './events.js';
+export * from './edge.js';

@@ -28,15 +28,19 @@ export class ServiceClient {
 
   async query<T>(service: SubgraphName, query: string, variables: Record<string, unknown>, as: CallContext): Promise<T> {
     const token = await signContext({ viewer: as.viewer, requestId: as.requestId, issuer: this.options.issuer }, this.options.secret);
-    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-    try {
-      const response = await fetch(this.options.urls[service], {
+    // One deadline for the call, a retry included: past it the caller answers SERVICE_UNAVAILABLE.
+    const signal = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const send = () =>
+      fetch(this.options.urls[service], {
         method: 'POST',
         dispatcher: keepAliveAgent,
         headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token, 'x-request-id': as.requestId },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal,
       });
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      const response = await withOneRetry(send, isReadOnly(query), signal);
       body = (await response.json()) as typeof body;
     } catch (error) {
       throw new ServiceUnavailableError(service, error);
@@ -47,6 +51,31 @@ export class ServiceClient {
     }
     return body.data as T;
   }
+}
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** A query (not a mutation) may be sent twice without changing anything. */
+export const isReadOnly = (document: string): boolean => /^\s*(\{|query\b)/.test(document);
+
+/**
+ * Sends once more when the first attempt could not connect (a restarted replica, a stale
+ * keep-alive socket) and the call is read-only; never after the deadline, never on a timeout.
+ */
+export async function withOneRetry<R>(send: () => Promise<R>, idempotent: boolean, signal: AbortSignal): Promise<R> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!idempotent || signal.aborted || !isConnectionFailure(error)) throw error;
+    return send();
+  }
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; current = current.cause as typeof current, depth++) {
+    if (typeof current.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(current.code)) return true;
+  }
+  return false;
 }
 
 /** The other service answered with a GraphQL error (refused, or failed inside). */

@@ -1,6 +1,6 @@
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { systemClock, type Clock } from './clock.js';
-import { loadSubgraphConfig, portInUseMessage, portVariable, type SubgraphConfig, type SubgraphName } from './config.js';
+import { loadSubgraphConfig, portInUseMessage, portVariable, type EdgeConfig, type SubgraphConfig, type SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
@@ -24,6 +24,8 @@ export interface SubgraphRuntime {
   inlineTracing?: boolean;
   /** Event relay and webhook delivery settings. */
   events?: EventSettings;
+  /** Introspection and where `/metrics` is served (development defaults when absent). */
+  edge?: EdgeConfig;
 }
 
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
@@ -55,12 +57,13 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     databaseUrl: config.databaseUrl,
     clock: systemClock,
     logger,
-    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls }),
+    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
     secret: config.INTERNAL_SIGNING_SECRET,
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,
     // Webhooks may reach loopback and private receivers only outside production.
     events: { allowPrivateAddresses: config.NODE_ENV !== 'production' },
+    edge: config.edge,
   };
   const app = await module.create(runtime);
   const server = await app.listen(config.port, config.HOST).catch((error: NodeJS.ErrnoException) => {

@@ -6,7 +6,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import express, { type Express } from 'express';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -27,54 +29,39 @@ export interface ListeningServer {
 }
 
 /**
- * Masks what clients must not see: only errors we raised on purpose (with a code) keep their
- * message; anything else becomes a bare INTERNAL_SERVER_ERROR, logged with its stack.
+ * The root field `_entities` or `_service` an operation selects, however it is reached: directly,
+ * through inline fragments (`... on Query { _entities }`) or named fragments spread at the root.
  */
-/** Codes a client may see with their message; everything else is masked. */
-const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'DOWNSTREAM_SERVICE_ERROR',
-  'SERVICE_UNAVAILABLE',
-  'RATE_LIMITED',
-]);
-
-/**
- * Masks what clients must not see: only errors raised on purpose (with a public code) keep
- * their message; anything else becomes a bare INTERNAL_SERVER_ERROR, logged with its stack.
- * (Codes, not `instanceof`: CommonJS and ESM copies of graphql-js coexist here.)
- */
-export function maskErrors(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document: DocumentNode): string | null {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const seen = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode): string | null => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '_entities' || selection.name.value === '_service') return selection.name.value;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const found = walk(selection.selectionSet);
+        if (found) return found;
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        const found = fragment ? walk(fragment.selectionSet) : null;
+        if (found) return found;
+      }
     }
-    const original = (error as { originalError?: unknown })?.originalError ?? error;
-    logger.error({ err: original, path: formatted.path, message: formatted.message }, 'internal error');
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return null;
   };
+  return walk(operation.selectionSet);
 }
 
 /** Refuses `_entities` and `_service` unless the gateway signed the request. */
 const gatewayOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation, contextValue }) {
-        if (contextValue.signed.issuer === 'gateway') return;
-        for (const selection of operation?.selectionSet.selections ?? []) {
-          if (selection.kind === 'Field' && (selection.name.value === '_entities' || selection.name.value === '_service')) {
-            throw new GraphQLError(`${selection.name.value} is for the gateway only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-          }
-        }
+      async didResolveOperation({ operation, document, contextValue }) {
+        if (contextValue.signed.issuer === 'gateway' || !operation) return;
+        const field = gatewayOnlyFieldIn(operation, document);
+        if (field) throw new GraphQLError(`${field} is for the gateway only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       },
     };
   },
@@ -157,7 +144,10 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   const { runtime } = options;
   const metrics = createMetrics(options.name, runtime.logger);
   const readAuditTrail = auditTrailResolver(runtime.db);
+  // Every custom scalar is implemented and validated (graphql-scalars): a bad DateTime is the client's mistake.
+  const declaresDateTime = options.typeDefs.definitions.some((d) => d.kind === Kind.SCALAR_TYPE_DEFINITION && d.name.value === 'DateTime');
   const resolvers = {
+    ...(declaresDateTime ? { DateTime: DateTimeResolver } : {}),
     ...options.resolvers,
     Query: {
       ...(options.resolvers.Query as object),
@@ -173,19 +163,22 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       ApolloServerPluginLandingPageDisabled(),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       gatewayOnlyFields as ApolloServerPlugin<TContext>,
+      rejectUnstorableInput as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
       auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
     ],
-    formatError: maskErrors(runtime.logger),
+    formatError: maskErrors(runtime.logger, options.name),
+    // Subgraph documents carry the client's operation name: as many as the clients invent.
+    documentStore: boundedDocumentStore(),
     includeStacktraceInErrorResponses: false,
-    introspection: options.introspection ?? true,
+    introspection: options.introspection ?? runtime.edge?.introspection ?? true,
     logger: runtime.logger,
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
-  metrics.mount(app);
+  metrics.mount(app, runtime.edge?.metrics);
   mountHealth(app, options.name, [databaseCheck(runtime.db)]);
   app.use(
     '/graphql',
@@ -208,10 +201,19 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     }),
   );
 
+  app.use(httpErrors(runtime.logger));
+
+  const metricsApp = metrics.ownApp(runtime.edge?.metrics);
   return {
     app,
     apollo,
-    listen: (port, host = '127.0.0.1') => listen(app, port, host, () => apollo.stop()),
+    listen: async (port, host = '127.0.0.1') => {
+      const metricsServer = metricsApp ? await listen(metricsApp, runtime.edge!.metrics.port!, host) : null;
+      return listen(app, port, host, async () => {
+        await apollo.stop();
+        await metricsServer?.close();
+      });
+    },
   };
 }
 

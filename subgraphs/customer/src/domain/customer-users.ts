@@ -196,7 +196,13 @@ export class CustomerUsers {
 
   private async load(manager: EntityManager, viewer: PartnerViewer, id: string, admin: 'FULL' | 'LIMITED', lock: boolean): Promise<{ user: CustomerUserRow; customer: CustomerAccessView }> {
     if (!isUuid(id)) throw notFound('Customer user', 'id');
-    const user = await manager.findOne(CustomerUser, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    // The partner scope is part of the lookup: another partner's user is never read nor locked,
+    // so it answers exactly like an unknown id.
+    const mine: unknown[] = await manager.query(
+      `SELECT 1 FROM customer_user cu JOIN customer_partner cp ON cp.customer_id = cu.customer_id AND cp.partner_id = $2 WHERE cu.id = $1${lock ? ' FOR UPDATE OF cu' : ''}`,
+      [id, viewer.partnerId],
+    );
+    const user = mine.length > 0 ? await manager.findOneBy(CustomerUser, { id }) : null;
     if (!user || (user.deletedAt && user.deletedAt <= this.visibleSince())) throw notFound('Customer user', 'id');
     const customer = await customerOfViewer(manager, this.clock, viewer, user.customerId, { admin, field: 'id' });
     return { user, customer };

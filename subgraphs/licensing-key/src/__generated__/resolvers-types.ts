@@ -18,7 +18,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  DateTime: { input: string; output: Date | string; }
+  DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: any; output: any; }
 };
 

@@ -89,8 +89,11 @@ export class Redemptions {
     private readonly clock: Clock,
     private readonly remote: RemoteServices,
     private readonly logger: Logger,
-    /** How long `redeemProductKeys` waits for the new account's subscription before answering ACCOUNT_CREATED. */
-    private readonly inlineWaitMs = 10_000,
+    /**
+     * How long `redeemProductKeys` waits for the new account's subscription before answering
+     * ACCOUNT_CREATED; well inside the gateway's deadline on a subgraph call (5 s by default).
+     */
+    private readonly inlineWaitMs = 2_500,
   ) {}
 
   async redeem(actor: Actor, keyInputs: string[], customerInput: RedemptionCustomerInput, idempotencyKey: string): Promise<RedemptionOutcome> {

@@ -18,7 +18,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  DateTime: { input: string; output: Date | string; }
+  DateTime: { input: Date; output: Date | string; }
   /** Any JSON value. */
   JSON: { input: any; output: any; }
   _FieldSet: { input: any; output: any; }

@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import {
   authorize,
   decodeCursor,
+  DomainError,
+  isUuid,
   encodeCursor,
   forbidden,
   isAllowed,
@@ -45,7 +47,7 @@ export class AuditTrail {
   async list(
     viewer: Viewer,
     requestId: string,
-    filter: { from?: string | null; to?: string | null; customerId?: string | null; resourceType?: string | null },
+    filter: { from?: Date | string | null; to?: Date | string | null; customerId?: string | null; resourceType?: string | null },
     first: number | null | undefined,
     after: string | null | undefined,
   ) {
@@ -54,6 +56,9 @@ export class AuditTrail {
     if (!mayRead) throw forbidden('Reading the audit trail requires an admin role or customer access');
     const size = pageSize(first);
     const position = decodeCursor(after) as [string, string] | null;
+    if (position && (position.length !== 2 || typeof position[0] !== 'string' || Number.isNaN(Date.parse(position[0])) || typeof position[1] !== 'string' || !isUuid(position[1]))) {
+      throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+    }
     const shared = { partnerId: partner.partnerId, from: filter.from ?? null, to: filter.to ?? null, customerId: filter.customerId ?? null, resourceType: filter.resourceType ?? null };
     const shares = await Promise.all(
       SUBGRAPHS.map(async (service): Promise<AuditRecordView[]> => {

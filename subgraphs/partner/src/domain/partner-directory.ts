@@ -149,7 +149,8 @@ export class PartnerDirectory {
     let temporaryPassword: string | null = null;
     const receipt = await this.db.transaction(async (manager) =>
       idempotent(manager, { scope: viewer.partnerId, operation: 'createPartnerUser', key: idempotencyKey, request: input, clock: this.clock }, async () => {
-        const taken = await manager.createQueryBuilder(PartnerUser, 'u').where('lower(u.email) = :email', { email }).getExists();
+        // Unique within the partner only: another partner's users are not this partner's business.
+        const taken = await manager.createQueryBuilder(PartnerUser, 'u').where('u.partner_id = :partnerId AND lower(u.email) = :email', { partnerId: viewer.partnerId, email }).getExists();
         if (taken) throw new DomainError('EMAIL_TAKEN', 'A partner user with this email already exists', 'email');
         temporaryPassword = generateTemporaryPassword();
         const now = this.clock.now();

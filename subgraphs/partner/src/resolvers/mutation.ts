@@ -22,6 +22,7 @@ export const Mutation: MutationResolvers = {
     payload(async () => ({ endpoint: await webhooks.redeliver({ viewer, requestId }, endpointId, eventId) })),
   acceptPartnerEvents: async (_root, { events }, { signed, webhooks }) => {
     requireService(signed);
-    return webhooks.accept(events);
+    // The DateTime scalar hands over a Date; the event travels on as its ISO string.
+    return webhooks.accept(events.map((event) => ({ ...event, occurredAt: event.occurredAt.toISOString() })));
   },
 };

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { authorize, decodeCursor, isUuid, pageSize, toConnection, type Connection, type Viewer } from '@partner-graph/platform';
+import { authorize, decodeCursor, DomainError, isUuid, pageSize, toConnection, type Connection, type Viewer } from '@partner-graph/platform';
 import { RenewalNotice, type RenewalNoticeRow } from '../db/index.js';
 import { READ_SUBSCRIPTIONS } from './rules.js';
 
@@ -21,7 +21,7 @@ export class RenewalNotices {
     if (cursor) {
       const [recordedAt, id] = cursor;
       if (typeof recordedAt !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(recordedAt))) {
-        return toConnection([], size, () => []);
+        throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
       }
       query.andWhere('(n.recorded_at, n.id) < (:recordedAt, :id)', { recordedAt: new Date(recordedAt), id });
     }

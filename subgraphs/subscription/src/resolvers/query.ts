@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { authorize, DomainError, isUuid, requireService } from '@partner-graph/platform';
+import { authorize, isUuid, requireService } from '@partner-graph/platform';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
@@ -13,12 +12,6 @@ export const Query: QueryResolvers = {
     requireService(signed);
     return subscriptions.subscriptionIdsForCustomer(customerId);
   },
-  renewalNotices: async (_root, { first, after }, { viewer, notices }) => {
-    try {
-      return await notices.list(viewer, first, after);
-    } catch (error) {
-      if (error instanceof DomainError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', field: error.errors[0]?.field } });
-      throw error;
-    }
-  },
+  // A bad page size or cursor throws a DomainError: the platform answers it BAD_USER_INPUT.
+  renewalNotices: (_root, { first, after }, { viewer, notices }) => notices.list(viewer, first, after),
 };

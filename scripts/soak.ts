@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import {
+  createLogger,
+  databaseUrlFor,
+  DEMO,
+  DEV_JWT_SECRET,
+  dropDatabase,
+  envPrefix,
+  loadScriptConfig,
+  subgraphDatabaseName,
+  SUBGRAPHS,
+  type SubgraphName,
+} from '@partner-graph/platform';
+import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { signDevToken } from '@partner-graph/gateway';
+import { REPO_ROOT } from './database-server.js';
+import { seedDemoData } from './seed.js';
+
+/**
+ * `npm run soak [-- --seconds 60 --warmup 15 --concurrency 10 --max-requests 200000]`: every
+ * service in its own process on loopback ports, a sustained mix of queries through the gateway
+ * (signed-in pages spanning several subgraphs, anonymous calls with ever-new operation names,
+ * input mistakes), and each process's resident memory after the warm-up and at the end.
+ * Bounded in time and in requests. Uses DATABASE_URL when set (databases partner_graph_soak_*,
+ * dropped after), otherwise a throwaway embedded server.
+ */
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '15' },
+    concurrency: { type: 'string', default: '10' },
+    'max-requests': { type: 'string', default: '200000' },
+  },
+});
+const seconds = Math.min(Number(values.seconds), 600);
+const warmup = Math.min(Number(values.warmup), 120);
+const concurrency = Math.min(Number(values.concurrency), 64);
+const maxRequests = Number(values['max-requests']);
+
+const config = loadScriptConfig();
+const logger = createLogger('soak', 'warn');
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+let serverUrl: string = config.DATABASE_URL ?? '';
+let stopDatabase = async () => {};
+if (!serverUrl) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-soak-'));
+  chmodSync(dir, 0o755);
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+  serverUrl = server.url;
+  stopDatabase = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_soak'))])) as Record<SubgraphName, string>;
+const gatewayDatabase = databaseUrlFor(serverUrl, 'partner_graph_soak_gateway');
+await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);
+
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'gateway'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'gateway', number>;
+const env: Record<string, string> = {
+  APOLLO_TELEMETRY_DISABLED: '1',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  GATEWAY_PORT: String(ports.gateway),
+  GATEWAY_DATABASE_URL: gatewayDatabase,
+  // The soak measures memory, not the limiter's refusals.
+  GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
+  ...Object.fromEntries(SUBGRAPHS.flatMap((name) => [
+    [`${envPrefix(name)}_URL`, `http://127.0.0.1:${ports[name]}/graphql`],
+    [`${envPrefix(name)}_PORT`, String(ports[name])],
+    [`${envPrefix(name)}_DATABASE_URL`, databases[name]],
+  ])),
+};
+const children = new Map<string, ChildProcess>();
+const launch = (name: string, entry: string) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.set(name, child);
+};
+const healthy = async (port: number) => {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error(`no answer on port ${port}`);
+};
+const stopAll = async () => {
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  if (config.DATABASE_URL) for (const url of [...Object.values(databases), gatewayDatabase]) await dropDatabase(url);
+  await stopDatabase();
+};
+
+const rssMb = (child: ChildProcess): number => {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+};
+const memory = () => Object.fromEntries([...children].map(([name, child]) => [name, rssMb(child)]));
+
+try {
+  for (const name of SUBGRAPHS) launch(name, path.join('subgraphs', name, 'src', 'index.ts'));
+  await Promise.all(SUBGRAPHS.map((name) => healthy(ports[name])));
+  launch('gateway', path.join('gateway', 'src', 'index.ts'));
+  await healthy(ports.gateway);
+
+  const token = await signDevToken(DEMO.users.contosoAgent.email, { secret: config.AUTH_JWT_SECRET, ttlSeconds: 3600 });
+  const signedIn = { authorization: `Bearer ${token}` };
+  let sequence = 0;
+  const mix: (() => { query: string; headers: Record<string, string> })[] = [
+    () => ({ query: 'query CustomersPage { customers(first: 20) { edges { node { id companyName users { id } subscriptions { id quantity offer { name } } } } } }', headers: signedIn }),
+    () => ({ query: 'query Me { me { email partner { companyName programs } } }', headers: signedIn }),
+    () => ({ query: 'query Audit { auditRecords(first: 20) { edges { node { id operation } } } }', headers: signedIn }),
+    // A new operation name reaches the subgraphs too (the gateway's plans and their documents carry it).
+    () => ({ query: `query Offers${sequence++} { offers(first: 5) { edges { node { id name } } } }`, headers: signedIn }),
+    // Every anonymous call a new operation name: what an attacker does to the metrics.
+    () => ({ query: `query Probe${sequence++} { __typename }`, headers: {} }),
+    () => ({ query: 'query Mistake { customers(first: 1000) { edges { cursor } } }', headers: signedIn }),
+  ];
+  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
+  const url = `http://127.0.0.1:${ports.gateway}/graphql`;
+  const counts = { requests: 0, httpErrors: 0, failures: 0 };
+  const run = async (until: number) => {
+    const worker = async () => {
+      while (Date.now() < until && counts.requests < maxRequests) {
+        const { query, headers } = mix[counts.requests % mix.length]!();
+        counts.requests++;
+        try {
+          const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+          await response.body.text();
+          if (response.statusCode >= 500) counts.httpErrors++;
+        } catch {
+          counts.failures++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+
+  const started = memory();
+  await run(Date.now() + warmup * 1000);
+  const afterWarmup = memory();
+  const warmupRequests = counts.requests;
+  const measuredFrom = Date.now();
+  await run(measuredFrom + seconds * 1000);
+  const end = memory();
+  const measured = counts.requests - warmupRequests;
+  console.log(`\nSoak: ${concurrency} concurrent, ${warmup} s warm-up + ${seconds} s (max ${maxRequests} requests)`);
+  console.log(`requests ${counts.requests} (${Math.round(measured / ((Date.now() - measuredFrom) / 1000))}/s after warm-up), HTTP 5xx ${counts.httpErrors}, failed ${counts.failures}`);
+  console.log(`${'RSS MB'.padEnd(14)}${'start'.padStart(8)}${'warm'.padStart(8)}${'end'.padStart(8)}${'growth'.padStart(8)}`);
+  for (const name of children.keys()) {
+    console.log(`${name.padEnd(14)}${String(started[name]).padStart(8)}${String(afterWarmup[name]).padStart(8)}${String(end[name]).padStart(8)}${String(end[name]! - afterWarmup[name]!).padStart(8)}`);
+  }
+  await agent.close();
+} finally {
+  await stopAll();
+}
