@@ -25,7 +25,7 @@ async function gateway(env: Record<string, string>): Promise<ListeningServer> {
 beforeAll(async () => {
   explorerDir = await ensureExplorerBuilt();
   development = await gateway({ NODE_ENV: 'development' });
-  production = await gateway({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/keys', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'partner-graph' });
+  production = await gateway({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-the-explorer-test', AUTH_JWKS_URL: 'https://login.example/keys', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'partner-graph' });
 }, 120_000);
 afterAll(async () => {
   await development?.close();

@@ -7,6 +7,7 @@ import { DEMO, EVENT_TYPES } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 import { customerServices } from '../subgraphs/customer/src/services.js';
 import { SubscriptionLifecycle } from '../subgraphs/subscription/src/domain/lifecycle.js';
+import { createLicensingKeyServices } from '../subgraphs/licensing-key/src/server.js';
 
 const ADMIN = DEMO.users.contosoAdmin.email;
 const AGENT = DEMO.users.contosoAgent.email;
@@ -119,11 +120,14 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
     // Product keys: ordered, then redeemed for a new customer.
     const ordered = await ok(`mutation($o: ID!) { orderProductKeys(offerId: $o, count: 1) { keys { key } errors { code } } }`, { o: DEMO.offers.businessStandard });
     const productKey = ordered.keys[0].key as string;
-    await ok(`mutation($keys: [String!]!, $customer: ProductKeyCustomerInput!, $k: String!) { redeemProductKeys(keys: $keys, customer: $customer, idempotencyKey: $k) { errors { code } } }`, {
+    const redemption = await ok(`mutation($keys: [String!]!, $customer: ProductKeyCustomerInput!, $k: String!) { redeemProductKeys(keys: $keys, customer: $customer, idempotencyKey: $k) { redemption { id } errors { code } } }`, {
       keys: [productKey],
       customer: { companyName: 'Keyed Kombucha', country: 'FR', adminFirstName: 'Claire', adminLastName: 'Martin', adminEmail: 'claire.martin@example.com' },
       k: randomUUID(),
     });
+    // The account may outlast the request's wait: the flow then completes on resume, as the job does.
+    const { redemptions } = createLicensingKeyServices(stack.subgraphs['licensing-key'].runtime);
+    await expect.poll(async () => (await redemptions.resume(redemption.redemption.id)).redemption.status, { timeout: 30_000, interval: 200 }).toBe('COMPLETED');
 
     // Time passes: notices, renewals, expiry and the end of a subscription's life; the offer left pending expires.
     const lifecycle = new SubscriptionLifecycle(stack.subgraphs.subscription.db, stack.clock);
