@@ -23,6 +23,8 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import { bearerToken, createTokenVerifier } from './auth.js';
+import { mountDashboard } from './dashboard.js';
+import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { ViewerDirectory } from './viewer-directory.js';
 
 export interface GatewayContext extends BaseContext {
@@ -105,6 +107,7 @@ export async function createGateway(options: GatewayOptions) {
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
 
+  const documents = config.PERSISTED_DOCUMENTS_PATH ? loadPersistedDocuments(config.PERSISTED_DOCUMENTS_PATH) : null;
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -116,6 +119,8 @@ export async function createGateway(options: GatewayOptions) {
     ],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
+    // Only the manifest's documents: nothing may be registered at run time (APQ).
+    ...(config.PERSISTED_DOCUMENTS_ONLY ? { persistedQueries: false as const } : {}),
     includeStacktraceInErrorResponses: false,
     formatError: maskErrors(logger),
     introspection: true,
@@ -144,6 +149,7 @@ export async function createGateway(options: GatewayOptions) {
       }
     },
     express.json({ limit: '1mb' }),
+    ...(documents ? [persistedDocuments(documents, { only: config.PERSISTED_DOCUMENTS_ONLY })] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const incoming = req.header('x-request-id');
@@ -156,6 +162,8 @@ export async function createGateway(options: GatewayOptions) {
       },
     }),
   );
+
+  mountDashboard(app, config);
 
   return {
     app,

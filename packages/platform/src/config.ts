@@ -38,6 +38,15 @@ const gateway = base.extend({
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Express `trust proxy`: how many proxies in front set X-Forwarded-For. */
   GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
+  /** The built partner dashboard (`web/dist`), served at `/` on the API's own origin; none when unset. */
+  DASHBOARD_DIR: z.string().optional(),
+  /** The dashboard's OpenID Connect client (authorization code + PKCE against AUTH_ISSUER). */
+  DASHBOARD_OIDC_CLIENT_ID: z.string().optional(),
+  DASHBOARD_OIDC_SCOPE: z.string().default('openid profile email'),
+  /** A persisted-documents manifest (`{ "<sha256>": "<document>" }`) whose documents clients may send by id. */
+  PERSISTED_DOCUMENTS_PATH: z.string().optional(),
+  /** Accept only the manifest's documents (trusted documents); off in development. */
+  PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
 });
 
 const subgraph = base.extend({
@@ -96,6 +105,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems = productionProblems(env);
   if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
     problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
+  }
+  if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH) {
+    problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY');
+  }
+  if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
+    problems.push('DASHBOARD_OIDC_CLIENT_ID: required to serve the dashboard with AUTH_JWKS_URL (its users sign in with OpenID Connect)');
   }
   if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL) {
     problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');
