@@ -12,7 +12,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['**/test/**/*.test.ts', 'test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts'],
+    include: ['**/test/**/*.test.ts', 'test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts', 'web/test/**/*.e2e.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     env: { APOLLO_TELEMETRY_DISABLED: '1' },

@@ -1,0 +1,1 @@
+export function AddCustomerPage() { return null; }

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO } from '@partner-graph/platform';
+import { seedBulkCustomers } from '@partner-graph/customer/seed';
+import { startStack, type Stack } from '../../test/stack.js';
+import { ensureDashboardBuilt } from '../build.js';
+import { chromiumMissing, launchChromium } from './browser.js';
+
+// The dashboard in Chromium against the whole federation with the demo data, served by the
+// gateway as `npm start` does — and accepting only the build's persisted documents, so every
+// document the dashboard sends is in its manifest.
+const { contosoAdmin, contosoAgent, contosoHelpdesk, contosoSales, fabrikamAdmin } = DEMO.users;
+const NORTHWIND_STANDARD = DEMO.subscriptions.northwindBusinessStandard;
+
+let stack: Stack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  if (chromiumMissing) return;
+  const dashboard = await ensureDashboardBuilt();
+  stack = await startStack({
+    gatewayEnv: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments, PERSISTED_DOCUMENTS_ONLY: 'true' },
+  });
+  origin = new URL(stack.gatewayUrl).origin;
+  // Many customers, so search and paging run against more than one page.
+  await seedBulkCustomers(stack.subgraphs.customer.db, stack.clock, { partnerId: DEMO.partners.contoso, count: 2_000 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Opens `path`; the token lives in memory only, so each new page signs in and returns there. */
+async function signIn(email: string, path = '/customers', width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${origin}${path}`);
+  await page.getByRole('button', { name: email }).click();
+  await expect.poll(() => new URL(page.url()).pathname).toBe(path);
+  return page;
+}
+
+/** The API behind the browser's back: straight to the subscription subgraph (the gateway runs only the dashboard's documents). */
+async function subscriptionApi(query: string, variables: Record<string, unknown>, email: string) {
+  return stack.subgraphRequest('subscription', query, { viewer: await stack.viewerOf(email), variables });
+}
+
+const visible = (page: Page, role: Parameters<Page['getByRole']>[0], name: string | RegExp) => page.getByRole(role, { name }).isVisible();
+
+describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
+  it('offers each demo role only what it may do', async () => {
+    for (const [email, seesNorthwind, addsCustomers] of [
+      [contosoAdmin.email, true, true],
+      [contosoAgent.email, true, true],
+      [contosoHelpdesk.email, true, false],
+    ] as const) {
+      const page = await signIn(email);
+      await page.getByLabel('Search customers').fill('north');
+      await expect.poll(() => visible(page, 'button', 'Northwind Traders')).toBe(seesNorthwind);
+      expect(await visible(page, 'link', 'Add customer')).toBe(addsCustomers);
+      await page.close();
+    }
+
+    const sales = await signIn(contosoSales.email);
+    await expect.poll(() => sales.getByText('No customer access').isVisible()).toBe(true);
+    expect(await sales.getByRole('table').count()).toBe(0);
+    expect(await visible(sales, 'link', 'Add customer')).toBe(false);
+    await sales.close();
+
+    const fabrikam = await signIn(fabrikamAdmin.email);
+    await fabrikam.getByLabel('Search customers').fill('north');
+    await expect.poll(() => fabrikam.getByText(/No customer.s name or domain starts with “north”/).isVisible()).toBe(true);
+    await fabrikam.getByLabel('Search customers').fill('');
+    await expect.poll(() => visible(fabrikam, 'button', 'Alpine Ski House')).toBe(true);
+    await fabrikam.close();
+  });
+
+  it('finds Northwind Traders among many customers, pages through a search, opens its subscriptions', async () => {
+    const page = await signIn(contosoAgent.email);
+    const search = page.getByLabel('Search customers');
+    await search.fill('nova');
+    await expect.poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).count()).toBe(25);
+    const firstPage = await page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.getByText('Page 2').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent()).not.toBe(firstPage);
+
+    await search.fill('north');
+    await expect.poll(() => page.getByRole('button', { name: /Trading/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
+    await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+    await expect.poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
+    expect(page.url()).toBe(`${origin}/subscriptions/${NORTHWIND_STANDARD}`);
+    await page.close();
+  });
+
+  it('changes a licence count through the review step', async () => {
+    const page = await signIn(contosoAgent.email, `/subscriptions/${NORTHWIND_STANDARD}`);
+    await page.getByRole('button', { name: 'Change licence count' }).click();
+    const before = Number(await page.getByLabel('Current licence count').textContent());
+    await page.getByLabel('New licence count').fill(String(before + 2));
+    await page.getByRole('button', { name: 'Review' }).click();
+    await expect.poll(() => page.getByText(`to ${before + 2} licences`).isVisible()).toBe(true);
+    // The review changed nothing.
+    const reviewed = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
+    expect(reviewed.data?.subscription.quantity).toBe(before);
+    await page.getByRole('button', { name: 'Confirm change' }).click();
+    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe(String(before + 2));
+    const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
+    expect(saved.data?.subscription.quantity).toBe(before + 2);
+    await page.close();
+  });
+
+  it('offers helpdesk no licence-count change', async () => {
+    const page = await signIn(contosoHelpdesk.email, `/subscriptions/${NORTHWIND_STANDARD}`);
+    await expect.poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
+    expect(await visible(page, 'button', 'Change licence count')).toBe(false);
+    expect(await visible(page, 'button', 'Suspend subscription')).toBe(false);
+    expect(await page.getByRole('switch', { name: /Renew automatically/ }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  it('shows a direct purchase view-only with the reason', async () => {
+    const page = await signIn(contosoAdmin.email, `/subscriptions/${DEMO.subscriptions.adventureWorksDirectE3}`);
+    await expect.poll(() => page.getByText(/Bought directly by the customer: only the partner that sold/).isVisible()).toBe(true);
+    expect(await visible(page, 'button', 'Change licence count')).toBe(false);
+    await page.close();
+  });
+
+  it('explains a version conflict and resolves it by reloading the current values', async () => {
+    const page = await signIn(contosoAgent.email, `/subscriptions/${NORTHWIND_STANDARD}`);
+    await page.getByRole('button', { name: 'Change licence count' }).click();
+    const before = Number(await page.getByLabel('Current licence count').textContent());
+
+    // Someone else changes it meanwhile.
+    const current = await subscriptionApi('query($id: ID!) { subscription(id: $id) { version } }', { id: NORTHWIND_STANDARD }, contosoAdmin.email);
+    const other = await subscriptionApi(
+      'mutation($id: ID!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: 20, expectedVersion: $v) { errors { code } } }',
+      { id: NORTHWIND_STANDARD, v: current.data?.subscription.version },
+      contosoAdmin.email,
+    );
+    expect(other.data?.changeSubscriptionQuantity.errors).toEqual([]);
+
+    await page.getByLabel('New licence count').fill(String(before + 1));
+    await page.getByRole('button', { name: 'Review' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'This subscription was changed by someone else' });
+    await expect.poll(() => alert.isVisible()).toBe(true);
+    await alert.getByRole('button', { name: 'Reload current values' }).click();
+    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe('20');
+    // Deciding again on the current values works.
+    await page.getByRole('button', { name: 'Change licence count' }).click();
+    await page.getByLabel('New licence count').fill('21');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Confirm change' }).click();
+    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe('21');
+    await page.close();
+  });
+});
