@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createLogger, envPrefix, loadScriptConfig, serviceUrls, subgraphPort, SUBGRAPHS } from '@partner-graph/platform';
 import { databaseServer, REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
+import { ensureDashboardBuilt } from '../web/build.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), the demo data when empty, every
@@ -75,21 +76,44 @@ try {
   await stopAll(1);
 }
 
+/**
+ * The partner dashboard: built into web/dist when its sources changed (while the subgraphs
+ * start), then served by the gateway on the API's own origin, with the build's persisted documents.
+ */
+async function startDashboard(): Promise<{ env: Record<string, string>; url: string }> {
+  const dashboard = await ensureDashboardBuilt((message) => console.log(message));
+  return {
+    env: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments },
+    url: `http://localhost:${config.GATEWAY_PORT}/`,
+  };
+}
+const dashboard = startDashboard();
+dashboard.catch(() => {}); // awaited below; a failure stops the start there
+
 const urls = serviceUrls(config);
 const databaseEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, server.urls[name]]));
 for (const name of SUBGRAPHS) {
   launch(name, path.join('subgraphs', name, 'src', 'index.ts'), { ...databaseEnv, [`${envPrefix(name)}_PORT`]: String(subgraphPort(name)) });
 }
 await Promise.all(SUBGRAPHS.map((name) => waitForHealth(name, urls[name].replace(/\/graphql$/, '/health'))));
-launch('gateway', path.join('gateway', 'src', 'index.ts'), {});
+let dashboardEnv: Record<string, string> = {};
+let dashboardUrl = '';
+try {
+  ({ env: dashboardEnv, url: dashboardUrl } = await dashboard);
+} catch (error) {
+  logger.error({ err: error }, 'could not build the dashboard');
+  await stopAll(1);
+}
+launch('gateway', path.join('gateway', 'src', 'index.ts'), dashboardEnv);
 const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
 await waitForHealth('gateway', gatewayUrl.replace(/\/graphql$/, '/health'));
 
 console.log(`
 Partner Graph is running.
 
-  Gateway:  ${gatewayUrl}
-  Database: ${server.embedded ? 'embedded PostgreSQL (data in .data/)' : 'DATABASE_URL'}
+  Gateway:   ${gatewayUrl}
+  Dashboard: ${dashboardUrl}
+  Database:  ${server.embedded ? 'embedded PostgreSQL (data in .data/)' : 'DATABASE_URL'}
 
 Get a token for a demo user and send a first query:
 

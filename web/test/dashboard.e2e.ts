@@ -20,6 +20,7 @@ beforeAll(async () => {
   if (chromiumMissing) return;
   const dashboard = await ensureDashboardBuilt();
   stack = await startStack({
+    workers: true,
     gatewayEnv: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments, PERSISTED_DOCUMENTS_ONLY: 'true' },
   });
   origin = new URL(stack.gatewayUrl).origin;
@@ -155,6 +156,98 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Confirm change' }).click();
     await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe('21');
+    await page.close();
+  });
+
+  it('creates a customer through the wizard and follows it to ACTIVE', async () => {
+    const page = await signIn(contosoAgent.email, '/customers/new');
+    const field = (label: string) => page.getByRole('textbox', { name: label });
+    await field('Company name').fill('Fourth Coffee');
+    await field('Domain prefix').fill('northwindtraders');
+    await expect.poll(() => page.getByText('northwindtraders.onmicrosoft.com is taken or not a valid prefix').isVisible()).toBe(true);
+    await field('Domain prefix').fill('fourthcoffee');
+    await expect.poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    await field('Address line 1').fill('12 rue de la Paix');
+    await field('City').fill('Paris');
+    await field('Postal code').fill('ABC');
+    await field('Contact first name').fill('Ana');
+    await field('Contact last name').fill('Bernal');
+    await field('Contact email').fill('ana@fourthcoffee.example');
+    await field('Contact phone').fill('+33 1 23 45 67 89');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
+    await page.getByRole('button', { name: 'Next' }).click();
+    // The review (dryRun) names the postal code: the wizard goes back to it and shows why.
+    await expect.poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
+    await field('Postal code').fill('75002');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await expect.poll(() => page.getByText('Administrator: admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Edit offer and seats' }).click();
+    await page.getByRole('textbox', { name: 'Number of seats' }).fill('6');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.getByText('Microsoft 365 Business Standard: 6 licences').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+
+    const credentials = page.getByRole('dialog', { name: "Customer created: the administrator's credentials" });
+    await expect.poll(() => credentials.getByText('admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
+    const password = await credentials.getByLabel('Temporary password').textContent();
+    expect(password).toMatch(/\S{8,}/);
+    await credentials.getByRole('button', { name: 'I have copied it' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Open customer page' }).click();
+    await expect.poll(() => visible(page, 'heading', 'Fourth Coffee')).toBe(true);
+    await page.close();
+  });
+
+  it('manages a customer’s users: temporary passwords shown once, delete and restore', async () => {
+    const page = await signIn(contosoAgent.email, `/customers/${DEMO.customers.northwind}`);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const form = page.getByRole('dialog', { name: 'Add a user' });
+    await form.getByRole('textbox', { name: 'First name' }).fill('Rita');
+    await form.getByRole('textbox', { name: 'Last name' }).fill('Lopes');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const created = page.getByRole('dialog', { name: 'User created' });
+    await expect.poll(() => created.getByText(/rita\.lopes@northwindtraders\.onmicrosoft\.com/).isVisible()).toBe(true);
+    expect(await created.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
+    await created.getByRole('button', { name: 'I have copied it' }).click();
+
+    await page.getByRole('button', { name: 'Reset password of Rita Lopes' }).click();
+    const reset = page.getByRole('dialog', { name: 'Password reset' });
+    await expect.poll(() => reset.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
+    await reset.getByRole('button', { name: 'I have copied it' }).click();
+
+    await page.getByRole('button', { name: 'Delete Rita Lopes' }).click();
+    await page.getByRole('button', { name: 'Restore Rita Lopes' }).click();
+    await expect.poll(() => visible(page, 'button', 'Delete Rita Lopes')).toBe(true);
+    await page.close();
+  });
+
+  it('opens, annotates and closes a service request', async () => {
+    const page = await signIn(contosoHelpdesk.email, `/customers/${DEMO.customers.northwind}`);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    // Limited access: no users added or deleted.
+    await expect.poll(() => page.getByRole('table').isVisible()).toBe(true);
+    expect(await visible(page, 'button', 'Add user')).toBe(false);
+    await page.getByRole('tab', { name: 'Service requests' }).click();
+    await page.getByRole('button', { name: 'Open a service request' }).click();
+    const form = page.getByRole('dialog', { name: 'Open a service request' });
+    await form.getByRole('textbox', { name: 'Title' }).fill('Mailbox full');
+    await form.getByRole('textbox', { name: 'Description' }).fill('The CEO cannot receive mail.');
+    await form.getByRole('button', { name: 'Open request' }).click();
+    const request = page.getByRole('article', { name: 'Mailbox full' });
+    await request.getByRole('textbox', { name: 'Note on “Mailbox full”' }).fill('Archive enabled.');
+    await request.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => request.getByText('Archive enabled.').isVisible()).toBe(true);
+    await request.getByRole('button', { name: 'Close “Mailbox full”' }).click();
+    await expect.poll(() => request.getByText('Closed', { exact: true }).isVisible()).toBe(true);
     await page.close();
   });
 });
