@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -129,6 +129,9 @@ export function AddCustomerPage() {
   // One key for the whole wizard: submitting twice creates one customer.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const create = useGraphQLMutation(CreateCustomerDocument);
+  // On a phone only the current step is named, so the three steps fit on one line.
+  const wide = useMediaQuery('(min-width: 36em)', true);
+  const named = (index: number) => wide || index === step;
 
   const allOffers = useGraphQLQuery(SellableOffersDocument, { country: null });
   const countryOffers = useGraphQLQuery(SellableOffersDocument, { country: details.country || null }, { enabled: details.country !== '' });
@@ -189,7 +192,7 @@ export function AddCustomerPage() {
         Add customer
       </Title>
       <Stepper active={step} onStepClick={(target) => target < step && step < 3 && setStep(target)} size="sm" allowNextStepsSelect={false}>
-        <Stepper.Step label="Details" description="Company and contact">
+        <Stepper.Step label={named(0) ? 'Details' : undefined} description={wide ? 'Company and contact' : undefined} aria-label="Details">
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -240,7 +243,7 @@ export function AddCustomerPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label="Offer and seats" description="First subscription">
+        <Stepper.Step label={named(1) ? 'Offer and seats' : undefined} description={wide ? 'First subscription' : undefined} aria-label="Offer and seats">
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -287,7 +290,7 @@ export function AddCustomerPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label="Review" description="Check and submit">
+        <Stepper.Step label={named(2) ? 'Review' : undefined} description={wide ? 'Check and submit' : undefined} aria-label="Review">
           {preview && (
             <Stack mt="md">
               <Paper withBorder p="md" component="section" aria-labelledby="review-customer">

@@ -497,7 +497,7 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
         {subscription.customer.users.length === 0 ? (
           <Text size="sm">The customer has no users.</Text>
         ) : (
-          <Table.ScrollContainer minWidth={320}>
+          <Table.ScrollContainer minWidth={300}>
             <Table>
               <Table.Thead>
                 <Table.Tr>
@@ -512,7 +512,7 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
                     <Table.Tr key={user.id}>
                       <Table.Td>
                         <Text size="sm">{user.displayName}</Text>
-                        <Text size="xs" c="dimmed">
+                        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                           {user.userName}
                         </Text>
                       </Table.Td>

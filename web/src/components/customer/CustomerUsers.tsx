@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
@@ -144,7 +144,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       {customer.users.length === 0 ? (
         <Text size="sm">No users.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={360}>
+        <Table.ScrollContainer minWidth={300}>
           <Table>
             <Table.Thead>
               <Table.Tr>
@@ -160,12 +160,12 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
                     <Text size="sm" td={user.deleted ? 'line-through' : undefined}>
                       {user.displayName}
                     </Text>
-                    <Text size="xs" c="dimmed">
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                       {user.userName}
                       {user.deleted && user.purgeAt ? ` · deleted, restorable until ${formatDate(user.purgeAt)}` : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{user.isAdmin ? <Badge variant="light">Admin</Badge> : <Text size="sm">User</Text>}</Table.Td>
+                  <Table.Td><Text size="sm" fw={user.isAdmin ? 600 : undefined}>{user.isAdmin ? 'Admin' : 'User'}</Text></Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       {!user.deleted && resets(user.isAdmin) && (
