@@ -12,6 +12,9 @@ import { SECRET, startStack, type Stack } from './stack.js';
 // manifest (sent by id); without it, ids are a shorthand and any document is still accepted.
 const ME = 'query Me { me { email } }';
 const HASH = createHash('sha256').update(ME).digest('hex');
+// A second client's manifest, loaded beside the first.
+const PARTNER = 'query MyPartner { partner { companyName } }';
+const PARTNER_HASH = createHash('sha256').update(PARTNER).digest('hex');
 
 let stack: Stack;
 let dir: string;
@@ -22,9 +25,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'persisted-'));
   const manifest = path.join(dir, 'persisted-documents.json');
   writeFileSync(manifest, JSON.stringify({ [HASH]: ME }));
+  const other = path.join(dir, 'other-app.json');
+  writeFileSync(other, JSON.stringify({ [PARTNER_HASH]: PARTNER }));
   stack = await startStack({ gatewayEnv: { PERSISTED_DOCUMENTS_PATH: manifest } });
   const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])) as never;
-  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, PERSISTED_DOCUMENTS_PATH: manifest, PERSISTED_DOCUMENTS_ONLY: 'true' });
+  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`, PERSISTED_DOCUMENTS_ONLY: 'true' });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   strict = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   token = await stack.tokenFor(DEMO.users.contosoAgent.email);
@@ -61,6 +66,10 @@ describe('persisted documents only (PERSISTED_DOCUMENTS_ONLY)', () => {
       const response = await post(strict.url, body);
       expect(response.body.data?.me?.email).toBe(DEMO.users.contosoAgent.email);
     }
+  });
+  it('runs the documents of every manifest it was given', async () => {
+    const response = await fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ documentId: PARTNER_HASH }) });
+    expect(await response.json()).toEqual({ data: { partner: { companyName: 'Contoso Cloud Partners' } } });
   });
   it('runs the manifest text even when a different text comes with the id', async () => {
     const { body } = await post(strict.url, { documentId: HASH, query: '{ me { email companyRole } }' });

@@ -11,15 +11,18 @@ import type { RequestHandler } from 'express';
  * trusted documents, optionally prefixed `sha256:`) and Apollo's
  * `{ "extensions": { "persistedQuery": { "sha256Hash": "<hash>" } } }`.
  */
-export function loadPersistedDocuments(path: string): Map<string, string> {
-  const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
-    throw new Error(`${path}: a persisted-documents manifest is an object of hash → document`);
-  }
+export function loadPersistedDocuments(paths: string): Map<string, string> {
   const documents = new Map<string, string>();
-  for (const [hash, document] of Object.entries(manifest)) {
-    if (typeof document !== 'string') throw new Error(`${path}: the document of ${hash} is not a string`);
-    documents.set(hash, document);
+  // One manifest per client (the dashboard, another team's app), comma-separated.
+  for (const path of paths.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+      throw new Error(`${path}: a persisted-documents manifest is an object of hash → document`);
+    }
+    for (const [hash, document] of Object.entries(manifest)) {
+      if (typeof document !== 'string') throw new Error(`${path}: the document of ${hash} is not a string`);
+      documents.set(hash, document);
+    }
   }
   return documents;
 }

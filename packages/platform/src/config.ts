@@ -43,7 +43,7 @@ const gateway = base.extend({
   /** The dashboard's OpenID Connect client (authorization code + PKCE against AUTH_ISSUER). */
   DASHBOARD_OIDC_CLIENT_ID: z.string().optional(),
   DASHBOARD_OIDC_SCOPE: z.string().default('openid profile email'),
-  /** A persisted-documents manifest (`{ "<sha256>": "<document>" }`) whose documents clients may send by id. */
+  /** Persisted-documents manifests (`{ "<sha256>": "<document>" }`, comma-separated, one per client) whose documents clients may send by id. */
   PERSISTED_DOCUMENTS_PATH: z.string().optional(),
   /** Accept only the manifest's documents (trusted documents); off in development. */
   PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
