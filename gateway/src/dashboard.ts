@@ -51,7 +51,12 @@ export function mountDashboard(app: Express, config: GatewayConfig): void {
   if (!config.DASHBOARD_DIR) return;
   const root = path.resolve(config.DASHBOARD_DIR);
   const index = path.join(root, 'index.html');
+  // The app's own scripts only; it talks to this origin and, for OpenID Connect, the issuer.
+  // Styles allow inline: Mantine sets its theme variables in a <style> element.
+  const connect = ["'self'", ...(signIn?.mode === 'oidc' ? [new URL(signIn.authority).origin] : [])].join(' ');
+  const contentSecurityPolicy = `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`;
   app.use((_req, res, next) => {
+    res.setHeader('content-security-policy', contentSecurityPolicy);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('referrer-policy', 'no-referrer');

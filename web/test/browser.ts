@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright downloads no browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,3 +16,6 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Waits for what a person would wait for: the page as it settles (more than Vitest's 1 s default on a busy machine). */
+export const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });

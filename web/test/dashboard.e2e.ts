@@ -4,7 +4,7 @@ import { DEMO } from '@partner-graph/platform';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { startStack, type Stack } from '../../test/stack.js';
 import { ensureDashboardBuilt } from '../build.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium, poll } from './browser.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
 // gateway as `npm start` does — and accepting only the build's persisted documents, so every
@@ -38,7 +38,7 @@ async function signIn(email: string, path = '/customers', width = 1280): Promise
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(`${origin}${path}`);
   await page.getByRole('button', { name: email }).click();
-  await expect.poll(() => new URL(page.url()).pathname).toBe(path);
+  await poll(() => new URL(page.url()).pathname).toBe(path);
   return page;
 }
 
@@ -58,22 +58,22 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     ] as const) {
       const page = await signIn(email);
       await page.getByLabel('Search customers').fill('north');
-      await expect.poll(() => visible(page, 'button', 'Northwind Traders')).toBe(seesNorthwind);
+      await poll(() => visible(page, 'button', 'Northwind Traders')).toBe(seesNorthwind);
       expect(await visible(page, 'link', 'Add customer')).toBe(addsCustomers);
       await page.close();
     }
 
     const sales = await signIn(contosoSales.email);
-    await expect.poll(() => sales.getByText('No customer access').isVisible()).toBe(true);
+    await poll(() => sales.getByText('No customer access').isVisible()).toBe(true);
     expect(await sales.getByRole('table').count()).toBe(0);
     expect(await visible(sales, 'link', 'Add customer')).toBe(false);
     await sales.close();
 
     const fabrikam = await signIn(fabrikamAdmin.email);
     await fabrikam.getByLabel('Search customers').fill('north');
-    await expect.poll(() => fabrikam.getByText(/No customer.s name or domain starts with “north”/).isVisible()).toBe(true);
+    await poll(() => fabrikam.getByText(/No customer.s name or domain starts with “north”/).isVisible()).toBe(true);
     await fabrikam.getByLabel('Search customers').fill('');
-    await expect.poll(() => visible(fabrikam, 'button', 'Alpine Ski House')).toBe(true);
+    await poll(() => visible(fabrikam, 'button', 'Alpine Ski House')).toBe(true);
     await fabrikam.close();
   });
 
@@ -81,18 +81,18 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const page = await signIn(contosoAgent.email);
     const search = page.getByLabel('Search customers');
     await search.fill('nova');
-    await expect.poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).count()).toBe(25);
+    await poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).count()).toBe(25);
     const firstPage = await page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent();
     await page.getByRole('button', { name: 'Next page' }).click();
-    await expect.poll(() => page.getByText('Page 2').isVisible()).toBe(true);
-    await expect.poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent()).not.toBe(firstPage);
+    await poll(() => page.getByText('Page 2').isVisible()).toBe(true);
+    await poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent()).not.toBe(firstPage);
 
     await search.fill('north');
-    await expect.poll(() => page.getByRole('button', { name: /Trading/ }).count()).toBe(0);
+    await poll(() => page.getByRole('button', { name: /Trading/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Northwind Traders' }).click();
     const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
     await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
-    await expect.poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
+    await poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
     expect(page.url()).toBe(`${origin}/subscriptions/${NORTHWIND_STANDARD}`);
     await page.close();
   });
@@ -103,12 +103,12 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const before = Number(await page.getByLabel('Current licence count').textContent());
     await page.getByLabel('New licence count').fill(String(before + 2));
     await page.getByRole('button', { name: 'Review' }).click();
-    await expect.poll(() => page.getByText(`to ${before + 2} licences`).isVisible()).toBe(true);
+    await poll(() => page.getByText(`to ${before + 2} licences`).isVisible()).toBe(true);
     // The review changed nothing.
     const reviewed = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
     expect(reviewed.data?.subscription.quantity).toBe(before);
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe(String(before + 2));
+    await poll(() => page.getByLabel('Current licence count').textContent()).toBe(String(before + 2));
     const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
     expect(saved.data?.subscription.quantity).toBe(before + 2);
     await page.close();
@@ -116,7 +116,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
   it('offers helpdesk no licence-count change', async () => {
     const page = await signIn(contosoHelpdesk.email, `/subscriptions/${NORTHWIND_STANDARD}`);
-    await expect.poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
+    await poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
     expect(await visible(page, 'button', 'Change licence count')).toBe(false);
     expect(await visible(page, 'button', 'Suspend subscription')).toBe(false);
     expect(await page.getByRole('switch', { name: /Renew automatically/ }).isDisabled()).toBe(true);
@@ -125,7 +125,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
   it('shows a direct purchase view-only with the reason', async () => {
     const page = await signIn(contosoAdmin.email, `/subscriptions/${DEMO.subscriptions.adventureWorksDirectE3}`);
-    await expect.poll(() => page.getByText(/Bought directly by the customer: only the partner that sold/).isVisible()).toBe(true);
+    await poll(() => page.getByText(/Bought directly by the customer: only the partner that sold/).isVisible()).toBe(true);
     expect(await visible(page, 'button', 'Change licence count')).toBe(false);
     await page.close();
   });
@@ -147,15 +147,15 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByLabel('New licence count').fill(String(before + 1));
     await page.getByRole('button', { name: 'Review' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'This subscription was changed by someone else' });
-    await expect.poll(() => alert.isVisible()).toBe(true);
+    await poll(() => alert.isVisible()).toBe(true);
     await alert.getByRole('button', { name: 'Reload current values' }).click();
-    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe('20');
+    await poll(() => page.getByLabel('Current licence count').textContent()).toBe('20');
     // Deciding again on the current values works.
     await page.getByRole('button', { name: 'Change licence count' }).click();
     await page.getByLabel('New licence count').fill('21');
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Confirm change' }).click();
-    await expect.poll(() => page.getByLabel('Current licence count').textContent()).toBe('21');
+    await poll(() => page.getByLabel('Current licence count').textContent()).toBe('21');
     await page.close();
   });
 
@@ -164,9 +164,9 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const field = (label: string) => page.getByRole('textbox', { name: label });
     await field('Company name').fill('Fourth Coffee');
     await field('Domain prefix').fill('northwindtraders');
-    await expect.poll(() => page.getByText('northwindtraders.onmicrosoft.com is taken or not a valid prefix').isVisible()).toBe(true);
+    await poll(() => page.getByText('northwindtraders.onmicrosoft.com is taken or not a valid prefix').isVisible()).toBe(true);
     await field('Domain prefix').fill('fourthcoffee');
-    await expect.poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
+    await poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
     await page.getByRole('combobox', { name: 'Country' }).fill('FR');
     await page.getByRole('option', { name: 'FR' }).click();
     await field('Address line 1').fill('12 rue de la Paix');
@@ -183,26 +183,26 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
     await page.getByRole('button', { name: 'Next' }).click();
     // The review (dryRun) names the postal code: the wizard goes back to it and shows why.
-    await expect.poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
+    await poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
     await field('Postal code').fill('75002');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await expect.poll(() => page.getByText('Administrator: admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
+    await poll(() => page.getByText('Administrator: admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Edit offer and seats' }).click();
     await page.getByRole('textbox', { name: 'Number of seats' }).fill('6');
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.getByText('Microsoft 365 Business Standard: 6 licences').isVisible()).toBe(true);
+    await poll(() => page.getByText('Microsoft 365 Business Standard: 6 licences').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Create customer' }).click();
 
     const credentials = page.getByRole('dialog', { name: "Customer created: the administrator's credentials" });
-    await expect.poll(() => credentials.getByText('admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
+    await poll(() => credentials.getByText('admin@fourthcoffee.onmicrosoft.com').isVisible()).toBe(true);
     const password = await credentials.getByLabel('Temporary password').textContent();
     expect(password).toMatch(/\S{8,}/);
     await credentials.getByRole('button', { name: 'I have copied it' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Open customer page' }).click();
-    await expect.poll(() => visible(page, 'heading', 'Fourth Coffee')).toBe(true);
+    await poll(() => visible(page, 'heading', 'Fourth Coffee')).toBe(true);
     await page.close();
   });
 
@@ -215,18 +215,18 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await form.getByRole('textbox', { name: 'Last name' }).fill('Lopes');
     await form.getByRole('button', { name: 'Create user' }).click();
     const created = page.getByRole('dialog', { name: 'User created' });
-    await expect.poll(() => created.getByText(/rita\.lopes@northwindtraders\.onmicrosoft\.com/).isVisible()).toBe(true);
+    await poll(() => created.getByText(/rita\.lopes@northwindtraders\.onmicrosoft\.com/).isVisible()).toBe(true);
     expect(await created.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
     await created.getByRole('button', { name: 'I have copied it' }).click();
 
     await page.getByRole('button', { name: 'Reset password of Rita Lopes' }).click();
     const reset = page.getByRole('dialog', { name: 'Password reset' });
-    await expect.poll(() => reset.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
+    await poll(() => reset.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
     await reset.getByRole('button', { name: 'I have copied it' }).click();
 
     await page.getByRole('button', { name: 'Delete Rita Lopes' }).click();
     await page.getByRole('button', { name: 'Restore Rita Lopes' }).click();
-    await expect.poll(() => visible(page, 'button', 'Delete Rita Lopes')).toBe(true);
+    await poll(() => visible(page, 'button', 'Delete Rita Lopes')).toBe(true);
     await page.close();
   });
 
@@ -234,7 +234,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const page = await signIn(contosoHelpdesk.email, `/customers/${DEMO.customers.northwind}`);
     await page.getByRole('tab', { name: 'Users' }).click();
     // Limited access: no users added or deleted.
-    await expect.poll(() => page.getByRole('table').isVisible()).toBe(true);
+    await poll(() => page.getByRole('table').isVisible()).toBe(true);
     expect(await visible(page, 'button', 'Add user')).toBe(false);
     await page.getByRole('tab', { name: 'Service requests' }).click();
     await page.getByRole('button', { name: 'Open a service request' }).click();
@@ -245,9 +245,50 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const request = page.getByRole('article', { name: 'Mailbox full' });
     await request.getByRole('textbox', { name: 'Note on “Mailbox full”' }).fill('Archive enabled.');
     await request.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => request.getByText('Archive enabled.').isVisible()).toBe(true);
+    await poll(() => request.getByText('Archive enabled.').isVisible()).toBe(true);
     await request.getByRole('button', { name: 'Close “Mailbox full”' }).click();
-    await expect.poll(() => request.getByText('Closed', { exact: true }).isVisible()).toBe(true);
+    await poll(() => request.getByText('Closed', { exact: true }).isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('suspends and activates a subscription, turns auto-renew on, assigns a licence', async () => {
+    const page = await signIn(contosoAdmin.email, `/subscriptions/${DEMO.subscriptions.northwindE3Ending}`);
+    await page.getByRole('button', { name: 'Suspend subscription' }).click();
+    await page.getByRole('dialog', { name: 'Suspend this subscription?' }).getByRole('button', { name: 'Suspend' }).click();
+    await poll(() => visible(page, 'button', 'Activate subscription')).toBe(true);
+    expect(await page.getByText('Suspended', { exact: true }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Activate subscription' }).click();
+    await page.getByRole('dialog', { name: 'Activate this subscription?' }).getByRole('button', { name: 'Activate' }).click();
+    await poll(() => visible(page, 'button', 'Suspend subscription')).toBe(true);
+
+    const autoRenew = page.getByRole('switch', { name: 'Renew automatically at the end of the term' });
+    expect(await autoRenew.isChecked()).toBe(false);
+    await autoRenew.click({ force: true });
+    await poll(() => autoRenew.isChecked()).toBe(true);
+
+    await page.getByRole('button', { name: 'Assign licence to Chloé Bernard' }).click();
+    await poll(() => visible(page, 'button', 'Remove licence from Chloé Bernard')).toBe(true);
+    const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { status autoRenew licenceAssignments { userId } } }', { id: DEMO.subscriptions.northwindE3Ending }, contosoAdmin.email);
+    expect(saved.data?.subscription).toMatchObject({ status: 'ACTIVE', autoRenew: true });
+    await page.close();
+  });
+
+  it('works from the keyboard alone', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${origin}/customers`);
+    await page.getByRole('button', { name: contosoAgent.email }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Search customers').focus();
+    await page.keyboard.type('north');
+    await poll(() => visible(page, 'button', 'Northwind Traders')).toBe(true);
+    await page.keyboard.press('Tab');
+    await poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Northwind Traders');
+    await page.keyboard.press('Enter');
+    const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
+    await poll(() => pane.isVisible()).toBe(true);
+    await pane.getByRole('link', { name: 'Open customer page' }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => visible(page, 'heading', 'Northwind Traders')).toBe(true);
     await page.close();
   });
 });

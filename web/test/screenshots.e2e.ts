@@ -5,12 +5,13 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../test/stack.js';
 import { ensureDashboardBuilt } from '../build.js';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium, poll } from './browser.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
 // `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const enabled = process.env.UPDATE_SCREENSHOTS === '1' && !chromiumMissing;
+
 
 let stack: Stack;
 let browser: Browser;
@@ -33,7 +34,7 @@ async function signedIn(width: number, email: string, to: string): Promise<Page>
   const page = await browser.newPage({ viewport: { width, height: width > 600 ? 800 : 844 }, deviceScaleFactor: 1 });
   await page.goto(`${origin}${to}`);
   await page.getByRole('button', { name: email }).click();
-  await expect.poll(() => new URL(page.url()).pathname).toBe(to);
+  await poll(() => new URL(page.url()).pathname).toBe(to);
   return page;
 }
 
@@ -43,34 +44,34 @@ describe.runIf(enabled)('screenshots', () => {
   it.each([1280, 390])('at %i px', async (width) => {
     const signIn = await browser.newPage({ viewport: { width, height: 800 } });
     await signIn.goto(`${origin}/sign-in`);
-    await expect.poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAgent.email }).isVisible()).toBe(true);
+    await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAgent.email }).isVisible()).toBe(true);
     await shot(signIn, '01-sign-in', width);
     await signIn.close();
 
     const page = await signedIn(width, DEMO.users.contosoAgent.email, '/customers');
     await page.getByRole('button', { name: 'Northwind Traders' }).click();
-    await expect.poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
     await shot(page, '02-customers', width);
 
     await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
     await page.getByRole('button', { name: 'Change licence count' }).click();
     await page.getByLabel('New licence count').fill('12');
     await page.getByRole('button', { name: 'Review' }).click();
-    await expect.poll(() => page.getByText('to 12 licences').isVisible()).toBe(true);
+    await poll(() => page.getByText('to 12 licences').isVisible()).toBe(true);
     await shot(page, '03-subscription-review', width);
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('link', { name: 'Northwind Traders' }).click();
     await page.getByRole('tab', { name: 'Users' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Add user' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('button', { name: 'Add user' }).isVisible()).toBe(true);
     await shot(page, '04-customer-users', width);
 
     await page.getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('link', { name: 'Add customer' }).click();
     await page.getByRole('textbox', { name: 'Company name' }).fill('Fourth Coffee');
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
-    await expect.poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
+    await poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
     await shot(page, '05-add-customer', width);
     await page.close();
   });

@@ -47,7 +47,7 @@ export function Layout() {
             </Group>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={`Account: ${me.email}`}>
+                <UnstyledButton aria-label={`${me.displayName}: account menu`}>
                   <Text size="sm" fw={500} truncate maw={{ base: 140, sm: 320 }}>
                     {me.displayName}
                   </Text>
