@@ -12,7 +12,6 @@ import { chromiumMissing, launchChromium, poll } from './browser.js';
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const enabled = process.env.UPDATE_SCREENSHOTS === '1' && !chromiumMissing;
 
-
 let stack: Stack;
 let browser: Browser;
 let origin: string;
