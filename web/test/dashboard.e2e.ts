@@ -291,4 +291,39 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => visible(page, 'heading', 'Northwind Traders')).toBe(true);
     await page.close();
   });
+
+  it('shows a failed provisioning with its reason, and retries it', async () => {
+    const page = await signIn(contosoAgent.email, '/customers/new');
+    const field = (label: string) => page.getByRole('textbox', { name: label });
+    await field('Company name').fill('Wide World Importers');
+    await field('Domain prefix').fill('wideworldimporters');
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    await field('Address line 1').fill('1 quai de Bercy');
+    await field('City').fill('Paris');
+    await field('Postal code').fill('75012');
+    await field('Contact first name').fill('Léa');
+    await field('Contact last name').fill('Martin');
+    await field('Contact email').fill('lea@wideworldimporters.example');
+    await field('Contact phone').fill('+33 1 98 76 54 32');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Office 365 E1' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await poll(() => visible(page, 'button', 'Create customer')).toBe(true);
+
+    // The subscription service is down while the account is provisioned.
+    await stack.subgraphs.subscription.kill();
+    try {
+      await page.getByRole('button', { name: 'Create customer' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'I have copied it' }).click();
+      await poll(() => page.getByRole('status').filter({ hasText: 'Wide World Importers: Failed' }).isVisible()).toBe(true);
+      expect(await page.getByRole('status').filter({ hasText: 'Wide World Importers: Failed' }).textContent()).toMatch(/subscription/i);
+    } finally {
+      await stack.subgraphs.subscription.restart();
+    }
+    await page.getByRole('button', { name: 'Retry provisioning' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'Wide World Importers: Active' }).isVisible()).toBe(true);
+    await page.close();
+  });
 });

@@ -363,7 +363,13 @@ function Provisioning({ customerId, credentialsOpen }: { customerId: string; cre
   const queryClient = useQueryClient();
   const retry = useGraphQLMutation(RetryDocument);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const { data, error } = useGraphQLQuery(ProvisioningDocument, { id: customerId }, { refetchInterval: (query) => (query.state.data?.customer?.provisioningState === 'PROVISIONING' || !query.state.data ? 1_500 : false) });
+  const { data, error } = useGraphQLQuery(ProvisioningDocument, { id: customerId }, {
+      // PROVISIONING is followed closely; FAILED too, more slowly, as the background job also retries.
+      refetchInterval: (query) => {
+        const state = query.state.data?.customer?.provisioningState;
+        return state === 'ACTIVE' ? false : state === 'FAILED' ? 5_000 : 1_500;
+      },
+    });
   const customer = data?.customer;
   if (error) return <Alert color="red">{error.message}</Alert>;
   if (!customer) return <Loader aria-label="Loading the new customer" />;
