@@ -38,7 +38,7 @@ async function signIn(email: string, path = '/customers', width = 1280): Promise
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(`${origin}${path}`);
   await page.getByRole('button', { name: email }).click();
-  await poll(() => new URL(page.url()).pathname).toBe(path);
+  await poll(() => { const url = new URL(page.url()); return url.pathname + url.search; }).toBe(path);
   return page;
 }
 
@@ -325,5 +325,28 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Retry provisioning' }).click();
     await poll(() => page.getByRole('status').filter({ hasText: 'Wide World Importers: Active' }).isVisible()).toBe(true);
     await page.close();
+  });
+
+  it('adds a subscription from the actions pane, after checking the number of licences', async () => {
+    const page = await signIn(contosoAgent.email, '/customers?search=north');
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
+    await pane.getByRole('button', { name: 'Add a new subscription' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a subscription for Northwind Traders' });
+    await dialog.getByRole('combobox', { name: 'Select an offer' }).click();
+    await page.getByRole('option', { name: 'Exchange Online (Plan 1)' }).click();
+    await dialog.getByRole('textbox', { name: 'Number of licences' }).fill('3');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await poll(() => dialog.getByText('3 licences').isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await poll(() => pane.getByRole('link', { name: 'Exchange Online (Plan 1)' }).isVisible()).toBe(true);
+    expect(await visible(page, 'button', 'Add a new subscription')).toBe(true);
+    await page.close();
+
+    const helpdesk = await signIn(contosoHelpdesk.email, '/customers?search=north');
+    await helpdesk.getByRole('button', { name: 'Northwind Traders' }).click();
+    await poll(() => helpdesk.getByRole('region', { name: 'Actions: Northwind Traders' }).getByRole('link', { name: 'Open customer page' }).isVisible()).toBe(true);
+    expect(await visible(helpdesk, 'button', 'Add a new subscription')).toBe(false);
+    await helpdesk.close();
   });
 });

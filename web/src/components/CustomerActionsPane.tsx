@@ -1,6 +1,9 @@
 import { Anchor, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
+import { AddSubscription } from './AddSubscription';
+import { useCapabilities } from './Viewer';
 import { licences, PROVISIONING_STATE, STATUS_COLOR, SUBSCRIPTION_STATUS } from './labels';
 
 export const CustomerActionsFragment = graphql(`
@@ -8,6 +11,7 @@ export const CustomerActionsFragment = graphql(`
     id
     companyName
     defaultDomain
+    country
     provisioningState
     subscriptions {
       id
@@ -22,6 +26,8 @@ export const CustomerActionsFragment = graphql(`
 /** The actions pane of customer management (seeds 000, 004): the selected customer's subscriptions. */
 export function CustomerActionsPane(props: { customer: FragmentType<typeof CustomerActionsFragment>; headingId: string }) {
   const customer = getFragmentData(CustomerActionsFragment, props.customer);
+  const { createsCustomers } = useCapabilities();
+  const [adding, setAdding] = useState(false);
   return (
     <Stack gap="sm">
       <Title order={2} size="h3" id={props.headingId}>
@@ -36,6 +42,12 @@ export function CustomerActionsPane(props: { customer: FragmentType<typeof Custo
       <Button component={Link} to={`/customers/${customer.id}`} variant="light">
         Open customer page
       </Button>
+      {createsCustomers && customer.provisioningState === 'ACTIVE' && (
+        <Button variant="default" onClick={() => setAdding(true)}>
+          Add a new subscription
+        </Button>
+      )}
+      <AddSubscription customer={customer} opened={adding} onClose={() => setAdding(false)} />
       <Title order={3} size="h5" mt="xs">
         Subscriptions
       </Title>

@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Drawer, Grid, Group, Loader, Paper, Stack, Table, Text, TextInput, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { graphql } from '../__generated__';
 import { CustomerActionsPane } from '../components/CustomerActionsPane';
@@ -38,8 +38,12 @@ const CustomersDocument = graphql(`
 export function CustomersPage() {
   const { seesCustomers, createsCustomers } = useCapabilities();
   const [params, setParams] = useSearchParams();
-  const search = params.get('search') ?? '';
+  // The box is the source of truth while typing; the address follows it (shareable, back-button safe).
+  const [search, setSearch] = useState(() => params.get('search') ?? '');
   const [debounced] = useDebouncedValue(search.trim(), 250);
+  useEffect(() => {
+    if ((params.get('search') ?? '') !== debounced) setParams(debounced ? { search: debounced } : {}, { replace: true });
+  }, [debounced, params, setParams]);
   // Cursors of the pages before this one, so Previous goes back without offsets.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -72,7 +76,7 @@ export function CustomersPage() {
   const onSearch = (value: string) => {
     setCursors([null]);
     setSelectedId(null);
-    setParams(value ? { search: value } : {}, { replace: true });
+    setSearch(value);
   };
 
   const pane = selected ? <CustomerActionsPane customer={selected} headingId={paneHeading} /> : null;
