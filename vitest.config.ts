@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     include: ['**/test/**/*.test.ts', 'test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts', 'web/test/**/*.e2e.ts'],
     exclude: ['**/node_modules/**'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'web/test/global-setup.ts'],
     env: { APOLLO_TELEMETRY_DISABLED: '1' },
     pool: 'forks',
     maxWorkers: 2,

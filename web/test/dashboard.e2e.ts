@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { startStack, type Stack } from '../../test/stack.js';
-import { ensureDashboardBuilt } from '../build.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
 import { chromiumMissing, launchChromium, poll } from './browser.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
@@ -18,10 +18,9 @@ let origin: string;
 
 beforeAll(async () => {
   if (chromiumMissing) return;
-  const dashboard = await ensureDashboardBuilt();
   stack = await startStack({
     workers: true,
-    gatewayEnv: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments, PERSISTED_DOCUMENTS_ONLY: 'true' },
+    gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments, PERSISTED_DOCUMENTS_ONLY: 'true' },
   });
   origin = new URL(stack.gatewayUrl).origin;
   // Many customers, so search and paging run against more than one page.

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../test/stack.js';
-import { ensureDashboardBuilt } from '../build.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
 import { chromiumMissing, launchChromium, poll } from './browser.js';
 
 // Production sign-in: the dashboard signs in with OpenID Connect (authorization code + PKCE)
@@ -38,15 +38,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
 
-  const dashboard = await ensureDashboardBuilt();
   stack = await startStack({
     gatewayEnv: {
       AUTH_JWKS_URL: `${issuer}/jwks`,
       AUTH_ISSUER: issuer,
       AUTH_AUDIENCE: AUDIENCE,
-      DASHBOARD_DIR: dashboard.dir,
+      DASHBOARD_DIR: DASHBOARD.dir,
       DASHBOARD_OIDC_CLIENT_ID: CLIENT_ID,
-      PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments,
+      PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments,
     },
   });
   origin = new URL(stack.gatewayUrl).origin;

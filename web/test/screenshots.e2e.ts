@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../test/stack.js';
-import { ensureDashboardBuilt } from '../build.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
 import { chromiumMissing, launchChromium, poll } from './browser.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
@@ -18,8 +18,7 @@ let origin: string;
 
 beforeAll(async () => {
   if (!enabled) return;
-  const dashboard = await ensureDashboardBuilt();
-  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments } });
+  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments } });
   origin = new URL(stack.gatewayUrl).origin;
   browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
