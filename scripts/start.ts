@@ -83,7 +83,7 @@ try {
 async function startDashboard(): Promise<{ env: Record<string, string>; url: string }> {
   const dashboard = await ensureDashboardBuilt((message) => console.log(message));
   return {
-    env: { DASHBOARD_DIR: dashboard.dir, PERSISTED_DOCUMENTS_PATH: dashboard.persistedDocuments },
+    env: { DASHBOARD_DIR: dashboard.dir },
     url: `http://localhost:${config.GATEWAY_PORT}/`,
   };
 }

@@ -24,6 +24,13 @@ export function dashboardSignIn(config: GatewayConfig): DashboardSignIn | null {
   return null;
 }
 
+/** The served dashboard's own persisted-documents manifest: its documents are always accepted. */
+export function dashboardManifest(config: GatewayConfig): string | null {
+  if (!config.DASHBOARD_DIR) return null;
+  const manifest = path.resolve(config.DASHBOARD_DIR, 'persisted-documents.json');
+  return existsSync(manifest) ? manifest : null;
+}
+
 /**
  * The partner dashboard on the API's own origin: its sign-in settings, the development token
  * endpoint (not in production), and the built single-page app with its client-side routes

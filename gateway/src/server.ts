@@ -23,7 +23,7 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import { bearerToken, createTokenVerifier } from './auth.js';
-import { mountDashboard } from './dashboard.js';
+import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { ViewerDirectory } from './viewer-directory.js';
 
@@ -107,7 +107,8 @@ export async function createGateway(options: GatewayOptions) {
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
 
-  const documents = config.PERSISTED_DOCUMENTS_PATH ? loadPersistedDocuments(config.PERSISTED_DOCUMENTS_PATH) : null;
+  const manifests = [dashboardManifest(config), config.PERSISTED_DOCUMENTS_PATH].filter(Boolean).join(',');
+  const documents = manifests ? loadPersistedDocuments(manifests) : null;
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -20,7 +20,7 @@ beforeAll(async () => {
   if (chromiumMissing) return;
   stack = await startStack({
     workers: true,
-    gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments, PERSISTED_DOCUMENTS_ONLY: 'true' },
+    gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' },
   });
   origin = new URL(stack.gatewayUrl).origin;
   // Many customers, so search and paging run against more than one page.

@@ -45,7 +45,6 @@ beforeAll(async () => {
       AUTH_AUDIENCE: AUDIENCE,
       DASHBOARD_DIR: DASHBOARD.dir,
       DASHBOARD_OIDC_CLIENT_ID: CLIENT_ID,
-      PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments,
     },
   });
   origin = new URL(stack.gatewayUrl).origin;

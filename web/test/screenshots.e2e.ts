@@ -18,7 +18,7 @@ let origin: string;
 
 beforeAll(async () => {
   if (!enabled) return;
-  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_PATH: DASHBOARD.persistedDocuments } });
+  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir } });
   origin = new URL(stack.gatewayUrl).origin;
   browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });

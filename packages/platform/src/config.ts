@@ -106,8 +106,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
     problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
   }
-  if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH) {
-    problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY');
+  if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
+    problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)');
   }
   if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
     problems.push('DASHBOARD_OIDC_CLIENT_ID: required to serve the dashboard with AUTH_JWKS_URL (its users sign in with OpenID Connect)');
