@@ -348,4 +348,32 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     expect(await visible(helpdesk, 'button', 'Add a new subscription')).toBe(false);
     await helpdesk.close();
   });
+
+  it('offers delegated administration with a link shown once, and lists the relationships', async () => {
+    const page = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
+    await page.getByRole('tab', { name: 'Delegated admin' }).click();
+    await page.getByRole('button', { name: 'Offer delegated administration' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delegated administration offered' });
+    await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
+    expect(await dialog.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => page.getByRole('cell', { name: 'pending' }).isVisible()).toBe(true);
+    await page.close();
+
+    // Helpdesk (limited access) sees the relationships, offers none.
+    const helpdesk = await signIn(contosoHelpdesk.email, `/customers/${DEMO.customers.adventureWorks}`);
+    await helpdesk.getByRole('tab', { name: 'Delegated admin' }).click();
+    await poll(() => helpdesk.getByRole('cell', { name: 'active' }).isVisible()).toBe(true);
+    expect(await visible(helpdesk, 'button', 'Offer delegated administration')).toBe(false);
+    await helpdesk.close();
+  });
+
+  it('is usable 390 px wide: the actions pane opens as a dialog', async () => {
+    const page = await signIn(contosoAgent.email, '/customers?search=north', 390);
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    const pane = page.getByRole('dialog', { name: 'Actions: Northwind Traders' });
+    await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+    await poll(() => visible(page, 'button', 'Change licence count')).toBe(true);
+    await page.close();
+  });
 });
