@@ -71,6 +71,47 @@ describe.runIf(enabled)('screenshots', () => {
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
     await poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
     await shot(page, '05-add-customer', width);
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    for (const [label, value] of [
+      ['Address line 1', '12 rue de la Paix'],
+      ['City', 'Paris'],
+      ['Postal code', '75002'],
+      ['Contact first name', 'Ana'],
+      ['Contact last name', 'Bernal'],
+      ['Contact email', 'ana@fourthcoffee.example'],
+      ['Contact phone', '+33 1 23 45 67 89'],
+    ]) {
+      await page.getByRole('textbox', { name: label }).fill(value!);
+    }
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await poll(() => page.getByRole('button', { name: 'Create customer' }).isVisible()).toBe(true);
+    await shot(page, '06-add-customer-review', width);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await poll(() => page.getByRole('button', { name: 'I have copied it' }).isVisible()).toBe(true);
+    await shot(page, '07-add-customer-credentials', width);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible()).toBe(true);
+    await shot(page, '08-add-customer-active', width);
+
+    // A version conflict: someone else changes the subscription while it is open here.
     await page.close();
+    const conflict = await signedIn(width, DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`);
+    await conflict.getByRole('button', { name: 'Change licence count' }).click();
+    const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
+    const current = await stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
+    await stack.subgraphRequest('subscription', 'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }', {
+      viewer,
+      variables: { id: DEMO.subscriptions.northwindBusinessStandard, q: current.data?.subscription.quantity + 1, v: current.data?.subscription.version },
+    });
+    await conflict.getByLabel('New licence count').fill('15');
+    await conflict.getByRole('button', { name: 'Review' }).click();
+    await poll(() => conflict.getByRole('button', { name: 'Reload current values' }).isVisible()).toBe(true);
+    await shot(conflict, '09-version-conflict', width);
+    await conflict.close();
   });
 });
