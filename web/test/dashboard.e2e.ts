@@ -376,4 +376,28 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => visible(page, 'button', 'Change licence count')).toBe(true);
     await page.close();
   });
+
+  // Last: it deactivates helpdesk@.
+  it('sends a user whose token is refused back to sign in', async () => {
+    const page = await signIn(contosoHelpdesk.email);
+    const partner = (query: string, variables: Record<string, unknown>) =>
+      stack.viewerOf(contosoAdmin.email).then((viewer) => stack.subgraphRequest('partner', query, { viewer, variables }));
+    const deactivated = await partner('mutation($id: ID!) { deactivatePartnerUser(id: $id) { errors { code } } }', { id: contosoHelpdesk.id });
+    expect(deactivated.data?.deactivatePartnerUser.errors).toEqual([]);
+    // The gateway forgets the user within its (test) viewer cache of 1 s; the next request is refused.
+    const signInPage = page.getByRole('heading', { name: 'Sign in to the partner admin center' });
+    // A new search every second (slower than the box's debounce) until one is refused.
+    await expect
+      .poll(
+        async () => {
+          if (await signInPage.isVisible()) return true;
+          const search = page.getByLabel('Search customers');
+          if (await search.isVisible()) await search.fill(`n${Date.now()}`);
+          return false;
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toBe(true);
+    await page.close();
+  });
 });

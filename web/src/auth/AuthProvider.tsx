@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
@@ -45,6 +46,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       scope: config.scope,
       // Tokens stay in memory, never in web storage where any script could read them.
       userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+      // An expired token is met by signing in again (UNAUTHENTICATED below), not by a hidden iframe.
+      automaticSilentRenew: false,
     });
   }, [config]);
 
@@ -70,10 +73,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return state?.returnTo ?? '/customers';
   }, [userManager]);
 
+  const queryClient = useQueryClient();
   const signOut = useCallback(() => {
     setToken(null);
+    // Nothing the previous user saw stays in memory for the next one.
+    queryClient.clear();
     void userManager?.removeUser();
-  }, [userManager]);
+  }, [userManager, queryClient]);
+
+  // A token that expires or is refused (deactivated user) sends the user back to sign in.
+  useEffect(() => {
+    const refused = (error: unknown) => (error as { code?: string } | null)?.code === 'UNAUTHENTICATED';
+    const queries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+    });
+    const mutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [queryClient, signOut]);
 
   const value = useMemo(
     () => ({ config, configError, token, signInAsDemoUser, signInWithProvider, completeSignIn, signOut }),
