@@ -4,13 +4,15 @@ import { DEMO } from '@partner-graph/platform';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll } from './browser.js';
+import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
 // gateway as `npm start` does — and accepting only the build's persisted documents, so every
 // document the dashboard sends is in its manifest.
 const { contosoAdmin, contosoAgent, contosoHelpdesk, contosoSales, fabrikamAdmin } = DEMO.users;
 const NORTHWIND_STANDARD = DEMO.subscriptions.northwindBusinessStandard;
+
+requireChromiumInCi();
 
 let stack: Stack;
 let browser: Browser;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll } from './browser.js';
+import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
 
 // Production sign-in: the dashboard signs in with OpenID Connect (authorization code + PKCE)
 // against a real OpenID provider (panva's oidc-provider, its development login pages), and the
@@ -15,6 +15,8 @@ import { chromiumMissing, launchChromium, poll } from './browser.js';
 // endpoint exists in this mode.
 const AUDIENCE = 'api://partner-graph';
 const CLIENT_ID = 'partner-dashboard';
+
+requireChromiumInCi();
 
 let provider: Provider | null = null;
 let idp: http.Server;
