@@ -1,12 +1,15 @@
+import { lazy } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/AuthProvider';
 import { Layout } from './components/Layout';
-import { AddCustomerPage } from './pages/AddCustomerPage';
-import { CustomerPage } from './pages/CustomerPage';
 import { CustomersPage } from './pages/CustomersPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OidcCallbackPage, SignInPage } from './pages/SignInPage';
-import { SubscriptionPage } from './pages/SubscriptionPage';
+
+// The landing screens load with the app; the others when first opened.
+const CustomerPage = lazy(() => import('./pages/CustomerPage').then((module) => ({ default: module.CustomerPage })));
+const SubscriptionPage = lazy(() => import('./pages/SubscriptionPage').then((module) => ({ default: module.SubscriptionPage })));
+const AddCustomerPage = lazy(() => import('./pages/AddCustomerPage').then((module) => ({ default: module.AddCustomerPage })));
 
 /** The partner's pages need a signed-in user; the customer-facing `/accept/…` pages (issue 15) will not. */
 function RequireSignIn({ children }: { children: React.ReactNode }) {

@@ -1,4 +1,5 @@
 import { Alert, AppShell, Button, Center, Group, Loader, Menu, Text, Title, UnstyledButton } from '@mantine/core';
+import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { useGraphQLQuery } from '../graphql/hooks';
@@ -67,7 +68,9 @@ export function Layout() {
           </Group>
         </AppShell.Header>
         <AppShell.Main>
-          <Outlet />
+          <Suspense fallback={<Loader aria-label="Loading the page" />}>
+            <Outlet />
+          </Suspense>
         </AppShell.Main>
       </AppShell>
     </ViewerContext.Provider>
