@@ -17,6 +17,7 @@ import { portProblems, type PortClaim } from './ports.js';
 import { seedDemoData } from './seed.js';
 import { Supervisor, type ServiceSpec } from './supervisor.js';
 import { ensureExplorerBuilt } from '@partner-graph/explorer';
+import { ensureDashboardBuilt } from '../web/build.js';
 
 /**
  * `npm start`: checks its ports, starts the database (embedded unless DATABASE_URL), loads the
@@ -82,6 +83,10 @@ await step('preparing the databases', () => seedDemoData(database!, logger));
 // GraphiQL for the gateway's development page (off in production), built while the subgraphs start.
 const explorer = config.NODE_ENV === 'production' ? Promise.resolve() : ensureExplorerBuilt((message) => console.log(message));
 explorer.catch(() => {}); // awaited before the gateway starts; a failure stops the start there
+// The partner dashboard: built into web/dist when its sources changed (while the subgraphs
+// start), then served by the gateway on the API's own origin, with the build's persisted documents.
+const dashboard = ensureDashboardBuilt((message) => console.log(message));
+dashboard.catch(() => {}); // awaited before the gateway starts; a failure stops the start there
 
 // 3. The subgraphs and the gateway (it plans from the checked-in supergraph, so it needs none of them to start).
 const urls = serviceUrls(config);
@@ -93,6 +98,7 @@ const sharedEnv: Record<string, string> = {
   ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_URL`, urls[name]])),
   ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, database!.urls[name]])),
 };
+let dashboardDir = '';
 const service = (name: ServiceName): ServiceSpec => ({
   name,
   // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -101,7 +107,7 @@ const service = (name: ServiceName): ServiceSpec => ({
     ...sharedEnv,
     OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name,
     // The gateway's own database: the rate-limit counters its replicas share.
-    ...(name === 'gateway' ? { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? database!.gatewayUrl } : {}),
+    ...(name === 'gateway' ? { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? database!.gatewayUrl, DASHBOARD_DIR: dashboardDir } : {}),
   },
   // Ready: its database answers (for the gateway, the partner subgraph does).
   healthUrl: httpUrl(config.HOST, ports[name], '/ready'),
@@ -109,7 +115,10 @@ const service = (name: ServiceName): ServiceSpec => ({
 await step('starting the services', () =>
   Promise.all([
     ...SUBGRAPHS.map((name) => supervisor.start(service(name))),
-    explorer.then(() => supervisor.start(service('gateway'))),
+    Promise.all([explorer, dashboard]).then(([, built]) => {
+      dashboardDir = built.dir;
+      return supervisor.start(service('gateway'));
+    }),
   ]),
 );
 
@@ -124,8 +133,9 @@ const tokenEnv = [
 console.log(`
 Partner Graph is running.
 
-  Gateway:  ${gatewayUrl}${everywhere}
-  Database: ${databaseLine}
+  Gateway:   ${gatewayUrl}${everywhere}
+  Dashboard: ${httpUrl(config.HOST, ports.gateway, '/')}
+  Database:  ${databaseLine}
 
 Get a token for a demo user and send a first query:
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const { port } = jwksServer.address() as AddressInfo;
   stack = await startStack({
-    gatewayEnv: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE },
+    gatewayEnv: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, DASHBOARD_OIDC_CLIENT_ID: 'partner-dashboard' },
   });
 });
 afterAll(async () => {
@@ -70,5 +70,17 @@ describe('identity provider tokens (JWKS)', () => {
     const { status, errors } = await stack.graphql('{ me { email } }', {}, { token: await make() });
     expect(status).toBe(401);
     expect(errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the dashboard with an identity provider', () => {
+  const origin = () => new URL(stack.gatewayUrl).origin;
+  it('signs in with OpenID Connect against the issuer', async () => {
+    const response = await fetch(`${origin()}/auth/config`);
+    expect(await response.json()).toEqual({ mode: 'oidc', authority: ISSUER, clientId: 'partner-dashboard', scope: 'openid profile email' });
+  });
+  it('has no development token endpoint', async () => {
+    const response = await fetch(`${origin()}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO.users.contosoAdmin.email }) });
+    expect(response.status).toBe(404);
   });
 });

@@ -31,6 +31,8 @@ import {
 } from '@partner-graph/platform';
 import { bearerToken, createTokenVerifier } from './auth.js';
 import { mountExplorer } from './explorer.js';
+import { dashboardManifest, mountDashboard } from './dashboard.js';
+import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { ViewerDirectory } from './viewer-directory.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
@@ -138,6 +140,8 @@ export async function createGateway(options: GatewayOptions) {
   // Query limits against abusive documents (depth, aliases, cost, tokens).
   const limits = queryLimits({ suggestions: config.edge.suggestions });
 
+  const manifests = [dashboardManifest(config), config.PERSISTED_DOCUMENTS_PATH].filter(Boolean).join(',');
+  const documents = manifests ? loadPersistedDocuments(manifests) : null;
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -153,6 +157,8 @@ export async function createGateway(options: GatewayOptions) {
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
+    // Only the manifest's documents: nothing may be registered at run time (APQ).
+    ...(config.PERSISTED_DOCUMENTS_ONLY ? { persistedQueries: false as const } : {}),
     includeStacktraceInErrorResponses: false,
     formatError: gatewayFormatError(logger),
     documentStore: boundedDocumentStore(),
@@ -190,6 +196,7 @@ export async function createGateway(options: GatewayOptions) {
       return `ip:${req.ip ?? 'unknown'}`;
     }),
     express.json({ limit: '1mb' }),
+    ...(documents ? [persistedDocuments(documents, { only: config.PERSISTED_DOCUMENTS_ONLY })] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const incoming = req.header('x-request-id');
@@ -202,6 +209,8 @@ export async function createGateway(options: GatewayOptions) {
       },
     }),
   );
+
+  mountDashboard(app, config);
 
   app.use(httpErrors(logger));
 

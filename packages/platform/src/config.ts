@@ -73,6 +73,15 @@ const gateway = base.extend({
   DATABASE_URL: z.url().optional(),
   /** Field suggestions ("Did you mean …") in validation errors; off by default in production. */
   GRAPHQL_SUGGESTIONS: z.stringbool().optional(),
+  /** The built partner dashboard (`web/dist`), served at `/` on the API's own origin; none when unset. */
+  DASHBOARD_DIR: z.string().optional(),
+  /** The dashboard's OpenID Connect client (authorization code + PKCE against AUTH_ISSUER). */
+  DASHBOARD_OIDC_CLIENT_ID: z.string().optional(),
+  DASHBOARD_OIDC_SCOPE: z.string().default('openid profile email'),
+  /** Persisted-documents manifests (`{ "<sha256>": "<document>" }`, comma-separated, one per client) whose documents clients may send by id. */
+  PERSISTED_DOCUMENTS_PATH: z.string().optional(),
+  /** Accept only the manifest's documents (trusted documents); off in development. */
+  PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
 });
 
 const subgraph = base.extend({
@@ -181,6 +190,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems = productionProblems(env, env.METRICS_PORT);
   if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
     problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
+  }
+  if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
+    problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)');
+  }
+  if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
+    problems.push('DASHBOARD_OIDC_CLIENT_ID: required to serve the dashboard with AUTH_JWKS_URL (its users sign in with OpenID Connect)');
   }
   if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL) {
     problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');

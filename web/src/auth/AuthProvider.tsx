@@ -1,0 +1,110 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+
+/** How this deployment signs users in, from the gateway (`/auth/config`). */
+export type SignInConfig =
+  | { mode: 'development'; demoUsers: string[] }
+  | { mode: 'oidc'; authority: string; clientId: string; scope: string };
+
+interface AuthState {
+  config: SignInConfig | null;
+  configError: string | null;
+  /** The access token, kept in memory only: a reload signs in again. */
+  token: string | null;
+  signInAsDemoUser(email: string): Promise<void>;
+  signInWithProvider(returnTo: string): Promise<void>;
+  /** Completes the authorization-code + PKCE redirect; returns where the user was going. */
+  completeSignIn(): Promise<string>;
+  signOut(): void;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [config, setConfig] = useState<SignInConfig | null>(null);
+  const [configError, setConfigError] = useState<string | null>(null);
+  const [token, setToken] = useState<string | null>(null);
+
+  useEffect(() => {
+    fetch('/auth/config')
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`Sign-in is not configured on this server (${response.status}).`);
+        setConfig((await response.json()) as SignInConfig);
+      })
+      .catch((error: Error) => setConfigError(error.message));
+  }, []);
+
+  const userManager = useMemo(() => {
+    if (config?.mode !== 'oidc') return null;
+    return new UserManager({
+      authority: config.authority,
+      client_id: config.clientId,
+      redirect_uri: `${window.location.origin}/auth/callback`,
+      post_logout_redirect_uri: `${window.location.origin}/sign-in`,
+      response_type: 'code',
+      scope: config.scope,
+      // Tokens stay in memory, never in web storage where any script could read them.
+      userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+      // An expired token is met by signing in again (UNAUTHENTICATED below), not by a hidden iframe.
+      automaticSilentRenew: false,
+    });
+  }, [config]);
+
+  const signInAsDemoUser = useCallback(async (email: string) => {
+    const response = await fetch('/auth/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    if (!response.ok) throw new Error('Could not sign in as this demo user.');
+    setToken(((await response.json()) as { token: string }).token);
+  }, []);
+
+  const signInWithProvider = useCallback(
+    async (returnTo: string) => {
+      if (!userManager) throw new Error('OpenID Connect is not configured.');
+      await userManager.signinRedirect({ state: { returnTo } });
+    },
+    [userManager],
+  );
+
+  const completeSignIn = useCallback(async () => {
+    if (!userManager) throw new Error('OpenID Connect is not configured.');
+    const user = await userManager.signinRedirectCallback();
+    setToken(user.access_token);
+    const state = user.state as { returnTo?: string } | undefined;
+    return state?.returnTo ?? '/customers';
+  }, [userManager]);
+
+  const queryClient = useQueryClient();
+  const signOut = useCallback(() => {
+    setToken(null);
+    // Nothing the previous user saw stays in memory for the next one.
+    queryClient.clear();
+    void userManager?.removeUser();
+  }, [userManager, queryClient]);
+
+  // A token that expires or is refused (deactivated user) sends the user back to sign in.
+  useEffect(() => {
+    const refused = (error: unknown) => (error as { code?: string } | null)?.code === 'UNAUTHENTICATED';
+    const queries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+    });
+    const mutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [queryClient, signOut]);
+
+  const value = useMemo(
+    () => ({ config, configError, token, signInAsDemoUser, signInWithProvider, completeSignIn, signOut }),
+    [config, configError, token, signInAsDemoUser, signInWithProvider, completeSignIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth outside AuthProvider');
+  return auth;
+}

@@ -1,0 +1,148 @@
+import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { graphql } from '../__generated__';
+import { fieldError, FormErrors, type PayloadError } from './errors';
+import { licences } from './labels';
+import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+
+const CustomerOffersDocument = graphql(`
+  query CustomerOffers($country: String!) {
+    offers(country: $country, first: 100) {
+      edges {
+        node {
+          id
+          name
+          isTrial
+          minQuantity
+          maxQuantity
+          unitPrice
+          currency
+        }
+      }
+    }
+  }
+`);
+
+const AddSubscriptionDocument = graphql(`
+  mutation AddSubscription($customerId: ID!, $offerId: ID!, $quantity: Int!, $dryRun: Boolean!, $idempotencyKey: String) {
+    addSubscription(customerId: $customerId, offerId: $offerId, quantity: $quantity, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
+      dryRun
+      errors {
+        code
+        message
+        field
+      }
+      subscription {
+        id
+        friendlyName
+        quantity
+      }
+    }
+  }
+`);
+
+/**
+ * Add a new subscription (seed 000): an offer the partner may sell in the customer's country,
+ * the number of licences, then the confirmation (dryRun) before it is bought.
+ */
+export function AddSubscription({ customer, opened, onClose }: { customer: { id: string; companyName: string; country: string }; opened: boolean; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const offersQuery = useGraphQLQuery(CustomerOffersDocument, { country: customer.country }, { enabled: opened });
+  const add = useGraphQLMutation(AddSubscriptionDocument);
+  const [offerId, setOfferId] = useState<string | null>(null);
+  const [quantity, setQuantity] = useState<number | string>(1);
+  const [confirming, setConfirming] = useState<{ friendlyName: string; quantity: number } | null>(null);
+  const [errors, setErrors] = useState<readonly PayloadError[]>([]);
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  // Trials go through trial invitations; the graph marks them.
+  const offers = (offersQuery.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial);
+  const offer = offers.find((candidate) => candidate.id === offerId);
+
+  const close = () => {
+    setOfferId(null);
+    setQuantity(1);
+    setConfirming(null);
+    setErrors([]);
+    setIdempotencyKey(crypto.randomUUID());
+    onClose();
+  };
+  const send = async (dryRun: boolean) => {
+    if (!offerId) return;
+    const payload = (await add.mutateAsync({ customerId: customer.id, offerId, quantity: Number(quantity), dryRun, idempotencyKey })).addSubscription;
+    setErrors(payload.errors);
+    if (payload.errors.length > 0) return setConfirming(null);
+    if (dryRun && payload.subscription) return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });
+    notifications.show({ color: 'green', message: `${payload.subscription?.friendlyName} added for ${customer.companyName}.` });
+    void queryClient.invalidateQueries();
+    close();
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title={`Add a subscription for ${customer.companyName}`}>
+      {confirming ? (
+        <Stack>
+          <Alert color="blue" title="Check the number of licences">
+            {confirming.friendlyName}: <strong>{licences(confirming.quantity)}</strong>
+            {offer ? `, ${(confirming.quantity * offer.unitPrice).toFixed(2)} ${offer.currency} a month` : ''}.
+          </Alert>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(null)}>
+              Back
+            </Button>
+            <Button onClick={() => void send(false)} loading={add.isPending}>
+              Done
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void send(true);
+          }}
+        >
+          <Stack>
+            <Select
+              label="Select an offer"
+              required
+              data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+              value={offerId}
+              onChange={(value) => {
+                setOfferId(value);
+                const chosen = offers.find((candidate) => candidate.id === value);
+                if (chosen) setQuantity(Math.max(chosen.minQuantity, Math.min(Number(quantity) || 1, chosen.maxQuantity)));
+              }}
+              description="Only the offers you may sell in the customer's country"
+              error={fieldError(errors, 'offerId')}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <NumberInput
+              label="Number of licences"
+              required
+              min={offer?.minQuantity}
+              max={offer?.maxQuantity}
+              allowDecimal={false}
+              allowNegative={false}
+              value={quantity}
+              onChange={setQuantity}
+              description={offer ? `Between ${offer.minQuantity} and ${offer.maxQuantity}` : undefined}
+              error={fieldError(errors, 'quantity')}
+            />
+            {offersQuery.error && <Text c="red">{offersQuery.error.message}</Text>}
+            <FormErrors errors={errors} shownFields={['offerId', 'quantity']} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={add.isPending} disabled={!offerId}>
+                Submit
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,75 @@
+import { Anchor, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { graphql, getFragmentData, type FragmentType } from '../__generated__';
+import { AddSubscription } from './AddSubscription';
+import { useCapabilities } from './Viewer';
+import { licences, PROVISIONING_STATE, STATUS_COLOR, SUBSCRIPTION_STATUS } from './labels';
+
+export const CustomerActionsFragment = graphql(`
+  fragment CustomerActions_customer on Customer {
+    id
+    companyName
+    defaultDomain
+    country
+    provisioningState
+    subscriptions {
+      id
+      friendlyName
+      quantity
+      status
+      channel
+    }
+  }
+`);
+
+/** The actions pane of customer management (seeds 000, 004): the selected customer's subscriptions. */
+export function CustomerActionsPane(props: { customer: FragmentType<typeof CustomerActionsFragment>; headingId: string }) {
+  const customer = getFragmentData(CustomerActionsFragment, props.customer);
+  const { createsCustomers } = useCapabilities();
+  const [adding, setAdding] = useState(false);
+  return (
+    <Stack gap="sm">
+      <Title order={2} size="h3" id={props.headingId}>
+        {customer.companyName}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {customer.defaultDomain}
+      </Text>
+      {customer.provisioningState !== 'ACTIVE' && (
+        <Badge color={STATUS_COLOR[customer.provisioningState]}>{PROVISIONING_STATE[customer.provisioningState]}</Badge>
+      )}
+      <Button component={Link} to={`/customers/${customer.id}`} variant="light">
+        Open customer page
+      </Button>
+      {createsCustomers && customer.provisioningState === 'ACTIVE' && (
+        <Button variant="default" onClick={() => setAdding(true)}>
+          Add a new subscription
+        </Button>
+      )}
+      <AddSubscription customer={customer} opened={adding} onClose={() => setAdding(false)} />
+      <Title order={3} size="h5" mt="xs">
+        Subscriptions
+      </Title>
+      {customer.subscriptions.length === 0 && <Text size="sm">No subscriptions yet.</Text>}
+      <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {customer.subscriptions.map((subscription) => (
+          <li key={subscription.id}>
+            <Group justify="space-between" wrap="nowrap" gap="xs">
+              <Anchor component={Link} to={`/subscriptions/${subscription.id}`} size="sm">
+                {subscription.friendlyName}
+              </Anchor>
+              <Badge variant="light" color={STATUS_COLOR[subscription.status]} style={{ flexShrink: 0 }}>
+                {SUBSCRIPTION_STATUS[subscription.status]}
+              </Badge>
+            </Group>
+            <Text size="xs" c="dimmed">
+              {licences(subscription.quantity)}
+              {subscription.channel === 'DIRECT' ? ' · bought directly, view only' : ''}
+            </Text>
+          </li>
+        ))}
+      </Stack>
+    </Stack>
+  );
+}

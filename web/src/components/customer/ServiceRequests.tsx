@@ -1,0 +1,197 @@
+import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
+import type { ServiceRequestSeverity } from '../../__generated__/graphql';
+import { fieldError, FormErrors, type PayloadError } from '../errors';
+import { formatDate } from '../labels';
+import { useCapabilities } from '../Viewer';
+import { useGraphQLMutation } from '../../graphql/hooks';
+
+const ServiceRequestsFragment = graphql(`
+  fragment ServiceRequests_customer on Customer {
+    id
+    hasAdminRights
+    serviceRequests {
+      id
+      title
+      description
+      severity
+      status
+      createdAt
+      closedAt
+      notes {
+        id
+        text
+        createdAt
+      }
+    }
+  }
+`);
+
+const CreateDocument = graphql(`
+  mutation CreateServiceRequest($customerId: ID!, $input: CreateServiceRequestInput!, $idempotencyKey: String) {
+    createServiceRequest(customerId: $customerId, input: $input, idempotencyKey: $idempotencyKey) {
+      errors {
+        code
+        message
+        field
+      }
+      serviceRequest {
+        id
+      }
+    }
+  }
+`);
+
+const AddNoteDocument = graphql(`
+  mutation AddServiceRequestNote($id: ID!, $text: String!) {
+    addServiceRequestNote(id: $id, text: $text) {
+      errors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+const CloseDocument = graphql(`
+  mutation CloseServiceRequest($id: ID!) {
+    closeServiceRequest(id: $id) {
+      errors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+const SEVERITY: Record<ServiceRequestSeverity, string> = { CRITICAL: 'Critical', MODERATE: 'Moderate', MINIMAL: 'Minimal' };
+const STATUS = { OPEN: 'Open', ATTENTION_NEEDED: 'Attention needed', CLOSED: 'Closed' } as const;
+
+/** Service requests: open one, add a note, close it. */
+export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRequestsFragment>; onChanged: () => void }) {
+  const customer = getFragmentData(ServiceRequestsFragment, props.customer);
+  const { seesCustomers } = useCapabilities();
+  const create = useGraphQLMutation(CreateDocument);
+  const addNote = useGraphQLMutation(AddNoteDocument);
+  const close = useGraphQLMutation(CloseDocument);
+  const [opening, setOpening] = useState<{ key: string } | null>(null);
+  const [form, setForm] = useState<{ title: string; description: string; severity: ServiceRequestSeverity }>({ title: '', description: '', severity: 'MODERATE' });
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<readonly PayloadError[]>([]);
+  const manages = customer.hasAdminRights && seesCustomers;
+
+  const done = (payload: { errors: readonly PayloadError[] }, message: string) => {
+    setErrors(payload.errors);
+    if (payload.errors.length > 0) return false;
+    notifications.show({ color: 'green', message });
+    props.onChanged();
+    return true;
+  };
+
+  return (
+    <Stack>
+      {manages && (
+        <Group>
+          <Button
+            onClick={() => {
+              setErrors([]);
+              setForm({ title: '', description: '', severity: 'MODERATE' });
+              setOpening({ key: crypto.randomUUID() });
+            }}
+          >
+            Open a service request
+          </Button>
+        </Group>
+      )}
+      {!opening && <FormErrors errors={errors} />}
+      {customer.serviceRequests.length === 0 && <Text size="sm">No service requests.</Text>}
+      {customer.serviceRequests.map((request) => (
+        <Card withBorder key={request.id} component="article" aria-label={request.title}>
+          <Group justify="space-between">
+            <Text fw={500}>{request.title}</Text>
+            <Group gap="xs">
+              <Badge variant="light" color={request.severity === 'CRITICAL' ? 'red' : 'gray'}>
+                {SEVERITY[request.severity]}
+              </Badge>
+              <Badge variant="light" color={request.status === 'CLOSED' ? 'gray' : 'blue'}>
+                {STATUS[request.status]}
+              </Badge>
+            </Group>
+          </Group>
+          <Text size="sm" mt="xs">
+            {request.description}
+          </Text>
+          <Text size="xs" c="dimmed">
+            Opened {formatDate(request.createdAt)}
+            {request.closedAt ? `, closed ${formatDate(request.closedAt)}` : ''}
+          </Text>
+          {request.notes.map((note) => (
+            <Text size="sm" key={note.id} mt="xs" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-4)' }}>
+              {note.text} <Text span size="xs" c="dimmed">({formatDate(note.createdAt)})</Text>
+            </Text>
+          ))}
+          {manages && request.status !== 'CLOSED' && (
+            <Group mt="sm" align="flex-end">
+              <Textarea
+                label={`Note on “${request.title}”`}
+                autosize
+                minRows={1}
+                style={{ flex: 1, minWidth: 200 }}
+                value={notes[request.id] ?? ''}
+                onChange={(e) => setNotes({ ...notes, [request.id]: e.currentTarget.value })}
+              />
+              <Button
+                variant="light"
+                disabled={!notes[request.id]?.trim()}
+                onClick={async () => {
+                  if (done((await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote, 'Note added.')) setNotes({ ...notes, [request.id]: '' });
+                }}
+              >
+                Add note
+              </Button>
+              <Button variant="default" aria-label={`Close “${request.title}”`} onClick={async () => void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, 'Service request closed.')}>
+                Close request
+              </Button>
+            </Group>
+          )}
+        </Card>
+      ))}
+      <Modal opened={opening !== null} onClose={() => setOpening(null)} title="Open a service request">
+        <form
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (!opening) return;
+            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key })).createServiceRequest;
+            if (done(payload, 'Service request opened.')) setOpening(null);
+          }}
+        >
+          <Stack>
+            <TextInput label="Title" required value={form.title} onChange={(e) => setForm({ ...form, title: e.currentTarget.value })} error={fieldError(errors, 'title')} data-autofocus />
+            <Textarea label="Description" required minRows={3} autosize value={form.description} onChange={(e) => setForm({ ...form, description: e.currentTarget.value })} error={fieldError(errors, 'description')} />
+            <Select
+              label="Severity"
+              required
+              allowDeselect={false}
+              data={Object.entries(SEVERITY).map(([value, label]) => ({ value, label }))}
+              value={form.severity}
+              onChange={(value) => value && setForm({ ...form, severity: value as ServiceRequestSeverity })}
+            />
+            <FormErrors errors={errors} shownFields={['title', 'description']} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpening(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Open request
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,24 @@
+import { useMutation, useQuery, type UseQueryOptions } from '@tanstack/react-query';
+import type { TypedDocumentString } from '../__generated__/graphql';
+import { useAuth } from '../auth/AuthProvider';
+import { execute } from './execute';
+
+/** One typed query; cached by document and variables (TanStack Query). */
+export function useGraphQLQuery<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  options: Omit<UseQueryOptions<TResult>, 'queryKey' | 'queryFn'> = {},
+) {
+  const { token } = useAuth();
+  return useQuery<TResult>({
+    queryKey: [(document.__meta__ as { hash?: string } | undefined)?.hash ?? document.toString(), variables],
+    queryFn: () => execute(document, variables, token),
+    ...options,
+  });
+}
+
+/** One typed mutation. */
+export function useGraphQLMutation<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>) {
+  const { token } = useAuth();
+  return useMutation<TResult, Error, TVariables>({ mutationFn: (variables) => execute(document, variables, token) });
+}

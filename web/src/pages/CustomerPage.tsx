@@ -1,0 +1,220 @@
+import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { graphql } from '../__generated__';
+import { DelegatedAdmin } from '../components/customer/DelegatedAdmin';
+import { ServiceRequests } from '../components/customer/ServiceRequests';
+import { CustomerUsers } from '../components/customer/CustomerUsers';
+import { FormErrors, type PayloadError } from '../components/errors';
+import { licences, PROVISIONING_STATE, RELATIONSHIP, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
+import { useCapabilities } from '../components/Viewer';
+import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+
+const CustomerPageDocument = graphql(`
+  query CustomerPage($id: ID!) {
+    customer(id: $id) {
+      id
+      companyName
+      defaultDomain
+      country
+      relationship
+      provisioningState
+      provisioningError
+      hasAdminRights
+      primaryContact {
+        firstName
+        lastName
+        email
+        phone
+      }
+      address {
+        line1
+        city
+        postalCode
+        country
+      }
+      subscriptions {
+        id
+        friendlyName
+        quantity
+        status
+      }
+      ...CustomerUsers_customer
+      ...ServiceRequests_customer
+      ...DelegatedAdmin_customer
+    }
+  }
+`);
+
+const RetryProvisioningDocument = graphql(`
+  mutation RetryCustomerProvisioning($customerId: ID!) {
+    retryCustomerProvisioning(customerId: $customerId) {
+      errors {
+        code
+        message
+        field
+      }
+      customer {
+        id
+        provisioningState
+      }
+    }
+  }
+`);
+
+/** The customer page: its details, subscriptions, users, service requests and delegated administration. */
+export function CustomerPage() {
+  const { customerId = '' } = useParams();
+  const capabilities = useCapabilities();
+  const queryClient = useQueryClient();
+  const { data, error, isPending } = useGraphQLQuery(
+    CustomerPageDocument,
+    { id: customerId },
+    // A customer being provisioned is followed until it is ACTIVE or FAILED.
+    { refetchInterval: (query) => (query.state.data?.customer?.provisioningState === 'PROVISIONING' ? 2_000 : false) },
+  );
+  const retry = useGraphQLMutation(RetryProvisioningDocument);
+  const [retryErrors, setRetryErrors] = useState<readonly PayloadError[]>([]);
+  const changed = () => void queryClient.invalidateQueries();
+
+  if (isPending) return <Loader aria-label="Loading the customer" />;
+  if (error) return <Alert color="red" title="The customer could not be loaded">{error.message}</Alert>;
+  const customer = data?.customer;
+  if (!customer) {
+    return (
+      <Alert color="gray" title="Customer not found">
+        It does not exist, or your organisation does not support it. <Anchor component={Link} to="/customers">Back to customers</Anchor>
+      </Alert>
+    );
+  }
+
+  return (
+    <Stack maw={1100}>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/customers">
+          Customers
+        </Anchor>
+        <Text size="sm">{customer.companyName}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={1} size="h2">
+            {customer.companyName}
+          </Title>
+          <Text c="dimmed">{customer.defaultDomain}</Text>
+        </div>
+        <Badge size="lg" color={STATUS_COLOR[customer.provisioningState]} role="status">
+          {PROVISIONING_STATE[customer.provisioningState]}
+        </Badge>
+      </Group>
+      {customer.provisioningState === 'PROVISIONING' && (
+        <Alert color="yellow" title="Provisioning" icon={<Loader size="xs" />}>
+          The customer's tenant and first subscription are being created; this page follows it.
+        </Alert>
+      )}
+      {customer.provisioningState === 'FAILED' && (
+        <Alert color="red" title="Provisioning failed">
+          <Text size="sm">{customer.provisioningError ?? 'The reason was not recorded.'}</Text>
+          <FormErrors errors={retryErrors} />
+          {capabilities.createsCustomers && (
+            <Button
+              mt="sm"
+              size="xs"
+              loading={retry.isPending}
+              onClick={async () => {
+                const payload = (await retry.mutateAsync({ customerId: customer.id })).retryCustomerProvisioning;
+                setRetryErrors(payload.errors);
+                if (payload.errors.length === 0) {
+                  notifications.show({ message: 'Provisioning started again.' });
+                  changed();
+                }
+              }}
+            >
+              Retry provisioning
+            </Button>
+          )}
+        </Alert>
+      )}
+      <Paper withBorder p="md">
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs">
+          <div>
+            <Text size="xs" c="dimmed">
+              Relationship
+            </Text>
+            <Text size="sm">
+              {RELATIONSHIP[customer.relationship]}
+              {customer.hasAdminRights ? ', with admin rights' : ', no admin rights'}
+            </Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">
+              Primary contact
+            </Text>
+            <Text size="sm">
+              {customer.primaryContact.firstName} {customer.primaryContact.lastName}, {customer.primaryContact.email}
+            </Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">
+              Address
+            </Text>
+            <Text size="sm">{customer.address ? `${customer.address.line1}, ${customer.address.postalCode} ${customer.address.city}, ${customer.address.country}` : customer.country}</Text>
+          </div>
+        </SimpleGrid>
+      </Paper>
+      <Tabs defaultValue="subscriptions" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="subscriptions">Subscriptions</Tabs.Tab>
+          <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="service-requests">Service requests</Tabs.Tab>
+          <Tabs.Tab value="delegated-admin">Delegated admin</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="subscriptions" pt="md">
+          {customer.subscriptions.length === 0 ? (
+            <Text size="sm">No subscriptions yet.</Text>
+          ) : (
+            <Table.ScrollContainer minWidth={320}>
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Subscription</Table.Th>
+                    <Table.Th>Licences</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {customer.subscriptions.map((subscription) => (
+                    <Table.Tr key={subscription.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/subscriptions/${subscription.id}`}>
+                          {subscription.friendlyName}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>{licences(subscription.quantity)}</Table.Td>
+                      <Table.Td>
+                        <Badge variant="light" color={STATUS_COLOR[subscription.status]}>
+                          {SUBSCRIPTION_STATUS[subscription.status]}
+                        </Badge>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="users" pt="md">
+          <CustomerUsers customer={customer} onChanged={changed} />
+        </Tabs.Panel>
+        <Tabs.Panel value="service-requests" pt="md">
+          <ServiceRequests customer={customer} onChanged={changed} />
+        </Tabs.Panel>
+        <Tabs.Panel value="delegated-admin" pt="md">
+          <DelegatedAdmin customer={customer} onChanged={changed} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO } from '@partner-graph/platform';
+import { startStack, type Stack } from '../../test/stack.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
+import { chromiumMissing, launchChromium, poll } from './browser.js';
+
+// The README's screenshots of the main screens at 1280 and 390 px wide:
+// `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
+const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const enabled = process.env.UPDATE_SCREENSHOTS === '1' && !chromiumMissing;
+
+let stack: Stack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  if (!enabled) return;
+  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir } });
+  origin = new URL(stack.gatewayUrl).origin;
+  browser = await launchChromium();
+  mkdirSync(OUT, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signedIn(width: number, email: string, to: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: width > 600 ? 800 : 844 }, deviceScaleFactor: 1 });
+  await page.goto(`${origin}${to}`);
+  await page.getByRole('button', { name: email }).click();
+  await poll(() => new URL(page.url()).pathname).toBe(to);
+  return page;
+}
+
+const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+
+describe.runIf(enabled)('screenshots', () => {
+  it.each([1280, 390])('at %i px', async (width) => {
+    const signIn = await browser.newPage({ viewport: { width, height: 800 } });
+    await signIn.goto(`${origin}/sign-in`);
+    await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAgent.email }).isVisible()).toBe(true);
+    await shot(signIn, '01-sign-in', width);
+    await signIn.close();
+
+    const page = await signedIn(width, DEMO.users.contosoAgent.email, '/customers');
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
+    await shot(page, '02-customers', width);
+
+    await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('button', { name: 'Change licence count' }).click();
+    await page.getByLabel('New licence count').fill('12');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await poll(() => page.getByText('to 12 licences').isVisible()).toBe(true);
+    await shot(page, '03-subscription-review', width);
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('link', { name: 'Northwind Traders' }).click();
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await poll(() => page.getByRole('button', { name: 'Add user' }).isVisible()).toBe(true);
+    await shot(page, '04-customer-users', width);
+
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Add customer' }).click();
+    await page.getByRole('textbox', { name: 'Company name' }).fill('Fourth Coffee');
+    await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
+    await poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
+    await shot(page, '05-add-customer', width);
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    for (const [label, value] of [
+      ['Address line 1', '12 rue de la Paix'],
+      ['City', 'Paris'],
+      ['Postal code', '75002'],
+      ['Contact first name', 'Ana'],
+      ['Contact last name', 'Bernal'],
+      ['Contact email', 'ana@fourthcoffee.example'],
+      ['Contact phone', '+33 1 23 45 67 89'],
+    ]) {
+      await page.getByRole('textbox', { name: label }).fill(value!);
+    }
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await poll(() => page.getByRole('button', { name: 'Create customer' }).isVisible()).toBe(true);
+    await shot(page, '06-add-customer-review', width);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await poll(() => page.getByRole('button', { name: 'I have copied it' }).isVisible()).toBe(true);
+    await shot(page, '07-add-customer-credentials', width);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible()).toBe(true);
+    await shot(page, '08-add-customer-active', width);
+
+    // A version conflict: someone else changes the subscription while it is open here.
+    await page.close();
+    const conflict = await signedIn(width, DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`);
+    await conflict.getByRole('button', { name: 'Change licence count' }).click();
+    const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
+    const current = await stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
+    await stack.subgraphRequest('subscription', 'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }', {
+      viewer,
+      variables: { id: DEMO.subscriptions.northwindBusinessStandard, q: current.data?.subscription.quantity + 1, v: current.data?.subscription.version },
+    });
+    await conflict.getByLabel('New licence count').fill('15');
+    await conflict.getByRole('button', { name: 'Review' }).click();
+    await poll(() => conflict.getByRole('button', { name: 'Reload current values' }).isVisible()).toBe(true);
+    await shot(conflict, '09-version-conflict', width);
+    await conflict.close();
+  });
+});
