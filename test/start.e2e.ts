@@ -95,7 +95,7 @@ beforeAll(async () => {
   await vi.waitFor(
     () => {
       if (start.exitCode !== null) throw new Error(`npm start exited (${start.exitCode}):\n${output}`);
-      expect(output).toContain(`Gateway:  http://127.0.0.1:${ports.gateway}/graphql`);
+      expect(output).toMatch(new RegExp(`Gateway: +http://127\\.0\\.0\\.1:${ports.gateway}/graphql`));
     },
     { timeout: 150_000, interval: 250 },
   );

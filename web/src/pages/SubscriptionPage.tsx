@@ -63,7 +63,9 @@ export function SubscriptionPage() {
       </Alert>
     );
   }
-  const manages = subscription.allowedActions.length > 0;
+  // Licences are the customer tenant's admin action, offered on direct purchases too; managing
+  // the subscription itself (count, status, renewal) is for the partner that sold it.
+  const manages = subscription.allowedActions.some((action) => action !== 'ASSIGN_LICENCE' && action !== 'UNASSIGN_LICENCE');
 
   return (
     <Stack maw={960}>
