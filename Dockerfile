@@ -25,6 +25,17 @@ COPY --from=manifests /manifests /app
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
+# The partner dashboard, built with the development toolchain (codegen, Vite); only web/dist
+# (the static app and its persisted-documents manifest) goes into the image.
+FROM base AS dashboard
+COPY --from=manifests /manifests /app
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY schema ./schema
+COPY web ./web
+RUN npm run build -w web
+
 FROM base AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -36,6 +47,8 @@ COPY schema ./schema
 COPY packages/platform ./packages/platform
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
+# Served by the gateway on the API's own origin (DASHBOARD_DIR; compose.yaml sets it).
+COPY --from=dashboard /app/web/dist ./web/dist
 # Files stay root's and read-only to the service; it runs as the image's unprivileged user.
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
