@@ -65,7 +65,7 @@ describe.runIf(enabled)('screenshots', () => {
     await poll(() => page.getByRole('button', { name: 'Add user' }).isVisible()).toBe(true);
     await shot(page, '04-customer-users', width);
 
-    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('link', { name: 'Add customer' }).click();
     await page.getByRole('textbox', { name: 'Company name' }).fill('Fourth Coffee');
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);

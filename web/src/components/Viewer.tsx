@@ -42,6 +42,7 @@ export function useCapabilities() {
     seesCustomers: viewer.customerAccess !== 'NONE',
     fullAccess: viewer.customerAccess === 'FULL',
     createsCustomers: programs.has('RESELLER') && viewer.customerAccess === 'FULL',
+    sellsProductKeys: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess === 'FULL',
     offersDelegatedAdmin: programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess === 'FULL',
   };
 }

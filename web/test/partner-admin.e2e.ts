@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO } from '@partner-graph/platform';
+import { startStack, type Stack } from '../../test/stack.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
+import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
+
+// Product keys and partner administration in Chromium, against the whole federation with the
+// demo data and only the build's persisted documents, as `npm start` serves the dashboard.
+const { contosoAdmin, fabrikamAdmin } = DEMO.users;
+
+requireChromiumInCi();
+
+let stack: Stack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  if (chromiumMissing) return;
+  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' } });
+  origin = new URL(stack.gatewayUrl).origin;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signIn(email: string, path: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${origin}${path}`);
+  await page.getByRole('button', { name: email }).click();
+  await poll(() => new URL(page.url()).pathname).toBe(path);
+  return page;
+}
+
+describe.skipIf(chromiumMissing)('product keys and partner administration in Chromium', () => {
+  it('orders two product keys and redeems them, through the review step, into a new customer that reaches ACTIVE', async () => {
+    const page = await signIn(contosoAdmin.email, '/customers');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product keys' }).click();
+    await page.getByRole('button', { name: 'Order product keys' }).click();
+    const order = page.getByRole('dialog', { name: 'Order product keys' });
+    await order.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
+    await order.getByRole('textbox', { name: 'Number of keys' }).fill('2');
+    await order.getByRole('textbox', { name: 'Seats per key' }).fill('3');
+    await order.getByRole('button', { name: 'Order keys' }).click();
+
+    const ordered = page.getByRole('dialog', { name: 'Your new product keys' });
+    await poll(() => ordered.getByRole('listitem').count()).toBe(2);
+    const keys = (await ordered.getByRole('listitem').allTextContents()).map((key) => key.trim());
+    for (const key of keys) expect(key).toMatch(/^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$/);
+    await ordered.getByRole('button', { name: 'I have kept them' }).click();
+    // Listed by their last five characters only, never in full.
+    const list = page.getByRole('table', { name: 'Product keys' });
+    for (const key of keys) await poll(() => list.getByLabel(`Key ending ${key.slice(-5)}`).isVisible()).toBe(true);
+    expect(await list.textContent()).not.toContain(keys[0]);
+
+    await page.getByRole('link', { name: 'Redeem product keys' }).click();
+    // As a person may paste them: one lower case without hyphens, both on one line.
+    await page.getByRole('textbox', { name: 'Product keys' }).fill(`${keys[0]!.replaceAll('-', '').toLowerCase()}, ${keys[1]}`);
+    await page.getByRole('button', { name: 'Review keys' }).click();
+    const review = page.getByRole('table', { name: 'Keys to redeem' });
+    await poll(() => review.getByText('Valid', { exact: true }).count()).toBe(2);
+    expect(await page.getByText('Microsoft 365 Business Basic: 6 licences in one new subscription.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('textbox', { name: 'Company name' }).fill('Tailspin Toys');
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    for (const [label, value] of [
+      ['Administrator first name', 'Léa'],
+      ['Administrator last name', 'Martin'],
+      ['Administrator email', 'lea.martin@tailspin.example'],
+    ] as const) {
+      await page.getByRole('textbox', { name: label }).fill(value);
+    }
+    await page.getByRole('button', { name: 'Redeem keys' }).click();
+
+    const credentials = page.getByRole('dialog', { name: "Keys redeemed: the administrator's credentials" });
+    await poll(() => credentials.isVisible()).toBe(true);
+    expect(await credentials.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
+    await credentials.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'Tailspin Toys: Active' }).isVisible()).toBe(true);
+
+    // The keys are now redeemed for that customer.
+    await page.getByRole('link', { name: 'Back to product keys' }).click();
+    for (const key of keys) {
+      const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`) });
+      await poll(() => row.textContent()).toMatch(/Redeemed.*Tailspin Toys/);
+    }
+    await page.close();
+  });
+
+  it('offers a partner without the subscription-advisor programme no product-key screen', async () => {
+    const page = await signIn(fabrikamAdmin.email, '/customers');
+    await poll(() => page.getByRole('button', { name: 'Alpine Ski House' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Product keys' }).count()).toBe(0);
+    await page.goto(`${origin}/product-keys`);
+    await page.getByRole('button', { name: fabrikamAdmin.email }).click();
+    await poll(() => page.getByText('Product keys need the subscription-advisor programme and full customer access.').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Order product keys' }).count()).toBe(0);
+    await page.close();
+  });
+});
