@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, SimpleGrid, Stack, Stepper, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
@@ -168,7 +169,7 @@ export function RedeemProductKeysPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(1) ? 'Review' : undefined} description={wide ? 'State and seats' : undefined} aria-label="Review keys">
+        <Stepper.Step label={named(1) ? 'Review' : undefined} description={wide ? 'State and seats' : undefined} aria-label="Review">
           <Stack mt="md">
             {validation.isFetching && <Loader aria-label="Checking the keys" />}
             {validation.error && <Alert color="red">{validation.error.message}</Alert>}
@@ -323,6 +324,12 @@ function Redemption({ created, credentialsOpen }: { created: { redemptionId: str
     },
   );
   const redemption = data?.productKeyRedemption;
+  const status = redemption?.status;
+  // The keys' states and the customer list change with the redemption.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (status === 'COMPLETED' || status === 'FAILED') void queryClient.invalidateQueries();
+  }, [status, queryClient]);
   const customerId = redemption?.customer?.id ?? created.customerId;
   if (error) return <Alert color="red">{error.message}</Alert>;
   if (redemption?.status === 'FAILED') {
