@@ -11,6 +11,7 @@ const CustomerPage = lazy(() => import('./pages/CustomerPage').then((module) => 
 const SubscriptionPage = lazy(() => import('./pages/SubscriptionPage').then((module) => ({ default: module.SubscriptionPage })));
 const ProductKeysPage = lazy(() => import('./pages/product-keys/ProductKeysPage').then((module) => ({ default: module.ProductKeysPage })));
 const RedeemProductKeysPage = lazy(() => import('./pages/product-keys/RedeemProductKeysPage').then((module) => ({ default: module.RedeemProductKeysPage })));
+const PartnerPage = lazy(() => import('./pages/partner/PartnerPage').then((module) => ({ default: module.PartnerPage })));
 const AddCustomerPage = lazy(() => import('./pages/AddCustomerPage').then((module) => ({ default: module.AddCustomerPage })));
 
 /** The partner's pages need a signed-in user; the customer-facing `/accept/…` pages (issue 15) will not. */
@@ -40,6 +41,7 @@ export function App() {
         <Route path="/subscriptions/:subscriptionId" element={<SubscriptionPage />} />
         <Route path="/product-keys" element={<ProductKeysPage />} />
         <Route path="/product-keys/redeem" element={<RedeemProductKeysPage />} />
+        <Route path="/partner" element={<PartnerPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

@@ -7,7 +7,7 @@ import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './br
 
 // Product keys and partner administration in Chromium, against the whole federation with the
 // demo data and only the build's persisted documents, as `npm start` serves the dashboard.
-const { contosoAdmin, fabrikamAdmin } = DEMO.users;
+const { contosoAdmin, contosoAgent, contosoSales, fabrikamAdmin } = DEMO.users;
 
 requireChromiumInCi();
 
@@ -25,6 +25,11 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** The partner subgraph behind the browser's back (the gateway runs only the dashboard's documents). */
+async function partnerApi(query: string, variables: Record<string, unknown>, email: string) {
+  return stack.subgraphRequest('partner', query, { viewer: await stack.viewerOf(email), variables });
+}
 
 async function signIn(email: string, path: string, width = 1280): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
@@ -100,6 +105,85 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await page.getByRole('button', { name: fabrikamAdmin.email }).click();
     await poll(() => page.getByText('Product keys need the subscription-advisor programme and full customer access.').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Order product keys' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('edits the company profile as GLOBAL_ADMIN and finds the change in the audit trail by resource type and date', async () => {
+    const page = await signIn(contosoAdmin.email, '/partner');
+    const website = page.getByRole('textbox', { name: 'Website' });
+    await poll(() => website.isEditable()).toBe(true);
+    await website.fill('https://contoso-partner.example/cloud');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await poll(() => page.getByText('Company profile saved.').isVisible()).toBe(true);
+
+    await page.getByRole('tab', { name: 'Audit trail' }).click();
+    await page.getByRole('combobox', { name: 'Resource type' }).click();
+    await page.getByRole('option', { name: 'Partner', exact: true }).click();
+    const trail = page.getByRole('table', { name: 'Audit trail' });
+    await poll(() => trail.getByRole('row').filter({ hasText: 'updatePartnerProfile' }).count()).toBe(1);
+    expect(await trail.textContent()).toContain('https://contoso-partner.example/cloud');
+    expect(await trail.getByRole('row').filter({ hasText: 'createPartnerUser' }).count()).toBe(0);
+    // A day before any change: nothing.
+    await page.getByLabel('To', { exact: true }).fill('2000-01-01');
+    await poll(() => page.getByText('No change matches these filters.').isVisible()).toBe(true);
+    await page.close();
+
+    // Everyone else reads the profile without a way to change it.
+    const agent = await signIn(contosoAgent.email, '/partner');
+    await poll(() => agent.getByRole('textbox', { name: 'Website' }).inputValue()).toBe('https://contoso-partner.example/cloud');
+    expect(await agent.getByRole('textbox', { name: 'Website' }).isEditable()).toBe(false);
+    expect(await agent.getByRole('button', { name: 'Save profile' }).count()).toBe(0);
+    expect(await agent.getByRole('tab', { name: 'Users' }).count()).toBe(0);
+    await agent.close();
+  });
+
+  it('offers a USER_ADMIN no way to grant or change GLOBAL_ADMIN; the temporary password of a new user is shown once', async () => {
+    const promoted = await partnerApi(
+      'mutation($id: ID!) { updatePartnerUser(id: $id, input: { companyRole: USER_ADMIN }) { errors { code } } }',
+      { id: contosoSales.id },
+      contosoAdmin.email,
+    );
+    expect(promoted.data?.updatePartnerUser.errors).toEqual([]);
+
+    const page = await signIn(contosoSales.email, '/partner');
+    await page.getByRole('tab', { name: 'Users' }).click();
+    const users = page.getByRole('table', { name: 'Partner users' });
+    await poll(() => users.getByRole('row').filter({ hasText: contosoAdmin.email }).isVisible()).toBe(true);
+    // The global administrator's roles are not theirs to change.
+    expect(await page.getByRole('button', { name: 'Change roles of Camille Admin' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Deactivate Camille Admin' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Change roles of Alex Agent' }).click();
+    const change = page.getByRole('dialog', { name: 'Roles of Alex Agent' });
+    await change.getByRole('combobox', { name: 'Company role' }).click();
+    await poll(() => page.getByRole('option', { name: 'Billing administrator' }).isVisible()).toBe(true);
+    expect(await page.getByRole('option', { name: 'Global administrator' }).count()).toBe(0);
+    await page.getByRole('option', { name: 'Billing administrator' }).click();
+    await change.getByRole('button', { name: 'Save roles' }).click();
+    await poll(() => users.getByRole('row').filter({ hasText: contosoAgent.email }).textContent()).toContain('Billing administrator');
+
+    await page.getByRole('button', { name: 'Add partner user' }).click();
+    const add = page.getByRole('dialog', { name: 'Add partner user' });
+    await add.getByRole('textbox', { name: 'Display name' }).fill('Dana Desk');
+    await add.getByRole('textbox', { name: 'Email' }).fill('dana@contoso-partner.example');
+    await add.getByRole('combobox', { name: 'Company role' }).click();
+    await poll(() => page.getByRole('option', { name: 'User administrator' }).isVisible()).toBe(true);
+    expect(await page.getByRole('option', { name: 'Global administrator' }).count()).toBe(0);
+    await page.getByRole('option', { name: 'User administrator' }).click();
+    await add.getByRole('button', { name: 'Add user' }).click();
+    const created = page.getByRole('dialog', { name: 'Partner user added' });
+    expect(await created.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
+    await created.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).textContent()).toContain('User administrator');
+
+    // The server refuses it too, whatever the UI offers.
+    const refused = await partnerApi('mutation($id: ID!) { updatePartnerUser(id: $id, input: { companyRole: GLOBAL_ADMIN }) { errors { code } } }', { id: contosoAgent.id }, contosoSales.email);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Deactivating takes the user off the list of active users.
+    await page.getByRole('button', { name: 'Deactivate Dana Desk' }).click();
+    await page.getByRole('dialog', { name: 'Deactivate Dana Desk?' }).getByRole('button', { name: 'Deactivate' }).click();
+    await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).count()).toBe(0);
     await page.close();
   });
 });
