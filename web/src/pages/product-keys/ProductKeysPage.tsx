@@ -7,7 +7,6 @@ import { fieldError, FormErrors, type PayloadError } from '../../components/erro
 import { formatDate } from '../../components/labels';
 import { useCapabilities } from '../../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
-import { downloadKeys } from './keys';
 
 const PAGE_SIZE = 25;
 
@@ -298,4 +297,15 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
       )}
     </Modal>
   );
+}
+
+/** The keys as a text file, one per line, for the partner to keep (they are never shown again). */
+export function downloadKeys(keys: string[], offerName: string): void {
+  const blob = new Blob([`${offerName}\n${keys.join('\n')}\n`], { type: 'text/plain' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `product-keys-${new Date().toISOString().slice(0, 10)}.txt`;
+  link.click();
+  URL.revokeObjectURL(url);
 }

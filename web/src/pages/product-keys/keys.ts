@@ -19,14 +19,3 @@ export function splitProductKeys(text: string): string[] {
       return [piece];
     });
 }
-
-/** The keys as a text file, one per line, for the partner to keep (they are never shown again). */
-export function downloadKeys(keys: string[], offerName: string): void {
-  const blob = new Blob([`${offerName}\n${keys.join('\n')}\n`], { type: 'text/plain' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `product-keys-${new Date().toISOString().slice(0, 10)}.txt`;
-  link.click();
-  URL.revokeObjectURL(url);
-}
