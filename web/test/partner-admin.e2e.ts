@@ -186,4 +186,28 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).count()).toBe(0);
     await page.close();
   });
+
+  it('lists delegated-admin relationships across customers by status, offers one with its link shown once, and ends it', async () => {
+    const page = await signIn(contosoAdmin.email, '/delegated-admin');
+    const table = page.getByRole('table', { name: 'Delegated-admin relationships' });
+    await page.getByText('Active', { exact: true }).click();
+    await poll(() => table.getByRole('row').filter({ hasText: 'Adventure Works' }).count()).toBe(1);
+    expect(await table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
+
+    await page.getByRole('combobox', { name: 'Customer' }).fill('North');
+    await page.getByRole('option', { name: 'Northwind Traders' }).click();
+    await page.getByRole('button', { name: 'Offer delegated administration' }).click();
+    const offered = page.getByRole('dialog', { name: 'Delegated administration offered' });
+    expect(await offered.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
+    await offered.getByRole('button', { name: 'I have copied it' }).click();
+
+    await page.getByText('Pending', { exact: true }).click();
+    const pending = table.getByRole('row').filter({ hasText: 'Northwind Traders' });
+    await poll(() => pending.count()).toBe(1);
+    await pending.getByRole('button', { name: 'End relationship' }).click();
+    await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
+    await page.getByText('Terminated', { exact: true }).click();
+    await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(1);
+    await page.close();
+  });
 });

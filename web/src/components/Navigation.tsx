@@ -9,6 +9,7 @@ function useNavigationItems() {
   return [
     { to: '/customers', label: 'Customers', shown: true },
     { to: '/product-keys', label: 'Product keys', shown: capabilities.sellsProductKeys },
+    { to: '/delegated-admin', label: 'Delegated admin', shown: capabilities.seesDelegatedAdmin },
     { to: '/partner', label: 'Your organisation', shown: true },
   ].filter((item) => item.shown);
 }
