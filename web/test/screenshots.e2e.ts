@@ -169,5 +169,10 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await poll(() => partner.getByRole('table', { name: 'Audit trail' }).isVisible()).toBe(true);
     await shot(partner, '27-audit-trail', width);
     await partner.close();
+
+    const delegated = await signedIn(width, DEMO.users.contosoAdmin.email, '/delegated-admin');
+    await poll(() => delegated.getByRole('table', { name: 'Delegated-admin relationships' }).isVisible()).toBe(true);
+    await shot(delegated, '28-delegated-admin', width);
+    await delegated.close();
   });
 });

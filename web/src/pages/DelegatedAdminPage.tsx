@@ -80,6 +80,7 @@ export function DelegatedAdminPage() {
       )}
       <SegmentedControl
         aria-label="Status"
+        size="xs"
         data={FILTERS.map((value) => ({ value, label: value === 'ALL' ? 'All' : value.charAt(0) + value.slice(1).toLowerCase() }))}
         value={filter}
         onChange={(value) => setFilter(value as (typeof FILTERS)[number])}

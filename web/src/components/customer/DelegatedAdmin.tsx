@@ -134,7 +134,7 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
   return (
     <Stack>
       <FormErrors errors={errors} />
-      <Table.ScrollContainer minWidth={420}>
+      <Table.ScrollContainer minWidth={withCustomer ? 720 : 520}>
         <Table aria-label="Delegated-admin relationships">
           <Table.Thead>
             <Table.Tr>
@@ -160,7 +160,7 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
                   </Table.Td>
                 )}
                 <Table.Td>
-                  <Badge variant="light" color={STATUS_COLOR[relationship.status]}>
+                  <Badge variant="light" color={STATUS_COLOR[relationship.status]} style={{ minWidth: 'max-content' }}>
                     {relationship.status.toLowerCase()}
                   </Badge>
                 </Table.Td>

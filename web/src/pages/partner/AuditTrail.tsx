@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Loader, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Loader, Select, SimpleGrid, Spoiler, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
@@ -149,12 +149,15 @@ export function AuditTrail() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{record.outcome}</Table.Td>
-                  <Table.Td maw={320}>
+                  <Table.Td maw={420}>
                     {(record.oldValue != null || record.newValue != null) && (
-                      <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-                        {record.oldValue != null ? `${change(record.oldValue)}\n→ ` : ''}
-                        {change(record.newValue)}
-                      </Code>
+                      // Whole records (a new customer) are long: the first lines, the rest on request.
+                      <Spoiler maxHeight={54} showLabel="Show all" hideLabel="Show less">
+                        <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                          {record.oldValue != null ? `${change(record.oldValue)}\n→ ` : ''}
+                          {change(record.newValue)}
+                        </Code>
+                      </Spoiler>
                     )}
                     <Text size="xs" c="dimmed">
                       Request {record.requestId}

@@ -129,7 +129,7 @@ export function ProductKeysPage() {
               {keys.map((key) => (
                 <Table.Tr key={key.id}>
                   <Table.Td>
-                    <Code aria-label={`Key ending ${key.lastFive}`}>…{key.lastFive}</Code>
+                    <Code aria-label={`Key ending ${key.lastFive}`} style={{ whiteSpace: 'nowrap' }}>…{key.lastFive}</Code>
                   </Table.Td>
                   <Table.Td>{key.offer?.name ?? 'No longer in your catalogue'}</Table.Td>
                   <Table.Td>

@@ -288,7 +288,7 @@ function KeyReview({ results }: { results: readonly Validation[] }) {
         <Table.Tbody>
           {results.map((result, index) => (
             <Table.Tr key={`${index}-${result.input}`}>
-              <Table.Td style={{ fontFamily: 'monospace' }}>{result.maskedKey ?? result.input}</Table.Td>
+              <Table.Td style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{result.maskedKey ?? result.input}</Table.Td>
               <Table.Td>
                 <Badge color={result.status === 'VALID' ? 'green' : 'red'}>{VALIDATION_STATUS[result.status]}</Badge>
                 {result.message && (
