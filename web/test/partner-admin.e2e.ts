@@ -7,7 +7,7 @@ import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './br
 
 // Product keys and partner administration in Chromium, against the whole federation with the
 // demo data and only the build's persisted documents, as `npm start` serves the dashboard.
-const { contosoAdmin, contosoAgent, contosoSales, fabrikamAdmin } = DEMO.users;
+const { contosoAdmin, contosoAgent, contosoHelpdesk, contosoSales, fabrikamAdmin } = DEMO.users;
 
 requireChromiumInCi();
 
@@ -208,6 +208,31 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
     await page.getByText('Terminated', { exact: true }).click();
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('renews a subscription with a product key from its page; helpdesk is offered no renewal', async () => {
+    const ordered = await stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } errors { code } } }', {
+      viewer: await stack.viewerOf(contosoAdmin.email),
+      variables: { offerId: DEMO.offers.businessStandard },
+    });
+    const key = ordered.data?.orderProductKeys.keys[0].key as string;
+    expect(key).toMatch(/^[A-Z0-9-]{29}$/);
+    const subscriptionPath = `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`;
+
+    const helpdesk = await signIn(contosoHelpdesk.email, subscriptionPath);
+    await poll(() => helpdesk.getByRole('heading', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
+    expect(await helpdesk.getByRole('region', { name: 'Renew with a product key' }).count()).toBe(0);
+    await helpdesk.close();
+
+    const page = await signIn(contosoAdmin.email, subscriptionPath);
+    const renew = page.getByRole('region', { name: 'Renew with a product key' });
+    await renew.getByRole('textbox', { name: 'Product key' }).fill(key.toLowerCase());
+    await renew.getByRole('button', { name: 'Renew' }).click();
+    await poll(() => page.getByText(/^Renewed: the subscription now ends on /).isVisible()).toBe(true);
+    const renewed = await stack.subgraphRequest('licensing-key', 'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }', { viewer: await stack.viewerOf(contosoAdmin.email) });
+    const used = renewed.data?.productKeys.edges.map((edge: { node: { lastFive: string } }) => edge.node).find((node: { lastFive: string }) => node.lastFive === key.slice(-5));
+    expect(used).toMatchObject({ state: 'REDEEMED', usedFor: 'RENEWAL' });
     await page.close();
   });
 });
