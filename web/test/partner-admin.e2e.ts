@@ -58,7 +58,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await ordered.getByRole('button', { name: 'I have kept them' }).click();
     // Listed by their last five characters only, never in full.
     const list = page.getByRole('table', { name: 'Product keys' });
-    for (const key of keys) await poll(() => list.getByLabel(`Key ending ${key.slice(-5)}`).isVisible()).toBe(true);
+    for (const key of keys) await poll(() => list.getByLabel(`Key ending ${key.slice(-5)}`, { exact: true }).isVisible()).toBe(true);
     expect(await list.textContent()).not.toContain(keys[0]);
 
     await page.getByRole('link', { name: 'Redeem product keys' }).click();
@@ -91,7 +91,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     // The keys are now redeemed for that customer.
     await page.getByRole('link', { name: 'Back to product keys' }).click();
     for (const key of keys) {
-      const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`) });
+      const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`, { exact: true }) });
       await poll(() => row.textContent()).toMatch(/Redeemed.*Tailspin Toys/);
     }
     await page.close();
@@ -233,6 +233,27 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     const renewed = await stack.subgraphRequest('licensing-key', 'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }', { viewer: await stack.viewerOf(contosoAdmin.email) });
     const used = renewed.data?.productKeys.edges.map((edge: { node: { lastFive: string } }) => edge.node).find((node: { lastFive: string }) => node.lastFive === key.slice(-5));
     expect(used).toMatchObject({ state: 'REDEEMED', usedFor: 'RENEWAL' });
+    await page.close();
+  });
+
+  it('revokes an unused key, which then cannot be redeemed', async () => {
+    const ordered = await stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } } }', {
+      viewer: await stack.viewerOf(contosoAdmin.email),
+      variables: { offerId: DEMO.offers.businessBasic },
+    });
+    const key = ordered.data?.orderProductKeys.keys[0].key as string;
+    const page = await signIn(contosoAdmin.email, '/product-keys');
+    await page.getByRole('button', { name: `Revoke key ending ${key.slice(-5)}` }).click();
+    await page.getByRole('dialog', { name: `Revoke the key ending ${key.slice(-5)}?` }).getByRole('button', { name: 'Revoke key' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`, { exact: true }) });
+    await poll(() => row.textContent()).toContain('Revoked');
+    expect(await page.getByRole('button', { name: `Revoke key ending ${key.slice(-5)}` }).count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Redeem product keys' }).click();
+    await page.getByRole('textbox', { name: 'Product keys' }).fill(key);
+    await page.getByRole('button', { name: 'Review keys' }).click();
+    await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Revoked', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Code, CopyButton, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, CopyButton, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -75,6 +75,22 @@ const OrderProductKeysDocument = graphql(`
   }
 `);
 
+const RevokeProductKeyDocument = graphql(`
+  mutation RevokeProductKey($id: ID!) {
+    revokeProductKey(id: $id) {
+      productKey {
+        id
+        state
+      }
+      errors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
 export const KEY_STATE = { AVAILABLE: 'Available', REDEEMED: 'Redeemed', REVOKED: 'Revoked' } as const;
 const KEY_STATE_COLOR = { AVAILABLE: 'green', REDEEMED: 'blue', REVOKED: 'gray' } as const;
 
@@ -84,6 +100,7 @@ export function ProductKeysPage() {
   // Cursors of the pages seen, so "Previous page" goes back without a backwards cursor in the API.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [ordering, setOrdering] = useState(false);
+  const [revoking, setRevoking] = useState<{ id: string; lastFive: string } | null>(null);
   const after = cursors[cursors.length - 1] ?? null;
   const { data, error, isPending } = useGraphQLQuery(ProductKeysDocument, { after, first: PAGE_SIZE }, { enabled: sellsProductKeys });
 
@@ -123,6 +140,9 @@ export function ProductKeysPage() {
                 <Table.Th>State</Table.Th>
                 <Table.Th>Customer</Table.Th>
                 <Table.Th>Ordered</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -148,6 +168,13 @@ export function ProductKeysPage() {
                     )}
                   </Table.Td>
                   <Table.Td>{formatDate(key.orderedAt)}</Table.Td>
+                  <Table.Td>
+                    {key.state === 'AVAILABLE' && (
+                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(key)} aria-label={`Revoke key ending ${key.lastFive}`}>
+                        Revoke
+                      </Button>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -169,8 +196,39 @@ export function ProductKeysPage() {
           </Button>
         </Group>
       )}
+      {revoking && <RevokeKey productKey={revoking} onClose={() => setRevoking(null)} />}
       <OrderKeys opened={ordering} onClose={() => setOrdering(false)} onOrdered={() => setCursors([null])} />
     </Stack>
+  );
+}
+
+/** Withdraw an unused key that was lost or leaked: it can no longer be redeemed. */
+function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive: string }; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const revoke = useGraphQLMutation(RevokeProductKeyDocument);
+  const [errors, setErrors] = useState<readonly PayloadError[]>([]);
+  const submit = async () => {
+    const payload = (await revoke.mutateAsync({ id: productKey.id })).revokeProductKey;
+    setErrors(payload.errors);
+    if (payload.errors.length > 0) return;
+    void queryClient.invalidateQueries();
+    onClose();
+  };
+  return (
+    <Modal opened onClose={onClose} title={`Revoke the key ending ${productKey.lastFive}?`}>
+      <Stack>
+        <Text size="sm">A revoked key can no longer be redeemed, by anyone. Revoke a key that was lost or given out by mistake.</Text>
+        <FormErrors errors={errors} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" loading={revoke.isPending} onClick={() => void submit()}>
+            Revoke key
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
