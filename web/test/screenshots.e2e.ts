@@ -65,7 +65,7 @@ describe.runIf(enabled)('screenshots', () => {
     await poll(() => page.getByRole('button', { name: 'Add user' }).isVisible()).toBe(true);
     await shot(page, '04-customer-users', width);
 
-    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('link', { name: 'Add customer' }).click();
     await page.getByRole('textbox', { name: 'Company name' }).fill('Fourth Coffee');
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
@@ -113,5 +113,66 @@ describe.runIf(enabled)('screenshots', () => {
     await poll(() => conflict.getByRole('button', { name: 'Reload current values' }).isVisible()).toBe(true);
     await shot(conflict, '09-version-conflict', width);
     await conflict.close();
+  });
+});
+
+describe.runIf(enabled)('screenshots: product keys and partner administration', () => {
+  it.each([1280, 390])('at %i px', async (width) => {
+    const page = await signedIn(width, DEMO.users.contosoAdmin.email, '/product-keys');
+    await page.getByRole('button', { name: 'Order product keys' }).click();
+    await page.getByRole('combobox', { name: 'Offer' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('textbox', { name: 'Number of keys' }).fill('2');
+    await page.getByRole('button', { name: 'Order keys' }).click();
+    const ordered = page.getByRole('dialog', { name: 'Your new product keys' });
+    await poll(() => ordered.getByRole('listitem').count()).toBe(2);
+    const keys = (await ordered.getByRole('listitem').allTextContents()).map((key) => key.trim());
+    await shot(page, '20-product-keys-ordered', width);
+    await ordered.getByRole('button', { name: 'I have kept them' }).click();
+    await poll(() => page.getByRole('table', { name: 'Product keys' }).isVisible()).toBe(true);
+    await shot(page, '21-product-keys', width);
+
+    await page.getByRole('link', { name: 'Redeem product keys' }).click();
+    await page.getByRole('textbox', { name: 'Product keys' }).fill(`${keys.join('\n')}\nBCDFG-HJKMP`);
+    await page.getByRole('button', { name: 'Review keys' }).click();
+    await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Valid', { exact: true }).count()).toBe(2);
+    await shot(page, '22-product-keys-review', width);
+    await page.getByRole('button', { name: 'Edit keys' }).click();
+    await page.getByRole('textbox', { name: 'Product keys' }).fill(keys.join('\n'));
+    await page.getByRole('button', { name: 'Review keys' }).click();
+    await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Valid', { exact: true }).count()).toBe(2);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('textbox', { name: 'Company name' }).fill(`Tailspin Toys ${width}`);
+    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
+    await page.getByRole('option', { name: 'FR' }).click();
+    await page.getByRole('textbox', { name: 'Administrator first name' }).fill('Léa');
+    await page.getByRole('textbox', { name: 'Administrator last name' }).fill('Martin');
+    await page.getByRole('textbox', { name: 'Administrator email' }).fill('lea.martin@tailspin.example');
+    await shot(page, '23-product-keys-customer', width);
+    await page.getByRole('button', { name: 'Redeem keys' }).click();
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: `Tailspin Toys ${width}: Active` }).isVisible()).toBe(true);
+    await shot(page, '24-product-keys-redeemed', width);
+    await page.close();
+
+    const partner = await signedIn(width, DEMO.users.contosoAdmin.email, '/partner');
+    await poll(() => partner.getByRole('textbox', { name: 'Website' }).isVisible()).toBe(true);
+    await shot(partner, '25-company-profile', width);
+    await partner.getByRole('tab', { name: 'Users' }).click();
+    await partner.getByRole('button', { name: 'Change roles of Alex Agent' }).click();
+    await partner.getByRole('combobox', { name: 'Company role' }).click();
+    await poll(() => partner.getByRole('option', { name: 'User administrator' }).isVisible()).toBe(true);
+    await shot(partner, '26-partner-users', width);
+    await partner.keyboard.press('Escape');
+    await partner.keyboard.press('Escape');
+    await partner.getByRole('tab', { name: 'Audit trail' }).click();
+    await poll(() => partner.getByRole('table', { name: 'Audit trail' }).isVisible()).toBe(true);
+    await shot(partner, '27-audit-trail', width);
+    await partner.close();
+
+    const delegated = await signedIn(width, DEMO.users.contosoAdmin.email, '/delegated-admin');
+    await poll(() => delegated.getByRole('table', { name: 'Delegated-admin relationships' }).isVisible()).toBe(true);
+    await shot(delegated, '28-delegated-admin', width);
+    await delegated.close();
   });
 });

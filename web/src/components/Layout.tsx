@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { useGraphQLQuery } from '../graphql/hooks';
+import { MainNavigation } from './Navigation';
 import { ViewerContext, ViewerDocument } from './Viewer';
 
 const ACCESS_LABEL = { FULL: 'Full administration', LIMITED: 'Limited administration', NONE: 'No customer access' } as const;
@@ -37,6 +38,7 @@ export function Layout() {
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
             <Group gap="sm" wrap="nowrap">
+              <MainNavigation as="menu" />
               <Title order={1} size="h4">
                 <Link to="/customers" style={{ color: 'inherit', textDecoration: 'none' }}>
                   Partner admin center
@@ -45,6 +47,7 @@ export function Layout() {
               <Text c="dimmed" size="sm" visibleFrom="sm">
                 {me.partner.companyName}
               </Text>
+              <MainNavigation as="links" />
             </Group>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>

@@ -42,6 +42,8 @@ export function useCapabilities() {
     seesCustomers: viewer.customerAccess !== 'NONE',
     fullAccess: viewer.customerAccess === 'FULL',
     createsCustomers: programs.has('RESELLER') && viewer.customerAccess === 'FULL',
+    sellsProductKeys: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess === 'FULL',
+    seesDelegatedAdmin: programs.has('DELEGATED_ADMIN') && viewer.customerAccess !== 'NONE',
     offersDelegatedAdmin: programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess === 'FULL',
   };
 }

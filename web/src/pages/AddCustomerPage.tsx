@@ -368,7 +368,7 @@ export function AddCustomerPage() {
 }
 
 /** The new customer, followed from PROVISIONING to ACTIVE, or FAILED with its reason and a retry. */
-function Provisioning({ customerId, credentialsOpen }: { customerId: string; credentialsOpen: boolean }) {
+export function Provisioning({ customerId, credentialsOpen }: { customerId: string; credentialsOpen: boolean }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const retry = useGraphQLMutation(RetryDocument);

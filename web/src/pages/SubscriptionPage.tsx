@@ -7,6 +7,7 @@ import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { ChangeSubscriptionQuantityMutation } from '../__generated__/graphql';
 import { fieldError, FormErrors, VersionConflict, type PayloadError } from '../components/errors';
 import { CHANNEL, formatDate, licences, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
+import { RenewWithProductKey } from '../components/RenewWithProductKey';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
 const SubscriptionPageDocument = graphql(`
@@ -104,6 +105,7 @@ export function SubscriptionPage() {
       </Paper>
       <LicenceCount subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
       <SubscriptionStatus subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
+      {subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY') && <RenewWithProductKey subscriptionId={subscription.id} onChanged={changed} />}
       <Licences subscription={subscription} onChanged={changed} />
     </Stack>
   );
