@@ -259,7 +259,7 @@ describe('accepting a trial invitation', () => {
 
 describe('what a link shows before it is accepted (unauthenticated, by code)', () => {
   const PREVIEW = `partner { companyName email phone website } includeDelegatedAdmin
-    lines { offerId name quantity minQuantity maxQuantity unitPrice currency isTrial trialDays }`;
+    lines { offerId name quantity minQuantity maxQuantity unitPrice currency isTrial trialDays countries }`;
   const PURCHASE_PREVIEW = `query($code: String!) { purchaseOfferByCode(code: $code) { status ${PREVIEW} } }`;
   const TRIAL_PREVIEW = `query($code: String!) { trialInvitationByCode(code: $code) { status ${PREVIEW} } }`;
 
@@ -271,7 +271,7 @@ describe('what a link shows before it is accepted (unauthenticated, by code)', (
       status: 'ACTIVE',
       partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') },
       includeDelegatedAdmin: true,
-      lines: [{ offerId: DEMO.offers.businessBasic, quantity: 7, isTrial: false, minQuantity: expect.any(Number), maxQuantity: expect.any(Number) }],
+      lines: [{ offerId: DEMO.offers.businessBasic, quantity: 7, isTrial: false, minQuantity: expect.any(Number), maxQuantity: expect.any(Number), countries: expect.arrayContaining(['FR']) }],
     });
     const [line] = data!.purchaseOfferByCode.lines;
     expect(line.minQuantity).toBeLessThanOrEqual(7);

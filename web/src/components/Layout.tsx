@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { useGraphQLQuery } from '../graphql/hooks';
+import { Navigation } from './Navigation';
 import { ViewerContext, ViewerDocument } from './Viewer';
 
 const ACCESS_LABEL = { FULL: 'Full administration', LIMITED: 'Limited administration', NONE: 'No customer access' } as const;
@@ -42,9 +43,10 @@ export function Layout() {
                   Partner admin center
                 </Link>
               </Title>
-              <Text c="dimmed" size="sm" visibleFrom="sm">
+              <Text c="dimmed" size="sm" visibleFrom="md">
                 {me.partner.companyName}
               </Text>
+              <Navigation />
             </Group>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>

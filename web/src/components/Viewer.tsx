@@ -42,6 +42,10 @@ export function useCapabilities() {
     seesCustomers: viewer.customerAccess !== 'NONE',
     fullAccess: viewer.customerAccess === 'FULL',
     createsCustomers: programs.has('RESELLER') && viewer.customerAccess === 'FULL',
+    /** Trial invitations and purchase offers (SPEC §3.3). */
+    sendsInvitations: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess !== 'NONE',
+    invitesWithDelegatedAdmin:
+      programs.has('SUBSCRIPTION_ADVISOR') && programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess !== 'NONE',
     offersDelegatedAdmin: programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess === 'FULL',
   };
 }

@@ -142,6 +142,8 @@ export type InvitationPreview = {
 export type InvitationPreviewLine = {
   __typename?: 'InvitationPreviewLine';
   billingCycle: BillingCycle;
+  /** ISO 3166-1 alpha-2 codes of the countries where it is sold: the accepting customer's country must be one. */
+  countries: Array<Scalars['String']['output']>;
   currency: Scalars['String']['output'];
   description: Scalars['String']['output'];
   isTrial: Scalars['Boolean']['output'];
@@ -773,6 +775,7 @@ export type InvitationPreviewResolvers<ContextType = Context, ParentType extends
 
 export type InvitationPreviewLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationPreviewLine'] = ResolversParentTypes['InvitationPreviewLine']> = ResolversObject<{
   billingCycle?: Resolver<ResolversTypes['BillingCycle'], ParentType, ContextType>;
+  countries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isTrial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -70,6 +70,7 @@ export interface InvitationPreviewLine {
   term: OfferRow['term'];
   isTrial: boolean;
   trialDays: number | null;
+  countries: string[];
 }
 
 /** What an invitation's link shows an unauthenticated visitor: nothing unless it can be accepted. */
@@ -144,6 +145,7 @@ export class Invitations {
         term: offer.term,
         isTrial: offer.isTrial,
         trialDays: offer.trialDays,
+        countries: offer.countries,
       }];
     });
     return { status: 'ACTIVE', partner, lines, includeDelegatedAdmin: invitation.includeDelegatedAdmin };
