@@ -244,7 +244,11 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
     const wanted = quantities[line.offerId] ?? 0;
     return !Number.isInteger(wanted) || wanted < line.minQuantity || wanted > line.maxQuantity;
   });
-  const set = (field: keyof AcceptingCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) => setCustomer((current) => ({ ...current, [field]: event.currentTarget.value }));
+  const set = (field: keyof AcceptingCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) => {
+    // Read now: React clears currentTarget once the handler returns, before the updater runs.
+    const { value } = event.currentTarget;
+    setCustomer((current) => ({ ...current, [field]: value }));
+  };
   const pending = acceptTrial.isPending || acceptPurchase.isPending;
   const failure = acceptTrial.error ?? acceptPurchase.error;
 

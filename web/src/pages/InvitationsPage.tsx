@@ -140,7 +140,12 @@ type CatalogueOffer = InvitationsPageQuery['offers']['edges'][number]['node'];
 /** Trial invitations and purchase offers (seed 001): create, copy the personal URL, follow acceptances, revoke. */
 export function InvitationsPage() {
   const { sendsInvitations } = useCapabilities();
-  const { data, error, isPending, refetch } = useGraphQLQuery(InvitationsPageDocument, {}, { enabled: sendsInvitations });
+  const { data, error, isPending, refetch } = useGraphQLQuery(
+    InvitationsPageDocument,
+    {},
+    // Customers accept at any time: each visit shows the current acceptance counts.
+    { enabled: sendsInvitations, staleTime: 0 },
+  );
 
   if (!sendsInvitations) {
     return (
