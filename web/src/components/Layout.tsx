@@ -46,7 +46,7 @@ export function Layout() {
               <Text c="dimmed" size="sm" visibleFrom="md">
                 {me.partner.companyName}
               </Text>
-              <Navigation />
+              <Navigation visibleFrom="sm" />
             </Group>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
@@ -70,6 +70,7 @@ export function Layout() {
           </Group>
         </AppShell.Header>
         <AppShell.Main>
+          <Navigation hiddenFrom="sm" mb="sm" />
           <Suspense fallback={<Loader aria-label="Loading the page" />}>
             <Outlet />
           </Suspense>

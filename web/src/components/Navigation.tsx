@@ -1,9 +1,9 @@
-import { Group, NavLink } from '@mantine/core';
+import { Group, NavLink, type GroupProps } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
 import { useCapabilities } from './Viewer';
 
 /** The sections the viewer may open: each entry shows only when the graph says the viewer may use it. */
-export function Navigation() {
+export function Navigation(props: Pick<GroupProps, 'visibleFrom' | 'hiddenFrom' | 'mb'>) {
   const capabilities = useCapabilities();
   const { pathname } = useLocation();
   const entries = [
@@ -11,7 +11,7 @@ export function Navigation() {
     { to: '/invitations', label: 'Invitations and offers', shown: capabilities.sendsInvitations },
   ].filter((entry) => entry.shown);
   return (
-    <Group component="nav" aria-label="Sections" gap={4} wrap="nowrap">
+    <Group component="nav" aria-label="Sections" gap={4} wrap="nowrap" {...props}>
       {entries.map((entry) => (
         <NavLink
           key={entry.to}

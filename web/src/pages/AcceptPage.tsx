@@ -188,7 +188,7 @@ function PartnerCard({ partner }: { partner: NonNullable<Preview['partner']> }) 
       <Text fw={600} size="lg">
         {partner.companyName}
       </Text>
-      <Group gap="lg" mt={4}>
+      <Group gap="lg" mt={4} style={{ rowGap: 4 }}>
         <Anchor href={`mailto:${partner.email}`} size="sm">
           {partner.email}
         </Anchor>
@@ -317,7 +317,7 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
             <TextInput
               label="Domain name"
               description="Your sign-in names end in <this>.onmicrosoft.com; left empty, it comes from the company name."
-              rightSection={<Text size="xs" c="dimmed" pr="xl">.onmicrosoft.com</Text>}
+              rightSection={<Text size="xs" c="dimmed">.onmicrosoft.com</Text>}
               rightSectionWidth={130}
               value={customer.domainPrefix ?? ''}
               onChange={set('domainPrefix')}
@@ -422,7 +422,9 @@ function Accepted(props: {
         </Table>
         {acceptance.provisioningState && (
           <Text size="sm" mt="xs">
-            Account: {PROVISIONING_STATE[acceptance.provisioningState]}
+            {acceptance.provisioningState === 'PROVISIONING'
+              ? 'Your subscriptions are being set up: you can sign in once they are ready, usually within a few minutes.'
+              : `Account: ${PROVISIONING_STATE[acceptance.provisioningState]}`}
           </Text>
         )}
       </Paper>
@@ -455,7 +457,7 @@ function Credential({ label, value }: { label: string; value: string | null | un
         </Code>
         <CopyButton value={value}>
           {({ copied, copy }) => (
-            <Button size="compact-xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
+            <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
               {copied ? 'Copied' : 'Copy'}
             </Button>
           )}

@@ -347,13 +347,13 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
 /** The personal URL, with a copy button named after what it copies. */
 function PersonalUrl({ url, name }: { url: string; name: string }) {
   return (
-    <Group gap="xs" wrap="nowrap" align="flex-start">
+    <Group gap="xs" wrap="nowrap" align="flex-start" mt={4}>
       <Code style={{ wordBreak: 'break-all' }} fz="xs">
         {url}
       </Code>
       <CopyButton value={url}>
         {({ copied, copy }) => (
-          <Button size="compact-xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy the URL of ${name}`}>
+          <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy the URL of ${name}`}>
             {copied ? 'Copied' : 'Copy'}
           </Button>
         )}
@@ -363,7 +363,7 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
 }
 
 function StatusBadge({ status }: { status: 'ACTIVE' | 'REVOKED' }) {
-  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? 'Active' : 'Revoked'}</Badge>;
+  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'} style={{ flexShrink: 0, overflow: 'visible' }} miw="fit-content">{status === 'ACTIVE' ? 'Active' : 'Revoked'}</Badge>;
 }
 
 /** Revoking is for good (the URL stops working for everyone), so it is confirmed first. */
@@ -384,7 +384,7 @@ function RevokeButton(props: { name: string; revoke: () => Promise<readonly Payl
   };
   return (
     <>
-      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Revoke ${props.name}`} onClick={() => setConfirming(true)}>
+      <Button size="compact-sm" variant="subtle" color="red" display="block" mt={4} px={0} aria-label={`Revoke ${props.name}`} onClick={() => setConfirming(true)}>
         Revoke
       </Button>
       <Modal opened={confirming} onClose={() => setConfirming(false)} title="Revoke this URL?">
@@ -409,15 +409,13 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
   const revoke = useGraphQLMutation(RevokePurchaseOfferDocument);
   if (rows.length === 0) return <Text c="dimmed">No purchase offer yet.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={340}>
       <Table aria-label="Purchase offers" verticalSpacing="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Offers</Table.Th>
-            <Table.Th>Personal URL</Table.Th>
+            <Table.Th>Offers and personal URL</Table.Th>
             <Table.Th>Accepted</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -435,15 +433,11 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                     {formatDate(row.createdAt)}
                     {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
                   </Text>
-                </Table.Td>
-                <Table.Td maw={360}>
                   <PersonalUrl url={row.url} name={name} />
                 </Table.Td>
                 <Table.Td>{row.acceptanceCount}</Table.Td>
                 <Table.Td>
                   <StatusBadge status={row.status} />
-                </Table.Td>
-                <Table.Td>
                   {row.status === 'ACTIVE' && (
                     <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors} />
                   )}
@@ -462,15 +456,13 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
   const revoke = useGraphQLMutation(RevokeTrialInvitationDocument);
   if (rows.length === 0) return <Text c="dimmed">No trial invitation yet.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={340}>
       <Table aria-label="Trial invitations" verticalSpacing="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Trial</Table.Th>
-            <Table.Th>Personal URL</Table.Th>
+            <Table.Th>Trial and personal URL</Table.Th>
             <Table.Th>Accepted</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -484,15 +476,11 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
                     {formatDate(row.createdAt)}
                     {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
                   </Text>
-                </Table.Td>
-                <Table.Td maw={360}>
                   <PersonalUrl url={row.url} name={name} />
                 </Table.Td>
                 <Table.Td>{row.acceptanceCount}</Table.Td>
                 <Table.Td>
                   <StatusBadge status={row.status} />
-                </Table.Td>
-                <Table.Td>
                   {row.status === 'ACTIVE' && (
                     <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />
                   )}
