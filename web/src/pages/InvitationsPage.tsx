@@ -363,7 +363,7 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
 }
 
 function StatusBadge({ status }: { status: 'ACTIVE' | 'REVOKED' }) {
-  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'} style={{ flexShrink: 0, overflow: 'visible' }} miw="fit-content">{status === 'ACTIVE' ? 'Active' : 'Revoked'}</Badge>;
+  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? 'Active' : 'Revoked'}</Badge>;
 }
 
 /** Revoking is for good (the URL stops working for everyone), so it is confirmed first. */
@@ -436,7 +436,7 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                   <PersonalUrl url={row.url} name={name} />
                 </Table.Td>
                 <Table.Td>{row.acceptanceCount}</Table.Td>
-                <Table.Td>
+                <Table.Td miw={96}>
                   <StatusBadge status={row.status} />
                   {row.status === 'ACTIVE' && (
                     <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors} />
@@ -479,7 +479,7 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
                   <PersonalUrl url={row.url} name={name} />
                 </Table.Td>
                 <Table.Td>{row.acceptanceCount}</Table.Td>
-                <Table.Td>
+                <Table.Td miw={96}>
                   <StatusBadge status={row.status} />
                   {row.status === 'ACTIVE' && (
                     <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />
