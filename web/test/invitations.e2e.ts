@@ -179,6 +179,38 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await customer.context().close();
   });
 
+  it('a delegated-admin offer is accepted signed out, its termination link shown once, and that link ends it', async () => {
+    const partner = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
+    await partner.getByRole('tab', { name: 'Delegated admin' }).click();
+    await partner.getByRole('button', { name: 'Offer delegated administration' }).click();
+    const dialog = partner.getByRole('dialog', { name: 'Delegated administration offered' });
+    await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
+    const link = new URL((await dialog.getByLabel('Acceptance link for the customer').textContent())!).pathname;
+    await dialog.getByRole('button', { name: 'I have copied it' }).click();
+    await partner.close();
+
+    const customer = await signedOut();
+    await customer.goto(`${origin}${link}`);
+    await customer.getByRole('button', { name: 'Accept delegated administration' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
+    const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!).pathname;
+    // The offer's link works once.
+    await customer.goto(`${origin}${link}`);
+    await customer.getByRole('button', { name: 'Accept delegated administration' }).click();
+    await poll(() => customer.getByRole('alert').isVisible()).toBe(true);
+    expect(await customer.getByRole('button').count()).toBe(0);
+
+    await customer.goto(`${origin}${endLink}`);
+    await customer.getByRole('button', { name: 'End delegated administration' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Delegated administration ended' }).isVisible()).toBe(true);
+    await customer.context().close();
+
+    const again = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
+    await again.getByRole('tab', { name: 'Delegated admin' }).click();
+    await poll(() => again.getByRole('cell', { name: 'terminated' }).isVisible()).toBe(true);
+    await again.close();
+  });
+
   it('offers admin@fabrikam-resellers.example (a reseller only) no invitation or purchase-offer screen', async () => {
     const page = await signIn(fabrikamAdmin.email, '/customers');
     await poll(() => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Customers' }).isVisible()).toBe(true);
