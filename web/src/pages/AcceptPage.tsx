@@ -116,6 +116,21 @@ const AcceptDelegatedAdminOfferDocument = graphql(`
   }
 `);
 
+const DelegatedAdminOfferByCodeDocument = graphql(`
+  query DelegatedAdminOfferByCode($code: String!) {
+    delegatedAdminOfferByCode(code: $code) {
+      status
+      access
+      partner {
+        companyName
+        email
+        phone
+        website
+      }
+    }
+  }
+`);
+
 const EndDelegatedAdminRelationshipDocument = graphql(`
   mutation EndDelegatedAdminRelationshipByCode($code: String!) {
     endDelegatedAdminRelationship(code: $code) {
@@ -179,7 +194,7 @@ export function AcceptPurchaseOfferPage() {
   return <AcceptOffer kind="purchase" code={code} preview={getFragmentData(InvitationPreviewFragment, data.purchaseOfferByCode)} />;
 }
 
-function PartnerCard({ partner }: { partner: NonNullable<Preview['partner']> }) {
+function PartnerCard({ partner }: { partner: { companyName: string; email: string; phone: string; website?: string | null } }) {
   return (
     <Paper withBorder p="md" component="section" aria-label="Your partner">
       <Text size="sm" c="dimmed">
@@ -472,15 +487,19 @@ const ACCESS = { FULL: 'full administration', LIMITED: 'limited administration' 
 /** The one-time link of a delegated-admin offer: accepting gives the partner administration of the customer's account. */
 export function AcceptDelegatedAdminOfferPage() {
   const { code = '' } = useParams();
+  const preview = useGraphQLQuery(DelegatedAdminOfferByCodeDocument, { code });
   const accept = useGraphQLMutation(AcceptDelegatedAdminOfferDocument);
   const payload = accept.data?.acceptDelegatedAdminOffer;
   const refused = payload?.errors[0];
+  if (preview.isPending) return <Loader aria-label="Loading the offer" m="xl" />;
+  const offer = preview.data?.delegatedAdminOfferByCode;
   if (refused) return <UnusableLink title="Delegated administration" message={refused.message} />;
   if (payload?.relationship) {
     return (
       <CustomerFrame title="Delegated administration accepted">
         <Text>
-          Your partner now has {ACCESS[payload.relationship.access]} of your account until {new Date(payload.relationship.expiresAt).toLocaleDateString('en-GB', { dateStyle: 'long' })}.
+          {offer?.partner?.companyName ?? 'Your partner'} now has {ACCESS[payload.relationship.access]} of your account until{' '}
+          {new Date(payload.relationship.expiresAt).toLocaleDateString('en-GB', { dateStyle: 'long' })}.
         </Text>
         <Paper withBorder p="md">
           <Credential label="Your link to end delegated administration" value={payload.terminationUrl} />
@@ -491,11 +510,15 @@ export function AcceptDelegatedAdminOfferPage() {
       </CustomerFrame>
     );
   }
+  if (!offer || offer.status !== 'PENDING' || !offer.partner || !offer.access) {
+    return <UnusableLink title="Delegated administration" message={preview.error?.message ?? 'This link is not valid: it is unknown, already used or expired.'} />;
+  }
   return (
     <CustomerFrame title="Delegated administration">
+      <PartnerCard partner={offer.partner} />
       <Text>
-        Your Microsoft partner offers to administer your Microsoft 365 account on your behalf: managing users, licences and settings. You can end it at any time with
-        the link you receive after accepting.
+        {offer.partner.companyName} offers to administer your Microsoft 365 account on your behalf ({ACCESS[offer.access]}): managing users, licences and
+        settings. You can end it at any time with the link you receive after accepting.
       </Text>
       {accept.error && <Alert color="red">{accept.error.message}</Alert>}
       <Group>

@@ -175,7 +175,7 @@ export type InvitationStatus =
   /** Revoked by the partner: its URL no longer works. */
   | 'REVOKED';
 
-/** The partner's name and contact, as shown to its prospective customers. */
+/** The partner's name and contact, as shown to its (prospective) customers. */
 export type InvitingPartner = {
   __typename?: 'InvitingPartner';
   companyName: Scalars['String']['output'];
