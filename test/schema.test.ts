@@ -18,7 +18,7 @@ describe('checked-in schemas', () => {
   it('the API schema has no Subscription root type and no internal fields', () => {
     const api = read('schema/api.graphql');
     expect(api).not.toMatch(/^type Subscription\b/m);
-    expect(api).not.toMatch(/viewerContext|offerAvailability|customerAccess\(|provisionSubscription|createCustomerAccount/);
+    expect(api).not.toMatch(/viewerContext|offerAvailability|partnerContact|customerAccess\(|provisionSubscription|createCustomerAccount/);
   });
 
   it.each(SUBGRAPHS.filter((name) => existsSync(path.join(root, 'subgraphs', name, 'codegen.ts'))))(

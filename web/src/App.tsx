@@ -1,5 +1,6 @@
-import { lazy } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/AuthProvider';
 import { Layout } from './components/Layout';
 import { CustomersPage } from './pages/CustomersPage';
@@ -14,8 +15,16 @@ const RedeemProductKeysPage = lazy(() => import('./pages/product-keys/RedeemProd
 const PartnerPage = lazy(() => import('./pages/partner/PartnerPage').then((module) => ({ default: module.PartnerPage })));
 const DelegatedAdminPage = lazy(() => import('./pages/DelegatedAdminPage').then((module) => ({ default: module.DelegatedAdminPage })));
 const AddCustomerPage = lazy(() => import('./pages/AddCustomerPage').then((module) => ({ default: module.AddCustomerPage })));
+const InvitationsPage = lazy(() => import('./pages/InvitationsPage').then((module) => ({ default: module.InvitationsPage })));
+// The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no sign-in.
+type CustomerPageName = 'AcceptTrialInvitationPage' | 'AcceptPurchaseOfferPage' | 'AcceptDelegatedAdminOfferPage' | 'EndDelegatedAdminPage';
+const customerPage = (name: CustomerPageName) => lazy(() => import('./pages/AcceptPage').then((module) => ({ default: module[name] })));
+const AcceptTrialInvitationPage = customerPage('AcceptTrialInvitationPage');
+const AcceptPurchaseOfferPage = customerPage('AcceptPurchaseOfferPage');
+const AcceptDelegatedAdminOfferPage = customerPage('AcceptDelegatedAdminOfferPage');
+const EndDelegatedAdminPage = customerPage('EndDelegatedAdminPage');
 
-/** The partner's pages need a signed-in user; the customer-facing `/accept/…` pages (issue 15) will not. */
+/** The partner's pages need a signed-in user; the customer-facing `/accept/…` pages do not. */
 function RequireSignIn({ children }: { children: React.ReactNode }) {
   const { token } = useAuth();
   const location = useLocation();
@@ -44,6 +53,13 @@ export function App() {
         <Route path="/product-keys/redeem" element={<RedeemProductKeysPage />} />
         <Route path="/partner" element={<PartnerPage />} />
         <Route path="/delegated-admin" element={<DelegatedAdminPage />} />
+        <Route path="/invitations" element={<InvitationsPage />} />
+      </Route>
+      <Route element={<Suspense fallback={<Loader aria-label="Loading the page" m="xl" />}><Outlet /></Suspense>}>
+        <Route path="/accept/trial/:advisorCode/:code" element={<AcceptTrialInvitationPage />} />
+        <Route path="/accept/purchase/:advisorCode/:code" element={<AcceptPurchaseOfferPage />} />
+        <Route path="/accept/delegated-admin/end/:code" element={<EndDelegatedAdminPage />} />
+        <Route path="/accept/delegated-admin/:code" element={<AcceptDelegatedAdminOfferPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

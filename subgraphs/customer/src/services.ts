@@ -16,6 +16,8 @@ export interface CustomerSubgraphServices {
   serviceRequests: ServiceRequests;
   delegatedAdmin: DelegatedAdministration;
   work: WorkQueue;
+  /** The partner's name and contact shown to customers (owned by the partner subgraph). */
+  partnerContacts: (partnerId: string, requestId: string) => Promise<{ companyName: string; email: string; phone: string; website: string | null } | null>;
 }
 
 const built = new WeakMap<SubgraphRuntime, CustomerSubgraphServices>();
@@ -27,6 +29,15 @@ export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServ
     const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.services, runtime.logger);
     const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
     services = {
+      partnerContacts: async (partnerId, requestId) => {
+        const data = await runtime.services.query<{ partnerContact: Awaited<ReturnType<CustomerSubgraphServices['partnerContacts']>> }>(
+          'partner',
+          'query($partnerId: ID!) { partnerContact(partnerId: $partnerId) { companyName email phone website } }',
+          { partnerId },
+          { viewer: { kind: 'system' }, requestId },
+        );
+        return data.partnerContact;
+      },
       accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work, (code) => delegatedAdmin.terminationUrl(code)),
       provisioner,
       users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.services)),

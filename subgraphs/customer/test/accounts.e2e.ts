@@ -286,6 +286,19 @@ describe('delegated administration', () => {
     expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
   });
 
+  it('its link shows the customer, unauthenticated, the access and the partner name and contact while PENDING, and nothing once used or unknown', async () => {
+    const PREVIEW = `query($code: String!) { delegatedAdminOfferByCode(code: $code) { status access partner { companyName email phone website } } }`;
+    const offer = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
+    const pending = await stack.graphql(PREVIEW, { code: offer.code }, { as: null });
+    expect(pending.errors).toBeUndefined();
+    expect(pending.data?.delegatedAdminOfferByCode).toMatchObject({ status: 'PENDING', access: 'FULL', partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') } });
+    await stack.graphql(ACCEPT, { code: offer.code });
+    const nothing = { status: 'NOT_VALID', access: null, partner: null };
+    for (const code of [offer.code, 'x'.repeat(43), '']) {
+      expect((await stack.graphql(PREVIEW, { code }, { as: null })).data?.delegatedAdminOfferByCode).toEqual(nothing);
+    }
+  });
+
   it('an unknown code is INVALID_CODE', async () => {
     const { data } = await stack.graphql(ACCEPT, { code: 'x'.repeat(43) });
     expect(data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);

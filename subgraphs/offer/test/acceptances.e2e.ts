@@ -256,3 +256,51 @@ describe('accepting a trial invitation', () => {
     expect(data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { delegatedAdminTerminationUrl: null } });
   });
 });
+
+describe('what a link shows before it is accepted (unauthenticated, by code)', () => {
+  const PREVIEW = `partner { companyName email phone website } includeDelegatedAdmin
+    lines { offerId name quantity minQuantity maxQuantity unitPrice currency isTrial trialDays countries }`;
+  const PURCHASE_PREVIEW = `query($code: String!) { purchaseOfferByCode(code: $code) { status ${PREVIEW} } }`;
+  const TRIAL_PREVIEW = `query($code: String!) { trialInvitationByCode(code: $code) { status ${PREVIEW} } }`;
+
+  it('a purchase offer: its lines with the suggested count, min/max and price, and the partner name and contact', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 7 }], true);
+    const { data, errors } = await stack.graphql(PURCHASE_PREVIEW, { code: offer.code }, { as: null });
+    expect(errors).toBeUndefined();
+    expect(data?.purchaseOfferByCode).toMatchObject({
+      status: 'ACTIVE',
+      partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') },
+      includeDelegatedAdmin: true,
+      lines: [{ offerId: DEMO.offers.businessBasic, quantity: 7, isTrial: false, minQuantity: expect.any(Number), maxQuantity: expect.any(Number), countries: expect.arrayContaining(['FR']) }],
+    });
+    const [line] = data!.purchaseOfferByCode.lines;
+    expect(line.minQuantity).toBeLessThanOrEqual(7);
+    expect(line.maxQuantity).toBeGreaterThanOrEqual(7);
+    expect(line.unitPrice).toBeGreaterThan(0);
+  });
+
+  it('a trial invitation: the trial, fixed at 25 licences', async () => {
+    const invitation = await trialInvitation();
+    const { data } = await stack.graphql(TRIAL_PREVIEW, { code: invitation.code }, { as: null });
+    expect(data?.trialInvitationByCode).toMatchObject({
+      status: 'ACTIVE',
+      includeDelegatedAdmin: false,
+      lines: [{ offerId: DEMO.offers.trialBusinessPremium, quantity: 25, minQuantity: 25, maxQuantity: 25, unitPrice: 0, isTrial: true }],
+    });
+  });
+
+  it('a revoked, unknown or other-kind code answers its status and nothing else', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const invitation = await trialInvitation();
+    await stack.graphql(`mutation($id: ID!) { revokePurchaseOffer(id: $id) { errors { code } } }`, { id: offer.id }, { as: AGENT });
+    const nothing = { partner: null, lines: [], includeDelegatedAdmin: false };
+    const revoked = await stack.graphql(PURCHASE_PREVIEW, { code: offer.code }, { as: null });
+    expect(revoked.data?.purchaseOfferByCode).toEqual({ status: 'REVOKED', ...nothing });
+    for (const code of ['x'.repeat(43), 'short', invitation.code]) {
+      const unknown = await stack.graphql(PURCHASE_PREVIEW, { code }, { as: null });
+      expect(unknown.data?.purchaseOfferByCode).toEqual({ status: 'NOT_FOUND', ...nothing });
+    }
+    const trialByPurchaseCode = await stack.graphql(TRIAL_PREVIEW, { code: offer.code }, { as: null });
+    expect(trialByPurchaseCode.data?.trialInvitationByCode).toEqual({ status: 'NOT_FOUND', ...nothing });
+  });
+});

@@ -202,6 +202,16 @@ describe('offerAvailability (internal)', () => {
     expect(client.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it("the partner's name and contact (partner subgraph, internal) is refused to the gateway", async () => {
+    const query = `query($id: ID!) { partnerContact(partnerId: $id) { companyName email phone } }`;
+    const service = await stack.subgraphRequest('partner', query, { issuer: 'offer', variables: { id: DEMO.partners.contoso } });
+    expect(service.data?.partnerContact).toMatchObject({ companyName: 'Contoso Cloud Partners' });
+    const gateway = await stack.subgraphRequest('partner', query, { issuer: 'gateway', variables: { id: DEMO.partners.contoso } });
+    expect(gateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const client = await stack.graphql(query, { id: DEMO.partners.contoso }, { as: ADMIN });
+    expect(client.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('is refused to the gateway and absent from the client API', async () => {
     const variables = { partnerId: DEMO.partners.contoso, country: 'FR', offerIds: [DEMO.offers.e5] };
     const gateway = await stack.subgraphRequest('offer', AVAILABILITY, { issuer: 'gateway', variables });

@@ -44,7 +44,7 @@ export function Layout() {
                   Partner admin center
                 </Link>
               </Title>
-              <Text c="dimmed" size="sm" visibleFrom="sm">
+              <Text c="dimmed" size="sm" visibleFrom="md">
                 {me.partner.companyName}
               </Text>
               <MainNavigation as="links" />

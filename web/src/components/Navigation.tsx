@@ -7,7 +7,8 @@ import { useCapabilities } from './Viewer';
 function useNavigationItems() {
   const capabilities = useCapabilities();
   return [
-    { to: '/customers', label: 'Customers', shown: true },
+    { to: '/customers', label: 'Customers', shown: capabilities.seesCustomers },
+    { to: '/invitations', label: 'Invitations and offers', shown: capabilities.sendsInvitations },
     { to: '/product-keys', label: 'Product keys', shown: capabilities.sellsProductKeys },
     { to: '/delegated-admin', label: 'Delegated admin', shown: capabilities.seesDelegatedAdmin },
     { to: '/partner', label: 'Your organisation', shown: true },

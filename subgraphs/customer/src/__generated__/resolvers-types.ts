@@ -317,6 +317,22 @@ export type DelegatedAdminAccess =
   /** Like a password admin. */
   | 'LIMITED';
 
+/** What the customer is shown by a delegated-admin offer's link, and nothing more. */
+export type DelegatedAdminOfferPreview = {
+  __typename?: 'DelegatedAdminOfferPreview';
+  /** The access accepting gives; null unless PENDING. */
+  access: Maybe<DelegatedAdminAccess>;
+  /** Who offers it; null unless PENDING. */
+  partner: Maybe<InvitingPartner>;
+  status: DelegatedAdminOfferPreviewStatus;
+};
+
+export type DelegatedAdminOfferPreviewStatus =
+  /** Unknown, already used or expired. */
+  | 'NOT_VALID'
+  /** Can be accepted. */
+  | 'PENDING';
+
 export type DelegatedAdminRelationship = {
   __typename?: 'DelegatedAdminRelationship';
   acceptedAt: Maybe<Scalars['DateTime']['output']>;
@@ -396,6 +412,15 @@ export type FirstSubscriptionInput = {
   offerId: Scalars['ID']['input'];
   /** Number of seats (licences). */
   quantity: Scalars['Int']['input'];
+};
+
+/** The partner's name and contact, as shown to its (prospective) customers. */
+export type InvitingPartner = {
+  __typename?: 'InvitingPartner';
+  companyName: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  phone: Scalars['String']['output'];
+  website: Maybe<Scalars['String']['output']>;
 };
 
 /** A licence a restored customer user held before its deletion and did not get back. */
@@ -562,6 +587,12 @@ export type Query = {
   customerUsersById: Array<CustomerUserInfo>;
   /** Customers related to the viewer's partner, ordered by company name. FULL or LIMITED customer access. */
   customers: CustomerConnection;
+  /**
+   * Customer side, unauthenticated, by the code in a delegated-admin offer's link: whether it can
+   * still be accepted, the access it gives and the offering partner's name and contact. An unknown,
+   * used or expired code answers NOT_VALID with nothing else.
+   */
+  delegatedAdminOfferByCode: DelegatedAdminOfferPreview;
   /** Delegated-admin relationships of the viewer's partner, optionally of one customer. */
   delegatedAdminRelationships: Array<DelegatedAdminRelationship>;
   /** Whether `<prefix>.onmicrosoft.com` can be used for a new customer: `available`, or why not (`reason`). */
@@ -598,6 +629,11 @@ export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryDelegatedAdminOfferByCodeArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -790,6 +826,8 @@ export type ResolversTypes = ResolversObject<{
   CustomerUserPayload: ResolverTypeWrapper<Omit<CustomerUserPayload, 'user'> & { user?: Maybe<ResolversTypes['CustomerUser']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DelegatedAdminAccess: DelegatedAdminAccess;
+  DelegatedAdminOfferPreview: ResolverTypeWrapper<DelegatedAdminOfferPreview>;
+  DelegatedAdminOfferPreviewStatus: DelegatedAdminOfferPreviewStatus;
   DelegatedAdminRelationship: ResolverTypeWrapper<DelegatedAdminRelationshipRowModel>;
   DelegatedAdminRelationshipPayload: ResolverTypeWrapper<Omit<DelegatedAdminRelationshipPayload, 'relationship'> & { relationship?: Maybe<ResolversTypes['DelegatedAdminRelationship']> }>;
   DelegatedAdminStatus: DelegatedAdminStatus;
@@ -798,6 +836,7 @@ export type ResolversTypes = ResolversObject<{
   EndDelegatedAdminRelationshipPayload: ResolverTypeWrapper<EndDelegatedAdminRelationshipPayload>;
   ErrorCode: ErrorCode;
   FirstSubscriptionInput: FirstSubscriptionInput;
+  InvitingPartner: ResolverTypeWrapper<InvitingPartner>;
   LicenceNotRestored: ResolverTypeWrapper<LicenceNotRestored>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -847,11 +886,13 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerUserInfo: CustomerUserInfo;
   CustomerUserPayload: Omit<CustomerUserPayload, 'user'> & { user?: Maybe<ResolversParentTypes['CustomerUser']> };
   DateTime: Scalars['DateTime']['output'];
+  DelegatedAdminOfferPreview: DelegatedAdminOfferPreview;
   DelegatedAdminRelationship: DelegatedAdminRelationshipRowModel;
   DelegatedAdminRelationshipPayload: Omit<DelegatedAdminRelationshipPayload, 'relationship'> & { relationship?: Maybe<ResolversParentTypes['DelegatedAdminRelationship']> };
   DomainAvailability: DomainAvailability;
   EndDelegatedAdminRelationshipPayload: EndDelegatedAdminRelationshipPayload;
   FirstSubscriptionInput: FirstSubscriptionInput;
+  InvitingPartner: InvitingPartner;
   LicenceNotRestored: LicenceNotRestored;
   Mutation: {};
   PageInfo: PageInfo;
@@ -1046,6 +1087,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DelegatedAdminOfferPreviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DelegatedAdminOfferPreview'] = ResolversParentTypes['DelegatedAdminOfferPreview']> = ResolversObject<{
+  access?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['InvitingPartner']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DelegatedAdminOfferPreviewStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type DelegatedAdminRelationshipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DelegatedAdminRelationship'] = ResolversParentTypes['DelegatedAdminRelationship']> = ResolversObject<{
   acceptedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   access?: Resolver<ResolversTypes['DelegatedAdminAccess'], ParentType, ContextType>;
@@ -1075,6 +1123,14 @@ export type DomainAvailabilityResolvers<ContextType = Context, ParentType extend
 export type EndDelegatedAdminRelationshipPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EndDelegatedAdminRelationshipPayload'] = ResolversParentTypes['EndDelegatedAdminRelationshipPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   relationship?: Resolver<Maybe<ResolversTypes['AcceptedDelegatedAdminOffer']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvitingPartnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitingPartner'] = ResolversParentTypes['InvitingPartner']> = ResolversObject<{
+  companyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1130,6 +1186,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerAccess?: Resolver<Array<ResolversTypes['CustomerAccessInfo']>, ParentType, ContextType, RequireFields<QueryCustomerAccessArgs, 'customerIds' | 'partnerId'>>;
   customerUsersById?: Resolver<Array<ResolversTypes['CustomerUserInfo']>, ParentType, ContextType, RequireFields<QueryCustomerUsersByIdArgs, 'customerId' | 'userIds'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
+  delegatedAdminOfferByCode?: Resolver<ResolversTypes['DelegatedAdminOfferPreview'], ParentType, ContextType, RequireFields<QueryDelegatedAdminOfferByCodeArgs, 'code'>>;
   delegatedAdminRelationships?: Resolver<Array<ResolversTypes['DelegatedAdminRelationship']>, ParentType, ContextType, Partial<QueryDelegatedAdminRelationshipsArgs>>;
   isDomainAvailable?: Resolver<ResolversTypes['DomainAvailability'], ParentType, ContextType, RequireFields<QueryIsDomainAvailableArgs, 'prefix'>>;
 }>;
@@ -1201,10 +1258,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerUserInfo?: CustomerUserInfoResolvers<ContextType>;
   CustomerUserPayload?: CustomerUserPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DelegatedAdminOfferPreview?: DelegatedAdminOfferPreviewResolvers<ContextType>;
   DelegatedAdminRelationship?: DelegatedAdminRelationshipResolvers<ContextType>;
   DelegatedAdminRelationshipPayload?: DelegatedAdminRelationshipPayloadResolvers<ContextType>;
   DomainAvailability?: DomainAvailabilityResolvers<ContextType>;
   EndDelegatedAdminRelationshipPayload?: EndDelegatedAdminRelationshipPayloadResolvers<ContextType>;
+  InvitingPartner?: InvitingPartnerResolvers<ContextType>;
   LicenceNotRestored?: LicenceNotRestoredResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -89,6 +89,14 @@ export class DelegatedAdministration {
     return { relationship, code, acceptanceUrl: code ? this.customerUrl('delegated-admin', code) : null };
   }
 
+  /** Customer side, unauthenticated: whether the offer's code can still be accepted, and by whom it is offered. */
+  async offerByCode(code: string): Promise<{ partnerId: string; access: DelegatedAdminRelationshipRow['access'] } | null> {
+    if (!code.trim() || code.length > 200) return null;
+    const offer = await this.db.getRepository(DelegatedAdminRelationship).findOneBy({ codeHash: sha256(code.trim()) });
+    if (!offer || offer.status !== 'PENDING' || effectiveStatus(offer, this.clock.now()) !== 'PENDING') return null;
+    return { partnerId: offer.partnerId, access: offer.access };
+  }
+
   /**
    * The customer accepts with the code (no partner sign-in); the code works once. The answer
    * carries, once, a second code: the customer's own link to end the relationship.

@@ -10,6 +10,12 @@ export const Query: QueryResolvers = {
   },
   isDomainAvailable: (_root, { prefix }, { viewer, services }) => services.accounts.isDomainAvailable(viewer, prefix),
   delegatedAdminRelationships: (_root, { customerId }, { viewer, services }) => services.delegatedAdmin.list(viewer, customerId),
+  // Customer side: the code in the link is the only authorisation, and the answer says nothing else.
+  delegatedAdminOfferByCode: async (_root, { code }, { services, requestId }) => {
+    const offer = await services.delegatedAdmin.offerByCode(code);
+    if (!offer) return { status: 'NOT_VALID', access: null, partner: null };
+    return { status: 'PENDING', access: offer.access, partner: await services.partnerContacts(offer.partnerId, requestId) };
+  },
 
   customerAccess: async (_root, { partnerId, customerIds }, { signed, services }) => {
     requireService(signed);

@@ -127,11 +127,62 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'VERSION_CONFLICT';
 
+/** What a prospective customer is shown by an invitation's or purchase offer's link, and nothing more. */
+export type InvitationPreview = {
+  __typename?: 'InvitationPreview';
+  /** Accepting also creates an ACTIVE delegated-admin relationship with the partner (false unless ACTIVE). */
+  includeDelegatedAdmin: Scalars['Boolean']['output'];
+  /** What accepting creates, one line per subscription; empty unless ACTIVE. */
+  lines: Array<InvitationPreviewLine>;
+  /** Who sends it; null unless ACTIVE. */
+  partner: Maybe<InvitingPartner>;
+  status: InvitationPreviewStatus;
+};
+
+export type InvitationPreviewLine = {
+  __typename?: 'InvitationPreviewLine';
+  billingCycle: BillingCycle;
+  /** ISO 3166-1 alpha-2 codes of the countries where it is sold: the accepting customer's country must be one. */
+  countries: Array<Scalars['String']['output']>;
+  currency: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  isTrial: Scalars['Boolean']['output'];
+  /** Most licences the customer may choose (a trial: 25). */
+  maxQuantity: Scalars['Int']['output'];
+  /** Fewest licences the customer may choose (a trial: 25). */
+  minQuantity: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  offerId: Scalars['ID']['output'];
+  /** The suggested licence count (a trial's fixed 25). */
+  quantity: Scalars['Int']['output'];
+  term: OfferTerm;
+  trialDays: Maybe<Scalars['Int']['output']>;
+  /** Price of one licence per month, in `currency` (0 for a trial). */
+  unitPrice: Scalars['Float']['output'];
+};
+
+export type InvitationPreviewStatus =
+  /** Can be accepted. */
+  | 'ACTIVE'
+  /** No invitation or purchase offer has this code. */
+  | 'NOT_FOUND'
+  /** Withdrawn by the partner. */
+  | 'REVOKED';
+
 export type InvitationStatus =
   /** Can be accepted, by any number of customers. */
   | 'ACTIVE'
   /** Revoked by the partner: its URL no longer works. */
   | 'REVOKED';
+
+/** The partner's name and contact, as shown to its (prospective) customers. */
+export type InvitingPartner = {
+  __typename?: 'InvitingPartner';
+  companyName: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  phone: Scalars['String']['output'];
+  website: Maybe<Scalars['String']['output']>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -381,8 +432,15 @@ export type Query = {
    * sold there; with `category`, only that category. Any partner user.
    */
   offers: OfferConnection;
+  /** Customer side, unauthenticated, by the code in the purchase offer's URL: its lines (suggested count, min/max, price) and the partner's name and contact. Same rule as trialInvitationByCode. */
+  purchaseOfferByCode: InvitationPreview;
   /** The partner's purchase offers, newest first. SUBSCRIPTION_ADVISOR + FULL or LIMITED customer access. */
   purchaseOffers: PurchaseOfferConnection;
+  /**
+   * Customer side, unauthenticated, by the code in the invitation's URL: the trial it offers and the
+   * partner's name and contact. An unknown code answers NOT_FOUND and a revoked one REVOKED, with nothing else.
+   */
+  trialInvitationByCode: InvitationPreview;
   /** The partner's trial invitations, newest first. SUBSCRIPTION_ADVISOR + FULL or LIMITED customer access. */
   trialInvitations: TrialInvitationConnection;
 };
@@ -422,9 +480,19 @@ export type QueryOffersArgs = {
 };
 
 
+export type QueryPurchaseOfferByCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type QueryPurchaseOffersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTrialInvitationByCodeArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -571,12 +639,16 @@ export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<Customer>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorCode: ErrorCode;
-  InvitationStatus: InvitationStatus;
-  Mutation: ResolverTypeWrapper<{}>;
+  InvitationPreview: ResolverTypeWrapper<InvitationPreview>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Offer: ResolverTypeWrapper<OfferRowModel>;
+  InvitationPreviewLine: ResolverTypeWrapper<InvitationPreviewLine>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  InvitationPreviewStatus: InvitationPreviewStatus;
+  InvitationStatus: InvitationStatus;
+  InvitingPartner: ResolverTypeWrapper<InvitingPartner>;
+  Mutation: ResolverTypeWrapper<{}>;
+  Offer: ResolverTypeWrapper<OfferRowModel>;
   OfferAcceptance: ResolverTypeWrapper<AcceptanceViewModel>;
   OfferAvailability: ResolverTypeWrapper<OfferAvailability>;
   OfferCategory: OfferCategory;
@@ -614,11 +686,14 @@ export type ResolversParentTypes = ResolversObject<{
   CreateTrialInvitationPayload: Omit<CreateTrialInvitationPayload, 'trialInvitation'> & { trialInvitation?: Maybe<ResolversParentTypes['TrialInvitation']> };
   Customer: Customer;
   DateTime: Scalars['DateTime']['output'];
-  Mutation: {};
+  InvitationPreview: InvitationPreview;
   Boolean: Scalars['Boolean']['output'];
-  Offer: OfferRowModel;
+  InvitationPreviewLine: InvitationPreviewLine;
   Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
+  InvitingPartner: InvitingPartner;
+  Mutation: {};
+  Offer: OfferRowModel;
   OfferAcceptance: AcceptanceViewModel;
   OfferAvailability: OfferAvailability;
   OfferConnection: Omit<OfferConnection, 'edges'> & { edges: Array<ResolversParentTypes['OfferEdge']> };
@@ -689,6 +764,39 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type InvitationPreviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationPreview'] = ResolversParentTypes['InvitationPreview']> = ResolversObject<{
+  includeDelegatedAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['InvitationPreviewLine']>, ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['InvitingPartner']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvitationPreviewStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvitationPreviewLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationPreviewLine'] = ResolversParentTypes['InvitationPreviewLine']> = ResolversObject<{
+  billingCycle?: Resolver<ResolversTypes['BillingCycle'], ParentType, ContextType>;
+  countries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isTrial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  offerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  term?: Resolver<ResolversTypes['OfferTerm'], ParentType, ContextType>;
+  trialDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvitingPartnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitingPartner'] = ResolversParentTypes['InvitingPartner']> = ResolversObject<{
+  companyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   acceptPurchaseOffer?: Resolver<ResolversTypes['AcceptPurchaseOfferPayload'], ParentType, ContextType, RequireFields<MutationAcceptPurchaseOfferArgs, 'code' | 'customer'>>;
@@ -815,7 +923,9 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   offerAvailability?: Resolver<Array<ResolversTypes['OfferAvailability']>, ParentType, ContextType, RequireFields<QueryOfferAvailabilityArgs, 'offerIds' | 'partnerId'>>;
   offerCategories?: Resolver<Array<ResolversTypes['OfferCategory']>, ParentType, ContextType, Partial<QueryOfferCategoriesArgs>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, Partial<QueryOffersArgs>>;
+  purchaseOfferByCode?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryPurchaseOfferByCodeArgs, 'code'>>;
   purchaseOffers?: Resolver<ResolversTypes['PurchaseOfferConnection'], ParentType, ContextType, Partial<QueryPurchaseOffersArgs>>;
+  trialInvitationByCode?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryTrialInvitationByCodeArgs, 'code'>>;
   trialInvitations?: Resolver<ResolversTypes['TrialInvitationConnection'], ParentType, ContextType, Partial<QueryTrialInvitationsArgs>>;
 }>;
 
@@ -864,6 +974,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreateTrialInvitationPayload?: CreateTrialInvitationPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  InvitationPreview?: InvitationPreviewResolvers<ContextType>;
+  InvitationPreviewLine?: InvitationPreviewLineResolvers<ContextType>;
+  InvitingPartner?: InvitingPartnerResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Offer?: OfferResolvers<ContextType>;
   OfferAcceptance?: OfferAcceptanceResolvers<ContextType>;

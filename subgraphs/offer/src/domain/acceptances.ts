@@ -29,10 +29,8 @@ import {
 } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
 import type { CustomerAccountsClient, ProvisioningState } from './customer-accounts.js';
-import type { Actor, Invitations } from './invitations.js';
+import { TRIAL_SEATS, type Actor, type Invitations } from './invitations.js';
 
-/** SPEC §4.3: a trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
-export const TRIAL_SEATS = 25;
 export const ACCEPTANCE_QUEUE = 'offer-acceptance';
 export const ACCEPTANCE_SWEEP_QUEUE = 'offer-acceptance-sweep';
 /** The sweep leaves an acceptance this long to the request (or retry) that is driving it. */

@@ -26,7 +26,11 @@ import {
   type PurchaseOfferRow,
   type TrialInvitationRow,
 } from '../db/index.js';
+import type { OfferRow } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
+
+/** SPEC §4.3: a trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
+export const TRIAL_SEATS = 25;
 
 export interface Actor {
   viewer: Viewer;
@@ -43,6 +47,42 @@ export const MAX_PURCHASE_OFFER_LINES = 20;
 /** Looks up a partner's advisor code (owned by the partner subgraph). */
 export type AdvisorCodes = (partnerId: string, actor: Actor) => Promise<string>;
 
+/** Looks up the name and contact a partner shows its prospective customers (owned by the partner subgraph). */
+export type PartnerContacts = (partnerId: string, requestId: string) => Promise<InvitingPartner | null>;
+
+export interface InvitingPartner {
+  companyName: string;
+  email: string;
+  phone: string;
+  website: string | null;
+}
+
+export interface InvitationPreviewLine {
+  offerId: string;
+  name: string;
+  description: string;
+  quantity: number;
+  minQuantity: number;
+  maxQuantity: number;
+  unitPrice: number;
+  currency: string;
+  billingCycle: OfferRow['billingCycle'];
+  term: OfferRow['term'];
+  isTrial: boolean;
+  trialDays: number | null;
+  countries: string[];
+}
+
+/** What an invitation's link shows an unauthenticated visitor: nothing unless it can be accepted. */
+export interface InvitationPreview {
+  status: 'ACTIVE' | 'REVOKED' | 'NOT_FOUND';
+  partner: InvitingPartner | null;
+  lines: InvitationPreviewLine[];
+  includeDelegatedAdmin: boolean;
+}
+
+const nothing = (status: 'REVOKED' | 'NOT_FOUND'): InvitationPreview => ({ status, partner: null, lines: [], includeDelegatedAdmin: false });
+
 type Invitation = TrialInvitationRow | PurchaseOfferRow;
 
 /**
@@ -57,7 +97,59 @@ export class Invitations {
     private readonly catalogue: Catalogue,
     private readonly advisorCodes: AdvisorCodes,
     private readonly publicAcceptUrl: string,
+    private readonly partnerContacts: PartnerContacts,
   ) {}
+
+  /** Customer side, unauthenticated: what a trial invitation's link offers. */
+  async trialInvitationPreview(code: string, requestId: string): Promise<InvitationPreview> {
+    const invitation = await this.findByCode(TrialInvitation, code);
+    if (!invitation || invitation.status !== 'ACTIVE') return nothing(invitation ? 'REVOKED' : 'NOT_FOUND');
+    return this.preview(invitation, [{ offerId: invitation.offerId, quantity: TRIAL_SEATS }], requestId);
+  }
+
+  /** Customer side, unauthenticated: what a purchase offer's link offers. */
+  async purchaseOfferPreview(code: string, requestId: string): Promise<InvitationPreview> {
+    const purchaseOffer = await this.findByCode(PurchaseOffer, code);
+    if (!purchaseOffer || purchaseOffer.status !== 'ACTIVE') return nothing(purchaseOffer ? 'REVOKED' : 'NOT_FOUND');
+    return this.preview(purchaseOffer, await this.linesOf([purchaseOffer.id]), requestId);
+  }
+
+  private async findByCode<T extends Invitation>(entity: EntityTarget<T>, code: string): Promise<T | null> {
+    const value = code.trim();
+    // Codes are 43+ characters; anything else cannot match, so it costs no query.
+    if (value.length < 32 || value.length > 128) return null;
+    return this.db.getRepository(entity).findOneBy({ code: value } as FindOptionsWhere<T>);
+  }
+
+  private async preview(invitation: Invitation, wanted: { offerId: string; quantity: number }[], requestId: string): Promise<InvitationPreview> {
+    const [offers, partner] = await Promise.all([
+      this.catalogue.visibleByIds(invitation.partnerId, wanted.map((line) => line.offerId)),
+      this.partnerContacts(invitation.partnerId, requestId),
+    ]);
+    const byId = new Map(offers.map((offer) => [offer.id, offer]));
+    // An offer the partner may no longer sell is left out: accepting would answer OFFER_NOT_AVAILABLE.
+    const lines = wanted.flatMap(({ offerId, quantity }) => {
+      const offer = byId.get(offerId);
+      if (!offer) return [];
+      const fixed = offer.isTrial ? TRIAL_SEATS : null;
+      return [{
+        offerId,
+        name: offer.name,
+        description: offer.description,
+        quantity,
+        minQuantity: fixed ?? offer.minQuantity,
+        maxQuantity: fixed ?? offer.maxQuantity,
+        unitPrice: offer.isTrial ? 0 : Number(offer.unitPrice),
+        currency: offer.currency,
+        billingCycle: offer.billingCycle,
+        term: offer.term,
+        isTrial: offer.isTrial,
+        trialDays: offer.trialDays,
+        countries: offer.countries,
+      }];
+    });
+    return { status: 'ACTIVE', partner, lines, includeDelegatedAdmin: invitation.includeDelegatedAdmin };
+  }
 
   trialInvitationUrl(row: TrialInvitationRow): string {
     return `${this.publicAcceptUrl}/trial/${encodeURIComponent(row.advisorCode)}/${row.code}`;

@@ -14,6 +14,9 @@ export const Query: QueryResolvers = {
   offerCategories: (_root, { country }, { catalogue, viewer }) => catalogue.categories(viewer, country),
   trialInvitations: (_root, args, { invitations, viewer }) => invitations.listTrialInvitations(viewer, args),
   purchaseOffers: (_root, args, { invitations, viewer }) => invitations.listPurchaseOffers(viewer, args),
+  // Customer side: the code in the URL is the only authorisation, and the answer says nothing else.
+  trialInvitationByCode: (_root, { code }, { invitations, requestId }) => invitations.trialInvitationPreview(code, requestId),
+  purchaseOfferByCode: (_root, { code }, { invitations, requestId }) => invitations.purchaseOfferPreview(code, requestId),
   offerAvailability: async (_root, { partnerId, country, offerIds }, { signed, catalogue }) => {
     requireService(signed);
     return catalogue.availability(partnerId, country, offerIds);

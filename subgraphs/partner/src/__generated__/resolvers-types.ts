@@ -308,6 +308,14 @@ export type PartnerUsersArgs = {
   includeInactive?: Scalars['Boolean']['input'];
 };
 
+export type PartnerContact = {
+  __typename?: 'PartnerContact';
+  companyName: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  phone: Scalars['String']['output'];
+  website: Maybe<Scalars['String']['output']>;
+};
+
 export type PartnerEventInput = {
   /** JSON-encoded changed fields. */
   data: Scalars['String']['input'];
@@ -362,6 +370,8 @@ export type Query = {
   partner: Maybe<Partner>;
   /** Internal: a partner's advisor code, which the offer subgraph embeds in trial invitation and purchase offer URLs. */
   partnerAdvisorCode: Maybe<Scalars['String']['output']>;
+  /** Internal: the name and contact a prospective customer is shown on the partner's invitation and offer links. */
+  partnerContact: Maybe<PartnerContact>;
   /** Internal: the gateway resolves a token's subject into the viewer context. */
   viewerContext: Maybe<ViewerContext>;
   /** The partner's webhook endpoints, oldest first. Any partner user reads; signing secrets are never shown again. */
@@ -387,6 +397,11 @@ export type QueryAuditTrailArgs = {
 
 
 export type QueryPartnerAdvisorCodeArgs = {
+  partnerId: Scalars['ID']['input'];
+};
+
+
+export type QueryPartnerContactArgs = {
   partnerId: Scalars['ID']['input'];
 };
 
@@ -635,6 +650,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRowModel>;
+  PartnerContact: ResolverTypeWrapper<PartnerContact>;
   PartnerEventInput: PartnerEventInput;
   PartnerProgram: PartnerProgram;
   PartnerUser: ResolverTypeWrapper<PartnerUserRowModel>;
@@ -683,6 +699,7 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRowModel;
+  PartnerContact: PartnerContact;
   PartnerEventInput: PartnerEventInput;
   PartnerUser: PartnerUserRowModel;
   PayloadError: PayloadError;
@@ -826,6 +843,14 @@ export type PartnerResolvers<ContextType = Context, ParentType extends Resolvers
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PartnerContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartnerContact'] = ResolversParentTypes['PartnerContact']> = ResolversObject<{
+  companyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PartnerUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartnerUser'] = ResolversParentTypes['PartnerUser']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PartnerUser']>, { __typename: 'PartnerUser' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -853,6 +878,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   me?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   partnerAdvisorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryPartnerAdvisorCodeArgs, 'partnerId'>>;
+  partnerContact?: Resolver<Maybe<ResolversTypes['PartnerContact']>, ParentType, ContextType, RequireFields<QueryPartnerContactArgs, 'partnerId'>>;
   viewerContext?: Resolver<Maybe<ResolversTypes['ViewerContext']>, ParentType, ContextType, RequireFields<QueryViewerContextArgs, 'subject'>>;
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
   webhookEventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -957,6 +983,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
+  PartnerContact?: PartnerContactResolvers<ContextType>;
   PartnerUser?: PartnerUserResolvers<ContextType>;
   PayloadError?: PayloadErrorResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

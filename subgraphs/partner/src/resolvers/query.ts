@@ -19,4 +19,9 @@ export const Query: QueryResolvers = {
     requireService(signed);
     return (await loaders.partner.load(partnerId))?.advisorCode ?? null;
   },
+  partnerContact: async (_root, { partnerId }, { signed, loaders }) => {
+    requireService(signed);
+    const partner = await loaders.partner.load(partnerId);
+    return partner && { companyName: partner.companyName, email: partner.email, phone: partner.phone, website: partner.website ?? null };
+  },
 };

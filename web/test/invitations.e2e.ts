@@ -1,0 +1,233 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO } from '@partner-graph/platform';
+import { startStack, type Stack } from '../../test/stack.js';
+import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
+import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
+
+// Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
+// signed-out page at the link, against the whole federation served as `npm start` serves it
+// (persisted documents only). `UPDATE_SCREENSHOTS=1` also rewrites these screens' screenshots.
+const { contosoAdmin, fabrikamAdmin } = DEMO.users;
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+
+requireChromiumInCi();
+
+let stack: Stack;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  if (chromiumMissing) return;
+  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' } });
+  origin = new URL(stack.gatewayUrl).origin;
+  browser = await launchChromium();
+  if (updateScreenshots) mkdirSync(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const viewport = (width: number) => ({ width, height: width > 600 ? 800 : 844 });
+
+async function signIn(email: string, path: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1 });
+  await page.goto(`${origin}${path}`);
+  await page.getByRole('button', { name: email }).click();
+  await poll(() => new URL(page.url()).pathname).toBe(path);
+  return page;
+}
+
+/** A new page with nobody signed in (its own browser context: no token, no storage). */
+async function signedOut(width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: viewport(width), deviceScaleFactor: 1 });
+  return context.newPage();
+}
+
+/** Moves by the app's navigation: the header's links on a wide screen, its menu on a phone. */
+async function openSection(page: Page, name: string): Promise<void> {
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  if (await link.isVisible()) return link.click();
+  await page.getByRole('button', { name: 'Open navigation' }).click();
+  await page.getByRole('menuitem', { name }).click();
+}
+
+const shot = async (page: Page, name: string, width: number) => {
+  if (updateScreenshots) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+};
+
+/** The partner's row of the purchase offer of `licences` Business Basic licences (each test uses its own count: the test clock gives them one creation time). */
+const purchaseOfferRow = (page: Page, licences: number) =>
+  page.getByRole('table', { name: 'Purchase offers' }).getByRole('row').filter({ hasText: `Microsoft 365 Business Basic · ${licences} licences` });
+
+/** Creates a purchase offer of `licences` Business Basic licences on the partner's screen; returns its URL's path on this origin. */
+async function createPurchaseOffer(page: Page, licences: number): Promise<string> {
+  await page.getByRole('combobox', { name: 'Offer 1', exact: true }).click();
+  await page.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
+  await page.getByLabel('Suggested licences, offer 1').fill(String(licences));
+  await page.getByRole('button', { name: 'Create purchase offer' }).click();
+  await poll(() => purchaseOfferRow(page, licences).isVisible()).toBe(true);
+  return new URL((await purchaseOfferRow(page, licences).getByRole('code').textContent())!).pathname;
+}
+
+async function fillOrganisation(page: Page, companyName: string) {
+  const form = page.getByRole('form', { name: 'Your organisation' });
+  await form.getByLabel('Company name').fill(companyName);
+  await form.getByRole('combobox', { name: /^Country/ }).fill('France');
+  await page.getByRole('option', { name: 'France' }).click();
+  await form.getByLabel('Address').fill('12 rue de la République');
+  await form.getByLabel('City').fill('Lyon');
+  await form.getByLabel('Postal code').fill('69002');
+  await form.getByLabel('First name').fill('Claire');
+  await form.getByLabel('Last name').fill('Martin');
+  await form.getByLabel('E-mail').fill('claire.martin@example.com');
+}
+
+describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', () => {
+  it.each([1280, 390])('a purchase offer, accepted signed out with a changed count, makes an ADVISOR customer of the partner (%i px)', async (width) => {
+    const partner = await signIn(contosoAdmin.email, '/invitations', width);
+    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+    const suggested = width > 600 ? 10 : 11;
+    const link = await createPurchaseOffer(partner, suggested);
+    await shot(partner, '20-purchase-offers', width);
+
+    const customer = await signedOut(width);
+    await customer.goto(`${origin}${link}`);
+    await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
+    expect(await customer.getByRole('button', { name: /sign in/i }).count()).toBe(0);
+    const count = customer.getByLabel('Licences of Microsoft 365 Business Basic');
+    expect(await count.inputValue()).toBe(String(suggested));
+    const totalSuggested = await customer.getByLabel('Total per month').textContent();
+    await count.fill('12');
+    // 12 licences at the offer's price: the total follows the count.
+    await poll(() => customer.getByLabel('Total per month').textContent()).not.toBe(totalSuggested);
+    expect(await customer.getByLabel('Total per month').textContent()).toMatch(/67\.20/);
+    const companyName = `Lumière ${width} ${randomUUID().slice(0, 6)}`;
+    await fillOrganisation(customer, companyName);
+    await shot(customer, '21-accept-purchase-offer', width);
+    await customer.getByRole('button', { name: 'Accept the offer' }).click();
+
+    await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
+    const created = customer.getByRole('region', { name: 'What was created' });
+    expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
+    const signInDetails = customer.getByRole('region', { name: 'Your administrator sign-in' });
+    expect(await signInDetails.getByLabel('User name', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
+    expect((await signInDetails.getByLabel('Temporary password', { exact: true }).textContent())?.length).toBeGreaterThanOrEqual(12);
+    await shot(customer, '22-accept-credentials', width);
+    await customer.context().close();
+
+    // The partner finds the new customer, billed directly: relationship ADVISOR.
+    // (The token lives in memory only: the partner moves by the app's navigation, not by reloading.)
+    await openSection(partner, 'Customers');
+    await partner.getByLabel('Search customers').fill(companyName);
+    const row = partner.getByRole('row').filter({ hasText: companyName });
+    await poll(() => row.isVisible()).toBe(true);
+    if (width > 600) expect(await row.getByText('Advisor').isVisible()).toBe(true);
+    // Its acceptance is counted on the partner's list.
+    await openSection(partner, 'Invitations and offers');
+    await poll(() => purchaseOfferRow(partner, suggested).getByRole('cell').nth(1).textContent()).toBe('1');
+    await partner.close();
+  });
+
+  it('a revoked link is refused and offers nothing', async () => {
+    const partner = await signIn(contosoAdmin.email, '/invitations');
+    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+    const link = await createPurchaseOffer(partner, 5);
+    const newest = purchaseOfferRow(partner, 5);
+    await newest.getByRole('button', { name: /^Revoke/ }).click();
+    await partner.getByRole('dialog', { name: 'Revoke this URL?' }).getByRole('button', { name: 'Revoke' }).click();
+    await poll(() => newest.getByText('Revoked').isVisible()).toBe(true);
+    await partner.close();
+
+    for (const width of [1280, 390]) {
+      const customer = await signedOut(width);
+      await customer.goto(`${origin}${link}`);
+      await poll(() => customer.getByRole('alert').getByText('This link has been withdrawn by the partner who sent it.').isVisible()).toBe(true);
+      expect(await customer.getByRole('button').count()).toBe(0);
+      expect(await customer.getByRole('textbox').count()).toBe(0);
+      expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
+      await shot(customer, '23-accept-revoked', width);
+      await customer.context().close();
+    }
+
+    // An unknown code says it is not valid, in the same words whatever the code.
+    const stranger = await signedOut();
+    await stranger.goto(`${origin}${link.replace(/[^/]+$/, 'x'.repeat(43))}`);
+    await poll(() => stranger.getByRole('alert').getByText('This link is not valid.').isVisible()).toBe(true);
+    expect(await stranger.getByRole('button').count()).toBe(0);
+    await stranger.context().close();
+  });
+
+  it('a trial invitation holds exactly one trial; accepting it shows the trial and the credentials once', async () => {
+    const partner = await signIn(contosoAdmin.email, '/invitations');
+    await partner.getByRole('tab', { name: 'Trial invitations' }).click();
+    await partner.getByRole('combobox', { name: 'Trial offer' }).click();
+    // Only trials are offered here, and only one can be chosen.
+    expect(await partner.getByRole('option', { name: 'Microsoft 365 Business Basic', exact: true }).count()).toBe(0);
+    await partner.getByRole('option', { name: 'Microsoft 365 Business Premium Trial' }).click();
+    await partner.getByRole('button', { name: 'Create trial invitation' }).click();
+    const table = partner.getByRole('table', { name: 'Trial invitations' });
+    await poll(() => table.getByRole('row').nth(1).getByText('Microsoft 365 Business Premium Trial').isVisible()).toBe(true);
+    const link = new URL((await table.getByRole('row').nth(1).getByRole('code').textContent())!).pathname;
+    await partner.close();
+
+    const customer = await signedOut();
+    await customer.goto(`${origin}${link}`);
+    await poll(() => customer.getByText('25 licences').isVisible()).toBe(true);
+    expect(await customer.getByRole('spinbutton').count()).toBe(0);
+    await fillOrganisation(customer, `Essai ${randomUUID().slice(0, 6)}`);
+    await customer.getByRole('button', { name: 'Start the trial' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
+    expect(await customer.getByRole('region', { name: 'Your administrator sign-in' }).getByLabel('Temporary password', { exact: true }).isVisible()).toBe(true);
+    await customer.context().close();
+  });
+
+  it('a delegated-admin offer is accepted signed out, its termination link shown once, and that link ends it', async () => {
+    const partner = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
+    await partner.getByRole('tab', { name: 'Delegated admin' }).click();
+    await partner.getByRole('button', { name: 'Offer delegated administration' }).click();
+    const dialog = partner.getByRole('dialog', { name: 'Delegated administration offered' });
+    await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
+    const link = new URL((await dialog.getByLabel('Acceptance link for the customer').textContent())!).pathname;
+    await dialog.getByRole('button', { name: 'I have copied it' }).click();
+    await partner.close();
+
+    const customer = await signedOut();
+    await customer.goto(`${origin}${link}`);
+    await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
+    await customer.getByRole('button', { name: 'Accept delegated administration' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
+    const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!).pathname;
+    // The offer's link works once: opened again, it says so and offers nothing.
+    await customer.goto(`${origin}${link}`);
+    await poll(() => customer.getByRole('alert').getByText('This link is not valid: it is unknown, already used or expired.').isVisible()).toBe(true);
+    expect(await customer.getByRole('button').count()).toBe(0);
+    expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
+
+    await customer.goto(`${origin}${endLink}`);
+    await customer.getByRole('button', { name: 'End delegated administration' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Delegated administration ended' }).isVisible()).toBe(true);
+    await customer.context().close();
+
+    const again = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
+    await again.getByRole('tab', { name: 'Delegated admin' }).click();
+    await poll(() => again.getByRole('cell', { name: 'terminated' }).isVisible()).toBe(true);
+    await again.close();
+  });
+
+  it('offers admin@fabrikam-resellers.example (a reseller only) no invitation or purchase-offer screen', async () => {
+    const page = await signIn(fabrikamAdmin.email, '/customers');
+    await poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Invitations and offers' }).count()).toBe(0);
+    await page.goto(`${origin}/invitations`);
+    await page.getByRole('button', { name: fabrikamAdmin.email }).click();
+    await poll(() => page.getByText('Trial invitations and purchase offers are for subscription advisors').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /Create/ }).count()).toBe(0);
+    await page.close();
+  });
+});
