@@ -94,7 +94,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
     const suggested = width > 600 ? 10 : 11;
     const link = await createPurchaseOffer(partner, suggested);
-    await shot(partner, '20-purchase-offers', width);
+    await shot(partner, '30-purchase-offers', width);
 
     const customer = await signedOut(width);
     await customer.goto(`${origin}${link}`);
@@ -109,7 +109,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     expect(await customer.getByLabel('Total per month').textContent()).toMatch(/67\.20/);
     const companyName = `Lumière ${width} ${randomUUID().slice(0, 6)}`;
     await fillOrganisation(customer, companyName);
-    await shot(customer, '21-accept-purchase-offer', width);
+    await shot(customer, '31-accept-purchase-offer', width);
     await customer.getByRole('button', { name: 'Accept the offer' }).click();
 
     await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
@@ -118,7 +118,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const signInDetails = customer.getByRole('region', { name: 'Your administrator sign-in' });
     expect(await signInDetails.getByLabel('User name', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
     expect((await signInDetails.getByLabel('Temporary password', { exact: true }).textContent())?.length).toBeGreaterThanOrEqual(12);
-    await shot(customer, '22-accept-credentials', width);
+    await shot(customer, '32-accept-credentials', width);
     await customer.context().close();
 
     // The partner finds the new customer, billed directly: relationship ADVISOR.
@@ -151,7 +151,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       expect(await customer.getByRole('button').count()).toBe(0);
       expect(await customer.getByRole('textbox').count()).toBe(0);
       expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
-      await shot(customer, '23-accept-revoked', width);
+      await shot(customer, '33-accept-revoked', width);
       await customer.context().close();
     }
 
