@@ -34,3 +34,21 @@ export function SecretOnce(props: { opened: boolean; title: string; label: strin
     </Modal>
   );
 }
+
+/** A new customer account's administrator credentials (add customer, redeem product keys), shown once. */
+export function AdminCredentialsOnce(props: { opened: boolean; title: string; userName: string | undefined; password: string | null; onDone: () => void }) {
+  return (
+    <SecretOnce
+      opened={props.opened}
+      title={props.title}
+      label="Temporary password"
+      secret={props.password}
+      details={
+        <Text size="sm">
+          Sign-in name: <strong>{props.userName}</strong>. Give these to the customer's administrator, who chooses a new password at first sign-in.
+        </Text>
+      }
+      onDone={props.onDone}
+    />
+  );
+}

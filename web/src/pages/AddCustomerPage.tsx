@@ -7,7 +7,7 @@ import { graphql } from '../__generated__';
 import type { CreateCustomerInput, CreateCustomerMutation } from '../__generated__/graphql';
 import { fieldError, FormErrors, type PayloadError } from '../components/errors';
 import { licences, PROVISIONING_STATE } from '../components/labels';
-import { SecretOnce } from '../components/SecretOnce';
+import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
@@ -351,16 +351,11 @@ export function AddCustomerPage() {
           {created && <Provisioning customerId={created.id} credentialsOpen={credentialsOpen} />}
         </Stepper.Completed>
       </Stepper>
-      <SecretOnce
+      <AdminCredentialsOnce
         opened={credentialsOpen}
         title="Customer created: the administrator's credentials"
-        label="Temporary password"
-        secret={created?.password ?? null}
-        details={
-          <Text size="sm">
-            Sign-in name: <strong>{created?.userName}</strong>. Give these to the customer's administrator, who chooses a new password at first sign-in.
-          </Text>
-        }
+        userName={created?.userName}
+        password={created?.password ?? null}
         onDone={() => setCredentialsOpen(false)}
       />
     </Stack>

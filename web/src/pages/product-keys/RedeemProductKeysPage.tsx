@@ -7,7 +7,7 @@ import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
 import { fieldError, FormErrors, type PayloadError } from '../../components/errors';
 import { licences } from '../../components/labels';
-import { SecretOnce } from '../../components/SecretOnce';
+import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
 import { Provisioning } from '../AddCustomerPage';
@@ -257,16 +257,11 @@ export function RedeemProductKeysPage() {
         </Stepper.Step>
         <Stepper.Completed>{created && <Redemption created={created} credentialsOpen={credentialsOpen} />}</Stepper.Completed>
       </Stepper>
-      <SecretOnce
+      <AdminCredentialsOnce
         opened={credentialsOpen}
         title="Keys redeemed: the administrator's credentials"
-        label="Temporary password"
-        secret={created?.password ?? null}
-        details={
-          <Text size="sm">
-            Sign-in name: <strong>{created?.userName}</strong>. Give these to the customer's administrator, who chooses a new password at first sign-in.
-          </Text>
-        }
+        userName={created?.userName}
+        password={created?.password ?? null}
         onDone={() => setCredentialsOpen(false)}
       />
     </Stack>
