@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
+import { buildSchema, getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_TRAIL_FIELD, AUDIT_TRAIL_SDL, ERROR_CODES, SUBGRAPHS } from '@partner-graph/platform';
 import { composeSupergraph } from '../scripts/supergraph.js';
@@ -19,6 +20,29 @@ describe('checked-in schemas', () => {
     const api = read('schema/api.graphql');
     expect(api).not.toMatch(/^type Subscription\b/m);
     expect(api).not.toMatch(/viewerContext|offerAvailability|partnerContact|customerAccess\(|provisionSubscription|createCustomerAccount/);
+  });
+
+  // A type that no client operation can reach (an input of a service-to-service field that was
+  // not marked @inaccessible, say) is internal and has leaked into the client API.
+  it('every type of the API schema is reachable from its root types', () => {
+    const schema = buildSchema(read('schema/api.graphql'));
+    const reached = new Set<string>();
+    const visit = (type: GraphQLNamedType): void => {
+      if (reached.has(type.name)) return;
+      reached.add(type.name);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          visit(getNamedType(field.type));
+          for (const argument of field.args) visit(getNamedType(argument.type));
+        }
+        for (const implemented of type.getInterfaces()) visit(implemented);
+      }
+      if (isInterfaceType(type) || isUnionType(type)) for (const possible of schema.getPossibleTypes(type)) visit(possible);
+      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) visit(getNamedType(field.type));
+    };
+    for (const rootType of [schema.getQueryType(), schema.getMutationType()]) if (rootType) visit(rootType);
+    const unreachable = Object.keys(schema.getTypeMap()).filter((name) => !name.startsWith('__') && !reached.has(name));
+    expect(unreachable).toEqual([]);
   });
 
   it.each(SUBGRAPHS.filter((name) => existsSync(path.join(root, 'subgraphs', name, 'codegen.ts'))))(
