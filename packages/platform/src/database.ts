@@ -2,6 +2,7 @@ import pg from 'pg';
 import { DataSource, type EntitySchema, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
 import { envPrefix, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
+import { currentWork } from './work.js';
 
 /** The database a subgraph uses on a shared server: `partner_graph_<name>`. */
 export function subgraphDatabaseName(name: SubgraphName, prefix = 'partner_graph'): string {
@@ -52,12 +53,15 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Counts SQL statements; the N+1 tests read it before and after a request. */
+/**
+ * Counts the SQL statements run for client requests (not those of background jobs, pollers or
+ * sweeps running meanwhile); the N+1 tests read it before and after a request.
+ */
 export class QueryCounter implements TypeOrmLogger {
   count = 0;
   constructor(private readonly logger?: Logger) {}
   logQuery(): void {
-    this.count++;
+    if (currentWork() === 'request') this.count++;
   }
   logQueryError(error: string | Error, query: string): void {
     this.logger?.debug({ err: error, query }, 'query failed');

@@ -3,6 +3,7 @@ import { EntitySchema, IsNull, type DataSource, type EntityManager, type QueryRu
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { ServiceClient } from './service-client.js';
+import { runAs } from './work.js';
 
 /**
  * The transactional outbox of the partner's events (webhooks): a subgraph writes an event in
@@ -160,7 +161,7 @@ export function startPoller(name: string, tick: () => Promise<unknown>, interval
   const run = () => {
     running = (async () => {
       try {
-        await tick();
+        await runAs('background', tick);
       } catch (error) {
         if (!stopped) logger.warn({ err: error, poller: name }, 'poller tick failed; it will run again');
       }

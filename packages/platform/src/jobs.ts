@@ -1,6 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import PgBoss from 'pg-boss';
 import type { Logger } from './logger.js';
+import { runAs } from './work.js';
 
 const tracer = trace.getTracer('@partner-graph/platform/jobs');
 /** Where a job carries the trace context of the work that enqueued it (W3C `traceparent`). */
@@ -74,7 +75,7 @@ export async function startJobQueue(options: {
     await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
       for (const job of jobs) {
         try {
-          await traced(queue, job, handler);
+          await runAs('background', () => traced(queue, job, handler));
         } catch (error) {
           options.logger.warn({ err: error, queue, jobId: job.id }, 'job failed; it will be retried');
           throw error;

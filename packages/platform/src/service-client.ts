@@ -2,6 +2,7 @@ import { Agent, fetch } from 'undici';
 import type { SubgraphName } from './config.js';
 import { ServiceUnavailableError } from './errors.js';
 import { CONTEXT_HEADER, signContext, type Viewer } from './viewer.js';
+import { currentWork, WORK_HEADER } from './work.js';
 
 /** One keep-alive connection pool per process for every call between services. */
 export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
@@ -30,11 +31,13 @@ export class ServiceClient {
     const token = await signContext({ viewer: as.viewer, requestId: as.requestId, issuer: this.options.issuer }, this.options.secret);
     // One deadline for the call, a retry included: past it the caller answers SERVICE_UNAVAILABLE.
     const signal = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const headers: Record<string, string> = { 'content-type': 'application/json', [CONTEXT_HEADER]: token, 'x-request-id': as.requestId };
+    if (currentWork() === 'background') headers[WORK_HEADER] = 'background';
     const send = () =>
       fetch(this.options.urls[service], {
         method: 'POST',
         dispatcher: keepAliveAgent,
-        headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token, 'x-request-id': as.requestId },
+        headers,
         body: JSON.stringify({ query, variables }),
         signal,
       });

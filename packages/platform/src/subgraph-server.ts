@@ -19,6 +19,7 @@ import type { SubgraphRuntime } from './service.js';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
+import { runAs, WORK_HEADER } from './work.js';
 import { CONTEXT_HEADER, requireService, verifyContext, type SignedContext } from './viewer.js';
 import { auditTrailResolver } from './audit-trail.js';
 
@@ -192,6 +193,8 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       next();
     },
     express.json({ limit: '1mb' }),
+    // After the body is read: what runs from here on is this request's work.
+    (req, _res, next) => runAs(req.header(WORK_HEADER) === 'background' ? 'background' : 'request', next),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const signed = res.locals.signed as SignedContext;
