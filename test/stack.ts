@@ -122,7 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         services: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
         secret: SECRET,
         publicAcceptUrl: 'https://partner-graph.example/accept',
-        events: { allowPrivateAddresses: true, relayIntervalMs: 100, deliveryIntervalMs: 100, ...options.events },
+        events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },
       };
       if (options.seed !== false) await module.seedDemo(db, clock);
       let port = 0;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema, IsNull, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { Clock } from './clock.js';
-import type { Logger } from './logger.js';
 import type { ServiceClient } from './service-client.js';
-import { runAs } from './work.js';
+import { sendAfterCommit, type JobDefinition, type JobHandler, type JobQueue } from './jobs.js';
 
 /**
  * The transactional outbox of the partner's events (webhooks): a subgraph writes an event in
@@ -109,6 +108,7 @@ export async function recordEvent(manager: EntityManager, clock: Clock, event: N
     occurredAt: clock.now(),
     data: event.data,
   });
+  sendAfterCommit(manager, EVENT_RELAY_QUEUE, {}, { singletonKey: RELAY_KEY });
 }
 
 /** An event as it travels to the partner subgraph (`acceptPartnerEvents`) and to receivers. */
@@ -150,44 +150,50 @@ export async function relayEvents(db: DataSource, services: ServiceClient, batch
   });
 }
 
-/**
- * Runs `tick` every `intervalMs` until stopped, never two at once; a failed tick is logged and
- * the next one tries again. The rows it works on are the durable state, so a restart resumes.
- */
-export function startPoller(name: string, tick: () => Promise<unknown>, intervalMs: number, logger: Logger): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const run = () => {
-    running = (async () => {
-      try {
-        await runAs('background', tick);
-      } catch (error) {
-        if (!stopped) logger.warn({ err: error, poller: name }, 'poller tick failed; it will run again');
-      }
-      if (!stopped) timer = setTimeout(run, intervalMs);
-    })();
-  };
-  timer = setTimeout(run, 0);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
-}
+export const EVENT_RELAY_QUEUE = 'event-relay';
+export const EVENT_OUTBOX_PURGE_QUEUE = 'event-outbox-purge';
+const RELAY_KEY = 'relay';
+/** Relayed rows are kept this long (to look into a delivery), then purged. */
+const OUTBOX_RETENTION_DAYS = 7;
 
-/** The outbox relay a subgraph's workers start. */
-export function startEventRelay(runtime: { db: DataSource; services: ServiceClient; logger: Logger; events?: EventSettings }): () => Promise<void> {
-  return startPoller('event-relay', async () => {
-    while ((await relayEvents(runtime.db, runtime.services)) > 0);
-  }, runtime.events?.relayIntervalMs ?? 1000, runtime.logger);
+/**
+ * The outbox relay as jobs of the subgraph's queue: a transaction that records an event wakes
+ * it once committed, a sweep every minute relays what a lost wake-up left behind (a crash
+ * right after the commit), and one relay runs at a time per subgraph (in order). `start`
+ * relays what an earlier run left, at once.
+ */
+export function eventRelayJobs(runtime: { db: DataSource; services: ServiceClient; events?: EventSettings }): {
+  handlers: Record<string, JobDefinition | JobHandler>;
+  schedules: { queue: string; cron: string; singletonKey?: string }[];
+  start(queue: JobQueue): Promise<unknown>;
+} {
+  return {
+    handlers: {
+      [EVENT_RELAY_QUEUE]: {
+        policy: 'stately',
+        pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
+        // The partner subgraph restarting: try again soon, then less and less often.
+        retryDelaySeconds: 1,
+        run: async () => {
+          while ((await relayEvents(runtime.db, runtime.services)) > 0);
+        },
+      },
+      [EVENT_OUTBOX_PURGE_QUEUE]: async () => {
+        await runtime.db.query(`DELETE FROM event_outbox WHERE relayed_at < now() - make_interval(days => $1)`, [OUTBOX_RETENTION_DAYS]);
+      },
+    },
+    schedules: [
+      { queue: EVENT_RELAY_QUEUE, cron: '* * * * *', singletonKey: RELAY_KEY },
+      { queue: EVENT_OUTBOX_PURGE_QUEUE, cron: '41 3 * * *' },
+    ],
+    start: (queue) => queue.send(EVENT_RELAY_QUEUE, {}, { singletonKey: RELAY_KEY }),
+  };
 }
 
 /** How events are relayed and delivered; the defaults are production's, tests shorten them. */
 export interface EventSettings {
-  relayIntervalMs?: number;
-  /** How often the partner subgraph looks for due deliveries. */
-  deliveryIntervalMs?: number;
+  /** How often idle relay and delivery workers look for jobs another process sent. */
+  pollingIntervalSeconds?: number;
   /** Loopback and private receivers (development and tests); never in production. */
   allowPrivateAddresses?: boolean;
   /** First retry delay; each next one doubles (with jitter) up to `retryMaxSeconds`. */

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
 import { databaseCheck, mountHealth } from './health.js';
 import type { SubgraphRuntime } from './service.js';
 import type { DataSource } from 'typeorm';
@@ -131,6 +132,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** Adds the subgraph's own services and per-request loaders to the base context. */
   context: (base: BaseSubgraphContext) => Promise<TContext> | TContext;
   introspection?: boolean;
+  /** Registers the subgraph's own metrics beside the common ones at `/metrics`. */
+  metrics?: (registry: Registry) => void;
 }
 
 /**
@@ -144,6 +147,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
 ): Promise<{ app: Express; apollo: ApolloServer<TContext>; listen(port: number, host?: string): Promise<ListeningServer> }> {
   const { runtime } = options;
   const metrics = createMetrics(options.name, runtime.logger);
+  options.metrics?.(metrics.registry);
   const readAuditTrail = auditTrailResolver(runtime.db);
   // Every custom scalar is implemented and validated (graphql-scalars): a bad DateTime is the client's mistake.
   const declaresDateTime = options.typeDefs.definitions.some((d) => d.kind === Kind.SCALAR_TYPE_DEFINITION && d.name.value === 'DateTime');

@@ -3,7 +3,8 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../../test/provided-context.js';
-import { createLogger, databaseUrlFor, dropDatabase, ensureDatabase, startJobQueue, type JobQueue } from '../src/index.js';
+import { DataSource } from 'typeorm';
+import { createLogger, databaseUrlFor, dropDatabase, ensureDatabase, sendAfterCommit, startJobQueue, type JobQueue } from '../src/index.js';
 
 // A job is a span of its own (a consumer span linked to the work that enqueued it), in a real
 // pg-boss queue; the SDK is registered here as the telemetry preload does in a service.
@@ -12,12 +13,15 @@ const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcess
 const databaseUrl = databaseUrlFor(inject('databaseServerUrl'), `jobs_${randomBytes(4).toString('hex')}`);
 const received: { data: Record<string, unknown>; traceId: string | undefined; attempt: number }[] = [];
 let queue: JobQueue;
+let db: DataSource;
 
 beforeAll(async () => {
   provider.register();
   await ensureDatabase(databaseUrl);
+  db = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
   queue = await startJobQueue({
     url: databaseUrl,
+    db,
     logger: createLogger('jobs-test', 'silent'),
     pollingIntervalSeconds: 0.5,
     handlers: {
@@ -30,6 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await queue?.stop();
+  await db?.destroy();
   await dropDatabase(databaseUrl);
   await provider.shutdown();
   trace.disable();
@@ -59,5 +64,25 @@ describe('job spans', () => {
       expect(run.links.map((link) => link.context.spanId)).toEqual([requestContext.spanId]);
     }
     expect(runs.map((run) => run.status.code)).toEqual(expect.arrayContaining([2, 0]));
+  });
+});
+
+describe('jobs sent after commit', () => {
+  it('are sent once the transaction commits, and never when it rolls back', async () => {
+    const sent = (customerId: string) => db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'provision' AND data->>'customerId' = $1`, [customerId]);
+    await db.transaction(async (manager) => {
+      sendAfterCommit(manager, 'provision', { customerId: 'committed' });
+      // Not before the commit: a worker would otherwise see work whose rows are not there yet.
+      expect(await sent('committed')).toEqual([{ n: 0 }]);
+    });
+    await expect(
+      db.transaction(async (manager) => {
+        sendAfterCommit(manager, 'provision', { customerId: 'rolled-back' });
+        throw new Error('the change fails');
+      }),
+    ).rejects.toThrow('the change fails');
+    await expect.poll(() => received.some((job) => job.data.customerId === 'committed'), { timeout: 30_000 }).toBe(true);
+    expect(await sent('committed')).toEqual([{ n: 1 }]);
+    expect(await sent('rolled-back')).toEqual([{ n: 0 }]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -36,10 +36,13 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
  */
 export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const services = customerServices(runtime);
+  const relay = eventRelayJobs(runtime);
   const queue = await startJobQueue({
     url: runtime.databaseUrl,
+    db: runtime.db,
     logger: runtime.logger,
     handlers: {
+      ...relay.handlers,
       [PROVISIONING_QUEUE]: async (data) => {
         await services.provisioner.provision(String(data.customerId));
       },
@@ -54,6 +57,7 @@ export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<()
       },
     },
     schedules: [
+      ...relay.schedules,
       { queue: PROVISIONING_SWEEP_QUEUE, cron: '* * * * *' },
       { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
       { queue: DELEGATED_ADMIN_EXPIRY_QUEUE, cron: '* * * * *' },
@@ -61,10 +65,10 @@ export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<()
   });
   services.work.attach(queue);
   for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
-  const stopRelay = startEventRelay(runtime);
+  await relay.start(queue);
   return async () => {
     services.work.attach(null);
-    await Promise.all([queue.stop(), stopRelay()]);
+    await queue.stop();
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -50,19 +50,22 @@ export const licensingKeySubgraph: SubgraphModule = {
   seedDemo,
   async startWorkers(runtime) {
     const { redemptions } = createLicensingKeyServices(runtime);
+    const relay = eventRelayJobs(runtime);
     const queue = await startJobQueue({
       url: runtime.databaseUrl,
+      db: runtime.db,
       logger: runtime.logger,
       handlers: {
+        ...relay.handlers,
         [RESUME_REDEMPTIONS_QUEUE]: async () => {
           await redemptions.resumeUnfinished();
         },
       },
-      schedules: [{ queue: RESUME_REDEMPTIONS_QUEUE, cron: '* * * * *' }],
+      schedules: [...relay.schedules, { queue: RESUME_REDEMPTIONS_QUEUE, cron: '* * * * *' }],
     });
-    const stopRelay = startEventRelay(runtime);
+    await relay.start(queue);
     return async () => {
-      await Promise.all([queue.stop(), stopRelay()]);
+      await queue.stop();
     };
   },
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -37,10 +37,13 @@ export function createOfferServer(runtime: SubgraphRuntime) {
  */
 export async function startOfferWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const { acceptances } = offerServices(runtime);
+  const relay = eventRelayJobs(runtime);
   const queue = await startJobQueue({
     url: runtime.databaseUrl,
+    db: runtime.db,
     logger: runtime.logger,
     handlers: {
+      ...relay.handlers,
       [ACCEPTANCE_QUEUE]: async (data) => {
         const id = String(data.acceptanceId);
         const result = await acceptances.complete(id, { viewer: { kind: 'system' }, requestId: `resume-acceptance:${id}` });
@@ -50,13 +53,13 @@ export async function startOfferWorkers(runtime: SubgraphRuntime): Promise<() =>
         await acceptances.resumePending({ olderThanMs: SWEEP_AFTER_MS });
       },
     },
-    schedules: [{ queue: ACCEPTANCE_SWEEP_QUEUE, cron: '* * * * *' }],
+    schedules: [...relay.schedules, { queue: ACCEPTANCE_SWEEP_QUEUE, cron: '* * * * *' }],
   });
   acceptances.attach(queue);
-  const stopRelay = startEventRelay(runtime);
+  await relay.start(queue);
   return async () => {
     acceptances.attach(null);
-    await Promise.all([queue.stop(), stopRelay()]);
+    await queue.stop();
   };
 }
 

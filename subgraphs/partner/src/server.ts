@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startPoller, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
 import { AuditTrail } from './domain/audit-trail.js';
 import { PartnerDirectory } from './domain/partner-directory.js';
-import { WebhookDelivery } from './domain/webhook-delivery.js';
+import { registerDeliveryMetrics, WEBHOOK_DELIVERY_QUEUE, WebhookDelivery } from './domain/webhook-delivery.js';
 import { WebhookEndpoints } from './domain/webhooks.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -24,6 +24,7 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<Context>,
     runtime,
+    metrics: (registry) => registerDeliveryMetrics(registry, runtime.db),
     context: (base) => ({
       ...base,
       loaders: createLoaders(runtime.db),
@@ -34,12 +35,15 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
   });
 }
 
-/** Webhook delivery: every replica attempts what is due, each delivery leased to one of them. */
+/** Webhook delivery on the partner subgraph's job queue (any replica, one run per endpoint at a time). */
 async function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
-  const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.logger, runtime.events);
-  const stopPoller = startPoller('webhook-delivery', () => delivery.tick(), delivery.intervalMs, runtime.logger);
+  const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events);
+  const jobs = delivery.jobs(runtime.events?.pollingIntervalSeconds);
+  const queue = await startJobQueue({ url: runtime.databaseUrl, db: runtime.db, logger: runtime.logger, handlers: jobs.handlers, schedules: jobs.schedules });
+  // What an earlier run left due, at once rather than at the next sweep.
+  for (const endpointId of await delivery.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
   return async () => {
-    await stopPoller();
+    await queue.stop();
     await delivery.stop();
   };
 }

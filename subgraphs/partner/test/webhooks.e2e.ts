@@ -281,7 +281,7 @@ describe('delivery', () => {
     const eventId = sent.data?.sendTestWebhookEvent.eventId;
     const [{ id: deliveryId }] = await stack.subgraphs.partner.db.query(`SELECT id FROM webhook_delivery WHERE event_id = $1`, [eventId]);
     const partner = stack.subgraphs.partner.runtime;
-    const impatient = new WebhookDelivery(partner.db, partner.clock, partner.logger, { allowPrivateAddresses: true, giveUpAfterSeconds: 0 });
+    const impatient = new WebhookDelivery(partner.db, partner.clock, { allowPrivateAddresses: true, giveUpAfterSeconds: 0 });
     await impatient.attempt(deliveryId);
     await impatient.stop();
     const [state] = await stack.subgraphs.partner.db.query(`SELECT status, attempts FROM webhook_delivery WHERE id = $1`, [deliveryId]);
@@ -337,6 +337,27 @@ describe('delivery', () => {
     const two = await statementsFor(FABRIKAM);
     expect([one.endpoints, two.endpoints]).toEqual([1, 2]);
     expect(two.statements).toBe(one.statements);
+  });
+
+  it('the backlog is at /metrics, and the daily purge takes ended deliveries past the retention, never pending ones', async () => {
+    const partner = stack.subgraphs.partner;
+    const metrics = await (await fetch(partner.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/^webhook_deliveries\{status="DELIVERED",service="partner"\} [1-9]/m);
+    expect(metrics).toMatch(/^webhook_oldest_pending_delivery_seconds\{service="partner"\} /m);
+    expect(metrics).toMatch(/^webhook_attempts_last_hour\{outcome="SUCCEEDED",service="partner"\} [1-9]/m);
+
+    const counts = async () => (await partner.db.query(
+      `SELECT (SELECT count(*) FROM webhook_event)::int AS events, (SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING')::int AS pending`,
+    ))[0] as { events: number; pending: number };
+    // Everything so far is 40 days old; one delivery is still owed.
+    await partner.db.query(`UPDATE webhook_event SET received_at = now() - interval '40 days'`);
+    const [owed] = await partner.db.query(`SELECT id FROM webhook_delivery LIMIT 1`);
+    await partner.db.query(`UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now() + interval '1 day' WHERE id = $1`, [owed.id]);
+    const before = await counts();
+    const purged = await new WebhookDelivery(partner.db, partner.runtime.clock).purge();
+    const after = await counts();
+    expect(purged).toBe(before.events - 1);
+    expect(after).toEqual({ events: 1, pending: 1 });
   });
 
   it('internal hand-over of events is refused to clients', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -41,20 +41,23 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
 /** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
 async function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock);
+  const relay = eventRelayJobs(runtime);
   const queue = await startJobQueue({
     url: runtime.databaseUrl,
+    db: runtime.db,
     logger: runtime.logger,
     handlers: {
+      ...relay.handlers,
       [LIFECYCLE_QUEUE]: async () => {
         const run = await lifecycle.runLifecycle(runtime.clock.now());
         runtime.logger.info(run, 'subscription lifecycle ran');
       },
     },
-    schedules: [{ queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
+    schedules: [...relay.schedules, { queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
   });
-  const stopRelay = startEventRelay(runtime);
+  await relay.start(queue);
   return async () => {
-    await Promise.all([queue.stop(), stopRelay()]);
+    await queue.stop();
   };
 }
 

@@ -1,28 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import type { Clock, EventSettings, Logger } from '@partner-graph/platform';
+import { Gauge, type Registry } from 'prom-client';
+import type { DataSource, EntityManager } from 'typeorm';
+import { sendAfterCommit, type Clock, type EventSettings, type JobDefinition, type JobHandler, type JobQueue } from '@partner-graph/platform';
 import { signatureHeader, WebhookSender } from './webhook-transport.js';
 
 /** Production's delivery settings (Standard Webhooks' guidance: retries over about a day). */
 export const DELIVERY_DEFAULTS = {
-  deliveryIntervalMs: 1000,
   retryBaseSeconds: 5,
   retryMaxSeconds: 2 * 60 * 60,
   giveUpAfterSeconds: 24 * 60 * 60,
   requestTimeoutMs: 10_000,
-  /** Attempts in flight at once in one process; each endpoint has at most one. */
-  maxInFlight: 16,
+  /** Endpoints this process delivers to at once (one worker each). */
+  workers: 8,
+  /** Events and their delivery log are kept this long once every delivery has ended. */
+  retentionDays: 30,
 };
+
+/** One run of the delivery job for an endpoint: per endpoint, at most one runs and one waits (any replica). */
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
+/** Wakes an endpoint's delivery job when its next retry is due. */
+export const WEBHOOK_RETRY_QUEUE = 'webhook-delivery-retry';
+/** Every minute: endpoints with deliveries due that no job is waiting for (a lost wake-up). */
+export const WEBHOOK_SWEEP_QUEUE = 'webhook-delivery-sweep';
+export const WEBHOOK_PURGE_QUEUE = 'webhook-purge';
+/** Attempts in one run before the job hands over to the next one (bounded runs stay well under pg-boss's expiry). */
+const ATTEMPTS_PER_RUN = 20;
+
+/** Wakes the endpoint's delivery job once the caller's transaction commits. */
+export function deliverAfterCommit(manager: EntityManager, endpointId: string): void {
+  sendAfterCommit(manager, WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+}
 
 /** The next retry's delay: doubling from `base` up to `max`, ±20 % jitter so receivers are not hit in waves. */
 export function retryDelaySeconds(attempts: number, base: number, max: number, random: () => number = Math.random): number {
   const exponential = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
   return exponential * (0.8 + 0.4 * random());
-}
-
-interface DueDelivery {
-  id: string;
-  endpointId: string;
 }
 
 interface LeasedDelivery {
@@ -43,57 +55,115 @@ interface LeasedDelivery {
 }
 
 /**
- * Delivers what the partner's endpoints are owed. The delivery rows are the durable queue: a
- * row is leased while its attempt runs (a crashed attempt's lease lapses and it runs again),
- * and only the oldest pending delivery of an object per endpoint is due, so an object's events
- * arrive in order. Each endpoint has one attempt in flight at a time and every attempt has a
- * timeout, so a slow endpoint only ever slows itself.
+ * Delivers what the partner's endpoints are owed, as jobs of the partner subgraph's queue. The
+ * delivery rows are the durable state; a job only says "this endpoint may have something due".
+ * A run attempts the endpoint's due deliveries, only the oldest pending one of each object (so
+ * an object's events arrive in order), and stops at the first failure (a failing endpoint is
+ * left alone until its next retry); then it wakes itself for what is left. One run at a time
+ * per endpoint, several endpoints at once, each attempt with a timeout: a slow endpoint only
+ * ever slows itself.
  */
 export class WebhookDelivery {
-  private readonly settings: Required<Omit<EventSettings, 'relayIntervalMs' | 'allowPrivateAddresses'>> & { maxInFlight: number };
+  private readonly settings: Required<Omit<EventSettings, 'pollingIntervalSeconds' | 'allowPrivateAddresses'>> & typeof DELIVERY_DEFAULTS;
   private readonly sender: WebhookSender;
-  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly logger: Logger,
     settings: EventSettings = {},
   ) {
     this.settings = { ...DELIVERY_DEFAULTS, ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) } as typeof this.settings;
     this.sender = new WebhookSender({ allowPrivate: settings.allowPrivateAddresses ?? false, timeoutMs: this.settings.requestTimeoutMs });
   }
 
-  get intervalMs(): number {
-    return this.settings.deliveryIntervalMs;
+  /** The partner subgraph's delivery jobs, for its job queue. */
+  jobs(pollingIntervalSeconds?: number): { handlers: Record<string, JobDefinition | JobHandler>; schedules: { queue: string; cron: string }[] } {
+    return {
+      handlers: {
+        [WEBHOOK_DELIVERY_QUEUE]: {
+          policy: 'stately',
+          workers: this.settings.workers,
+          pollingIntervalSeconds,
+          run: async (data, queue) => {
+            await this.run(String(data.endpointId), queue);
+          },
+        },
+        [WEBHOOK_RETRY_QUEUE]: {
+          pollingIntervalSeconds,
+          run: async (data, queue) => {
+            await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId: data.endpointId }, { singletonKey: String(data.endpointId) });
+          },
+        },
+        [WEBHOOK_SWEEP_QUEUE]: async (_data, queue) => {
+          for (const endpointId of await this.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+        },
+        [WEBHOOK_PURGE_QUEUE]: async () => {
+          await this.purge();
+        },
+      },
+      schedules: [
+        { queue: WEBHOOK_SWEEP_QUEUE, cron: '* * * * *' },
+        { queue: WEBHOOK_PURGE_QUEUE, cron: '23 4 * * *' },
+      ],
+    };
   }
 
-  /** Starts an attempt for each due delivery whose endpoint is free; does not wait for them. */
-  async tick(): Promise<number> {
-    const free = this.settings.maxInFlight - this.inFlight.size;
-    if (free <= 0) return 0;
-    const due: DueDelivery[] = await this.db.query(
-      `SELECT DISTINCT ON (d.endpoint_id) d.id, d.endpoint_id AS "endpointId"
-         FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
-        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-          AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
-                           WHERE p.endpoint_id = d.endpoint_id AND p.object_id = d.object_id AND p.status = 'PENDING' AND p.sequence < d.sequence)
-          AND NOT (d.endpoint_id = ANY($1::uuid[]))
-        ORDER BY d.endpoint_id, d.sequence
-        LIMIT $2`,
-      [[...this.inFlight.keys()], free],
-    );
-    for (const { id, endpointId } of due) {
-      const attempt = this.attempt(id)
-        .catch((error) => this.logger.warn({ err: error, deliveryId: id }, 'webhook attempt failed to record; it will run again'))
-        .finally(() => this.inFlight.delete(endpointId));
-      this.inFlight.set(endpointId, attempt);
+  /** One run for one endpoint; returns how many attempts it made. */
+  async run(endpointId: string, queue: JobQueue): Promise<number> {
+    let attempts = 0;
+    let failed = false;
+    while (attempts < ATTEMPTS_PER_RUN && !failed) {
+      const [due] = (await this.db.query(
+        `SELECT d.id FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
+          WHERE d.endpoint_id = $1 AND d.status = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
+                             WHERE p.endpoint_id = d.endpoint_id AND p.object_id = d.object_id AND p.status = 'PENDING' AND p.sequence < d.sequence)
+          ORDER BY d.sequence LIMIT 1`,
+        [endpointId],
+      )) as { id: string }[];
+      if (!due) break;
+      const outcome = await this.attempt(due.id);
+      if (outcome === null) break; // another run holds it
+      attempts++;
+      failed = outcome !== 'SUCCEEDED';
     }
-    return due.length;
+    // What is left: due now (this run ended early) or later (a retry); the paused endpoint waits to be resumed.
+    const [left] = (await this.db.query(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM min(d.next_attempt_at) - now()))::float AS "inSeconds"
+         FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
+        WHERE d.endpoint_id = $1 AND d.status = 'PENDING'`,
+      [endpointId],
+    )) as { inSeconds: number | null }[];
+    if (left?.inSeconds === null || left?.inSeconds === undefined) return attempts;
+    // After a failure the endpoint rests at least the first retry delay, whatever else is due.
+    const inSeconds = failed ? Math.max(left.inSeconds, this.settings.retryBaseSeconds) : left.inSeconds;
+    if (inSeconds > 0) await queue.send(WEBHOOK_RETRY_QUEUE, { endpointId }, { startAfterSeconds: inSeconds });
+    else await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+    return attempts;
   }
 
-  /** One attempt of one delivery, if it is still pending and no one else holds it. */
-  async attempt(id: string): Promise<void> {
+  async endpointsWithDueDeliveries(): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT d.endpoint_id AS "endpointId" FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
+        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())`,
+    )) as { endpointId: string }[];
+    return rows.map((row) => row.endpointId);
+  }
+
+  /** Events whose deliveries have all ended, older than the retention, go with their delivery log. */
+  async purge(): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const old = `SELECT v.id FROM webhook_event v
+                    WHERE v.received_at < now() - make_interval(days => $1)
+                      AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = v.id AND d.status = 'PENDING')`;
+      await manager.query(`DELETE FROM webhook_delivery WHERE event_id IN (${old})`, [this.settings.retentionDays]);
+      const [, deleted] = (await manager.query(`DELETE FROM webhook_event WHERE id IN (${old})`, [this.settings.retentionDays])) as [unknown, number];
+      return deleted;
+    });
+  }
+
+  /** One attempt of one delivery, if it is still pending and no one else holds it (`null` otherwise). */
+  async attempt(id: string): Promise<'SUCCEEDED' | 'RETRYING' | 'FAILED' | null> {
     // Longer than any attempt, so a lease only lapses when its process died.
     const leaseSeconds = Math.ceil(this.settings.requestTimeoutMs / 1000) * 3 + 30;
     const leased: LeasedDelivery[] = await this.db.query(
@@ -107,7 +177,7 @@ export class WebhookDelivery {
       [id, leaseSeconds],
     );
     const delivery = leased[0];
-    if (!delivery) return;
+    if (!delivery) return null;
     const secrets = [delivery.secret];
     if (delivery.previousSecret && delivery.previousSecretExpiresAt && delivery.previousSecretExpiresAt > this.clock.now()) secrets.push(delivery.previousSecret);
     const body = JSON.stringify({
@@ -125,7 +195,7 @@ export class WebhookDelivery {
     const succeeded = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
     const attempt = delivery.attempts + 1;
     const delay = retryDelaySeconds(attempt, this.settings.retryBaseSeconds, this.settings.retryMaxSeconds);
-    await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const [state] = (await manager.query(
         // In a CTE so the driver answers with the rows (a bare UPDATE answers [rows, count]).
         `WITH updated AS (
@@ -158,12 +228,51 @@ export class WebhookDelivery {
           result.error ?? (succeeded ? null : `HTTP ${result.httpStatus}`),
         ],
       );
+      return outcome;
     });
   }
 
-  /** Waits for the attempts in flight (a graceful stop), then closes the connections. */
+  /** Closes the connections to receivers (after the job queue stopped). */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.inFlight.values()]);
     await this.sender.close();
   }
+}
+
+/**
+ * The delivery backlog at `/metrics`, read from the delivery rows at scrape time (the same on
+ * every replica): deliveries by status, the age of the oldest pending one, and the last hour's
+ * attempts by outcome. Alert on a growing backlog or age, or on FAILED deliveries.
+ */
+export function registerDeliveryMetrics(registry: Registry, db: DataSource): void {
+  new Gauge({
+    name: 'webhook_deliveries',
+    help: 'Webhook deliveries by status (PENDING, DELIVERED, FAILED), kept for the retention period',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = (await db.query(`SELECT status, count(*)::int AS count FROM webhook_delivery GROUP BY status`)) as { status: string; count: number }[];
+      this.reset();
+      for (const status of ['PENDING', 'DELIVERED', 'FAILED']) this.set({ status }, rows.find((row) => row.status === status)?.count ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webhook_oldest_pending_delivery_seconds',
+    help: 'Age of the oldest pending webhook delivery (0 when none)',
+    registers: [registry],
+    async collect() {
+      const [row] = (await db.query(`SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS age FROM webhook_delivery WHERE status = 'PENDING'`)) as { age: number }[];
+      this.set(row?.age ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'webhook_attempts_last_hour',
+    help: 'Webhook delivery attempts in the last hour by outcome (SUCCEEDED, RETRYING, FAILED)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = (await db.query(`SELECT outcome, count(*)::int AS count FROM webhook_delivery_attempt WHERE attempted_at > now() - interval '1 hour' GROUP BY outcome`)) as { outcome: string; count: number }[];
+      this.reset();
+      for (const outcome of ['SUCCEEDED', 'RETRYING', 'FAILED']) this.set({ outcome }, rows.find((row) => row.outcome === outcome)?.count ?? 0);
+    },
+  });
 }

@@ -16,6 +16,7 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import type { AttemptPageLoader, AttemptPosition } from '../loaders.js';
+import { deliverAfterCommit } from './webhook-delivery.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
 
 export interface Actor {
@@ -113,6 +114,8 @@ export class WebhookEndpoints {
         this.clock.now(),
       ]);
       const after = await this.load(manager, viewer.partnerId, id);
+      // Resumed: what it was owed while paused goes out now.
+      if (after.status === 'ACTIVE' && before.status !== 'ACTIVE') deliverAfterCommit(manager, id);
       await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'updateWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, oldValue: auditView(before), newValue: auditView(after) });
       return after;
     });
@@ -200,6 +203,7 @@ export class WebhookEndpoints {
   async accept(events: RelayedEvent[]): Promise<number> {
     return this.db.transaction(async (manager) => {
       let fresh = 0;
+      const endpoints = new Set<string>();
       for (const event of events) {
         if (!isUuid(event.id) || !isUuid(event.partnerId)) continue;
         const inserted: unknown[] = await manager.query(
@@ -209,14 +213,17 @@ export class WebhookEndpoints {
         );
         if (inserted.length === 0) continue;
         fresh++;
-        await manager.query(
+        const owed = (await manager.query(
           `INSERT INTO webhook_delivery (id, endpoint_id, event_id, object_id, status, next_attempt_at)
            SELECT gen_random_uuid(), e.id, $1, $2, 'PENDING', now() FROM webhook_endpoint e
             WHERE e.partner_id = $3 AND e.active AND $4 = ANY(e.event_types)
-            ORDER BY e.id`,
+            ORDER BY e.id
+           RETURNING endpoint_id AS "endpointId"`,
           [event.id, event.objectId, event.partnerId, event.type],
-        );
+        )) as { endpointId: string }[];
+        for (const { endpointId } of owed) endpoints.add(endpointId);
       }
+      for (const endpointId of endpoints) deliverAfterCommit(manager, endpointId);
       return fresh;
     });
   }
@@ -226,6 +233,7 @@ export class WebhookEndpoints {
       `INSERT INTO webhook_delivery (id, endpoint_id, event_id, object_id, status, next_attempt_at) VALUES ($1, $2, $3, $4, 'PENDING', now())`,
       [randomUUID(), endpointId, eventId, objectId],
     );
+    deliverAfterCommit(manager, endpointId);
   }
 
   private checkEventTypes(problems: Problems, eventTypes: string[]): void {
