@@ -64,7 +64,7 @@ for (const fault of ['uncaughtException', 'unhandledRejection'] as const) {
 }
 
 // 1. Every port free before anything starts.
-const claims: PortClaim[] = SERVICES.map((service) => ({ port: ports[service], host: config.HOST, variable: portVariable(service) }));
+const claims: PortClaim[] = SERVICES.map((service) => ({ port: ports[service], host: config.HOST, variable: portVariable(service), http: true }));
 if (!config.DATABASE_URL) claims.push({ port: config.EMBEDDED_POSTGRES_PORT, host: '127.0.0.1', variable: 'EMBEDDED_POSTGRES_PORT' });
 const problems = await portProblems(claims);
 if (problems.length > 0) {

@@ -45,4 +45,11 @@ describe('the ports npm start checks before starting', () => {
     held = undefined;
     expect(await portProblems([{ port, host: '127.0.0.1', variable: 'GATEWAY_PORT' }])).toEqual([]);
   });
+
+  it("refuse a port browsers and fetch() will not call, for HTTP services only", async () => {
+    expect(await portProblems([{ port: 6000, host: '127.0.0.1', variable: 'GATEWAY_PORT', http: true }])).toEqual([
+      'port 6000 (GATEWAY_PORT) is one browsers and fetch() refuse to call: choose another',
+    ]);
+    expect(await portProblems([{ port: 6000, host: '127.0.0.1', variable: 'EMBEDDED_POSTGRES_PORT' }])).toEqual([]);
+  });
 });
