@@ -1,7 +1,6 @@
 import { composeServices } from '@apollo/composition';
-import { readFileSync } from 'node:fs';
-import { lexicographicSortSchema, parse, printSchema } from 'graphql';
-import { SUBGRAPHS, subgraphPort } from '@partner-graph/platform';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { readSubgraphSchema, SUBGRAPHS, subgraphPort, withSharedTypeDefs } from '@partner-graph/platform';
 
 export const SCHEMA_DIR = new URL('../schema/', import.meta.url);
 
@@ -15,7 +14,7 @@ export function composeSupergraph(): { supergraph: string; api: string } {
     SUBGRAPHS.map((name) => ({
       name,
       url: `http://127.0.0.1:${subgraphPort(name)}/graphql`,
-      typeDefs: parse(readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), 'utf8')),
+      typeDefs: withSharedTypeDefs(readSubgraphSchema(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url))),
     })),
   );
   if (result.errors) {

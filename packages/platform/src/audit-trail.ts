@@ -63,33 +63,3 @@ export function toAuditTrailEntry(row: AuditRecord): AuditTrailEntry {
     newValue: row.newValue === null ? null : JSON.stringify(row.newValue),
   };
 }
-
-/**
- * The SDL each subgraph's schema.graphql carries for it (kept identical; a test checks), with
- * this field on its Query type:
- *   auditTrail(filter: AuditTrailFilter!, first: Int!, afterOccurredAt: DateTime, afterId: ID): [AuditTrailEntry!]! @inaccessible
- */
-export const AUDIT_TRAIL_FIELD =
-  'auditTrail(filter: AuditTrailFilter!, first: Int!, afterOccurredAt: DateTime, afterId: ID): [AuditTrailEntry!]! @inaccessible @shareable';
-export const AUDIT_TRAIL_SDL = `
-input AuditTrailFilter @inaccessible {
-  partnerId: ID!
-  from: DateTime
-  to: DateTime
-  customerId: ID
-  resourceType: String
-}
-type AuditTrailEntry @inaccessible @shareable {
-  id: ID!
-  partnerId: ID
-  userId: ID
-  operation: String!
-  resourceType: String!
-  resourceId: String
-  customerId: ID
-  oldValue: String
-  newValue: String
-  outcome: String!
-  requestId: String!
-  occurredAt: DateTime!
-}`;

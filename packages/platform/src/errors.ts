@@ -1,36 +1,11 @@
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from './__generated__/shared-types.js';
 
 /**
- * Stable codes of expected domain failures (SPEC §5). They travel as data in a payload's
- * `errors`; the schema's `ErrorCode` enum lists the same values.
+ * Stable codes of expected domain failures (SPEC §5): the `ErrorCode` enum of the shared SDL
+ * (`packages/platform/shared.graphql`). They travel as data in a payload's `errors`.
  */
-export const ERROR_CODES = [
-  'VALIDATION_FAILED',
-  'NOT_FOUND',
-  'EMAIL_TAKEN',
-  'LAST_GLOBAL_ADMIN',
-  'IDEMPOTENCY_KEY_REUSED',
-  'QUANTITY_OUT_OF_RANGE',
-  'BELOW_ASSIGNED_LICENCES',
-  'NO_AVAILABLE_LICENCES',
-  'SUBSCRIPTION_NOT_MANAGEABLE',
-  'INVALID_STATUS_TRANSITION',
-  'VERSION_CONFLICT',
-  'OFFER_NOT_AVAILABLE',
-  'PREREQUISITE_MISSING',
-  'NOT_A_TRIAL_OFFER',
-  'DOMAIN_TAKEN',
-  'COUNTRY_NOT_SUPPORTED',
-  'CUSTOMER_NOT_ACTIVE',
-  'NO_ADMIN_RIGHTS',
-  'INVALID_CODE',
-  'REVOKED',
-  'INVALID_PRODUCT_KEY',
-  'PRODUCT_KEY_ALREADY_REDEEMED',
-  'PRODUCT_KEY_REVOKED',
-  'MIXED_OFFERS',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type { ErrorCode };
 
 export interface PayloadError {
   code: ErrorCode;
@@ -94,14 +69,6 @@ export const unauthenticated = (message = 'Authentication required', options: { 
 
 export const forbidden = (message = 'Not allowed'): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-
-/**
- * A client's mistake in an argument (page size, cursor, filter, a NUL character): the one
- * platform rule is BAD_USER_INPUT naming the argument. A `DomainError` that escapes a query's
- * resolver (queries have no payload) is turned into this by `maskErrors`.
- */
-export const badUserInput = (message: string, argument: string | null): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
 
 /** A call to another service failed; the caller's transaction rolls back and it can be retried. */
 export class ServiceUnavailableError extends Error {

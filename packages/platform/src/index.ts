@@ -14,6 +14,7 @@ export * from './validation.js';
 export * from './demo.js';
 export * from './jobs.js';
 export * from './audit-trail.js';
+export * from './shared-schema.js';
 export * from './metrics.js';
 export * from './contracts.js';
 export * from './loaders.js';

@@ -4,10 +4,10 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import express, { type Express } from 'express';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { sharedTypeDefs } from './shared-schema.js';
 import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -123,10 +123,16 @@ export interface BaseSubgraphContext {
   logger: Logger;
 }
 
+/** A schema module as `buildSubgraphSchema` takes it (its public signature; the type itself is not exported). */
+type SchemaModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+/** A subgraph's resolvers, as its generated `Resolvers` type checks them. */
+export type SubgraphResolvers = NonNullable<SchemaModule['resolvers']>;
+
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
+  /** The subgraph's own `schema.graphql`; the shared module (`packages/platform/shared.graphql`) is added to it. */
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<TContext>;
+  resolvers: SubgraphResolvers;
   /** Its database (health, audit of refused mutations, the internal `auditTrail`), clock, logger, secret. */
   runtime: SubgraphRuntime;
   /** Adds the subgraph's own services and per-request loaders to the base context. */
@@ -149,21 +155,22 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   const metrics = createMetrics(options.name, runtime.logger);
   options.metrics?.(metrics.registry);
   const readAuditTrail = auditTrailResolver(runtime.db);
-  // Every custom scalar is implemented and validated (graphql-scalars): a bad DateTime is the client's mistake.
-  const declaresDateTime = options.typeDefs.definitions.some((d) => d.kind === Kind.SCALAR_TYPE_DEFINITION && d.name.value === 'DateTime');
-  const resolvers = {
-    ...(declaresDateTime ? { DateTime: DateTimeResolver } : {}),
-    ...options.resolvers,
+  // What the shared SDL declares, the platform implements; every custom scalar is validated
+  // (graphql-scalars): a bad DateTime is the client's mistake.
+  const sharedResolvers = {
+    DateTime: DateTimeResolver,
     Query: {
-      ...(options.resolvers.Query as object),
       auditTrail: (root: unknown, args: Parameters<typeof readAuditTrail>[1], context: TContext) => {
         requireService(context.signed);
         return readAuditTrail(root, args);
       },
     },
-  } as GraphQLResolverMap<TContext>;
+  };
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema([
+      { typeDefs: options.typeDefs, resolvers: options.resolvers },
+      { typeDefs: sharedTypeDefs, resolvers: sharedResolvers as SubgraphResolvers },
+    ]),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -11,7 +8,7 @@ import { RemoteServices } from './domain/remote-services.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** The job that resumes redemptions and renewals left unfinished (a crash, a service down). */
 export const RESUME_REDEMPTIONS_QUEUE = 'product-key-redemptions-resume';
@@ -31,7 +28,7 @@ export function createLicensingKeyServer(runtime: SubgraphRuntime) {
   return createSubgraphServer<Context>({
     name: 'licensing-key',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<Context>,
+    resolvers,
     runtime,
     context: (base) => ({
       ...base,

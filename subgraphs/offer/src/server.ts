@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -10,7 +7,7 @@ import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { offerServices } from './services.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the offer subgraph (catalogue, trial invitations, purchase offers and their acceptance); the caller decides where it listens. */
 export function createOfferServer(runtime: SubgraphRuntime) {
@@ -18,7 +15,7 @@ export function createOfferServer(runtime: SubgraphRuntime) {
   return createSubgraphServer<Context>({
     name: 'offer',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<Context>,
+    resolvers,
     runtime,
     context: (base) => ({
       ...base,

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -12,7 +9,7 @@ import { WebhookEndpoints } from './domain/webhooks.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the partner subgraph (the partner directory); the caller decides where it listens. */
 export function createPartnerServer(runtime: SubgraphRuntime) {
@@ -22,7 +19,7 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
   return createSubgraphServer<Context>({
     name: 'partner',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<Context>,
+    resolvers,
     runtime,
     metrics: (registry) => registerDeliveryMetrics(registry, runtime.db),
     context: (base) => ({

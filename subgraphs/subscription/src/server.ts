@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -12,7 +9,7 @@ import { SubscriptionManager } from './domain/subscription-manager.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the subscription subgraph; the caller decides where it listens. */
 export function createSubscriptionServer(runtime: SubgraphRuntime) {
@@ -22,7 +19,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
   return createSubgraphServer<Context>({
     name: 'subscription',
     typeDefs,
-    resolvers: resolvers as GraphQLResolverMap<Context>,
+    resolvers,
     runtime,
     context: (base) => {
       const as = { viewer: base.viewer, requestId: base.requestId };
