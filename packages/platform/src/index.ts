@@ -10,6 +10,7 @@ export * from './platform-tables.js';
 export * from './service-client.js';
 export type { SubgraphModule, SubgraphRuntime } from "./service.js";
 export * from './subgraph-server.js';
+export * from './listen.js';
 export * from './validation.js';
 export * from './demo.js';
 export * from './jobs.js';

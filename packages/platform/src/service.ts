@@ -5,7 +5,7 @@ import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { ServiceClient } from './service-client.js';
 import { stopTelemetry } from './telemetry.js';
-import type { ListeningServer } from './subgraph-server.js';
+import type { ListeningServer } from './listen.js';
 import type { EventSettings } from './events.js';
 
 /** What a subgraph is given to run: its database, clock, logger and the client for other services. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { concatAST, parse, type DocumentNode } from 'graphql';
 
 /** `packages/platform/shared.graphql`: the SDL every subgraph shares (errors, paging, DateTime, the internal audit trail). */
-export const SHARED_SCHEMA_FILE = new URL('../shared.graphql', import.meta.url);
+const SHARED_SCHEMA_FILE = new URL('../shared.graphql', import.meta.url);
 
 /** The shared SDL, a module of every subgraph's schema. */
 export const sharedTypeDefs: DocumentNode = parse(readFileSync(SHARED_SCHEMA_FILE, 'utf8'));

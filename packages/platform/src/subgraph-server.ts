@@ -10,8 +10,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { sharedTypeDefs } from './shared-schema.js';
 import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import { listen, type ListeningServer } from './listen.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { Registry } from 'prom-client';
@@ -23,12 +22,6 @@ import { writeAudit } from './platform-tables.js';
 import { runAs, WORK_HEADER } from './work.js';
 import { CONTEXT_HEADER, requireService, verifyContext, type SignedContext } from './viewer.js';
 import { auditTrailResolver } from './audit-trail.js';
-
-export interface ListeningServer {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
 
 /**
  * The root field `_entities` or `_service` an operation selects, however it is reached: directly,
@@ -229,25 +222,4 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       });
     },
   };
-}
-
-export function listen(handler: http.RequestListener, port: number, host: string, onClose?: () => Promise<void>): Promise<ListeningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const actual = (server.address() as AddressInfo).port;
-      resolve({
-        url: `http://${host}:${actual}/graphql`,
-        port: actual,
-        close: async () => {
-          await onClose?.();
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
-        },
-      });
-    });
-  });
 }

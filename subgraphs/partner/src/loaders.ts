@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { loaderById } from '@partner-graph/platform';
 import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from './db/index.js';
-import type { WebhookAttemptRow } from './domain/webhooks.js';
+import type { AttemptPageLoader, AttemptPosition, WebhookAttemptRow } from './domain/webhooks.js';
 
 export function createLoaders(db: DataSource) {
   return {
@@ -11,13 +11,6 @@ export function createLoaders(db: DataSource) {
     webhookAttempts: attemptPageLoader(db),
   };
 }
-
-export interface AttemptPosition {
-  attemptedAt: string;
-  id: string;
-}
-
-export type AttemptPageLoader = DataLoader<{ endpointId: string; size: number; after: AttemptPosition | null }, WebhookAttemptRow[], string>;
 
 /**
  * Per request: the log pages of many endpoints, one statement per distinct page (`first`,

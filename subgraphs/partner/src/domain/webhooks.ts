@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
@@ -15,7 +16,6 @@ import {
   type RelayedEvent,
   type Viewer,
 } from '@partner-graph/platform';
-import type { AttemptPageLoader, AttemptPosition } from '../loaders.js';
 import { deliverAfterCommit } from './webhook-delivery.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
 
@@ -49,6 +49,15 @@ export interface WebhookAttemptRow {
   nextRetryAt: Date | null;
   error: string | null;
 }
+
+/** Where a page of an endpoint's delivery log continues (newest first, ties by id). */
+export interface AttemptPosition {
+  attemptedAt: string;
+  id: string;
+}
+
+/** The per-request loader of delivery-log pages (`loaders.ts` builds it). */
+export type AttemptPageLoader = DataLoader<{ endpointId: string; size: number; after: AttemptPosition | null }, WebhookAttemptRow[], string>;
 
 /** The type of the event `sendTestWebhookEvent` sends; not subscribable, it goes to the one endpoint. */
 export const TEST_EVENT_TYPE = 'webhook.test';
