@@ -1,9 +1,8 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { DEMO, loadScriptConfig } from '@partner-graph/platform';
+import { DEMO, loadScriptConfig, freePort } from '@partner-graph/platform';
 import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { benchCustomerSearch } from '@partner-graph/customer/bench';
@@ -18,14 +17,6 @@ import { startStack } from '../test/stack.js';
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, explain: { type: 'string', default: 'summit' } } });
 const customers = Number(values.customers);
 const runs = Number(values.runs);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const config = loadScriptConfig();
 let stopDatabase = async () => {};

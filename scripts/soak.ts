@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +15,7 @@ import {
   subgraphDatabaseName,
   SUBGRAPHS,
   type SubgraphName,
+  freePort,
 } from '@partner-graph/platform';
 import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
 import { signDevToken } from '@partner-graph/gateway';
@@ -45,14 +45,6 @@ const maxRequests = Number(values['max-requests']);
 
 const config = loadScriptConfig();
 const logger = createLogger('soak', 'warn');
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 let serverUrl: string = config.DATABASE_URL ?? '';
 let stopDatabase = async () => {};
 if (!serverUrl) {

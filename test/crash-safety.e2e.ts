@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { customerServices } from '../subgraphs/customer/src/services.js';
-import { createLicensingKeyServices } from '../subgraphs/licensing-key/src/server.js';
+import { licensingKeyServices } from '../subgraphs/licensing-key/src/services.js';
 import { offerServices } from '../subgraphs/offer/src/services.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -260,7 +260,7 @@ describe('redeemProductKeys', () => {
       { as: AGENT },
     );
     const keys = ordered.data!.orderProductKeys.keys.map((k: { key: string }) => k.key);
-    const { redemptions } = createLicensingKeyServices(stack.subgraphs['licensing-key'].runtime);
+    const { redemptions } = licensingKeyServices(stack.subgraphs['licensing-key'].runtime);
 
     await stack.subgraphs.customer.kill();
     const pending = await stack.graphql(REDEEM, { keys, customer, key: 'calissons-1' }, { as: AGENT });

@@ -1,22 +1,10 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import './provided-context.js';
-import { loadTestConfig } from '@partner-graph/platform';
+import { loadTestConfig, freePort } from '@partner-graph/platform';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform/embedded-postgres';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One PostgreSQL server for the whole run: `DATABASE_URL` when set, otherwise a throwaway

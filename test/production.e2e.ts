@@ -1,7 +1,6 @@
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, databaseUrlFor, DEMO, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName } from '@partner-graph/platform';
+import { createLogger, databaseUrlFor, DEMO, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
 import { SECRET, startStack, type Stack } from './stack.js';
 
@@ -29,13 +28,6 @@ async function gateway(env: Record<string, string>): Promise<string> {
   servers.push(server);
   return server.url;
 }
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 const ask = async (url: string, query: string, headers: Record<string, string> = {}) => {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };

@@ -1,5 +1,4 @@
 import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import {
   createLogger,
   type ListeningServer,
   type SubgraphName,
+  freePort,
 } from '@partner-graph/platform';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform/embedded-postgres';
 import { createGateway } from '@partner-graph/gateway';
@@ -22,17 +22,6 @@ import { SECRET } from './stack.js';
 
 // Readiness follows the database: this file owns a PostgreSQL server it can stop and start
 // again (the run's shared server must stay up for the other files).
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-readiness-'));
 chmodSync(dir, 0o755);
@@ -63,7 +52,7 @@ beforeAll(async () => {
   const { dataSource: db } = await openDatabase({ url: databaseUrl, entities: module.entities, migrations: module.migrations, logger });
   databases.push(db);
   const partner = await (
-    await module.create({ db, databaseUrl, clock: systemClock, logger, services: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }), secret: SECRET, publicAcceptUrl: 'https://partner-graph.example/accept' })
+    await module.create({ db, databaseUrl, clock: systemClock, logger, serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }), secret: SECRET, publicAcceptUrl: 'https://partner-graph.example/accept' })
   ).listen(0);
   servers.push(partner);
   partnerUrl = partner.url;

@@ -119,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         databaseUrl,
         clock,
         logger,
-        services: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
+        serviceClient: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
         secret: SECRET,
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },

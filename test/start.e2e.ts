@@ -1,11 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
-import { DEMO, DEV_JWT_SECRET, portVariable, SERVICES, type ServiceName } from '@partner-graph/platform';
+import { DEMO, DEV_JWT_SECRET, portVariable, SERVICES, type ServiceName, freePort } from '@partner-graph/platform';
 import { signDevToken } from '@partner-graph/gateway';
 
 // `npm start` as a person runs it, on its own ports and data folder beside any other instance:
@@ -13,17 +12,6 @@ import { signDevToken } from '@partner-graph/gateway';
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const QUERY = `query($id: ID!) { me { email } subscription(id: $id) { id quantity } }`;
 const SUBSCRIPTION = DEMO.subscriptions.northwindBusinessStandard;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every process below `pid`, by its command line. */
 function descendants(pid: number): Map<number, string> {

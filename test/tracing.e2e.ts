@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import './provided-context.js';
-import { databaseUrlFor, dropDatabase, DEMO, DEV_JWT_SECRET, envPrefix, SUBGRAPHS, type SubgraphName } from '@partner-graph/platform';
+import { databaseUrlFor, dropDatabase, DEMO, DEV_JWT_SECRET, envPrefix, SUBGRAPHS, type SubgraphName, freePort } from '@partner-graph/platform';
 import { signDevToken } from '@partner-graph/gateway';
 
 // `npm start` as an operator runs it, with an OTLP/HTTP receiver on 127.0.0.1: one query's
@@ -31,17 +30,6 @@ let start: ChildProcess;
 const run = `trace${randomBytes(3).toString('hex')}`;
 const databaseUrls = {} as Record<SubgraphName, string>;
 const ports = {} as Record<SubgraphName | 'gateway', number>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
 const valueOf = (value: OtlpValue) => value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue;

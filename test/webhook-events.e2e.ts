@@ -7,7 +7,7 @@ import { DEMO, EVENT_TYPES } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 import { customerServices } from '../subgraphs/customer/src/services.js';
 import { SubscriptionLifecycle } from '../subgraphs/subscription/src/domain/lifecycle.js';
-import { createLicensingKeyServices } from '../subgraphs/licensing-key/src/server.js';
+import { licensingKeyServices } from '../subgraphs/licensing-key/src/services.js';
 
 const ADMIN = DEMO.users.contosoAdmin.email;
 const AGENT = DEMO.users.contosoAgent.email;
@@ -126,7 +126,7 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
       k: randomUUID(),
     });
     // The account may outlast the request's wait: the flow then completes on resume, as the job does.
-    const { redemptions } = createLicensingKeyServices(stack.subgraphs['licensing-key'].runtime);
+    const { redemptions } = licensingKeyServices(stack.subgraphs['licensing-key'].runtime);
     await expect.poll(async () => (await redemptions.resume(redemption.redemption.id)).redemption.status, { timeout: 30_000, interval: 200 }).toBe('COMPLETED');
 
     // Time passes: notices, renewals, expiry and the end of a subscription's life; the offer left pending expires.

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@partner-graph/platform';
+import { createLogger, freePort } from '@partner-graph/platform';
 import { RestartPolicy, Supervisor, type ServiceSpec } from '../supervisor.js';
 
 describe('the restart policy', () => {
@@ -19,17 +18,6 @@ describe('the restart policy', () => {
     expect(policy.delayAfterCrash(10)).toBe(1_000);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server: Server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A real process answering its pid on /health, after `delayMs`. */
 function tinyService(port: number, delayMs = 0): ServiceSpec {

@@ -1,4 +1,5 @@
 import type { PayloadError } from './errors.js';
+import type { ServiceClient } from './service-client.js';
 
 /**
  * The internal fields subgraphs call on one another (`@inaccessible` in their schemas): the
@@ -85,3 +86,21 @@ export const CREATE_CUSTOMER_ACCOUNT_MUTATION = `mutation CreateCustomerAccount(
     customerId adminUserId adminUserName temporaryPassword delegatedAdminTerminationUrl errors { code message field }
   }
 }`;
+
+/** partner.partnerContact: the name and contact a prospective customer is shown for a partner. */
+export interface PartnerContact {
+  companyName: string;
+  email: string;
+  phone: string;
+  website: string | null;
+}
+
+export const PARTNER_CONTACT_QUERY = `query PartnerContact($partnerId: ID!) {
+  partnerContact(partnerId: $partnerId) { companyName email phone website }
+}`;
+
+/** A partner's contact, asked as the system: the customer-facing pages that show it have no partner viewer. */
+export async function partnerContactOf(client: ServiceClient, partnerId: string, requestId: string): Promise<PartnerContact | null> {
+  const data = await client.query<{ partnerContact: PartnerContact | null }>('partner', PARTNER_CONTACT_QUERY, { partnerId }, { viewer: { kind: 'system' }, requestId });
+  return data.partnerContact;
+}

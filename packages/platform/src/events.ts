@@ -162,7 +162,7 @@ const OUTBOX_RETENTION_DAYS = 7;
  * right after the commit), and one relay runs at a time per subgraph (in order). `start`
  * relays what an earlier run left, at once.
  */
-export function eventRelayJobs(runtime: { db: DataSource; services: ServiceClient; events?: EventSettings }): {
+export function eventRelayJobs(runtime: { db: DataSource; serviceClient: ServiceClient; events?: EventSettings }): {
   handlers: Record<string, JobDefinition | JobHandler>;
   schedules: { queue: string; cron: string; singletonKey?: string }[];
   start(queue: JobQueue): Promise<unknown>;
@@ -175,7 +175,7 @@ export function eventRelayJobs(runtime: { db: DataSource; services: ServiceClien
         // The partner subgraph restarting: try again soon, then less and less often.
         retryDelaySeconds: 1,
         run: async () => {
-          while ((await relayEvents(runtime.db, runtime.services)) > 0);
+          while ((await relayEvents(runtime.db, runtime.serviceClient)) > 0);
         },
       },
       [EVENT_OUTBOX_PURGE_QUEUE]: async () => {

@@ -11,6 +11,7 @@ export * from './service-client.js';
 export type { SubgraphModule, SubgraphRuntime } from "./service.js";
 export * from './subgraph-server.js';
 export * from './listen.js';
+export * from './subgraph-services.js';
 export * from './validation.js';
 export * from './demo.js';
 export * from './jobs.js';

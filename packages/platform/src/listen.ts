@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 export interface ListeningServer {
   url: string;
@@ -25,6 +25,18 @@ export function listen(handler: http.RequestListener, port: number, host: string
           });
         },
       });
+    });
+  });
+}
+
+/** A TCP port free on 127.0.0.1 now, for a server told its port in advance (PostgreSQL, a child process). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }

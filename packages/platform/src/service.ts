@@ -8,14 +8,15 @@ import { stopTelemetry } from './telemetry.js';
 import type { ListeningServer } from './listen.js';
 import type { EventSettings } from './events.js';
 
-/** What a subgraph is given to run: its database, clock, logger and the client for other services. */
+/** What a subgraph is given to run: its database, clock, logger and the client for other subgraphs. */
 export interface SubgraphRuntime {
   db: DataSource;
   /** The database's URL, for what needs its own connection (the job queue). */
   databaseUrl: string;
   clock: Clock;
   logger: Logger;
-  services: ServiceClient;
+  /** The client that calls other subgraphs (signed as this one). */
+  serviceClient: ServiceClient;
   /** HMAC secret of the signed viewer context. */
   secret: string;
   /** Base URL of the customer-facing acceptance pages. */
@@ -57,7 +58,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     databaseUrl: config.databaseUrl,
     clock: systemClock,
     logger,
-    services: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
+    serviceClient: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
     secret: config.INTERNAL_SIGNING_SECRET,
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,

@@ -1,9 +1,9 @@
 import type { BaseSubgraphContext, Clock } from '@partner-graph/platform';
-import type { CustomerSubgraphServices } from './services.js';
+import type { CustomerServices } from './services.js';
 import type { Loaders } from './loaders.js';
 
-export interface Context extends BaseSubgraphContext {
+/** A request's context: the base, this subgraph's domain services and the request's loaders. */
+export interface Context extends BaseSubgraphContext, CustomerServices {
   clock: Clock;
   loaders: Loaders;
-  services: CustomerSubgraphServices;
 }

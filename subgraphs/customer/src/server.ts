@@ -19,9 +19,9 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => ({
       ...base,
+      ...services,
       clock: runtime.clock,
       loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
-      services,
     }),
   });
 }

@@ -1,4 +1,4 @@
-import type { SubgraphRuntime } from '@partner-graph/platform';
+import { partnerContactOf, servicesPerRuntime, type PartnerContact } from '@partner-graph/platform';
 import { CustomerAccounts } from './domain/customer-accounts.js';
 import { CustomerUsers } from './domain/customer-users.js';
 import { DelegatedAdministration } from './domain/delegated-admin.js';
@@ -8,8 +8,8 @@ import { ServiceRequests } from './domain/service-requests.js';
 import { TenantLicences } from './domain/tenant-licences.js';
 import { WorkQueue } from './domain/work-queue.js';
 
-/** The customer subgraph's domain services, built once per runtime (the server and the workers share them). */
-export interface CustomerSubgraphServices {
+/** The customer subgraph's domain services (in every request's context, and the workers'). */
+export interface CustomerServices {
   accounts: CustomerAccounts;
   provisioner: Provisioner;
   users: CustomerUsers;
@@ -17,35 +17,20 @@ export interface CustomerSubgraphServices {
   delegatedAdmin: DelegatedAdministration;
   work: WorkQueue;
   /** The partner's name and contact shown to customers (owned by the partner subgraph). */
-  partnerContacts: (partnerId: string, requestId: string) => Promise<{ companyName: string; email: string; phone: string; website: string | null } | null>;
+  partnerContacts: (partnerId: string, requestId: string) => Promise<PartnerContact | null>;
 }
 
-const built = new WeakMap<SubgraphRuntime, CustomerSubgraphServices>();
-
-export function customerServices(runtime: SubgraphRuntime): CustomerSubgraphServices {
-  let services = built.get(runtime);
-  if (!services) {
-    const work = new WorkQueue(runtime.logger);
-    const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.services, runtime.logger);
-    const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
-    services = {
-      partnerContacts: async (partnerId, requestId) => {
-        const data = await runtime.services.query<{ partnerContact: Awaited<ReturnType<CustomerSubgraphServices['partnerContacts']>> }>(
-          'partner',
-          'query($partnerId: ID!) { partnerContact(partnerId: $partnerId) { companyName email phone website } }',
-          { partnerId },
-          { viewer: { kind: 'system' }, requestId },
-        );
-        return data.partnerContact;
-      },
-      accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.services), work, (code) => delegatedAdmin.terminationUrl(code)),
-      provisioner,
-      users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.services)),
-      serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
-      delegatedAdmin,
-      work,
-    };
-    built.set(runtime, services);
-  }
-  return services;
-}
+export const customerServices = servicesPerRuntime((runtime): CustomerServices => {
+  const work = new WorkQueue(runtime.logger);
+  const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.serviceClient, runtime.logger);
+  const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
+  return {
+    partnerContacts: (partnerId, requestId) => partnerContactOf(runtime.serviceClient, partnerId, requestId),
+    accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.serviceClient), work, (code) => delegatedAdmin.terminationUrl(code)),
+    provisioner,
+    users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.serviceClient)),
+    serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
+    delegatedAdmin,
+    work,
+  };
+});

@@ -1,10 +1,8 @@
 import type { BaseSubgraphContext } from '@partner-graph/platform';
-import type { ProductKeys } from './domain/product-keys.js';
-import type { Redemptions } from './domain/redemptions.js';
 import type { Loaders } from './loaders.js';
+import type { LicensingKeyServices } from './services.js';
 
-export interface Context extends BaseSubgraphContext {
+/** A request's context: the base, this subgraph's domain services and the request's loaders. */
+export interface Context extends BaseSubgraphContext, LicensingKeyServices {
   loaders: Loaders;
-  productKeys: ProductKeys;
-  redemptions: Redemptions;
 }

@@ -2,29 +2,18 @@ import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { ProductKeys } from './domain/product-keys.js';
-import { Redemptions } from './domain/redemptions.js';
-import { RemoteServices } from './domain/remote-services.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { licensingKeyServices } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** The job that resumes redemptions and renewals left unfinished (a crash, a service down). */
 export const RESUME_REDEMPTIONS_QUEUE = 'product-key-redemptions-resume';
 
-/** The domain services of this subgraph, for the server, the workers and tests. */
-export function createLicensingKeyServices(runtime: SubgraphRuntime) {
-  const remote = new RemoteServices(runtime.services);
-  return {
-    productKeys: new ProductKeys(runtime.db, runtime.clock, remote),
-    redemptions: new Redemptions(runtime.db, runtime.clock, remote, runtime.logger),
-  };
-}
-
 /** Builds the licensing-key subgraph (product keys); the caller decides where it listens. */
 export function createLicensingKeyServer(runtime: SubgraphRuntime) {
-  const { productKeys, redemptions } = createLicensingKeyServices(runtime);
+  const services = licensingKeyServices(runtime);
   return createSubgraphServer<Context>({
     name: 'licensing-key',
     typeDefs,
@@ -32,9 +21,8 @@ export function createLicensingKeyServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => ({
       ...base,
+      ...services,
       loaders: createLoaders(runtime.db),
-      productKeys,
-      redemptions,
     }),
   });
 }
@@ -46,7 +34,7 @@ export const licensingKeySubgraph: SubgraphModule = {
   create: createLicensingKeyServer,
   seedDemo,
   async startWorkers(runtime) {
-    const { redemptions } = createLicensingKeyServices(runtime);
+    const { redemptions } = licensingKeyServices(runtime);
     const relay = eventRelayJobs(runtime);
     const queue = await startJobQueue({
       url: runtime.databaseUrl,

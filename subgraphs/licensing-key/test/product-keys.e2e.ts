@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, DEMO } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { formatProductKey, generateProductKey, hashProductKey } from '../src/domain/key-format.js';
-import { createLicensingKeyServices } from '../src/server.js';
+import { licensingKeyServices } from '../src/services.js';
 
 const ADMIN = DEMO.users.contosoAdmin.email;
 const AGENT = DEMO.users.contosoAgent.email;
@@ -86,7 +86,7 @@ const redeem = (keys: string[], customer = newCustomer(), idempotencyKey = rando
 
 /** Resumes a redemption (as the job would) until it is COMPLETED or 10 s have passed. */
 async function untilCompleted(id: string) {
-  const { redemptions } = createLicensingKeyServices(stack.subgraphs['licensing-key'].runtime);
+  const { redemptions } = licensingKeyServices(stack.subgraphs['licensing-key'].runtime);
   let outcome = await redemptions.resume(id);
   for (let i = 0; i < 40 && outcome.redemption.status !== 'COMPLETED'; i++) {
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -417,7 +417,7 @@ describe('redemption into a new customer account', () => {
     const other = await redeem([key!]);
     expect(other.data!.redeemProductKeys.errors[0].code).toBe('PRODUCT_KEY_ALREADY_REDEEMED');
 
-    const { redemptions } = createLicensingKeyServices(stack.subgraphs['licensing-key'].runtime);
+    const { redemptions } = licensingKeyServices(stack.subgraphs['licensing-key'].runtime);
     // The resume job leaves a fresh flow to its request for a minute.
     expect(await redemptions.resumeUnfinished()).toBe(0);
     stack.clock.advance(61_000);

@@ -1,12 +1,8 @@
 import type { BaseSubgraphContext } from '@partner-graph/platform';
-import type { Acceptances } from './domain/acceptances.js';
-import type { Catalogue } from './domain/catalogue.js';
-import type { Invitations } from './domain/invitations.js';
 import type { Loaders } from './loaders.js';
+import type { OfferServices } from './services.js';
 
-export interface Context extends BaseSubgraphContext {
+/** A request's context: the base, this subgraph's domain services and the request's loaders. */
+export interface Context extends BaseSubgraphContext, OfferServices {
   loaders: Loaders;
-  catalogue: Catalogue;
-  invitations: Invitations;
-  acceptances: Acceptances;
 }

@@ -11,7 +11,7 @@ const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url
 
 /** Builds the offer subgraph (catalogue, trial invitations, purchase offers and their acceptance); the caller decides where it listens. */
 export function createOfferServer(runtime: SubgraphRuntime) {
-  const { catalogue, invitations, acceptances } = offerServices(runtime);
+  const services = offerServices(runtime);
   return createSubgraphServer<Context>({
     name: 'offer',
     typeDefs,
@@ -19,10 +19,8 @@ export function createOfferServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => ({
       ...base,
-      loaders: createLoaders(base.viewer, catalogue, invitations),
-      catalogue,
-      invitations,
-      acceptances,
+      ...services,
+      loaders: createLoaders(base.viewer, services.catalogue, services.invitations),
     }),
   });
 }

@@ -1,12 +1,8 @@
 import type { BaseSubgraphContext } from '@partner-graph/platform';
-import type { AuditTrail } from './domain/audit-trail.js';
-import type { PartnerDirectory } from './domain/partner-directory.js';
 import type { Loaders } from './loaders.js';
-import type { WebhookEndpoints } from './domain/webhooks.js';
+import type { PartnerServices } from './services.js';
 
-export interface Context extends BaseSubgraphContext {
+/** A request's context: the base, this subgraph's domain services and the request's loaders. */
+export interface Context extends BaseSubgraphContext, PartnerServices {
   loaders: Loaders;
-  directory: PartnerDirectory;
-  auditTrail: AuditTrail;
-  webhooks: WebhookEndpoints;
 }

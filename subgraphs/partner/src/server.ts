@@ -2,20 +2,16 @@ import { createSubgraphServer, readSubgraphSchema, startJobQueue, type SubgraphM
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { AuditTrail } from './domain/audit-trail.js';
-import { PartnerDirectory } from './domain/partner-directory.js';
 import { registerDeliveryMetrics, WEBHOOK_DELIVERY_QUEUE, WebhookDelivery } from './domain/webhook-delivery.js';
-import { WebhookEndpoints } from './domain/webhooks.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { partnerServices } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the partner subgraph (the partner directory); the caller decides where it listens. */
 export function createPartnerServer(runtime: SubgraphRuntime) {
-  const directory = new PartnerDirectory(runtime.db, runtime.clock);
-  const auditTrail = new AuditTrail(runtime.db, runtime.services);
-  const webhooks = new WebhookEndpoints(runtime.db, runtime.clock, runtime.events?.allowPrivateAddresses ?? false);
+  const services = partnerServices(runtime);
   return createSubgraphServer<Context>({
     name: 'partner',
     typeDefs,
@@ -24,10 +20,8 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     metrics: (registry) => registerDeliveryMetrics(registry, runtime.db),
     context: (base) => ({
       ...base,
+      ...services,
       loaders: createLoaders(runtime.db),
-      directory,
-      auditTrail,
-      webhooks,
     }),
   });
 }

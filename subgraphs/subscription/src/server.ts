@@ -3,19 +3,15 @@ import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
 import { LIFECYCLE_QUEUE, SubscriptionLifecycle } from './domain/lifecycle.js';
-import { RemoteServices } from './domain/remote-services.js';
-import { RenewalNotices } from './domain/renewal-notices.js';
-import { SubscriptionManager } from './domain/subscription-manager.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { subscriptionServices } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
 /** Builds the subscription subgraph; the caller decides where it listens. */
 export function createSubscriptionServer(runtime: SubgraphRuntime) {
-  const remote = new RemoteServices(runtime.services);
-  const subscriptions = new SubscriptionManager(runtime.db, runtime.clock, remote);
-  const notices = new RenewalNotices(runtime.db);
+  const services = subscriptionServices(runtime);
   return createSubgraphServer<Context>({
     name: 'subscription',
     typeDefs,
@@ -23,13 +19,12 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => {
       const as = { viewer: base.viewer, requestId: base.requestId };
-      const loaders = createLoaders(runtime.db, remote, as);
+      const loaders = createLoaders(runtime.db, services.remote, as);
       return {
         ...base,
+        ...services,
         loaders,
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
-        subscriptions,
-        notices,
       };
     },
   });

@@ -29,7 +29,7 @@ export async function openSubscriptionRuntime(clock = new TestClock()): Promise<
     databaseUrl: url,
     clock,
     logger,
-    services: new ServiceClient({ issuer: 'subscription', secret: 'unused-in-these-tests-0123456789abcdef', urls }),
+    serviceClient: new ServiceClient({ issuer: 'subscription', secret: 'unused-in-these-tests-0123456789abcdef', urls }),
     secret: 'unused-in-these-tests-0123456789abcdef',
     publicAcceptUrl: 'https://partner-graph.example/accept',
   };

@@ -15,6 +15,7 @@ import {
   type AccessRule,
   type Clock,
   type Connection,
+  type PartnerContact,
   type PartnerViewer,
   type Viewer,
 } from '@partner-graph/platform';
@@ -50,12 +51,8 @@ export type AdvisorCodes = (partnerId: string, actor: Actor) => Promise<string>;
 /** Looks up the name and contact a partner shows its prospective customers (owned by the partner subgraph). */
 export type PartnerContacts = (partnerId: string, requestId: string) => Promise<InvitingPartner | null>;
 
-export interface InvitingPartner {
-  companyName: string;
-  email: string;
-  phone: string;
-  website: string | null;
-}
+/** What a customer-facing page shows of the inviting partner (the partner subgraph's contact). */
+export type InvitingPartner = PartnerContact;
 
 export interface InvitationPreviewLine {
   offerId: string;

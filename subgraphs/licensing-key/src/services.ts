@@ -1,0 +1,18 @@
+import { servicesPerRuntime } from '@partner-graph/platform';
+import { ProductKeys } from './domain/product-keys.js';
+import { Redemptions } from './domain/redemptions.js';
+import { RemoteServices } from './domain/remote-services.js';
+
+/** The licensing-key subgraph's domain services (in every request's context, and the workers'). */
+export interface LicensingKeyServices {
+  productKeys: ProductKeys;
+  redemptions: Redemptions;
+}
+
+export const licensingKeyServices = servicesPerRuntime((runtime): LicensingKeyServices => {
+  const remote = new RemoteServices(runtime.serviceClient);
+  return {
+    productKeys: new ProductKeys(runtime.db, runtime.clock, remote),
+    redemptions: new Redemptions(runtime.db, runtime.clock, remote, runtime.logger),
+  };
+});
