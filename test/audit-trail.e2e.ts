@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
+import { ADMIN, AGENT, FABRIKAM } from './demo-users.js';
 
 // Every subgraph keeps the audit records of its own mutations; `auditRecords` (partner
 // subgraph) gives the partner one list across all of them, newest first.
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const AUDIT = `query($filter: AuditRecordFilter, $first: Int, $after: String) {
   auditRecords(filter: $filter, first: $first, after: $after) {

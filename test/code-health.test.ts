@@ -28,4 +28,10 @@ describe('code health', () => {
     const result = await npmRun('lint:dependencies');
     expect(result).toEqual({ code: 0, output: '' });
   });
+
+  it('no code copied above the threshold of .jscpd.json (jscpd: npm run lint:duplicates)', async () => {
+    const result = await npmRun('lint:duplicates');
+    expect(result.output).toContain('Found 0 clones');
+    expect(result).toMatchObject({ code: 0 });
+  });
 });

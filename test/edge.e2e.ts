@@ -3,11 +3,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from './stack.js';
+import { ADMIN, AGENT, FABRIKAM } from './demo-users.js';
 
 // The hardened edge, as a careless client and as an attacker see it through the gateway.
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 const INTERNAL = /127\.0\.0\.1|localhost|https?:\/\/|stacktrace|\.ts:\d+|SELECT |relation "|"response"|ECONN/i;
 
 let stack: Stack;

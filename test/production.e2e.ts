@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, databaseUrlFor, DEMO, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
+import { createLogger, databaseUrlFor, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
 import { SECRET, startStack, type Stack } from './stack.js';
+import { AGENT } from './demo-users.js';
 
 // Production switches, metrics exposure and the shared rate limit, on gateways of their own in
 // front of one test federation.
-const AGENT = DEMO.users.contosoAgent.email;
 const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
 const rateLimitDatabase = databaseUrlFor(inject('databaseServerUrl'), `rate_limit_${process.pid}`);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
+import { AGENT } from './demo-users.js';
 
 // A subgraph going down costs only the fields it serves; the gateway recovers by itself.
 const QUERY = `query($id: ID!) { me { email } subscription(id: $id) { id quantity } }`;
-const AGENT = DEMO.users.contosoAgent.email;
 
 let stack: Stack;
 beforeAll(async () => {

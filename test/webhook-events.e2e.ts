@@ -8,9 +8,8 @@ import { startStack, type Stack } from './stack.js';
 import { customerServices } from '../subgraphs/customer/src/services.js';
 import { SubscriptionLifecycle } from '../subgraphs/subscription/src/domain/lifecycle.js';
 import { licensingKeyServices } from '../subgraphs/licensing-key/src/services.js';
+import { ADMIN, AGENT } from './demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
 
 interface Delivered {
   id: string;

@@ -5,6 +5,7 @@ import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
 import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
+import { chooseOffer } from './helpers.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
 // gateway as `npm start` does — and accepting only the build's persisted documents, so every
@@ -179,10 +180,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await field('Contact phone').fill('+33 1 23 45 67 89');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('combobox', { name: 'Offer' }).click();
-    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
-    await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
-    await page.getByRole('button', { name: 'Next' }).click();
+    await chooseOffer(page, 'Microsoft 365 Business Standard', '5');
     // The review (dryRun) names the postal code: the wizard goes back to it and shows why.
     await poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
     await field('Postal code').fill('75002');

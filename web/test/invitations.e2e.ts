@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../test/stack.js';
-import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
+import type { Stack } from '../../test/stack.js';
+import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
+import { startDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -23,9 +23,7 @@ let origin: string;
 
 beforeAll(async () => {
   if (chromiumMissing) return;
-  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' } });
-  origin = new URL(stack.gatewayUrl).origin;
-  browser = await launchChromium();
+  ({ stack, origin, browser } = await startDashboard());
   if (updateScreenshots) mkdirSync(SCREENSHOTS, { recursive: true });
 });
 afterAll(async () => {

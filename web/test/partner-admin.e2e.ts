@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../test/stack.js';
-import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
+import type { Stack } from '../../test/stack.js';
+import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
+import { orderedKeys, startDashboard } from './helpers.js';
 
 // Product keys and partner administration in Chromium, against the whole federation with the
 // demo data and only the build's persisted documents, as `npm start` serves the dashboard.
@@ -17,9 +17,7 @@ let origin: string;
 
 beforeAll(async () => {
   if (chromiumMissing) return;
-  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' } });
-  origin = new URL(stack.gatewayUrl).origin;
-  browser = await launchChromium();
+  ({ stack, origin, browser } = await startDashboard());
 });
 afterAll(async () => {
   await browser?.close();
@@ -51,9 +49,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await order.getByRole('textbox', { name: 'Seats per key' }).fill('3');
     await order.getByRole('button', { name: 'Order keys' }).click();
 
-    const ordered = page.getByRole('dialog', { name: 'Your new product keys' });
-    await poll(() => ordered.getByRole('listitem').count()).toBe(2);
-    const keys = (await ordered.getByRole('listitem').allTextContents()).map((key) => key.trim());
+    const { dialog: ordered, keys } = await orderedKeys(page, 2);
     for (const key of keys) expect(key).toMatch(/^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$/);
     await ordered.getByRole('button', { name: 'I have kept them' }).click();
     // Listed by their last five characters only, never in full.

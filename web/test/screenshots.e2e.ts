@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../test/stack.js';
-import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll } from './browser.js';
+import type { Stack } from '../../test/stack.js';
+import { chromiumMissing, poll } from './browser.js';
+import { chooseOffer, orderedKeys, startDashboard } from './helpers.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
 // `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
@@ -18,9 +18,7 @@ let origin: string;
 
 beforeAll(async () => {
   if (!enabled) return;
-  stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir } });
-  origin = new URL(stack.gatewayUrl).origin;
-  browser = await launchChromium();
+  ({ stack, origin, browser } = await startDashboard({ persistedDocumentsOnly: false }));
   mkdirSync(OUT, { recursive: true });
 });
 afterAll(async () => {
@@ -85,10 +83,7 @@ describe.runIf(enabled)('screenshots', () => {
       await page.getByRole('textbox', { name: label }).fill(value!);
     }
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('combobox', { name: 'Offer' }).click();
-    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
-    await page.getByRole('textbox', { name: 'Number of seats' }).fill('5');
-    await page.getByRole('button', { name: 'Next' }).click();
+    await chooseOffer(page, 'Microsoft 365 Business Standard', '5');
     await poll(() => page.getByRole('button', { name: 'Create customer' }).isVisible()).toBe(true);
     await shot(page, '06-add-customer-review', width);
     await page.getByRole('button', { name: 'Create customer' }).click();
@@ -124,9 +119,7 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
     await page.getByRole('textbox', { name: 'Number of keys' }).fill('2');
     await page.getByRole('button', { name: 'Order keys' }).click();
-    const ordered = page.getByRole('dialog', { name: 'Your new product keys' });
-    await poll(() => ordered.getByRole('listitem').count()).toBe(2);
-    const keys = (await ordered.getByRole('listitem').allTextContents()).map((key) => key.trim());
+    const { dialog: ordered, keys } = await orderedKeys(page, 2);
     await shot(page, '20-product-keys-ordered', width);
     await ordered.getByRole('button', { name: 'I have kept them' }).click();
     await poll(() => page.getByRole('table', { name: 'Product keys' }).isVisible()).toBe(true);

@@ -3,12 +3,8 @@ import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { seedBulkCustomers } from '../src/db/seed.js';
 import { services } from './helpers.js';
+import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 let stack: Stack;
 beforeAll(async () => {

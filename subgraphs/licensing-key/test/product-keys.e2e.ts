@@ -4,12 +4,8 @@ import { addMonths, DEMO } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { formatProductKey, generateProductKey, hashProductKey } from '../src/domain/key-format.js';
 import { licensingKeyServices } from '../src/services.js';
+import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 const KEY_PATTERN = /^([BCDFGHJKMPQRTVWXY2346789]{5}-){4}[BCDFGHJKMPQRTVWXY2346789]{5}$/;
 
 const ORDER = `mutation($offerId: ID!, $count: Int!, $seatsPerKey: Int, $idempotencyKey: String) {

@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, addDays } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { customerServices } from '../../customer/src/services.js';
+import { AGENT, HELPDESK, FABRIKAM } from '../../../test/demo-users.js';
 
-const AGENT = DEMO.users.contosoAgent.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
   createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $da) { trialInvitation { id url } errors { code } }

@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type Viewer } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
+import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const INVITATION_FIELDS = 'id url status acceptanceCount includeDelegatedAdmin createdAt revokedAt offer { id name } createdBy { id email }';
 const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false, $key: String) {

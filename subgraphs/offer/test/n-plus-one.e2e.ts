@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { Offer, type OfferRow } from '../src/db/index.js';
+import { ADMIN } from '../../../test/demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
 
 let stack: Stack;
 let extraIds: string[];

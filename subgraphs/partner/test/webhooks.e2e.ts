@@ -6,10 +6,8 @@ import { DEMO, SUBGRAPHS } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { MODULES } from '../../../scripts/subgraphs.js';
 import { WebhookDelivery } from '../src/domain/webhook-delivery.js';
+import { ADMIN, AGENT, FABRIKAM } from '../../../test/demo-users.js';
 
-const ADMIN = DEMO.users.contosoAdmin.email;
-const AGENT = DEMO.users.contosoAgent.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const ENDPOINT_FIELDS = 'id url eventTypes status previousSecretExpiresAt';
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { ${ENDPOINT_FIELDS} } signingSecret errors { code field message } } }`;

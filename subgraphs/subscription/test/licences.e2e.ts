@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
+import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
 // Licences are an admin action in the customer's tenant (SPEC §3.3): FULL effective access on
 // the customer, on any of its subscriptions; they follow the customer's users (SPEC §4.2).
-const AGENT = DEMO.users.contosoAgent.email;
-const ADMIN = DEMO.users.contosoAdmin.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const FIELDS = 'id quantity status version assignedLicences availableLicences allowedActions licenceAssignments { userId }';
 const READ = `query($id: ID!) { subscription(id: $id) { ${FIELDS} history { action field oldValue newValue } } }`;

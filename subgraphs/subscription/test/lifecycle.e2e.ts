@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, DEMO } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { SubscriptionLifecycle } from '../src/domain/lifecycle.js';
+import { AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-const AGENT = DEMO.users.contosoAgent.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const READ = `query($id: ID!) { subscription(id: $id) { id status version endDate allowedActions assignedLicences channel renewedFrom { id } replacedBy { id } } }`;
 const NOTICES = `query($after: String) { renewalNotices(first: 2, after: $after) { edges { node { daysBefore recipients endDate subscription { id } customer { id } } } pageInfo { hasNextPage endCursor } } }`;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { LicenceAssignment, Subscription } from '../src/db/index.js';
+import { AGENT } from '../../../test/demo-users.js';
 
-const AGENT = DEMO.users.contosoAgent.email;
 const PROVISION = `mutation($input: ProvisionSubscriptionInput!, $key: String!) { provisionSubscription(input: $input, idempotencyKey: $key) { subscriptionId errors { code field } } }`;
 
 let stack: Stack;

@@ -3,12 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { Subscription } from '../src/db/index.js';
+import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-const AGENT = DEMO.users.contosoAgent.email;
-const ADMIN = DEMO.users.contosoAdmin.email;
-const HELPDESK = DEMO.users.contosoHelpdesk.email;
-const SALES = DEMO.users.contosoSales.email;
-const FABRIKAM = DEMO.users.fabrikamAdmin.email;
 
 const FIELDS = 'id quantity status channel version autoRenew assignedLicences availableLicences allowedActions friendlyName partnerOnRecord { id } customer { id } offer { id name }';
 const ADD = `mutation($customerId: ID!, $offerId: ID!, $quantity: Int!, $key: String, $dryRun: Boolean) {

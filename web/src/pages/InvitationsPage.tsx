@@ -367,6 +367,32 @@ function StatusBadge({ status }: { status: 'ACTIVE' | 'REVOKED' }) {
 }
 
 /** Revoking is for good (the URL stops working for everyone), so it is confirmed first. */
+/** When a link was made (and whether it includes delegated administration), and its personal URL. */
+function LinkDetails({ row, name }: { row: { createdAt: string; includeDelegatedAdmin: boolean; url: string }; name: string }) {
+  return (
+    <>
+      <Text size="xs" c="dimmed">
+        {formatDate(row.createdAt)}
+        {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
+      </Text>
+      <PersonalUrl url={row.url} name={name} />
+    </>
+  );
+}
+
+/** A link's "Accepted" and "Status" cells, with the revoke action while it is active. */
+function LinkStatusCells(props: { row: { acceptanceCount: number; status: 'ACTIVE' | 'REVOKED' }; name: string; onChanged: () => void; revoke: () => Promise<readonly PayloadError[]> }) {
+  return (
+    <>
+      <Table.Td>{props.row.acceptanceCount}</Table.Td>
+      <Table.Td miw={96}>
+        <StatusBadge status={props.row.status} />
+        {props.row.status === 'ACTIVE' && <RevokeButton name={props.name} onChanged={props.onChanged} revoke={props.revoke} />}
+      </Table.Td>
+    </>
+  );
+}
+
 function RevokeButton(props: { name: string; revoke: () => Promise<readonly PayloadError[]>; onChanged: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [pending, setPending] = useState(false);
@@ -429,19 +455,9 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                       {line.offer?.name ?? 'An offer you may no longer sell'} · {licences(line.quantity)}
                     </Text>
                   ))}
-                  <Text size="xs" c="dimmed">
-                    {formatDate(row.createdAt)}
-                    {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
-                  </Text>
-                  <PersonalUrl url={row.url} name={name} />
+                  <LinkDetails row={row} name={name} />
                 </Table.Td>
-                <Table.Td>{row.acceptanceCount}</Table.Td>
-                <Table.Td miw={96}>
-                  <StatusBadge status={row.status} />
-                  {row.status === 'ACTIVE' && (
-                    <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors} />
-                  )}
-                </Table.Td>
+                <LinkStatusCells row={row} name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors} />
               </Table.Tr>
             );
           })}
@@ -472,19 +488,9 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
               <Table.Tr key={row.id}>
                 <Table.Td>
                   <Text size="sm">{row.offer?.name ?? 'A trial you may no longer offer'}</Text>
-                  <Text size="xs" c="dimmed">
-                    {formatDate(row.createdAt)}
-                    {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
-                  </Text>
-                  <PersonalUrl url={row.url} name={name} />
+                  <LinkDetails row={row} name={name} />
                 </Table.Td>
-                <Table.Td>{row.acceptanceCount}</Table.Td>
-                <Table.Td miw={96}>
-                  <StatusBadge status={row.status} />
-                  {row.status === 'ACTIVE' && (
-                    <RevokeButton name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />
-                  )}
-                </Table.Td>
+                <LinkStatusCells row={row} name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />
               </Table.Tr>
             );
           })}

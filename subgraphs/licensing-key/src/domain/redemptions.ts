@@ -434,14 +434,7 @@ export class Redemptions {
          WHERE redemption_id = $1 AND state = 'AVAILABLE'`,
         [redemption.id, redemption.usedFor, now, redemption.customerId, result.subscriptionId],
       );
-      await writeAudit(manager, { viewer: redemption.requestedBy, requestId: `redemption:${redemption.id}`, clock: this.clock }, {
-        operation: redemption.usedFor === 'NEW_ACCOUNT' ? 'redeemProductKeys' : 'renewSubscriptionWithProductKey',
-        resourceType: 'ProductKeyRedemption',
-        resourceId: redemption.id,
-        customerId: redemption.customerId,
-        oldValue: { status: redemption.status },
-        newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate },
-      });
+      await this.auditEnd(manager, redemption, { newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate } });
       await recordEvent(manager, this.clock, {
         type: 'product_key.redeemed',
         partnerId: redemption.partnerId,
@@ -467,16 +460,20 @@ export class Redemptions {
         .execute();
       if (updated.raw.length === 0) return;
       await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [redemption.id, now]);
-      await writeAudit(manager, { viewer: redemption.requestedBy, requestId: `redemption:${redemption.id}`, clock: this.clock }, {
-        operation: redemption.usedFor === 'NEW_ACCOUNT' ? 'redeemProductKeys' : 'renewSubscriptionWithProductKey',
-        resourceType: 'ProductKeyRedemption',
-        resourceId: redemption.id,
-        customerId: redemption.customerId,
-        oldValue: { status: redemption.status },
-        newValue: { status: 'FAILED', failure: error },
-        outcome: 'FAILED',
-      });
+      await this.auditEnd(manager, redemption, { newValue: { status: 'FAILED', failure: error }, outcome: 'FAILED' });
     });
     return this.db.getRepository(Redemption).findOneByOrFail({ id: redemption.id });
+  }
+
+  /** The audit record of a redemption's end, written by the request's viewer under the redemption's own request id. */
+  private auditEnd(manager: EntityManager, redemption: RedemptionRow, end: { newValue: unknown; outcome?: string }): Promise<void> {
+    return writeAudit(manager, { viewer: redemption.requestedBy, requestId: `redemption:${redemption.id}`, clock: this.clock }, {
+      operation: redemption.usedFor === 'NEW_ACCOUNT' ? 'redeemProductKeys' : 'renewSubscriptionWithProductKey',
+      resourceType: 'ProductKeyRedemption',
+      resourceId: redemption.id,
+      customerId: redemption.customerId,
+      oldValue: { status: redemption.status },
+      ...end,
+    });
   }
 }
