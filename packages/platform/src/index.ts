@@ -13,6 +13,7 @@ export * from './subgraph-server.js';
 export * from './listen.js';
 export * from './subgraph-services.js';
 export * from './validation.js';
+export * from './customer-input.js';
 export * from './demo.js';
 export * from './jobs.js';
 export * from './audit-trail.js';

@@ -9,8 +9,7 @@ import {
   idempotent,
   IdempotencyRecordEntity,
   isCountryCode,
-  isEmail,
-  isPhone,
+  isDomainPrefix,
   isUuid,
   normaliseEmail,
   pageSize,
@@ -19,10 +18,12 @@ import {
   Problems,
   sha256,
   writeAudit,
+  readCustomerAccount,
   recordEvent,
   addMonths,
   type Clock,
   type Connection,
+  type CustomerAccountRules,
   type PartnerViewer,
   type Viewer,
 } from '@partner-graph/platform';
@@ -43,14 +44,17 @@ import type { OfferAvailability, OfferCatalogue } from './offer-catalogue.js';
 import {
   DELEGATED_ADMIN_MONTHS,
   domainOf,
-  isDomainPrefix,
-  isPostalCode,
   likePrefix,
   localeOf,
   prefixFromName,
   type Actor,
 } from './rules.js';
 import type { WorkQueue } from './work-queue.js';
+
+/** A partner's new customer names everything: its domain, its address, a contact with a phone. */
+const NEW_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'required', domainPrefix: 'required' };
+/** Another subgraph's flow (an acceptance, a redemption) may leave the address, the phone and the domain to defaults. */
+const ACCOUNT_FOR_A_FLOW: CustomerAccountRules = { role: 'contact', address: 'optional', phone: 'optional', domainPrefix: 'optional' };
 
 export interface NewCustomerInput {
   companyName: string;
@@ -174,23 +178,12 @@ export class CustomerAccounts {
       !dryRun && (await this.db.getRepository(IdempotencyRecordEntity).existsBy({ scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
 
     const problems = new Problems();
-    const country = input.country.trim().toUpperCase();
-    const prefix = input.domainPrefix.trim().toLowerCase();
-    if (!input.companyName.trim()) problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
-    if (!isDomainPrefix(prefix)) {
-      problems.add('VALIDATION_FAILED', 'Domain prefix: 1 to 27 letters, digits or inner hyphens', 'domainPrefix');
-    } else if (!replay && (await this.domainTaken(this.db.manager, domainOf(prefix)))) {
+    const account = readCustomerAccount(input, NEW_CUSTOMER, problems);
+    const { country } = account;
+    const prefix = account.domainPrefix ?? '';
+    if (isDomainPrefix(prefix) && !replay && (await this.domainTaken(this.db.manager, domainOf(prefix)))) {
       problems.add('DOMAIN_TAKEN', `${domainOf(prefix)} is already taken`, 'domainPrefix');
     }
-    if (!isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
-    if (!input.addressLine1.trim()) problems.add('VALIDATION_FAILED', 'Address line 1 is required', 'addressLine1');
-    if (!input.city.trim()) problems.add('VALIDATION_FAILED', 'City is required', 'city');
-    if (!input.postalCode.trim()) problems.add('VALIDATION_FAILED', 'Postal code is required', 'postalCode');
-    else if (isCountryCode(country) && !isPostalCode(country, input.postalCode)) problems.add('VALIDATION_FAILED', `Not a valid postal code for ${country}`, 'postalCode');
-    if (!input.contactFirstName.trim()) problems.add('VALIDATION_FAILED', 'Contact first name is required', 'contactFirstName');
-    if (!input.contactLastName.trim()) problems.add('VALIDATION_FAILED', 'Contact last name is required', 'contactLastName');
-    if (!isEmail(input.contactEmail)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'contactEmail');
-    if (!isPhone(input.contactPhone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'contactPhone');
     const offer = await this.checkFirstSubscription(actor, viewer, country, input.subscription, problems);
     problems.throwIfAny();
 
@@ -199,18 +192,18 @@ export class CustomerAccounts {
       partnerId: viewer.partnerId,
       relationship: 'RESELLER',
       row: {
-        companyName: input.companyName.trim(),
+        companyName: account.companyName,
         defaultDomain: domainOf(prefix),
         country,
-        addressLine1: input.addressLine1.trim(),
+        addressLine1: account.addressLine1,
         addressLine2: trimmed(input.addressLine2),
-        city: input.city.trim(),
+        city: account.city,
         region: trimmed(input.region),
-        postalCode: input.postalCode.trim().toUpperCase(),
-        contactFirstName: input.contactFirstName.trim(),
-        contactLastName: input.contactLastName.trim(),
-        contactEmail: normaliseEmail(input.contactEmail),
-        contactPhone: input.contactPhone.trim(),
+        postalCode: account.postalCode?.toUpperCase() ?? null,
+        contactFirstName: account.person.firstName,
+        contactLastName: account.person.lastName,
+        contactEmail: normaliseEmail(account.person.email),
+        contactPhone: account.person.phone,
         language,
         culture,
       },
@@ -249,17 +242,10 @@ export class CustomerAccounts {
     idempotencyKey: string,
   ): Promise<AccountReceipt & { temporaryPassword: string | null; delegatedAdminTerminationUrl: string | null }> {
     const problems = new Problems();
-    const country = input.country.trim().toUpperCase();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
-    if (!input.companyName.trim()) problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
-    if (!isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
-    if (!input.contactFirstName.trim()) problems.add('VALIDATION_FAILED', 'Contact first name is required', 'contactFirstName');
-    if (!input.contactLastName.trim()) problems.add('VALIDATION_FAILED', 'Contact last name is required', 'contactLastName');
-    if (!isEmail(input.contactEmail)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'contactEmail');
-    if (input.contactPhone && !isPhone(input.contactPhone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'contactPhone');
-    if (input.postalCode && isCountryCode(country) && !isPostalCode(country, input.postalCode)) problems.add('VALIDATION_FAILED', `Not a valid postal code for ${country}`, 'postalCode');
-    const prefix = input.domainPrefix?.trim().toLowerCase();
-    if (prefix && !isDomainPrefix(prefix)) problems.add('VALIDATION_FAILED', 'Domain prefix: 1 to 27 letters, digits or inner hyphens', 'domainPrefix');
+    const account = readCustomerAccount(input, ACCOUNT_FOR_A_FLOW, problems);
+    const { country } = account;
+    const prefix = account.domainPrefix;
     input.subscriptions.forEach((s, i) => {
       if (!isUuid(s.offerId)) problems.add('OFFER_NOT_AVAILABLE', 'Unknown offer', `subscriptions.${i}.offerId`);
       if (!Number.isInteger(s.quantity) || s.quantity < 1) problems.add('QUANTITY_OUT_OF_RANGE', 'Quantity must be at least 1', `subscriptions.${i}.quantity`);
@@ -270,7 +256,7 @@ export class CustomerAccounts {
     let terminationCode: string | null = null;
     const receipt = await this.inTransaction((manager) =>
       idempotent(manager, { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock }, async () => {
-        const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, input.companyName);
+        const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, account.companyName);
         if (prefix && (await this.domainTaken(manager, domain))) throw new DomainError('DOMAIN_TAKEN', `${domain} is already taken`, 'domainPrefix');
         const { language, culture } = localeOf(country);
         const created = await this.insertAccount(
@@ -280,18 +266,18 @@ export class CustomerAccounts {
             partnerId: input.partnerId,
             relationship: input.relationship,
             row: {
-              companyName: input.companyName.trim(),
+              companyName: account.companyName,
               defaultDomain: domain,
               country,
-              addressLine1: trimmed(input.addressLine1),
+              addressLine1: account.addressLine1,
               addressLine2: null,
-              city: trimmed(input.city),
+              city: account.city,
               region: null,
-              postalCode: trimmed(input.postalCode)?.toUpperCase() ?? null,
-              contactFirstName: input.contactFirstName.trim(),
-              contactLastName: input.contactLastName.trim(),
-              contactEmail: normaliseEmail(input.contactEmail),
-              contactPhone: trimmed(input.contactPhone),
+              postalCode: account.postalCode?.toUpperCase() ?? null,
+              contactFirstName: account.person.firstName,
+              contactLastName: account.person.lastName,
+              contactEmail: normaliseEmail(account.person.email),
+              contactPhone: account.person.phone,
               language,
               culture,
             },

@@ -13,10 +13,6 @@ export const USER_RESTORE_DAYS = 30;
 export const DELEGATED_ADMIN_OFFER_DAYS = 90;
 export const DELEGATED_ADMIN_MONTHS = 24;
 
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,25}[a-z0-9])?$/;
-
-/** `<prefix>.onmicrosoft.com`: letters, digits and inner hyphens, 1 to 27 characters. */
-export const isDomainPrefix = (prefix: string): boolean => DOMAIN_PREFIX.test(prefix.toLowerCase());
 export const domainOf = (prefix: string): string => `${prefix.toLowerCase()}${ONMICROSOFT}`;
 
 /** A domain prefix derived from a company name (the caller makes it unique). */
@@ -28,26 +24,6 @@ export function prefixFromName(companyName: string): string {
     .replace(/[^a-z0-9]/g, '')
     .slice(0, 20);
   return slug || 'customer';
-}
-
-const POSTAL_CODES: Record<string, RegExp> = {
-  FR: /^\d{5}$/,
-  IT: /^\d{5}$/,
-  DE: /^\d{5}$/,
-  ES: /^\d{5}$/,
-  US: /^\d{5}(-\d{4})?$/,
-  GB: /^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i,
-  NL: /^\d{4} ?[A-Z]{2}$/i,
-  BE: /^\d{4}$/,
-  CH: /^\d{4}$/,
-  AT: /^\d{4}$/,
-  CA: /^[A-Z]\d[A-Z] ?\d[A-Z]\d$/i,
-};
-const ANY_POSTAL_CODE = /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/;
-
-/** Postal code syntax of the country when known, a generic one otherwise. */
-export function isPostalCode(country: string, postalCode: string): boolean {
-  return (POSTAL_CODES[country.toUpperCase()] ?? ANY_POSTAL_CODE).test(postalCode.trim());
 }
 
 const CULTURES: Record<string, string> = {

@@ -3,12 +3,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
   DomainError,
-  isCountryCode,
-  isEmail,
-  isPhone,
   isUuid,
   notFound,
   Problems,
+  readCustomerAccount,
   ServiceCallError,
   ServiceUnavailableError,
   sha256,
@@ -16,6 +14,7 @@ import {
   recordEvent,
   type CallContext,
   type Clock,
+  type CustomerAccountRules,
   type Logger,
   type PayloadError,
   type PartnerViewer,
@@ -38,6 +37,9 @@ export interface RedemptionCustomerInput {
   city?: string | null;
   postalCode?: string | null;
 }
+
+/** A customer redeeming keys names its organisation and first administrator; the address, the phone and the domain may be left to defaults. */
+const REDEEMING_CUSTOMER: CustomerAccountRules = { role: 'admin', address: 'optional', phone: 'optional', domainPrefix: 'optional' };
 
 /** Where a redemption or renewal stands, with what only the call that created the account can see. */
 export interface RedemptionOutcome {
@@ -73,8 +75,6 @@ async function answerReplays(run: () => Promise<RedemptionOutcome>): Promise<Red
     throw error;
   }
 }
-
-const trimmedOrNull = (value: string | null | undefined): string | null => (value?.trim() ? value.trim() : null);
 
 /**
  * Redemption of keys into a new customer account, and renewal of a subscription with a key
@@ -338,26 +338,21 @@ export class Redemptions {
   }
 
   private customerOf(input: RedemptionCustomerInput, problems: Problems): RedemptionCustomer {
-    const country = input.country.trim().toUpperCase();
-    if (!input.companyName.trim()) problems.add('VALIDATION_FAILED', 'Organisation name is required', 'customer.companyName');
-    if (!isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'customer.country');
-    if (!input.adminFirstName.trim()) problems.add('VALIDATION_FAILED', 'Administrator first name is required', 'customer.adminFirstName');
-    if (!input.adminLastName.trim()) problems.add('VALIDATION_FAILED', 'Administrator last name is required', 'customer.adminLastName');
-    if (!isEmail(input.adminEmail.trim())) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'customer.adminEmail');
-    if (input.adminPhone?.trim() && !isPhone(input.adminPhone.trim())) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'customer.adminPhone');
+    const account = readCustomerAccount(input, REDEEMING_CUSTOMER, problems, 'customer.');
     return {
-      companyName: input.companyName.trim(),
-      country,
-      domainPrefix: trimmedOrNull(input.domainPrefix)?.toLowerCase() ?? null,
-      adminFirstName: input.adminFirstName.trim(),
-      adminLastName: input.adminLastName.trim(),
-      adminEmail: input.adminEmail.trim(),
-      adminPhone: trimmedOrNull(input.adminPhone),
-      addressLine1: trimmedOrNull(input.addressLine1),
-      city: trimmedOrNull(input.city),
-      postalCode: trimmedOrNull(input.postalCode),
+      companyName: account.companyName,
+      country: account.country,
+      domainPrefix: account.domainPrefix,
+      adminFirstName: account.person.firstName,
+      adminLastName: account.person.lastName,
+      adminEmail: account.person.email,
+      adminPhone: account.person.phone,
+      addressLine1: account.addressLine1,
+      city: account.city,
+      postalCode: account.postalCode,
     };
   }
+
 
   /** The keys, in input order, if every one is the partner's, free, and of one offer; otherwise every problem at once. */
   private checkKeys(hashes: string[], found: Map<string, ProductKeyRow>, field = 'keys'): ProductKeyRow[] {

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityTarget } from 'typeorm';
 import {
   DomainError,
-  isCountryCode,
-  isEmail,
-  isPhone,
   normaliseEmail,
   Problems,
+  readCustomerAccount,
   ServiceCallError,
   ServiceUnavailableError,
   sha256,
@@ -14,6 +12,7 @@ import {
   recordEvent,
   type CallContext,
   type Clock,
+  type CustomerAccountRules,
   type JobQueue,
   type Logger,
   type PayloadError,
@@ -389,38 +388,25 @@ function asCustomerField(error: PayloadError): PayloadError {
   return error.field && CUSTOMER_FIELDS.has(error.field) ? { ...error, field: `customer.${error.field}` } : error;
 }
 
+/** A customer accepting a link names its company, its address and a contact (the phone and the domain may be left to defaults). */
+const ACCEPTING_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'optional', domainPrefix: 'optional' };
+
 /** Trimmed, with every problem listed under `customer.<field>`; optional fields left out when empty. */
 function normaliseCustomer(input: AcceptingCustomer): Omit<AccountRequest, 'partnerId' | 'relationship' | 'includeDelegatedAdmin' | 'subscriptions'> {
   const problems = new Problems();
-  const required = (field: keyof AcceptingCustomer, label: string): string => {
-    const value = (input[field] ?? '').trim();
-    if (!value) problems.add('VALIDATION_FAILED', `${label} is required`, `customer.${field}`);
-    else if (value.length > 200) problems.add('VALIDATION_FAILED', `${label} is too long`, `customer.${field}`);
-    return value;
-  };
-  const companyName = required('companyName', 'Company name');
-  const country = required('country', 'Country').toUpperCase();
-  if (country && !isCountryCode(country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'customer.country');
-  const addressLine1 = required('addressLine1', 'Address line 1');
-  const city = required('city', 'City');
-  const postalCode = required('postalCode', 'Postal code').toUpperCase();
-  const contactFirstName = required('contactFirstName', 'First name');
-  const contactLastName = required('contactLastName', 'Last name');
-  const contactEmail = required('contactEmail', 'Email');
-  if (contactEmail && !isEmail(contactEmail)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'customer.contactEmail');
-  const contactPhone = input.contactPhone?.trim();
-  if (contactPhone && !isPhone(contactPhone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'customer.contactPhone');
-  const domainPrefix = input.domainPrefix?.trim().toLowerCase();
+  const account = readCustomerAccount(input, ACCEPTING_CUSTOMER, problems, 'customer.');
+  const { companyName, country, domainPrefix } = account;
+  const contactPhone = account.person.phone;
   problems.throwIfAny();
   return {
     companyName,
     country,
-    addressLine1,
-    city,
-    postalCode,
-    contactFirstName,
-    contactLastName,
-    contactEmail: normaliseEmail(contactEmail),
+    addressLine1: account.addressLine1 ?? '',
+    city: account.city ?? '',
+    postalCode: account.postalCode?.toUpperCase() ?? '',
+    contactFirstName: account.person.firstName,
+    contactLastName: account.person.lastName,
+    contactEmail: normaliseEmail(account.person.email),
     ...(contactPhone ? { contactPhone } : {}),
     ...(domainPrefix ? { domainPrefix } : {}),
   };
