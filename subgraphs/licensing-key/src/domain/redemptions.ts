@@ -20,7 +20,7 @@ import {
   type PartnerViewer,
   type ErrorCode,
 } from '@partner-graph/platform';
-import { ProductKey, Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
+import { Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
 import { hashProductKey, maskProductKey, normaliseProductKey } from './key-format.js';
 import { isTaken, keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
 import type { RemoteServices } from './remote-services.js';
