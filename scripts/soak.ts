@@ -18,7 +18,7 @@ import {
   freePort,
 } from '@partner-graph/platform';
 import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
-import { signDevToken } from '@partner-graph/gateway';
+import { signDevToken } from '@partner-graph/platform';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
 

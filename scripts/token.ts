@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createLogger, loadScriptConfig } from '@partner-graph/platform';
-import { signDevToken } from '@partner-graph/gateway';
+import { signDevToken } from '@partner-graph/platform';
 import { databaseServer } from './database-server.js';
 
 /** `npm run token -- <email> [ttl seconds]`: prints a development JWT for a partner user. */

@@ -95,12 +95,12 @@ describe('subgraphs accept only the gateway-signed context', () => {
     const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
     const response = await stack.subgraphRequest('partner', '{ _service { sdl } }', { viewer, issuer: 'customer' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const gateway = await stack.subgraphRequest('partner', '{ _service { sdl } }', { viewer, issuer: 'gateway' });
+    const gateway = await stack.subgraphRequest('partner', '{ _service { sdl } }', { viewer, issuer: 'router' });
     expect(gateway.data?._service.sdl).toContain('type Partner');
   });
 
   it('the internal viewer lookup is refused to the gateway (so to clients) and absent from the API', async () => {
-    const response = await stack.subgraphRequest('partner', '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', { issuer: 'gateway' });
+    const response = await stack.subgraphRequest('partner', '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', { issuer: 'router' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const viaGateway = await stack.graphql('{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', {}, { as: DEMO.users.contosoAdmin.email });
     expect(viaGateway.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -69,6 +69,7 @@ describe('development sign-in', () => {
     const production = loadGatewayConfig({
       NODE_ENV: 'production',
       INTERNAL_SIGNING_SECRET: `${DEV_INTERNAL_SECRET}-prod`,
+      ROUTER_SIGNING_SECRET: `${DEV_INTERNAL_SECRET}-router`,
       METRICS_PORT: '9464',
       AUTH_JWKS_URL: 'https://login.example/jwks',
       AUTH_ISSUER: 'https://login.example/',

@@ -184,7 +184,7 @@ describe('the gateway-only fields', () => {
       const response = await stack.subgraphRequest('customer', query, { issuer: 'offer' });
       expect(response.status).toBe(403);
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const gateway = await stack.subgraphRequest('customer', query, { issuer: 'gateway' });
+      const gateway = await stack.subgraphRequest('customer', query, { issuer: 'router' });
       expect(gateway.errors).toBeUndefined();
     });
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
 import { ensureExplorerBuilt } from '@partner-graph/explorer';
-import { SECRET } from './stack.js';
+import { ROUTER_SECRET, SECRET } from './stack.js';
 
 // GraphiQL at the API's URL for a browser, in development only; built from packages/explorer
 // (the build is skipped when dist/ is newer than its sources).
@@ -18,7 +18,7 @@ let development: ListeningServer;
 let production: ListeningServer;
 
 async function gateway(env: Record<string, string>): Promise<ListeningServer> {
-  const config = loadGatewayConfig({ INTERNAL_SIGNING_SECRET: SECRET, ...env });
+  const config = loadGatewayConfig({ INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
   return (await createGateway({ config, supergraphSdl, subgraphUrls, logger, explorerDir })).listen(0);
 }
 

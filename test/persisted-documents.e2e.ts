@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@partner-graph/gateway';
 import { createLogger, DEMO, loadGatewayConfig, type ListeningServer } from '@partner-graph/platform';
 import { readFileSync } from 'node:fs';
-import { SECRET, startStack, type Stack } from './stack.js';
+import { ROUTER_SECRET, SECRET, startStack, type Stack } from './stack.js';
 
 // Trusted documents: with PERSISTED_DOCUMENTS_ONLY the gateway runs only the documents of its
 // manifest (sent by id); without it, ids are a shorthand and any document is still accepted.
@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(other, JSON.stringify({ [PARTNER_HASH]: PARTNER }));
   stack = await startStack({ gatewayEnv: { PERSISTED_DOCUMENTS_PATH: manifest } });
   const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])) as never;
-  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`, PERSISTED_DOCUMENTS_ONLY: 'true' });
+  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`, PERSISTED_DOCUMENTS_ONLY: 'true' });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   strict = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   token = await stack.tokenFor(DEMO.users.contosoAgent.email);

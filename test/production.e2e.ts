@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, databaseUrlFor, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
-import { SECRET, startStack, type Stack } from './stack.js';
+import { ROUTER_SECRET, SECRET, startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
 
 // Production switches, metrics exposure and the shared rate limit, on gateways of their own in
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 async function gateway(env: Record<string, string>): Promise<string> {
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.subgraphs[name].url])) as Record<SubgraphName, string>;
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ...env });
+  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
   const server = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   servers.push(server);
   return server.url;

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import {
   databaseUrlFor,
+  DEV_JWT_SECRET,
+  DEV_ROUTER_SECRET,
   loadGatewayConfig,
   openDatabase,
   ServiceClient,
@@ -52,7 +54,7 @@ beforeAll(async () => {
   const { dataSource: db } = await openDatabase({ url: databaseUrl, entities: module.entities, migrations: module.migrations, logger });
   databases.push(db);
   const partner = await (
-    await module.create({ db, databaseUrl, clock: systemClock, logger, serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }), secret: SECRET, publicAcceptUrl: 'https://partner-graph.example/accept' })
+    await module.create({ db, databaseUrl, clock: systemClock, logger, serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }), secret: SECRET, trust: { router: { signingSecret: DEV_ROUTER_SECRET }, auth: { mode: 'hs256', secret: DEV_JWT_SECRET }, viewerCacheMs: 30_000 }, publicAcceptUrl: 'https://partner-graph.example/accept' })
   ).listen(0);
   servers.push(partner);
   partnerUrl = partner.url;

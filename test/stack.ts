@@ -12,8 +12,11 @@ import {
   loadGatewayConfig,
   loadTestConfig,
   openDatabase,
+  ROUTER_PROOF_EXTENSION,
   ServiceClient,
   signContext,
+  signDevToken,
+  signRouterProof,
   SUBGRAPHS,
   TestClock,
   type ListeningServer,
@@ -23,11 +26,13 @@ import {
   type SubgraphRuntime,
   type Viewer,
 } from '@partner-graph/platform';
-import { createGateway, signDevToken } from '@partner-graph/gateway';
+import { createGateway } from '@partner-graph/gateway';
 import { MODULES } from '../scripts/subgraphs.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const SECRET = 'partner-graph-test-internal-secret-0123456789';
+/** The router's `hmacSignature` secret (our gateway's, and Hive Gateway's in the Hive test). */
+export const ROUTER_SECRET = 'partner-graph-test-router-secret-0123456789';
 
 export interface RunningSubgraph {
   url: string;
@@ -54,8 +59,17 @@ export interface Stack {
   /** A query through the gateway; `as` is a demo user's email (a dev token is made), `null` for none. */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: string | null; token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   tokenFor(email: string): Promise<string>;
-  /** A request straight to a subgraph, signed as `issuer` for `viewer` (or unsigned / forged). */
-  subgraphRequest(name: SubgraphName, query: string, options?: { viewer?: Viewer; issuer?: string; signature?: 'none' | 'forged'; variables?: Record<string, unknown> }): Promise<GraphQLResponse>;
+  /**
+   * A request straight to a subgraph. As the router (`issuer: 'router'`, the default): with the
+   * router's proof over the document and variables (`signature`: none, or with another secret)
+   * and the token of `as` or of `viewer`'s user. As a service (`issuer`: a subgraph's name):
+   * the service's signed identity for `viewer`.
+   */
+  subgraphRequest(
+    name: SubgraphName,
+    query: string,
+    options?: { viewer?: Viewer; as?: string; issuer?: string; signature?: 'none' | 'forged'; variables?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse>;
   /** The viewer a demo user has, for direct subgraph calls. */
   viewerOf(email: string): Promise<Viewer>;
   /** The proxy in front of `proxiedDatabase`'s database, when asked for. */
@@ -82,6 +96,8 @@ export interface StackOptions {
   subgraphTimeoutMs?: number;
   /** Reaches this subgraph's database through a TCP proxy the test can cut (`stack.databaseProxy`). */
   proxiedDatabase?: SubgraphName;
+  /** The subgraphs also accept this static router credential (`ROUTER_STATIC_TOKEN`). */
+  routerStaticToken?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -96,6 +112,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   options = { ...options, subgraphTimeoutMs: options.subgraphTimeoutMs ?? 15_000 };
   const server = new URL(serverUrl);
   const databaseProxy = options.proxiedDatabase ? await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }) : null;
+
+  // The production viewer cache (30 s), read on the test clock: a test that changes a user or
+  // the partner's programs moves the clock past it (`stack.clock.advance`) instead of waiting.
+  // The rate limit counts in the gateway's own database, as in production. The subgraphs
+  // verify tokens by the gateway's rules (a JWKS test sets them for both).
+  const gatewayDatabaseUrl = databaseUrlFor(serverUrl, `${run}_gateway`);
+  const gatewayConfig = loadGatewayConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: logLevel,
+    INTERNAL_SIGNING_SECRET: SECRET,
+    ROUTER_SIGNING_SECRET: ROUTER_SECRET,
+    GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
+    GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
+    SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
+    ...options.gatewayEnv,
+  });
 
   await Promise.all(
     SUBGRAPHS.map(async (name) => {
@@ -121,6 +153,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         logger,
         serviceClient: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
         secret: SECRET,
+        trust: {
+          router: { signingSecret: ROUTER_SECRET, staticToken: options.routerStaticToken },
+          auth: gatewayConfig.auth,
+          viewerCacheMs: 30_000,
+        },
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },
       };
@@ -152,19 +189,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const stopOne of started) if (stopOne) stopWorkers.push(stopOne);
   }
 
-  // The production viewer cache (30 s), read on the test clock: a test that changes a user or
-  // the partner's programs moves the clock past it (`stack.clock.advance`) instead of waiting.
-  // The rate limit counts in the gateway's own database, as in production.
-  const gatewayDatabaseUrl = databaseUrlFor(serverUrl, `${run}_gateway`);
-  const gatewayConfig = loadGatewayConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: logLevel,
-    INTERNAL_SIGNING_SECRET: SECRET,
-    GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
-    GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
-    SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
-    ...options.gatewayEnv,
-  });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel), clock });
   const gatewayServer = await gateway.listen(0);
@@ -214,12 +238,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { kind: 'partner-user', ...data.viewerContext } as Viewer;
     },
     async subgraphRequest(name, query, opts = {}) {
-      const headers: Record<string, string> = {};
-      if (opts.signature !== 'none') {
-        const secret = opts.signature === 'forged' ? 'not-the-shared-secret-but-long-enough-0000' : SECRET;
-        headers[CONTEXT_HEADER] = await signContext({ viewer: opts.viewer ?? { kind: 'system' }, requestId: 'test', issuer: opts.issuer ?? 'gateway' }, secret);
+      const headers: Record<string, string> = { ...opts.headers };
+      const variables = opts.variables ?? {};
+      const secret = opts.signature === 'forged' ? 'not-the-shared-secret-but-long-enough-0000' : undefined;
+      if ((opts.issuer ?? 'router') !== 'router') {
+        if (opts.signature !== 'none') {
+          headers[CONTEXT_HEADER] = await signContext({ viewer: opts.viewer ?? { kind: 'system' }, requestId: 'test', issuer: opts.issuer! }, secret ?? SECRET);
+        }
+        return post(subgraphs[name].url, { query, variables }, headers);
       }
-      return post(subgraphs[name].url, { query, variables: opts.variables ?? {} }, headers);
+      // A router sends the user's token, never a viewer: the subgraph resolves it.
+      let token = opts.as ? await tokenFor(opts.as) : undefined;
+      if (!token && opts.viewer?.kind === 'partner-user') {
+        const rows: { subject: string }[] = await subgraphs.partner.db.query('SELECT subject FROM partner_user WHERE id = $1', [opts.viewer.userId]);
+        token = await signDevToken(rows[0]!.subject, { secret: DEV_JWT_SECRET });
+      }
+      if (token) headers.authorization = `Bearer ${token}`;
+      const extensions = opts.signature === 'none' ? {} : { [ROUTER_PROOF_EXTENSION]: signRouterProof(secret ?? ROUTER_SECRET, { query, variables }) };
+      return post(subgraphs[name].url, { query, variables, extensions }, headers);
     },
     async stop() {
       await Promise.all(stopWorkers.map((stopOne) => stopOne()));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
 import { DEMO, DEV_JWT_SECRET, portVariable, SERVICES, type ServiceName, freePort } from '@partner-graph/platform';
-import { signDevToken } from '@partner-graph/gateway';
+import { signDevToken } from '@partner-graph/platform';
 
 // `npm start` as a person runs it, on its own ports and data folder beside any other instance:
 // a subgraph killed with SIGKILL costs only its fields until it is back; Ctrl-C stops everything.

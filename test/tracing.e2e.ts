@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import './provided-context.js';
 import { databaseUrlFor, dropDatabase, DEMO, DEV_JWT_SECRET, envPrefix, SUBGRAPHS, type SubgraphName, freePort } from '@partner-graph/platform';
-import { signDevToken } from '@partner-graph/gateway';
+import { signDevToken } from '@partner-graph/platform';
 
 // `npm start` as an operator runs it, with an OTLP/HTTP receiver on 127.0.0.1: one query's
 // trace must cross the gateway, the subgraphs it calls and their SQL. Processes, not the

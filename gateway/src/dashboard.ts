@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
-import { DEMO, type GatewayConfig } from '@partner-graph/platform';
-import { signDevToken } from './auth.js';
+import { DEMO, signDevToken, type GatewayConfig } from '@partner-graph/platform';
 
 /** What the dashboard needs to sign its user in, read at run time so one build serves every environment. */
 export type DashboardSignIn =

@@ -5,10 +5,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch, Response as UndiciResponse } from 'undici';
 import {
+  bearerToken,
   boundedDocumentStore,
-  CONTEXT_HEADER,
+  createTokenVerifier,
   databaseUrlFor,
   httpErrors,
   isReadOnly,
@@ -20,8 +21,11 @@ import {
   createMetrics,
   rejectUnstorableInput,
   withOneRetry,
+  partnerDirectoryLookup,
+  ROUTER_PROOF_EXTENSION,
   ServiceClient,
-  signContext,
+  signRouterProof,
+  ViewerDirectory,
   type Clock,
   type GatewayConfig,
   type ListeningServer,
@@ -29,17 +33,17 @@ import {
   type SubgraphName,
   type Viewer,
 } from '@partner-graph/platform';
-import { bearerToken, createTokenVerifier } from './auth.js';
 import { mountExplorer } from './explorer.js';
 import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
-import { ViewerDirectory } from './viewer-directory.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
 
 export interface GatewayContext extends BaseContext {
   viewer: Viewer;
   requestId: string;
+  /** The client's `Authorization` header, forwarded to every subgraph (which authenticates the user itself). */
+  authorization?: string;
 }
 
 export interface GatewayOptions {
@@ -56,23 +60,54 @@ export interface GatewayOptions {
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
+/** A subgraph's answer, read once and handed to every request that asked the same question. */
+interface SharedAnswer {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: string;
+}
+
 /**
- * Every subgraph call: one keep-alive pool, the viewer context signed into a header, a deadline
- * (a read may retry once within it when the first attempt could not connect).
+ * Every subgraph call: one keep-alive pool, the client's token forwarded, the router's proof
+ * (Hive Gateway's `hmacSignature` format) over the operation and variables, a deadline (a read
+ * may retry once within it when the first attempt could not connect), and identical reads in
+ * flight merged into one call.
  */
-class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+class RouterDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /**
+   * Reads in flight, by subgraph URL, forwarded token and body (document, variables, proof):
+   * a request joins one only when it would send exactly the same thing as the same user, so
+   * no one is answered with what another user may see.
+   */
+  private readonly inFlight = new Map<string, Promise<SharedAnswer>>();
+
   constructor(
     url: string,
-    private readonly secret: string,
+    private readonly routerSecret: string,
     private readonly serviceName: string,
     timeoutMs: number,
   ) {
     super({
       url,
-      fetcher: ((input: string, init?: { body?: string }) => {
-        const signal = AbortSignal.timeout(timeoutMs);
-        const readOnly = typeof init?.body === 'string' && isReadOnly((JSON.parse(init.body) as { query?: string }).query ?? '');
-        return withOneRetry(() => undiciFetch(input, { ...init, dispatcher: keepAliveAgent, signal } as never), readOnly, signal);
+      fetcher: (async (input: string, init: { body: string; headers: Record<string, string> }) => {
+        // The planner's subgraph documents start with their operation keyword (or `{` for a query).
+        const readOnly = /^\{"query":"(\{|query\b)/.test(init.body);
+        const send = () => {
+          const signal = AbortSignal.timeout(timeoutMs);
+          return withOneRetry(() => undiciFetch(input, { ...init, dispatcher: keepAliveAgent, signal } as never), readOnly, signal);
+        };
+        if (!readOnly) return send();
+        const key = `${init.headers.authorization ?? ''}\n${init.body}`;
+        let answer = this.inFlight.get(key);
+        if (!answer) {
+          answer = send().then(async (response) => ({ status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() }));
+          this.inFlight.set(key, answer);
+          const forget = () => this.inFlight.delete(key);
+          answer.then(forget, forget);
+        }
+        const { status, statusText, headers, body } = await answer;
+        return new UndiciResponse(body, { status, statusText, headers });
       }) as unknown as Fetcher,
     });
   }
@@ -91,11 +126,10 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     return new GraphQLError(`The ${this.serviceName} service answered HTTP ${response.status}`, { extensions: { serviceName: this.serviceName } });
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const { viewer, requestId } = context as Partial<GatewayContext>;
-    // Composition-time and health requests carry no client context: they are the gateway's own.
-    const token = await signContext({ viewer: viewer ?? { kind: 'system' }, requestId: requestId ?? randomUUID(), issuer: 'gateway' }, this.secret);
-    request.http?.headers.set(CONTEXT_HEADER, token);
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { authorization, requestId } = context as Partial<GatewayContext>;
+    request.extensions = { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query: request.query!, variables: request.variables }) };
+    if (authorization) request.http?.headers.set('authorization', authorization);
     if (requestId) request.http?.headers.set('x-request-id', requestId);
   }
 
@@ -117,9 +151,11 @@ const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 export async function createGateway(options: GatewayOptions) {
   const { config, logger } = options;
   const verifyToken = createTokenVerifier(config.auth);
+  // The subgraphs decide every request themselves; the gateway resolves the viewer too only to
+  // refuse a bad token or an unknown user at the edge, with HTTP 401, before planning anything.
   const directory = new ViewerDirectory(
     // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
-    new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls }),
+    partnerDirectoryLookup(new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls })),
     config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
     options.clock,
   );
@@ -129,7 +165,7 @@ export async function createGateway(options: GatewayOptions) {
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SignedDataSource(url, config.INTERNAL_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS);
+      return new RouterDataSource(url, config.ROUTER_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS);
     },
     logger,
     // Query plans of ever-new documents: bounded like the parsed documents (the default is 30 MiB of JSON).
@@ -202,10 +238,11 @@ export async function createGateway(options: GatewayOptions) {
         const incoming = req.header('x-request-id');
         const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
         res.setHeader('x-request-id', requestId);
-        const token = bearerToken(req.header('authorization'));
+        const authorization = req.header('authorization');
+        const token = bearerToken(authorization);
         if (token === null) return { viewer: { kind: 'anonymous' }, requestId };
         const subject = typeof res.locals.subject === 'string' ? res.locals.subject : await verifyToken(token);
-        return { viewer: await directory.resolve(subject, requestId), requestId };
+        return { viewer: await directory.resolve(subject, requestId), requestId, authorization };
       },
     }),
   );
@@ -228,4 +265,3 @@ export async function createGateway(options: GatewayOptions) {
     },
   };
 }
-export { signDevToken } from './auth.js';

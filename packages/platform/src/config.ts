@@ -9,6 +9,7 @@ export const envPrefix = (name: SubgraphName): string => name.toUpperCase().repl
 
 export const DEV_JWT_SECRET = 'partner-graph-dev-jwt-secret-change-me';
 export const DEV_INTERNAL_SECRET = 'partner-graph-dev-internal-secret-change-me';
+export const DEV_ROUTER_SECRET = 'partner-graph-dev-router-secret-change-me';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -31,8 +32,15 @@ const base = z.object({
   /** Interface the services listen on; 0.0.0.0 in a container. */
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** HMAC secret shared by the gateway and the subgraphs: signs the viewer context. */
+  /** HMAC secret shared by the subgraphs (and the gateway's directory lookup): signs service-to-service calls. */
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
+  /** HMAC secret shared by the router (our gateway or Hive Gateway's `hmacSignature`) and the subgraphs. */
+  ROUTER_SIGNING_SECRET: z.string().min(32).default(DEV_ROUTER_SECRET),
+  /** Partner users' tokens: HS256 with this secret in development, or the identity provider's JWKS. */
+  AUTH_JWT_SECRET: z.string().min(32).optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().optional(),
+  AUTH_AUDIENCE: z.string().optional(),
   /** The gateway's port; the subgraphs take the next five, unless each is set on its own. */
   PORT_BASE: port.max(65535 - SUBGRAPHS.length).default(DEFAULT_PORT_BASE),
   GATEWAY_PORT: port.optional(),
@@ -58,10 +66,6 @@ const base = z.object({
 });
 
 const gateway = base.extend({
-  AUTH_JWT_SECRET: z.string().min(32).optional(),
-  AUTH_JWKS_URL: z.url().optional(),
-  AUTH_ISSUER: z.string().optional(),
-  AUTH_AUDIENCE: z.string().optional(),
   /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** Requests per minute per partner user (per client address when anonymous), across every replica. */
@@ -91,12 +95,17 @@ const subgraph = base.extend({
   PUBLIC_ACCEPT_URL: z.url().optional(),
   /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */
   INLINE_TRACING: z.stringbool().default(false),
+  /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
+  VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
+  /** Opt-in, weaker than the signature: a router that cannot sign (Apollo Router) proves itself with this header value. */
+  ROUTER_STATIC_TOKEN: z.string().min(32).optional(),
 });
 
 export type BaseConfig = z.infer<typeof base>;
 export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig; edge: EdgeConfig };
 export type SubgraphConfig = z.infer<typeof subgraph> & {
   PUBLIC_ACCEPT_URL: string;
+  auth: AuthConfig;
   name: SubgraphName;
   port: number;
   databaseUrl: string | undefined;
@@ -127,7 +136,10 @@ function productionProblems(env: Env, metricsPort: string | undefined): string[]
   const problems: string[] = [];
   if (!env.INTERNAL_SIGNING_SECRET) problems.push('INTERNAL_SIGNING_SECRET: required in production');
   if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
+  if (!env.ROUTER_SIGNING_SECRET) problems.push('ROUTER_SIGNING_SECRET: required in production');
+  if (env.ROUTER_SIGNING_SECRET === DEV_ROUTER_SECRET) problems.push('ROUTER_SIGNING_SECRET: the documented development secret is refused in production');
   if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the documented development secret is refused in production');
+  if (!env.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');
   if (!metricsPort && !env.METRICS_TOKEN) problems.push('METRICS_PORT or METRICS_TOKEN: required in production (metrics are not public)');
   return problems;
 }
@@ -186,30 +198,33 @@ export function serviceUrls(config: BaseConfig): Record<SubgraphName, string> {
   return Object.fromEntries(SUBGRAPHS.map((name) => [name, own[name] ?? httpUrl(config.HOST, ports[name])])) as Record<SubgraphName, string>;
 }
 
+function authProblems(env: Env): string[] {
+  return env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE) ? ['AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL'] : [];
+}
+
+/** The same token rules in the gateway and in every subgraph. */
+function authConfig(parsed: BaseConfig): AuthConfig {
+  return parsed.AUTH_JWKS_URL
+    ? { mode: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER!, audience: parsed.AUTH_AUDIENCE! }
+    : { mode: 'hs256', secret: parsed.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE };
+}
+
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems = productionProblems(env, env.METRICS_PORT);
-  if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) {
-    problems.push('AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL');
-  }
+  problems.push(...authProblems(env));
   if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
     problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)');
   }
   if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
     problems.push('DASHBOARD_OIDC_CLIENT_ID: required to serve the dashboard with AUTH_JWKS_URL (its users sign in with OpenID Connect)');
   }
-  if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL) {
-    problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');
-  }
   const parsed = parse(gateway, env, problems);
-  const auth: AuthConfig = parsed.AUTH_JWKS_URL
-    ? { mode: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER!, audience: parsed.AUTH_AUDIENCE! }
-    : { mode: 'hs256', secret: parsed.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE };
-  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth, edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS) };
+  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth: authConfig(parsed), edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS) };
 }
 
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
   const ownMetricsPort = env[`${envPrefix(name)}_METRICS_PORT`];
-  const parsed = parse(subgraph, env, productionProblems(env, ownMetricsPort ?? env.METRICS_PORT));
+  const parsed = parse(subgraph, env, [...productionProblems(env, ownMetricsPort ?? env.METRICS_PORT), ...authProblems(env)]);
   // PORT (one service per container) yields to the subgraph's own variable, as `npm start` sets it.
   const ownPortSet = env[portVariable(name)] !== undefined;
   const ports = servicePorts(parsed);
@@ -217,6 +232,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
   return {
     ...parsed,
     PUBLIC_ACCEPT_URL: parsed.PUBLIC_ACCEPT_URL ?? httpUrl(parsed.HOST, ports.gateway, '/accept'),
+    auth: authConfig(parsed),
     name,
     port: ownPortSet || parsed.PORT === undefined ? ports[name] : parsed.PORT,
     databaseUrl: env[`${envPrefix(name)}_DATABASE_URL`] ?? parsed.DATABASE_URL,

@@ -7,6 +7,24 @@ import { ServiceClient } from './service-client.js';
 import { stopTelemetry } from './telemetry.js';
 import type { ListeningServer } from './listen.js';
 import type { EventSettings } from './events.js';
+import type { AuthConfig } from './config.js';
+import type { RouterTrust } from './router-proof.js';
+
+/** What a subgraph trusts: the router's proof, the users' tokens, and how long a viewer is reused. */
+export interface SubgraphTrust {
+  router: RouterTrust;
+  auth: AuthConfig;
+  /** At most 30 s (SPEC §3.1). */
+  viewerCacheMs: number;
+}
+
+export function subgraphTrust(config: SubgraphConfig): SubgraphTrust {
+  return {
+    router: { signingSecret: config.ROUTER_SIGNING_SECRET, staticToken: config.ROUTER_STATIC_TOKEN },
+    auth: config.auth,
+    viewerCacheMs: config.VIEWER_CACHE_SECONDS * 1000,
+  };
+}
 
 /** What a subgraph is given to run: its database, clock, logger and the client for other subgraphs. */
 export interface SubgraphRuntime {
@@ -17,8 +35,10 @@ export interface SubgraphRuntime {
   logger: Logger;
   /** The client that calls other subgraphs (signed as this one). */
   serviceClient: ServiceClient;
-  /** HMAC secret of the signed viewer context. */
+  /** HMAC secret of service-to-service calls. */
   secret: string;
+  /** How requests from the router are proven and their user authenticated. */
+  trust: SubgraphTrust;
   /** Base URL of the customer-facing acceptance pages. */
   publicAcceptUrl: string;
   /** Federated inline traces (ftv1) on or off. */
@@ -60,6 +80,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     logger,
     serviceClient: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
     secret: config.INTERNAL_SIGNING_SECRET,
+    trust: subgraphTrust(config),
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
     inlineTracing: config.INLINE_TRACING,
     // Webhooks may reach loopback and private receivers only outside production.

@@ -20,8 +20,11 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
 import { runAs, WORK_HEADER } from './work.js';
-import { CONTEXT_HEADER, requireService, verifyContext, type SignedContext } from './viewer.js';
+import { CONTEXT_HEADER, requireService, ROUTER, verifyContext, type SignedContext, type Viewer } from './viewer.js';
 import { auditTrailResolver } from './audit-trail.js';
+import { bearerToken, createTokenVerifier } from './auth.js';
+import { routerProofOf, ROUTER_TOKEN_HEADER } from './router-proof.js';
+import { partnerDirectoryLookup, ViewerDirectory, type ViewerLookup } from './viewer-directory.js';
 
 /**
  * The root field `_entities` or `_service` an operation selects, however it is reached: directly,
@@ -49,14 +52,24 @@ export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document:
   return walk(operation.selectionSet);
 }
 
-/** Refuses `_entities` and `_service` unless the gateway signed the request. */
-const gatewayOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
+/**
+ * Refuses `_entities` and `_service` unless the router sent the request, and a router's
+ * document with more than one operation: its proof covers the document and variables, not
+ * the operation name that would pick one of them.
+ */
+const routerOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, document, contextValue }) {
-        if (contextValue.signed.issuer === 'gateway' || !operation) return;
+        if (!operation) return;
+        if (contextValue.signed.issuer === ROUTER) {
+          if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length > 1) {
+            throw new GraphQLError('One operation per router request', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          return;
+        }
         const field = gatewayOnlyFieldIn(operation, document);
-        if (field) throw new GraphQLError(`${field} is for the gateway only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        if (field) throw new GraphQLError(`${field} is for the router only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
       },
     };
   },
@@ -133,12 +146,23 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Registers the subgraph's own metrics beside the common ones at `/metrics`. */
   metrics?: (registry: Registry) => void;
+  /** How a token subject becomes a viewer; by default the partner subgraph is asked (the partner subgraph reads its own table). */
+  viewerLookup?: ViewerLookup;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A refusal before GraphQL runs, in the shape of a GraphQL response. */
+function refuse(res: express.Response, error: GraphQLError): void {
+  const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 401;
+  res.status(status).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
 }
 
 /**
  * Builds a subgraph's HTTP app: `/health` (liveness) and `/ready` (its database answers)
- * open, `/graphql` only with a valid signed context (HTTP 401 otherwise, `_entities` and
- * `_service` included), `/metrics` for Prometheus.
+ * open; `/graphql` only for the router (its proof bound to the operation and variables, the
+ * user authenticated here from the token it forwards) or another service (its signed
+ * identity), HTTP 401 otherwise, `_entities` and `_service` included; `/metrics` for Prometheus.
  * Never listens by itself.
  */
 export async function createSubgraphServer<TContext extends BaseContext & { signed: SignedContext }>(
@@ -167,7 +191,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
-      gatewayOnlyFields as ApolloServerPlugin<TContext>,
+      routerOnlyFields as ApolloServerPlugin<TContext>,
       rejectUnstorableInput as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
       auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
@@ -175,6 +199,8 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     formatError: maskErrors(runtime.logger, options.name),
     // Subgraph documents carry the client's operation name: as many as the clients invent.
     documentStore: boundedDocumentStore(),
+    // The router's proof covers the document it sends; nothing is registered by hash.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? runtime.edge?.introspection ?? true,
     logger: runtime.logger,
@@ -185,20 +211,40 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   app.disable('x-powered-by');
   metrics.mount(app, runtime.edge?.metrics);
   mountHealth(app, options.name, [databaseCheck(runtime.db)]);
+  const verifyToken = createTokenVerifier(runtime.trust.auth);
+  const directory = new ViewerDirectory(options.viewerLookup ?? partnerDirectoryLookup(runtime.serviceClient), runtime.trust.viewerCacheMs, runtime.clock);
+  /** The user of the token the router forwarded: anonymous without one, refused when bad, unknown or deactivated. */
+  const viewerOf = async (authorization: string | undefined, requestId: string): Promise<Viewer> => {
+    const token = bearerToken(authorization);
+    if (token === null) return { kind: 'anonymous' };
+    return directory.resolve(await verifyToken(token), requestId);
+  };
   app.use(
     '/graphql',
+    express.json({ limit: '1mb' }),
+    // After the body is read: what runs from here on (the viewer's lookup included) is this request's work.
+    (req, _res, next) => runAs(req.header(WORK_HEADER) === 'background' ? 'background' : 'request', next),
     async (req, res, next) => {
-      const signed = await verifyContext(req.header(CONTEXT_HEADER) ?? undefined, runtime.secret);
-      if (!signed) {
-        res.status(401).json({ errors: [{ message: 'Missing or invalid signed context', extensions: { code: 'UNAUTHENTICATED' } }] });
-        return;
+      const serviceToken = req.header(CONTEXT_HEADER);
+      if (serviceToken !== undefined) {
+        const signed = await verifyContext(serviceToken, runtime.secret);
+        if (!signed) return refuse(res, new GraphQLError('Invalid service signature', { extensions: { code: 'UNAUTHENTICATED' } }));
+        res.locals.signed = signed;
+        return next();
       }
-      res.locals.signed = signed;
+      if (!routerProofOf(runtime.trust.router, req.body as object | undefined, req.header(ROUTER_TOKEN_HEADER))) {
+        return refuse(res, new GraphQLError('Missing or invalid router proof', { extensions: { code: 'UNAUTHENTICATED' } }));
+      }
+      const incoming = req.header('x-request-id');
+      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      try {
+        res.locals.signed = { viewer: await viewerOf(req.header('authorization'), requestId), requestId, issuer: ROUTER } satisfies SignedContext;
+      } catch (error) {
+        if (error instanceof GraphQLError) return refuse(res, error);
+        return next(error);
+      }
       next();
     },
-    express.json({ limit: '1mb' }),
-    // After the body is read: what runs from here on is this request's work.
-    (req, _res, next) => runAs(req.header(WORK_HEADER) === 'background' ? 'background' : 'request', next),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const signed = res.locals.signed as SignedContext;

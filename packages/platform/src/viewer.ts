@@ -8,7 +8,7 @@ export type CompanyRole = (typeof COMPANY_ROLES)[number];
 export type CustomerAccess = (typeof CUSTOMER_ACCESS)[number];
 export type Program = (typeof PROGRAMS)[number];
 
-/** A signed-in partner user, as the gateway resolved it from the partner directory. */
+/** A signed-in partner user, as resolved from the partner directory. */
 export interface PartnerViewer {
   kind: 'partner-user';
   partnerId: string;
@@ -30,14 +30,18 @@ export interface SystemViewer {
 
 export type Viewer = PartnerViewer | AnonymousViewer | SystemViewer;
 
-/** What travels, signed, with every subgraph request. */
+/** Who is calling a subgraph, and for whom: the router (for the user of the token it forwarded) or another service. */
 export interface SignedContext {
   viewer: Viewer;
   requestId: string;
-  /** Who signed: `gateway` or the calling subgraph's name. */
+  /** `router` (a request proven to come from the router) or the calling service's name. */
   issuer: string;
 }
 
+/** The issuer of every request a router sends; no service may sign as it. */
+export const ROUTER = 'router';
+
+/** The signed identity of a service-to-service call (never of a router's request). */
 export const CONTEXT_HEADER = 'x-partner-graph-context';
 const AUDIENCE = 'partner-graph-subgraphs';
 const TTL_SECONDS = 60;
@@ -61,7 +65,7 @@ export async function verifyContext(token: string | undefined, secret: string): 
     const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], audience: AUDIENCE });
     const viewer = payload.viewer as Viewer | undefined;
     if (!viewer || typeof viewer !== 'object' || !['partner-user', 'anonymous', 'system'].includes(viewer.kind)) return null;
-    if (typeof payload.iss !== 'string' || typeof payload.rid !== 'string') return null;
+    if (typeof payload.iss !== 'string' || payload.iss === ROUTER || typeof payload.rid !== 'string') return null;
     return { viewer, requestId: payload.rid, issuer: payload.iss };
   } catch {
     return null;
@@ -112,7 +116,7 @@ export function effectiveCustomerAccess(viewer: Viewer, adminAccess: 'FULL' | 'L
   return rank[viewer.customerAccess] <= rank[adminAccess] ? viewer.customerAccess : adminAccess;
 }
 
-/** For internal fields: only another service (never the gateway, so never a client) may call. */
+/** For internal fields: only another service (never a router, so never a client) may call. */
 export function requireService(context: SignedContext): void {
-  if (context.issuer === 'gateway') throw forbidden('Internal field');
+  if (context.issuer === ROUTER) throw forbidden('Internal field');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, httpUrl, loadGatewayConfig, loadScriptConfig, loadSubgraphConfig, loadTelemetryConfig, servicePorts, serviceUrls } from '../src/config.js';
+import { ConfigError, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, DEV_ROUTER_SECRET, httpUrl, loadGatewayConfig, loadScriptConfig, loadSubgraphConfig, loadTelemetryConfig, servicePorts, serviceUrls } from '../src/config.js';
 
 describe('config', () => {
   it('lists every problem at once', () => {
@@ -17,27 +17,31 @@ describe('config', () => {
 
   it('refuses development secrets in production', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/);
-    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET/);
+    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET[\s\S]*ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/);
   });
 
   it('production refuses the documented development secrets and asks where metrics go', () => {
     const production = {
       NODE_ENV: 'production',
       INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET,
+      ROUTER_SIGNING_SECRET: DEV_ROUTER_SECRET,
       AUTH_JWT_SECRET: DEV_JWT_SECRET,
       AUTH_JWKS_URL: 'https://idp.example/jwks',
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'api://pg',
     };
-    expect(() => loadGatewayConfig(production)).toThrow(/INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/);
+    expect(() => loadGatewayConfig(production)).toThrow(/INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/);
     expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET })).toThrow(/development secret/);
     const secret = 'a-production-secret-of-enough-length-0123456789';
-    const ok = loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, AUTH_JWT_SECRET: undefined, METRICS_PORT: '9464' });
+    const routerSecret = 'a-production-router-secret-of-enough-length-0123';
+    const ok = loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, METRICS_PORT: '9464' });
     expect(ok.auth.mode).toBe('jwks');
     expect(ok.edge).toEqual({ introspection: false, suggestions: false, metrics: { port: 9464, token: undefined } });
-    expect(loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, AUTH_JWT_SECRET: undefined, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(true);
-    const subgraph = loadSubgraphConfig('offer', { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: secret, OFFER_METRICS_PORT: '9467' });
+    expect(loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(true);
+    const subgraph = loadSubgraphConfig('offer', { ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, OFFER_METRICS_PORT: '9467' });
     expect(subgraph.edge).toMatchObject({ introspection: false, metrics: { port: 9467 } });
+    // Subgraphs verify the users' tokens by the gateway's rules.
+    expect(subgraph.auth).toEqual(ok.auth);
   });
 
   it('development keeps introspection, suggestions and metrics open; deadlines default to 5 s', () => {

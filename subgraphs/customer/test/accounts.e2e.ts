@@ -221,7 +221,7 @@ describe('createCustomerAccount (internal)', () => {
   });
 
   it('is refused to clients (gateway-signed)', async () => {
-    const response = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'gateway', variables: { input: account('Nope'), key: 'acc-x' } });
+    const response = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'router', variables: { input: account('Nope'), key: 'acc-x' } });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -143,7 +143,7 @@ describe('internal fields', () => {
   });
 
   it('refuses the gateway (a client) on internal fields', async () => {
-    const response = await stack.subgraphRequest('customer', `{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`, { issuer: 'gateway' });
+    const response = await stack.subgraphRequest('customer', `{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`, { issuer: 'router' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -253,8 +253,8 @@ describe('revocation', () => {
     const [key] = await order(1);
     const id = (await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT })).data!.validateProductKeys[0].productKey.id;
     const viewer = await stack.viewerOf(FABRIKAM);
-    // Fabrikam signed as if it had the advisor program, so the partner filter itself is what refuses.
-    const asFabrikam = await stack.subgraphRequest('licensing-key', REVOKE, { viewer: { ...viewer, programs: ['RESELLER', 'SUBSCRIPTION_ADVISOR'] } as typeof viewer, variables: { id } });
+    // Fabrikam signed (by a service) as if it had the advisor program, so the partner filter itself is what refuses.
+    const asFabrikam = await stack.subgraphRequest('licensing-key', REVOKE, { issuer: 'subscription', viewer: { ...viewer, programs: ['RESELLER', 'SUBSCRIPTION_ADVISOR'] } as typeof viewer, variables: { id } });
     expect(asFabrikam.data!.revokeProductKey.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
     for (const unknown of [randomUUID(), 'not-an-id']) {
       const response = await stack.graphql(REVOKE, { id: unknown }, { as: AGENT });

@@ -195,7 +195,7 @@ describe('offerAvailability (internal)', () => {
     const query = `query($id: ID!) { ${field} }`;
     const service = await stack.subgraphRequest('partner', query, { issuer: 'offer', variables: { id: DEMO.partners.contoso } });
     expect(service.data).toEqual(answer);
-    const gateway = await stack.subgraphRequest('partner', query, { issuer: 'gateway', variables: { id: DEMO.partners.contoso } });
+    const gateway = await stack.subgraphRequest('partner', query, { issuer: 'router', variables: { id: DEMO.partners.contoso } });
     expect(gateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const client = await stack.graphql(query, { id: DEMO.partners.contoso }, { as: ADMIN });
     expect(client.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -203,7 +203,7 @@ describe('offerAvailability (internal)', () => {
 
   it('is refused to the gateway and absent from the client API', async () => {
     const variables = { partnerId: DEMO.partners.contoso, country: 'FR', offerIds: [DEMO.offers.e5] };
-    const gateway = await stack.subgraphRequest('offer', AVAILABILITY, { issuer: 'gateway', variables });
+    const gateway = await stack.subgraphRequest('offer', AVAILABILITY, { issuer: 'router', variables });
     expect(gateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const client = await stack.graphql(AVAILABILITY, variables, { as: ADMIN });
     expect(client.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

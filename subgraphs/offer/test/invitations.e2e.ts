@@ -47,7 +47,7 @@ afterAll(async () => {
  * user's email lives in the partner subgraph, so it is not asked for here).
  */
 const asViewer = (viewer: Viewer, query: string, variables: Record<string, unknown>) =>
-  stack.subgraphRequest('offer', query.replace('createdBy { id email }', 'createdBy { id }'), { viewer, issuer: 'gateway', variables });
+  stack.subgraphRequest('offer', query.replace('createdBy { id email }', 'createdBy { id }'), { viewer, issuer: 'router', variables });
 
 const URL_PATTERN = (kind: string, advisorCode: string) => new RegExp(`^https://partner-graph\\.example/accept/${kind}/${advisorCode}/[A-Za-z0-9_-]{43,}$`);
 
@@ -287,7 +287,7 @@ describe('audit trail (internal)', () => {
     );
     const fabrikam = await stack.subgraphRequest('offer', TRAIL, { issuer: 'partner', variables: { filter: { ...filter, partnerId: DEMO.partners.fabrikam } } });
     expect(fabrikam.data?.auditTrail.map((entry: { resourceId: string }) => entry.resourceId)).not.toContain(id);
-    const gateway = await stack.subgraphRequest('offer', TRAIL, { issuer: 'gateway', variables: { filter } });
+    const gateway = await stack.subgraphRequest('offer', TRAIL, { issuer: 'router', variables: { filter } });
     expect(gateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -67,7 +67,7 @@ describe('a constant number of SQL statements', () => {
     const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { id prerequisiteOffers { id } } } }`;
     const batch = async (ids: string[]) => {
       const representations = ids.map((id) => ({ __typename: 'Offer', id }));
-      const { data, errors } = await stack.subgraphRequest('offer', query, { viewer, issuer: 'gateway', variables: { representations } });
+      const { data, errors } = await stack.subgraphRequest('offer', query, { viewer, issuer: 'router', variables: { representations } });
       expect(errors).toBeUndefined();
       expect(data?._entities.map((entity: { id: string }) => entity.id)).toEqual(ids);
     };

@@ -18,6 +18,8 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     resolvers,
     runtime,
     metrics: (registry) => registerDeliveryMetrics(registry, runtime.db),
+    // The directory is this subgraph's own table: no call to itself.
+    viewerLookup: (subject) => services.directory.viewerContext(subject),
     context: (base) => ({
       ...base,
       ...services,

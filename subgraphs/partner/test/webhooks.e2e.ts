@@ -359,7 +359,7 @@ describe('delivery', () => {
   });
 
   it('internal hand-over of events is refused to clients', async () => {
-    const response = await stack.subgraphRequest('partner', `mutation { acceptPartnerEvents(events: []) }`, { issuer: 'gateway' });
+    const response = await stack.subgraphRequest('partner', `mutation { acceptPartnerEvents(events: []) }`, { issuer: 'router' });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

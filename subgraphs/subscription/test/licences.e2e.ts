@@ -155,7 +155,7 @@ describe('the internal licence calls of the customer subgraph', () => {
     const variables = { c: DEMO.customers.northwind, u: DEMO.customerAdmins.northwind };
     for (const mutation of [RELEASE, REINSTATE]) {
       expect((await stack.graphql(mutation, variables, { as: AGENT })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const asClient = await stack.subgraphRequest('subscription', mutation, { issuer: 'gateway', viewer: await stack.viewerOf(AGENT), variables });
+      const asClient = await stack.subgraphRequest('subscription', mutation, { issuer: 'router', viewer: await stack.viewerOf(AGENT), variables });
       expect(asClient.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({ userId: DEMO.customerAdmins.northwind });

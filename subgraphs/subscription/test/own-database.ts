@@ -31,6 +31,7 @@ export async function openSubscriptionRuntime(clock = new TestClock()): Promise<
     logger,
     serviceClient: new ServiceClient({ issuer: 'subscription', secret: 'unused-in-these-tests-0123456789abcdef', urls }),
     secret: 'unused-in-these-tests-0123456789abcdef',
+    trust: { router: { signingSecret: 'unused-in-these-tests-0123456789abcdef' }, auth: { mode: 'hs256', secret: 'unused-in-these-tests-0123456789abcdef' }, viewerCacheMs: 30_000 },
     publicAcceptUrl: 'https://partner-graph.example/accept',
   };
   return {

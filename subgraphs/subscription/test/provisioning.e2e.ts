@@ -21,7 +21,7 @@ describe('provisionSubscription (internal contract for the customer subgraph)', 
   it('is not part of the client API, and refuses the gateway-signed context', async () => {
     const viaGateway = await stack.graphql(PROVISION, { input, key: 'k' }, { as: AGENT });
     expect(viaGateway.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const asGateway = await stack.subgraphRequest('subscription', PROVISION, { issuer: 'gateway', viewer: await stack.viewerOf(AGENT), variables: { input, key: 'k' } });
+    const asGateway = await stack.subgraphRequest('subscription', PROVISION, { issuer: 'router', viewer: await stack.viewerOf(AGENT), variables: { input, key: 'k' } });
     expect(asGateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -1,9 +1,10 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
-import type { AuthConfig } from '@partner-graph/platform';
-import { unauthenticated } from '@partner-graph/platform';
+import type { AuthConfig } from './config.js';
+import { unauthenticated } from './errors.js';
 
 /**
- * Verifies a caller's bearer token and returns its subject. HS256 with a shared secret in
+ * Verifies a partner user's bearer token (the gateway at the edge, every subgraph for the
+ * requests a router forwards) and returns its subject and returns its subject. HS256 with a shared secret in
  * development; RS256/ES256 against the identity provider's JWKS in production. `alg: none`,
  * expired, not-yet-valid, forged and wrong issuer/audience tokens are all refused.
  */
