@@ -43,11 +43,12 @@ afterAll(async () => {
 });
 
 /**
- * A request straight to the offer subgraph, signed as the gateway would for `viewer` (the partner
- * user's email lives in the partner subgraph, so it is not asked for here).
+ * A request straight to the offer subgraph for a viewer the directory does not hold (other
+ * programs), so signed as another service would sign it (the partner user's email lives in the
+ * partner subgraph, so it is not asked for here).
  */
 const asViewer = (viewer: Viewer, query: string, variables: Record<string, unknown>) =>
-  stack.subgraphRequest('offer', query.replace('createdBy { id email }', 'createdBy { id }'), { viewer, issuer: 'router', variables });
+  stack.subgraphRequest('offer', query.replace('createdBy { id email }', 'createdBy { id }'), { viewer, issuer: 'customer', variables });
 
 const URL_PATTERN = (kind: string, advisorCode: string) => new RegExp(`^https://partner-graph\\.example/accept/${kind}/${advisorCode}/[A-Za-z0-9_-]{43,}$`);
 
