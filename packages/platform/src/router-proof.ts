@@ -33,10 +33,28 @@ export interface RouterProofRequest {
   extensions?: unknown;
 }
 
-/** The bytes Hive Gateway signs (its `defaultParamsSerializer`). */
+/**
+ * Whether `JSON.stringify` already writes `value` as json-stable-stringify does: both drop
+ * `undefined` members and write `null` for `undefined` items; they differ only in key order.
+ */
+function keysInOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return keys.every((key) => keysInOrder((value as Record<string, unknown>)[key]));
+}
+
+/**
+ * The bytes Hive Gateway signs (its `defaultParamsSerializer`). Variables whose keys are
+ * already in order (the planner's entity representations) take `JSON.stringify`, several
+ * times faster than sorting every object again on each call.
+ */
 function signedPayload(query: unknown, variables: unknown): string {
   const hasVariables = variables != null && typeof variables === 'object' && Object.keys(variables).length > 0;
-  return stableStringify({ query, variables: hasVariables ? variables : undefined }) ?? '';
+  const payload = { query, variables: hasVariables ? variables : undefined };
+  return (keysInOrder(variables) ? JSON.stringify(payload) : stableStringify(payload)) ?? '';
 }
 
 export function signRouterProof(secret: string, request: { query: string; variables?: Record<string, unknown> }): string {
