@@ -1,16 +1,14 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { fetch as undiciFetch, Response as UndiciResponse } from 'undici';
-import { keepAliveAgent, ROUTER_PROOF_EXTENSION, signRouterProof, withOneRetry } from '@partner-graph/platform';
+import { fetch } from 'undici';
+import { isReadOnly, keepAliveAgent, ROUTER_PROOF_EXTENSION, signRouterProof, withOneRetry } from '@partner-graph/platform';
 import type { GatewayContext } from './server.js';
 
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
-/** A subgraph's answer, read once and handed to every request that asked the same question. */
-interface SharedAnswer {
+/** A subgraph's answer as received: read once, parsed by each request it answers. */
+interface Answer {
   status: number;
-  statusText: string;
-  headers: [string, string][];
   body: string;
 }
 
@@ -18,43 +16,81 @@ interface SharedAnswer {
  * Every subgraph call: one keep-alive pool, the client's token forwarded, the router's proof
  * (Hive Gateway's `hmacSignature` format) over the operation and variables, a deadline (a read
  * may retry once within it when the first attempt could not connect), and identical reads in
- * flight merged into one call.
+ * flight merged into one call. Written for this gateway instead of extending
+ * `RemoteGraphQLDataSource`, which builds node-fetch `Headers` and `Request` objects and an
+ * APQ and cache-hint path on every call that this federation does not use.
  */
-export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   /**
-   * Reads in flight, by subgraph URL, forwarded token and body (document, variables, proof):
-   * a request joins one only when it would send exactly the same thing as the same user, so
-   * no one is answered with what another user may see.
+   * Reads in flight, by forwarded token and body (document, variables, proof): a request joins
+   * one only when it would send exactly the same thing for the same user, so no one is answered
+   * with what another user may see.
    */
-  private readonly inFlight = new Map<string, Promise<SharedAnswer>>();
+  private readonly inFlight = new Map<string, Promise<Answer>>();
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly routerSecret: string,
     private readonly serviceName: string,
-    timeoutMs: number,
-  ) {
-    super({
-      url,
-      fetcher: (async (input: string, init: { body: string; headers: Record<string, string> }) => {
-        // The planner's subgraph documents start with their operation keyword (or `{` for a query).
-        const readOnly = /^\{"query":"(\{|query\b)/.test(init.body);
-        const send = () => {
-          const signal = AbortSignal.timeout(timeoutMs);
-          return withOneRetry(() => undiciFetch(input, { ...init, dispatcher: keepAliveAgent, signal } as never), readOnly, signal);
-        };
-        if (!readOnly) return send();
-        const key = `${init.headers.authorization ?? ''}\n${init.body}`;
-        let answer = this.inFlight.get(key);
-        if (!answer) {
-          answer = send().then(async (response) => ({ status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() }));
-          this.inFlight.set(key, answer);
-          const forget = () => this.inFlight.delete(key);
-          answer.then(forget, forget);
-        }
-        const { status, statusText, headers, body } = await answer;
-        return new UndiciResponse(body, { status, statusText, headers });
-      }) as unknown as Fetcher,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const { request } = options;
+    const query = request.query;
+    if (!query) throw new Error('Missing query');
+    const { authorization, requestId } = options.context as Partial<GatewayContext>;
+    const body = JSON.stringify({
+      query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query, variables: request.variables }) },
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // What the gateway itself asks of the subgraph (an inline trace for usage reporting).
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+    if (authorization) headers.authorization = authorization;
+    if (requestId) headers['x-request-id'] = requestId;
+    // The subgraphs send no cache hints: as with RemoteGraphQLDataSource, the answer is not cacheable.
+    if ('incomingRequestContext' in options && typeof options.incomingRequestContext === 'object') {
+      options.incomingRequestContext.overallCachePolicy?.restrict({ maxAge: 0 });
+    }
+
+    let answer: Answer;
+    try {
+      answer = isReadOnly(query) ? await this.shared(`${authorization ?? ''}\n${body}`, () => this.send(body, headers, true)) : await this.send(body, headers, false);
+    } catch (error) {
+      throw this.unavailable(error as Error);
+    }
+    if (answer.status >= 502) throw this.unavailable(new Error(`HTTP ${answer.status}`));
+    if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
+    const parsed = JSON.parse(answer.body) as unknown;
+    if (!parsed || typeof parsed !== 'object') throw new Error(`The ${this.serviceName} service answered a body that is not a GraphQL response`);
+    return parsed as SubgraphResponse;
+  }
+
+  private shared(key: string, send: () => Promise<Answer>): Promise<Answer> {
+    let answer = this.inFlight.get(key);
+    if (!answer) {
+      answer = send();
+      this.inFlight.set(key, answer);
+      const forget = () => this.inFlight.delete(key);
+      answer.then(forget, forget);
+    }
+    return answer;
+  }
+
+  private async send(body: string, headers: Record<string, string>, readOnly: boolean): Promise<Answer> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const response = await withOneRetry(() => fetch(this.url, { method: 'POST', headers, body, dispatcher: keepAliveAgent, signal }), readOnly, signal);
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** A subgraph that does not answer costs only its fields, with a clear code (no addresses). */
+  private unavailable(error: Error): GraphQLError {
+    return new GraphQLError(`The ${this.serviceName} service is unavailable; try again shortly`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
+      originalError: error,
     });
   }
 
@@ -62,31 +98,17 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
    * A subgraph answering with an HTTP error: a client's mistake it reports (a bad variable)
    * keeps its message and code; anything else is internal. Never its URL or raw body.
    */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
-    const body = (await response.json().catch(() => null)) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null;
-    const first = body?.errors?.[0];
+  private refusal(answer: Answer): GraphQLError {
+    let first: { message?: unknown; extensions?: { code?: unknown } } | undefined;
+    try {
+      first = (JSON.parse(answer.body) as { errors?: (typeof first)[] }).errors?.[0];
+    } catch {
+      // Not JSON: internal.
+    }
     const code = first?.extensions?.code;
     if (typeof first?.message === 'string' && (code === 'BAD_USER_INPUT' || code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')) {
       return new GraphQLError(first.message, { extensions: { code } });
     }
-    return new GraphQLError(`The ${this.serviceName} service answered HTTP ${response.status}`, { extensions: { serviceName: this.serviceName } });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const { authorization, requestId } = context as Partial<GatewayContext>;
-    request.extensions = { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query: request.query!, variables: request.variables }) };
-    if (authorization) request.http?.headers.set('authorization', authorization);
-    if (requestId) request.http?.headers.set('x-request-id', requestId);
-  }
-
-  /** A subgraph that does not answer costs only its fields, with a clear code (no addresses). */
-  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
-    if (!response || response.status >= 502 || (error as { name?: string }).name === 'TimeoutError') {
-      throw new GraphQLError(`The ${this.serviceName} service is unavailable; try again shortly`, {
-        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.serviceName },
-        originalError: error,
-      });
-    }
-    throw error;
+    return new GraphQLError(`The ${this.serviceName} service answered HTTP ${answer.status}`, { extensions: { serviceName: this.serviceName } });
   }
 }
