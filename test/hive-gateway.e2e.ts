@@ -98,6 +98,18 @@ describe('behind Hive Gateway, configured by file alone', () => {
     expect(own.data?.customer.id).toBe(DEMO.customers.northwind);
   });
 
+  it("a mutation on another partner's user answers like one on an unknown id", async () => {
+    const UPDATE_USER = 'mutation($id: ID!) { updatePartnerUser(id: $id, input: { displayName: "Renamed" }) { user { id displayName } errors { code message field } } }';
+    const foreign = await viaHive(UPDATE_USER, { id: DEMO.users.fabrikamAdmin.id }, ADMIN);
+    const unknown = await viaHive(UPDATE_USER, { id: randomUUID() }, ADMIN);
+    expect(foreign.data?.updatePartnerUser).toEqual({ user: null, errors: [expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })] });
+    expect(foreign).toEqual(unknown);
+    expect(outcome(foreign)).toEqual(outcome(await stack.graphql(UPDATE_USER, { id: DEMO.users.fabrikamAdmin.id }, { as: ADMIN })));
+    const fabrikam = await viaHive('{ me { displayName } }', {}, FABRIKAM);
+    expect(fabrikam.data?.me.displayName).toEqual(expect.any(String));
+    expect(fabrikam.data?.me.displayName).not.toBe('Renamed');
+  });
+
   it('a mutation: allowed to the global admin, refused to an agent, alike', async () => {
     const input = { phone: '+33 1 23 45 67 89' };
     const allowed = await viaHive(UPDATE_PROFILE, { input }, ADMIN);
