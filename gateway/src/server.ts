@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -24,7 +24,6 @@ import {
   type ListeningServer,
   type Logger,
   type SubgraphName,
-  type Viewer,
 } from '@partner-graph/platform';
 import { mountExplorer } from './explorer.js';
 import { dashboardManifest, mountDashboard } from './dashboard.js';
@@ -32,13 +31,7 @@ import { loadPersistedDocuments, persistedDocuments } from './persisted-document
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
 import { SubgraphSource } from './subgraph-source.js';
-
-export interface GatewayContext extends BaseContext {
-  viewer: Viewer;
-  requestId: string;
-  /** The client's `Authorization` header, forwarded to every subgraph (which authenticates the user itself). */
-  authorization?: string;
-}
+import type { GatewayContext } from './context.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;

@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { fetch } from 'undici';
 import { isReadOnly, keepAliveAgent, ROUTER_PROOF_EXTENSION, signRouterProof, withOneRetry } from '@partner-graph/platform';
-import type { GatewayContext } from './server.js';
+import type { GatewayContext } from './context.js';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 

@@ -1,0 +1,10 @@
+import type { BaseContext } from '@apollo/server';
+import type { Viewer } from '@partner-graph/platform';
+
+/** What the gateway knows of a request while it plans and runs it. */
+export interface GatewayContext extends BaseContext {
+  viewer: Viewer;
+  requestId: string;
+  /** The client's `Authorization` header, forwarded to every subgraph (which authenticates the user itself). */
+  authorization?: string;
+}
