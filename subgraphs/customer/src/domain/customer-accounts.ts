@@ -30,7 +30,6 @@ import {
 import {
   Customer,
   CustomerPartner,
-  CustomerProvisioning,
   CustomerUser,
   DelegatedAdminRelationship,
   type CustomerRelationship,
@@ -49,7 +48,7 @@ import {
   prefixFromName,
   type Actor,
 } from './rules.js';
-import type { WorkQueue } from './work-queue.js';
+import type { Provisioner } from './provisioner.js';
 
 /** A partner's new customer names everything: its domain, its address, a contact with a phone. */
 const NEW_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'required', domainPrefix: 'required' };
@@ -132,7 +131,7 @@ export class CustomerAccounts {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly offers: OfferCatalogue,
-    private readonly work: WorkQueue,
+    private readonly provisioner: Provisioner,
     /** The customer's link to end a delegated-admin relationship, from its code. */
     private readonly terminationUrl: (code: string) => string,
   ) {}
@@ -170,7 +169,7 @@ export class CustomerAccounts {
     return { domain, available: true, reason: null, message: null };
   }
 
-  /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin, then provision in the background. */
+  /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin and its provisioning flow (run once committed). */
   async createCustomer(actor: Actor, input: NewCustomerInput, idempotencyKey: string, dryRun: boolean): Promise<CreateCustomerResult> {
     const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
     if (!idempotencyKey.trim()) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey is required', 'idempotencyKey');
@@ -230,7 +229,6 @@ export class CustomerAccounts {
         return created.receipt;
       }),
     );
-    await this.work.provision(receipt.customerId);
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [receipt.customerId], this.clock.now());
     return { dryRun: false, preview, customer: customer ?? null, credentials: { userName: receipt.adminUserName, temporaryPassword } };
   }
@@ -298,7 +296,6 @@ export class CustomerAccounts {
         return created.receipt;
       }),
     );
-    await this.work.provision(receipt.customerId);
     return { ...receipt, temporaryPassword, delegatedAdminTerminationUrl: terminationCode ? this.terminationUrl(terminationCode) : null };
   }
 
@@ -319,8 +316,8 @@ export class CustomerAccounts {
         oldValue: { provisioningState: 'FAILED', provisioningError: customer.provisioningError },
         newValue: { provisioningState: 'PROVISIONING' },
       });
+      await this.provisioner.restart(manager, customerId);
     });
-    await this.work.provision(customerId);
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [customerId], this.clock.now());
     return customer!;
   }
@@ -413,17 +410,7 @@ export class CustomerAccounts {
         terminatedAt: null,
       });
     }
-    await manager.insert(CustomerProvisioning, {
-      customerId,
-      partnerId: spec.partnerId,
-      adminUserId,
-      subscriptions: spec.subscriptions,
-      subscriptionIds: spec.subscriptions.map(() => null),
-      attempts: 0,
-      completedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await this.provisioner.start(manager, customerId, { partnerId: spec.partnerId, adminUserId, subscriptions: spec.subscriptions });
     await writeAudit(manager, { ...actor, clock: this.clock }, {
       operation,
       resourceType: 'Customer',
