@@ -95,7 +95,7 @@ export interface FlowDefinition<Input> {
   /** How a step's error ends this run. */
   failure(error: unknown): FlowFailure;
   /** In the transaction that records the failure: what the client is shown, and (when final) undoing what the flow reserved. */
-  failed?(manager: EntityManager, flow: FlowRecord<Input>, failure: FlowFailure): Promise<void>;
+  failed?(manager: EntityManager, flow: FlowRecord<Input>, failure: FlowFailure, error: unknown): Promise<void>;
 }
 
 /** Thrown by `Flows.run` when a run stopped short: the job fails and pg-boss retries it (with backoff) unless the failure is final. */
@@ -201,7 +201,7 @@ export class Flows {
           .execute();
         // Another run finished it meanwhile: its outcome stands.
         if (updated.raw.length === 0) return;
-        await definition.failed?.(manager, { ...flow, steps, attempts: flow.attempts + 1, lastError: failure.reason } as FlowRecord<never>, failure);
+        await definition.failed?.(manager, { ...flow, steps, attempts: flow.attempts + 1, lastError: failure.reason } as FlowRecord<never>, failure, error);
       });
       throw new FlowFailed(id, failure, { cause: error });
     }
@@ -240,6 +240,8 @@ export class Flows {
       handlers: {
         [FLOW_QUEUE]: {
           policy: 'stately',
+          // A service restarting, or a step waiting on another service's work: soon, then less and less often.
+          retryDelaySeconds: 1,
           run: async (data) => {
             try {
               await this.run(String(data.id));

@@ -87,6 +87,12 @@ export interface AccountInput {
   contactEmail: string;
   contactPhone?: string | null;
   includeDelegatedAdmin?: boolean | null;
+  /**
+   * The first administrator's password, hashed by the calling service's flow, which showed the
+   * password to the customer when it started (the account is made later, in the background);
+   * without it a temporary password is made here and returned once.
+   */
+  adminPasswordHash?: string | null;
   subscriptions: { offerId: string; quantity: number; channel: SubscriptionChannel; termMonths?: number | null; isTrial?: boolean | null }[];
 }
 
@@ -241,6 +247,7 @@ export class CustomerAccounts {
   ): Promise<AccountReceipt & { temporaryPassword: string | null; delegatedAdminTerminationUrl: string | null }> {
     const problems = new Problems();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
+    if (input.adminPasswordHash != null && !input.adminPasswordHash.startsWith('scrypt:')) problems.add('VALIDATION_FAILED', 'Not a password hash', 'adminPasswordHash');
     const account = readCustomerAccount(input, ACCOUNT_FOR_A_FLOW, problems);
     const { country } = account;
     const prefix = account.domainPrefix;
@@ -290,6 +297,7 @@ export class CustomerAccounts {
             })),
           },
           'createCustomerAccount',
+          input.adminPasswordHash ?? null,
         );
         temporaryPassword = created.temporaryPassword;
         terminationCode = created.terminationCode;
@@ -363,7 +371,8 @@ export class CustomerAccounts {
     actor: Actor,
     spec: AccountSpec,
     operation: string,
-  ): Promise<{ receipt: AccountReceipt; temporaryPassword: string; terminationCode: string | null }> {
+    adminPasswordHash: string | null = null,
+  ): Promise<{ receipt: AccountReceipt; temporaryPassword: string | null; terminationCode: string | null }> {
     if (await this.domainTaken(manager, spec.row.defaultDomain)) {
       throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
     }
@@ -371,7 +380,7 @@ export class CustomerAccounts {
     const customerId = randomUUID();
     const adminUserId = randomUUID();
     const adminUserName = `admin@${spec.row.defaultDomain}`;
-    const temporaryPassword = generateTemporaryPassword();
+    const temporaryPassword = adminPasswordHash ? null : generateTemporaryPassword();
     await manager.insert(Customer, { ...spec.row, id: customerId, tenantId: null, provisioningState: 'PROVISIONING', provisioningError: null, createdAt: now, updatedAt: now });
     await manager.insert(CustomerPartner, {
       customerId,
@@ -388,7 +397,7 @@ export class CustomerAccounts {
       firstName: spec.row.contactFirstName,
       lastName: spec.row.contactLastName,
       isAdmin: true,
-      passwordHash: await hashPassword(temporaryPassword),
+      passwordHash: adminPasswordHash ?? (await hashPassword(temporaryPassword!)),
       deletedAt: null,
       createdAt: now,
       updatedAt: now,
