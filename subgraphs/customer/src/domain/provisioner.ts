@@ -115,9 +115,14 @@ export class Provisioner {
     });
   }
 
-  /** The customer shows FAILED with the reason; the audit record and the event tell each failed run. */
+  /**
+   * The customer shows FAILED with the reason. The audit record and the event tell each change
+   * of it, not each retry: a service down for an hour is one failure, however often it is tried.
+   */
   private async failed(manager: EntityManager, flow: FlowRecord<ProvisioningInput>, failure: FlowFailure): Promise<void> {
     const customerId = flow.id;
+    const before = await manager.findOneByOrFail(Customer, { id: customerId });
+    if (before.provisioningState === 'FAILED' && before.provisioningError === failure.reason) return;
     await manager.update(Customer, { id: customerId }, { provisioningState: 'FAILED', provisioningError: failure.reason, updatedAt: this.clock.now() });
     await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock }, {
       partnerId: flow.input.partnerId,
