@@ -113,12 +113,12 @@ describe('createCustomer with its first subscription', () => {
 
     // A crash after the subscription subgraph made the subscription but before the customer
     // subgraph recorded it: the same step with the same idempotency key already happened.
-    const [work] = await stack.subgraphs.customer.db.query(`SELECT admin_user_id, subscriptions FROM customer_provisioning WHERE customer_id = $1`, [customerId]);
+    const [{ input: work }] = await stack.subgraphs.customer.db.query(`SELECT input FROM flow WHERE id = $1`, [customerId]);
     const planned = work.subscriptions[0];
     const early = await stack.subgraphRequest('subscription', PROVISION_SUBSCRIPTION, {
       issuer: 'customer',
       variables: {
-        input: { customerId, partnerId: planned.partnerId, offerId: planned.offerId, quantity: planned.quantity, channel: planned.channel, termMonths: planned.termMonths, isTrial: planned.isTrial, assignLicenceToUserId: work.admin_user_id },
+        input: { customerId, partnerId: planned.partnerId, offerId: planned.offerId, quantity: planned.quantity, channel: planned.channel, termMonths: planned.termMonths, isTrial: planned.isTrial, assignLicenceToUserId: work.adminUserId },
         idempotencyKey: `${customerId}:0`,
       },
     });

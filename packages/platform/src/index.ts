@@ -26,4 +26,5 @@ export * from './contracts.js';
 export * from './loaders.js';
 export * from './health.js';
 export * from './events.js';
+export * from './flows.js';
 export * from './edge.js';

@@ -2,10 +2,12 @@ import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { DELEGATED_ADMIN_EXPIRY_QUEUE, PROVISIONING_QUEUE, PROVISIONING_SWEEP_QUEUE, USER_PURGE_QUEUE } from './domain/work-queue.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { customerServices } from './services.js';
+
+const USER_PURGE_QUEUE = 'customer-user-purge';
+const DELEGATED_ADMIN_EXPIRY_QUEUE = 'delegated-admin-expiry';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
@@ -27,25 +29,21 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
 }
 
 /**
- * The background work: provisioning new accounts (one job per customer, retried with backoff),
- * a sweep every minute that enqueues provisioning work still pending (e.g. created by a replica
- * without workers, or whose enqueue was lost), and the hourly purge of users deleted 30 days ago.
+ * The background work: the provisioning flows of new accounts (the platform's `Flows`: one job
+ * per run, a sweep for what a lost wake-up left), the event relay, the hourly purge of users
+ * deleted 30 days ago and the expiry of delegated-admin relationships.
  */
 export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const services = customerServices(runtime);
   const relay = eventRelayJobs(runtime);
+  const flows = services.flows.jobs();
   const queue = await startJobQueue({
     url: runtime.databaseUrl,
     db: runtime.db,
     logger: runtime.logger,
     handlers: {
       ...relay.handlers,
-      [PROVISIONING_QUEUE]: async (data) => {
-        await services.provisioner.provision(String(data.customerId));
-      },
-      [PROVISIONING_SWEEP_QUEUE]: async () => {
-        for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
-      },
+      ...flows.handlers,
       [USER_PURGE_QUEUE]: async () => {
         await services.users.purgeExpired();
       },
@@ -55,18 +53,14 @@ export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<()
     },
     schedules: [
       ...relay.schedules,
-      { queue: PROVISIONING_SWEEP_QUEUE, cron: '* * * * *' },
+      ...flows.schedules,
       { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
       { queue: DELEGATED_ADMIN_EXPIRY_QUEUE, cron: '* * * * *' },
     ],
   });
-  services.work.attach(queue);
-  for (const customerId of await services.provisioner.pendingCustomerIds()) await services.work.provision(customerId);
+  await flows.start(queue);
   await relay.start(queue);
-  return async () => {
-    services.work.attach(null);
-    await queue.stop();
-  };
+  return () => queue.stop();
 }
 
 export const customerSubgraph: SubgraphModule = {

@@ -1,4 +1,4 @@
-import { partnerContactOf, servicesPerRuntime, type PartnerContact } from '@partner-graph/platform';
+import { Flows, partnerContactOf, servicesPerRuntime, type PartnerContact } from '@partner-graph/platform';
 import { CustomerAccounts } from './domain/customer-accounts.js';
 import { CustomerUsers } from './domain/customer-users.js';
 import { DelegatedAdministration } from './domain/delegated-admin.js';
@@ -6,7 +6,6 @@ import { OfferCatalogue } from './domain/offer-catalogue.js';
 import { Provisioner } from './domain/provisioner.js';
 import { ServiceRequests } from './domain/service-requests.js';
 import { TenantLicences } from './domain/tenant-licences.js';
-import { WorkQueue } from './domain/work-queue.js';
 
 /** The customer subgraph's domain services (in every request's context, and the workers'). */
 export interface CustomerServices {
@@ -15,22 +14,23 @@ export interface CustomerServices {
   users: CustomerUsers;
   serviceRequests: ServiceRequests;
   delegatedAdmin: DelegatedAdministration;
-  work: WorkQueue;
+  /** The subgraph's durable flows (provisioning), for its workers. */
+  flows: Flows;
   /** The partner's name and contact shown to customers (owned by the partner subgraph). */
   partnerContacts: (partnerId: string, requestId: string) => Promise<PartnerContact | null>;
 }
 
 export const customerServices = servicesPerRuntime((runtime): CustomerServices => {
-  const work = new WorkQueue(runtime.logger);
-  const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.serviceClient, runtime.logger);
+  const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
+  const provisioner = new Provisioner(runtime.db, runtime.clock, runtime.serviceClient, flows);
   const delegatedAdmin = new DelegatedAdministration(runtime.db, runtime.clock, runtime.publicAcceptUrl);
   return {
     partnerContacts: (partnerId, requestId) => partnerContactOf(runtime.serviceClient, partnerId, requestId),
-    accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.serviceClient), work, (code) => delegatedAdmin.terminationUrl(code)),
+    accounts: new CustomerAccounts(runtime.db, runtime.clock, new OfferCatalogue(runtime.serviceClient), provisioner, (code) => delegatedAdmin.terminationUrl(code)),
     provisioner,
     users: new CustomerUsers(runtime.db, runtime.clock, new TenantLicences(runtime.serviceClient)),
     serviceRequests: new ServiceRequests(runtime.db, runtime.clock),
     delegatedAdmin,
-    work,
+    flows,
   };
 });

@@ -158,7 +158,7 @@ describe('provisioning', () => {
     expect(subscriptions).toEqual([expect.objectContaining({ channel: 'RESELLER', partner_id: DEMO.partners.contoso, quantity: 10 })]);
 
     // A crash after the subscription call but before its id was recorded: the re-run finishes without a duplicate.
-    await stack.subgraphs.customer.db.query(`UPDATE customer_provisioning SET subscription_ids = '[null]', completed_at = NULL WHERE customer_id = $1`, [id]);
+    await stack.subgraphs.customer.db.query(`UPDATE flow SET steps = steps - '0', state = 'RUNNING', finished_at = NULL WHERE id = $1`, [id]);
     await stack.subgraphs.customer.db.query(`UPDATE customer SET provisioning_state = 'PROVISIONING' WHERE id = $1`, [id]);
     expect(await provisioner.provision(id)).toBe('ACTIVE');
     const after = await stack.subgraphs.subscription.db.query('SELECT id FROM subscription WHERE customer_id = $1', [id]);

@@ -8,9 +8,6 @@ import { licensingKeyServices } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
-/** The job that resumes redemptions and renewals left unfinished (a crash, a service down). */
-export const RESUME_REDEMPTIONS_QUEUE = 'product-key-redemptions-resume';
-
 /** Builds the licensing-key subgraph (product keys); the caller decides where it listens. */
 export function createLicensingKeyServer(runtime: SubgraphRuntime) {
   const services = licensingKeyServices(runtime);
@@ -33,24 +30,19 @@ export const licensingKeySubgraph: SubgraphModule = {
   migrations,
   create: createLicensingKeyServer,
   seedDemo,
+  /** The redemption and renewal flows and the event relay. */
   async startWorkers(runtime) {
-    const { redemptions } = licensingKeyServices(runtime);
     const relay = eventRelayJobs(runtime);
+    const flows = licensingKeyServices(runtime).flows.jobs();
     const queue = await startJobQueue({
       url: runtime.databaseUrl,
       db: runtime.db,
       logger: runtime.logger,
-      handlers: {
-        ...relay.handlers,
-        [RESUME_REDEMPTIONS_QUEUE]: async () => {
-          await redemptions.resumeUnfinished();
-        },
-      },
-      schedules: [...relay.schedules, { queue: RESUME_REDEMPTIONS_QUEUE, cron: '* * * * *' }],
+      handlers: { ...relay.handlers, ...flows.handlers },
+      schedules: [...relay.schedules, ...flows.schedules],
     });
+    await flows.start(queue);
     await relay.start(queue);
-    return async () => {
-      await queue.stop();
-    };
+    return () => queue.stop();
   },
 };

@@ -1,4 +1,4 @@
-import { servicesPerRuntime } from '@partner-graph/platform';
+import { Flows, servicesPerRuntime } from '@partner-graph/platform';
 import { ProductKeys } from './domain/product-keys.js';
 import { Redemptions } from './domain/redemptions.js';
 import { RemoteServices } from './domain/remote-services.js';
@@ -7,12 +7,16 @@ import { RemoteServices } from './domain/remote-services.js';
 export interface LicensingKeyServices {
   productKeys: ProductKeys;
   redemptions: Redemptions;
+  /** The subgraph's durable flows (redemptions and renewals), for its workers. */
+  flows: Flows;
 }
 
 export const licensingKeyServices = servicesPerRuntime((runtime): LicensingKeyServices => {
   const remote = new RemoteServices(runtime.serviceClient);
+  const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
   return {
     productKeys: new ProductKeys(runtime.db, runtime.clock, remote),
-    redemptions: new Redemptions(runtime.db, runtime.clock, remote, runtime.logger),
+    redemptions: new Redemptions(runtime.db, runtime.clock, remote, flows),
+    flows,
   };
 });

@@ -1,15 +1,17 @@
 import { Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
-import { useGraphQLMutation } from '../graphql/hooks';
+import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 import { fieldError, FormErrors, type PayloadError } from './errors';
 import { formatDate } from './labels';
 
 const RenewWithProductKeyDocument = graphql(`
   mutation RenewSubscriptionWithProductKey($subscriptionId: ID!, $key: String!) {
     renewSubscriptionWithProductKey(subscriptionId: $subscriptionId, key: $key) {
-      endDate
+      redemption {
+        id
+      }
       errors {
         code
         message
@@ -19,18 +21,60 @@ const RenewWithProductKeyDocument = graphql(`
   }
 `);
 
+/** The renewal's progress: the mutation answers at once, the subscription subgraph extends the term in the background. */
+const RenewalDocument = graphql(`
+  query Renewal($id: ID!) {
+    productKeyRedemption(id: $id) {
+      id
+      status
+      failure {
+        code
+        message
+        field
+      }
+      subscription {
+        id
+        endDate
+      }
+    }
+  }
+`);
+
 /** Renew with a product key (seed 003): the key's term extends the end date; shown only when `allowedActions` has RENEW_WITH_PRODUCT_KEY. */
 export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptionId: string; onChanged: () => void }) {
   const [key, setKey] = useState('');
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
+  const [renewalId, setRenewalId] = useState<string | null>(null);
   const renew = useGraphQLMutation(RenewWithProductKeyDocument);
+  const renewal = useGraphQLQuery(
+    RenewalDocument,
+    { id: renewalId ?? '' },
+    {
+      enabled: renewalId != null,
+      refetchInterval: (query) => {
+        const status = query.state.data?.productKeyRedemption?.status;
+        return status === 'COMPLETED' || status === 'FAILED' ? false : 1_000;
+      },
+    },
+  );
+  const progress = renewalId ? renewal.data?.productKeyRedemption : undefined;
+  useEffect(() => {
+    if (progress?.status === 'COMPLETED') {
+      const endDate = progress.subscription?.endDate;
+      notifications.show({ color: 'green', message: endDate ? `Renewed: the subscription now ends on ${formatDate(endDate)}.` : 'Renewed.' });
+      setRenewalId(null);
+      onChanged();
+    } else if (progress?.status === 'FAILED') {
+      setErrors(progress.failure ? [progress.failure] : []);
+      setRenewalId(null);
+    }
+  }, [progress, onChanged]);
   const submit = async () => {
     const payload = (await renew.mutateAsync({ subscriptionId, key })).renewSubscriptionWithProductKey;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
     setKey('');
-    notifications.show({ color: 'green', message: payload.endDate ? `Renewed: the subscription now ends on ${formatDate(payload.endDate)}.` : 'Renewed.' });
-    onChanged();
+    setRenewalId(payload.redemption?.id ?? null);
   };
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="renew-with-key">
@@ -58,7 +102,7 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
               styles={{ input: { fontFamily: 'monospace' } }}
               w={{ base: '100%', sm: 360 }}
             />
-            <Button type="submit" loading={renew.isPending} disabled={key.trim() === ''}>
+            <Button type="submit" loading={renew.isPending || renewalId != null} disabled={key.trim() === ''}>
               Renew
             </Button>
           </Group>

@@ -197,6 +197,8 @@ export type CustomerAccessInfo = {
 
 export type CustomerAccountInput = {
   addressLine1?: InputMaybe<Scalars['String']['input']>;
+  /** the first administrator's password, hashed (hashPassword) by the calling flow, which showed it to the customer; without it a temporary password is made and returned once */
+  adminPasswordHash?: InputMaybe<Scalars['String']['input']>;
   city?: InputMaybe<Scalars['String']['input']>;
   companyName: Scalars['String']['input'];
   contactEmail: Scalars['String']['input'];

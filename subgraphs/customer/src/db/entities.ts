@@ -104,19 +104,6 @@ export interface PlannedSubscriptionRow {
   isTrial: boolean;
 }
 
-export interface CustomerProvisioningRow {
-  customerId: string;
-  partnerId: string | null;
-  adminUserId: string;
-  subscriptions: PlannedSubscriptionRow[];
-  /** Ids of the subscriptions created so far, by index in `subscriptions`. */
-  subscriptionIds: (string | null)[];
-  attempts: number;
-  completedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 const timestamps = {
   createdAt: { type: 'timestamptz', name: 'created_at' },
   updatedAt: { type: 'timestamptz', name: 'updated_at' },
@@ -223,17 +210,3 @@ export const DelegatedAdminRelationship = new EntitySchema<DelegatedAdminRelatio
   },
 });
 
-export const CustomerProvisioning = new EntitySchema<CustomerProvisioningRow>({
-  name: 'CustomerProvisioning',
-  tableName: 'customer_provisioning',
-  columns: {
-    customerId: { type: 'uuid', name: 'customer_id', primary: true },
-    partnerId: { type: 'uuid', name: 'partner_id', nullable: true },
-    adminUserId: { type: 'uuid', name: 'admin_user_id' },
-    subscriptions: { type: 'jsonb' },
-    subscriptionIds: { type: 'jsonb', name: 'subscription_ids' },
-    attempts: { type: 'int' },
-    completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },
-    ...timestamps,
-  },
-});

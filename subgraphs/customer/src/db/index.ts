@@ -1,10 +1,11 @@
-import { EventOutboxEntity, platformEntities } from '@partner-graph/platform';
-import { Customer, CustomerPartner, CustomerProvisioning, CustomerUser, DelegatedAdminRelationship, ServiceRequest, ServiceRequestNote } from './entities.js';
+import { EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
+import { Customer, CustomerPartner, CustomerUser, DelegatedAdminRelationship, ServiceRequest, ServiceRequestNote } from './entities.js';
 import { CustomerAccounts1763900000000 } from './migrations/1763900000000-CustomerAccounts.js';
 import { CoveringDomainSearch1763900100000 } from './migrations/1763900100000-CoveringDomainSearch.js';
 import { CustomerSideTermination1764200000000 } from './migrations/1764200000000-CustomerSideTermination.js';
 import { EventOutbox1764300000000 } from './migrations/1764300000000-EventOutbox.js';
+import { ProvisioningFlows1764400000000 } from './migrations/1764400000000-ProvisioningFlows.js';
 
-export const entities = [Customer, CustomerPartner, CustomerUser, ServiceRequest, ServiceRequestNote, DelegatedAdminRelationship, CustomerProvisioning, ...platformEntities, EventOutboxEntity];
-export const migrations = [CustomerAccounts1763900000000, CoveringDomainSearch1763900100000, CustomerSideTermination1764200000000, EventOutbox1764300000000];
+export const entities = [Customer, CustomerPartner, CustomerUser, ServiceRequest, ServiceRequestNote, DelegatedAdminRelationship, ...platformEntities, EventOutboxEntity, FlowEntity];
+export const migrations = [CustomerAccounts1763900000000, CoveringDomainSearch1763900100000, CustomerSideTermination1764200000000, EventOutbox1764300000000, ProvisioningFlows1764400000000];
 export * from './entities.js';

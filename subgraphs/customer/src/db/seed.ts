@@ -4,7 +4,6 @@ import { addDays, addMonths, DEMO, generateTemporaryPassword, hashPassword, type
 import {
   Customer,
   CustomerPartner,
-  CustomerProvisioning,
   CustomerUser,
   DelegatedAdminRelationship,
   ServiceRequest,
@@ -144,17 +143,6 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
         })),
       ];
       await manager.insert(CustomerUser, users);
-      await manager.insert(CustomerProvisioning, {
-        customerId: demo.id,
-        partnerId: demo.relationship === 'RESELLER' ? demo.partnerId : null,
-        adminUserId: demo.adminId,
-        subscriptions: [],
-        subscriptionIds: [],
-        attempts: 1,
-        completedAt: created,
-        createdAt: created,
-        updatedAt: created,
-      });
     }
     // Adventure Works bought directly; Contoso administers it through an ACTIVE delegated-admin relationship.
     const accepted = addDays(now, -30);

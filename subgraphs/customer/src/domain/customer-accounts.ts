@@ -30,7 +30,6 @@ import {
 import {
   Customer,
   CustomerPartner,
-  CustomerProvisioning,
   CustomerUser,
   DelegatedAdminRelationship,
   type CustomerRelationship,
@@ -49,7 +48,7 @@ import {
   prefixFromName,
   type Actor,
 } from './rules.js';
-import type { WorkQueue } from './work-queue.js';
+import type { Provisioner } from './provisioner.js';
 
 /** A partner's new customer names everything: its domain, its address, a contact with a phone. */
 const NEW_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'required', domainPrefix: 'required' };
@@ -88,6 +87,12 @@ export interface AccountInput {
   contactEmail: string;
   contactPhone?: string | null;
   includeDelegatedAdmin?: boolean | null;
+  /**
+   * The first administrator's password, hashed by the calling service's flow, which showed the
+   * password to the customer when it started (the account is made later, in the background);
+   * without it a temporary password is made here and returned once.
+   */
+  adminPasswordHash?: string | null;
   subscriptions: { offerId: string; quantity: number; channel: SubscriptionChannel; termMonths?: number | null; isTrial?: boolean | null }[];
 }
 
@@ -132,7 +137,7 @@ export class CustomerAccounts {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly offers: OfferCatalogue,
-    private readonly work: WorkQueue,
+    private readonly provisioner: Provisioner,
     /** The customer's link to end a delegated-admin relationship, from its code. */
     private readonly terminationUrl: (code: string) => string,
   ) {}
@@ -170,7 +175,7 @@ export class CustomerAccounts {
     return { domain, available: true, reason: null, message: null };
   }
 
-  /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin, then provision in the background. */
+  /** createCustomer: validate, (dry run: stop there), create PROVISIONING with its admin and its provisioning flow (run once committed). */
   async createCustomer(actor: Actor, input: NewCustomerInput, idempotencyKey: string, dryRun: boolean): Promise<CreateCustomerResult> {
     const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
     if (!idempotencyKey.trim()) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey is required', 'idempotencyKey');
@@ -230,7 +235,6 @@ export class CustomerAccounts {
         return created.receipt;
       }),
     );
-    await this.work.provision(receipt.customerId);
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [receipt.customerId], this.clock.now());
     return { dryRun: false, preview, customer: customer ?? null, credentials: { userName: receipt.adminUserName, temporaryPassword } };
   }
@@ -243,6 +247,7 @@ export class CustomerAccounts {
   ): Promise<AccountReceipt & { temporaryPassword: string | null; delegatedAdminTerminationUrl: string | null }> {
     const problems = new Problems();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
+    if (input.adminPasswordHash != null && !input.adminPasswordHash.startsWith('scrypt:')) problems.add('VALIDATION_FAILED', 'Not a password hash', 'adminPasswordHash');
     const account = readCustomerAccount(input, ACCOUNT_FOR_A_FLOW, problems);
     const { country } = account;
     const prefix = account.domainPrefix;
@@ -292,13 +297,13 @@ export class CustomerAccounts {
             })),
           },
           'createCustomerAccount',
+          input.adminPasswordHash ?? null,
         );
         temporaryPassword = created.temporaryPassword;
         terminationCode = created.terminationCode;
         return created.receipt;
       }),
     );
-    await this.work.provision(receipt.customerId);
     return { ...receipt, temporaryPassword, delegatedAdminTerminationUrl: terminationCode ? this.terminationUrl(terminationCode) : null };
   }
 
@@ -319,8 +324,8 @@ export class CustomerAccounts {
         oldValue: { provisioningState: 'FAILED', provisioningError: customer.provisioningError },
         newValue: { provisioningState: 'PROVISIONING' },
       });
+      await this.provisioner.restart(manager, customerId);
     });
-    await this.work.provision(customerId);
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [customerId], this.clock.now());
     return customer!;
   }
@@ -366,7 +371,8 @@ export class CustomerAccounts {
     actor: Actor,
     spec: AccountSpec,
     operation: string,
-  ): Promise<{ receipt: AccountReceipt; temporaryPassword: string; terminationCode: string | null }> {
+    adminPasswordHash: string | null = null,
+  ): Promise<{ receipt: AccountReceipt; temporaryPassword: string | null; terminationCode: string | null }> {
     if (await this.domainTaken(manager, spec.row.defaultDomain)) {
       throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
     }
@@ -374,7 +380,7 @@ export class CustomerAccounts {
     const customerId = randomUUID();
     const adminUserId = randomUUID();
     const adminUserName = `admin@${spec.row.defaultDomain}`;
-    const temporaryPassword = generateTemporaryPassword();
+    const temporaryPassword = adminPasswordHash ? null : generateTemporaryPassword();
     await manager.insert(Customer, { ...spec.row, id: customerId, tenantId: null, provisioningState: 'PROVISIONING', provisioningError: null, createdAt: now, updatedAt: now });
     await manager.insert(CustomerPartner, {
       customerId,
@@ -391,7 +397,7 @@ export class CustomerAccounts {
       firstName: spec.row.contactFirstName,
       lastName: spec.row.contactLastName,
       isAdmin: true,
-      passwordHash: await hashPassword(temporaryPassword),
+      passwordHash: adminPasswordHash ?? (await hashPassword(temporaryPassword!)),
       deletedAt: null,
       createdAt: now,
       updatedAt: now,
@@ -413,17 +419,7 @@ export class CustomerAccounts {
         terminatedAt: null,
       });
     }
-    await manager.insert(CustomerProvisioning, {
-      customerId,
-      partnerId: spec.partnerId,
-      adminUserId,
-      subscriptions: spec.subscriptions,
-      subscriptionIds: spec.subscriptions.map(() => null),
-      attempts: 0,
-      completedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await this.provisioner.start(manager, customerId, { partnerId: spec.partnerId, adminUserId, subscriptions: spec.subscriptions });
     await writeAudit(manager, { ...actor, clock: this.clock }, {
       operation,
       resourceType: 'Customer',

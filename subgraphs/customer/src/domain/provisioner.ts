@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { isUuid, ServiceCallError, ServiceUnavailableError, writeAudit, recordEvent, type Clock, type Logger, type ServiceClient } from '@partner-graph/platform';
-import { Customer, CustomerProvisioning, type ProvisioningState } from '../db/index.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  isUuid,
+  ServiceCallError,
+  ServiceUnavailableError,
+  writeAudit,
+  recordEvent,
+  type Clock,
+  type FlowDefinition,
+  type FlowFailure,
+  type FlowRecord,
+  type Flows,
+  type ServiceClient,
+} from '@partner-graph/platform';
+import { Customer, type PlannedSubscriptionRow, type ProvisioningState } from '../db/index.js';
 
 const PROVISION_SUBSCRIPTION = `mutation ProvisionSubscription($input: ProvisionSubscriptionInput!, $idempotencyKey: String!) {
   provisionSubscription(input: $input, idempotencyKey: $idempotencyKey) { subscriptionId errors { code message field } }
@@ -11,109 +23,127 @@ interface ProvisionSubscriptionResult {
   provisionSubscription: { subscriptionId: string | null; errors: { code: string; message: string; field: string | null }[] };
 }
 
-/** A step of provisioning failed; the reason is shown to the partner as `provisioningError`. */
-export class ProvisioningFailure extends Error {}
+/** What a customer's provisioning flow was started with (its id is the customer's). */
+export interface ProvisioningInput {
+  partnerId: string | null;
+  adminUserId: string;
+  subscriptions: PlannedSubscriptionRow[];
+}
+
+/** The subscription subgraph refused a subscription; the reason is shown to the partner as `provisioningError`. */
+class SubscriptionRefused extends Error {}
+
+/** The steps' names: the tenant, then each planned subscription by its index (its idempotency key is `<customerId>:<index>`). */
+const TENANT = 'tenant';
 
 /**
- * Provisions a new customer account: its tenant, then each requested subscription (through the
- * subscription subgraph), then ACTIVE. Every step is recorded or idempotent, so after a crash at
- * any point a re-run finishes the work without duplicates; a failure leaves FAILED with its reason.
+ * Provisions a new customer account as a durable flow (the platform's `Flows`): its tenant,
+ * then each requested subscription (through the subscription subgraph), then ACTIVE. A failure
+ * shows the customer FAILED with its reason; a service that was down is tried again by the
+ * flow's job and sweep, a refusal only when the partner retries (`retryCustomerProvisioning`).
  */
 export class Provisioner {
+  readonly flow: FlowDefinition<ProvisioningInput>;
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly services: ServiceClient,
-    private readonly logger: Logger,
-  ) {}
+    private readonly flows: Flows,
+  ) {
+    this.flow = flows.define<ProvisioningInput>({
+      kind: 'customer-provisioning',
+      run: async ({ flow, step }) => {
+        await step(TENANT, async () => {
+          await this.db.query(`UPDATE customer SET tenant_id = $2 WHERE id = $1 AND tenant_id IS NULL`, [flow.id, randomUUID()]);
+          const [row]: { tenant_id: string }[] = await this.db.query(`SELECT tenant_id FROM customer WHERE id = $1`, [flow.id]);
+          return row?.tenant_id ?? null;
+        });
+        for (const [index, planned] of flow.input.subscriptions.entries()) {
+          await step(String(index), (idempotencyKey) => this.provisionSubscription(flow, index, planned, idempotencyKey));
+        }
+      },
+      succeeded: (manager, flow) => this.succeeded(manager, flow),
+      failure: (error) => failureOf(error),
+      failed: (manager, flow, failure) => this.failed(manager, flow, failure),
+    });
+  }
 
-  /** Runs (or resumes) the provisioning of `customerId`; returns the resulting state. Throws when it failed, so a job retries. */
+  /** Records a new account's provisioning in the caller's transaction; it runs once that commits. */
+  start(manager: EntityManager, customerId: string, input: ProvisioningInput): Promise<void> {
+    return this.flows.start(manager, this.flow, customerId, input);
+  }
+
+  /** The partner retries a FAILED account (in the caller's transaction): its provisioning runs again, keeping the finished steps. */
+  restart(manager: EntityManager, customerId: string): Promise<void> {
+    return this.flows.restart(manager, customerId);
+  }
+
+  /** Runs (or resumes) the provisioning of `customerId` now; returns the customer's state. Throws when a step failed. */
   async provision(customerId: string): Promise<ProvisioningState | null> {
     if (!isUuid(customerId)) return null;
-    const work = await this.db.getRepository(CustomerProvisioning).findOneBy({ customerId });
+    await this.flows.run(customerId);
     const customer = await this.db.getRepository(Customer).findOneBy({ id: customerId });
-    if (!work || !customer) return null;
-    if (work.completedAt && customer.provisioningState === 'ACTIVE') return 'ACTIVE';
-    const requestId = `provision:${customerId}`;
-    try {
-      // Step 1: the tenant (kept if an earlier run created it).
-      await this.db.query(`UPDATE customer SET tenant_id = $2 WHERE id = $1 AND tenant_id IS NULL`, [customerId, randomUUID()]);
-      // Step 2: each subscription, once: the subscription subgraph is idempotent on `<customerId>:<index>`.
-      const ids = [...work.subscriptionIds];
-      for (const [index, planned] of work.subscriptions.entries()) {
-        if (ids[index]) continue;
-        const subscriptionId = await this.provisionSubscription(customerId, index, planned, work.adminUserId, requestId);
-        ids[index] = subscriptionId;
-        await this.db.query(`UPDATE customer_provisioning SET subscription_ids = $2::jsonb, updated_at = $3 WHERE customer_id = $1`, [customerId, JSON.stringify(ids), this.clock.now()]);
-      }
-      // Step 3: ACTIVE.
-      await this.db.transaction(async (manager) => {
-        const now = this.clock.now();
-        await manager.update(Customer, { id: customerId }, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now });
-        await manager.update(CustomerProvisioning, { customerId }, { completedAt: now, attempts: work.attempts + 1, updatedAt: now });
-        await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
-          partnerId: work.partnerId,
-          operation: 'provisionCustomer',
-          resourceType: 'Customer',
-          resourceId: customerId,
-          customerId,
-          oldValue: { provisioningState: customer.provisioningState },
-          newValue: { provisioningState: 'ACTIVE', subscriptionIds: ids },
-        });
-        await recordEvent(manager, this.clock, {
-          type: 'customer.provisioned',
-          partnerId: work.partnerId,
-          objectType: 'Customer',
-          objectId: customerId,
-          data: { provisioningState: 'ACTIVE', subscriptionIds: ids, changes: [{ field: 'provisioningState', from: customer.provisioningState, to: 'ACTIVE' }] },
-        });
-      });
-      return 'ACTIVE';
-    } catch (error) {
-      const reason = reasonOf(error);
-      this.logger.warn({ err: error, customerId }, 'customer provisioning failed');
-      await this.db.transaction(async (manager) => {
-        const now = this.clock.now();
-        await manager.update(Customer, { id: customerId }, { provisioningState: 'FAILED', provisioningError: reason, updatedAt: now });
-        await manager.update(CustomerProvisioning, { customerId }, { attempts: work.attempts + 1, updatedAt: now });
-        await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
-          partnerId: work.partnerId,
-          operation: 'provisionCustomer',
-          resourceType: 'Customer',
-          resourceId: customerId,
-          customerId,
-          newValue: { provisioningState: 'FAILED', provisioningError: reason },
-          outcome: 'FAILURE',
-        });
-        await recordEvent(manager, this.clock, {
-          type: 'customer.provisioning_failed',
-          partnerId: work.partnerId,
-          objectType: 'Customer',
-          objectId: customerId,
-          data: { provisioningState: 'FAILED', provisioningError: reason, attempts: work.attempts + 1 },
-        });
-      });
-      throw error instanceof ProvisioningFailure ? error : new ProvisioningFailure(reason, { cause: error });
-    }
+    return customer?.provisioningState ?? null;
   }
 
-  /** Provisioning work not finished and not failed: what the sweep hands to the queue. */
-  async pendingCustomerIds(limit = 500): Promise<string[]> {
-    const rows: { customer_id: string }[] = await this.db.query(
-      `SELECT p.customer_id FROM customer_provisioning p JOIN customer c ON c.id = p.customer_id
-       WHERE p.completed_at IS NULL AND c.provisioning_state = 'PROVISIONING' ORDER BY p.created_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => row.customer_id);
+  private subscriptionIds(flow: FlowRecord<ProvisioningInput>): (string | null)[] {
+    return flow.input.subscriptions.map((_, index) => (flow.steps[String(index)] as string | undefined) ?? null);
   }
 
-  private async provisionSubscription(
-    customerId: string,
-    index: number,
-    planned: { offerId: string; quantity: number; channel: string; partnerId: string | null; termMonths: number | null; isTrial: boolean },
-    adminUserId: string,
-    requestId: string,
-  ): Promise<string> {
+  private async succeeded(manager: EntityManager, flow: FlowRecord<ProvisioningInput>): Promise<void> {
+    const customerId = flow.id;
+    const ids = this.subscriptionIds(flow);
+    const before = await manager.findOneByOrFail(Customer, { id: customerId });
+    const now = this.clock.now();
+    await manager.update(Customer, { id: customerId }, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now });
+    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock }, {
+      partnerId: flow.input.partnerId,
+      operation: 'provisionCustomer',
+      resourceType: 'Customer',
+      resourceId: customerId,
+      customerId,
+      oldValue: { provisioningState: before.provisioningState },
+      newValue: { provisioningState: 'ACTIVE', subscriptionIds: ids },
+    });
+    await recordEvent(manager, this.clock, {
+      type: 'customer.provisioned',
+      partnerId: flow.input.partnerId,
+      objectType: 'Customer',
+      objectId: customerId,
+      data: { provisioningState: 'ACTIVE', subscriptionIds: ids, changes: [{ field: 'provisioningState', from: before.provisioningState, to: 'ACTIVE' }] },
+    });
+  }
+
+  /**
+   * The customer shows FAILED with the reason. The audit record and the event tell each change
+   * of it, not each retry: a service down for an hour is one failure, however often it is tried.
+   */
+  private async failed(manager: EntityManager, flow: FlowRecord<ProvisioningInput>, failure: FlowFailure): Promise<void> {
+    const customerId = flow.id;
+    const before = await manager.findOneByOrFail(Customer, { id: customerId });
+    if (before.provisioningState === 'FAILED' && before.provisioningError === failure.reason) return;
+    await manager.update(Customer, { id: customerId }, { provisioningState: 'FAILED', provisioningError: failure.reason, updatedAt: this.clock.now() });
+    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock }, {
+      partnerId: flow.input.partnerId,
+      operation: 'provisionCustomer',
+      resourceType: 'Customer',
+      resourceId: customerId,
+      customerId,
+      newValue: { provisioningState: 'FAILED', provisioningError: failure.reason },
+      outcome: 'FAILURE',
+    });
+    await recordEvent(manager, this.clock, {
+      type: 'customer.provisioning_failed',
+      partnerId: flow.input.partnerId,
+      objectType: 'Customer',
+      objectId: customerId,
+      data: { provisioningState: 'FAILED', provisioningError: failure.reason, attempts: flow.attempts },
+    });
+  }
+
+  private async provisionSubscription(flow: FlowRecord<ProvisioningInput>, index: number, planned: PlannedSubscriptionRow, idempotencyKey: string): Promise<string> {
+    const customerId = flow.id;
     const data = await this.services.query<ProvisionSubscriptionResult>(
       'subscription',
       PROVISION_SUBSCRIPTION,
@@ -126,24 +156,24 @@ export class Provisioner {
           channel: planned.channel,
           termMonths: planned.termMonths,
           isTrial: planned.isTrial,
-          assignLicenceToUserId: adminUserId,
+          assignLicenceToUserId: flow.input.adminUserId,
         },
-        idempotencyKey: `${customerId}:${index}`,
+        idempotencyKey,
       },
-      { viewer: { kind: 'system' }, requestId },
+      { viewer: { kind: 'system' }, requestId: `provision:${customerId}` },
     );
     const result = data.provisionSubscription;
     if (result.errors.length > 0 || !result.subscriptionId) {
       const first = result.errors[0];
-      throw new ProvisioningFailure(first ? `Subscription ${index + 1} was refused: ${first.code}: ${first.message}` : `Subscription ${index + 1} was not created`);
+      throw new SubscriptionRefused(first ? `Subscription ${index + 1} was refused: ${first.code}: ${first.message}` : `Subscription ${index + 1} was not created`);
     }
     return result.subscriptionId;
   }
 }
 
-function reasonOf(error: unknown): string {
-  if (error instanceof ProvisioningFailure) return error.message;
-  if (error instanceof ServiceUnavailableError) return 'The subscription service is unavailable; provisioning will be retried';
-  if (error instanceof ServiceCallError) return `The subscription service refused the request: ${error.message}`;
-  return 'Provisioning failed unexpectedly; it will be retried';
+function failureOf(error: unknown): FlowFailure {
+  if (error instanceof SubscriptionRefused) return { reason: error.message, final: true };
+  if (error instanceof ServiceUnavailableError) return { reason: 'The subscription service is unavailable; provisioning will be retried', final: false };
+  if (error instanceof ServiceCallError) return { reason: `The subscription service refused the request: ${error.message}`, final: false };
+  return { reason: 'Provisioning failed unexpectedly; it will be retried', final: false };
 }

@@ -90,9 +90,11 @@ export type Mutation = {
    * Redeem one or more keys of one offer into a new customer account (partner of record, relationship ADVISOR)
    * with one subscription of the summed seats (channel PRODUCT_KEY); the customer's admin gets admin rights and a
    * licence. All keys redeem or none; a retry with the same idempotencyKey returns the first result.
+   * Answers at once with the keys reserved (redemption PENDING) and the admin's temporary password; the account and
+   * its subscription are made in the background: follow productKeyRedemption(id) until COMPLETED or FAILED.
    */
   redeemProductKeys: RedeemProductKeysPayload;
-  /** Extend a subscription's end date by the key's term; an EXPIRED or DISABLED subscription becomes ACTIVE again. */
+  /** Extend a subscription's end date by the key's term; an EXPIRED or DISABLED subscription becomes ACTIVE again. Answers at once with the key reserved (redemption PENDING); follow productKeyRedemption(id) until COMPLETED (the subscription's new endDate) or FAILED. */
   renewSubscriptionWithProductKey: RenewSubscriptionWithProductKeyPayload;
   /** Withdraw an unused key (lost, leaked): it can no longer be redeemed. SUBSCRIPTION_ADVISOR + FULL. */
   revokeProductKey: RevokeProductKeyPayload;
@@ -328,13 +330,13 @@ export type RedeemProductKeysPayload = {
   errors: Array<PayloadError>;
   redemption: Maybe<ProductKeyRedemption>;
   subscription: Maybe<CustomerSubscription>;
-  /** The customer admin's temporary password: shown once, null on a replay. */
+  /** The customer admin's temporary password: shown once, to the call that started the redemption (null on a replay); it signs in once the account exists (productKeyRedemption.adminUserName). */
   temporaryPassword: Maybe<Scalars['String']['output']>;
 };
 
 export type RenewSubscriptionWithProductKeyPayload = {
   __typename?: 'RenewSubscriptionWithProductKeyPayload';
-  /** The subscription's new end date. */
+  /** The subscription's new end date; null until the renewal is COMPLETED (productKeyRedemption.subscription.endDate). */
   endDate: Maybe<Scalars['DateTime']['output']>;
   errors: Array<PayloadError>;
   productKey: Maybe<ProductKey>;

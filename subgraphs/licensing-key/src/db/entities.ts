@@ -67,7 +67,6 @@ export interface RedemptionRow {
   failureCode: string | null;
   failureMessage: string | null;
   failureField: string | null;
-  attempts: number;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
@@ -120,7 +119,6 @@ export const Redemption = new EntitySchema<RedemptionRow>({
     failureCode: { type: 'text', name: 'failure_code', nullable: true },
     failureMessage: { type: 'text', name: 'failure_message', nullable: true },
     failureField: { type: 'text', name: 'failure_field', nullable: true },
-    attempts: { type: 'int' },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
     completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },

@@ -1,9 +1,10 @@
-import { EventOutboxEntity, platformEntities } from '@partner-graph/platform';
+import { EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
 import { ProductKey, Redemption } from './entities.js';
 import { ProductKeys1764100000000 } from './migrations/1764100000000-ProductKeys.js';
 import { EventOutbox1764300000000 } from './migrations/1764300000000-EventOutbox.js';
+import { RedemptionFlows1764400000000 } from './migrations/1764400000000-RedemptionFlows.js';
 
-export const entities = [ProductKey, Redemption, ...platformEntities, EventOutboxEntity];
-export const migrations = [ProductKeys1764100000000, EventOutbox1764300000000];
+export const entities = [ProductKey, Redemption, ...platformEntities, EventOutboxEntity, FlowEntity];
+export const migrations = [ProductKeys1764100000000, EventOutbox1764300000000, RedemptionFlows1764400000000];
 export { ProductKey, Redemption };
 export type { ProductKeyRow, ProductKeyState, ProductKeyUse, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';

@@ -7,15 +7,18 @@ import {
   notFound,
   Problems,
   readCustomerAccount,
-  ServiceCallError,
-  ServiceUnavailableError,
+  FlowFailed,
+  generateTemporaryPassword,
+  hashPassword,
   sha256,
   writeAudit,
   recordEvent,
   type CallContext,
   type Clock,
   type CustomerAccountRules,
-  type Logger,
+  type FlowDefinition,
+  type FlowRun,
+  type Flows,
   type PayloadError,
   type PartnerViewer,
   type ErrorCode,
@@ -41,70 +44,71 @@ export interface RedemptionCustomerInput {
 /** A customer redeeming keys names its organisation and first administrator; the address, the phone and the domain may be left to defaults. */
 const REDEEMING_CUSTOMER: CustomerAccountRules = { role: 'admin', address: 'optional', phone: 'optional', domainPrefix: 'optional' };
 
-/** Where a redemption or renewal stands, with what only the call that created the account can see. */
+/** Where a redemption or renewal stands, with what only the call that started it can see. */
 export interface RedemptionOutcome {
   redemption: RedemptionRow;
-  /** The customer admin's temporary password: only to the call whose step created the account. */
+  /** The customer admin's temporary password: only to the call that started the redemption. */
   temporaryPassword: string | null;
   errors: PayloadError[];
 }
 
-/** A concurrent request with the same idempotency key got there first: answer with its result. */
-class Replay extends Error {}
+const UNFINISHED: RedemptionStatus[] = ['PENDING', 'ACCOUNT_CREATED'];
 
-/** The result of the concurrent request with the same idempotency key, found while checking the keys. */
-class Replayed extends Error {
-  constructor(readonly outcome: RedemptionOutcome) {
-    super('replayed');
+/** What the flow of a redemption carries besides its row: the first administrator's password, hashed (shown once to the partner who started it). */
+interface RedemptionFlowInput {
+  adminPasswordHash: string | null;
+}
+
+/** The other subgraph refused for good: the flow ends FAILED and the keys are released. */
+class Refused extends Error {
+  constructor(readonly error: PayloadError) {
+    super(error.message);
   }
 }
 
-const UNFINISHED: RedemptionStatus[] = ['PENDING', 'ACCOUNT_CREATED'];
-/** The resume job leaves a flow this long to the request that started it. */
-const RESUME_AFTER_MS = 60_000;
-/** How often a waiting request looks whether the new account is provisioned. */
-const ACCOUNT_POLL_MS = 250;
+/** The new account is still being provisioned: the flow's job tries again later. */
+class NotYet extends Error {}
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function answerReplays(run: () => Promise<RedemptionOutcome>): Promise<RedemptionOutcome> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof Replayed) return error.outcome;
-    throw error;
-  }
+/** The recorded result of a flow's last step: the subscription the keys made or extended. */
+interface SubscriptionStep {
+  subscriptionId: string;
+  endDate: string | null;
 }
 
 /**
  * Redemption of keys into a new customer account, and renewal of a subscription with a key
- * (SPEC §4.5, §6). Step 1 reserves the keys and records the flow in one transaction; the
- * later steps call the customer and subscription subgraphs with idempotency keys derived from
- * the flow's id, so `resume` can run them again after any crash; the keys are marked REDEEMED
- * only once their subscription exists, and released if the other subgraph refuses for good.
+ * (SPEC §4.5, §6), as durable flows (the platform's `Flows`). The mutation reserves the keys
+ * and records the redemption and its flow in one transaction, and answers at once; the flow's
+ * job then calls the customer and subscription subgraphs with idempotency keys derived from the
+ * redemption's id. The keys are marked REDEEMED only once their subscription exists, and
+ * released if the other subgraph refuses for good. The partner follows `productKeyRedemption`.
+ * The new administrator's password is made by the mutation and shown to its caller at once;
+ * only its hash travels with the flow to the customer subgraph.
  */
 export class Redemptions {
+  private readonly flow: FlowDefinition<RedemptionFlowInput>;
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly remote: RemoteServices,
-    private readonly logger: Logger,
-    /**
-     * How long `redeemProductKeys` waits for the new account's subscription before answering
-     * ACCOUNT_CREATED; well inside the gateway's deadline on a subgraph call (5 s by default).
-     */
-    private readonly inlineWaitMs = 2_500,
-  ) {}
+    private readonly flows: Flows,
+  ) {
+    this.flow = flows.define<RedemptionFlowInput>({
+      kind: 'product-key-redemption',
+      run: (run) => this.steps(run),
+      succeeded: (manager, flow) => this.complete(manager, flow.id, flow.steps.subscription as SubscriptionStep),
+      failure: (error) =>
+        error instanceof Refused
+          ? { reason: error.message, final: true }
+          : { reason: error instanceof NotYet ? error.message : 'A service is unavailable; the redemption will be resumed', final: false },
+      failed: async (manager, flow, failure, error) => {
+        if (failure.final && error instanceof Refused) await this.fail(manager, flow.id, error.error);
+      },
+    });
+  }
 
   async redeem(actor: Actor, keyInputs: string[], customerInput: RedemptionCustomerInput, idempotencyKey: string): Promise<RedemptionOutcome> {
-    return answerReplays(() => this.startRedemption(actor, keyInputs, customerInput, idempotencyKey));
-  }
-
-  async renew(actor: Actor, subscriptionId: string, keyInput: string): Promise<RedemptionOutcome> {
-    return answerReplays(() => this.startRenewal(actor, subscriptionId, keyInput));
-  }
-
-  private async startRedemption(actor: Actor, keyInputs: string[], customerInput: RedemptionCustomerInput, idempotencyKey: string): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const as: CallContext = { viewer, requestId: actor.requestId };
     const problems = new Problems();
@@ -127,7 +131,9 @@ export class Redemptions {
     if (replayed) return replayed;
 
     // Checked before anything is reserved, then again under the keys' locks.
-    const keys = await this.orReplay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash, async () => this.checkKeys(hashes, await keysByHash(this.db.manager, viewer, hashes)));
+    const checked = await this.keysOrReplay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash, async () => this.checkKeys(hashes, await keysByHash(this.db.manager, viewer, hashes)));
+    if ('replayed' in checked) return checked.replayed;
+    const { keys } = checked;
     const offerId = keys[0]!.offerId;
     const seats = keys.reduce((sum, key) => sum + key.seats, 0);
     const termMonths = keys[0]!.termMonths;
@@ -143,52 +149,52 @@ export class Redemptions {
     if (seats < min || seats > max) throw new DomainError('QUANTITY_OUT_OF_RANGE', `These keys add ${seats} seats; ${here.name ?? 'the offer'} takes ${min} to ${max}`, 'keys');
 
     const id = randomUUID();
-    try {
-      await this.db.transaction(async (manager) => {
-        const now = this.clock.now();
-        const row: RedemptionRow = {
-          id,
-          partnerId: viewer.partnerId,
-          usedFor: 'NEW_ACCOUNT',
-          status: 'PENDING',
-          idempotencyKey,
-          requestHash,
-          offerId,
-          keyIds: keys.map((k) => k.id),
-          seats,
-          termMonths,
-          customer,
-          requestedBy: viewer,
-          customerId: null,
-          subscriptionId: null,
-          adminUserName: null,
-          endDate: null,
-          failureCode: null,
-          failureMessage: null,
-          failureField: null,
-          attempts: 0,
-          createdAt: now,
-          updatedAt: now,
-          completedAt: null,
-        };
-        await this.insertOrReplay(manager, row);
-        const locked = this.checkKeys(hashes, await keysByHash(manager, viewer, hashes, true));
-        await this.reserve(manager, locked, id, now);
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
-          operation: 'redeemProductKeys',
-          resourceType: 'ProductKeyRedemption',
-          resourceId: id,
-          newValue: { status: 'PENDING', offerId, seats, termMonths, keys: locked.map((k) => maskProductKey(k.lastFive)), companyName: customer.companyName, country: customer.country },
-        });
+    const temporaryPassword = generateTemporaryPassword();
+    const adminPasswordHash = await hashPassword(temporaryPassword);
+    const started = await this.db.transaction(async (manager) => {
+      const now = this.clock.now();
+      const row: RedemptionRow = {
+        id,
+        partnerId: viewer.partnerId,
+        usedFor: 'NEW_ACCOUNT',
+        status: 'PENDING',
+        idempotencyKey,
+        requestHash,
+        offerId,
+        keyIds: keys.map((k) => k.id),
+        seats,
+        termMonths,
+        customer,
+        requestedBy: viewer,
+        customerId: null,
+        subscriptionId: null,
+        adminUserName: null,
+        endDate: null,
+        failureCode: null,
+        failureMessage: null,
+        failureField: null,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
+      };
+      if (!(await this.insertUnlessReplayed(manager, row))) return false;
+      const locked = this.checkKeys(hashes, await keysByHash(manager, viewer, hashes, true));
+      await this.reserve(manager, locked, id, now);
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'redeemProductKeys',
+        resourceType: 'ProductKeyRedemption',
+        resourceId: id,
+        newValue: { status: 'PENDING', offerId, seats, termMonths, keys: locked.map((k) => maskProductKey(k.lastFive)), companyName: customer.companyName, country: customer.country },
       });
-    } catch (error) {
-      if (error instanceof Replay) return (await this.replay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash))!;
-      throw error;
-    }
-    return this.resume(id, { waitForAccountMs: this.inlineWaitMs });
+      await this.flows.start(manager, this.flow, id, { adminPasswordHash });
+      return true;
+    });
+    // A concurrent request with the same idempotency key recorded it first: answer with its redemption.
+    if (!started) return (await this.replay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash))!;
+    return { redemption: await this.db.getRepository(Redemption).findOneByOrFail({ id }), temporaryPassword, errors: [] };
   }
 
-  private async startRenewal(actor: Actor, subscriptionId: string, keyInput: string): Promise<RedemptionOutcome> {
+  async renew(actor: Actor, subscriptionId: string, keyInput: string): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const as: CallContext = { viewer, requestId: actor.requestId };
     const parsed = normaliseProductKey(keyInput);
@@ -201,7 +207,9 @@ export class Redemptions {
     const replayed = await this.replay(viewer, 'RENEWAL', idempotencyKey, requestHash);
     if (replayed) return replayed;
 
-    const [key] = await this.orReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () => this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'));
+    const checked = await this.keysOrReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () => this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'));
+    if ('replayed' in checked) return checked.replayed;
+    const [key] = checked.keys;
     const subscription = await this.remote.subscription(as, subscriptionId);
     if (!subscription) throw notFound('Subscription', 'subscriptionId');
     if (!['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'].includes(subscription.status)) {
@@ -214,121 +222,97 @@ export class Redemptions {
     if (subscription.offer.id !== key!.offerId) throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
 
     const id = randomUUID();
-    try {
-      await this.db.transaction(async (manager) => {
-        const now = this.clock.now();
-        await this.insertOrReplay(manager, {
-          id,
-          partnerId: viewer.partnerId,
-          usedFor: 'RENEWAL',
-          status: 'PENDING',
-          idempotencyKey,
-          requestHash,
-          offerId: key!.offerId,
-          keyIds: [key!.id],
-          seats: key!.seats,
-          termMonths: key!.termMonths,
-          customer: null,
-          requestedBy: viewer,
-          customerId: subscription.customer.id,
-          subscriptionId,
-          adminUserName: null,
-          endDate: null,
-          failureCode: null,
-          failureMessage: null,
-          failureField: null,
-          attempts: 0,
-          createdAt: now,
-          updatedAt: now,
-          completedAt: null,
-        });
-        const locked = this.checkKeys([hash], await keysByHash(manager, viewer, [hash], true), 'key');
-        await this.reserve(manager, locked, id, now);
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
-          operation: 'renewSubscriptionWithProductKey',
-          resourceType: 'ProductKeyRedemption',
-          resourceId: id,
-          customerId: subscription.customer.id,
-          oldValue: { subscriptionId, status: subscription.status, endDate: subscription.endDate },
-          newValue: { status: 'PENDING', key: maskProductKey(key!.lastFive), termMonths: key!.termMonths },
-        });
+    const started = await this.db.transaction(async (manager) => {
+      const now = this.clock.now();
+      const inserted = await this.insertUnlessReplayed(manager, {
+        id,
+        partnerId: viewer.partnerId,
+        usedFor: 'RENEWAL',
+        status: 'PENDING',
+        idempotencyKey,
+        requestHash,
+        offerId: key!.offerId,
+        keyIds: [key!.id],
+        seats: key!.seats,
+        termMonths: key!.termMonths,
+        customer: null,
+        requestedBy: viewer,
+        customerId: subscription.customer.id,
+        subscriptionId,
+        adminUserName: null,
+        endDate: null,
+        failureCode: null,
+        failureMessage: null,
+        failureField: null,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
       });
-    } catch (error) {
-      if (error instanceof Replay) return (await this.replay(viewer, 'RENEWAL', idempotencyKey, requestHash))!;
-      throw error;
-    }
-    return this.resume(id);
+      if (!inserted) return false;
+      const locked = this.checkKeys([hash], await keysByHash(manager, viewer, [hash], true), 'key');
+      await this.reserve(manager, locked, id, now);
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        operation: 'renewSubscriptionWithProductKey',
+        resourceType: 'ProductKeyRedemption',
+        resourceId: id,
+        customerId: subscription.customer.id,
+        oldValue: { subscriptionId, status: subscription.status, endDate: subscription.endDate },
+        newValue: { status: 'PENDING', key: maskProductKey(key!.lastFive), termMonths: key!.termMonths },
+      });
+      await this.flows.start(manager, this.flow, id, { adminPasswordHash: null });
+      return true;
+    });
+    if (!started) return (await this.replay(viewer, 'RENEWAL', idempotencyKey, requestHash))!;
+    return this.outcomeOf(await this.db.getRepository(Redemption).findOneByOrFail({ id }));
   }
 
-  /**
-   * Runs the steps of a redemption or renewal that are not done yet, from what is recorded.
-   * Safe to run at any time and concurrently: each call to another subgraph is idempotent on
-   * the flow's id, and each state change is a compare-and-set. A service that is down leaves
-   * the flow where it is, for the next run.
-   */
-  async resume(id: string, options: { waitForAccountMs?: number } = {}): Promise<RedemptionOutcome> {
-    let redemption = await this.db.getRepository(Redemption).findOneByOrFail({ id });
-    let temporaryPassword: string | null = null;
+  /** The flow's steps, from what the redemption row records. */
+  private async steps({ flow, step }: FlowRun<RedemptionFlowInput>): Promise<void> {
+    const id = flow.id;
+    const redemption = await this.db.getRepository(Redemption).findOneByOrFail({ id });
     const as: CallContext = { viewer: redemption.requestedBy, requestId: `redemption:${id}` };
-    try {
-      if (redemption.status === 'PENDING' && redemption.usedFor === 'NEW_ACCOUNT') {
-        const result = await this.remote.createCustomerAccount(
-          as,
-          { partnerId: redemption.partnerId, customer: redemption.customer!, offerId: redemption.offerId, seats: redemption.seats, termMonths: redemption.termMonths },
-          `redemption:${id}`,
-        );
-        if (result.errors.length > 0 || !result.customerId) {
-          redemption = await this.fail(redemption, result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null });
-        } else {
-          temporaryPassword = result.temporaryPassword;
-          redemption = await this.advance(redemption, 'PENDING', { status: 'ACCOUNT_CREATED', customerId: result.customerId, adminUserName: result.adminUserName });
-        }
-      }
-      // The customer subgraph provisions the account's subscription in the background: the
-      // request that started the flow waits a little for it, the resume job does not.
-      const deadline = Date.now() + (options.waitForAccountMs ?? 0);
-      while (redemption.status === 'ACCOUNT_CREATED') {
-        const access = await this.remote.customerAccess(as, redemption.partnerId, redemption.customerId!);
-        if (access?.provisioningState === 'ACTIVE') {
-          // The account was created for this redemption: its one subscription is the keys' subscription.
-          const [subscriptionId] = await this.remote.subscriptionIdsForCustomer(as, redemption.customerId!);
-          if (subscriptionId) redemption = await this.complete(redemption, { subscriptionId, endDate: null });
-        }
-        if (redemption.status !== 'ACCOUNT_CREATED' || Date.now() + ACCOUNT_POLL_MS > deadline) break;
-        await sleep(ACCOUNT_POLL_MS);
-      }
-      if (redemption.status === 'PENDING' && redemption.usedFor === 'RENEWAL') {
-        const result = await this.remote.extendSubscriptionTerm(as, redemption.subscriptionId!, redemption.termMonths, `redemption:${id}`);
-        if (result.errors.length > 0) redemption = await this.fail(redemption, result.errors[0]!);
-        else redemption = await this.complete(redemption, { subscriptionId: redemption.subscriptionId!, endDate: result.endDate ? new Date(result.endDate) : null });
-      }
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableError || error instanceof ServiceCallError)) throw error;
-      // Left where it is: the resume job takes it up again.
-      this.logger.warn({ err: error, redemptionId: id }, 'product-key redemption paused: a service is unavailable');
-      await this.db.query(`UPDATE product_key_redemption SET attempts = attempts + 1 WHERE id = $1`, [id]);
-      redemption = await this.db.getRepository(Redemption).findOneByOrFail({ id });
+    // The remote calls' idempotency key is `redemption:<id>`, as before the flows: a call made before an upgrade is answered the same.
+    const key = `redemption:${id}`;
+    if (redemption.usedFor === 'RENEWAL') {
+      await step('subscription', async (): Promise<SubscriptionStep> => {
+        const result = await this.remote.extendSubscriptionTerm(as, redemption.subscriptionId!, redemption.termMonths, key);
+        if (result.errors.length > 0) throw new Refused(result.errors[0]!);
+        return { subscriptionId: redemption.subscriptionId!, endDate: result.endDate };
+      });
+      return;
     }
-    const errors: PayloadError[] =
-      redemption.status === 'FAILED' ? [{ code: redemption.failureCode as ErrorCode, message: redemption.failureMessage ?? 'Failed', field: redemption.failureField }] : [];
-    return { redemption, temporaryPassword, errors };
+    const account = await step('account', async () => {
+      const result = await this.remote.createCustomerAccount(
+        as,
+        { partnerId: redemption.partnerId, customer: redemption.customer!, offerId: redemption.offerId, seats: redemption.seats, termMonths: redemption.termMonths, adminPasswordHash: flow.input.adminPasswordHash },
+        key,
+      );
+      if (result.errors.length > 0 || !result.customerId) throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null });
+      return { customerId: result.customerId, adminUserName: result.adminUserName };
+    });
+    await this.db
+      .getRepository(Redemption)
+      .update({ id, status: 'PENDING' }, { status: 'ACCOUNT_CREATED', customerId: account.customerId, adminUserName: account.adminUserName, updatedAt: this.clock.now() });
+    // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.
+    await step('subscription', async (): Promise<SubscriptionStep> => {
+      const access = await this.remote.customerAccess(as, redemption.partnerId, account.customerId);
+      if (access?.provisioningState !== 'ACTIVE') throw new NotYet('Waiting for the new account to be provisioned');
+      // The account was created for this redemption: its one subscription is the keys' subscription.
+      const [subscriptionId] = await this.remote.subscriptionIdsForCustomer(as, account.customerId);
+      if (!subscriptionId) throw new NotYet('Waiting for the new account’s subscription');
+      return { subscriptionId, endDate: null };
+    });
   }
 
-  /** The resume job: every unfinished flow left alone for a minute (after a crash, or a service that was down). */
-  async resumeUnfinished(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - RESUME_AFTER_MS);
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM product_key_redemption WHERE status = ANY($1) AND updated_at <= $2 ORDER BY updated_at LIMIT 100`,
-      [UNFINISHED, before],
-    );
-    for (const { id } of rows) {
-      try {
-        await this.resume(id);
-      } catch (error) {
-        this.logger.error({ err: error, redemptionId: id }, 'product-key redemption could not be resumed');
-      }
+  /** Runs the redemption's flow now (what its job does); returns the redemption as it then stands. */
+  async resume(id: string): Promise<RedemptionRow> {
+    try {
+      await this.flows.run(id);
+    } catch (error) {
+      // Recorded in the flow (and, when final, in the redemption); the job would try again.
+      if (!(error instanceof FlowFailed)) throw error;
     }
-    return rows.length;
+    return this.db.getRepository(Redemption).findOneByOrFail({ id });
   }
 
   /** A redemption of the viewer's partner. */
@@ -372,10 +356,10 @@ export class Redemptions {
     return keys;
   }
 
-  /** Inserts the flow's record; when the idempotency key is already taken (a concurrent retry), answers with that one. */
-  private async insertOrReplay(manager: EntityManager, row: RedemptionRow): Promise<void> {
+  /** Inserts the redemption's record; false when its idempotency key is already taken (a concurrent retry). */
+  private async insertUnlessReplayed(manager: EntityManager, row: RedemptionRow): Promise<boolean> {
     const inserted = await manager.createQueryBuilder().insert().into(Redemption).values(row).orIgnore().returning(['id']).execute();
-    if (inserted.raw.length === 0) throw new Replay();
+    return inserted.raw.length > 0;
   }
 
   private async reserve(manager: EntityManager, keys: ProductKeyRow[], redemptionId: string, now: Date): Promise<void> {
@@ -392,72 +376,76 @@ export class Redemptions {
     if (existing.requestHash !== requestHash) {
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
     }
-    return this.resume(existing.id, { waitForAccountMs: this.inlineWaitMs });
+    return this.outcomeOf(existing);
   }
 
-  /** A key found taken may have been taken by a concurrent request with this same idempotency key: then answer with its result. */
-  private async orReplay<T>(viewer: PartnerViewer, usedFor: RedemptionRow['usedFor'], idempotencyKey: string, requestHash: string, check: () => Promise<T>): Promise<T> {
+  /** A redemption as it stands, without the password (shown only to the call that started it). */
+  private outcomeOf(redemption: RedemptionRow): RedemptionOutcome {
+    const errors: PayloadError[] =
+      redemption.status === 'FAILED' ? [{ code: redemption.failureCode as ErrorCode, message: redemption.failureMessage ?? 'Failed', field: redemption.failureField }] : [];
+    return { redemption, temporaryPassword: null, errors };
+  }
+
+  /** The keys, unless one was found taken by a concurrent request with this same idempotency key: then that request's redemption. */
+  private async keysOrReplay(
+    viewer: PartnerViewer,
+    usedFor: RedemptionRow['usedFor'],
+    idempotencyKey: string,
+    requestHash: string,
+    check: () => Promise<ProductKeyRow[]>,
+  ): Promise<{ keys: ProductKeyRow[] } | { replayed: RedemptionOutcome }> {
     try {
-      return await check();
+      return { keys: await check() };
     } catch (error) {
       const replayed = error instanceof DomainError ? await this.replay(viewer, usedFor, idempotencyKey, requestHash) : null;
-      if (replayed) throw new Replayed(replayed);
+      if (replayed) return { replayed };
       throw error;
     }
   }
 
-  /** Moves the flow on from `from`; if another run moved it first, returns what that run recorded. */
-  private async advance(redemption: RedemptionRow, from: RedemptionStatus, changes: Partial<RedemptionRow>): Promise<RedemptionRow> {
-    await this.db.getRepository(Redemption).update({ id: redemption.id, status: from }, { ...changes, updatedAt: this.clock.now() });
-    return this.db.getRepository(Redemption).findOneByOrFail({ id: redemption.id });
+  /** The subscription exists (in the transaction that ends the flow): the keys are redeemed, for good. */
+  private async complete(manager: EntityManager, id: string, step: SubscriptionStep): Promise<void> {
+    const redemption = await manager.findOneByOrFail(Redemption, { id });
+    const now = this.clock.now();
+    const endDate = step.endDate ? new Date(step.endDate) : null;
+    const updated = await manager
+      .createQueryBuilder()
+      .update(Redemption)
+      .set({ status: 'COMPLETED', subscriptionId: step.subscriptionId, endDate, completedAt: now, updatedAt: now })
+      .where('id = :id AND status IN (:...unfinished)', { id, unfinished: UNFINISHED })
+      .returning(['id'])
+      .execute();
+    if (updated.raw.length === 0) return;
+    await manager.query(
+      `UPDATE product_key SET state = 'REDEEMED', used_for = $2, redeemed_at = $3, customer_id = $4, subscription_id = $5, updated_at = $3
+       WHERE redemption_id = $1 AND state = 'AVAILABLE'`,
+      [id, redemption.usedFor, now, redemption.customerId, step.subscriptionId],
+    );
+    await this.auditEnd(manager, redemption, { newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate } });
+    await recordEvent(manager, this.clock, {
+      type: 'product_key.redeemed',
+      partnerId: redemption.partnerId,
+      objectType: 'ProductKeyRedemption',
+      objectId: id,
+      // The keys themselves are secrets: only how many, for which offer and what they made.
+      data: { usedFor: redemption.usedFor, offerId: redemption.offerId, keyCount: redemption.keyIds.length, seats: redemption.seats, termMonths: redemption.termMonths, customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate },
+    });
   }
 
-  /** The subscription exists: the keys are redeemed, for good. */
-  private async complete(redemption: RedemptionRow, result: { subscriptionId: string; endDate: Date | null }): Promise<RedemptionRow> {
-    await this.db.transaction(async (manager) => {
-      const now = this.clock.now();
-      const updated = await manager
-        .createQueryBuilder()
-        .update(Redemption)
-        .set({ status: 'COMPLETED', subscriptionId: result.subscriptionId, endDate: result.endDate, completedAt: now, updatedAt: now })
-        .where('id = :id AND status IN (:...unfinished)', { id: redemption.id, unfinished: UNFINISHED })
-        .returning(['id'])
-        .execute();
-      if (updated.raw.length === 0) return;
-      await manager.query(
-        `UPDATE product_key SET state = 'REDEEMED', used_for = $2, redeemed_at = $3, customer_id = $4, subscription_id = $5, updated_at = $3
-         WHERE redemption_id = $1 AND state = 'AVAILABLE'`,
-        [redemption.id, redemption.usedFor, now, redemption.customerId, result.subscriptionId],
-      );
-      await this.auditEnd(manager, redemption, { newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate } });
-      await recordEvent(manager, this.clock, {
-        type: 'product_key.redeemed',
-        partnerId: redemption.partnerId,
-        objectType: 'ProductKeyRedemption',
-        objectId: redemption.id,
-        // The keys themselves are secrets: only how many, for which offer and what they made.
-        data: { usedFor: redemption.usedFor, offerId: redemption.offerId, keyCount: redemption.keyIds.length, seats: redemption.seats, termMonths: redemption.termMonths, customerId: redemption.customerId, subscriptionId: result.subscriptionId, endDate: result.endDate },
-      });
-    });
-    return this.db.getRepository(Redemption).findOneByOrFail({ id: redemption.id });
-  }
-
-  /** The other subgraph refused for good: nothing was created, so the keys are released (compensation). */
-  private async fail(redemption: RedemptionRow, error: PayloadError): Promise<RedemptionRow> {
-    await this.db.transaction(async (manager) => {
-      const now = this.clock.now();
-      const updated = await manager
-        .createQueryBuilder()
-        .update(Redemption)
-        .set({ status: 'FAILED', failureCode: error.code, failureMessage: error.message, failureField: error.field, completedAt: now, updatedAt: now })
-        .where('id = :id AND status = :pending', { id: redemption.id, pending: 'PENDING' })
-        .returning(['id'])
-        .execute();
-      if (updated.raw.length === 0) return;
-      await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [redemption.id, now]);
-      await this.auditEnd(manager, redemption, { newValue: { status: 'FAILED', failure: error }, outcome: 'FAILED' });
-    });
-    return this.db.getRepository(Redemption).findOneByOrFail({ id: redemption.id });
+  /** The other subgraph refused for good (in the transaction that ends the flow): nothing was created, so the keys are released (compensation). */
+  private async fail(manager: EntityManager, id: string, error: PayloadError): Promise<void> {
+    const redemption = await manager.findOneByOrFail(Redemption, { id });
+    const now = this.clock.now();
+    const updated = await manager
+      .createQueryBuilder()
+      .update(Redemption)
+      .set({ status: 'FAILED', failureCode: error.code, failureMessage: error.message, failureField: error.field, completedAt: now, updatedAt: now })
+      .where('id = :id AND status = :pending', { id, pending: 'PENDING' })
+      .returning(['id'])
+      .execute();
+    if (updated.raw.length === 0) return;
+    await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [id, now]);
+    await this.auditEnd(manager, redemption, { newValue: { status: 'FAILED', failure: error }, outcome: 'FAILED' });
   }
 
   /** The audit record of a redemption's end, written by the request's viewer under the redemption's own request id. */

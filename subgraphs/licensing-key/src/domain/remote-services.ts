@@ -71,7 +71,7 @@ export class RemoteServices {
   /** A new ADVISOR customer (the partner is partner of record) with one PRODUCT_KEY subscription of the keys' seats. */
   async createCustomerAccount(
     as: CallContext,
-    account: { partnerId: string; customer: RedemptionCustomer; offerId: string; seats: number; termMonths: number },
+    account: { partnerId: string; customer: RedemptionCustomer; offerId: string; seats: number; termMonths: number; adminPasswordHash: string | null },
     idempotencyKey: string,
   ): Promise<CustomerAccountResult> {
     const c = account.customer;
@@ -89,6 +89,7 @@ export class RemoteServices {
       contactEmail: c.adminEmail,
       contactPhone: c.adminPhone,
       includeDelegatedAdmin: false,
+      adminPasswordHash: account.adminPasswordHash,
       subscriptions: [{ offerId: account.offerId, quantity: account.seats, channel: 'PRODUCT_KEY', termMonths: account.termMonths, isTrial: false }],
     };
     const data = await this.services.query<{ createCustomerAccount: CustomerAccountResult }>('customer', CREATE_CUSTOMER_ACCOUNT_MUTATION, { input, idempotencyKey }, as);

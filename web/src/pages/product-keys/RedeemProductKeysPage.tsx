@@ -57,6 +57,7 @@ const RedemptionDocument = graphql(`
     productKeyRedemption(id: $id) {
       id
       status
+      adminUserName
       seats
       failure {
         code
@@ -255,10 +256,19 @@ export function RedeemProductKeysPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Completed>{created && <Redemption created={created} credentialsOpen={credentialsOpen} />}</Stepper.Completed>
+        <Stepper.Completed>
+          {created && (
+            <Redemption
+              created={created}
+              credentialsOpen={credentialsOpen}
+              onAdminUserName={(userName) => setCreated((current) => (current && !current.userName ? { ...current, userName } : current))}
+            />
+          )}
+        </Stepper.Completed>
       </Stepper>
+      {/* The password is shown by the mutation at once; the dialog opens with it once the account (and so its sign-in name) exists. */}
       <AdminCredentialsOnce
-        opened={credentialsOpen}
+        opened={credentialsOpen && Boolean(created?.userName)}
         title="Keys redeemed: the administrator's credentials"
         userName={created?.userName}
         password={created?.password ?? null}
@@ -303,10 +313,18 @@ function KeyReview({ results }: { results: readonly Validation[] }) {
 }
 
 /**
- * The redemption may answer while still ACCOUNT_CREATED (the subscription follows in the
+ * The redemption answers at once, PENDING (the account and its subscription follow in the
  * background): it is followed until COMPLETED or FAILED, then the customer until ACTIVE.
  */
-function Redemption({ created, credentialsOpen }: { created: { redemptionId: string | null; customerId: string | null }; credentialsOpen: boolean }) {
+function Redemption({
+  created,
+  credentialsOpen,
+  onAdminUserName,
+}: {
+  created: { redemptionId: string | null; customerId: string | null };
+  credentialsOpen: boolean;
+  onAdminUserName: (userName: string) => void;
+}) {
   const { data, error } = useGraphQLQuery(
     RedemptionDocument,
     { id: created.redemptionId ?? '' },
@@ -320,6 +338,10 @@ function Redemption({ created, credentialsOpen }: { created: { redemptionId: str
   );
   const redemption = data?.productKeyRedemption;
   const status = redemption?.status;
+  const adminUserName = redemption?.adminUserName;
+  useEffect(() => {
+    if (adminUserName) onAdminUserName(adminUserName);
+  }, [adminUserName, onAdminUserName]);
   // The keys' states and the customer list change with the redemption.
   const queryClient = useQueryClient();
   useEffect(() => {
@@ -337,7 +359,7 @@ function Redemption({ created, credentialsOpen }: { created: { redemptionId: str
   if (created.redemptionId && redemption?.status !== 'COMPLETED') {
     return (
       <Alert color="yellow" role="status" title="Redeeming the keys" icon={<Loader size="xs" />} mt="md" aria-hidden={credentialsOpen || undefined}>
-        The customer account is created; its subscription follows in a moment.
+        {redemption?.status === 'ACCOUNT_CREATED' ? 'The customer account is created; its subscription follows in a moment.' : 'The keys are reserved; the customer account is being created.'}
       </Alert>
     );
   }
