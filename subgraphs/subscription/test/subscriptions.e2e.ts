@@ -171,6 +171,45 @@ describe('manageability and authorisation (SPEC §3.3)', () => {
   });
 });
 
+describe("a customer's subscriptions", () => {
+  const LIST = (fields: string) => `query { customers(first: 50) { edges { node { id ${fields} } } } }`;
+
+  it('read with the access facts the customer subgraph answered for the viewer, asking it nothing more', async () => {
+    const customerQueries = async (fields: string) => {
+      const before = stack.subgraphs.customer.queries.count;
+      const response = await stack.graphql(LIST(fields), {}, { as: AGENT });
+      expect(response.errors).toBeUndefined();
+      return { queries: stack.subgraphs.customer.queries.count - before, edges: response.data!.customers.edges };
+    };
+    await customerQueries('subscriptions { id }');
+    const withSubscriptions = await customerQueries('subscriptions { id allowedActions }');
+    const without = await customerQueries('');
+    expect(withSubscriptions.queries).toBe(without.queries);
+    const northwind = withSubscriptions.edges.find((edge: { node: { id: string } }) => edge.node.id === DEMO.customers.northwind).node;
+    expect(northwind.subscriptions.length).toBeGreaterThan(0);
+    expect(northwind.subscriptions[0].allowedActions).toContain('CHANGE_QUANTITY');
+  });
+
+  it('are none for a representation without the facts, or another partner\'s customer', async () => {
+    const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { subscriptions { id } } } }`;
+    const viewer = await stack.viewerOf(AGENT);
+    const facts = { country: 'FR', provisioningState: 'ACTIVE', relationship: 'RESELLER', hasAdminRights: true, adminAccess: 'FULL' };
+    const entities = async (representations: object[]) => {
+      const response = await stack.subgraphRequest('subscription', ENTITIES, { viewer, variables: { representations } });
+      expect(response.errors).toBeUndefined();
+      return response.data!._entities.map((entity: { subscriptions: unknown[] }) => entity.subscriptions.length);
+    };
+    const [withFacts, bare] = await entities([{ __typename: 'Customer', id: DEMO.customers.northwind, ...facts }, { __typename: 'Customer', id: DEMO.customers.northwind }]);
+    expect(withFacts).toBeGreaterThan(0);
+    expect(bare).toBe(0);
+    // Through the gateway the customer subgraph answers for the viewer: Alpine Ski House is Fabrikam's.
+    const alpine = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id } } }`, { id: DEMO.customers.alpineSkiHouse }, { as: AGENT });
+    expect(alpine.data!.customer).toBeNull();
+    const notice = await stack.graphql(`query($id: ID!) { subscription(id: $id) { customer { subscriptions { id } } } }`, { id: DEMO.subscriptions.alpineBusinessBasic }, { as: FABRIKAM });
+    expect(notice.data!.subscription.customer.subscriptions.map((sub: { id: string }) => sub.id)).toContain(DEMO.subscriptions.alpineBusinessBasic);
+  });
+});
+
 describe('licences and concurrency', () => {
   const northwindUsers = async (): Promise<string[]> => {
     const response = await stack.graphql(`query($id: ID!) { customer(id: $id) { users { id } } }`, { id: DEMO.customers.northwind }, { as: AGENT });
