@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   CONTEXT_HEADER,
   createLogger,
   databaseUrlFor,
   DEMO,
-  DEV_INTERNAL_SECRET,
-  DEV_JWT_SECRET,
   dropDatabase,
   envPrefix,
   loadScriptConfig,
@@ -25,7 +26,6 @@ import {
 } from '@partner-graph/platform';
 import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
-import { signDevToken } from '@partner-graph/gateway';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
 import { MODULES } from './subgraphs.js';
@@ -37,7 +37,8 @@ import { MODULES } from './subgraphs.js';
  * loaded in turn by autocannon over three workloads, round after round (interleaved). Every
  * response is compared with the expected body. Prints requests/s, latency and the CPU each process
  * spent per request (from /proc), and the ratios ours / Hive. Both gateways run with no rate limit
- * in the way (ours raised, Hive has none). Uses DATABASE_URL when set (databases
+ * in the way (ours raised, Hive has none), in production mode with an ES256 identity provider of
+ * the bench's own. Uses DATABASE_URL when set (databases
  * partner_graph_benchgw_*, dropped after), otherwise a throwaway embedded server. `--cpu-prof DIR`
  * writes V8 CPU profiles of the subgraphs and of our gateway there.
  */
@@ -168,15 +169,27 @@ async function seed(count: number): Promise<string[]> {
 // --- The processes -----------------------------------------------------------------------------
 
 type Target = 'ours' | 'hive' | 'subgraph';
-const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'ours' | 'hive', number>;
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'ours' | 'hive' | 'jwks', number>;
 const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
+
+// Production mode, as deployed (graphql-js, Express and the services skip their development
+// checks): fresh secrets, and an identity provider of the bench's own that publishes its key.
+const identity = { issuer: 'https://identity.bench.invalid/', audience: 'partner-graph', keys: await generateKeyPair('ES256') };
+const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(identity.keys.publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] });
+const jwksServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks)).listen(ports.jwks, '127.0.0.1');
+const internalSecret = randomBytes(32).toString('hex');
 const env: Record<string, string> = {
   APOLLO_TELEMETRY_DISABLED: '1',
-  NODE_ENV: 'development',
+  NODE_ENV: 'production',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
-  INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET,
-  AUTH_JWT_SECRET: DEV_JWT_SECRET,
+  INTERNAL_SIGNING_SECRET: internalSecret,
+  METRICS_TOKEN: randomBytes(16).toString('hex'),
+  AUTH_JWKS_URL: `http://127.0.0.1:${ports.jwks}/jwks.json`,
+  AUTH_ISSUER: identity.issuer,
+  AUTH_AUDIENCE: identity.audience,
+  // A saturated machine (a shared one) must not turn slow answers into timeouts.
+  SUBGRAPH_TIMEOUT_MS: '30000',
   GATEWAY_PORT: String(ports.ours),
   GATEWAY_DATABASE_URL: gatewayDatabase,
   // The bench measures the gateway, not its limiter's refusals (one load generator, one user).
@@ -217,6 +230,7 @@ const stopAll = async () => {
         }),
     ),
   );
+  jwksServer.close();
   if (config.DATABASE_URL) await dropDatabases();
   await stopDatabase();
   rmSync(scratch, { recursive: true, force: true });
@@ -296,10 +310,18 @@ try {
   launch('hive', [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts'), '--host', '127.0.0.1', '--port', String(ports.hive), '--fork', '1'], { PORT: String(ports.hive) });
   await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), answers(`http://127.0.0.1:${ports.hive}/healthcheck`)]);
 
-  const token = await signDevToken(DEMO.users.contosoAgent.email, { secret: DEV_JWT_SECRET, ttlSeconds: 24 * 3600 });
+  // The demo identity provider's subject is the user's email.
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setSubject(DEMO.users.contosoAgent.email)
+    .setIssuer(identity.issuer)
+    .setAudience(identity.audience)
+    .setIssuedAt()
+    .setExpirationTime('24h')
+    .sign(identity.keys.privateKey);
   const viewerOf = async (): Promise<Viewer> => {
     const response = await post(subgraphUrl('partner'), { query: 'query($s: String!) { viewerContext(subject: $s) { partnerId userId companyRole customerAccess programs } }', variables: { s: DEMO.users.contosoAgent.email } }, {
-      [CONTEXT_HEADER]: await signContext({ viewer: { kind: 'system' }, requestId: 'bench-gateway', issuer: 'gateway-directory' }, DEV_INTERNAL_SECRET),
+      [CONTEXT_HEADER]: await signContext({ viewer: { kind: 'system' }, requestId: 'bench-gateway', issuer: 'gateway-directory' }, internalSecret),
     });
     return { kind: 'partner-user', ...(response.data as { viewerContext: object }).viewerContext } as Viewer;
   };
@@ -308,7 +330,7 @@ try {
     ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     // As a gateway calls it: the signed viewer context (valid 60 s, so made for each measurement).
-    subgraph: { url: subgraphUrl('customer'), headers: async () => ({ [CONTEXT_HEADER]: await signContext({ viewer, requestId: 'bench-gateway', issuer: 'gateway' }, DEV_INTERNAL_SECRET) }) },
+    subgraph: { url: subgraphUrl('customer'), headers: async () => ({ [CONTEXT_HEADER]: await signContext({ viewer, requestId: 'bench-gateway', issuer: 'gateway' }, internalSecret) }) },
   };
 
   // The expected answers: ours and Hive must agree, with data and without errors.
