@@ -50,6 +50,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     customers: { type: 'string', default: '100' },
     workloads: { type: 'string', default: 'dashboard,dashboard-search,one-subgraph' },
+    targets: { type: 'string', default: 'ours,hive,subgraph' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -88,6 +89,12 @@ const ALL_WORKLOADS = (searches: string[]): Workload[] => [
 const WORKLOAD_NAMES = ALL_WORKLOADS([]).map((workload) => workload.name);
 const chosen = values.workloads.split(',').map((name) => name.trim());
 for (const name of chosen) if (!WORKLOAD_NAMES.includes(name)) throw new Error(`--workloads: one or more of ${WORKLOAD_NAMES.join(', ')}`);
+const TARGETS = ['ours', 'hive', 'subgraph'] as const;
+type Target = (typeof TARGETS)[number];
+const chosenTargets = values.targets.split(',').map((name) => name.trim()) as Target[];
+for (const name of chosenTargets) if (!TARGETS.includes(name)) throw new Error(`--targets: one or more of ${TARGETS.join(', ')}`);
+/** The targets a workload is measured on: the customer subgraph alone only where it can answer alone. */
+const targetsOf = (workload: Workload): Target[] => TARGETS.filter((target) => chosenTargets.includes(target) && (target !== 'subgraph' || workload.subgraphAlone));
 
 // --- The database and the data -----------------------------------------------------------------
 
@@ -168,7 +175,6 @@ async function seed(count: number): Promise<string[]> {
 
 // --- The processes -----------------------------------------------------------------------------
 
-type Target = 'ours' | 'hive' | 'subgraph';
 const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'ours' | 'hive' | 'jwks', number>;
 const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
 
@@ -358,7 +364,7 @@ try {
   console.log(`\nautocannon -c ${connections}, ${warmup} s warm-up + ${duration} s per measurement, ${rounds} round(s)`);
   for (let round = 1; round <= rounds; round++) {
     for (const workload of workloads) {
-      for (const target of ['ours', 'hive', ...(workload.subgraphAlone ? ['subgraph'] : [])] as Target[]) {
+      for (const target of targetsOf(workload)) {
         const headers = await targets[target].headers();
         const expectedData = expected.get(workload.name)!;
         if (warmup > 0) await measure(targets[target].url, headers, workload.bodies, expectedData, warmup);
@@ -393,7 +399,7 @@ function report(workloads: Workload[]): void {
   console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | gateway CPU | subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
   console.log(`|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
   for (const workload of workloads) {
-    for (const target of ['ours', 'hive', 'subgraph'] as Target[]) {
+    for (const target of TARGETS) {
       const ms = results.get(`${workload.name}/${target}`);
       if (!ms) continue;
       console.log(
@@ -403,8 +409,9 @@ function report(workloads: Workload[]): void {
   }
   console.log('\nOurs / Hive (per round): requests/s, gateway CPU per request, subgraph CPU per request\n');
   for (const workload of workloads) {
-    const ours = results.get(`${workload.name}/ours`)!;
-    const hive = results.get(`${workload.name}/hive`)!;
+    const ours = results.get(`${workload.name}/ours`);
+    const hive = results.get(`${workload.name}/hive`);
+    if (!ours || !hive) continue;
     const ratio = (ofOurs: (m: Measurement) => number, ofHive: (m: Measurement) => number = ofOurs) => fmt(ours.map((m, i) => ofOurs(m) / ofHive(hive[i]!)), 2);
     console.log(`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m) => m.cpu.ours!, (m) => m.cpu.hive!).padEnd(14)} ${ratio(subgraphCpu)}`);
   }
