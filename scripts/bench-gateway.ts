@@ -31,7 +31,7 @@ import { seedDemoData } from './seed.js';
 import { MODULES } from './subgraphs.js';
 
 /**
- * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --warmup 3 --cpu-prof DIR]`:
+ * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
  * our gateway and Hive Gateway with its Rust query planner (scripts/hive-gateway.config.ts), in
  * front of the same subgraph processes and the same supergraph, and the customer subgraph alone,
  * loaded in turn by autocannon over three workloads, round after round (interleaved). Every
@@ -361,13 +361,14 @@ try {
     console.log(`${workload.name}: ${sizes.length === 1 ? sizes[0] : `${Math.min(...sizes)}–${Math.max(...sizes)}`} customers per answer`);
   }
 
-  console.log(`\nautocannon -c ${connections}, ${warmup} s warm-up + ${duration} s per measurement, ${rounds} round(s)`);
+  // The first round warms up longer: the processes' code is still being optimised.
+  console.log(`\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)`);
   for (let round = 1; round <= rounds; round++) {
     for (const workload of workloads) {
       for (const target of targetsOf(workload)) {
         const headers = await targets[target].headers();
         const expectedData = expected.get(workload.name)!;
-        if (warmup > 0) await measure(targets[target].url, headers, workload.bodies, expectedData, warmup);
+        if (warmup > 0) await measure(targets[target].url, headers, workload.bodies, expectedData, round === 1 ? 3 * warmup : warmup);
         const measurement = await measure(targets[target].url, headers, workload.bodies, expectedData, duration);
         const key = `${workload.name}/${target}`;
         results.set(key, [...(results.get(key) ?? []), measurement]);
