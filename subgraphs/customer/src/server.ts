@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, signCustomerAccess, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -25,6 +25,13 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
       clock: runtime.clock,
       loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
       services,
+      signAccess: (c) =>
+        signCustomerAccess(
+          { customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights, adminAccess: c.adminAccess },
+          c.partnerId,
+          runtime.secret,
+          runtime.clock.now(),
+        ),
     }),
   });
 }

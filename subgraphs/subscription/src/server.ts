@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { createSubgraphServer, startEventRelay, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, startEventRelay, startJobQueue, verifyCustomerAccess, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { CustomerReference } from './codegen-mappers.js';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -33,6 +34,10 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
         subscriptions,
         notices,
+        verifyAccess: (customer: CustomerReference) =>
+          base.viewer.kind === 'partner-user'
+            ? verifyCustomerAccess(customer.accessGrant, { partnerId: base.viewer.partnerId, customerId: customer.id }, runtime.secret, runtime.clock.now())
+            : null,
       };
     },
   });

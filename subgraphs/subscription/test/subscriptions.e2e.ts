@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../../test/stack.js';
+import { DEMO, signCustomerAccess } from '@partner-graph/platform';
+import { SECRET, startStack, type Stack } from '../../../test/stack.js';
 import { Subscription } from '../src/db/index.js';
 
 const AGENT = DEMO.users.contosoAgent.email;
@@ -190,18 +190,31 @@ describe("a customer's subscriptions", () => {
     expect(northwind.subscriptions[0].allowedActions).toContain('CHANGE_QUANTITY');
   });
 
-  it('are none for a representation without the facts, or another partner\'s customer', async () => {
+  it('are none without a genuine grant for the viewer\'s partner and that customer, or for another partner\'s customer', async () => {
     const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { subscriptions { id } } } }`;
     const viewer = await stack.viewerOf(AGENT);
-    const facts = { country: 'FR', provisioningState: 'ACTIVE', relationship: 'RESELLER', hasAdminRights: true, adminAccess: 'FULL' };
-    const entities = async (representations: object[]) => {
-      const response = await stack.subgraphRequest('subscription', ENTITIES, { viewer, variables: { representations } });
-      expect(response.errors).toBeUndefined();
-      return response.data!._entities.map((entity: { subscriptions: unknown[] }) => entity.subscriptions.length);
-    };
-    const [withFacts, bare] = await entities([{ __typename: 'Customer', id: DEMO.customers.northwind, ...facts }, { __typename: 'Customer', id: DEMO.customers.northwind }]);
-    expect(withFacts).toBeGreaterThan(0);
-    expect(bare).toBe(0);
+    const access = (customerId: string) => ({ customerId, country: 'FR', provisioningState: 'ACTIVE' as const, relationship: 'RESELLER' as const, hasAdminRights: true, adminAccess: 'FULL' as const });
+    const grant = (options: { customerId?: string; partnerId?: string; secret?: string; at?: Date } = {}) =>
+      signCustomerAccess(access(options.customerId ?? DEMO.customers.northwind), options.partnerId ?? DEMO.partners.contoso, options.secret ?? SECRET, options.at ?? stack.clock.now());
+    const northwind = (accessGrant?: string) => ({ __typename: 'Customer', id: DEMO.customers.northwind, ...(accessGrant === undefined ? {} : { accessGrant }) });
+    const response = await stack.subgraphRequest('subscription', ENTITIES, {
+      viewer,
+      variables: {
+        representations: [
+          northwind(grant()),
+          northwind(),
+          northwind('made-up'),
+          northwind(grant({ secret: 'not-the-shared-secret-but-long-enough-0000' })),
+          northwind(grant({ partnerId: DEMO.partners.fabrikam })),
+          northwind(grant({ customerId: DEMO.customers.alpineSkiHouse })),
+          northwind(grant({ at: new Date(stack.clock.now().getTime() - 61_000) })),
+        ],
+      },
+    });
+    expect(response.errors).toBeUndefined();
+    const [genuine, ...refused] = response.data!._entities.map((entity: { subscriptions: unknown[] }) => entity.subscriptions.length);
+    expect(genuine).toBeGreaterThan(0);
+    expect(refused).toEqual([0, 0, 0, 0, 0, 0]);
     // Through the gateway the customer subgraph answers for the viewer: Alpine Ski House is Fabrikam's.
     const alpine = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id } } }`, { id: DEMO.customers.alpineSkiHouse }, { as: AGENT });
     expect(alpine.data!.customer).toBeNull();

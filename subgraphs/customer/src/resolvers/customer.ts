@@ -23,4 +23,6 @@ export const Customer: CustomerResolvers = {
     return status ? requests.filter((request) => request.status === status) : requests;
   },
   delegatedAdminRelationships: (c, _args, { loaders }) => loaders.relationshipsOfCustomer.load(c.id),
+  // Only customers of the viewer's partner resolve here, so the grant is that partner's.
+  accessGrant: (c, _args, { signAccess }) => signAccess(c),
 };

@@ -64,20 +64,11 @@ export type ChangeSubscriptionPayload = {
 
 export type Customer = {
   __typename?: 'Customer';
-  adminAccess: Maybe<DelegatedAdminAccess>;
-  country: Scalars['String']['output'];
-  hasAdminRights: Scalars['Boolean']['output'];
+  accessGrant: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  provisioningState: ProvisioningState;
-  relationship: CustomerRelationship;
   /** Every subscription of the customer, whatever its channel. */
   subscriptions: Array<CustomerSubscription>;
 };
-
-export type CustomerRelationship =
-  | 'ADVISOR'
-  | 'DELEGATED_ADMIN'
-  | 'RESELLER';
 
 /** Named `CustomerSubscription`: GraphQL reserves `Subscription` for the root subscription type. */
 export type CustomerSubscription = {
@@ -114,10 +105,6 @@ export type CustomerSubscription = {
   /** Optimistic concurrency: pass it back as `expectedVersion`. */
   version: Scalars['Int']['output'];
 };
-
-export type DelegatedAdminAccess =
-  | 'FULL'
-  | 'LIMITED';
 
 export type ErrorCode =
   | 'BELOW_ASSIGNED_LICENCES'
@@ -346,11 +333,6 @@ export type ProvisionSubscriptionResult = {
   subscriptionId: Maybe<Scalars['ID']['output']>;
 };
 
-export type ProvisioningState =
-  | 'ACTIVE'
-  | 'FAILED'
-  | 'PROVISIONING';
-
 export type Query = {
   __typename?: 'Query';
   /** Internal: this subgraph's share of a partner's audit trail. */
@@ -576,11 +558,9 @@ export type ResolversTypes = ResolversObject<{
   AuditTrailFilter: AuditTrailFilter;
   ChangeSubscriptionPayload: ResolverTypeWrapper<Omit<ChangeSubscriptionPayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
-  CustomerRelationship: CustomerRelationship;
   CustomerSubscription: ResolverTypeWrapper<SubscriptionRowModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DelegatedAdminAccess: DelegatedAdminAccess;
   ErrorCode: ErrorCode;
   ExtendSubscriptionTermResult: ResolverTypeWrapper<ExtendSubscriptionTermResult>;
   HistoryActorKind: HistoryActorKind;
@@ -595,7 +575,6 @@ export type ResolversTypes = ResolversObject<{
   PayloadError: ResolverTypeWrapper<PayloadError>;
   ProvisionSubscriptionInput: ProvisionSubscriptionInput;
   ProvisionSubscriptionResult: ResolverTypeWrapper<ProvisionSubscriptionResult>;
-  ProvisioningState: ProvisioningState;
   Query: ResolverTypeWrapper<{}>;
   ReinstatedLicencesResult: ResolverTypeWrapper<ReinstatedLicencesResult>;
   ReleasedLicencesResult: ResolverTypeWrapper<ReleasedLicencesResult>;
@@ -678,12 +657,8 @@ export type ChangeSubscriptionPayloadResolvers<ContextType = Context, ParentType
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
 
-
-
   id?: Resolver<ResolversTypes['ID'], { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
-
-
-  subscriptions?: Resolver<Array<ResolversTypes['CustomerSubscription']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"country":true,"provisioningState":true,"relationship":true,"hasAdminRights":true,"adminAccess":true}>, ContextType>;
+  subscriptions?: Resolver<Array<ResolversTypes['CustomerSubscription']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"accessGrant":true}>, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
