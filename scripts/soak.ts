@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres
 import { signDevToken } from '@partner-graph/platform';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
+import { stopChildren } from './children.js';
 
 /**
  * `npm run soak [-- --seconds 60 --warmup 15 --concurrency 10 --max-requests 200000]`: every
@@ -92,17 +93,7 @@ const healthy = async (port: number) => {
   throw new Error(`no answer on port ${port}`);
 };
 const stopAll = async () => {
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  );
+  await stopChildren(children.values());
   if (config.DATABASE_URL) for (const url of [...Object.values(databases), gatewayDatabase]) await dropDatabase(url);
   await stopDatabase();
 };

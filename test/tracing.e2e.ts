@@ -116,7 +116,7 @@ afterAll(async () => {
   for (const url of Object.values(databaseUrls)) await dropDatabase(url);
 }, 60_000);
 
-const QUERY = 'query TraceProbe { customers(first: 5) { edges { node { companyName subscriptions { offer { name } } } } } }';
+const QUERY = 'query TraceProbe { customers(first: 5) { edges { node { companyName subscriptions { allowedActions offer { name } } } } } }';
 
 describe('tracing under npm start', () => {
   it('one query is one trace: gateway, customer, subscription and offer spans, SQL beneath each subgraph, trace ids in the logs', async () => {
@@ -164,10 +164,10 @@ describe('tracing under npm start', () => {
       }
     }
 
-    // A service-to-service call (the subscription subgraph asking the customer subgraph for the
-    // viewer's customer access, with the service client) continues the same trace.
+    // A service-to-service call (the subscription subgraph asking the offer subgraph whether the
+    // viewer's partner may sell the offers, for allowedActions, with the service client) continues the same trace.
     const parentOf = (span: ReceivedSpan) => trace().find((each) => each.spanId === span.parentSpanId);
-    const calledByService = trace().filter((span) => span.service === 'customer' && span.scope.includes('http') && parentOf(span)?.service === 'subscription');
+    const calledByService = trace().filter((span) => span.service === 'offer' && span.scope.includes('http') && parentOf(span)?.service === 'subscription');
     expect(calledByService.length).toBeGreaterThan(0);
 
     // The subgraphs' access-log lines of this request carry its trace id.

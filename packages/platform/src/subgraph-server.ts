@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -190,6 +190,8 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     ]),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No schema declares cache hints and no router reads them: without it no field resolver is wrapped.
+      ApolloServerPluginCacheControlDisabled(),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       routerOnlyFields as ApolloServerPlugin<TContext>,
       rejectUnstorableInput as ApolloServerPlugin<TContext>,

@@ -1,4 +1,4 @@
-import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, signCustomerAccess, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -24,6 +24,13 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
       ...services,
       clock: runtime.clock,
       loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
+      signAccess: (c) =>
+        signCustomerAccess(
+          { customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights, adminAccess: c.adminAccess },
+          c.partnerId,
+          runtime.secret,
+          runtime.clock.now(),
+        ),
     }),
   });
 }

@@ -1,6 +1,10 @@
 export type { SubscriptionRow, LicenceAssignmentRow, SubscriptionHistoryRow, RenewalNoticeRow } from './db/entities.js';
 
-/** The customer subgraph owns Customer; here it is only its key. */
+/**
+ * The customer subgraph owns Customer: here its key and, where the query plan brings it
+ * (`@requires` of Customer.subscriptions), its signed answer for the viewer about the customer.
+ */
 export interface CustomerReference {
   id: string;
+  accessGrant?: unknown;
 }

@@ -2,10 +2,14 @@ import type { BaseSubgraphContext } from '@partner-graph/platform';
 import type { Actor } from './domain/subscription-manager.js';
 import type { Loaders } from './loaders.js';
 import type { SubscriptionServices } from './services.js';
+import type { CustomerReference } from './codegen-mappers.js';
+import type { CustomerAccessInfo } from './domain/remote-services.js';
 
 /** A request's context: the base, this subgraph's domain services and the request's loaders. */
 export interface Context extends BaseSubgraphContext, SubscriptionServices {
   loaders: Loaders;
   /** The viewer as the domain sees it, with customer access batched through `loaders`. */
   actor: Actor;
+  /** The access a customer's `accessGrant` carries for the viewer's partner; null unless genuine. */
+  verifyAccess(customer: CustomerReference): CustomerAccessInfo | null;
 }

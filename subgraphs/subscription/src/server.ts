@@ -1,4 +1,5 @@
-import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, verifyCustomerAccess, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import type { CustomerReference } from './codegen-mappers.js';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -25,6 +26,10 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
         ...services,
         loaders,
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
+        verifyAccess: (customer: CustomerReference) =>
+          base.viewer.kind === 'partner-user'
+            ? verifyCustomerAccess(customer.accessGrant, { partnerId: base.viewer.partnerId, customerId: customer.id }, runtime.secret, runtime.clock.now())
+            : null,
       };
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../../test/stack.js';
+import { DEMO, signCustomerAccess } from '@partner-graph/platform';
+import { SECRET, startStack, type Stack } from '../../../test/stack.js';
 import { Subscription } from '../src/db/index.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
@@ -164,6 +164,58 @@ describe('manageability and authorisation (SPEC §3.3)', () => {
     expect(alpine).toMatchObject({ channel: 'RESELLER', partnerOnRecord: { id: DEMO.partners.fabrikam } });
     expect(alpine.allowedActions).toContain('CHANGE_QUANTITY');
     expect((await stack.graphql(READ, { id: DEMO.subscriptions.alpineBusinessBasic }, { as: AGENT })).data!.subscription).toBeNull();
+  });
+});
+
+describe("a customer's subscriptions", () => {
+  const LIST = (fields: string) => `query { customers(first: 50) { edges { node { id ${fields} } } } }`;
+
+  it('read with the access facts the customer subgraph answered for the viewer, asking it nothing more', async () => {
+    const customerQueries = async (fields: string) => {
+      const before = stack.subgraphs.customer.queries.count;
+      const response = await stack.graphql(LIST(fields), {}, { as: AGENT });
+      expect(response.errors).toBeUndefined();
+      return { queries: stack.subgraphs.customer.queries.count - before, edges: response.data!.customers.edges };
+    };
+    await customerQueries('subscriptions { id }');
+    const withSubscriptions = await customerQueries('subscriptions { id allowedActions }');
+    const without = await customerQueries('');
+    expect(withSubscriptions.queries).toBe(without.queries);
+    const northwind = withSubscriptions.edges.find((edge: { node: { id: string } }) => edge.node.id === DEMO.customers.northwind).node;
+    expect(northwind.subscriptions.length).toBeGreaterThan(0);
+    expect(northwind.subscriptions[0].allowedActions).toContain('CHANGE_QUANTITY');
+  });
+
+  it('are none without a genuine grant for the viewer\'s partner and that customer, or for another partner\'s customer', async () => {
+    const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { subscriptions { id } } } }`;
+    const viewer = await stack.viewerOf(AGENT);
+    const access = (customerId: string) => ({ customerId, country: 'FR', provisioningState: 'ACTIVE' as const, relationship: 'RESELLER' as const, hasAdminRights: true, adminAccess: 'FULL' as const });
+    const grant = (options: { customerId?: string; partnerId?: string; secret?: string; at?: Date } = {}) =>
+      signCustomerAccess(access(options.customerId ?? DEMO.customers.northwind), options.partnerId ?? DEMO.partners.contoso, options.secret ?? SECRET, options.at ?? stack.clock.now());
+    const northwind = (accessGrant?: string) => ({ __typename: 'Customer', id: DEMO.customers.northwind, ...(accessGrant === undefined ? {} : { accessGrant }) });
+    const response = await stack.subgraphRequest('subscription', ENTITIES, {
+      viewer,
+      variables: {
+        representations: [
+          northwind(grant()),
+          northwind(),
+          northwind('made-up'),
+          northwind(grant({ secret: 'not-the-shared-secret-but-long-enough-0000' })),
+          northwind(grant({ partnerId: DEMO.partners.fabrikam })),
+          northwind(grant({ customerId: DEMO.customers.alpineSkiHouse })),
+          northwind(grant({ at: new Date(stack.clock.now().getTime() - 61_000) })),
+        ],
+      },
+    });
+    expect(response.errors).toBeUndefined();
+    const [genuine, ...refused] = response.data!._entities.map((entity: { subscriptions: unknown[] }) => entity.subscriptions.length);
+    expect(genuine).toBeGreaterThan(0);
+    expect(refused).toEqual([0, 0, 0, 0, 0, 0]);
+    // Through the gateway the customer subgraph answers for the viewer: Alpine Ski House is Fabrikam's.
+    const alpine = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id } } }`, { id: DEMO.customers.alpineSkiHouse }, { as: AGENT });
+    expect(alpine.data!.customer).toBeNull();
+    const notice = await stack.graphql(`query($id: ID!) { subscription(id: $id) { customer { subscriptions { id } } } }`, { id: DEMO.subscriptions.alpineBusinessBasic }, { as: FABRIKAM });
+    expect(notice.data!.subscription.customer.subscriptions.map((sub: { id: string }) => sub.id)).toContain(DEMO.subscriptions.alpineBusinessBasic);
   });
 });
 

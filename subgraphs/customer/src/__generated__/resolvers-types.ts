@@ -139,6 +139,8 @@ export type CreateServiceRequestInput = {
 
 export type Customer = {
   __typename?: 'Customer';
+  /** Internal: the viewer's partner's access to this customer, signed for the subscription subgraph (it reads Customer.subscriptions with it). */
+  accessGrant: Scalars['String']['output'];
   address: Maybe<Address>;
   /**
    * How far those rights go: FULL (reseller, or a FULL relationship), LIMITED (a LIMITED relationship:
@@ -969,6 +971,7 @@ export type CreateCustomerUserPayloadResolvers<ContextType = Context, ParentType
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  accessGrant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   adminAccess?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
   companyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

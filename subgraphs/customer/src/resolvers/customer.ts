@@ -1,10 +1,14 @@
-import { isAllowed } from '@partner-graph/platform';
+import { isAllowed, unauthenticated } from '@partner-graph/platform';
 import type { CustomerResolvers } from '../__generated__/resolvers-types.js';
 import { READ_CUSTOMERS } from '../domain/access.js';
 
 export const Customer: CustomerResolvers = {
-  // Another partner's customer (or a viewer without customer access) gets null, like an unknown id.
-  __resolveReference: async ({ id }, { viewer, loaders }) => (isAllowed(viewer, READ_CUSTOMERS) ? loaders.customer.load(id) : null),
+  // Another partner's customer (or a viewer without customer access) gets null, like an unknown
+  // id; an anonymous caller (a public acceptance's answer) is told to sign in.
+  __resolveReference: async ({ id }, { viewer, loaders }) => {
+    if (viewer.kind === 'anonymous') throw unauthenticated();
+    return isAllowed(viewer, READ_CUSTOMERS) ? loaders.customer.load(id) : null;
+  },
   address: (c) =>
     c.addressLine1 && c.city && c.postalCode
       ? { line1: c.addressLine1, line2: c.addressLine2, city: c.city, region: c.region, postalCode: c.postalCode, country: c.country }
@@ -19,4 +23,6 @@ export const Customer: CustomerResolvers = {
     return status ? requests.filter((request) => request.status === status) : requests;
   },
   delegatedAdminRelationships: (c, _args, { loaders }) => loaders.relationshipsOfCustomer.load(c.id),
+  // Only customers of the viewer's partner resolve here, so the grant is that partner's.
+  accessGrant: (c, _args, { signAccess }) => signAccess(c),
 };

@@ -64,6 +64,7 @@ export type ChangeSubscriptionPayload = {
 
 export type Customer = {
   __typename?: 'Customer';
+  accessGrant: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Every subscription of the customer, whatever its channel. */
   subscriptions: Array<CustomerSubscription>;
@@ -655,8 +656,9 @@ export type ChangeSubscriptionPayloadResolvers<ContextType = Context, ParentType
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  subscriptions?: Resolver<Array<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
+
+  id?: Resolver<ResolversTypes['ID'], { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  subscriptions?: Resolver<Array<ResolversTypes['CustomerSubscription']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"accessGrant":true}>, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

@@ -4,11 +4,17 @@ import { READ_SUBSCRIPTIONS } from '../domain/rules.js';
 
 export const Customer: CustomerResolvers = {
   // The customer subgraph owns Customer and its visibility; here it only carries subscriptions.
-  __resolveReference: ({ id }) => ({ id }),
-  subscriptions: async ({ id }, _args, { viewer, loaders }) => {
+  __resolveReference: (reference) => reference,
+  // The customer subgraph's signed answer for this viewer comes with the representation
+  // (`@requires`): a customer it did not show (another partner's, or unknown) has none, and a
+  // made-up or another partner's grant does not verify: no subscriptions.
+  subscriptions: async (customer, _args, { viewer, loaders, verifyAccess }) => {
     authorize(viewer, READ_SUBSCRIPTIONS);
-    const [access, rows] = await Promise.all([loaders.customerAccess.load(id), loaders.subscriptionsByCustomer.load(id)]);
-    return access ? rows : [];
+    const access = verifyAccess(customer);
+    if (!access) return [];
+    // The same facts the subscriptions' own fields (allowedActions) would ask the customer subgraph for.
+    loaders.customerAccess.prime(customer.id, access);
+    return loaders.subscriptionsByCustomer.load(customer.id);
   },
 };
 

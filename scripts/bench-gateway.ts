@@ -1,0 +1,398 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import {
+  createLogger,
+  databaseUrlFor,
+  DEMO,
+  dropDatabase,
+  envPrefix,
+  freePort,
+  loadScriptConfig,
+  openDatabase,
+  ROUTER_TOKEN_HEADER,
+  subgraphDatabaseName,
+  SUBGRAPHS,
+  systemClock,
+  type SubgraphName,
+} from '@partner-graph/platform';
+import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { seedBulkCustomers } from '@partner-graph/customer/seed';
+import { REPO_ROOT } from './database-server.js';
+import { seedDemoData } from './seed.js';
+import { MODULES } from './subgraphs.js';
+import { stopChildren } from './children.js';
+
+/**
+ * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
+ * our gateway and Hive Gateway with its Rust query planner (scripts/hive-gateway.config.ts), in
+ * front of the same subgraph processes and the same supergraph, and the customer subgraph alone,
+ * loaded in turn by autocannon over three workloads, round after round (interleaved). Every
+ * response is compared with the expected body. Prints requests/s, latency and the CPU each process
+ * spent per request (from /proc), and the ratios ours / Hive. Both gateways run with no rate limit
+ * in the way (ours raised, Hive has none), in production mode with an ES256 identity provider of
+ * the bench's own. Uses DATABASE_URL when set (databases
+ * partner_graph_benchgw_*, dropped after), otherwise a throwaway embedded server. `--cpu-prof DIR`
+ * writes V8 CPU profiles of the subgraphs and of our gateway there.
+ */
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '20' },
+    customers: { type: 'string', default: '100' },
+    workloads: { type: 'string', default: 'dashboard,dashboard-search,one-subgraph' },
+    targets: { type: 'string', default: 'ours,hive,subgraph' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const bulkCustomers = Number(values.customers);
+for (const [name, value] of Object.entries({ duration, warmup, rounds, connections, customers: bulkCustomers })) {
+  if (!Number.isFinite(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a positive number`);
+}
+
+// --- The workloads -----------------------------------------------------------------------------
+
+interface Workload {
+  name: string;
+  title: string;
+  /** The request bodies, sent in turn by every connection. */
+  bodies: { query: string; variables: Record<string, unknown> }[];
+  /** The customer subgraph answers it alone, too. */
+  subgraphAlone: boolean;
+}
+const DASHBOARD = /* GraphQL */ `query Dashboard($search: String) {
+  customers(first: 50, search: $search) {
+    edges { node { id companyName defaultDomain country relationship provisioningState subscriptions { id quantity status offer { name } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const ONE_SUBGRAPH = 'query Customers { customers(first: 50) { edges { node { id companyName } } } }';
+/** The workloads; `searches`: the prefixes the varied one cycles over. */
+const ALL_WORKLOADS = (searches: string[]): Workload[] => [
+  { name: 'dashboard', title: 'dashboard, identical requests', bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false },
+  { name: 'dashboard-search', title: `dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false },
+  { name: 'one-subgraph', title: 'one subgraph, `customers(first: 50) { id companyName }`', bodies: [{ query: ONE_SUBGRAPH, variables: {} }], subgraphAlone: true },
+];
+const WORKLOAD_NAMES = ALL_WORKLOADS([]).map((workload) => workload.name);
+const chosen = values.workloads.split(',').map((name) => name.trim());
+for (const name of chosen) if (!WORKLOAD_NAMES.includes(name)) throw new Error(`--workloads: one or more of ${WORKLOAD_NAMES.join(', ')}`);
+const TARGETS = ['ours', 'hive', 'subgraph'] as const;
+type Target = (typeof TARGETS)[number];
+const chosenTargets = values.targets.split(',').map((name) => name.trim()) as Target[];
+for (const name of chosenTargets) if (!TARGETS.includes(name)) throw new Error(`--targets: one or more of ${TARGETS.join(', ')}`);
+/** The targets a workload is measured on: the customer subgraph alone only where it can answer alone. */
+const targetsOf = (workload: Workload): Target[] => TARGETS.filter((target) => chosenTargets.includes(target) && (target !== 'subgraph' || workload.subgraphAlone));
+
+// --- The database and the data -----------------------------------------------------------------
+
+const config = loadScriptConfig();
+const logger = createLogger('bench-gateway', 'warn');
+
+let serverUrl: string = config.DATABASE_URL ?? '';
+let stopDatabase = async () => {};
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-bench-gateway-'));
+chmodSync(scratch, 0o755);
+if (!serverUrl) {
+  const server = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), persistent: false });
+  serverUrl = server.url;
+  stopDatabase = () => server.stop();
+}
+const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_benchgw'))])) as Record<SubgraphName, string>;
+const gatewayDatabase = databaseUrlFor(serverUrl, 'partner_graph_benchgw_gateway');
+const dropDatabases = async () => {
+  for (const url of [...Object.values(databases), gatewayDatabase]) await dropDatabase(url);
+};
+
+/**
+ * The demo data, and `count` more Contoso customers with two subscriptions each. Returns the 12
+ * most common first letters of Contoso's customers' names: prefixes every search finds.
+ */
+async function seed(count: number): Promise<string[]> {
+  await dropDatabases(); // what an interrupted run left
+  await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);
+  const customer = await openDatabase({ url: databases.customer, entities: MODULES.customer.entities, migrations: MODULES.customer.migrations, logger });
+  const subscription = await openDatabase({ url: databases.subscription, entities: MODULES.subscription.entities, migrations: MODULES.subscription.migrations, logger });
+  try {
+    const { run } = await seedBulkCustomers(customer.dataSource, systemClock, { partnerId: DEMO.partners.contoso, count });
+    const ids: { id: string }[] = await customer.dataSource.query(`SELECT id FROM customer WHERE default_domain LIKE $1`, [`%x${run}.onmicrosoft.com`]);
+    const now = systemClock.now();
+    const endDate = new Date(now.getTime() + 200 * 86_400_000);
+    const rows = ids.flatMap(({ id }, n) =>
+      [DEMO.offers.businessBasic, DEMO.offers.businessStandard].map((offerId, k) => ({
+        id: crypto.randomUUID(),
+        customerId: id,
+        offerId,
+        partnerId: DEMO.partners.contoso,
+        channel: 'RESELLER',
+        friendlyName: `Subscription ${n}-${k}`,
+        quantity: 5 + ((n + k) % 20),
+        status: 'ACTIVE',
+        isTrial: false,
+        termMonths: 12,
+        billingCycle: 'MONTHLY',
+        startDate: now,
+        endDate,
+        autoRenew: true,
+        version: 1,
+        renewedFromId: null,
+        createdAt: new Date(now.getTime() + k),
+        updatedAt: now,
+      })),
+    );
+    await subscription.dataSource.getRepository('Subscription').insert(rows);
+    await subscription.dataSource.query('ANALYZE subscription');
+    const letters: { letter: string }[] = await customer.dataSource.query(
+      `SELECT lower(left(c.company_name, 1)) AS letter FROM customer c JOIN customer_partner p ON p.customer_id = c.id
+       WHERE p.partner_id = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 12`,
+      [DEMO.partners.contoso],
+    );
+    return letters.map(({ letter }) => letter).sort();
+  } finally {
+    await customer.dataSource.destroy();
+    await subscription.dataSource.destroy();
+  }
+}
+
+// --- The processes -----------------------------------------------------------------------------
+
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'ours' | 'hive' | 'jwks', number>;
+const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
+
+// Production mode, as deployed (graphql-js, Express and the services skip their development
+// checks): fresh secrets, and an identity provider of the bench's own that publishes its key.
+const identity = { issuer: 'https://identity.bench.invalid/', audience: 'partner-graph', keys: await generateKeyPair('ES256') };
+const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(identity.keys.publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] });
+const jwksServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks)).listen(ports.jwks, '127.0.0.1');
+const internalSecret = randomBytes(32).toString('hex');
+// The subgraph-alone target calls the customer subgraph as a router that cannot sign would.
+const routerToken = randomBytes(32).toString('hex');
+const env: Record<string, string> = {
+  APOLLO_TELEMETRY_DISABLED: '1',
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  INTERNAL_SIGNING_SECRET: internalSecret,
+  ROUTER_SIGNING_SECRET: randomBytes(32).toString('hex'),
+  ROUTER_STATIC_TOKEN: routerToken,
+  METRICS_TOKEN: randomBytes(16).toString('hex'),
+  AUTH_JWKS_URL: `http://127.0.0.1:${ports.jwks}/jwks.json`,
+  AUTH_ISSUER: identity.issuer,
+  AUTH_AUDIENCE: identity.audience,
+  // A saturated machine (a shared one) must not turn slow answers into timeouts.
+  SUBGRAPH_TIMEOUT_MS: '30000',
+  GATEWAY_PORT: String(ports.ours),
+  GATEWAY_DATABASE_URL: gatewayDatabase,
+  // The bench measures the gateway, not its limiter's refusals (one load generator, one user).
+  GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000000',
+  ...Object.fromEntries(
+    SUBGRAPHS.flatMap((name) => [
+      [`${envPrefix(name)}_URL`, subgraphUrl(name)],
+      [`${envPrefix(name)}_PORT`, String(ports[name])],
+      [`${envPrefix(name)}_DATABASE_URL`, databases[name]],
+    ]),
+  ),
+};
+const children = new Map<string, ChildProcess>();
+const launch = (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
+  const profile = values['cpu-prof'] && name !== 'hive' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.set(name, child);
+};
+const answers = async (url: string) => {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error(`no answer from ${url}`);
+};
+const stopAll = async () => {
+  await stopChildren(children.values());
+  jwksServer.close();
+  if (config.DATABASE_URL) await dropDatabases();
+  await stopDatabase();
+  rmSync(scratch, { recursive: true, force: true });
+};
+
+/** CPU time (user + system) a process has used so far, in ms. */
+const TICKS_PER_SECOND = 100;
+const cpuMs = (child: ChildProcess): number => {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+};
+
+// --- One measurement ---------------------------------------------------------------------------
+
+interface Measurement {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Responses that were not HTTP 200 with the expected body, plus connection errors and timeouts. */
+  wrong: number;
+  /** CPU ms per request, by process. */
+  cpu: Record<string, number>;
+}
+
+async function measure(url: string, headers: Record<string, string>, bodies: Workload['bodies'], expected: unknown[], seconds: number): Promise<Measurement> {
+  // Responses already found equal to the expected data, so each distinct body is parsed once.
+  const good = bodies.map(() => new Set<string>());
+  let wrong = 0;
+  const requests = bodies.map((body, i) => ({
+    method: 'POST' as const,
+    body: JSON.stringify(body),
+    onResponse: (status: number, text: string) => {
+      if (status === 200 && good[i]!.has(text)) return;
+      let data: unknown;
+      try {
+        const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
+        data = parsed.errors ? undefined : parsed.data;
+      } catch {
+        data = undefined;
+      }
+      if (status === 200 && isDeepStrictEqual(data, expected[i])) good[i]!.add(text);
+      else wrong++;
+    },
+  }));
+  const before = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
+  const result = await autocannon({ url, connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, requests });
+  const after = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
+  const total = result.requests.total;
+  return {
+    requests: total,
+    perSecond: total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    wrong: wrong + result.errors + result.timeouts,
+    cpu: Object.fromEntries(Object.keys(before).map((name) => [name, total > 0 ? (after[name]! - before[name]!) / total : NaN])),
+  };
+}
+
+// --- The run -----------------------------------------------------------------------------------
+
+const results = new Map<string, Measurement[]>(); // `${workload}/${target}` → one per round
+try {
+  console.log(`Seeding the demo data and ${bulkCustomers} more customers with two subscriptions each…`);
+  const searches = await seed(bulkCustomers);
+  const workloads = ALL_WORKLOADS(searches).filter((workload) => chosen.includes(workload.name));
+  for (const name of SUBGRAPHS) launch(name, [path.join('subgraphs', name, 'src', 'index.ts')]);
+  await Promise.all(SUBGRAPHS.map((name) => answers(`http://127.0.0.1:${ports[name]}/health`)));
+  // The same supergraph for both gateways; Hive reads the subgraph URLs from it.
+  let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  for (const name of SUBGRAPHS) supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphUrl(name)}`);
+  const supergraphPath = path.join(scratch, 'supergraph.graphql');
+  writeFileSync(supergraphPath, supergraph);
+  launch('ours', [path.join('gateway', 'src', 'index.ts')]);
+  launch('hive', [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts'), '--host', '127.0.0.1', '--port', String(ports.hive), '--fork', '1'], { PORT: String(ports.hive) });
+  await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), answers(`http://127.0.0.1:${ports.hive}/healthcheck`)]);
+
+  // The demo identity provider's subject is the user's email.
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setSubject(DEMO.users.contosoAgent.email)
+    .setIssuer(identity.issuer)
+    .setAudience(identity.audience)
+    .setIssuedAt()
+    .setExpirationTime('24h')
+    .sign(identity.keys.privateKey);
+  const targets: Record<Target, { url: string; headers: () => Promise<Record<string, string>> }> = {
+    ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
+    hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
+    // As a router that cannot sign calls it: the client's token and the static router credential.
+    subgraph: { url: subgraphUrl('customer'), headers: async () => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
+  };
+
+  // The expected answers: ours and Hive must agree, with data and without errors.
+  const expected = new Map<string, unknown[]>();
+  for (const workload of workloads) {
+    const data: unknown[] = [];
+    for (const body of workload.bodies) {
+      const answers = await Promise.all(
+        (['ours', 'hive', ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await post(targets[target].url, body, await targets[target].headers())) })),
+      );
+      for (const answer of answers) {
+        if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+        if (!isDeepStrictEqual(answer.data, answers[0]!.data)) throw new Error(`${workload.name}: ${answer.target} and ${answers[0]!.target} answer differently to ${JSON.stringify(body.variables)}`);
+      }
+      const edges = (answers[0]!.data as { customers: { edges: { node: { subscriptions?: { offer: unknown }[] } }[] } }).customers.edges;
+      if (edges.length === 0) throw new Error(`${workload.name}: no customers for ${JSON.stringify(body.variables)}`);
+      if (workload.name.startsWith('dashboard') && !edges.some((edge) => edge.node.subscriptions?.some((s) => s.offer !== null))) throw new Error(`${workload.name}: no subscriptions with an offer`);
+      data.push(answers[0]!.data);
+    }
+    expected.set(workload.name, data);
+    const sizes = data.map((d) => (d as { customers: { edges: unknown[] } }).customers.edges.length);
+    console.log(`${workload.name}: ${sizes.length === 1 ? sizes[0] : `${Math.min(...sizes)}–${Math.max(...sizes)}`} customers per answer`);
+  }
+
+  // The first round warms up longer: the processes' code is still being optimised.
+  console.log(`\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)`);
+  for (let round = 1; round <= rounds; round++) {
+    for (const workload of workloads) {
+      for (const target of targetsOf(workload)) {
+        const headers = await targets[target].headers();
+        const expectedData = expected.get(workload.name)!;
+        if (warmup > 0) await measure(targets[target].url, headers, workload.bodies, expectedData, round === 1 ? 3 * warmup : warmup);
+        const measurement = await measure(targets[target].url, headers, workload.bodies, expectedData, duration);
+        const key = `${workload.name}/${target}`;
+        results.set(key, [...(results.get(key) ?? []), measurement]);
+        console.log(
+          `round ${round} ${workload.name.padEnd(17)} ${target.padEnd(9)} ${measurement.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ${measurement.wrong === 0 ? 'all answers right' : `${measurement.wrong} WRONG ANSWERS`}`,
+        );
+      }
+    }
+  }
+  report(workloads);
+} finally {
+  await stopAll();
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; data?: unknown; errors?: unknown }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const json = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: unknown };
+  return { status: response.status, data: json.data, errors: json.errors };
+}
+
+/** The tables: one row per workload and target, rounds side by side, then the ratios ours / Hive. */
+function report(workloads: Workload[]): void {
+  const fmt = (values: number[], digits = 0) => values.map((value) => (Number.isFinite(value) ? value.toFixed(digits) : '—')).join(' / ');
+  const gatewayCpu = (target: Target, m: Measurement) => (target === 'subgraph' ? NaN : m.cpu[target]!);
+  const subgraphCpu = (m: Measurement) => SUBGRAPHS.reduce((sum, name) => sum + m.cpu[name]!, 0);
+  const wrong = [...results.values()].flat().reduce((sum, m) => sum + m.wrong, 0);
+  console.log(`\nRequests/s, latency and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`);
+  const subgraphColumns = SUBGRAPHS.filter((name) => [...results.values()].flat().some((m) => m.cpu[name]! > 0.005));
+  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | gateway CPU | subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
+  console.log(`|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
+  for (const workload of workloads) {
+    for (const target of TARGETS) {
+      const ms = results.get(`${workload.name}/${target}`);
+      if (!ms) continue;
+      console.log(
+        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
+      );
+    }
+  }
+  console.log('\nOurs / Hive (per round): requests/s, gateway CPU per request, subgraph CPU per request\n');
+  for (const workload of workloads) {
+    const ours = results.get(`${workload.name}/ours`);
+    const hive = results.get(`${workload.name}/hive`);
+    if (!ours || !hive) continue;
+    const ratio = (ofOurs: (m: Measurement) => number, ofHive: (m: Measurement) => number = ofOurs) => fmt(ours.map((m, i) => ofOurs(m) / ofHive(hive[i]!)), 2);
+    console.log(`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m) => m.cpu.ours!, (m) => m.cpu.hive!).padEnd(14)} ${ratio(subgraphCpu)}`);
+  }
+}
