@@ -4,6 +4,7 @@ import { refusals } from '../../../test/refusals.js';
 import type { SubscriptionRow } from '../src/db/index.js';
 import type { CustomerAccessInfo } from '../src/domain/remote-services.js';
 import {
+  advanceLifecycle,
   allowedActions,
   changedFields,
   checkAutoRenew,
@@ -12,6 +13,7 @@ import {
   checkQuantity,
   checkTermMonths,
   checkVersion,
+  lifecycleEvents,
   newSubscription,
   quantityRangeOf,
   reinstatementRefusal,
@@ -202,5 +204,39 @@ describe('renewals', () => {
     expect(reinstatementRefusal(row({ quantity: 2 }), 1)).toBeNull();
     expect(reinstatementRefusal(row({ quantity: 2 }), 2)?.code).toBe('NO_AVAILABLE_LICENCES');
     expect(reinstatementRefusal(row({ status: 'SUSPENDED' }), 0)?.code).toBe('INVALID_STATUS_TRANSITION');
+  });
+});
+
+describe('the expiry lifecycle (SPEC §4.4)', () => {
+  const end = NOW;
+  const at = (subscription: SubscriptionRow, days: number) => advanceLifecycle(subscription, addDays(end, days));
+  const statuses = (steps: { field: string; to: string }[]) => steps.filter((step) => step.field === 'status').map((step) => step.to);
+
+  it('leaves a subscription alone until its end date', () => {
+    expect(at(row({ endDate: end, autoRenew: false }), -1).steps).toEqual([]);
+  });
+
+  it('renews an auto-renewing subscription term after term until the one containing now', () => {
+    const { next, steps } = at(row({ startDate: addMonths(end, -12), endDate: end, termMonths: 12 }), 400);
+    expect(next).toMatchObject({ status: 'ACTIVE', startDate: addMonths(end, 12), endDate: addMonths(end, 24) });
+    expect(steps.map((step) => step.field)).toEqual(['startDate', 'endDate']);
+    expect(lifecycleEvents(steps)).toEqual([{ type: 'subscription.renewed', changes: steps }]);
+  });
+
+  it('walks a non-renewing one to EXPIRED, DISABLED at day 30 and DELETED at day 120, however late', () => {
+    const ending = row({ endDate: end, autoRenew: false });
+    expect(statuses(at(ending, 0).steps)).toEqual(['EXPIRED']);
+    expect(statuses(at(ending, 30).steps)).toEqual(['EXPIRED', 'DISABLED']);
+    expect(statuses(at(row({ endDate: end, status: 'EXPIRED' }), 29).steps)).toEqual([]);
+    expect(statuses(at(row({ endDate: end, status: 'DISABLED' }), 119).steps)).toEqual([]);
+    const late = at(ending, 120);
+    expect(statuses(late.steps)).toEqual(['EXPIRED', 'DISABLED', 'DELETED']);
+    // One event per status step, in order.
+    expect(lifecycleEvents(late.steps).map((event) => event.type)).toEqual(['subscription.expired', 'subscription.disabled', 'subscription.deleted']);
+  });
+
+  it('never renews a trial or a suspended subscription: a SUSPENDED one is DISABLED at its end', () => {
+    expect(statuses(at(row({ endDate: end, isTrial: true, autoRenew: true }), 0).steps)).toEqual(['EXPIRED']);
+    expect(statuses(at(row({ endDate: end, status: 'SUSPENDED', autoRenew: true }), 0).steps)).toEqual(['DISABLED']);
   });
 });
