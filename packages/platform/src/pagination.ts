@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { isUuid } from './validation.js';
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -34,6 +35,19 @@ export function decodeCursor(cursor: string | null | undefined): unknown[] | nul
     // fall through
   }
   throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+}
+
+/**
+ * A keyset cursor of (sort key, id) as `toConnection` wrote it: the key a timestamp or a text,
+ * the id a UUID. Anything else is VALIDATION_FAILED on `after`, never an SQL error.
+ */
+export function decodeKeyset(cursor: string | null | undefined, key: 'timestamp' | 'text'): { key: string; id: string } | null {
+  const values = decodeCursor(cursor);
+  if (!values) return null;
+  const [sortKey, id] = values;
+  const validKey = typeof sortKey === 'string' && (key === 'text' || !Number.isNaN(Date.parse(sortKey)));
+  if (values.length !== 2 || !validKey || typeof id !== 'string' || !isUuid(id)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+  return { key: sortKey, id };
 }
 
 /** Builds a connection from `size + 1` rows fetched in order. */

@@ -147,6 +147,25 @@ export async function writeAudit(
   });
 }
 
+function sameRequest(record: IdempotencyRecord, requestHash: string): IdempotencyRecord {
+  if (record.requestHash !== requestHash) {
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
+  }
+  return record;
+}
+
+/**
+ * The result an `idempotent` create already recorded under this key, or null. A service that
+ * must call another before its transaction asks first, so a replay answers as it did without
+ * calling again (the remote answer may have changed since).
+ */
+export async function recordedResult<T>(manager: EntityManager, ids: { scope: string; operation: string; key: string | null | undefined; request: unknown }): Promise<{ result: T } | null> {
+  if (!ids.key) return null;
+  const existing = await manager.findOneBy(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key });
+  if (!existing || existing.response === null) return null;
+  return { result: sameRequest(existing, sha256(JSON.stringify(ids.request ?? null))).response as T };
+}
+
 /**
  * Runs `create` at most once per (scope, operation, key): the first run's result is stored in
  * the same transaction, so a retry — even a concurrent one, which waits on the row lock —
@@ -170,10 +189,7 @@ export async function idempotent<T>(
     .execute();
   if (inserted.raw.length === 0) {
     const existing = await manager.findOneByOrFail(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key });
-    if (existing.requestHash !== requestHash) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
-    }
-    return existing.response as T;
+    return sameRequest(existing, requestHash).response as T;
   }
   const result = await create();
   await manager.update(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key }, { response: result as object });

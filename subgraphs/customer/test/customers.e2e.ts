@@ -260,21 +260,7 @@ describe('service requests', () => {
     expect(late.data?.addServiceRequestNote.errors[0].code).toBe('INVALID_STATUS_TRANSITION');
   });
 
-  it('a note on an ATTENTION_NEEDED request puts it back to OPEN', async () => {
-    const { data } = await stack.graphql(`query($id: ID!) { customer(id: $id) { serviceRequests(status: ATTENTION_NEEDED) { id } } }`, { id: DEMO.customers.northwind }, { as: AGENT });
-    const id = data?.customer.serviceRequests[0].id;
-    const noted = await stack.graphql(NOTE_SR, { id, text: 'Here is the answer.' }, { as: AGENT });
-    expect(noted.data?.addServiceRequestNote.serviceRequest.status).toBe('OPEN');
-  });
-
-  it('validates the input', async () => {
-    const created = await stack.graphql(CREATE_SR, { c: DEMO.customers.northwind, input: { title: ' ', description: '', severity: 'MINIMAL' } }, { as: AGENT });
-    expect(created.data?.createServiceRequest.errors).toEqual([
-      { code: 'VALIDATION_FAILED', field: 'input.title' },
-      { code: 'VALIDATION_FAILED', field: 'input.description' },
-    ]);
-  });
-
+  // Notes, closing and input limits are rules: test/rules.test.ts.
   it('sales@ is refused; Fabrikam gets NOT_FOUND and sees none of Contoso’s requests', async () => {
     const bySales = await stack.graphql(CREATE_SR, { c: DEMO.customers.northwind, input: { title: 't', description: 'd', severity: 'MINIMAL' } }, { as: SALES });
     expect(bySales.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,2 +1,2 @@
 export type { ProductKeyRow, RedemptionRow } from './db/entities.js';
-export type { ProductKeyValidationView } from './domain/product-keys.js';
+export type { ProductKeyValidationView } from './domain/rules.js';

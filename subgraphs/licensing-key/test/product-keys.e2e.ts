@@ -167,11 +167,10 @@ describe('ordering and listing', () => {
     expect(again.data!.orderProductKeys.keys.every((k: { key: string | null }) => k.key === null)).toBe(true);
   });
 
-  it('refuses trial offers, a bad count and seats outside the offer range', async () => {
+  // The order's own limits are rules (test/rules.test.ts); here the offer subgraph's answer reaches them.
+  it('refuses trial offers, unknown offers and seats outside the offer range', async () => {
     const trial = await stack.graphql(ORDER, { offerId: DEMO.offers.trialE3, count: 1 }, { as: AGENT });
     expect(trial.data!.orderProductKeys).toMatchObject({ keys: [], errors: [{ code: 'OFFER_NOT_AVAILABLE' }] });
-    const none = await stack.graphql(ORDER, { offerId: DEMO.offers.businessStandard, count: 0 }, { as: AGENT });
-    expect(none.data!.orderProductKeys.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'count' });
     const tooMany = await stack.graphql(ORDER, { offerId: DEMO.offers.businessStandard, count: 1, seatsPerKey: 301 }, { as: AGENT });
     expect(tooMany.data!.orderProductKeys.errors[0]).toMatchObject({ code: 'QUANTITY_OUT_OF_RANGE', field: 'seatsPerKey' });
     const unknown = await stack.graphql(ORDER, { offerId: randomUUID(), count: 1 }, { as: AGENT });

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { loaderById } from '@partner-graph/platform';
-import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from './db/index.js';
-import type { AttemptPageLoader, AttemptPosition, WebhookAttemptRow } from './domain/webhooks.js';
+import { Partner, PartnerUser, type AttemptPosition, type PartnerRow, type PartnerUserRow, type WebhookAttemptRow } from './db/index.js';
+import type { AttemptPageLoader } from './domain/webhooks.js';
 
 export function createLoaders(db: DataSource) {
   return {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, signCustomerAccess } from '@partner-graph/platform';
-import { SECRET, startStack, type Stack } from '../../../test/stack.js';
+import { addDays, DEMO, signCustomerAccess } from '@partner-graph/platform';
+import { SECRET, startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { Subscription } from '../src/db/index.js';
+import { SubscriptionLifecycle } from '../src/domain/lifecycle.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
 
@@ -95,8 +96,8 @@ describe('the reseller flow of issue 5, as Contoso\'s agent', () => {
     expect(audits.map((audit) => audit.operation)).toEqual(['addSubscription', 'changeSubscriptionQuantity', 'suspendSubscription', 'activateSubscription', 'setSubscriptionAutoRenew']);
   });
 
-  it('checks the offer: visibility, min/max and add-on prerequisites', async () => {
-    expect((await add(AGENT, { quantity: 0 })).errors).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
+  it('checks the offer: visibility, its maximum and add-on prerequisites', async () => {
+    // The range itself is a rule (test/rules.test.ts); here the offer subgraph's bounds reach it.
     expect((await add(AGENT, { quantity: 301 })).errors).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
     expect((await add(AGENT, { offerId: randomUUID() })).errors).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' }]);
     // Fabrikam may sell only the Business offers.
@@ -293,4 +294,80 @@ describe('SQL statements per request (N+1)', () => {
     expect(fifty.subscriptions).toBe(50);
     expect(fifty.counts).toEqual(one.counts);
   });
+});
+
+const READ_TERM = `query($id: ID!) { subscription(id: $id) { id status version endDate allowedActions assignedLicences channel renewedFrom { id } replacedBy { id } } }`;
+const NOTICES = `query($after: String) { renewalNotices(first: 2, after: $after) { edges { node { daysBefore recipients endDate subscription { id } customer { id } } } pageInfo { hasNextPage endCursor } } }`;
+const RENEW = `mutation($id: ID!, $v: Int) { renewSubscriptionWithDirectBilling(id: $id, expectedVersion: $v) { subscription { id status channel autoRenew allowedActions assignedLicences renewedFrom { id } } previous { id status replacedBy { id } } errors { code } } }`;
+
+async function allNotices(as: string) {
+  const nodes: { daysBefore: number; recipients: string[]; subscription: { id: string } | null }[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const response: GraphQLResponse = await stack.graphql(NOTICES, { after }, { as });
+    expect(response.errors).toBeUndefined();
+    const page: { edges: { node: (typeof nodes)[number] }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = response.data!.renewalNotices;
+    nodes.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) return nodes;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+// Last in this file: the expiry lifecycle moves the clock five weeks on.
+describe('the demo subscription ending within 7 days, through the gateway', () => {
+  const id = DEMO.subscriptions.northwindE3Ending;
+  let lifecycle: SubscriptionLifecycle;
+  beforeAll(() => {
+    lifecycle = new SubscriptionLifecycle(stack.subgraphs.subscription.db, stack.clock);
+  });
+  // Earlier tests in this file leave other subscriptions without auto-renewal: only this one's notices count.
+  const noticesOfIt = async (as: string) => (await allNotices(as)).filter((notice) => notice.subscription?.id === id);
+
+  it('gets exactly four notices, then EXPIRED, DISABLED, renewed with direct billing', async () => {
+    const { endDate } = (await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription;
+    const end = new Date(endDate);
+    // Late (5 days before the end): the 60/30/7-day notices are caught up, once.
+    await Promise.all([lifecycle.runLifecycle(stack.clock.now()), lifecycle.runLifecycle(stack.clock.now())]);
+    expect((await noticesOfIt(AGENT)).map((notice) => notice.daysBefore).sort((a, b) => a - b)).toEqual([7, 30, 60]);
+    stack.clock.set(addDays(end, -1));
+    await lifecycle.runLifecycle(stack.clock.now());
+    const notices = await noticesOfIt(AGENT);
+    expect(notices.map((notice) => notice.daysBefore).sort((a, b) => a - b)).toEqual([1, 7, 30, 60]);
+    expect(notices.every((notice) => notice.subscription?.id === id && notice.recipients.join() === 'CUSTOMER_CONTACT,PARTNER_ON_RECORD')).toBe(true);
+    expect(await noticesOfIt(HELPDESK)).toHaveLength(4);
+    expect(await allNotices(FABRIKAM)).toHaveLength(0);
+    expect((await stack.graphql(NOTICES, {}, { as: SALES })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    stack.clock.set(end);
+    await lifecycle.runLifecycle(stack.clock.now());
+    expect((await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'EXPIRED', allowedActions: ['RENEW', 'RENEW_WITH_PRODUCT_KEY'] });
+    stack.clock.set(addDays(end, 30));
+    await lifecycle.runLifecycle(stack.clock.now());
+    expect((await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription.status).toBe('DISABLED');
+    expect(await noticesOfIt(AGENT)).toHaveLength(4);
+
+    // Only the partner on record renews: Fabrikam cannot see it, helpdesk is not FULL.
+    expect((await stack.graphql(RENEW, { id }, { as: FABRIKAM })).data!.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'NOT_FOUND' }]);
+    expect((await stack.graphql(RENEW, { id }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A stale version is refused and changes nothing.
+    const disabled = (await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription;
+    const stale = (await stack.graphql(RENEW, { id, v: disabled.version - 1 }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling;
+    expect(stale).toEqual({ subscription: null, previous: null, errors: [{ code: 'VERSION_CONFLICT' }] });
+    expect((await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'DISABLED', version: disabled.version });
+    const renewed = (await stack.graphql(RENEW, { id, v: disabled.version }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling;
+    // REPLACED, not DELETED: told apart from a deprovisioned subscription; its licences moved, and the new one's stay the customer's to assign.
+    expect(renewed).toMatchObject({
+      errors: [],
+      previous: { id, status: 'REPLACED', replacedBy: { id: renewed.subscription.id } },
+      subscription: { status: 'ACTIVE', channel: 'DIRECT', autoRenew: true, allowedActions: ['ASSIGN_LICENCE'], renewedFrom: { id } },
+    });
+    expect((await stack.graphql(READ_TERM, { id }, { as: AGENT })).data!.subscription).toMatchObject({ status: 'REPLACED', allowedActions: [], assignedLicences: 0 });
+    // Renewing twice creates nothing more.
+    expect((await stack.graphql(RENEW, { id }, { as: AGENT })).data!.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
+    const listed = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id status channel } } }`, { id: DEMO.customers.northwind }, { as: AGENT });
+    expect(listed.data!.customer.subscriptions.filter((sub: { channel: string }) => sub.channel === 'DIRECT')).toEqual([{ id: renewed.subscription.id, status: 'ACTIVE', channel: 'DIRECT' }]);
+  });
+
+  // Renewal terms, catch-up and the walk to DELETED are rules (test/rules.test.ts) and the
+  // lifecycle job's (test/lifecycle.test.ts, the subscription subgraph alone).
 });

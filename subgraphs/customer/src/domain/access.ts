@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError, effectiveCustomerAccess, isUuid, notFound, type Clock, type PartnerViewer } from '@partner-graph/platform';
+import { isUuid, notFound, type Clock, type PartnerViewer } from '@partner-graph/platform';
 import { customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
+import { checkAdminRights } from './rules.js';
 
 /** Who may read customers and their users, subscriptions and service requests (SPEC §3.3). */
 export const READ_CUSTOMERS = { customerAccess: ['FULL', 'LIMITED'] } as const;
@@ -23,13 +24,6 @@ export async function customerOfViewer(
   if (!isUuid(customerId)) throw notFound('Customer', field);
   const [customer] = await customersOfPartner(manager, viewer.partnerId, [customerId], clock.now(), options.lock);
   if (!customer) throw notFound('Customer', field);
-  if (options.admin && !customer.hasAdminRights) {
-    throw new DomainError('NO_ADMIN_RIGHTS', 'Your organisation has no admin rights on this customer (reseller or active delegated administration needed)', field);
-  }
-  if (options.admin === 'FULL' && effectiveCustomerAccess(viewer, customer.adminAccess) !== 'FULL') throw limitedRelationship(field);
+  checkAdminRights(viewer, customer.hasAdminRights ? customer.adminAccess : null, options.admin, field);
   return customer;
 }
-
-/** A LIMITED delegated-admin relationship is a password admin's rights, whatever the agent's own access. */
-export const limitedRelationship = (field: string) =>
-  new DomainError('NO_ADMIN_RIGHTS', "Your organisation's delegated administration of this customer is LIMITED: password resets of non-admin users and service requests only", field);

@@ -1,56 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  addDays,
-  addMonths,
-  authorize,
-  DomainError,
-  generateCode,
-  idempotent,
-  isUuid,
-  notFound,
-  sha256,
-  writeAudit,
-  recordEvent,
-  type EventType,
-  type NewEvent,
-  type Clock,
-  type Viewer,
-} from '@partner-graph/platform';
-import { DelegatedAdminRelationship, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow, type DelegatedAdminStatus } from '../db/index.js';
+import { authorize, DomainError, generateCode, idempotent, isUuid, notFound, sha256, writeAudit, recordEvent, type Clock, type Viewer } from '@partner-graph/platform';
+import { DelegatedAdminStore, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow } from '../db/index.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
-import { DELEGATED_ADMIN_MONTHS, DELEGATED_ADMIN_OFFER_DAYS, type Actor } from './rules.js';
+import {
+  accepted,
+  enteredCode,
+  expired,
+  isOpenOffer,
+  newOffer,
+  relationshipAuditView as auditView,
+  relationshipEvent,
+  effectiveStatus,
+  terminated,
+  type Actor,
+} from './rules.js';
 
 /** Offering and ending delegated administration (SPEC §3.3). */
 const MANAGE_DELEGATED_ADMIN = { programs: ['DELEGATED_ADMIN', 'CLOUD_ESSENTIALS'], customerAccess: ['FULL'] } as const;
-
-/** The status as of now: a pending offer or an active relationship past its expiry is EXPIRED. */
-export function effectiveStatus(row: DelegatedAdminRelationshipRow, now: Date): DelegatedAdminStatus {
-  if ((row.status === 'PENDING' || row.status === 'ACTIVE') && row.expiresAt <= now) return 'EXPIRED';
-  return row.status;
-}
-
-const auditView = (row: DelegatedAdminRelationshipRow) => ({ access: row.access, status: row.status, expiresAt: row.expiresAt });
 
 /**
  * Delegated administration like GDAP: an offer (PENDING, 90 days, one-time code in the URL) that
  * the customer accepts (ACTIVE for 2 years) and either side can end.
  */
 export class DelegatedAdministration {
+  private readonly store: DelegatedAdminStore;
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly publicAcceptUrl: string,
-  ) {}
+  ) {
+    this.store = new DelegatedAdminStore(db);
+  }
 
   async list(viewer: Viewer, customerId: string | null | undefined): Promise<DelegatedAdminRelationshipRow[]> {
     const partner = authorize(viewer, READ_CUSTOMERS);
     if (customerId != null && !isUuid(customerId)) return [];
-    return this.db.getRepository(DelegatedAdminRelationship).find({
-      where: customerId != null ? { partnerId: partner.partnerId, customerId } : { partnerId: partner.partnerId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: 500,
-    });
+    return this.store.ofPartner(partner.partnerId, customerId ?? null);
   }
 
   /** A retry with the same idempotencyKey returns the first offer, without its code (shown once). */
@@ -66,34 +53,21 @@ export class DelegatedAdministration {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId);
       return idempotent(manager, { scope: viewer.partnerId, operation: 'sendDelegatedAdminOffer', key: idempotencyKey, request: { customerId, access }, clock: this.clock }, async () => {
         code = generateCode();
-        const now = this.clock.now();
-        const relationship: DelegatedAdminRelationshipRow = {
-          id: randomUUID(),
-          customerId: customer.id,
-          partnerId: viewer.partnerId,
-          access,
-          status: 'PENDING',
-          codeHash: sha256(code),
-          terminationCodeHash: null,
-          createdAt: now,
-          acceptedAt: null,
-          expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS),
-          terminatedAt: null,
-        };
-        await manager.insert(DelegatedAdminRelationship, relationship);
+        const relationship = newOffer({ id: randomUUID(), customerId: customer.id, partnerId: viewer.partnerId, access, codeHash: sha256(code) }, this.clock.now());
+        await this.store.insert(relationship, manager);
         await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendDelegatedAdminOffer', resourceType: 'DelegatedAdminRelationship', resourceId: relationship.id, customerId: customer.id, newValue: auditView(relationship) });
         return { relationshipId: relationship.id };
       });
     });
-    const relationship = await this.db.getRepository(DelegatedAdminRelationship).findOneByOrFail({ id: receipt.relationshipId });
+    const relationship = await this.store.get(receipt.relationshipId);
     return { relationship, code, acceptanceUrl: code ? this.customerUrl('delegated-admin', code) : null };
   }
 
   /** Customer side, unauthenticated: whether the offer's code can still be accepted, and by whom it is offered. */
   async offerByCode(code: string): Promise<{ partnerId: string; access: DelegatedAdminRelationshipRow['access'] } | null> {
-    if (!code.trim() || code.length > 200) return null;
-    const offer = await this.db.getRepository(DelegatedAdminRelationship).findOneBy({ codeHash: sha256(code.trim()) });
-    if (!offer || offer.status !== 'PENDING' || effectiveStatus(offer, this.clock.now()) !== 'PENDING') return null;
+    const entered = enteredCode(code);
+    const offer = entered === null ? null : await this.store.byCodeHash(sha256(entered));
+    if (!offer || !isOpenOffer(offer, this.clock.now())) return null;
     return { partnerId: offer.partnerId, access: offer.access };
   }
 
@@ -103,22 +77,15 @@ export class DelegatedAdministration {
    */
   async accept(actor: Actor, code: string): Promise<{ relationship: DelegatedAdminRelationshipRow; terminationCode: string; terminationUrl: string }> {
     const invalid = () => new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
-    if (!code.trim() || code.length > 200) throw invalid();
+    const entered = enteredCode(code);
+    if (entered === null) throw invalid();
     const terminationCode = generateCode();
     const relationship = await this.db.transaction(async (manager) => {
-      const offer = await manager.findOne(DelegatedAdminRelationship, { where: { codeHash: sha256(code.trim()) }, lock: { mode: 'pessimistic_write' } });
-      if (!offer) throw invalid();
+      const offer = await this.store.lock(manager, { codeHash: sha256(entered) });
       const now = this.clock.now();
-      if (offer.status !== 'PENDING' || effectiveStatus(offer, now) !== 'PENDING') throw invalid();
-      const accepted: DelegatedAdminRelationshipRow = {
-        ...offer,
-        status: 'ACTIVE',
-        codeHash: null,
-        terminationCodeHash: sha256(terminationCode),
-        acceptedAt: now,
-        expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
-      };
-      await manager.save(DelegatedAdminRelationship, accepted);
+      if (!offer || !isOpenOffer(offer, now)) throw invalid();
+      const after = accepted(offer, sha256(terminationCode), now);
+      await this.store.save(after, manager);
       // The caller is anonymous: the record belongs to the offering partner's trail.
       await writeAudit(manager, { ...actor, clock: this.clock }, {
         partnerId: offer.partnerId,
@@ -127,10 +94,10 @@ export class DelegatedAdministration {
         resourceId: offer.id,
         customerId: offer.customerId,
         oldValue: auditView(offer),
-        newValue: auditView(accepted),
+        newValue: auditView(after),
       });
-      await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.accepted', accepted, 'acceptDelegatedAdminOffer'));
-      return accepted;
+      await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.accepted', after, 'acceptDelegatedAdminOffer'));
+      return after;
     });
     return { relationship, terminationCode, terminationUrl: this.terminationUrl(terminationCode) };
   }
@@ -145,8 +112,9 @@ export class DelegatedAdministration {
   /** Customer side, unauthenticated: the termination code handed out at acceptance ends the relationship. */
   async terminateAsCustomer(actor: Actor, code: string): Promise<DelegatedAdminRelationshipRow> {
     const invalid = () => new DomainError('INVALID_CODE', 'This termination code is not valid (unknown, or the relationship has already ended)', 'code');
-    if (!code.trim() || code.length > 200) throw invalid();
-    return this.end(actor, { terminationCodeHash: sha256(code.trim()) }, 'endDelegatedAdminRelationship', invalid);
+    const entered = enteredCode(code);
+    if (entered === null) throw invalid();
+    return this.end(actor, { terminationCodeHash: sha256(entered) }, 'endDelegatedAdminRelationship', invalid);
   }
 
   private async end(
@@ -156,15 +124,16 @@ export class DelegatedAdministration {
     unknown: () => Error,
   ): Promise<DelegatedAdminRelationshipRow> {
     return this.db.transaction(async (manager) => {
-      const before = await manager.findOne(DelegatedAdminRelationship, { where, lock: { mode: 'pessimistic_write' } });
+      const before = await this.store.lock(manager, where);
       if (!before) throw unknown();
-      const status = effectiveStatus(before, this.clock.now());
-      if (status !== 'PENDING' && status !== 'ACTIVE') {
+      const now = this.clock.now();
+      const after = terminated(before, now);
+      if (!after) {
+        // A customer's spent termination code is just invalid; the partner learns the status.
         if ('terminationCodeHash' in where) throw unknown();
-        throw new DomainError('INVALID_STATUS_TRANSITION', `This relationship is already ${status}`, 'id');
+        throw new DomainError('INVALID_STATUS_TRANSITION', `This relationship is already ${effectiveStatus(before, now)}`, 'id');
       }
-      const after: DelegatedAdminRelationshipRow = { ...before, status: 'TERMINATED', codeHash: null, terminationCodeHash: null, terminatedAt: this.clock.now() };
-      await manager.save(DelegatedAdminRelationship, after);
+      await this.store.save(after, manager);
       await writeAudit(manager, { ...actor, clock: this.clock }, {
         partnerId: before.partnerId,
         operation,
@@ -185,20 +154,11 @@ export class DelegatedAdministration {
    */
   async recordExpiries(now: Date = this.clock.now()): Promise<number> {
     return this.db.transaction(async (manager) => {
-      const due = await manager
-        .getRepository(DelegatedAdminRelationship)
-        .createQueryBuilder('r')
-        .where(`r.status IN ('PENDING', 'ACTIVE') AND r.expires_at <= :now`, { now })
-        .orderBy('r.expires_at')
-        .addOrderBy('r.id')
-        .limit(500)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const due = await this.store.lockDueExpiries(manager, now);
       const requestId = `delegated-admin-expiry:${now.toISOString()}`;
       for (const before of due) {
-        const after: DelegatedAdminRelationshipRow = { ...before, status: 'EXPIRED', codeHash: null, terminationCodeHash: null };
-        await manager.save(DelegatedAdminRelationship, after);
+        const after = expired(before);
+        await this.store.save(after, manager);
         await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
           partnerId: before.partnerId,
           operation: 'expireDelegatedAdminRelationship',
@@ -222,15 +182,4 @@ export class DelegatedAdministration {
   private customerUrl(path: string, code: string): string {
     return `${this.publicAcceptUrl.replace(/\/$/, '')}/${path}/${code}`;
   }
-}
-
-/** An event about a delegated-admin relationship; its codes never leave the subgraph. */
-function relationshipEvent(type: EventType, row: DelegatedAdminRelationshipRow, reason: string): NewEvent {
-  return {
-    type,
-    partnerId: row.partnerId,
-    objectType: 'DelegatedAdminRelationship',
-    objectId: row.id,
-    data: { customerId: row.customerId, ...auditView(row), reason },
-  };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { authorize, DomainError, idempotent, isUuid, notFound, Problems, writeAudit, type Clock, type PartnerViewer } from '@partner-graph/platform';
-import { ServiceRequest, ServiceRequestNote, type ServiceRequestRow, type ServiceRequestSeverity } from '../db/index.js';
+import { authorize, idempotent, isUuid, notFound, writeAudit, type Clock, type PartnerViewer } from '@partner-graph/platform';
+import { ServiceRequestStore, type ServiceRequestRow, type ServiceRequestSeverity } from '../db/index.js';
 import { customerOfViewer } from './access.js';
-import type { Actor } from './rules.js';
+import { closed, noted, readNote, readServiceRequest, type Actor } from './rules.js';
 
 /** Opening and updating service requests: FULL or LIMITED with admin rights on the customer. */
 const HANDLE_REQUESTS = { customerAccess: ['FULL', 'LIMITED'] } as const;
@@ -12,59 +12,57 @@ const auditView = (request: ServiceRequestRow) => ({ title: request.title, sever
 
 /** Service requests a partner opens for a customer; each partner sees only its own. */
 export class ServiceRequests {
+  private readonly store: ServiceRequestStore;
+
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.store = new ServiceRequestStore(db);
+  }
 
   async create(actor: Actor, customerId: string, input: { title: string; description: string; severity: ServiceRequestSeverity }, idempotencyKey: string | null | undefined): Promise<ServiceRequestRow> {
     const viewer = authorize(actor.viewer, HANDLE_REQUESTS);
-    const problems = new Problems();
-    if (!input.title.trim()) problems.add('VALIDATION_FAILED', 'Title is required', 'input.title');
-    else if (input.title.trim().length > 200) problems.add('VALIDATION_FAILED', 'Title: at most 200 characters', 'input.title');
-    if (!input.description.trim()) problems.add('VALIDATION_FAILED', 'Description is required', 'input.description');
     const receipt = await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { admin: 'LIMITED' });
-      problems.throwIfAny();
+      // The customer first: an unrelated one answers NOT_FOUND whatever the input.
+      const { title, description } = readServiceRequest(input);
       return idempotent(manager, { scope: viewer.partnerId, operation: 'createServiceRequest', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
         const now = this.clock.now();
         const request: ServiceRequestRow = {
           id: randomUUID(),
           customerId: customer.id,
           partnerId: viewer.partnerId,
-          title: input.title.trim(),
-          description: input.description.trim(),
+          title,
+          description,
           severity: input.severity,
           status: 'OPEN',
           createdAt: now,
           updatedAt: now,
           closedAt: null,
         };
-        await manager.insert(ServiceRequest, request);
+        await this.store.insert(request, manager);
         await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createServiceRequest', resourceType: 'ServiceRequest', resourceId: request.id, customerId: customer.id, newValue: auditView(request) });
         return { id: request.id };
       });
     });
-    return this.db.getRepository(ServiceRequest).findOneByOrFail({ id: receipt.id });
+    return this.store.get(receipt.id);
   }
 
   /** A partner's note; a request waiting for the partner (ATTENTION_NEEDED) goes back to OPEN. */
   async addNote(actor: Actor, id: string, text: string): Promise<ServiceRequestRow> {
     const viewer = authorize(actor.viewer, HANDLE_REQUESTS);
-    if (!text.trim()) throw new DomainError('VALIDATION_FAILED', 'The note is empty', 'text');
+    const note = readNote(text);
     return this.change(actor, viewer, id, 'addServiceRequestNote', async (manager, request) => {
-      if (request.status === 'CLOSED') throw new DomainError('INVALID_STATUS_TRANSITION', 'This service request is closed', 'id');
-      await manager.insert(ServiceRequestNote, { id: randomUUID(), serviceRequestId: id, authorUserId: viewer.userId, text: text.trim(), createdAt: this.clock.now() });
-      return { ...request, status: 'OPEN' };
+      const after = noted(request);
+      await this.store.addNote({ id: randomUUID(), serviceRequestId: id, authorUserId: viewer.userId, text: note, createdAt: this.clock.now() }, manager);
+      return after;
     });
   }
 
   async close(actor: Actor, id: string): Promise<ServiceRequestRow> {
     const viewer = authorize(actor.viewer, HANDLE_REQUESTS);
-    return this.change(actor, viewer, id, 'closeServiceRequest', async (_manager, request) => {
-      if (request.status === 'CLOSED') throw new DomainError('INVALID_STATUS_TRANSITION', 'This service request is already closed', 'id');
-      return { ...request, status: 'CLOSED', closedAt: this.clock.now() };
-    });
+    return this.change(actor, viewer, id, 'closeServiceRequest', async (_manager, request) => closed(request, this.clock.now()));
   }
 
   private async change(
@@ -76,11 +74,11 @@ export class ServiceRequests {
   ): Promise<ServiceRequestRow> {
     if (!isUuid(id)) throw notFound('Service request', 'id');
     return this.db.transaction(async (manager) => {
-      const request = await manager.findOne(ServiceRequest, { where: { id, partnerId: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
+      const request = await this.store.lockOwn(manager, viewer.partnerId, id);
       if (!request) throw notFound('Service request', 'id');
       await customerOfViewer(manager, this.clock, viewer, request.customerId, { admin: 'LIMITED', field: 'id' });
       const after = { ...(await change(manager, request)), updatedAt: this.clock.now() };
-      await manager.save(ServiceRequest, after);
+      await this.store.save(after, manager);
       await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'ServiceRequest', resourceId: id, customerId: request.customerId, oldValue: auditView(request), newValue: auditView(after) });
       return after;
     });

@@ -1,7 +1,7 @@
 import { isAllowed } from '@partner-graph/platform';
 import type { CustomerUserResolvers } from '../__generated__/resolvers-types.js';
 import { READ_CUSTOMERS } from '../domain/access.js';
-import { purgeAt } from '../domain/customer-users.js';
+import { purgeAt } from '../domain/rules.js';
 
 export const CustomerUser: CustomerUserResolvers = {
   __resolveReference: async ({ id }, { viewer, loaders }) => {

@@ -1,5 +1,5 @@
 import type { DelegatedAdminRelationshipResolvers } from '../__generated__/resolvers-types.js';
-import { effectiveStatus } from '../domain/delegated-admin.js';
+import { effectiveStatus } from '../domain/rules.js';
 
 export const DelegatedAdminRelationship: DelegatedAdminRelationshipResolvers = {
   customer: async (relationship, _args, { loaders }) => (await loaders.customer.load(relationship.customerId))!,

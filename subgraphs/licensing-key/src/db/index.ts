@@ -8,3 +8,4 @@ export const entities = [ProductKey, Redemption, ...platformEntities, EventOutbo
 export const migrations = [ProductKeys1764100000000, EventOutbox1764300000000, RedemptionFlows1764400000000];
 export { ProductKey, Redemption };
 export type { ProductKeyRow, ProductKeyState, ProductKeyUse, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';
+export { ProductKeyStore } from './product-key-store.js';

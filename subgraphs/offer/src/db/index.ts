@@ -8,3 +8,4 @@ export const entities = [Offer, OfferAuthorisation, TrialInvitation, PurchaseOff
 export const migrations = [OfferCatalogue1763800400000, OfferAcceptances1764000000000, EventOutbox1764300000000];
 export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';
+export { InvitationStore } from './invitation-store.js';

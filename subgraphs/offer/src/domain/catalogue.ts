@@ -1,14 +1,7 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { authorize, decodeCursor, DomainError, isCountryCode, isUuid, pageSize, toConnection, unavailableOffer, type Connection, type OfferAvailability, type Viewer } from '@partner-graph/platform';
+import { authorize, decodeKeyset, isCountryCode, isUuid, pageSize, toConnection, type Connection, type OfferAvailability, type Viewer } from '@partner-graph/platform';
 import { Offer, OFFER_CATEGORIES, type OfferCategory, type OfferRow } from '../db/index.js';
-
-/** `fr` → `FR`; null stays null; anything that is not a two-letter code is refused. */
-export function normaliseCountry(country: string | null | undefined): string | null {
-  if (country === null || country === undefined) return null;
-  const code = country.trim().toUpperCase();
-  if (!isCountryCode(code)) throw new DomainError('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'country');
-  return code;
-}
+import { availabilityOf, normaliseCountry } from './rules.js';
 
 /**
  * The catalogue as a partner sees it: an offer exists for a partner only when the partner is
@@ -48,14 +41,8 @@ export class Catalogue {
     const size = pageSize(args.first);
     const query = this.visible(partnerId, country);
     if (args.category) query.andWhere('o.category = :category', { category: args.category });
-    const after = decodeCursor(args.after);
-    if (after) {
-      const [name, id] = after;
-      if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
-        throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
-      }
-      query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: name, afterId: id });
-    }
+    const after = decodeKeyset(args.after, 'text');
+    if (after) query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: after.key, afterId: after.id });
     const rows = await query.orderBy('o.name', 'ASC').addOrderBy('o.id', 'ASC').limit(size + 1).getMany();
     return toConnection(rows, size, (row) => [row.name, row.id]);
   }
@@ -73,22 +60,6 @@ export class Catalogue {
   async availability(partnerId: string, countryArg: string | null | undefined, offerIds: readonly string[]): Promise<OfferAvailability[]> {
     const country = countryArg == null ? null : countryArg.trim().toUpperCase();
     const rows = isUuid(partnerId) && (country === null || isCountryCode(country)) ? await this.visibleByIds(partnerId, offerIds) : [];
-    const sellable = new Map(rows.filter((row) => country === null || row.countries.includes(country)).map((row) => [row.id, row]));
-    return offerIds.map((offerId) => {
-      const offer = sellable.get(offerId);
-      if (!offer) return unavailableOffer(offerId);
-      return {
-        offerId,
-        available: true,
-        name: offer.name,
-        minQuantity: offer.minQuantity,
-        maxQuantity: offer.maxQuantity,
-        isTrial: offer.isTrial,
-        isAddOn: offer.isAddOn,
-        prerequisiteOfferIds: offer.prerequisiteOfferIds,
-        term: offer.term,
-        billingCycle: offer.billingCycle,
-      };
-    });
+    return availabilityOf(offerIds, rows, country);
   }
 }

@@ -1,6 +1,6 @@
 import { authorize, requireService } from '@partner-graph/platform';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { normaliseCountry } from '../domain/catalogue.js';
+import { normaliseCountry } from '../domain/rules.js';
 
 export const Query: QueryResolvers = {
   // A bad argument (country, cursor, page size) throws a DomainError: the platform answers it BAD_USER_INPUT.

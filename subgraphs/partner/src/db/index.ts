@@ -9,3 +9,5 @@ export const entities = [Partner, PartnerUser, ...platformEntities];
 export const migrations = [PartnerDirectory1763800000000, PartnerUserEmailPerPartner1764200000000, Webhooks1764300000000, WebhookRetention1764400000000];
 export { Partner, PartnerUser };
 export type { PartnerRow, PartnerUserRow } from './entities.js';
+export { WebhookStore } from './webhook-store.js';
+export type { AttemptPosition, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointStatus } from './webhook-store.js';

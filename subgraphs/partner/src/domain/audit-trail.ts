@@ -1,12 +1,8 @@
 import type { DataSource } from 'typeorm';
 import {
   authorize,
-  decodeCursor,
-  DomainError,
-  isUuid,
-  encodeCursor,
+  decodeKeyset,
   forbidden,
-  isAllowed,
   pageSize,
   readAuditTrail,
   SUBGRAPHS,
@@ -16,6 +12,7 @@ import {
   type SubgraphName,
   type Viewer,
 } from '@partner-graph/platform';
+import { mayReadAuditTrail, mergeAuditShares } from './rules.js';
 
 export interface AuditRecordView extends AuditTrailEntry {
   service: SubgraphName;
@@ -28,10 +25,6 @@ const QUERY = /* GraphQL */ `
     }
   }
 `;
-
-/** Newest first; ties by id, as every subgraph sorts its share. */
-const newestFirst = (a: AuditTrailEntry, b: AuditTrailEntry): number =>
-  a.occurredAt === b.occurredAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.occurredAt < b.occurredAt ? 1 : -1;
 
 /**
  * The partner's audit trail: every subgraph keeps the records of its own mutations; this reads
@@ -52,35 +45,26 @@ export class AuditTrail {
     after: string | null | undefined,
   ) {
     const partner = authorize(viewer);
-    const mayRead = isAllowed(viewer, { companyRole: ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN'] }) || isAllowed(viewer, { customerAccess: ['FULL', 'LIMITED'] });
-    if (!mayRead) throw forbidden('Reading the audit trail requires an admin role or customer access');
+    if (!mayReadAuditTrail(viewer)) throw forbidden('Reading the audit trail requires an admin role or customer access');
     const size = pageSize(first);
-    const position = decodeCursor(after) as [string, string] | null;
-    if (position && (position.length !== 2 || typeof position[0] !== 'string' || Number.isNaN(Date.parse(position[0])) || typeof position[1] !== 'string' || !isUuid(position[1]))) {
-      throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
-    }
+    const position = decodeKeyset(after, 'timestamp');
     const shared = { partnerId: partner.partnerId, from: filter.from ?? null, to: filter.to ?? null, customerId: filter.customerId ?? null, resourceType: filter.resourceType ?? null };
     const shares = await Promise.all(
       SUBGRAPHS.map(async (service): Promise<AuditRecordView[]> => {
         const entries =
           service === 'partner'
-            ? (await readAuditTrail(this.db, shared, size + 1, position ? { occurredAt: position[0], id: position[1] } : null)).map(toAuditTrailEntry)
+            ? (await readAuditTrail(this.db, shared, size + 1, position ? { occurredAt: position.key, id: position.id } : null)).map(toAuditTrailEntry)
             : (
                 await this.services.query<{ auditTrail: AuditTrailEntry[] }>(
                   service,
                   QUERY,
-                  { filter: shared, first: size + 1, afterOccurredAt: position?.[0] ?? null, afterId: position?.[1] ?? null },
+                  { filter: shared, first: size + 1, afterOccurredAt: position?.key ?? null, afterId: position?.id ?? null },
                   { viewer: { kind: 'system' }, requestId },
                 )
               ).auditTrail;
         return entries.map((entry) => ({ ...entry, service }));
       }),
     );
-    const merged = shares.flat().sort(newestFirst);
-    const page = merged.slice(0, size);
-    return {
-      edges: page.map((node) => ({ cursor: encodeCursor([node.occurredAt, node.id]), node })),
-      pageInfo: { hasNextPage: merged.length > size, endCursor: page.length > 0 ? encodeCursor([page.at(-1)!.occurredAt, page.at(-1)!.id]) : null },
-    };
+    return mergeAuditShares(shares, size);
   }
 }

@@ -8,3 +8,4 @@ export const entities = [Subscription, LicenceAssignment, ReleasedLicence, Subsc
 export const migrations = [CustomerSubscriptions1763900000000, ReplacedAndReleasedLicences1764200000000, EventOutbox1764300000000];
 export { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory };
 export * from './entities.js';
+export { SubscriptionStore } from './subscription-store.js';

@@ -1,6 +1,6 @@
-import { addDays, addMonths, effectiveCustomerAccess, isAllowed, DAY_MS, type AccessRule, type Viewer } from '@partner-graph/platform';
-import type { SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
-import type { CustomerAccessInfo } from './remote-services.js';
+import { addDays, addMonths, DomainError, effectiveCustomerAccess, isAllowed, DAY_MS, type AccessRule, type EventType, type Viewer } from '@partner-graph/platform';
+import type { SubscriptionChannel, SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
+import type { CustomerAccessInfo, OfferAvailability } from './remote-services.js';
 
 /** Reading customers' subscriptions (SPEC §3.3). */
 export const READ_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL', 'LIMITED'] };
@@ -114,6 +114,19 @@ export interface LifecycleStep {
   to: string;
 }
 
+const STATUS_EVENTS = {
+  EXPIRED: 'subscription.expired',
+  DISABLED: 'subscription.disabled',
+  DELETED: 'subscription.deleted',
+} as const satisfies Record<string, EventType>;
+
+/** The events a lifecycle run reports: one per status step, in order (a late run that expires and disables reports both), else one renewal. */
+export function lifecycleEvents(steps: LifecycleStep[]): { type: EventType; changes: LifecycleStep[] }[] {
+  const statusSteps = steps.filter((step) => step.field === 'status');
+  if (statusSteps.length === 0) return [{ type: 'subscription.renewed', changes: steps }];
+  return statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }));
+}
+
 /**
  * Where the lifecycle puts a subscription at `now`, however late the job runs: renewing
  * terms one after the other, or walking EXPIRED → DISABLED → DELETED through each step.
@@ -144,4 +157,152 @@ export function advanceLifecycle(row: SubscriptionRow, now: Date): { next: Subsc
   if (next.status === 'EXPIRED' && daysPastEnd >= EXPIRED_DAYS) setStatus('DISABLED');
   if (next.status === 'DISABLED' && daysPastEnd >= DELETED_AFTER_DAYS) setStatus('DELETED');
   return { next, steps };
+}
+
+/** A term in months, as a caller gives it (provisioning, a product key): 1 to 60. */
+export function checkTermMonths(months: number, field: string): void {
+  if (!Number.isInteger(months) || months < 1 || months > 60) throw new DomainError('VALIDATION_FAILED', `${field} must be between 1 and 60`, field);
+}
+
+/** The seats must be within the offer's range. */
+export function checkQuantity(range: { min: number; max: number }, quantity: number): void {
+  if (!Number.isInteger(quantity) || quantity < range.min || quantity > range.max) {
+    throw new DomainError('QUANTITY_OUT_OF_RANGE', `The quantity must be between ${range.min} and ${range.max}`, 'quantity');
+  }
+}
+
+/** Optimistic concurrency: a caller that read an older version is refused. */
+export function checkVersion(subscription: SubscriptionRow, expectedVersion: number | null | undefined): void {
+  if (expectedVersion != null && expectedVersion !== subscription.version) {
+    throw new DomainError('VERSION_CONFLICT', `The subscription changed (version ${subscription.version}); reload and try again`, 'expectedVersion');
+  }
+}
+
+export function requireStatus(subscription: SubscriptionRow, allowed: readonly SubscriptionStatus[], what: string): void {
+  if (!allowed.includes(subscription.status)) {
+    throw new DomainError('INVALID_STATUS_TRANSITION', `Cannot ${what} a ${subscription.status} subscription`, 'id');
+  }
+}
+
+/** A quantity never goes below the licences assigned. */
+export function checkNotBelowAssigned(quantity: number, assignedLicences: number): void {
+  if (quantity < assignedLicences) {
+    throw new DomainError('BELOW_ASSIGNED_LICENCES', `${assignedLicences} licences are assigned: unassign some before going below`, 'quantity');
+  }
+}
+
+/** One more licence needs a free seat. */
+export function checkFreeSeat(subscription: SubscriptionRow, assignedLicences: number): void {
+  if (assignedLicences >= subscription.quantity) throw new DomainError('NO_AVAILABLE_LICENCES', 'Every licence of this subscription is assigned', 'subscriptionId');
+}
+
+export function checkAutoRenew(subscription: SubscriptionRow, enabled: boolean): void {
+  requireStatus(subscription, ['ACTIVE', 'SUSPENDED'], 'change auto-renew of');
+  if (subscription.isTrial && enabled) throw new DomainError('VALIDATION_FAILED', 'A trial does not renew', 'enabled');
+}
+
+export interface HistoryEntry {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+const HISTORY_FIELDS = ['quantity', 'status', 'autoRenew'] as const;
+
+/** The history a change leaves: one entry per field that changed value. */
+export function changedFields(before: SubscriptionRow, after: SubscriptionRow): HistoryEntry[] {
+  return HISTORY_FIELDS.filter((field) => after[field] !== before[field]).map((field) => ({ field, from: String(before[field]), to: String(after[field]) }));
+}
+
+/** What a new subscription starts as. */
+export interface NewSubscription {
+  id: string;
+  customerId: string;
+  partnerId: string | null;
+  channel: SubscriptionChannel;
+  offer: Pick<OfferAvailability, 'offerId' | 'name' | 'term' | 'billingCycle'>;
+  quantity: number;
+  isTrial: boolean;
+  /** null: the offer's term (a trial without one lasts 30 days) */
+  termMonths: number | null;
+}
+
+export function newSubscription(spec: NewSubscription, now: Date): SubscriptionRow {
+  const termMonths = spec.termMonths ?? (spec.isTrial ? 1 : termMonthsOf(spec.offer.term));
+  return {
+    id: spec.id,
+    customerId: spec.customerId,
+    offerId: spec.offer.offerId,
+    partnerId: spec.partnerId,
+    channel: spec.channel,
+    friendlyName: spec.offer.name ?? 'Subscription',
+    quantity: spec.quantity,
+    status: 'ACTIVE',
+    isTrial: spec.isTrial,
+    termMonths,
+    billingCycle: spec.offer.billingCycle,
+    startDate: now,
+    endDate: termEnd(now, termMonths, spec.isTrial && spec.termMonths === null),
+    // Trials end; keys renew with keys; everything else renews unless the partner turns it off.
+    autoRenew: !spec.isTrial && spec.channel !== 'PRODUCT_KEY',
+    version: 1,
+    renewedFromId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Renewal with a product key: the end date moves by `months` — from the end date, or from now
+ * when that is already past — and an EXPIRED or DISABLED subscription is ACTIVE again.
+ */
+export function renewWithKey(subscription: SubscriptionRow, months: number, now: Date): { after: SubscriptionRow; changes: HistoryEntry[] } {
+  requireStatus(subscription, KEY_RENEWABLE_STATUSES, 'renew');
+  const from = subscription.endDate.getTime() > now.getTime() ? subscription.endDate : now;
+  const status = subscription.status === 'EXPIRED' || subscription.status === 'DISABLED' ? 'ACTIVE' : subscription.status;
+  const after: SubscriptionRow = { ...subscription, status, endDate: addMonths(from, months), version: subscription.version + 1, updatedAt: now };
+  const changes: HistoryEntry[] = [{ field: 'endDate', from: subscription.endDate.toISOString(), to: after.endDate.toISOString() }];
+  if (status !== subscription.status) changes.push({ field: 'status', from: subscription.status, to: status });
+  return { after, changes };
+}
+
+/**
+ * Renewal with direct billing: a new DIRECT subscription (id `renewedId`) starts at once, for a
+ * year after a trial, and the old one is REPLACED — not DELETED, so a dashboard tells a renewal
+ * from a deprovisioning.
+ */
+export function renewWithDirectBilling(subscription: SubscriptionRow, renewedId: string, now: Date): { renewed: SubscriptionRow; previous: SubscriptionRow } {
+  requireStatus(subscription, RENEWABLE_STATUSES, 'renew');
+  if (subscription.status === 'ACTIVE' && subscription.autoRenew) {
+    throw new DomainError('INVALID_STATUS_TRANSITION', 'This subscription renews automatically', 'id');
+  }
+  const termMonths = subscription.isTrial ? 12 : subscription.termMonths;
+  const renewed: SubscriptionRow = {
+    ...subscription,
+    id: renewedId,
+    channel: 'DIRECT',
+    status: 'ACTIVE',
+    isTrial: false,
+    termMonths,
+    startDate: now,
+    endDate: termEnd(now, termMonths, false),
+    autoRenew: true,
+    version: 1,
+    renewedFromId: subscription.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const previous: SubscriptionRow = { ...subscription, status: 'REPLACED', version: subscription.version + 1, updatedAt: now };
+  return { renewed, previous };
+}
+
+/** Why a licence freed at a user's deletion cannot come back at its restore, or null when it can. */
+export function reinstatementRefusal(subscription: SubscriptionRow, assignedLicences: number): { code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string } | null {
+  if (subscription.status !== 'ACTIVE') {
+    return { code: 'INVALID_STATUS_TRANSITION', message: `${subscription.friendlyName} is ${subscription.status}: its licence was not given back` };
+  }
+  if (assignedLicences >= subscription.quantity) {
+    return { code: 'NO_AVAILABLE_LICENCES', message: `Every licence of ${subscription.friendlyName} is assigned: its licence was not given back` };
+  }
+  return null;
 }

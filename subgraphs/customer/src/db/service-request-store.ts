@@ -1,0 +1,28 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ServiceRequest, ServiceRequestNote, type ServiceRequestNoteRow, type ServiceRequestRow } from './entities.js';
+
+/** Service requests and their notes. Every method takes an optional `EntityManager` so a caller can join its transaction. */
+export class ServiceRequestStore {
+  constructor(private readonly db: DataSource) {}
+
+  get(id: string, manager: EntityManager = this.db.manager): Promise<ServiceRequestRow> {
+    return manager.findOneByOrFail(ServiceRequest, { id });
+  }
+
+  /** The partner's request under a write lock until the caller's transaction ends; another partner's is null. */
+  lockOwn(manager: EntityManager, partnerId: string, id: string): Promise<ServiceRequestRow | null> {
+    return manager.findOne(ServiceRequest, { where: { id, partnerId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(request: ServiceRequestRow, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.insert(ServiceRequest, request);
+  }
+
+  async save(request: ServiceRequestRow, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.save(ServiceRequest, request);
+  }
+
+  async addNote(note: ServiceRequestNoteRow, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.insert(ServiceRequestNote, note);
+  }
+}
