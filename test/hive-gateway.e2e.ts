@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGatewayRuntime, type GatewayConfigSupergraph } from '@graphql-hive/gateway';
 import { DEMO, envPrefix, ROUTER_PROOF_EXTENSION, ROUTER_TOKEN_HEADER, signRouterProof, SUBGRAPHS } from '@partner-graph/platform';
 import { ROUTER_SECRET, startStack, type GraphQLResponse, type Stack } from './stack.js';
@@ -22,9 +22,11 @@ const sent: { url: string; body: string }[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ routerStaticToken: ROUTER_STATIC_TOKEN });
-  // The configuration file reads where the subgraphs are and the secret from the environment.
-  process.env.ROUTER_SIGNING_SECRET = ROUTER_SECRET;
-  for (const name of SUBGRAPHS) process.env[`${envPrefix(name)}_URL`] = stack.subgraphs[name].url;
+  // The configuration file reads where the subgraphs are and the secret from the environment;
+  // put back after the file (test files share a worker's process: a later `npm start` there would
+  // otherwise inherit these URLs and look for its subgraphs at this stack's stopped ports).
+  vi.stubEnv('ROUTER_SIGNING_SECRET', ROUTER_SECRET);
+  for (const name of SUBGRAPHS) vi.stubEnv(`${envPrefix(name)}_URL`, stack.subgraphs[name].url);
   const { gatewayConfig } = await import('../deploy/hive-gateway.config.js');
   const runtime = createGatewayRuntime({
     ...(gatewayConfig as GatewayConfigSupergraph),
@@ -43,6 +45,7 @@ beforeAll(async () => {
   hiveUrl = `http://127.0.0.1:${(hive.address() as AddressInfo).port}/graphql`;
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await new Promise((resolve) => hive?.close(resolve));
   await stack?.stop();
 });

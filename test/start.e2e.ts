@@ -63,8 +63,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-start-'));
   chmodSync(dir, 0o755); // run as root, PostgreSQL runs as `postgres`, who must reach it
   for (const name of [...SERVICES, 'postgres'] as const) ports[name] = await freePort();
-  // The embedded server, whatever the suite itself runs on: that is what `npm start` starts.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.endsWith('DATABASE_URL')));
+  // The embedded server, whatever the suite itself runs on: that is what `npm start` starts. No
+  // inherited URL either (a subgraph's `<NAME>_URL` would send the gateway elsewhere).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.endsWith('_URL')));
   start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     env: {

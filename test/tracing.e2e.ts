@@ -88,7 +88,7 @@ beforeAll(async () => {
     env[`${envPrefix(name)}_DATABASE_URL`] = databaseUrls[name];
     env[`${envPrefix(name)}_PORT`] = String(ports[name]);
   }
-  start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.endsWith('_URL'))), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
   start.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
   await new Promise<void>((resolve, reject) => {
@@ -102,7 +102,9 @@ beforeAll(async () => {
         if (line.startsWith('{')) logLines.push(JSON.parse(line) as Record<string, unknown>);
       }
     });
-    start.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${errors}`)));
+    // The services' own log lines say why, when it does not come up.
+    const recent = () => logLines.slice(-30).map((line) => JSON.stringify(line)).join('\n');
+    start.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${errors}\nlast log lines:\n${recent()}`)));
   });
 }, 180_000);
 

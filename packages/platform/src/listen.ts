@@ -29,14 +29,21 @@ export function listen(handler: http.RequestListener, port: number, host: string
   });
 }
 
-/** A TCP port free on 127.0.0.1 now, for a server told its port in advance (PostgreSQL, a child process). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
+/**
+ * A TCP port free on 127.0.0.1 now, for a server told its port in advance (PostgreSQL, a child
+ * process). Chosen below the ephemeral range (Linux 32768–60999, macOS and Windows 49152+), where
+ * neither outgoing connections nor `listen(0)` take ports: a port from that range could be taken
+ * by any connection before the server binds it, as happened to `npm start` in the test suite.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 15_000 + Math.floor(Math.random() * 17_000);
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt >= 50) throw new Error('No free TCP port found below the ephemeral range');
+  }
 }
