@@ -49,7 +49,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     customers: { type: 'string', default: '100' },
     workloads: { type: 'string', default: 'dashboard,dashboard-search,one-subgraph' },
-    targets: { type: 'string', default: 'ours,hive,subgraph' },
+    targets: { type: 'string', default: 'ours,hive,hive-no-dedup,subgraph' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -88,7 +88,7 @@ const ALL_WORKLOADS = (searches: string[]): Workload[] => [
 const WORKLOAD_NAMES = ALL_WORKLOADS([]).map((workload) => workload.name);
 const chosen = values.workloads.split(',').map((name) => name.trim());
 for (const name of chosen) if (!WORKLOAD_NAMES.includes(name)) throw new Error(`--workloads: one or more of ${WORKLOAD_NAMES.join(', ')}`);
-const TARGETS = ['ours', 'hive', 'subgraph'] as const;
+const TARGETS = ['ours', 'hive', 'hive-no-dedup', 'subgraph'] as const;
 type Target = (typeof TARGETS)[number];
 const chosenTargets = values.targets.split(',').map((name) => name.trim()) as Target[];
 for (const name of chosenTargets) if (!TARGETS.includes(name)) throw new Error(`--targets: one or more of ${TARGETS.join(', ')}`);
@@ -167,7 +167,7 @@ async function seed(count: number): Promise<string[]> {
 
 // --- The processes -----------------------------------------------------------------------------
 
-const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'ours' | 'hive' | 'jwks', number>;
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'hive-no-dedup', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | Exclude<Target, 'subgraph'> | 'jwks', number>;
 const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
 
 // Production mode, as deployed (graphql-js, Express and the services skip their development
@@ -206,7 +206,7 @@ const env: Record<string, string> = {
 };
 const children = new Map<string, ChildProcess>();
 const launch = (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
-  const profile = values['cpu-prof'] && name !== 'hive' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  const profile = values['cpu-prof'] && !name.startsWith('hive') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.set(name, child);
 };
@@ -237,6 +237,17 @@ const cpuMs = (child: ChildProcess): number => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 };
 
+/** GraphQL operations all subgraphs have answered so far (their `graphql_operations_total`). */
+async function subgraphOperations(): Promise<number> {
+  const counts = await Promise.all(
+    SUBGRAPHS.map(async (name) => {
+      const text = await (await fetch(`http://127.0.0.1:${ports[name]}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text();
+      return [...text.matchAll(/^graphql_operations_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
 // --- One measurement ---------------------------------------------------------------------------
 
 interface Measurement {
@@ -246,6 +257,8 @@ interface Measurement {
   p99: number;
   /** Responses that were not HTTP 200 with the expected body, plus connection errors and timeouts. */
   wrong: number;
+  /** GraphQL operations the subgraphs answered per request (after the gateway merged what it could). */
+  subgraphOperations: number;
   /** CPU ms per request, by process. */
   cpu: Record<string, number>;
 }
@@ -270,9 +283,11 @@ async function measure(url: string, headers: Record<string, string>, bodies: Wor
       else wrong++;
     },
   }));
+  const operationsBefore = await subgraphOperations();
   const before = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
   const result = await autocannon({ url, connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, requests });
   const after = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
+  const operationsAfter = await subgraphOperations();
   const total = result.requests.total;
   return {
     requests: total,
@@ -280,6 +295,7 @@ async function measure(url: string, headers: Record<string, string>, bodies: Wor
     p50: result.latency.p50,
     p99: result.latency.p99,
     wrong: wrong + result.errors + result.timeouts,
+    subgraphOperations: total > 0 ? (operationsAfter - operationsBefore) / total : NaN,
     cpu: Object.fromEntries(Object.keys(before).map((name) => [name, total > 0 ? (after[name]! - before[name]!) / total : NaN])),
   };
 }
@@ -299,8 +315,12 @@ try {
   const supergraphPath = path.join(scratch, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraph);
   launch('ours', [path.join('gateway', 'src', 'index.ts')]);
-  launch('hive', [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts'), '--host', '127.0.0.1', '--port', String(ports.hive), '--fork', '1'], { PORT: String(ports.hive) });
-  await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), answers(`http://127.0.0.1:${ports.hive}/healthcheck`)]);
+  const hives = (['hive', 'hive-no-dedup'] as const).filter((name) => chosenTargets.includes(name));
+  for (const name of hives) {
+    const hive = [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts')];
+    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], { PORT: String(ports[name]), HIVE_DEDUPLICATE: String(name === 'hive') });
+  }
+  await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`))]);
 
   // The demo identity provider's subject is the user's email.
   const token = await new SignJWT({})
@@ -314,6 +334,7 @@ try {
   const targets: Record<Target, { url: string; headers: () => Promise<Record<string, string>> }> = {
     ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
+    'hive-no-dedup': { url: `http://127.0.0.1:${ports['hive-no-dedup']}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     // As a router that cannot sign calls it: the client's token and the static router credential.
     subgraph: { url: subgraphUrl('customer'), headers: async () => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
   };
@@ -324,7 +345,7 @@ try {
     const data: unknown[] = [];
     for (const body of workload.bodies) {
       const answers = await Promise.all(
-        (['ours', 'hive', ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await post(targets[target].url, body, await targets[target].headers())) })),
+        (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await post(targets[target].url, body, await targets[target].headers())) })),
       );
       for (const answer of answers) {
         if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
@@ -374,25 +395,29 @@ function report(workloads: Workload[]): void {
   const gatewayCpu = (target: Target, m: Measurement) => (target === 'subgraph' ? NaN : m.cpu[target]!);
   const subgraphCpu = (m: Measurement) => SUBGRAPHS.reduce((sum, name) => sum + m.cpu[name]!, 0);
   const wrong = [...results.values()].flat().reduce((sum, m) => sum + m.wrong, 0);
-  console.log(`\nRequests/s, latency and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`);
+  console.log(`\nRequests/s, latency, subgraph operations per request and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`);
   const subgraphColumns = SUBGRAPHS.filter((name) => [...results.values()].flat().some((m) => m.cpu[name]! > 0.005));
-  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | gateway CPU | subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
-  console.log(`|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
+  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | subgraph operations | gateway CPU | subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
   for (const workload of workloads) {
     for (const target of TARGETS) {
       const ms = results.get(`${workload.name}/${target}`);
       if (!ms) continue;
       console.log(
-        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
+        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => m.subgraphOperations), 2)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
       );
     }
   }
-  console.log('\nOurs / Hive (per round): requests/s, gateway CPU per request, subgraph CPU per request\n');
-  for (const workload of workloads) {
-    const ours = results.get(`${workload.name}/ours`);
-    const hive = results.get(`${workload.name}/hive`);
-    if (!ours || !hive) continue;
-    const ratio = (ofOurs: (m: Measurement) => number, ofHive: (m: Measurement) => number = ofOurs) => fmt(ours.map((m, i) => ofOurs(m) / ofHive(hive[i]!)), 2);
-    console.log(`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m) => m.cpu.ours!, (m) => m.cpu.hive!).padEnd(14)} ${ratio(subgraphCpu)}`);
+  for (const hive of ['hive', 'hive-no-dedup'] as const) {
+    const rows = workloads.flatMap((workload) => {
+      const ours = results.get(`${workload.name}/ours`);
+      const theirs = results.get(`${workload.name}/${hive}`);
+      if (!ours || !theirs) return [];
+      const ratio = (of: (m: Measurement, target: Target) => number) => fmt(ours.map((m, i) => of(m, 'ours') / of(theirs[i]!, hive)), 2);
+      return [`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m, target) => m.cpu[target]!).padEnd(14)} ${ratio(subgraphCpu)}`];
+    });
+    if (rows.length === 0) continue;
+    console.log(`\nOurs / ${hive === 'hive' ? 'Hive' : 'Hive without its in-flight deduplication'} (per round): requests/s, gateway CPU per request, subgraph CPU per request\n`);
+    for (const row of rows) console.log(row);
   }
 }

@@ -1,4 +1,4 @@
-import { defineConfig } from '@graphql-hive/gateway';
+import { defineConfig, type HTTPTransportOptions } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { gatewayConfig as deployed } from '../deploy/hive-gateway.config.js';
 
@@ -7,6 +7,13 @@ import { gatewayConfig as deployed } from '../deploy/hive-gateway.config.js';
  * the deployed configuration (deploy/hive-gateway.config.ts: `hmacSignature` with
  * ROUTER_SIGNING_SECRET, the client's token and request id forwarded) with the Rust query planner
  * (`@graphql-hive/router-runtime`); the supergraph file and its subgraph URLs come from the bench.
+ * `HIVE_DEDUPLICATE=false` turns off its merging of identical subgraph requests in flight (the
+ * bench's `hive-no-dedup` target).
  */
 const { supergraph: _fromTheCommandLine, ...rest } = deployed as typeof deployed & { supergraph?: unknown };
-export const gatewayConfig = defineConfig({ ...rest, unifiedGraphHandler });
+const noDedup = process.env.HIVE_DEDUPLICATE === 'false';
+export const gatewayConfig = defineConfig({
+  ...rest,
+  unifiedGraphHandler,
+  ...(noDedup ? { transportEntries: { ...rest.transportEntries, '*.http': { options: { deduplicateInflightRequests: false } as HTTPTransportOptions } } } : {}),
+});

@@ -31,6 +31,7 @@ import { loadPersistedDocuments, persistedDocuments } from './persisted-document
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
 import { SubgraphSource } from './subgraph-source.js';
+import { sharingIdenticalQueries } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
 
 export interface GatewayOptions {
@@ -80,7 +81,7 @@ export async function createGateway(options: GatewayOptions) {
   const documents = manifests ? loadPersistedDocuments(manifests) : null;
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: sharingIdenticalQueries(gateway),
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

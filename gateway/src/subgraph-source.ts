@@ -40,11 +40,13 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const query = request.query;
     if (!query) throw new Error('Missing query');
     const { authorization, requestId } = options.context as Partial<GatewayContext>;
+    const entities = distinctEntities(request.variables);
+    const variables = entities ? { ...request.variables, representations: entities.distinct } : request.variables;
     const body = JSON.stringify({
       query,
-      variables: request.variables,
+      variables,
       operationName: request.operationName,
-      extensions: { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query, variables: request.variables }) },
+      extensions: { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query, variables }) },
     });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     // What the gateway itself asks of the subgraph (an inline trace for usage reporting).
@@ -66,7 +68,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
     const parsed = JSON.parse(answer.body) as unknown;
     if (!parsed || typeof parsed !== 'object') throw new Error(`The ${this.serviceName} service answered a body that is not a GraphQL response`);
-    return parsed as SubgraphResponse;
+    return entities ? forEachRepresentation(parsed as SubgraphResponse, entities.positions) : (parsed as SubgraphResponse);
   }
 
   private shared(key: string, send: () => Promise<Answer>): Promise<Answer> {
@@ -111,4 +113,56 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     }
     return new GraphQLError(`The ${this.serviceName} service answered HTTP ${answer.status}`, { extensions: { serviceName: this.serviceName } });
   }
+}
+
+type Representations = { distinct: unknown[]; positions: number[] };
+
+/**
+ * The entity representations of an `_entities` fetch, each sent once and in a stable order: the
+ * query planner asks for an entity once per place it appears (the dashboard's 100 subscriptions
+ * name 2 offers), and the subgraph would resolve each copy; in a stable order, two requests that
+ * need the same entities send the same call, which the merging of identical reads then shares.
+ * `positions[i]` is where the i-th representation went. Null when there is nothing to change.
+ */
+function distinctEntities(variables: Record<string, unknown> | undefined): Representations | null {
+  const representations = variables?.representations;
+  if (!Array.isArray(representations) || representations.length < 2) return null;
+  const keys = representations.map((representation: unknown) => JSON.stringify(representation));
+  const distinctKeys = [...new Set(keys)].sort();
+  if (distinctKeys.length === keys.length && keys.every((key, at) => key === distinctKeys[at])) return null;
+  const positionOf = new Map(distinctKeys.map((key, position) => [key, position]));
+  const distinct: unknown[] = new Array(distinctKeys.length);
+  const positions = keys.map((key, at) => {
+    const position = positionOf.get(key)!;
+    distinct[position] = representations[at];
+    return position;
+  });
+  return { distinct, positions };
+}
+
+/**
+ * The answer to the distinct representations, laid out as the planner asked: one entity per
+ * representation (a copy where it repeats, since the planner merges later fetches into each),
+ * and an error about one distinct entity reported at every place it stood.
+ */
+function forEachRepresentation(response: SubgraphResponse, positions: number[]): SubgraphResponse {
+  const answered = (response.data as { _entities?: unknown } | null | undefined)?._entities;
+  const used = new Set<number>();
+  const data = Array.isArray(answered)
+    ? {
+        ...response.data,
+        _entities: positions.map((position) => {
+          const entity: unknown = answered[position];
+          if (used.has(position)) return structuredClone(entity);
+          used.add(position);
+          return entity;
+        }),
+      }
+    : response.data;
+  const errors = response.errors?.flatMap((error) => {
+    const [root, position, ...rest] = error.path ?? [];
+    if (root !== '_entities' || typeof position !== 'number') return [error];
+    return positions.flatMap((distinct, at) => (distinct === position ? [{ ...error, path: ['_entities', at, ...rest] }] : []));
+  });
+  return { ...response, data, errors };
 }

@@ -21,6 +21,14 @@ beforeAll(async () => {
       received.push({ headers: req.headers, body });
       held.push(() => {
         res.setHeader('content-type', 'application/json');
+        if (body.query.includes('_entities')) {
+          // An entity fetch: each representation answered, `gone` ones with an error at their place.
+          const representations = body.variables!.representations as { __typename: string; id: string }[];
+          const _entities = representations.map(({ __typename, id }) => (id === 'gone' ? null : { __typename, id, asked: representations.length }));
+          const errors = representations.flatMap(({ id }, at) => (id === 'gone' ? [{ message: 'No such offer', path: ['_entities', at, 'name'] }] : []));
+          res.end(JSON.stringify({ data: { _entities }, ...(errors.length ? { errors } : {}) }));
+          return;
+        }
         res.end(JSON.stringify({ data: { echo: { n: received.length, authorization: req.headers.authorization ?? null, variables: body.variables ?? null } } }));
       });
     });
@@ -52,6 +60,7 @@ async function answer(count: number): Promise<number> {
 }
 
 const READ = 'query Op__customer__0($id: ID!) { customer(id: $id) { id } }';
+const ENTITIES = 'query Op__offer__1($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { name } } }';
 const WRITE = 'mutation Op__customer__1($id: ID!) { touch(id: $id) }';
 
 describe('subgraph calls', () => {
@@ -98,5 +107,28 @@ describe('subgraph calls', () => {
     await answer(1);
     await second;
     expect(received).toHaveLength(4);
+  });
+
+  it('send each entity once, and answer every place the planner asked for it', async () => {
+    received.length = 0;
+    const offer = (id: string) => ({ __typename: 'Offer', id });
+    const representations = [offer('b'), offer('a'), offer('b'), offer('gone'), offer('a'), offer('gone')];
+    const pending = call(source(), ENTITIES, { representations }, 'Bearer token-a');
+    await answer(1);
+    const { data, errors } = await pending;
+    // Each once, in an order that does not depend on where they stood.
+    expect(received[0]!.body.variables).toEqual({ representations: [offer('a'), offer('b'), offer('gone')] });
+    // The proof covers what was sent.
+    expect(routerProofOf({ signingSecret: SECRET }, received[0]!.body, undefined)).toBe('hmac');
+    const entities = (data as { _entities: ({ id: string; asked: number } | null)[] })._entities;
+    expect(entities.map((entity) => entity?.id ?? null)).toEqual(['b', 'a', 'b', null, 'a', null]);
+    expect(entities[0]).toEqual({ __typename: 'Offer', id: 'b', asked: 3 });
+    // The planner merges later fetches into each place: no two places share an object.
+    expect(entities[2]).toEqual(entities[0]);
+    expect(entities[2]).not.toBe(entities[0]);
+    expect(errors?.map((error) => error.path)).toEqual([
+      ['_entities', 3, 'name'],
+      ['_entities', 5, 'name'],
+    ]);
   });
 });

@@ -1,0 +1,39 @@
+import type { GatewayExecutionResult, GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayContext } from './context.js';
+
+/**
+ * Identical queries in flight, executed once: a query that arrives while the same one (same
+ * document, operation, variables) is being executed for the same token joins it and is answered
+ * with its result; it still goes through parsing, validation, the query limits, the rate limit
+ * and the viewer check on its own. Keyed on the forwarded token, so no one is answered with what
+ * another user may see; mutations and subscriptions always run on their own. A dashboard opened
+ * by many staff members, or reloaded, costs the gateway and the subgraphs one execution per
+ * moment instead of one per request (Hive Gateway's `inboundInflightRequestDeduplication`).
+ */
+export function sharingIdenticalQueries(gateway: GatewayInterface): GatewayInterface {
+  const inFlight = new Map<string, Promise<GatewayExecutionResult>>();
+  const shared =
+    (execute: GatewayExecutor): GatewayExecutor =>
+    (requestContext) => {
+      const { operation, queryHash, request } = requestContext;
+      if (operation.operation !== 'query') return execute(requestContext);
+      const { authorization } = requestContext.context as Partial<GatewayContext>;
+      const key = `${authorization ?? ''}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+      let result = inFlight.get(key);
+      if (!result) {
+        result = execute(requestContext);
+        inFlight.set(key, result);
+        const forget = () => inFlight.delete(key);
+        result.then(forget, forget);
+      }
+      return result;
+    };
+  return {
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+    load: async (options) => {
+      const loaded = await gateway.load(options);
+      return { ...loaded, executor: loaded.executor && shared(loaded.executor) };
+    },
+  };
+}
