@@ -81,11 +81,23 @@ describe('checked-in schemas', () => {
     expect(unreachable).toEqual([]);
   });
 
+  // The platform's codegen also validates every service document against its callee's schema:
+  // a field the callee renamed or dropped fails here, before any service calls it.
   const generatedFromSdl = [...SUBGRAPHS.map((name) => `subgraphs/${name}`), 'packages/platform'].filter((dir) => existsSync(path.join(root, dir, 'codegen.ts')));
-  it.each(generatedFromSdl)('%s: the generated types match the SDL (run `npm run codegen`)', async (workspace) => {
+  it.each(generatedFromSdl)('%s: the generated types match the SDL and the service documents (run `npm run codegen`)', async (workspace) => {
     const dir = path.join(root, workspace);
     const { default: config } = await import(path.join(dir, 'codegen.ts'));
     const outputs = await generate({ ...config, cwd: dir, silent: true }, false);
     for (const output of outputs) expect(read(path.join(workspace, output.filename))).toBe(output.content);
+  });
+
+  it('a service document is validated against its own callee only', async () => {
+    const dir = path.join(root, 'packages/platform');
+    const { default: config } = await import(path.join(dir, 'codegen.ts'));
+    const output = 'src/__generated__/service-documents/customer.ts';
+    expect(config.generates[output].documents).toEqual(['src/service-documents/customer.graphql']);
+    // What the offer subgraph answers, sent to the customer subgraph: its schema has no such field.
+    const misaddressed = { [output]: { ...config.generates[output], documents: ['src/service-documents/offer.graphql'] } };
+    await expect(generate({ ...config, generates: misaddressed, cwd: dir, silent: true }, false)).rejects.toThrow('Cannot query field "offerAvailability" on type "Query"');
   });
 });

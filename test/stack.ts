@@ -19,6 +19,7 @@ import {
   signRouterProof,
   SUBGRAPHS,
   TestClock,
+  ViewerContextDocument,
   type ListeningServer,
   type QueryCounter,
   type SubgraphName,
@@ -229,10 +230,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return post(gatewayServer.url, { query, variables }, headers) as never;
     },
     async viewerOf(email) {
-      const data = await new ServiceClient({ issuer: 'test', secret: SECRET, urls }).query<{ viewerContext: Record<string, unknown> | null }>(
+      const data = await new ServiceClient({ issuer: 'test', secret: SECRET, urls }).query(
         'partner',
-        'query($s: String!) { viewerContext(subject: $s) { partnerId userId companyRole customerAccess programs } }',
-        { s: await subjectOf(email) },
+        ViewerContextDocument,
+        { subject: await subjectOf(email) },
         { viewer: { kind: 'system' }, requestId: 'test' },
       );
       return { kind: 'partner-user', ...data.viewerContext } as Viewer;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, IsNull, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { Clock } from './clock.js';
 import type { ServiceClient } from './service-client.js';
+import { AcceptPartnerEventsDocument } from './service-documents.js';
 import { sendAfterCommit, type JobDefinition, type JobHandler, type JobQueue } from './jobs.js';
 
 /**
@@ -123,8 +124,6 @@ export interface RelayedEvent {
   data: string;
 }
 
-const ACCEPT_EVENTS = `mutation AcceptPartnerEvents($events: [PartnerEventInput!]!) { acceptPartnerEvents(events: $events) }`;
-
 /** Hands this subgraph's outbox to the partner subgraph, oldest first; returns how many. */
 export async function relayEvents(db: DataSource, services: ServiceClient, batchSize = 100): Promise<number> {
   return db.transaction(async (manager) => {
@@ -144,7 +143,7 @@ export async function relayEvents(db: DataSource, services: ServiceClient, batch
     }));
     // The partner subgraph ignores an event id it already has: a crash after its commit and
     // before ours sends the batch again, harmlessly (at least once, never twice downstream).
-    await services.query('partner', ACCEPT_EVENTS, { events }, { viewer: { kind: 'system' }, requestId: `relay-${randomUUID()}` });
+    await services.query('partner', AcceptPartnerEventsDocument, { events }, { viewer: { kind: 'system' }, requestId: `relay-${randomUUID()}` });
     await manager.query(`UPDATE event_outbox SET relayed_at = now() WHERE id = ANY($1)`, [rows.map((row) => row.id)]);
     return rows.length;
   });

@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { SubgraphName } from './config.js';
 import { ServiceUnavailableError } from './errors.js';
@@ -16,6 +18,8 @@ export interface CallContext {
  * Calls another subgraph's GraphQL endpoint directly (internal fields are `@inaccessible`, so
  * clients never reach them through the gateway), signing the caller's viewer context. With
  * tracing on, the undici instrumentation adds the W3C `traceparent` of the caller's span.
+ * A call is one of the generated service documents (`service-documents/<callee>.graphql`), so its
+ * variables and answer are typed by the callee's schema.
  */
 export class ServiceClient {
   constructor(
@@ -27,7 +31,13 @@ export class ServiceClient {
     },
   ) {}
 
-  async query<T>(service: SubgraphName, query: string, variables: Record<string, unknown>, as: CallContext): Promise<T> {
+  async query<Result, Variables extends Record<string, unknown>>(
+    service: SubgraphName,
+    document: TypedDocumentNode<Result, Variables>,
+    variables: NoInfer<Variables>,
+    as: CallContext,
+  ): Promise<Result> {
+    const { query, readOnly } = printed(document);
     const token = await signContext({ viewer: as.viewer, requestId: as.requestId, issuer: this.options.issuer }, this.options.secret);
     // One deadline for the call, a retry included: past it the caller answers SERVICE_UNAVAILABLE.
     const signal = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -41,9 +51,9 @@ export class ServiceClient {
         body: JSON.stringify({ query, variables }),
         signal,
       });
-    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    let body: { data?: Result; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
-      const response = await withOneRetry(send, isReadOnly(query), signal);
+      const response = await withOneRetry(send, readOnly, signal);
       body = (await response.json()) as typeof body;
     } catch (error) {
       throw new ServiceUnavailableError(service, error);
@@ -52,8 +62,20 @@ export class ServiceClient {
       const first = body.errors[0]!;
       throw new ServiceCallError(service, first.message, first.extensions?.code);
     }
-    return body.data as T;
+    return body.data as Result;
   }
+}
+
+/** Each document is printed once, the first time it is sent. */
+const printedDocuments = new WeakMap<DocumentNode, { query: string; readOnly: boolean }>();
+function printed(document: DocumentNode): { query: string; readOnly: boolean } {
+  let found = printedDocuments.get(document);
+  if (!found) {
+    const query = print(document);
+    found = { query, readOnly: isReadOnly(query) };
+    printedDocuments.set(document, found);
+  }
+  return found;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;

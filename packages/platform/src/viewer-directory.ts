@@ -4,23 +4,18 @@ import { systemClock, type Clock } from './clock.js';
 import { isUnavailable } from './edge.js';
 import { unauthenticated } from './errors.js';
 import type { ServiceClient } from './service-client.js';
+import { ViewerContextDocument } from './service-documents.js';
 import type { PartnerViewer } from './viewer.js';
 
 /** How a token subject becomes a viewer: the partner subgraph reads its own table, the others ask it. */
 export type ViewerLookup = (subject: string, requestId: string) => Promise<PartnerViewer | null>;
 
-const VIEWER_QUERY = /* GraphQL */ `
-  query ViewerContext($subject: String!) {
-    viewerContext(subject: $subject) { partnerId userId companyRole customerAccess programs }
-  }
-`;
-
 /** Asks the partner subgraph (its internal `viewerContext`), signed as the calling service. */
 export function partnerDirectoryLookup(partner: ServiceClient): ViewerLookup {
   return async (subject, requestId) => {
-    let data: { viewerContext: Omit<PartnerViewer, 'kind'> | null };
+    let data;
     try {
-      data = await partner.query('partner', VIEWER_QUERY, { subject }, { viewer: { kind: 'system' }, requestId });
+      data = await partner.query('partner', ViewerContextDocument, { subject }, { viewer: { kind: 'system' }, requestId });
     } catch (error) {
       // Without the directory no request can be authorised: the whole request is 503, not 500.
       if (!isUnavailable(error)) throw error;

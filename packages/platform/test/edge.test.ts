@@ -1,10 +1,14 @@
-import { GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, parse, print, type OperationDefinitionNode } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { isUnavailable, maskErrors } from '../src/edge.js';
 import { DomainError, ServiceUnavailableError } from '../src/errors.js';
 import { operationLabels } from '../src/metrics.js';
-import { isReadOnly, withOneRetry } from '../src/service-client.js';
+import { SUBGRAPHS, type SubgraphName } from '../src/config.js';
+import { isReadOnly, ServiceClient, withOneRetry } from '../src/service-client.js';
+import { AcceptPartnerEventsDocument, PartnerAdvisorCodeDocument } from '../src/service-documents.js';
 import { gatewayOnlyFieldIn } from '../src/subgraph-server.js';
 
 const silent = pino({ level: 'silent' });
@@ -81,5 +85,41 @@ describe('service calls', () => {
     const timeout = attempts([new DOMException('timed out', 'TimeoutError'), 'ok']);
     await expect(withOneRetry(timeout.send, true, signal)).rejects.toThrow('timed out');
     expect(timeout.count()).toBe(1);
+  });
+
+  it('a generated document is sent as its printed text; a query is retried when its connection dropped, a mutation is not', async () => {
+    const received: unknown[] = [];
+    let drops = 0;
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        if (drops > 0) {
+          drops--;
+          request.socket.destroy();
+          return;
+        }
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ data: { partnerAdvisorCode: 'CONTOSO-ADV' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      const client = new ServiceClient({ issuer: 'test', secret: 'a-test-secret-of-at-least-32-chars!', urls: Object.fromEntries(SUBGRAPHS.map((name) => [name, url])) as Record<SubgraphName, string> });
+      const as = { viewer: { kind: 'system' as const }, requestId: 'edge-test' };
+
+      drops = 1;
+      const answer = await client.query('partner', PartnerAdvisorCodeDocument, { partnerId: 'p1' }, as);
+      expect(answer.partnerAdvisorCode).toBe('CONTOSO-ADV');
+      expect(received).toEqual([1, 2].map(() => ({ query: print(PartnerAdvisorCodeDocument), variables: { partnerId: 'p1' } })));
+
+      drops = 1;
+      await expect(client.query('partner', AcceptPartnerEventsDocument, { events: [] }, as)).rejects.toBeInstanceOf(ServiceUnavailableError);
+      expect(received).toHaveLength(3);
+    } finally {
+      server.close();
+    }
   });
 });

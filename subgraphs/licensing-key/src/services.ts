@@ -1,7 +1,6 @@
 import { Flows, servicesPerRuntime } from '@partner-graph/platform';
 import { ProductKeys } from './domain/product-keys.js';
 import { Redemptions } from './domain/redemptions.js';
-import { RemoteServices } from './domain/remote-services.js';
 
 /** The licensing-key subgraph's domain services (in every request's context, and the workers'). */
 export interface LicensingKeyServices {
@@ -12,11 +11,10 @@ export interface LicensingKeyServices {
 }
 
 export const licensingKeyServices = servicesPerRuntime((runtime): LicensingKeyServices => {
-  const remote = new RemoteServices(runtime.serviceClient);
   const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
   return {
-    productKeys: new ProductKeys(runtime.db, runtime.clock, remote),
-    redemptions: new Redemptions(runtime.db, runtime.clock, remote, flows),
+    productKeys: new ProductKeys(runtime.db, runtime.clock, runtime.serviceClient),
+    redemptions: new Redemptions(runtime.db, runtime.clock, runtime.serviceClient, flows),
     flows,
   };
 });

@@ -3,7 +3,7 @@ import { unavailableOffer, type OfferAvailability } from '@partner-graph/platfor
 import { refusals } from '../../../test/refusals.js';
 import type { ProductKeyRow } from '../src/db/index.js';
 import { formatProductKey, generateProductKey, hashProductKey, normaliseProductKey } from '../src/domain/key-format.js';
-import { checkRevocable, readOrder, reviewKey, seatsPerKey } from '../src/domain/rules.js';
+import { checkRevocable, readOrder, redemptionAccount, reviewKey, seatsPerKey } from '../src/domain/rules.js';
 
 const OFFER_ID = '6f1a0c3e-0000-4000-8000-0000000000a1';
 const offer = (changes: Partial<OfferAvailability> = {}): OfferAvailability => ({
@@ -56,6 +56,29 @@ describe('ordering product keys', () => {
     expect(refusals(() => seatsPerKey(offer({ isTrial: true }), 1))).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' }]);
     expect(refusals(() => seatsPerKey(unavailableOffer(OFFER_ID), 1))).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' }]);
     expect(refusals(() => seatsPerKey(null, 1))).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' }]);
+  });
+});
+
+describe('the account a redemption makes', () => {
+  it('is an ADVISOR customer, without delegated administration, whose one PRODUCT_KEY subscription has the keys\' seats and term', () => {
+    const customer = { companyName: 'Lumière', country: 'FR', domainPrefix: null, adminFirstName: 'Ada', adminLastName: 'Roy', adminEmail: 'ada@lumiere.example', adminPhone: null, addressLine1: null, city: null, postalCode: null };
+    expect(redemptionAccount({ partnerId: 'p', customer, offerId: OFFER_ID, seats: 15, termMonths: 24, adminPasswordHash: 'hash' })).toEqual({
+      partnerId: 'p',
+      relationship: 'ADVISOR',
+      companyName: 'Lumière',
+      domainPrefix: null,
+      country: 'FR',
+      addressLine1: null,
+      city: null,
+      postalCode: null,
+      contactFirstName: 'Ada',
+      contactLastName: 'Roy',
+      contactEmail: 'ada@lumiere.example',
+      contactPhone: null,
+      includeDelegatedAdmin: false,
+      adminPasswordHash: 'hash',
+      subscriptions: [{ offerId: OFFER_ID, quantity: 15, channel: 'PRODUCT_KEY', termMonths: 24, isTrial: false }],
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { partnerContactOf, servicesPerRuntime, type SubgraphRuntime } from '@partner-graph/platform';
+import { PartnerAdvisorCodeDocument, PartnerContactDocument, servicesPerRuntime, type SubgraphRuntime } from '@partner-graph/platform';
 import { Acceptances } from './domain/acceptances.js';
 import { Catalogue } from './domain/catalogue.js';
 import { CustomerAccountsClient } from './domain/customer-accounts.js';
@@ -14,12 +14,7 @@ export interface OfferServices {
 /** The partner subgraph owns advisor codes; it answers this internal field for services only. */
 function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
   return async (partnerId, actor) => {
-    const data = await runtime.serviceClient.query<{ partnerAdvisorCode: string | null }>(
-      'partner',
-      'query($partnerId: ID!) { partnerAdvisorCode(partnerId: $partnerId) }',
-      { partnerId },
-      actor,
-    );
+    const data = await runtime.serviceClient.query('partner', PartnerAdvisorCodeDocument, { partnerId }, actor);
     if (!data.partnerAdvisorCode) throw new Error(`Partner ${partnerId} has no advisor code`);
     return data.partnerAdvisorCode;
   };
@@ -27,8 +22,9 @@ function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
 
 export const offerServices = servicesPerRuntime((runtime): OfferServices => {
   const catalogue = new Catalogue(runtime.db);
-  const invitations = new Invitations(runtime.db, runtime.clock, catalogue, advisorCodesFrom(runtime), runtime.publicAcceptUrl, (partnerId, requestId) =>
-    partnerContactOf(runtime.serviceClient, partnerId, requestId),
+  // The partner's contact is asked as the system: the customer-facing pages that show it have no partner viewer.
+  const invitations = new Invitations(runtime.db, runtime.clock, catalogue, advisorCodesFrom(runtime), runtime.publicAcceptUrl, async (partnerId, requestId) =>
+    (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId })).partnerContact,
   );
   const acceptances = new Acceptances(runtime.db, runtime.clock, catalogue, invitations, new CustomerAccountsClient(runtime.serviceClient), runtime.logger);
   return { catalogue, invitations, acceptances };

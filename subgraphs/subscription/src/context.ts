@@ -1,9 +1,8 @@
-import type { BaseSubgraphContext } from '@partner-graph/platform';
+import type { BaseSubgraphContext, CustomerAccessInfo } from '@partner-graph/platform';
 import type { Actor } from './domain/subscription-manager.js';
 import type { Loaders } from './loaders.js';
 import type { SubscriptionServices } from './services.js';
 import type { CustomerReference } from './codegen-mappers.js';
-import type { CustomerAccessInfo } from './domain/remote-services.js';
 
 /** A request's context: the base, this subgraph's domain services and the request's loaders. */
 export interface Context extends BaseSubgraphContext, SubscriptionServices {

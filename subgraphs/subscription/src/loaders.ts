@@ -1,8 +1,17 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { isUuid, loaderById, loaderByParent, type Viewer } from '@partner-graph/platform';
+import {
+  CustomerAccessDocument,
+  isUuid,
+  loaderById,
+  loaderByParent,
+  OfferAvailabilityDocument,
+  type CustomerAccessInfo,
+  type OfferAvailability,
+  type ServiceClient,
+  type Viewer,
+} from '@partner-graph/platform';
 import { LicenceAssignment, Subscription, SubscriptionHistory, type LicenceAssignmentRow, type SubscriptionHistoryRow, type SubscriptionRow } from './db/index.js';
-import type { CustomerAccessInfo, OfferAvailability, RemoteServices } from './domain/remote-services.js';
 
 /** The subscription table's columns under their entity names, for reads that skip TypeORM. */
 const subscriptionColumns = new WeakMap<DataSource, string>();
@@ -15,7 +24,7 @@ const columnsOf = (db: DataSource): string => {
   return columns;
 };
 
-export function createLoaders(db: DataSource, remote: RemoteServices, as: { viewer: Viewer; requestId: string }) {
+export function createLoaders(db: DataSource, services: ServiceClient, as: { viewer: Viewer; requestId: string }) {
   return {
     subscription: loaderById<SubscriptionRow>((ids) => db.getRepository(Subscription).findBy({ id: In(ids) })),
     // The dashboard's hot read, in plain SQL: TypeORM's query building and entity mapping cost
@@ -37,8 +46,9 @@ export function createLoaders(db: DataSource, remote: RemoteServices, as: { view
       const viewer = as.viewer;
       if (viewer.kind !== 'partner-user') return ids.map(() => null);
       const valid = [...new Set(ids.filter(isUuid))];
-      const infos = await remote.customerAccess(as, viewer.partnerId, valid);
-      const found = new Map(infos.map((info) => [info.customerId, info]));
+      if (valid.length === 0) return ids.map(() => null);
+      const { customerAccess } = await services.query('customer', CustomerAccessDocument, { partnerId: viewer.partnerId, customerIds: valid }, as);
+      const found = new Map(customerAccess.map((info) => [info.customerId, info]));
       return ids.map((id) => found.get(id) ?? null);
     }),
     /** Whether (and within which quantities) the viewer's partner may sell offers, keyed `country:offerId`: one call per country. */
@@ -51,7 +61,11 @@ export function createLoaders(db: DataSource, remote: RemoteServices, as: { view
         byCountry.set(country, [...(byCountry.get(country) ?? []), offerId]);
       }
       const answers = await Promise.all(
-        [...byCountry].map(async ([country, offerIds]) => (await remote.offersAvailability(as, viewer.partnerId, country, offerIds)).map((offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer])),
+        [...byCountry].map(async ([country, offerIds]) =>
+          (await services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds }, as)).offerAvailability.map(
+            (offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer],
+          ),
+        ),
       );
       const found = new Map(answers.flat());
       return keys.map((key) => found.get(key) ?? null);

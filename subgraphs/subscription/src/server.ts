@@ -20,7 +20,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => {
       const as = { viewer: base.viewer, requestId: base.requestId };
-      const loaders = createLoaders(runtime.db, services.remote, as);
+      const loaders = createLoaders(runtime.db, runtime.serviceClient, as);
       return {
         ...base,
         ...services,

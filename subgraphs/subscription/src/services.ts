@@ -1,5 +1,4 @@
 import { servicesPerRuntime } from '@partner-graph/platform';
-import { RemoteServices } from './domain/remote-services.js';
 import { RenewalNotices } from './domain/renewal-notices.js';
 import { SubscriptionManager } from './domain/subscription-manager.js';
 
@@ -7,11 +6,8 @@ import { SubscriptionManager } from './domain/subscription-manager.js';
 export interface SubscriptionServices {
   subscriptions: SubscriptionManager;
   notices: RenewalNotices;
-  /** The other subgraphs' answers this one needs (customer access, users, offers). */
-  remote: RemoteServices;
 }
 
 export const subscriptionServices = servicesPerRuntime((runtime): SubscriptionServices => {
-  const remote = new RemoteServices(runtime.serviceClient);
-  return { remote, subscriptions: new SubscriptionManager(runtime.db, runtime.clock, remote), notices: new RenewalNotices(runtime.db) };
+  return { subscriptions: new SubscriptionManager(runtime.db, runtime.clock, runtime.serviceClient), notices: new RenewalNotices(runtime.db) };
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, effectiveCustomerAccess, type CustomerAccess, type PartnerViewer } from '@partner-graph/platform';
+import { addDays, addMonths, effectiveCustomerAccess, type CustomerAccess, type CustomerAccessInfo, type PartnerViewer } from '@partner-graph/platform';
 import { refusals } from '../../../test/refusals.js';
 import type { SubscriptionRow } from '../src/db/index.js';
-import type { CustomerAccessInfo } from '../src/domain/remote-services.js';
 import {
   advanceLifecycle,
   allowedActions,

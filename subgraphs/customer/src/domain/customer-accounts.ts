@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
@@ -12,6 +13,7 @@ import {
   isDomainPrefix,
   isUuid,
   normaliseEmail,
+  OfferAvailabilityDocument,
   pageSize,
   decodeCursor,
   toConnection,
@@ -21,10 +23,14 @@ import {
   readCustomerAccount,
   recordEvent,
   addMonths,
+  ServiceCallError,
+  ServiceUnavailableError,
   type Clock,
   type Connection,
   type CustomerAccountRules,
+  type OfferAvailability,
   type PartnerViewer,
+  type ServiceClient,
   type Viewer,
 } from '@partner-graph/platform';
 import {
@@ -39,7 +45,6 @@ import {
 } from '../db/index.js';
 import { customerPage, customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
-import type { OfferAvailability, OfferCatalogue } from './offer-catalogue.js';
 import {
   DELEGATED_ADMIN_MONTHS,
   domainOf,
@@ -136,7 +141,8 @@ export class CustomerAccounts {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly offers: OfferCatalogue,
+    /** Asks the offer subgraph whether the partner may sell the first subscription's offer. */
+    private readonly services: ServiceClient,
     private readonly provisioner: Provisioner,
     /** The customer's link to end a delegated-admin relationship, from its code. */
     private readonly terminationUrl: (code: string) => string,
@@ -351,7 +357,14 @@ export class CustomerAccounts {
       return null;
     }
     if (!isCountryCode(country)) return null;
-    const [offer] = await this.offers.availability(actor, viewer.partnerId, country, [subscription.offerId]);
+    let offer: OfferAvailability | undefined;
+    try {
+      [offer] = (await this.services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds: [subscription.offerId] }, actor)).offerAvailability;
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError || error instanceof ServiceCallError)) throw error;
+      // The form cannot be checked right now: the client may retry; nothing was created.
+      throw new GraphQLError('The offer catalogue is unavailable; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE' }, originalError: error });
+    }
     if (!offer?.available) {
       problems.add('OFFER_NOT_AVAILABLE', `This offer is not available to your organisation in ${country}`, 'subscription.offerId');
       return null;

@@ -9,14 +9,17 @@ import {
   idempotent,
   isUuid,
   notFound,
+  ReinstateCustomerUserLicencesDocument,
+  ReleaseCustomerUserLicencesDocument,
   writeAudit,
   type Clock,
   type PartnerViewer,
+  type PayloadError,
+  type ServiceClient,
 } from '@partner-graph/platform';
 import { CustomerUserStore, type CustomerUserRow } from '../db/index.js';
 import type { CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer } from './access.js';
-import type { TenantLicences } from './tenant-licences.js';
 import { checkPasswordReset, deleted, readNewCustomerUser, restored, USER_RESTORE_DAYS, type Actor } from './rules.js';
 
 export interface NewCustomerUser {
@@ -35,7 +38,8 @@ export class CustomerUsers {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly licences: TenantLicences,
+    /** The user's licences are the subscription subgraph's: freed at a deletion, given back at a restore (both idempotent). */
+    private readonly services: ServiceClient,
   ) {
     this.store = new CustomerUserStore(db);
   }
@@ -88,13 +92,14 @@ export class CustomerUsers {
     const rule: UserChange = async (manager, user) =>
       deleted(user, user.isAdmin && !user.deletedAt ? await this.store.otherAdmins(user.customerId, user.id, manager) : 0, this.clock.now());
     const before = await this.check(viewer, id, 'FULL', rule);
-    const released = await this.licences.release(actor, before.customerId, id);
+    const licences = { customerId: before.customerId, userId: id };
+    const { subscriptionIds: released } = accepted((await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences);
     try {
       return { user: await this.change(actor, viewer, id, 'deleteCustomerUser', 'FULL', rule), released };
     } catch (error) {
       // Refused after all: give the licences back — unless a concurrent delete of the same user
       // won, whose licences these now are to keep aside.
-      if (!(await this.isDeleted(id))) await this.licences.reinstate(actor, before.customerId, id);
+      if (!(await this.isDeleted(id))) accepted((await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences);
       throw error;
     }
   }
@@ -103,16 +108,19 @@ export class CustomerUsers {
    * Restoring (within 30 days) gives the user back the licences it held where seats are still
    * free, and names the others. The licences come back first, then the user is restored.
    */
-  async restore(actor: Actor, id: string): Promise<{ user: CustomerUserRow } & Awaited<ReturnType<TenantLicences['reinstate']>>> {
+  async restore(actor: Actor, id: string) {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
     const rule: UserChange = async (_manager, user) => restored(user);
     const before = await this.check(viewer, id, 'FULL', rule);
-    const licences = await this.licences.reinstate(actor, before.customerId, id);
+    const licences = { customerId: before.customerId, userId: id };
+    const { subscriptionIds: reinstated, notReinstated } = accepted(
+      (await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
+    );
     try {
-      return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), ...licences };
+      return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), reinstated, notReinstated };
     } catch (error) {
       // Refused after all: free them again — unless a concurrent restore of the same user won.
-      if (await this.isDeleted(id)) await this.licences.release(actor, before.customerId, id);
+      if (await this.isDeleted(id)) accepted((await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences);
       throw error;
     }
   }
@@ -181,3 +189,9 @@ export class CustomerUsers {
 }
 
 type UserChange = (manager: EntityManager, user: CustomerUserRow, customer: CustomerAccessView) => Promise<CustomerUserRow>;
+
+/** The subscription subgraph's answer, or its refusal as this mutation's own. */
+function accepted<T extends { errors: PayloadError[] }>(result: T): T {
+  if (result.errors.length > 0) throw DomainError.of(result.errors);
+  return result;
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   isUuid,
+  ProvisionSubscriptionDocument,
   ServiceCallError,
   ServiceUnavailableError,
   writeAudit,
@@ -14,14 +15,6 @@ import {
   type ServiceClient,
 } from '@partner-graph/platform';
 import { Customer, type PlannedSubscriptionRow, type ProvisioningState } from '../db/index.js';
-
-const PROVISION_SUBSCRIPTION = `mutation ProvisionSubscription($input: ProvisionSubscriptionInput!, $idempotencyKey: String!) {
-  provisionSubscription(input: $input, idempotencyKey: $idempotencyKey) { subscriptionId errors { code message field } }
-}`;
-
-interface ProvisionSubscriptionResult {
-  provisionSubscription: { subscriptionId: string | null; errors: { code: string; message: string; field: string | null }[] };
-}
 
 /** What a customer's provisioning flow was started with (its id is the customer's). */
 export interface ProvisioningInput {
@@ -144,9 +137,9 @@ export class Provisioner {
 
   private async provisionSubscription(flow: FlowRecord<ProvisioningInput>, index: number, planned: PlannedSubscriptionRow, idempotencyKey: string): Promise<string> {
     const customerId = flow.id;
-    const data = await this.services.query<ProvisionSubscriptionResult>(
+    const data = await this.services.query(
       'subscription',
-      PROVISION_SUBSCRIPTION,
+      ProvisionSubscriptionDocument,
       {
         input: {
           customerId,

@@ -6,6 +6,7 @@ import {
   DomainError,
   idempotent,
   isUuid,
+  OfferAvailabilityDocument,
   pageSize,
   toConnection,
   writeAudit,
@@ -13,11 +14,11 @@ import {
   type Clock,
   type Connection,
   type PartnerViewer,
+  type ServiceClient,
   type Viewer,
 } from '@partner-graph/platform';
 import { ProductKey, ProductKeyStore, type ProductKeyRow, type ProductKeyState } from '../db/index.js';
 import { formatProductKey, generateProductKey, hashProductKey, lastFiveOf, maskProductKey, normaliseProductKey } from './key-format.js';
-import type { RemoteServices } from './remote-services.js';
 import { checkRevocable, readOrder, reviewKey, seatsPerKey, type ProductKeyValidationView } from './rules.js';
 
 export { isTaken } from './rules.js';
@@ -44,7 +45,7 @@ export class ProductKeys {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly remote: RemoteServices,
+    private readonly services: ServiceClient,
   ) {
     this.store = new ProductKeyStore(db);
   }
@@ -52,7 +53,9 @@ export class ProductKeys {
   async order(actor: Actor, input: { offerId: string; count: number; seatsPerKey?: number | null; termMonths?: number | null }, idempotencyKey: string | null | undefined): Promise<OrderedKey[]> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const { termMonths } = readOrder(input);
-    const seats = seatsPerKey(await this.remote.offerAnywhere({ viewer, requestId: actor.requestId }, viewer.partnerId, input.offerId), input.seatsPerKey);
+    // `country: null`: may the partner sell the offer at all, in any country.
+    const { offerAvailability } = await this.services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country: null, offerIds: [input.offerId] }, { viewer, requestId: actor.requestId });
+    const seats = seatsPerKey(offerAvailability[0] ?? null, input.seatsPerKey);
 
     const fullKeys = new Map<string, string>();
     const receipt = await this.db.transaction((manager) =>

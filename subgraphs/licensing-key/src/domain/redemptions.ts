@@ -2,15 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
+  CreateCustomerAccountDocument,
+  CustomerAccessDocument,
   DomainError,
+  ExtendSubscriptionTermDocument,
   isUuid,
   notFound,
+  OfferAvailabilityAnywhereAndInCountryDocument,
   Problems,
   readCustomerAccount,
   FlowFailed,
   generateTemporaryPassword,
   hashPassword,
   sha256,
+  SubscriptionIdsForCustomerDocument,
+  SubscriptionToRenewDocument,
   writeAudit,
   recordEvent,
   type CallContext,
@@ -22,11 +28,12 @@ import {
   type PayloadError,
   type PartnerViewer,
   type ErrorCode,
+  type ServiceClient,
 } from '@partner-graph/platform';
 import { Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
 import { hashProductKey, maskProductKey, normaliseProductKey } from './key-format.js';
 import { isTaken, keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
-import type { RemoteServices } from './remote-services.js';
+import { redemptionAccount } from './rules.js';
 
 export interface RedemptionCustomerInput {
   companyName: string;
@@ -91,7 +98,8 @@ export class Redemptions {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly remote: RemoteServices,
+    /** The offer, customer and subscription subgraphs, called with the partner user's signed context. */
+    private readonly services: ServiceClient,
     private readonly flows: Flows,
   ) {
     this.flow = flows.define<RedemptionFlowInput>({
@@ -138,7 +146,9 @@ export class Redemptions {
     const seats = keys.reduce((sum, key) => sum + key.seats, 0);
     const termMonths = keys[0]!.termMonths;
     if (keys.some((key) => key.termMonths !== termMonths)) throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must have the same term', 'keys');
-    const { anywhere, here } = await this.remote.offerInCountry(as, viewer.partnerId, customer.country, offerId);
+    const offers = await this.services.query('offer', OfferAvailabilityAnywhereAndInCountryDocument, { partnerId: viewer.partnerId, country: customer.country, offerIds: [offerId] }, as);
+    const [anywhere] = offers.anywhere;
+    const [here] = offers.here;
     if (!anywhere?.available) throw new DomainError('OFFER_NOT_AVAILABLE', 'The offer of these keys is not available to your organisation', 'keys');
     if (!here?.available) {
       throw new DomainError('COUNTRY_NOT_SUPPORTED', `${anywhere.name ?? 'This offer'} is not sold in ${customer.country}`, 'customer.country');
@@ -210,7 +220,7 @@ export class Redemptions {
     const checked = await this.keysOrReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () => this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'));
     if ('replayed' in checked) return checked.replayed;
     const [key] = checked.keys;
-    const subscription = await this.remote.subscription(as, subscriptionId);
+    const { subscription } = await this.services.query('subscription', SubscriptionToRenewDocument, { id: subscriptionId }, as);
     if (!subscription) throw notFound('Subscription', 'subscriptionId');
     if (!['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'].includes(subscription.status)) {
       throw new DomainError('INVALID_STATUS_TRANSITION', `A ${subscription.status} subscription cannot be renewed`, 'subscriptionId');
@@ -219,7 +229,7 @@ export class Redemptions {
     if (!subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY')) {
       throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key', 'subscriptionId');
     }
-    if (subscription.offer.id !== key!.offerId) throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
+    if (subscription.offer?.id !== key!.offerId) throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
 
     const id = randomUUID();
     const started = await this.db.transaction(async (manager) => {
@@ -275,18 +285,20 @@ export class Redemptions {
     const key = `redemption:${id}`;
     if (redemption.usedFor === 'RENEWAL') {
       await step('subscription', async (): Promise<SubscriptionStep> => {
-        const result = await this.remote.extendSubscriptionTerm(as, redemption.subscriptionId!, redemption.termMonths, key);
+        const { extendSubscriptionTerm: result } = await this.services.query(
+          'subscription',
+          ExtendSubscriptionTermDocument,
+          { subscriptionId: redemption.subscriptionId!, months: redemption.termMonths, idempotencyKey: key },
+          as,
+        );
         if (result.errors.length > 0) throw new Refused(result.errors[0]!);
         return { subscriptionId: redemption.subscriptionId!, endDate: result.endDate };
       });
       return;
     }
     const account = await step('account', async () => {
-      const result = await this.remote.createCustomerAccount(
-        as,
-        { partnerId: redemption.partnerId, customer: redemption.customer!, offerId: redemption.offerId, seats: redemption.seats, termMonths: redemption.termMonths, adminPasswordHash: flow.input.adminPasswordHash },
-        key,
-      );
+      const input = redemptionAccount({ ...redemption, customer: redemption.customer!, adminPasswordHash: flow.input.adminPasswordHash });
+      const { createCustomerAccount: result } = await this.services.query('customer', CreateCustomerAccountDocument, { input, idempotencyKey: key }, as);
       if (result.errors.length > 0 || !result.customerId) throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null });
       return { customerId: result.customerId, adminUserName: result.adminUserName };
     });
@@ -295,10 +307,13 @@ export class Redemptions {
       .update({ id, status: 'PENDING' }, { status: 'ACCOUNT_CREATED', customerId: account.customerId, adminUserName: account.adminUserName, updatedAt: this.clock.now() });
     // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.
     await step('subscription', async (): Promise<SubscriptionStep> => {
-      const access = await this.remote.customerAccess(as, redemption.partnerId, account.customerId);
+      const { customerAccess } = await this.services.query('customer', CustomerAccessDocument, { partnerId: redemption.partnerId, customerIds: [account.customerId] }, as);
+      const access = customerAccess.find((c) => c.customerId === account.customerId);
       if (access?.provisioningState !== 'ACTIVE') throw new NotYet('Waiting for the new account to be provisioned');
       // The account was created for this redemption: its one subscription is the keys' subscription.
-      const [subscriptionId] = await this.remote.subscriptionIdsForCustomer(as, account.customerId);
+      const {
+        subscriptionIdsForCustomer: [subscriptionId],
+      } = await this.services.query('subscription', SubscriptionIdsForCustomerDocument, { customerId: account.customerId }, as);
       if (!subscriptionId) throw new NotYet('Waiting for the new account’s subscription');
       return { subscriptionId, endDate: null };
     });

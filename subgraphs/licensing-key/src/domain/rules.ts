@@ -1,5 +1,5 @@
-import { DomainError, isUuid, Problems, type OfferAvailability } from '@partner-graph/platform';
-import type { ProductKeyRow } from '../db/index.js';
+import { DomainError, isUuid, Problems, type CreateCustomerAccountMutationVariables, type OfferAvailability } from '@partner-graph/platform';
+import type { ProductKeyRow, RedemptionCustomer } from '../db/index.js';
 import { hashProductKey, lastFiveOf, maskProductKey, type NormalisedKey } from './key-format.js';
 
 export const MAX_KEYS_PER_ORDER = 100;
@@ -72,4 +72,33 @@ export function reviewKey(input: string, read: NormalisedKey, ownKeys: ReadonlyM
   if (key.state === 'REVOKED') return { ...details, status: 'REVOKED', message: 'This key was revoked' };
   if (isTaken(key)) return { ...details, status: 'ALREADY_REDEEMED', message: 'This key was already redeemed' };
   return { ...details, status: 'VALID', message: null };
+}
+
+/** The account a redemption makes: a new ADVISOR customer (the partner is partner of record) with one PRODUCT_KEY subscription of the keys' seats. */
+export function redemptionAccount(redemption: {
+  partnerId: string;
+  customer: RedemptionCustomer;
+  offerId: string;
+  seats: number;
+  termMonths: number;
+  adminPasswordHash: string | null;
+}): CreateCustomerAccountMutationVariables['input'] {
+  const c = redemption.customer;
+  return {
+    partnerId: redemption.partnerId,
+    relationship: 'ADVISOR',
+    companyName: c.companyName,
+    domainPrefix: c.domainPrefix,
+    country: c.country,
+    addressLine1: c.addressLine1,
+    city: c.city,
+    postalCode: c.postalCode,
+    contactFirstName: c.adminFirstName,
+    contactLastName: c.adminLastName,
+    contactEmail: c.adminEmail,
+    contactPhone: c.adminPhone,
+    includeDelegatedAdmin: false,
+    adminPasswordHash: redemption.adminPasswordHash,
+    subscriptions: [{ offerId: redemption.offerId, quantity: redemption.seats, channel: 'PRODUCT_KEY', termMonths: redemption.termMonths, isTrial: false }],
+  };
 }

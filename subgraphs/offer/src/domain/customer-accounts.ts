@@ -1,4 +1,4 @@
-import { CREATE_CUSTOMER_ACCOUNT_MUTATION, CUSTOMER_ACCESS_QUERY, type CallContext, type CustomerAccessInfo, type CustomerAccountResult, type PayloadError, type ServiceClient } from '@partner-graph/platform';
+import { CreateCustomerAccountDocument, CustomerAccessDocument, type CallContext, type CustomerAccessInfo, type PayloadError, type ServiceClient } from '@partner-graph/platform';
 import type { AccountRequest } from '../db/index.js';
 
 export type ProvisioningState = CustomerAccessInfo['provisioningState'];
@@ -20,7 +20,7 @@ export class CustomerAccountsClient {
 
   /** Creates (or, on the same key, returns) the account; throws ServiceUnavailableError / ServiceCallError when it could not answer. */
   async create(as: CallContext, input: AccountRequest, idempotencyKey: string): Promise<CreatedAccount> {
-    const data = await this.services.query<{ createCustomerAccount: CustomerAccountResult }>('customer', CREATE_CUSTOMER_ACCOUNT_MUTATION, { input, idempotencyKey }, as);
+    const data = await this.services.query('customer', CreateCustomerAccountDocument, { input, idempotencyKey }, as);
     const result = data.createCustomerAccount;
     if (result.errors.length > 0 || !result.customerId) {
       return { ok: false, errors: result.errors.length > 0 ? result.errors : [{ code: 'VALIDATION_FAILED', message: 'The account was not created', field: null }] };
@@ -36,12 +36,7 @@ export class CustomerAccountsClient {
   }
 
   async provisioningStates(as: CallContext, partnerId: string, customerIds: string[]): Promise<Map<string, ProvisioningState>> {
-    const data = await this.services.query<{ customerAccess: CustomerAccessInfo[] }>(
-      'customer',
-      CUSTOMER_ACCESS_QUERY,
-      { partnerId, customerIds },
-      as,
-    );
+    const data = await this.services.query('customer', CustomerAccessDocument, { partnerId, customerIds }, as);
     return new Map(data.customerAccess.map((row) => [row.customerId, row.provisioningState]));
   }
 }

@@ -13,7 +13,7 @@ import {
   type AccessRule,
   type Clock,
   type Connection,
-  type PartnerContact,
+  type PartnerContactFragment,
   type PartnerViewer,
   type Viewer,
 } from '@partner-graph/platform';
@@ -40,7 +40,7 @@ export type AdvisorCodes = (partnerId: string, actor: Actor) => Promise<string>;
 export type PartnerContacts = (partnerId: string, requestId: string) => Promise<InvitingPartner | null>;
 
 /** What a customer-facing page shows of the inviting partner (the partner subgraph's contact). */
-export type InvitingPartner = PartnerContact;
+export type InvitingPartner = PartnerContactFragment;
 
 /** What an invitation's link shows an unauthenticated visitor: nothing unless it can be accepted. */
 export interface InvitationPreview {

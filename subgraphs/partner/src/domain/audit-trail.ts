@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
+  AuditTrailDocument,
   authorize,
   decodeKeyset,
   forbidden,
@@ -17,14 +18,6 @@ import { mayReadAuditTrail, mergeAuditShares } from './rules.js';
 export interface AuditRecordView extends AuditTrailEntry {
   service: SubgraphName;
 }
-
-const QUERY = /* GraphQL */ `
-  query AuditTrail($filter: AuditTrailFilter!, $first: Int!, $afterOccurredAt: DateTime, $afterId: ID) {
-    auditTrail(filter: $filter, first: $first, afterOccurredAt: $afterOccurredAt, afterId: $afterId) {
-      id partnerId userId operation resourceType resourceId customerId oldValue newValue outcome requestId occurredAt
-    }
-  }
-`;
 
 /**
  * The partner's audit trail: every subgraph keeps the records of its own mutations; this reads
@@ -55,9 +48,9 @@ export class AuditTrail {
           service === 'partner'
             ? (await readAuditTrail(this.db, shared, size + 1, position ? { occurredAt: position.key, id: position.id } : null)).map(toAuditTrailEntry)
             : (
-                await this.services.query<{ auditTrail: AuditTrailEntry[] }>(
+                await this.services.query(
                   service,
-                  QUERY,
+                  AuditTrailDocument,
                   { filter: shared, first: size + 1, afterOccurredAt: position?.key ?? null, afterId: position?.id ?? null },
                   { viewer: { kind: 'system' }, requestId },
                 )

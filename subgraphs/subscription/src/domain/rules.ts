@@ -1,6 +1,17 @@
-import { addDays, addMonths, DomainError, effectiveCustomerAccess, isAllowed, DAY_MS, type AccessRule, type EventType, type Viewer } from '@partner-graph/platform';
+import {
+  addDays,
+  addMonths,
+  DomainError,
+  effectiveCustomerAccess,
+  isAllowed,
+  DAY_MS,
+  type AccessRule,
+  type CustomerAccessInfo,
+  type EventType,
+  type OfferAvailability,
+  type Viewer,
+} from '@partner-graph/platform';
 import type { SubscriptionChannel, SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
-import type { CustomerAccessInfo, OfferAvailability } from './remote-services.js';
 
 /** Reading customers' subscriptions (SPEC §3.3). */
 export const READ_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL', 'LIMITED'] };

@@ -2,21 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   authorize,
+  CustomerAccessDocument,
+  CustomerUsersByIdDocument,
   DomainError,
   idempotent,
   isUuid,
   notFound,
+  OfferAvailabilityDocument,
   recordedResult,
   writeAudit,
   recordEvent,
   type EventType,
   type Clock,
+  type CustomerAccessInfo,
+  type OfferAvailability,
   type PartnerViewer,
+  type ServiceClient,
   type Viewer,
 } from '@partner-graph/platform';
 import { SubscriptionStore, type HistoryActorKind, type SubscriptionChannel, type SubscriptionRow } from '../db/index.js';
 import { subscriptionEvent } from './events.js';
-import type { CustomerAccessInfo, OfferAvailability, RemoteServices } from './remote-services.js';
 import {
   ADMINISTER_CUSTOMER,
   changedFields,
@@ -71,7 +76,8 @@ export class SubscriptionManager {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly remote: RemoteServices,
+    /** The customer and offer subgraphs, called with the caller's signed context. */
+    private readonly services: ServiceClient,
   ) {
     this.store = new SubscriptionStore(db);
   }
@@ -125,7 +131,7 @@ export class SubscriptionManager {
     if (replayed) return replayed.result;
 
     // Read, call, then write: the customer and offer subgraphs answer before the transaction opens.
-    const [access] = await this.remote.customerAccess(as, partnerId, [input.customerId]);
+    const [access] = (await this.services.query('customer', CustomerAccessDocument, { partnerId, customerIds: [input.customerId] }, as)).customerAccess;
     if (!access) throw notFound('Customer', 'customerId');
     const offer = await this.availableOffer(as, partnerId, access.country, input.offerId);
     checkQuantity(quantityRangeOf(offer), input.quantity);
@@ -436,7 +442,9 @@ export class SubscriptionManager {
   }
 
   private async availableOffer(as: CallAs, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
-    const offer = isUuid(offerId) ? await this.remote.offerAvailability({ viewer: as.viewer, requestId: as.requestId }, partnerId, country, offerId) : null;
+    const [offer] = isUuid(offerId)
+      ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: [offerId] }, { viewer: as.viewer, requestId: as.requestId })).offerAvailability
+      : [];
     if (!offer?.available) throw new DomainError('OFFER_NOT_AVAILABLE', 'This offer is not available to you for this customer\'s country', 'offerId');
     return offer;
   }
@@ -450,7 +458,9 @@ export class SubscriptionManager {
   }
 
   private async checkCustomerUser(as: CallAs, customerId: string, userId: string, field: string): Promise<void> {
-    const users = isUuid(userId) ? await this.remote.customerUsersById({ viewer: as.viewer, requestId: as.requestId }, customerId, [userId]) : [];
+    const users = isUuid(userId)
+      ? (await this.services.query('customer', CustomerUsersByIdDocument, { customerId, userIds: [userId] }, { viewer: as.viewer, requestId: as.requestId })).customerUsersById
+      : [];
     const user = users.find((candidate) => candidate.id === userId);
     if (!user || user.customerId !== customerId || user.deleted) throw notFound('Customer user', field);
   }
