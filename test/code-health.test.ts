@@ -24,7 +24,7 @@ describe('code health', () => {
     expect(result).toMatchObject({ code: 0 });
   });
 
-  it('every workspace declares what it imports and uses what it declares; no file is unused (knip: npm run lint:dependencies)', async () => {
+  it('every workspace declares what it imports and uses what it declares; no file or export is unused (knip: npm run lint:dependencies)', async () => {
     const result = await npmRun('lint:dependencies');
     expect(result).toEqual({ code: 0, output: '' });
   });

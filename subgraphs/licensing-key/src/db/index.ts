@@ -7,5 +7,5 @@ import { RedemptionFlows1764400000000 } from './migrations/1764400000000-Redempt
 export const entities = [ProductKey, Redemption, ...platformEntities, EventOutboxEntity, FlowEntity];
 export const migrations = [ProductKeys1764100000000, EventOutbox1764300000000, RedemptionFlows1764400000000];
 export { ProductKey, Redemption };
-export type { ProductKeyRow, ProductKeyState, ProductKeyUse, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';
+export type { ProductKeyRow, ProductKeyState, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';
 export { ProductKeyStore } from './product-key-store.js';
