@@ -32,8 +32,8 @@ import {
 } from '@partner-graph/platform';
 import { Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
 import { hashProductKey, maskProductKey, normaliseProductKey } from './key-format.js';
-import { isTaken, keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
-import { redemptionAccount } from './rules.js';
+import { keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
+import { isTaken, redemptionAccount } from './rules.js';
 
 export interface RedemptionCustomerInput {
   companyName: string;
