@@ -27,4 +27,5 @@ export * from './loaders.js';
 export * from './health.js';
 export * from './events.js';
 export * from './flows.js';
+export * from './workers.js';
 export * from './edge.js';
