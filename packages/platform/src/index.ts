@@ -17,6 +17,7 @@ export * from './listen.js';
 export * from './subgraph-services.js';
 export * from './validation.js';
 export * from './customer-input.js';
+export * from './customer-links.js';
 export * from './demo.js';
 export * from './jobs.js';
 export * from './audit-trail.js';
