@@ -146,7 +146,7 @@ describe('acceptPurchaseOffer', () => {
     contactEmail: 'paul@cassoulet.example',
   };
 
-  it('customer down: PENDING, then finished by resume (even after the account was made before the crash) or by a retry, with exactly one customer and its subscriptions', async () => {
+  it('customer down: PENDING at once; the flow waits, then finishes exactly once, even after the account was made before a crash and under two concurrent runs', async () => {
     const created = await stack.graphql(
       `mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines, includeDelegatedAdmin: true) { purchaseOffer { id url } errors { code } } }`,
       { lines: [{ offerId: DEMO.offers.businessStandard, quantity: 8 }, { offerId: DEMO.offers.exchangePlan1, quantity: 2 }] },
@@ -154,37 +154,54 @@ describe('acceptPurchaseOffer', () => {
     );
     const offer = created.data!.createPurchaseOffer.purchaseOffer;
 
+    // The mutation needs no other service: it answers at once, with the password, while the customer subgraph is down.
     await stack.subgraphs.customer.kill();
     const pending = await stack.graphql(ACCEPT, { code: codeOf(offer.url), customer, key: 'cassoulet-1' }, { as: null });
     expect(pending.data?.acceptPurchaseOffer).toMatchObject({
       errors: [],
-      acceptance: { status: 'PENDING', customerId: null, adminUserName: null, temporaryPassword: null, provisioningState: 'PROVISIONING' },
+      acceptance: { status: 'PENDING', customerId: null, adminUserName: null, temporaryPassword: expect.any(String), provisioningState: 'PROVISIONING' },
     });
     const acceptanceId = pending.data!.acceptPurchaseOffer.acceptance.id as string;
-    // Still down: resuming changes nothing and creates nothing.
-    expect(await acceptances().resumePending()).toEqual({ completed: 0, refused: 0, pending: 1 });
+    // Still down: a run changes nothing and creates nothing; the sweep will find the flow.
+    expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'PENDING', customerId: null });
+    const [waiting] = await stack.subgraphs.offer.db.query(`SELECT state, attempts, last_error, input FROM flow WHERE id = $1`, [acceptanceId]);
+    expect(waiting).toMatchObject({ state: 'RUNNING', attempts: 1, last_error: expect.stringMatching(/unavailable/) });
+    expect(await offerServices(stack.subgraphs.offer.runtime).flows.running(0)).toContain(acceptanceId);
     await stack.subgraphs.customer.restart();
     expect(await customerCount('Crash Cassoulet')).toBe(0);
 
     // A crash after the customer subgraph made the account but before the offer subgraph recorded it.
     const [row] = await stack.subgraphs.offer.db.query(`SELECT account_request FROM offer_acceptance WHERE id = $1`, [acceptanceId]);
-    const early = await stack.subgraphRequest('customer', CREATE_CUSTOMER_ACCOUNT, { issuer: 'offer', variables: { input: row.account_request, idempotencyKey: `acceptance:${acceptanceId}` } });
+    const early = await stack.subgraphRequest('customer', CREATE_CUSTOMER_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: { ...row.account_request, ...waiting.input }, idempotencyKey: `acceptance:${acceptanceId}` },
+    });
     expect(early.data?.createCustomerAccount.errors).toEqual([]);
     const customerId = early.data!.createCustomerAccount.customerId as string;
 
-    expect(await acceptances().resumePending()).toEqual({ completed: 1, refused: 0, pending: 0 });
+    const runs = await Promise.all([acceptances().resume(acceptanceId), acceptances().resume(acceptanceId)]);
+    for (const run of runs) expect(run).toMatchObject({ status: 'COMPLETED', customerId });
+    expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'COMPLETED', customerId });
     const retried = await stack.graphql(ACCEPT, { code: codeOf(offer.url), customer, key: 'cassoulet-1' }, { as: null });
-    expect(retried.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: acceptanceId, status: 'COMPLETED', customerId, adminUserName: 'admin@crashcassoulet.onmicrosoft.com' } });
+    expect(retried.data?.acceptPurchaseOffer).toMatchObject({
+      errors: [],
+      acceptance: { id: acceptanceId, status: 'COMPLETED', customerId, adminUserName: 'admin@crashcassoulet.onmicrosoft.com', temporaryPassword: null },
+    });
     expect(await customerCount('Crash Cassoulet')).toBe(1);
     const counts = await stack.graphql(`{ purchaseOffers { edges { node { id acceptanceCount } } } }`, {}, { as: AGENT });
     expect(counts.data?.purchaseOffers.edges).toContainEqual({ node: { id: offer.id, acceptanceCount: 1 } });
+    const [{ events }] = await stack.subgraphs.offer.db.query(`SELECT count(*)::int AS events FROM event_outbox WHERE type = 'purchase_offer.accepted' AND data->>'acceptanceId' = $1`, [acceptanceId]);
+    expect(events).toBe(1);
+    // The administrator's password is the one the mutation showed (the account holds its hash from the flow).
+    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+    expect(stored).toBe(waiting.input.adminPasswordHash);
 
     await provisionAcrossSubscriptionOutage(customerId, 2);
     const { data } = await stack.graphql(`query($id: ID!) { customer(id: $id) { relationship delegatedAdminRelationships { status } } }`, { id: customerId }, { as: AGENT });
     expect(data?.customer).toEqual({ relationship: 'ADVISOR', delegatedAdminRelationships: [{ status: 'ACTIVE' }] });
   });
 
-  it('customer down: the customer’s own retry with the same key finishes it and shows the password once', async () => {
+  it('customer down: a retry with the same key answers the same acceptance, without the password again, and makes no second account', async () => {
     const created = await stack.graphql(
       `mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines) { purchaseOffer { url } errors { code } } }`,
       { lines: [{ offerId: DEMO.offers.businessBasic, quantity: 2 }] },
@@ -194,12 +211,14 @@ describe('acceptPurchaseOffer', () => {
     const other = { ...customer, companyName: 'Crash Confit', contactEmail: 'paul@confit.example' };
     await stack.subgraphs.customer.kill();
     const pending = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
-    expect(pending.data?.acceptPurchaseOffer.acceptance.status).toBe('PENDING');
+    expect(pending.data?.acceptPurchaseOffer.acceptance).toMatchObject({ status: 'PENDING', temporaryPassword: expect.any(String) });
+    const acceptanceId = pending.data!.acceptPurchaseOffer.acceptance.id as string;
+    const retriedWhileDown = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
+    expect(retriedWhileDown.data?.acceptPurchaseOffer.acceptance).toMatchObject({ id: acceptanceId, status: 'PENDING', temporaryPassword: null });
     await stack.subgraphs.customer.restart();
-    const retried = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
-    expect(retried.data?.acceptPurchaseOffer.acceptance).toMatchObject({ id: pending.data?.acceptPurchaseOffer.acceptance.id, status: 'COMPLETED', temporaryPassword: expect.any(String) });
+    expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'COMPLETED' });
     const again = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
-    expect(again.data?.acceptPurchaseOffer.acceptance).toMatchObject({ status: 'COMPLETED', temporaryPassword: null, customerId: retried.data?.acceptPurchaseOffer.acceptance.customerId });
+    expect(again.data?.acceptPurchaseOffer.acceptance).toMatchObject({ id: acceptanceId, status: 'COMPLETED', temporaryPassword: null, customerId: expect.any(String) });
     expect(await customerCount('Crash Confit')).toBe(1);
   });
 });
@@ -226,11 +245,12 @@ describe('acceptTrialInvitation', () => {
       { as: null },
     );
     expect(pending.data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { status: 'PENDING', customerId: null, provisioningState: 'PROVISIONING' } });
+    const acceptanceId = pending.data!.acceptTrialInvitation.acceptance.id as string;
     await stack.subgraphs.customer.restart();
 
-    expect(await acceptances().resumePending()).toEqual({ completed: 1, refused: 0, pending: 0 });
-    expect(await acceptances().resumePending()).toEqual({ completed: 0, refused: 0, pending: 0 });
-    const [row] = await stack.subgraphs.offer.db.query(`SELECT status, customer_id FROM offer_acceptance WHERE id = $1`, [pending.data?.acceptTrialInvitation.acceptance.id]);
+    expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'COMPLETED' });
+    expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'COMPLETED' });
+    const [row] = await stack.subgraphs.offer.db.query(`SELECT status, customer_id FROM offer_acceptance WHERE id = $1`, [acceptanceId]);
     expect(row.status).toBe('COMPLETED');
     expect(await customerCount('Crash Choucroute')).toBe(1);
     const counts = await stack.graphql(`{ trialInvitations { edges { node { id acceptanceCount } } } }`, {}, { as: AGENT });

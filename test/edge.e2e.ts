@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from './stack.js';
+import { offerServices } from '../subgraphs/offer/src/services.js';
 import { ADMIN, AGENT, FABRIKAM } from './demo-users.js';
 
 // The hardened edge, as a careless client and as an attacker see it through the gateway.
@@ -148,13 +149,18 @@ describe('nothing internal in an answer', () => {
     const created = await stack.graphql('mutation($o: ID!) { createTrialInvitation(offerId: $o) { trialInvitation { url } } }', { o: DEMO.offers.trialE3 }, { as: AGENT });
     const code = created.data!.createTrialInvitation.trialInvitation.url.split('/').pop();
     const customer = { companyName: 'Edge Prospect', country: 'FR', addressLine1: '1 rue de la Paix', city: 'Paris', postalCode: '75002', contactFirstName: 'Ana', contactLastName: 'Roy', contactEmail: 'ana@edge-prospect.example' };
-    const response = await stack.graphql(
-      'mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptTrialInvitation(code: $code, customer: $customer) { acceptance { status customer { id subscriptions { id } users { id } } } errors { code } } }',
+    const accepted = await stack.graphql(
+      'mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptTrialInvitation(code: $code, customer: $customer) { acceptance { id status } errors { code } } }',
       { code, customer },
     );
-    expect(response.data?.acceptTrialInvitation.errors).toEqual([]);
+    expect(accepted.data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { status: 'PENDING' } });
+    const id = accepted.data!.acceptTrialInvitation.acceptance.id;
+    // Its flow, run as its job would: the account exists, and the customer follows its acceptance.
+    await offerServices(stack.subgraphs.offer.runtime).acceptances.resume(id);
+    const response = await stack.graphql('query($code: String!, $id: ID!) { offerAcceptance(code: $code, id: $id) { status customer { id subscriptions { id } users { id } } } }', { code, id });
+    expect(response.data?.offerAcceptance).toEqual({ status: 'COMPLETED', customer: null });
     expect(response.errors).toHaveLength(1);
-    expect(response.errors![0]).toEqual({ message: 'Authentication required', path: ['acceptTrialInvitation'], extensions: { code: 'UNAUTHENTICATED' } });
+    expect(response.errors![0]).toEqual({ message: 'Authentication required', path: ['offerAcceptance'], extensions: { code: 'UNAUTHENTICATED' } });
     expect(JSON.stringify(response)).not.toMatch(INTERNAL);
   });
 

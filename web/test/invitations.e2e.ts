@@ -132,6 +132,34 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await partner.close();
   });
 
+  it('a taken domain, refused after the offer was accepted, is shown next to the domain; corrected, the offer is accepted', async () => {
+    const partner = await signIn(contosoAdmin.email, '/invitations');
+    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+    const link = await createPurchaseOffer(partner, 4);
+    await partner.close();
+
+    const customer = await signedOut();
+    await customer.goto(`${origin}${link}`);
+    await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
+    await fillOrganisation(customer, `Clash ${randomUUID().slice(0, 6)}`);
+    const domain = customer.getByRole('form', { name: 'Your organisation' }).getByLabel('Domain name');
+    // Northwind Traders, a demo customer, has this one: the customer subgraph refuses it in the background.
+    await domain.fill('northwindtraders');
+    await customer.getByRole('button', { name: 'Accept the offer' }).click();
+    await poll(() => customer.getByText('northwindtraders.onmicrosoft.com is already taken').isVisible()).toBe(true);
+    expect(await domain.getAttribute('aria-invalid')).toBe('true');
+    expect(await customer.getByRole('heading', { name: 'Your account is ready' }).count()).toBe(0);
+
+    const corrected = `clash${randomUUID().slice(0, 6)}`;
+    await domain.fill(corrected);
+    await customer.getByRole('button', { name: 'Accept the offer' }).click();
+    await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
+    const signInDetails = customer.getByRole('region', { name: 'Your administrator sign-in' });
+    expect(await signInDetails.getByLabel('User name', { exact: true }).textContent()).toBe(`admin@${corrected}.onmicrosoft.com`);
+    expect((await signInDetails.getByLabel('Temporary password', { exact: true }).textContent())?.length).toBeGreaterThanOrEqual(12);
+    await customer.context().close();
+  });
+
   it('a revoked link is refused and offers nothing', async () => {
     const partner = await signIn(contosoAdmin.email, '/invitations');
     await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);

@@ -1,5 +1,6 @@
 import { EntitySchema, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import type { Clock } from './clock.js';
+import type { ErrorCode, PayloadError } from './errors.js';
 import type { Logger } from './logger.js';
 import { sendAfterCommit, type JobDefinition, type JobHandler, type JobQueue } from './jobs.js';
 
@@ -65,6 +66,27 @@ export async function createFlowTable(queryRunner: QueryRunner): Promise<void> {
 
 export async function dropFlowTable(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(`DROP TABLE flow`);
+}
+
+/**
+ * How the object a flow works for (a redemption, an acceptance) keeps the refusal that ended the
+ * flow FAILED, for the client's `failure: PayloadError`: three columns of its own table.
+ */
+export interface StoredFailure {
+  failureCode: string | null;
+  failureMessage: string | null;
+  failureField: string | null;
+}
+
+export const storedFailureColumns = {
+  failureCode: { type: 'text', name: 'failure_code', nullable: true },
+  failureMessage: { type: 'text', name: 'failure_message', nullable: true },
+  failureField: { type: 'text', name: 'failure_field', nullable: true },
+} as const;
+
+/** The refusal an object keeps, as the client reads it; null when it has none. */
+export function storedFailure(row: StoredFailure): PayloadError | null {
+  return row.failureCode ? { code: row.failureCode as ErrorCode, message: row.failureMessage ?? '', field: row.failureField } : null;
 }
 
 /** What a flow's steps see while it runs. */

@@ -1,4 +1,4 @@
-import { createSubgraphServer, readSubgraphSchema, signCustomerAccess, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, signCustomerAccess, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -40,17 +40,11 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
  * per run, a sweep for what a lost wake-up left), the event relay, the hourly purge of users
  * deleted 30 days ago and the expiry of delegated-admin relationships.
  */
-export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+export function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const services = customerServices(runtime);
-  const relay = eventRelayJobs(runtime);
-  const flows = services.flows.jobs();
-  const queue = await startJobQueue({
-    url: runtime.databaseUrl,
-    db: runtime.db,
-    logger: runtime.logger,
+  return startSubgraphWorkers(runtime, {
+    flows: services.flows,
     handlers: {
-      ...relay.handlers,
-      ...flows.handlers,
       [USER_PURGE_QUEUE]: async () => {
         await services.users.purgeExpired();
       },
@@ -59,15 +53,10 @@ export async function startCustomerWorkers(runtime: SubgraphRuntime): Promise<()
       },
     },
     schedules: [
-      ...relay.schedules,
-      ...flows.schedules,
       { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
       { queue: DELEGATED_ADMIN_EXPIRY_QUEUE, cron: '* * * * *' },
     ],
   });
-  await flows.start(queue);
-  await relay.start(queue);
-  return () => queue.stop();
 }
 
 export const customerSubgraph: SubgraphModule = {

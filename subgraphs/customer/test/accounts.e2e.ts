@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '@partner-graph/platform';
+import { DEMO, generateCode, hashPassword, sha256 } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { services } from './helpers.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
@@ -252,6 +252,28 @@ describe('createCustomerAccount (internal)', () => {
       variables: { p: DEMO.partners.contoso, ids: [created.data?.createCustomerAccount.customerId] },
     });
     expect(access.data?.customerAccess).toEqual([{ relationship: 'ADVISOR', hasAdminRights: true, provisioningState: 'PROVISIONING' }]);
+  });
+
+  it('takes the secrets a flow made and showed, hashed: nothing is returned in clear, and the termination code whose hash it got ends the relationship', async () => {
+    const CREATE_WITH_LINK = `mutation($input: CustomerAccountInput!, $key: String!) {
+      createCustomerAccount(input: $input, idempotencyKey: $key) { customerId temporaryPassword delegatedAdminTerminationUrl errors { code field } } }`;
+    const terminationCode = generateCode();
+    const adminPasswordHash = await hashPassword('Handed0ffByAFlow');
+    const created = await stack.subgraphRequest('customer', CREATE_WITH_LINK, {
+      issuer: 'offer',
+      variables: { input: account('Hashed Hand-off', { includeDelegatedAdmin: true, adminPasswordHash, delegatedAdminTerminationCodeHash: sha256(terminationCode) }), key: 'acc-hashed' },
+    });
+    expect(created.data?.createCustomerAccount).toMatchObject({ customerId: expect.any(String), temporaryPassword: null, delegatedAdminTerminationUrl: null, errors: [] });
+    const customerId = created.data?.createCustomerAccount.customerId;
+    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+    expect(stored).toBe(adminPasswordHash);
+    expect((await stack.graphql(END, { code: terminationCode })).data?.endDelegatedAdminRelationship).toMatchObject({ relationship: { status: 'TERMINATED' }, errors: [] });
+
+    const malformed = await stack.subgraphRequest('customer', CREATE_WITH_LINK, {
+      issuer: 'offer',
+      variables: { input: account('Hashed Badly', { includeDelegatedAdmin: true, delegatedAdminTerminationCodeHash: terminationCode }), key: 'acc-hashed-badly' },
+    });
+    expect(malformed.data?.createCustomerAccount).toMatchObject({ customerId: null, errors: [{ code: 'VALIDATION_FAILED', field: 'delegatedAdminTerminationCodeHash' }] });
   });
 });
 

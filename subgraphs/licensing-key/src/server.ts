@@ -1,4 +1,4 @@
-import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -31,18 +31,5 @@ export const licensingKeySubgraph: SubgraphModule = {
   create: createLicensingKeyServer,
   seedDemo,
   /** The redemption and renewal flows and the event relay. */
-  async startWorkers(runtime) {
-    const relay = eventRelayJobs(runtime);
-    const flows = licensingKeyServices(runtime).flows.jobs();
-    const queue = await startJobQueue({
-      url: runtime.databaseUrl,
-      db: runtime.db,
-      logger: runtime.logger,
-      handlers: { ...relay.handlers, ...flows.handlers },
-      schedules: [...relay.schedules, ...flows.schedules],
-    });
-    await flows.start(queue);
-    await relay.start(queue);
-    return () => queue.stop();
-  },
+  startWorkers: (runtime) => startSubgraphWorkers(runtime, { flows: licensingKeyServices(runtime).flows }),
 };

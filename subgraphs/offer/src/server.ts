@@ -1,8 +1,7 @@
-import { createSubgraphServer, readSubgraphSchema, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { ACCEPTANCE_QUEUE, ACCEPTANCE_SWEEP_QUEUE, SWEEP_AFTER_MS } from './domain/acceptances.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { offerServices } from './services.js';
@@ -25,37 +24,9 @@ export function createOfferServer(runtime: SubgraphRuntime) {
   });
 }
 
-/**
- * The background work: finishing an acceptance whose customer account could not be created at
- * once (one job per acceptance, retried with backoff), and a sweep every minute for any
- * acceptance still PENDING (a crash between recording it and creating the account).
- */
-export async function startOfferWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
-  const { acceptances } = offerServices(runtime);
-  const relay = eventRelayJobs(runtime);
-  const queue = await startJobQueue({
-    url: runtime.databaseUrl,
-    db: runtime.db,
-    logger: runtime.logger,
-    handlers: {
-      ...relay.handlers,
-      [ACCEPTANCE_QUEUE]: async (data) => {
-        const id = String(data.acceptanceId);
-        const result = await acceptances.complete(id, { viewer: { kind: 'system' }, requestId: `resume-acceptance:${id}` });
-        if (result?.status === 'PENDING') throw new Error(`Acceptance ${id} still pending: ${result.lastError ?? 'customer service unavailable'}`);
-      },
-      [ACCEPTANCE_SWEEP_QUEUE]: async () => {
-        await acceptances.resumePending({ olderThanMs: SWEEP_AFTER_MS });
-      },
-    },
-    schedules: [...relay.schedules, { queue: ACCEPTANCE_SWEEP_QUEUE, cron: '* * * * *' }],
-  });
-  acceptances.attach(queue);
-  await relay.start(queue);
-  return async () => {
-    acceptances.attach(null);
-    await queue.stop();
-  };
+/** The acceptance flows (the platform's flow job and sweep) and the event relay. */
+export function startOfferWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+  return startSubgraphWorkers(runtime, { flows: offerServices(runtime).flows });
 }
 
 export const offerSubgraph: SubgraphModule = {

@@ -1,7 +1,6 @@
-import { PartnerAdvisorCodeDocument, PartnerContactDocument, servicesPerRuntime, type SubgraphRuntime } from '@partner-graph/platform';
+import { Flows, PartnerAdvisorCodeDocument, PartnerContactDocument, servicesPerRuntime, type SubgraphRuntime } from '@partner-graph/platform';
 import { Acceptances } from './domain/acceptances.js';
 import { Catalogue } from './domain/catalogue.js';
-import { CustomerAccountsClient } from './domain/customer-accounts.js';
 import { Invitations, type AdvisorCodes } from './domain/invitations.js';
 
 /** The offer subgraph's domain services (in every request's context, and the workers'). */
@@ -9,6 +8,8 @@ export interface OfferServices {
   catalogue: Catalogue;
   invitations: Invitations;
   acceptances: Acceptances;
+  /** The subgraph's durable flows (acceptances), for its workers. */
+  flows: Flows;
 }
 
 /** The partner subgraph owns advisor codes; it answers this internal field for services only. */
@@ -26,6 +27,7 @@ export const offerServices = servicesPerRuntime((runtime): OfferServices => {
   const invitations = new Invitations(runtime.db, runtime.clock, catalogue, advisorCodesFrom(runtime), runtime.publicAcceptUrl, async (partnerId, requestId) =>
     (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId })).partnerContact,
   );
-  const acceptances = new Acceptances(runtime.db, runtime.clock, catalogue, invitations, new CustomerAccountsClient(runtime.serviceClient), runtime.logger);
-  return { catalogue, invitations, acceptances };
+  const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
+  const acceptances = new Acceptances(runtime.db, runtime.clock, catalogue, invitations, runtime.serviceClient, flows, runtime.publicAcceptUrl);
+  return { catalogue, invitations, acceptances, flows };
 });

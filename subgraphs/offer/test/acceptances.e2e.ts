@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, addDays } from '@partner-graph/platform';
+import { DEMO, addDays, sha256 } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { customerServices } from '../../customer/src/services.js';
+import { offerServices } from '../src/services.js';
 import { AGENT, HELPDESK, FABRIKAM } from '../../../test/demo-users.js';
-
 
 const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
   createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $da) { trialInvitation { id url } errors { code } }
@@ -12,7 +12,9 @@ const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
 const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boolean! = false) {
   createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da) { purchaseOffer { id url } errors { code } }
 }`;
-const ACCEPTANCE = 'acceptance { id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState createdAt } errors { code message field }';
+const ACCEPTANCE_FIELDS = 'id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState failure { code message field } createdAt';
+const ACCEPTANCE = `acceptance { ${ACCEPTANCE_FIELDS} } errors { code message field }`;
+const PROGRESS = `query($code: String!, $id: ID!) { offerAcceptance(code: $code, id: $id) { ${ACCEPTANCE_FIELDS} } }`;
 const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!, $key: String) {
   acceptTrialInvitation(code: $code, customer: $customer, idempotencyKey: $key) { ${ACCEPTANCE} }
 }`;
@@ -68,6 +70,33 @@ async function trialInvitation(includeDelegatedAdmin = false) {
 /** Runs the customer subgraph's provisioning step the job queue would run. */
 const provision = (customerId: string) => customerServices(stack.subgraphs.customer.runtime).provisioner.provision(customerId);
 
+/**
+ * An acceptance's mutation answers at once; its flow runs in the background. Runs it (as its job
+ * would, deterministically), then reads it as the customer's page does, by its link's code and id.
+ */
+async function settled(code: string, id: string) {
+  await offerServices(stack.subgraphs.offer.runtime).acceptances.resume(id);
+  const { data, errors } = await stack.graphql(PROGRESS, { code, id }, { as: null });
+  expect(errors).toBeUndefined();
+  return data!.offerAcceptance;
+}
+
+/** Accepts and follows the acceptance until its flow ended: the mutation's payload and the acceptance then. */
+async function acceptAndSettle(mutation: string, field: 'acceptPurchaseOffer' | 'acceptTrialInvitation', variables: { code: string } & Record<string, unknown>, as: string | null = null) {
+  const { data } = await stack.graphql(mutation, variables, { as });
+  const payload = data![field];
+  expect(payload.errors).toEqual([]);
+  expect(payload.acceptance).toMatchObject({ status: 'PENDING', customerId: null, customer: null, adminUserName: null, provisioningState: 'PROVISIONING', failure: null });
+  return { payload, acceptance: await settled(variables.code, payload.acceptance.id) };
+}
+
+/** Whether `password` is the one the customer subgraph stored (scrypt, as the platform's hashPassword). */
+async function adminPasswordIs(customerId: string, password: string): Promise<boolean> {
+  const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+  const [, salt, hash] = (stored as string).split(':');
+  return scryptSync(password, Buffer.from(salt!, 'base64url'), 32).toString('base64url') === hash;
+}
+
 async function acceptanceCount(kind: 'trialInvitations' | 'purchaseOffers', id: string): Promise<number> {
   const { data } = await stack.graphql(COUNTS, {}, { as: AGENT });
   return data![kind].edges.find((edge: { node: { id: string } }) => edge.node.id === id).node.acceptanceCount;
@@ -84,14 +113,22 @@ describe('accepting a purchase offer', () => {
     );
     const key = randomUUID();
     const variables = { code: offer.code, customer: prospect('Lumière Studio', { domainPrefix: 'lumierestudio' }), quantities: [{ offerId: DEMO.offers.e3, quantity: 20 }], key };
-    const { data, errors } = await stack.graphql(ACCEPT_PURCHASE, variables, { as: null });
-    expect(errors).toBeUndefined();
-    const { acceptance, errors: payloadErrors } = data!.acceptPurchaseOffer;
-    expect(payloadErrors).toEqual([]);
-    expect(acceptance).toMatchObject({ status: 'COMPLETED', adminUserName: 'admin@lumierestudio.onmicrosoft.com', provisioningState: 'PROVISIONING' });
+    // At once: PENDING, with the secrets shown this once; the account is made in the background.
+    const { payload, acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', variables);
+    const { temporaryPassword, delegatedAdminTerminationUrl } = payload.acceptance;
+    expect(temporaryPassword).toMatch(/.{12,}/);
+    expect(delegatedAdminTerminationUrl).toMatch(/^https:\/\/partner-graph\.example\/accept\/delegated-admin\/end\/[A-Za-z0-9_-]{22,}$/);
+    expect(acceptance).toMatchObject({ id: payload.acceptance.id, status: 'COMPLETED', adminUserName: 'admin@lumierestudio.onmicrosoft.com', provisioningState: 'PROVISIONING', failure: null });
+    expect(acceptance).toMatchObject({ temporaryPassword: null, delegatedAdminTerminationUrl: null });
     expect(acceptance.customer).toEqual({ id: acceptance.customerId });
-    expect(acceptance.temporaryPassword).toMatch(/.{12,}/);
     const customerId = acceptance.customerId as string;
+    // The administrator signs in with the password shown; the flow only ever held its hash, and the termination code's.
+    expect(await adminPasswordIs(customerId, temporaryPassword)).toBe(true);
+    const [flow] = await stack.subgraphs.offer.db.query(`SELECT state, input FROM flow WHERE id = $1`, [acceptance.id]);
+    expect(flow.state).toBe('SUCCEEDED');
+    expect(JSON.stringify(flow)).not.toContain(temporaryPassword);
+    expect(JSON.stringify(flow)).not.toContain(codeOf(delegatedAdminTerminationUrl));
+    expect(flow.input.delegatedAdminTerminationCodeHash).toBe(sha256(codeOf(delegatedAdminTerminationUrl)));
 
     // Until its subscriptions exist the customer is PROVISIONING, then ACTIVE.
     const before = await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id: customerId }, { as: AGENT });
@@ -119,7 +156,7 @@ describe('accepting a purchase offer', () => {
 
     // The same request again: the first result, without the password, and no second customer.
     const again = await stack.graphql(ACCEPT_PURCHASE, variables, { as: null });
-    expect(again.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: acceptance.id, customerId, temporaryPassword: null, provisioningState: 'ACTIVE' } });
+    expect(again.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: acceptance.id, status: 'COMPLETED', customerId, temporaryPassword: null, delegatedAdminTerminationUrl: null, provisioningState: 'ACTIVE' } });
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
     const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Lumière Studio'`);
     expect(count).toBe(1);
@@ -132,10 +169,29 @@ describe('accepting a purchase offer', () => {
     expect((await stack.graphql(SEARCH, { search: 'lumière' }, { as: FABRIKAM })).data?.customers.edges).toEqual([]);
   });
 
+  it('an acceptance is read only with the code of the link it was made through', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 2 }]);
+    const other = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 2 }]);
+    const trial = await trialInvitation();
+    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Peek Proof') });
+    expect(acceptance.status).toBe('COMPLETED');
+    for (const [code, id] of [
+      [other.code, acceptance.id],
+      [trial.code, acceptance.id],
+      [offer.code, randomUUID()],
+      [offer.code, 'not-an-id'],
+      ['short', acceptance.id],
+    ]) {
+      const { data, errors } = await stack.graphql(PROGRESS, { code, id }, { as: null });
+      expect(errors).toBeUndefined();
+      expect(data?.offerAcceptance).toBeNull();
+    }
+  });
+
   it('the advisor’s subscriptions are view-only: no allowed action, changes fail SUBSCRIPTION_NOT_MANAGEABLE', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
-    const { data } = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Viewonly Vins') }, { as: null });
-    const customerId = data!.acceptPurchaseOffer.acceptance.customerId;
+    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Viewonly Vins') });
+    const customerId = acceptance.customerId;
     await provision(customerId);
     const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
     expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: false, delegatedAdminRelationships: [] });
@@ -192,15 +248,30 @@ describe('accepting a purchase offer', () => {
     expect(sloppy.data?.acceptPurchaseOffer.errors.map((e: { field: string }) => e.field).sort()).toEqual(['customer.companyName', 'customer.contactEmail', 'customer.country']);
   });
 
-  it('a taken domain is refused with nothing left behind, and the same key can then be used again', async () => {
+  it('a taken domain, refused after the mutation answered: FAILED with the reason on the field, nothing created or counted; another attempt with a new key succeeds', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
-    const first = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain One', { domainPrefix: 'domainclash' }) }, { as: null });
-    expect(first.data?.acceptPurchaseOffer.errors).toEqual([]);
-    const clash = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash' }), key: 'clash-1' }, { as: null });
-    expect(clash.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'DOMAIN_TAKEN', field: 'customer.domainPrefix' })]);
+    const first = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Domain One', { domainPrefix: 'domainclash' }) });
+    expect(first.acceptance.status).toBe('COMPLETED');
+    const clashing = { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash' }), key: 'clash-1' };
+    const clash = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', clashing);
+    expect(clash.acceptance).toMatchObject({
+      status: 'FAILED',
+      customerId: null,
+      customer: null,
+      adminUserName: null,
+      provisioningState: null,
+      failure: { code: 'DOMAIN_TAKEN', message: 'domainclash.onmicrosoft.com is already taken', field: 'customer.domainPrefix' },
+    });
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
-    const fixed = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash2' }), key: 'clash-1' }, { as: null });
-    expect(fixed.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { status: 'COMPLETED', adminUserName: 'admin@domainclash2.onmicrosoft.com' } });
+    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Domain Two'`);
+    expect(count).toBe(0);
+    // Resumed again, it stays FAILED; the same request with the same key answers it as it ended.
+    expect((await offerServices(stack.subgraphs.offer.runtime).acceptances.resume(clash.acceptance.id)).status).toBe('FAILED');
+    const replay = await stack.graphql(ACCEPT_PURCHASE, clashing, { as: null });
+    expect(replay.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: clash.acceptance.id, status: 'FAILED', temporaryPassword: null, failure: { code: 'DOMAIN_TAKEN' } } });
+    const fixed = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { ...clashing, customer: prospect('Domain Two', { domainPrefix: 'domainclash2' }), key: 'clash-2' });
+    expect(fixed.acceptance).toMatchObject({ status: 'COMPLETED', adminUserName: 'admin@domainclash2.onmicrosoft.com', failure: null });
+    expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(2);
   });
 });
 
@@ -209,10 +280,9 @@ describe('accepting a trial invitation', () => {
     const invitation = await trialInvitation();
     const ids: string[] = [];
     for (const name of ['Trial Tapas', 'Trial Tajine']) {
-      const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect(name) }, { as: null });
-      expect(data?.acceptTrialInvitation.errors).toEqual([]);
-      expect(data?.acceptTrialInvitation.acceptance).toMatchObject({ status: 'COMPLETED', provisioningState: 'PROVISIONING' });
-      ids.push(data!.acceptTrialInvitation.acceptance.customerId);
+      const { acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect(name) });
+      expect(acceptance).toMatchObject({ status: 'COMPLETED', provisioningState: 'PROVISIONING' });
+      ids.push(acceptance.customerId);
     }
     expect(new Set(ids).size).toBe(2);
     expect(await acceptanceCount('trialInvitations', invitation.id)).toBe(2);
@@ -231,15 +301,14 @@ describe('accepting a trial invitation', () => {
 
   it('with delegated admin: an ACTIVE relationship; a partner user may accept too, the customer is still the inviting partner’s', async () => {
     const invitation = await trialInvitation(true);
-    const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, { as: FABRIKAM });
-    expect(data?.acceptTrialInvitation.errors).toEqual([]);
-    const customerId = data!.acceptTrialInvitation.acceptance.customerId;
+    const { payload, acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, FABRIKAM);
+    const customerId = acceptance.customerId;
     const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
     expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: true, delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }] });
     expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
 
     // The customer got, once, its own link to end the relationship, as with acceptDelegatedAdminOffer.
-    const url: string = data!.acceptTrialInvitation.acceptance.delegatedAdminTerminationUrl;
+    const url: string = payload.acceptance.delegatedAdminTerminationUrl;
     expect(url).toMatch(/^https:\/\/partner-graph\.example\/accept\/delegated-admin\/end\/[A-Za-z0-9_-]{22,}$/);
     const replay = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, { as: FABRIKAM });
     expect(replay.data?.acceptTrialInvitation.acceptance).toMatchObject({ customerId, temporaryPassword: null, delegatedAdminTerminationUrl: null });
@@ -250,8 +319,11 @@ describe('accepting a trial invitation', () => {
 
   it('without delegated admin there is no termination link', async () => {
     const invitation = await trialInvitation(false);
-    const { data } = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Plain Patisserie') }, {});
-    expect(data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { delegatedAdminTerminationUrl: null } });
+    const { payload, acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect('Plain Patisserie') });
+    expect(payload.acceptance).toMatchObject({ temporaryPassword: expect.any(String), delegatedAdminTerminationUrl: null });
+    expect(acceptance.status).toBe('COMPLETED');
+    const [flow] = await stack.subgraphs.offer.db.query(`SELECT input FROM flow WHERE id = $1`, [acceptance.id]);
+    expect(flow.input.delegatedAdminTerminationCodeHash).toBeNull();
   });
 });
 

@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { refusals } from '../../../test/refusals.js';
-import type { OfferRow } from '../src/db/index.js';
-import { availabilityOf, checkLineCount, checkPurchaseOfferLines, checkTrialOffer, invitationCode, normaliseCountry, previewLines, revoked } from '../src/domain/rules.js';
+import { storedFailure, unavailableOffer, type OfferAvailability } from '@partner-graph/platform';
+import type { OfferAcceptanceRow, OfferRow } from '../src/db/index.js';
+import {
+  acceptable,
+  acceptingCustomer,
+  availabilityOf,
+  checkChosenQuantities,
+  checkIdempotencyKey,
+  checkLineCount,
+  checkPurchaseOfferLines,
+  checkTrialOffer,
+  chosenLines,
+  completedAcceptance,
+  failedAcceptance,
+  invitationCode,
+  newAcceptance,
+  normaliseCountry,
+  previewLines,
+  revoked,
+  sameAcceptanceRequest,
+  soldIn,
+} from '../src/domain/rules.js';
 
 const offer = (id: string, changes: Partial<OfferRow> = {}): OfferRow => ({
   id,
@@ -106,5 +126,125 @@ describe('what a link shows', () => {
     const after = revoked(invitation, now);
     expect(after).toMatchObject({ status: 'REVOKED', revokedAt: now });
     expect(refusals(() => revoked(after, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+  });
+});
+
+describe('accepting a link', () => {
+  const customer = {
+    companyName: ' Lumière Studio ',
+    country: 'fr',
+    addressLine1: '1 place Bellecour',
+    city: 'Lyon',
+    postalCode: '69002',
+    contactFirstName: 'Claire',
+    contactLastName: 'Martin',
+    contactEmail: 'Claire@Lumiere.example',
+  };
+  const sold = (offerId: string, changes: Partial<OfferAvailability> = {}): OfferAvailability => ({ ...availabilityOf([offerId], [offer(offerId)], null)[0]!, ...changes });
+  const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
+  const now = new Date('2026-03-10T12:00:00Z');
+  const pending = (): OfferAcceptanceRow =>
+    newAcceptance(
+      {
+        id: 'a',
+        partnerId: 'p',
+        trialInvitationId: 'i',
+        purchaseOfferId: null,
+        idempotencyKey: 'k',
+        requestHash: 'h',
+        accountRequest: { partnerId: 'p', relationship: 'ADVISOR', companyName: 'Lumière Studio', country: 'FR', addressLine1: '', city: '', postalCode: '', contactFirstName: 'C', contactLastName: 'M', contactEmail: 'c@m.example', includeDelegatedAdmin: false, subscriptions: [] },
+      },
+      new Date(0),
+    );
+
+  it('reads the customer trimmed, the email in lower case, leaving out the phone and domain when empty', () => {
+    expect(acceptingCustomer({ ...customer, contactPhone: '', domainPrefix: null })).toEqual({
+      companyName: 'Lumière Studio',
+      country: 'FR',
+      addressLine1: '1 place Bellecour',
+      city: 'Lyon',
+      postalCode: '69002',
+      contactFirstName: 'Claire',
+      contactLastName: 'Martin',
+      contactEmail: 'claire@lumiere.example',
+    });
+    expect(acceptingCustomer({ ...customer, domainPrefix: 'lumiere' })).toMatchObject({ domainPrefix: 'lumiere' });
+  });
+
+  it('lists every mistake in the customer under customer.<field>', () => {
+    expect(refusals(() => acceptingCustomer({ ...customer, companyName: ' ', contactEmail: 'nope', addressLine1: '' }))).toEqual([
+      { code: 'VALIDATION_FAILED', field: 'customer.companyName' },
+      { code: 'VALIDATION_FAILED', field: 'customer.addressLine1' },
+      { code: 'VALIDATION_FAILED', field: 'customer.contactEmail' },
+    ]);
+  });
+
+  it('takes an idempotency key of 1 to 200 characters, or none', () => {
+    for (const key of [null, undefined, 'k', 'k'.repeat(200)]) expect(refusals(() => checkIdempotencyKey(key))).toEqual([]);
+    for (const key of ['', ' ', 'k'.repeat(201)]) expect(refusals(() => checkIdempotencyKey(key))).toEqual([{ code: 'VALIDATION_FAILED', field: 'idempotencyKey' }]);
+  });
+
+  it('answers a retry with the first acceptance only for the same request', () => {
+    expect(sameAcceptanceRequest(pending(), 'h').id).toBe('a');
+    expect(refusals(() => sameAcceptanceRequest(pending(), 'other'))).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' }]);
+  });
+
+  it('refuses a revoked link', () => {
+    expect(acceptable(invitation)).toBe(invitation);
+    expect(refusals(() => acceptable({ ...invitation, status: 'REVOKED' }))).toEqual([{ code: 'REVOKED', field: 'code' }]);
+  });
+
+  it('needs every offer sold by the partner, and sold in the customer’s country', () => {
+    expect(soldIn('FR', [sold('a')], [sold('a')])).toEqual([sold('a')]);
+    expect(refusals(() => soldIn('FR', [unavailableOffer('a')], [unavailableOffer('a')]))).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'code' }]);
+    expect(refusals(() => soldIn('IT', [sold('a'), sold('b')], [sold('a'), unavailableOffer('b')]))).toEqual([{ code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' }]);
+  });
+
+  it('lets the customer change each line’s count once, naming the input a count came from', () => {
+    const lines = [
+      { purchaseOfferId: 'o', position: 0, offerId: 'a', quantity: 3 },
+      { purchaseOfferId: 'o', position: 1, offerId: 'b', quantity: 2 },
+    ];
+    expect(chosenLines(lines, [{ offerId: 'b', quantity: 9 }])).toEqual([
+      { offerId: 'a', quantity: 3, field: 'lines[0].quantity' },
+      { offerId: 'b', quantity: 9, field: 'quantities[0].quantity' },
+    ]);
+    expect(chosenLines(lines, null).map((line) => line.quantity)).toEqual([3, 2]);
+    expect(refusals(() => chosenLines(lines, [{ offerId: 'x', quantity: 1 }, { offerId: 'a', quantity: 1 }, { offerId: 'a', quantity: 2 }]))).toEqual([
+      { code: 'VALIDATION_FAILED', field: 'quantities[0].offerId' },
+      { code: 'VALIDATION_FAILED', field: 'quantities[2].offerId' },
+    ]);
+  });
+
+  it('keeps each chosen count within its offer’s min/max, every problem at once', () => {
+    const offers = [sold('a', { minQuantity: 1, maxQuantity: 300 }), sold('b', { minQuantity: 5, maxQuantity: 10 })];
+    const chosen = (a: number, b: number) => [
+      { offerId: 'a', quantity: a, field: 'quantities[0].quantity' },
+      { offerId: 'b', quantity: b, field: 'lines[1].quantity' },
+    ];
+    expect(refusals(() => checkChosenQuantities(chosen(300, 5), offers))).toEqual([]);
+    expect(refusals(() => checkChosenQuantities(chosen(301, 4), offers))).toEqual([
+      { code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[0].quantity' },
+      { code: 'QUANTITY_OUT_OF_RANGE', field: 'lines[1].quantity' },
+    ]);
+    expect(refusals(() => checkChosenQuantities(chosen(0, 5.5), offers))).toHaveLength(2);
+  });
+
+  it('is PENDING, then COMPLETED with its account or FAILED with the reason under the customer’s field, once', () => {
+    const acceptance = pending();
+    expect(acceptance).toMatchObject({ status: 'PENDING', customerId: null, completedAt: null });
+    const completed = completedAcceptance(acceptance, { customerId: 'c', adminUserId: 'u', adminUserName: 'admin@lumiere.onmicrosoft.com' }, now);
+    expect(completed).toMatchObject({ status: 'COMPLETED', customerId: 'c', adminUserId: 'u', adminUserName: 'admin@lumiere.onmicrosoft.com', completedAt: now, updatedAt: now });
+    expect(storedFailure(completed)).toBeNull();
+
+    const failed = failedAcceptance(acceptance, { code: 'DOMAIN_TAKEN', message: 'lumiere.onmicrosoft.com is already taken', field: 'domainPrefix' }, now);
+    expect(failed).toMatchObject({ status: 'FAILED', customerId: null, completedAt: null, updatedAt: now });
+    expect(storedFailure(failed)).toEqual({ code: 'DOMAIN_TAKEN', message: 'lumiere.onmicrosoft.com is already taken', field: 'customer.domainPrefix' });
+    expect(storedFailure(failedAcceptance(acceptance, { code: 'VALIDATION_FAILED', message: 'Not a password hash', field: 'adminPasswordHash' }, now))?.field).toBe('adminPasswordHash');
+
+    for (const done of [completed, failed]) {
+      expect(refusals(() => completedAcceptance(done, { customerId: 'd', adminUserId: null, adminUserName: null }, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+      expect(refusals(() => failedAcceptance(done, { code: 'DOMAIN_TAKEN', message: '', field: null }, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createSubgraphServer, readSubgraphSchema, verifyCustomerAccess, eventRelayJobs, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { createSubgraphServer, readSubgraphSchema, verifyCustomerAccess, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { CustomerReference } from './codegen-mappers.js';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
@@ -36,26 +36,17 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
 }
 
 /** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
-async function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
   const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock);
-  const relay = eventRelayJobs(runtime);
-  const queue = await startJobQueue({
-    url: runtime.databaseUrl,
-    db: runtime.db,
-    logger: runtime.logger,
+  return startSubgraphWorkers(runtime, {
     handlers: {
-      ...relay.handlers,
       [LIFECYCLE_QUEUE]: async () => {
         const run = await lifecycle.runLifecycle(runtime.clock.now());
         runtime.logger.info(run, 'subscription lifecycle ran');
       },
     },
-    schedules: [...relay.schedules, { queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
+    schedules: [{ queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
   });
-  await relay.start(queue);
-  return async () => {
-    await queue.stop();
-  };
 }
 
 export const subscriptionSubgraph: SubgraphModule = {

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Divider, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { AcceptingCustomerInput, DelegatedAdminAccess, InvitationPreviewFragment as InvitationPreviewData } from '../__generated__/graphql';
@@ -56,14 +56,25 @@ const PurchaseOfferByCodeDocument = graphql(`
   }
 `);
 
+/** Where an acceptance stands: what the page follows after the mutation answered. */
 const AcceptanceFragment = graphql(`
   fragment Acceptance on OfferAcceptance {
-    id
     status
     adminUserName
-    temporaryPassword
-    delegatedAdminTerminationUrl
     provisioningState
+    failure {
+      code
+      message
+      field
+    }
+  }
+`);
+
+const AcceptanceProgressDocument = graphql(`
+  query AcceptanceProgress($code: String!, $id: ID!) {
+    offerAcceptance(code: $code, id: $id) {
+      ...Acceptance
+    }
   }
 `);
 
@@ -71,7 +82,9 @@ const AcceptTrialInvitationDocument = graphql(`
   mutation AcceptTrialInvitation($code: String!, $customer: AcceptingCustomerInput!, $idempotencyKey: String) {
     acceptTrialInvitation(code: $code, customer: $customer, idempotencyKey: $idempotencyKey) {
       acceptance {
-        ...Acceptance
+        id
+        temporaryPassword
+        delegatedAdminTerminationUrl
       }
       errors {
         code
@@ -86,7 +99,9 @@ const AcceptPurchaseOfferDocument = graphql(`
   mutation AcceptPurchaseOffer($code: String!, $customer: AcceptingCustomerInput!, $quantities: [OfferQuantityInput!], $idempotencyKey: String) {
     acceptPurchaseOffer(code: $code, customer: $customer, quantities: $quantities, idempotencyKey: $idempotencyKey) {
       acceptance {
-        ...Acceptance
+        id
+        temporaryPassword
+        delegatedAdminTerminationUrl
       }
       errors {
         code
@@ -236,11 +251,17 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   const [quantities, setQuantities] = useState<Record<string, number>>(() => Object.fromEntries(preview.lines.map((line) => [line.offerId, line.quantity])));
   const [customer, setCustomer] = useState<AcceptingCustomerInput>(EMPTY_CUSTOMER);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  // One key per attempt on this page: a retry after a lost answer or a PENDING acceptance returns the same account.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  // One key per attempt on this page: a retry after a lost answer returns the same acceptance. A refused attempt takes a new one.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const acceptTrial = useGraphQLMutation(AcceptTrialInvitationDocument);
   const acceptPurchase = useGraphQLMutation(AcceptPurchaseOfferDocument);
-  const [acceptance, setAcceptance] = useState<FragmentType<typeof AcceptanceFragment> | null>(null);
+  // The mutation answers at once with the secrets, shown only to it; the acceptance is then followed until it ends.
+  const [started, setStarted] = useState<Started | null>(null);
+  const refused = useCallback((failure: PayloadError) => {
+    setErrors([failure]);
+    setStarted(null);
+    setIdempotencyKey(crypto.randomUUID());
+  }, []);
 
   const countries = useMemo(() => {
     const [first, ...rest] = preview.lines;
@@ -276,15 +297,20 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
         : (await acceptPurchase.mutateAsync({ code, customer: input, idempotencyKey, quantities: preview.lines.map((line) => ({ offerId: line.offerId, quantity: quantities[line.offerId]! })) }))
             .acceptPurchaseOffer;
     setErrors(payload.errors);
-    if (payload.acceptance) setAcceptance(payload.acceptance);
+    if (payload.acceptance) setStarted(payload.acceptance);
   };
 
-  if (acceptance) {
+  if (started) {
+    const { partner } = preview;
     return (
-      <CustomerFrame title="Your account is ready">
-        <Accepted acceptance={acceptance} lines={preview.lines} quantities={quantities} companyName={customer.companyName} retry={submit} retrying={pending} />
-        <PartnerCard partner={preview.partner} />
-      </CustomerFrame>
+      <FollowedAcceptance code={code} started={started} onRefused={refused}>
+        {(acceptance) => (
+          <>
+            <Accepted acceptance={acceptance} started={started} lines={preview.lines} quantities={quantities} companyName={customer.companyName} />
+            <PartnerCard partner={partner} />
+          </>
+        )}
+      </FollowedAcceptance>
     );
   }
 
@@ -397,28 +423,58 @@ function OfferLine(props: { line: Line; index: number; quantity: number; onChang
   );
 }
 
-/** What was created, with the admin's credentials shown this once. */
-function Accepted(props: {
-  acceptance: FragmentType<typeof AcceptanceFragment>;
-  lines: Line[];
-  quantities: Record<string, number>;
-  companyName: string;
-  retry: (event: React.FormEvent) => Promise<void>;
-  retrying: boolean;
+/** What the mutation answered, once: the acceptance to follow and the secrets made for it. */
+interface Started {
+  id: string;
+  temporaryPassword?: string | null;
+  delegatedAdminTerminationUrl?: string | null;
+}
+
+/** Refused, or its account made and its subscriptions set up (or failed): nothing more to follow. */
+function hasSettled(acceptance: { status: string; provisioningState?: string | null }): boolean {
+  return acceptance.status === 'FAILED' || (acceptance.status === 'COMPLETED' && acceptance.provisioningState != null && acceptance.provisioningState !== 'PROVISIONING');
+}
+
+/**
+ * Follows the acceptance (`offerAcceptance`) while its account is made and then provisioned. A
+ * refusal (e.g. a taken domain) sends the customer back to the form, the reason next to its field.
+ */
+function FollowedAcceptance(props: {
+  code: string;
+  started: Started;
+  onRefused: (failure: PayloadError) => void;
+  children: (acceptance: FragmentType<typeof AcceptanceFragment>) => React.ReactNode;
 }) {
-  const acceptance = getFragmentData(AcceptanceFragment, props.acceptance);
-  if (acceptance.status === 'PENDING') {
-    return (
-      <Alert color="yellow" title="Your account is being created">
-        <Text size="sm" mb="sm">
-          One of our services is busy; your request is recorded and will be finished. Check again in a moment to see your sign-in details.
-        </Text>
-        <Button size="xs" loading={props.retrying} onClick={(event) => void props.retry(event)}>
-          Check again
-        </Button>
+  const { data, error } = useGraphQLQuery(
+    AcceptanceProgressDocument,
+    { code: props.code, id: props.started.id },
+    {
+      refetchInterval: (query) => {
+        const found = query.state.data?.offerAcceptance;
+        return found && hasSettled(getFragmentData(AcceptanceFragment, found)) ? false : 1_500;
+      },
+    },
+  );
+  const acceptance = data?.offerAcceptance ? getFragmentData(AcceptanceFragment, data.offerAcceptance) : null;
+  const { onRefused } = props;
+  const failure = acceptance?.status === 'FAILED' ? acceptance.failure : null;
+  useEffect(() => {
+    if (failure) onRefused(failure);
+  }, [failure, onRefused]);
+  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED') return <CustomerFrame title="Your account is ready">{props.children(data.offerAcceptance)}</CustomerFrame>;
+  return (
+    <CustomerFrame title="Your account is being created">
+      <Alert color="yellow" role="status" title="Your request is recorded" icon={<Loader size="xs" />}>
+        Your account is being created: this takes a moment. Keep this page open to see your sign-in details.
       </Alert>
-    );
-  }
+      {error && <Alert color="red">{error.message}</Alert>}
+    </CustomerFrame>
+  );
+}
+
+/** What was created, with the admin's credentials shown this once. */
+function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; started: Started; lines: Line[]; quantities: Record<string, number>; companyName: string }) {
+  const acceptance = getFragmentData(AcceptanceFragment, props.acceptance);
   return (
     <Stack>
       <Paper withBorder p="md" component="section" aria-label="What was created">
@@ -449,8 +505,8 @@ function Accepted(props: {
             Your administrator sign-in
           </Title>
           <Credential label="User name" value={acceptance.adminUserName} />
-          {acceptance.temporaryPassword && <Credential label="Temporary password" value={acceptance.temporaryPassword} />}
-          {acceptance.delegatedAdminTerminationUrl && <Credential label="Your link to end delegated administration" value={acceptance.delegatedAdminTerminationUrl} />}
+          <Credential label="Temporary password" value={props.started.temporaryPassword} />
+          <Credential label="Your link to end delegated administration" value={props.started.delegatedAdminTerminationUrl} />
           <Alert color="yellow">These details are shown only once. Copy them now: they cannot be displayed again. You will change the password at first sign-in.</Alert>
         </Stack>
       </Paper>

@@ -98,6 +98,12 @@ export interface AccountInput {
    * without it a temporary password is made here and returned once.
    */
   adminPasswordHash?: string | null;
+  /**
+   * With `includeDelegatedAdmin`: the sha256 of the customer's code to end the relationship, made
+   * and shown by the calling flow's mutation (as the password); without it a code is made here and
+   * its link returned once.
+   */
+  delegatedAdminTerminationCodeHash?: string | null;
   subscriptions: { offerId: string; quantity: number; channel: SubscriptionChannel; termMonths?: number | null; isTrial?: boolean | null }[];
 }
 
@@ -254,6 +260,9 @@ export class CustomerAccounts {
     const problems = new Problems();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
     if (input.adminPasswordHash != null && !input.adminPasswordHash.startsWith('scrypt:')) problems.add('VALIDATION_FAILED', 'Not a password hash', 'adminPasswordHash');
+    if (input.delegatedAdminTerminationCodeHash != null && !/^[0-9a-f]{64}$/.test(input.delegatedAdminTerminationCodeHash)) {
+      problems.add('VALIDATION_FAILED', 'Not a sha256 hash', 'delegatedAdminTerminationCodeHash');
+    }
     const account = readCustomerAccount(input, ACCOUNT_FOR_A_FLOW, problems);
     const { country } = account;
     const prefix = account.domainPrefix;
@@ -303,7 +312,7 @@ export class CustomerAccounts {
             })),
           },
           'createCustomerAccount',
-          input.adminPasswordHash ?? null,
+          { adminPasswordHash: input.adminPasswordHash ?? null, terminationCodeHash: input.delegatedAdminTerminationCodeHash ?? null },
         );
         temporaryPassword = created.temporaryPassword;
         terminationCode = created.terminationCode;
@@ -384,8 +393,10 @@ export class CustomerAccounts {
     actor: Actor,
     spec: AccountSpec,
     operation: string,
-    adminPasswordHash: string | null = null,
+    /** Secrets the caller made and showed itself, hashed; what is missing is made here and returned once. */
+    secrets: { adminPasswordHash: string | null; terminationCodeHash: string | null } = { adminPasswordHash: null, terminationCodeHash: null },
   ): Promise<{ receipt: AccountReceipt; temporaryPassword: string | null; terminationCode: string | null }> {
+    const { adminPasswordHash } = secrets;
     if (await this.domainTaken(manager, spec.row.defaultDomain)) {
       throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
     }
@@ -416,8 +427,9 @@ export class CustomerAccounts {
       updatedAt: now,
     });
     // Accepted with the offer: the customer gets its own code to end the relationship, as on acceptDelegatedAdminOffer.
-    const terminationCode = spec.includeDelegatedAdmin ? generateCode() : null;
-    if (terminationCode) {
+    const terminationCode = spec.includeDelegatedAdmin && !secrets.terminationCodeHash ? generateCode() : null;
+    const terminationCodeHash = spec.includeDelegatedAdmin ? (secrets.terminationCodeHash ?? sha256(terminationCode!)) : null;
+    if (terminationCodeHash) {
       await manager.insert(DelegatedAdminRelationship, {
         id: randomUUID(),
         customerId,
@@ -425,7 +437,7 @@ export class CustomerAccounts {
         access: 'FULL',
         status: 'ACTIVE',
         codeHash: null,
-        terminationCodeHash: sha256(terminationCode),
+        terminationCodeHash,
         createdAt: now,
         acceptedAt: now,
         expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),

@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { authorize, DomainError, generateCode, idempotent, isUuid, notFound, sha256, writeAudit, recordEvent, type Clock, type Viewer } from '@partner-graph/platform';
+import {
+  authorize,
+  customerPageUrl,
+  delegatedAdminTerminationUrl,
+  DomainError,
+  generateCode,
+  idempotent,
+  isUuid,
+  notFound,
+  sha256,
+  writeAudit,
+  recordEvent,
+  type Clock,
+  type Viewer,
+} from '@partner-graph/platform';
 import { DelegatedAdminStore, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow } from '../db/index.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
 import {
@@ -60,7 +74,7 @@ export class DelegatedAdministration {
       });
     });
     const relationship = await this.store.get(receipt.relationshipId);
-    return { relationship, code, acceptanceUrl: code ? this.customerUrl('delegated-admin', code) : null };
+    return { relationship, code, acceptanceUrl: code ? customerPageUrl(this.publicAcceptUrl, 'delegated-admin', code) : null };
   }
 
   /** Customer side, unauthenticated: whether the offer's code can still be accepted, and by whom it is offered. */
@@ -176,10 +190,6 @@ export class DelegatedAdministration {
 
   /** The customer's page that ends a relationship with its termination code. */
   terminationUrl(code: string): string {
-    return this.customerUrl('delegated-admin/end', code);
-  }
-
-  private customerUrl(path: string, code: string): string {
-    return `${this.publicAcceptUrl.replace(/\/$/, '')}/${path}/${code}`;
+    return delegatedAdminTerminationUrl(this.publicAcceptUrl, code);
   }
 }

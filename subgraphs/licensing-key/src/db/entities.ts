@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { PartnerViewer } from '@partner-graph/platform';
+import { storedFailureColumns, type PartnerViewer, type StoredFailure } from '@partner-graph/platform';
 
 export type ProductKeyState = 'AVAILABLE' | 'REDEEMED' | 'REVOKED';
 export type ProductKeyUse = 'NEW_ACCOUNT' | 'RENEWAL';
@@ -45,7 +45,7 @@ export interface RedemptionCustomer {
  * One use of keys (a redemption into a new account, or a renewal): the record that lets the
  * flow resume after a crash, and the idempotency record of the mutation that started it.
  */
-export interface RedemptionRow {
+export interface RedemptionRow extends StoredFailure {
   id: string;
   partnerId: string;
   usedFor: ProductKeyUse;
@@ -64,9 +64,6 @@ export interface RedemptionRow {
   subscriptionId: string | null;
   adminUserName: string | null;
   endDate: Date | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  failureField: string | null;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
@@ -116,9 +113,7 @@ export const Redemption = new EntitySchema<RedemptionRow>({
     subscriptionId: { type: 'uuid', name: 'subscription_id', nullable: true },
     adminUserName: { type: 'text', name: 'admin_user_name', nullable: true },
     endDate: { type: 'timestamptz', name: 'end_date', nullable: true },
-    failureCode: { type: 'text', name: 'failure_code', nullable: true },
-    failureMessage: { type: 'text', name: 'failure_message', nullable: true },
-    failureField: { type: 'text', name: 'failure_field', nullable: true },
+    ...storedFailureColumns,
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
     completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },

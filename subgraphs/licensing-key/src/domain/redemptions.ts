@@ -15,6 +15,7 @@ import {
   generateTemporaryPassword,
   hashPassword,
   sha256,
+  storedFailure,
   SubscriptionIdsForCustomerDocument,
   SubscriptionToRenewDocument,
   writeAudit,
@@ -396,9 +397,8 @@ export class Redemptions {
 
   /** A redemption as it stands, without the password (shown only to the call that started it). */
   private outcomeOf(redemption: RedemptionRow): RedemptionOutcome {
-    const errors: PayloadError[] =
-      redemption.status === 'FAILED' ? [{ code: redemption.failureCode as ErrorCode, message: redemption.failureMessage ?? 'Failed', field: redemption.failureField }] : [];
-    return { redemption, temporaryPassword: null, errors };
+    const failure = redemption.status === 'FAILED' ? storedFailure(redemption) : null;
+    return { redemption, temporaryPassword: null, errors: failure ? [failure] : [] };
   }
 
   /** The keys, unless one was found taken by a concurrent request with this same idempotency key: then that request's redemption. */

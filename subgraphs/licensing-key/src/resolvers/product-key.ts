@@ -1,6 +1,6 @@
 import type { ProductKeyRedemptionResolvers, ProductKeyResolvers, ProductKeyValidationResolvers } from '../__generated__/resolvers-types.js';
 import { maskProductKey } from '../domain/key-format.js';
-import type { ErrorCode } from '@partner-graph/platform';
+import { storedFailure } from '@partner-graph/platform';
 
 export const ProductKey: ProductKeyResolvers = {
   // Another partner's key is invisible, exactly like an unknown id.
@@ -23,6 +23,5 @@ export const ProductKeyRedemption: ProductKeyRedemptionResolvers = {
   customer: (redemption) => (redemption.customerId ? { id: redemption.customerId } : null),
   // The subscription is shown once it is the keys' for good.
   subscription: (redemption) => (redemption.status === 'COMPLETED' && redemption.subscriptionId ? { id: redemption.subscriptionId } : null),
-  failure: (redemption) =>
-    redemption.failureCode ? { code: redemption.failureCode as ErrorCode, message: redemption.failureMessage ?? '', field: redemption.failureField } : null,
+  failure: (redemption) => storedFailure(redemption),
 };

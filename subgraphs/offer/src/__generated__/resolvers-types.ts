@@ -37,7 +37,9 @@ export type AcceptTrialInvitationPayload = {
 export type AcceptanceStatus =
   /** The customer account exists. */
   | 'COMPLETED'
-  /** Recorded; the customer account is being created (a service was unavailable: it is finished in the background, or by retrying with the same idempotencyKey). */
+  /** The account was refused (e.g. DOMAIN_TAKEN) and nothing was created: see `failure`; accept again with corrected details and a new idempotencyKey. */
+  | 'FAILED'
+  /** Recorded; the customer account is being created in the background. */
   | 'PENDING';
 
 /** The prospective customer accepting an invitation or a purchase offer. */
@@ -191,7 +193,7 @@ export type Mutation = {
    * account (relationship ADVISOR, billed directly) with one subscription per line — `quantities`
    * overrides the suggested licence counts, within each offer's min/max — and, when the offer
    * includes it, an ACTIVE delegated-admin relationship. A retry with the same `idempotencyKey`
-   * returns the first result.
+   * returns the first result. Answers at once, like acceptTrialInvitation: follow offerAcceptance(code, id).
    */
   acceptPurchaseOffer: AcceptPurchaseOfferPayload;
   /**
@@ -199,6 +201,9 @@ export type Mutation = {
    * creates the customer's account (relationship ADVISOR, billed directly) with a 30-day trial of
    * 25 licences and, when the invitation includes it, an ACTIVE delegated-admin relationship.
    * Every acceptance makes a new account; a retry with the same `idempotencyKey` returns the first.
+   * Answers at once with the acceptance PENDING, the admin's temporary password and the link to end
+   * delegated administration; the account is made in the background: follow offerAcceptance(code, id)
+   * until COMPLETED or FAILED.
    */
   acceptTrialInvitation: AcceptTrialInvitationPayload;
   /**
@@ -288,22 +293,24 @@ export type Offer = {
 /** One customer's acceptance, as the accepting customer sees it: their new account, nothing of the partner's. */
 export type OfferAcceptance = {
   __typename?: 'OfferAcceptance';
-  /** The customer admin's sign-in name, `admin@<domain>`; null while PENDING. */
+  /** The customer admin's sign-in name, `admin@<domain>`; null unless COMPLETED. */
   adminUserName: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   customer: Maybe<Customer>;
-  /** The new customer account; null while PENDING. */
+  /** The new customer account; null unless COMPLETED. */
   customerId: Maybe<Scalars['ID']['output']>;
   /**
    * When the offer included delegated administration: the customer's own link to end it later
-   * (endDelegatedAdminRelationship); shown once, to the call that created the account.
+   * (endDelegatedAdminRelationship); shown once, to the call that started the acceptance, and valid once it is COMPLETED.
    */
   delegatedAdminTerminationUrl: Maybe<Scalars['String']['output']>;
+  /** Why it failed (when FAILED); `field` names the input, e.g. `customer.domainPrefix`. */
+  failure: Maybe<PayloadError>;
   id: Scalars['ID']['output'];
-  /** PROVISIONING until the account's subscriptions exist, then ACTIVE (or FAILED); null when the customer service cannot say right now. */
+  /** PROVISIONING until the account's subscriptions exist, then ACTIVE (or FAILED); null when the acceptance FAILED (no account) or the customer service cannot say right now. */
   provisioningState: Maybe<ProvisioningState>;
   status: AcceptanceStatus;
-  /** The customer admin's temporary password: shown once, to the call that created the account. */
+  /** The customer admin's temporary password: shown once, to the call that started the acceptance (null on a replay); it signs in once the acceptance is COMPLETED (adminUserName). */
   temporaryPassword: Maybe<Scalars['String']['output']>;
 };
 
@@ -423,6 +430,12 @@ export type Query = {
   auditTrail: Array<AuditTrailEntry>;
   /** One offer, or null when the partner may not sell it (or, with `country`, it is not sold there). */
   offer: Maybe<Offer>;
+  /**
+   * Customer side, unauthenticated: an acceptance as it stands now, by its id and the code of the link it
+   * was made through (acceptTrialInvitation, acceptPurchaseOffer); null for any other pair. Follow it until
+   * COMPLETED or FAILED.
+   */
+  offerAcceptance: Maybe<OfferAcceptance>;
   /** Internal: may `partnerId` sell these offers in `country` (null: in any country), and within which quantities (one entry per id, same order). */
   offerAvailability: Array<OfferAvailability>;
   /** The categories that hold at least one offer the partner may sell (in `country` when given). */
@@ -456,6 +469,12 @@ export type QueryAuditTrailArgs = {
 
 export type QueryOfferArgs = {
   country?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOfferAcceptanceArgs = {
+  code: Scalars['String']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -834,6 +853,7 @@ export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends R
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   provisioningState?: Resolver<Maybe<ResolversTypes['ProvisioningState']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AcceptanceStatus'], ParentType, ContextType>;
@@ -920,6 +940,7 @@ export type PurchaseOfferLineResolvers<ContextType = Context, ParentType extends
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditTrail?: Resolver<Array<ResolversTypes['AuditTrailEntry']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'filter' | 'first'>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
+  offerAcceptance?: Resolver<Maybe<ResolversTypes['OfferAcceptance']>, ParentType, ContextType, RequireFields<QueryOfferAcceptanceArgs, 'code' | 'id'>>;
   offerAvailability?: Resolver<Array<ResolversTypes['OfferAvailability']>, ParentType, ContextType, RequireFields<QueryOfferAvailabilityArgs, 'offerIds' | 'partnerId'>>;
   offerCategories?: Resolver<Array<ResolversTypes['OfferCategory']>, ParentType, ContextType, Partial<QueryOfferCategoriesArgs>>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, Partial<QueryOffersArgs>>;

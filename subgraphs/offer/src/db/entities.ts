@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { storedFailureColumns, type StoredFailure } from '@partner-graph/platform';
 
 export const OFFER_CATEGORIES = ['MICROSOFT_365_BUSINESS', 'OFFICE_365_ENTERPRISE', 'EXCHANGE_ONLINE'] as const;
 export type OfferCategory = (typeof OFFER_CATEGORIES)[number];
@@ -147,7 +148,7 @@ export const PurchaseOfferLine = new EntitySchema<PurchaseOfferLineRow>({
   },
 });
 
-export type AcceptanceStatus = 'PENDING' | 'COMPLETED';
+export type AcceptanceStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
 
 /** What the customer subgraph's `createCustomerAccount` is sent: stored so a resume sends exactly the same request. */
 export interface AccountRequest {
@@ -169,10 +170,12 @@ export interface AccountRequest {
 
 /**
  * One customer's acceptance of a trial invitation or a purchase offer. It is written PENDING
- * before the customer subgraph is called (idempotency key `acceptance:<id>`), so a crash in
- * between leaves a record that a retry or the resume job finishes, never a second account.
+ * with its flow, before the customer subgraph is called (idempotency key `acceptance:<id>`), so
+ * a crash in between leaves a flow that resumes, never a second account; COMPLETED once the
+ * account exists, FAILED when the customer subgraph refused it for good (nothing was created):
+ * its stored failure is that refusal, its field under `customer.`.
  */
-export interface OfferAcceptanceRow {
+export interface OfferAcceptanceRow extends StoredFailure {
   id: string;
   partnerId: string;
   trialInvitationId: string | null;
@@ -185,8 +188,6 @@ export interface OfferAcceptanceRow {
   customerId: string | null;
   adminUserId: string | null;
   adminUserName: string | null;
-  attempts: number;
-  lastError: string | null;
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
@@ -207,8 +208,7 @@ export const OfferAcceptance = new EntitySchema<OfferAcceptanceRow>({
     customerId: { type: 'uuid', name: 'customer_id', nullable: true },
     adminUserId: { type: 'uuid', name: 'admin_user_id', nullable: true },
     adminUserName: { type: 'text', name: 'admin_user_name', nullable: true },
-    attempts: { type: 'int' },
-    lastError: { type: 'text', name: 'last_error', nullable: true },
+    ...storedFailureColumns,
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
     completedAt: { type: 'timestamptz', name: 'completed_at', nullable: true },

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import type { AcceptanceSource } from './acceptance-store.js';
 import { PurchaseOffer, PurchaseOfferLine, TrialInvitation, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from './entities.js';
 
 type Invitation = TrialInvitationRow | PurchaseOfferRow;
@@ -34,6 +35,12 @@ export class InvitationStore {
 
   async save<T extends Invitation>(entity: EntityTarget<T>, row: T, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.save(entity, row);
+  }
+
+  /** One more customer accepted the invitation or purchase offer. */
+  async countAcceptance(source: AcceptanceSource, manager: EntityManager = this.db.manager): Promise<void> {
+    if ('trialInvitationId' in source) await manager.increment(TrialInvitation, { id: source.trialInvitationId }, 'acceptanceCount', 1);
+    else await manager.increment(PurchaseOffer, { id: source.purchaseOfferId }, 'acceptanceCount', 1);
   }
 
   /** The partner's invitations, newest first, after a (createdAt, id) position. */

@@ -1,113 +1,150 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityTarget } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import {
+  CreateCustomerAccountDocument,
+  CustomerAccessDocument,
+  delegatedAdminTerminationUrl,
   DomainError,
-  normaliseEmail,
-  Problems,
-  readCustomerAccount,
+  FlowFailed,
+  generateCode,
+  generateTemporaryPassword,
+  hashPassword,
+  isUuid,
+  recordEvent,
   ServiceCallError,
   ServiceUnavailableError,
   sha256,
   writeAudit,
-  recordEvent,
   type CallContext,
   type Clock,
-  type CustomerAccountRules,
-  type JobQueue,
-  type Logger,
+  type CustomerAccessInfo,
+  type FlowDefinition,
+  type FlowRun,
+  type Flows,
   type PayloadError,
+  type ServiceClient,
 } from '@partner-graph/platform';
 import {
-  OfferAcceptance,
+  AcceptanceStore,
+  InvitationStore,
   PurchaseOffer,
   TrialInvitation,
+  type AcceptanceSource,
   type AccountRequest,
   type OfferAcceptanceRow,
   type PurchaseOfferRow,
   type TrialInvitationRow,
 } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import type { CustomerAccountsClient, ProvisioningState } from './customer-accounts.js';
-import { TRIAL_SEATS, type Actor, type Invitations } from './invitations.js';
+import type { Actor, Invitations } from './invitations.js';
+import {
+  acceptable,
+  acceptingCustomer,
+  checkChosenQuantities,
+  checkIdempotencyKey,
+  chosenLines,
+  completedAcceptance,
+  failedAcceptance,
+  invitationCode,
+  newAcceptance,
+  sameAcceptanceRequest,
+  soldIn,
+  TRIAL_SEATS,
+  type AcceptedCustomer,
+  type AcceptingCustomer,
+} from './rules.js';
 
-export const ACCEPTANCE_QUEUE = 'offer-acceptance';
-export const ACCEPTANCE_SWEEP_QUEUE = 'offer-acceptance-sweep';
-/** The sweep leaves an acceptance this long to the request (or retry) that is driving it. */
-export const SWEEP_AFTER_MS = 60_000;
+export type { AcceptingCustomer } from './rules.js';
 
-export interface AcceptingCustomer {
-  companyName: string;
-  country: string;
-  addressLine1: string;
-  city: string;
-  postalCode: string;
-  contactFirstName: string;
-  contactLastName: string;
-  contactEmail: string;
-  contactPhone?: string | null;
-  domainPrefix?: string | null;
-}
-
-/** An acceptance with what only the call that created the account may see. */
+/** An acceptance with what only the call that started it may see. */
 export interface AcceptanceView extends OfferAcceptanceRow {
   temporaryPassword: string | null;
   delegatedAdminTerminationUrl: string | null;
 }
 
-/** What a later call sees: the secrets were shown to the call that created the account. */
+/** What a later call sees: the secrets were shown to the call that started the acceptance. */
 const SHOWN_ONCE = { temporaryPassword: null, delegatedAdminTerminationUrl: null };
+
+/**
+ * What the flow of an acceptance carries besides its row: the secrets the new account needs,
+ * hashed (the mutation that started it showed them to the customer, once).
+ */
+interface AcceptanceFlowInput {
+  adminPasswordHash: string | null;
+  delegatedAdminTerminationCodeHash: string | null;
+}
+
+/** The account the customer subgraph made: the flow's one step. */
+interface AccountStep {
+  customerId: string;
+  adminUserId: string | null;
+  adminUserName: string | null;
+}
+
+/** The customer subgraph refused the account for good: the flow ends FAILED. */
+class Refused extends Error {
+  constructor(readonly error: PayloadError) {
+    super(error.message);
+  }
+}
 
 type Source = { kind: 'trial'; invitation: TrialInvitationRow } | { kind: 'purchase'; invitation: PurchaseOfferRow };
 
-/** The customer subgraph's field names are the accepting customer's, under `customer.` here. */
-const CUSTOMER_FIELDS = new Set(['companyName', 'domainPrefix', 'country', 'addressLine1', 'city', 'postalCode', 'contactFirstName', 'contactLastName', 'contactEmail', 'contactPhone']);
+const sourceOf = (acceptance: OfferAcceptanceRow): AcceptanceSource =>
+  acceptance.trialInvitationId ? { trialInvitationId: acceptance.trialInvitationId } : { purchaseOfferId: acceptance.purchaseOfferId! };
 
-const isUniqueViolation = (error: unknown): boolean => {
-  const driver = error as { driverError?: { code?: string }; code?: string };
-  return (driver.driverError?.code ?? driver.code) === '23505';
-};
+const operationOf = (acceptance: OfferAcceptanceRow) => (acceptance.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer');
 
 /**
- * Customer-side acceptance of trial invitations and purchase offers (SPEC §3.1, §4.3, §6).
- * Authorised by the URL code alone. The acceptance is recorded PENDING before the customer
- * subgraph creates the account with the idempotency key `acceptance:<id>`, and COMPLETED (with
- * the invitation's count) after: a retry with the same key, or `resumePending` after a crash,
- * finishes it and never makes a second account. A definitive refusal (e.g. DOMAIN_TAKEN)
- * removes the record again, since nothing was created.
+ * Customer-side acceptance of trial invitations and purchase offers (SPEC §3.1, §4.3, §6), as a
+ * durable flow (the platform's `Flows`), authorised by the URL code alone. The mutation records
+ * the acceptance PENDING with its flow in one transaction and answers at once, with the
+ * administrator's temporary password and (with delegated administration) the customer's link to
+ * end it, both made here and handed to the flow only hashed. The flow's job then asks the
+ * customer subgraph for the account with the idempotency key `acceptance:<id>`: COMPLETED (and
+ * counted on the invitation) once it exists, FAILED when refused for good (e.g. DOMAIN_TAKEN).
+ * The customer follows `offerAcceptance(code, id)`.
  */
 export class Acceptances {
-  private queue: JobQueue | null = null;
+  private readonly flow: FlowDefinition<AcceptanceFlowInput>;
+  private readonly store: AcceptanceStore;
+  private readonly invitationStore: InvitationStore;
 
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly catalogue: Catalogue,
     private readonly invitations: Invitations,
-    private readonly accounts: CustomerAccountsClient,
-    private readonly logger: Logger,
-  ) {}
-
-  /** The job queue, when this process runs the workers. */
-  attach(queue: JobQueue | null): void {
-    this.queue = queue;
+    private readonly serviceClient: ServiceClient,
+    private readonly flows: Flows,
+    private readonly publicAcceptUrl: string,
+  ) {
+    this.store = new AcceptanceStore(db);
+    this.invitationStore = new InvitationStore(db);
+    this.flow = flows.define<AcceptanceFlowInput>({
+      kind: 'offer-acceptance',
+      run: (run) => this.steps(run),
+      succeeded: (manager, flow) => this.completed(manager, flow.id, flow.steps.account as AccountStep),
+      failure: (error) =>
+        error instanceof Refused ? { reason: error.message, final: true } : { reason: 'The customer service is unavailable; the acceptance will be resumed', final: false },
+      failed: async (manager, flow, failure, error) => {
+        if (failure.final && error instanceof Refused) await this.refused(manager, flow.id, error.error);
+      },
+    });
   }
 
   async acceptTrialInvitation(actor: Actor, code: string, customerInput: AcceptingCustomer, idempotencyKey: string | null | undefined): Promise<AcceptanceView> {
+    checkIdempotencyKey(idempotencyKey);
     const invitation = await this.byCode(TrialInvitation, code);
-    const customer = normaliseCustomer(customerInput);
+    const customer = acceptingCustomer(customerInput);
     const requestHash = sha256(JSON.stringify({ customer }));
-    const replayed = await this.replay(actor, { trialInvitationId: invitation.id }, idempotencyKey, requestHash);
+    const replayed = await this.replay({ trialInvitationId: invitation.id }, idempotencyKey, requestHash);
     if (replayed) return replayed;
-    if (invitation.status === 'REVOKED') throw revoked();
-
+    acceptable(invitation);
     await this.sellable(invitation.partnerId, customer.country, [invitation.offerId]);
-    return this.start(actor, { kind: 'trial', invitation }, idempotencyKey, requestHash, {
-      ...customer,
-      partnerId: invitation.partnerId,
-      relationship: 'ADVISOR',
-      includeDelegatedAdmin: invitation.includeDelegatedAdmin,
-      subscriptions: [{ offerId: invitation.offerId, quantity: TRIAL_SEATS, channel: 'ADVISOR', isTrial: true }],
-    });
+    return this.start(actor, { kind: 'trial', invitation }, idempotencyKey, requestHash, customer, [
+      { offerId: invitation.offerId, quantity: TRIAL_SEATS, channel: 'ADVISOR', isTrial: true },
+    ]);
   }
 
   async acceptPurchaseOffer(
@@ -117,297 +154,186 @@ export class Acceptances {
     quantities: { offerId: string; quantity: number }[] | null | undefined,
     idempotencyKey: string | null | undefined,
   ): Promise<AcceptanceView> {
+    checkIdempotencyKey(idempotencyKey);
     const purchaseOffer = await this.byCode(PurchaseOffer, code);
-    const customer = normaliseCustomer(customerInput);
-    const lines = await this.invitations.linesOf([purchaseOffer.id]);
-
-    // The customer's counts override the suggested ones, line by line.
-    const problems = new Problems();
-    const wanted = new Map<string, { quantity: number; index: number }>();
-    (quantities ?? []).forEach((entry, index) => {
-      if (!lines.some((line) => line.offerId === entry.offerId)) {
-        problems.add('VALIDATION_FAILED', 'This offer is not part of the purchase offer', `quantities[${index}].offerId`);
-      } else if (wanted.has(entry.offerId)) {
-        problems.add('VALIDATION_FAILED', 'Each offer may appear only once', `quantities[${index}].offerId`);
-      } else {
-        wanted.set(entry.offerId, { quantity: entry.quantity, index });
-      }
-    });
-    problems.throwIfAny();
-    const chosen = lines.map((line) => {
-      const override = wanted.get(line.offerId);
-      return {
-        offerId: line.offerId,
-        quantity: override?.quantity ?? line.quantity,
-        field: override ? `quantities[${override.index}].quantity` : `lines[${line.position}].quantity`,
-      };
-    });
+    const customer = acceptingCustomer(customerInput);
+    const chosen = chosenLines(await this.invitations.linesOf([purchaseOffer.id]), quantities);
     const requestHash = sha256(JSON.stringify({ customer, quantities: chosen.map(({ offerId, quantity }) => ({ offerId, quantity })) }));
-    const replayed = await this.replay(actor, { purchaseOfferId: purchaseOffer.id }, idempotencyKey, requestHash);
+    const replayed = await this.replay({ purchaseOfferId: purchaseOffer.id }, idempotencyKey, requestHash);
     if (replayed) return replayed;
-    if (purchaseOffer.status === 'REVOKED') throw revoked();
-
-    const offers = await this.sellable(purchaseOffer.partnerId, customer.country, chosen.map((line) => line.offerId));
-    chosen.forEach((line, index) => {
-      const offer = offers[index]!;
-      const min = offer.minQuantity ?? 1;
-      const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
-      if (!Number.isInteger(line.quantity) || line.quantity < min || line.quantity > max) {
-        problems.add('QUANTITY_OUT_OF_RANGE', `${offer.name ?? 'This offer'} needs between ${min} and ${max} licences`, line.field);
-      }
-    });
-    problems.throwIfAny();
-    return this.start(actor, { kind: 'purchase', invitation: purchaseOffer }, idempotencyKey, requestHash, {
-      ...customer,
-      partnerId: purchaseOffer.partnerId,
-      relationship: 'ADVISOR',
-      includeDelegatedAdmin: purchaseOffer.includeDelegatedAdmin,
-      subscriptions: chosen.map((line) => ({ offerId: line.offerId, quantity: line.quantity, channel: 'ADVISOR', isTrial: false })),
-    });
-  }
-
-  /**
-   * Creates the account of a PENDING acceptance (again: the customer subgraph returns the first
-   * result for the same key) and marks it COMPLETED. When the customer subgraph cannot answer,
-   * the acceptance stays PENDING with the reason; null when it no longer exists.
-   */
-  async complete(id: string, as: CallContext): Promise<AcceptanceView | null> {
-    const row = await this.db.getRepository(OfferAcceptance).findOneBy({ id });
-    if (!row) return null;
-    if (row.status === 'COMPLETED') return { ...row, ...SHOWN_ONCE };
-
-    let created;
-    try {
-      created = await this.accounts.create(as, row.accountRequest, `acceptance:${row.id}`);
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableError || error instanceof ServiceCallError)) throw error;
-      this.logger.warn({ err: error, acceptanceId: id }, 'customer account of an acceptance not created yet');
-      await this.db.query(`UPDATE offer_acceptance SET attempts = attempts + 1, last_error = $2, updated_at = $3 WHERE id = $1 AND status = 'PENDING'`, [
-        id,
-        error.message,
-        this.clock.now(),
-      ]);
-      const after = await this.db.getRepository(OfferAcceptance).findOneBy({ id });
-      return after ? { ...after, ...SHOWN_ONCE } : null;
-    }
-
-    if (!created.ok) {
-      // Refused for good: nothing was created on the customer side, so the acceptance goes too.
-      await this.db.transaction(async (manager) => {
-        const deleted: unknown[] = await manager.query(`DELETE FROM offer_acceptance WHERE id = $1 AND status = 'PENDING' RETURNING id`, [id]);
-        if (deleted.length === 0) return;
-        await writeAudit(manager, { ...as, clock: this.clock }, {
-          partnerId: row.partnerId,
-          operation: row.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
-          resourceType: 'OfferAcceptance',
-          resourceId: id,
-          oldValue: { status: 'PENDING' },
-          newValue: { errors: created.errors },
-          outcome: 'FAILURE',
-        });
-      });
-      throw DomainError.of(created.errors.map(asCustomerField));
-    }
-
-    await this.db.transaction(async (manager) => {
-      const now = this.clock.now();
-      const updated: unknown[] = await manager.query(
-        `UPDATE offer_acceptance SET status = 'COMPLETED', customer_id = $2, admin_user_id = $3, admin_user_name = $4,
-           attempts = attempts + 1, last_error = NULL, updated_at = $5, completed_at = $5
-         WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [id, created.customerId, created.adminUserId, created.adminUserName, now],
-      );
-      // A concurrent retry completed it first: count it once.
-      if (updated.length === 0) return;
-      const [table, sourceId] = row.trialInvitationId ? ['trial_invitation', row.trialInvitationId] : ['purchase_offer', row.purchaseOfferId];
-      await manager.query(`UPDATE ${table} SET acceptance_count = acceptance_count + 1 WHERE id = $1`, [sourceId]);
-      await writeAudit(manager, { ...as, clock: this.clock }, {
-        partnerId: row.partnerId,
-        operation: row.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
-        resourceType: 'OfferAcceptance',
-        resourceId: id,
-        customerId: created.customerId,
-        oldValue: { status: 'PENDING' },
-        newValue: { status: 'COMPLETED', customerId: created.customerId, adminUserName: created.adminUserName },
-      });
-      await recordEvent(manager, this.clock, {
-        type: row.trialInvitationId ? 'trial_invitation.accepted' : 'purchase_offer.accepted',
-        partnerId: row.partnerId,
-        objectType: row.trialInvitationId ? 'TrialInvitation' : 'PurchaseOffer',
-        objectId: (row.trialInvitationId ?? row.purchaseOfferId)!,
-        data: { acceptanceId: id, customerId: created.customerId, companyName: row.accountRequest.companyName, country: row.accountRequest.country, includeDelegatedAdmin: row.accountRequest.includeDelegatedAdmin, subscriptions: row.accountRequest.subscriptions },
-      });
-    });
-    const after = await this.db.getRepository(OfferAcceptance).findOneByOrFail({ id });
-    return { ...after, temporaryPassword: created.temporaryPassword, delegatedAdminTerminationUrl: created.delegatedAdminTerminationUrl };
-  }
-
-  /**
-   * Finishes acceptances left PENDING (a crash, or the customer subgraph was down): what the
-   * sweep job runs, and what an operator or a test can call. Returns how many are still pending.
-   */
-  async resumePending(options: { olderThanMs?: number; limit?: number } = {}): Promise<{ completed: number; refused: number; pending: number }> {
-    const before = new Date(this.clock.now().getTime() - (options.olderThanMs ?? 0));
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM offer_acceptance WHERE status = 'PENDING' AND updated_at <= $1 ORDER BY created_at LIMIT $2`,
-      [before, options.limit ?? 100],
+    acceptable(purchaseOffer);
+    checkChosenQuantities(chosen, await this.sellable(purchaseOffer.partnerId, customer.country, chosen.map((line) => line.offerId)));
+    return this.start(
+      actor,
+      { kind: 'purchase', invitation: purchaseOffer },
+      idempotencyKey,
+      requestHash,
+      customer,
+      chosen.map((line) => ({ offerId: line.offerId, quantity: line.quantity, channel: 'ADVISOR', isTrial: false })),
     );
-    const outcome = { completed: 0, refused: 0, pending: 0 };
-    for (const { id } of rows) {
-      try {
-        const result = await this.complete(id, { viewer: { kind: 'system' }, requestId: `resume-acceptance:${id}` });
-        if (result?.status === 'COMPLETED') outcome.completed++;
-        else if (result) outcome.pending++;
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        this.logger.warn({ acceptanceId: id, errors: error.errors }, 'pending acceptance refused by the customer service');
-        outcome.refused++;
-      }
-    }
-    return outcome;
   }
 
-  /** The account's provisioning state, from the customer subgraph; null when it cannot say now. */
-  async provisioningState(row: OfferAcceptanceRow): Promise<ProvisioningState | null> {
-    if (row.status === 'PENDING' || !row.customerId) return 'PROVISIONING';
+  /** Customer side, unauthenticated: an acceptance as it stands, to whoever has both its id and its link's code; null otherwise. */
+  async get(code: string, id: string): Promise<AcceptanceView | null> {
+    const value = invitationCode(code);
+    if (value === null || !isUuid(id)) return null;
+    const acceptance = await this.store.byIdAndCode(id, value);
+    return acceptance && { ...acceptance, ...SHOWN_ONCE };
+  }
+
+  /** Runs the acceptance's flow now (what its job does); returns the acceptance as it then stands. */
+  async resume(id: string): Promise<OfferAcceptanceRow> {
     try {
-      const states = await this.accounts.provisioningStates({ viewer: { kind: 'system' }, requestId: `acceptance:${row.id}` }, row.partnerId, [row.customerId]);
-      return states.get(row.customerId) ?? null;
+      await this.flows.run(id);
+    } catch (error) {
+      // Recorded in the flow (and, when final, in the acceptance); the job would try again.
+      if (!(error instanceof FlowFailed)) throw error;
+    }
+    return this.store.get(id);
+  }
+
+  /** The account's provisioning state, from the customer subgraph; null when there is no account (FAILED) or it cannot say now. */
+  async provisioningState(acceptance: OfferAcceptanceRow): Promise<CustomerAccessInfo['provisioningState'] | null> {
+    if (acceptance.status === 'PENDING') return 'PROVISIONING';
+    if (!acceptance.customerId) return null;
+    try {
+      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
+      const data = await this.serviceClient.query('customer', CustomerAccessDocument, { partnerId: acceptance.partnerId, customerIds: [acceptance.customerId] }, as);
+      return data.customerAccess.find((access) => access.customerId === acceptance.customerId)?.provisioningState ?? null;
     } catch (error) {
       if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) return null;
       throw error;
     }
   }
 
+  /** The flow's one step: the account, from the customer subgraph (the same request on every run). */
+  private async steps({ flow, step }: FlowRun<AcceptanceFlowInput>): Promise<void> {
+    const acceptance = await this.store.get(flow.id);
+    await step('account', async (): Promise<AccountStep> => {
+      const { adminPasswordHash, delegatedAdminTerminationCodeHash } = flow.input;
+      // A flow started before the secrets were handed over sends the request it sent then.
+      const input = {
+        ...acceptance.accountRequest,
+        ...(adminPasswordHash ? { adminPasswordHash } : {}),
+        ...(delegatedAdminTerminationCodeHash ? { delegatedAdminTerminationCodeHash } : {}),
+      };
+      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
+      // The key is `acceptance:<id>`, as before the flows: a call made before an upgrade is answered the same.
+      const data = await this.serviceClient.query('customer', CreateCustomerAccountDocument, { input, idempotencyKey: `acceptance:${flow.id}` }, as);
+      const result = data.createCustomerAccount;
+      if (result.errors.length > 0 || !result.customerId) throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The account was not created', field: null });
+      return { customerId: result.customerId, adminUserId: result.adminUserId, adminUserName: result.adminUserName };
+    });
+  }
+
   /** Unknown code: INVALID_CODE, saying nothing about any partner. */
   private async byCode<T extends TrialInvitationRow | PurchaseOfferRow>(entity: EntityTarget<T>, code: string): Promise<T> {
-    const value = code.trim();
-    const found = value.length >= 32 && value.length <= 128 ? await this.db.getRepository(entity).findOneBy({ code: value } as never) : null;
+    const value = invitationCode(code);
+    const found = value === null ? null : await this.invitationStore.byCode(entity, value);
     if (!found) throw new DomainError('INVALID_CODE', 'This link is not valid', 'code');
     return found;
   }
 
   /** The offers, each sold by the partner in the customer's country, in order. */
   private async sellable(partnerId: string, country: string, offerIds: string[]) {
-    const anywhere = await this.catalogue.availability(partnerId, null, offerIds);
-    const here = await this.catalogue.availability(partnerId, country, offerIds);
-    if (anywhere.some((offer) => !offer.available)) throw new DomainError('OFFER_NOT_AVAILABLE', 'This offer is no longer available', 'code');
-    const missing = here.find((offer) => !offer.available);
-    if (missing) {
-      const name = anywhere.find((offer) => offer.offerId === missing.offerId)?.name ?? 'This offer';
-      throw new DomainError('COUNTRY_NOT_SUPPORTED', `${name} is not sold in ${country}`, 'customer.country');
-    }
-    return here;
+    const [anywhere, here] = await Promise.all([this.catalogue.availability(partnerId, null, offerIds), this.catalogue.availability(partnerId, country, offerIds)]);
+    return soldIn(country, anywhere, here);
   }
 
-  /** With an idempotency key already used on this invitation: its acceptance (finished now if still PENDING). */
-  private async replay(
+  /** With an idempotency key already used on this invitation: its acceptance as it stands. */
+  private async replay(source: AcceptanceSource, idempotencyKey: string | null | undefined, requestHash: string): Promise<AcceptanceView | null> {
+    if (idempotencyKey == null) return null;
+    const recorded = await this.store.byIdempotencyKey(source, idempotencyKey);
+    return recorded && { ...sameAcceptanceRequest(recorded, requestHash), ...SHOWN_ONCE };
+  }
+
+  /**
+   * Records the acceptance PENDING and its flow in one transaction (the flow runs once it
+   * commits) and answers at once, with the secrets the flow only gets hashed.
+   */
+  private async start(
     actor: Actor,
-    source: { trialInvitationId: string } | { purchaseOfferId: string },
+    source: Source,
     idempotencyKey: string | null | undefined,
     requestHash: string,
-  ): Promise<AcceptanceView | null> {
-    if (idempotencyKey == null) return null;
-    if (!idempotencyKey.trim() || idempotencyKey.length > 200) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
-    const row = await this.db.getRepository(OfferAcceptance).findOneBy({ ...source, idempotencyKey });
-    if (!row) return null;
-    if (row.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
-    if (row.status === 'COMPLETED') return { ...row, ...SHOWN_ONCE };
-    return this.drive(row.id, actor);
-  }
-
-  private async start(actor: Actor, source: Source, idempotencyKey: string | null | undefined, requestHash: string, request: AccountRequest): Promise<AcceptanceView> {
-    const now = this.clock.now();
-    const row: OfferAcceptanceRow = {
-      id: randomUUID(),
-      partnerId: source.invitation.partnerId,
-      trialInvitationId: source.kind === 'trial' ? source.invitation.id : null,
-      purchaseOfferId: source.kind === 'purchase' ? source.invitation.id : null,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
-      accountRequest: request,
-      status: 'PENDING',
-      customerId: null,
-      adminUserId: null,
-      adminUserName: null,
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: null,
-    };
-    try {
-      await this.db.transaction(async (manager) => {
-        await manager.insert(OfferAcceptance, row);
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
-          partnerId: source.invitation.partnerId,
-          operation: source.kind === 'trial' ? 'acceptTrialInvitation' : 'acceptPurchaseOffer',
-          resourceType: 'OfferAcceptance',
-          resourceId: row.id,
-          newValue: {
-            status: 'PENDING',
-            [source.kind === 'trial' ? 'trialInvitationId' : 'purchaseOfferId']: source.invitation.id,
-            companyName: request.companyName,
-            country: request.country,
-            includeDelegatedAdmin: request.includeDelegatedAdmin,
-            subscriptions: request.subscriptions,
-          },
-        });
+    customer: AcceptedCustomer,
+    subscriptions: AccountRequest['subscriptions'],
+  ): Promise<AcceptanceView> {
+    const { invitation } = source;
+    const where: AcceptanceSource = source.kind === 'trial' ? { trialInvitationId: invitation.id } : { purchaseOfferId: invitation.id };
+    const request: AccountRequest = { ...customer, partnerId: invitation.partnerId, relationship: 'ADVISOR', includeDelegatedAdmin: invitation.includeDelegatedAdmin, subscriptions };
+    const acceptance = newAcceptance(
+      { id: randomUUID(), partnerId: invitation.partnerId, trialInvitationId: null, purchaseOfferId: null, ...where, idempotencyKey: idempotencyKey ?? null, requestHash, accountRequest: request },
+      this.clock.now(),
+    );
+    const temporaryPassword = generateTemporaryPassword();
+    const terminationCode = invitation.includeDelegatedAdmin ? generateCode() : null;
+    const input: AcceptanceFlowInput = { adminPasswordHash: await hashPassword(temporaryPassword), delegatedAdminTerminationCodeHash: terminationCode && sha256(terminationCode) };
+    const started = await this.db.transaction(async (manager) => {
+      if (!(await this.store.insertUnlessReplayed(acceptance, manager))) return false;
+      await writeAudit(manager, { ...actor, clock: this.clock }, {
+        partnerId: invitation.partnerId,
+        operation: operationOf(acceptance),
+        resourceType: 'OfferAcceptance',
+        resourceId: acceptance.id,
+        newValue: {
+          status: 'PENDING',
+          ...where,
+          companyName: request.companyName,
+          country: request.country,
+          includeDelegatedAdmin: request.includeDelegatedAdmin,
+          subscriptions: request.subscriptions,
+        },
       });
-    } catch (error) {
-      // A concurrent request with the same key got there first: answer with its acceptance.
-      if (isUniqueViolation(error) && idempotencyKey) {
-        const where = source.kind === 'trial' ? { trialInvitationId: source.invitation.id } : { purchaseOfferId: source.invitation.id };
-        const replayed = await this.replay(actor, where, idempotencyKey, requestHash);
-        if (replayed) return replayed;
-      }
-      throw error;
-    }
-    return this.drive(row.id, actor);
+      await this.flows.start(manager, this.flow, acceptance.id, input);
+      return true;
+    });
+    // A concurrent request with the same idempotency key recorded it first: answer with its acceptance.
+    if (!started) return (await this.replay(where, idempotencyKey, requestHash))!;
+    return { ...acceptance, temporaryPassword, delegatedAdminTerminationUrl: terminationCode && delegatedAdminTerminationUrl(this.publicAcceptUrl, terminationCode) };
   }
 
-  /** complete(), then, if the customer service could not answer, a job to try again soon. */
-  private async drive(id: string, actor: Actor): Promise<AcceptanceView> {
-    const result = await this.complete(id, { viewer: actor.viewer, requestId: actor.requestId });
-    if (!result) throw new DomainError('INVALID_CODE', 'This acceptance could not be completed; please try again', 'code');
-    if (result.status === 'PENDING' && this.queue) {
-      await this.queue.send(ACCEPTANCE_QUEUE, { acceptanceId: id }, { singletonKey: id, startAfterSeconds: 10 }).catch((error: unknown) => {
-        // The sweep finds it anyway.
-        this.logger.warn({ err: error, acceptanceId: id }, 'could not enqueue an acceptance');
-      });
-    }
-    return result;
+  /** The account exists (in the transaction that ends the flow): COMPLETED, counted on its invitation, audited and announced. */
+  private async completed(manager: EntityManager, id: string, account: AccountStep): Promise<void> {
+    const before = await this.store.lock(manager, id);
+    if (before?.status !== 'PENDING') return;
+    const after = completedAcceptance(before, account, this.clock.now());
+    await this.store.save(after, manager);
+    const source = sourceOf(after);
+    await this.invitationStore.countAcceptance(source, manager);
+    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock }, {
+      partnerId: after.partnerId,
+      operation: operationOf(after),
+      resourceType: 'OfferAcceptance',
+      resourceId: id,
+      customerId: account.customerId,
+      oldValue: { status: before.status },
+      newValue: { status: after.status, customerId: account.customerId, adminUserName: account.adminUserName },
+    });
+    const request = after.accountRequest;
+    await recordEvent(manager, this.clock, {
+      type: 'trialInvitationId' in source ? 'trial_invitation.accepted' : 'purchase_offer.accepted',
+      partnerId: after.partnerId,
+      objectType: 'trialInvitationId' in source ? 'TrialInvitation' : 'PurchaseOffer',
+      objectId: 'trialInvitationId' in source ? source.trialInvitationId : source.purchaseOfferId,
+      data: { acceptanceId: id, customerId: account.customerId, companyName: request.companyName, country: request.country, includeDelegatedAdmin: request.includeDelegatedAdmin, subscriptions: request.subscriptions },
+    });
   }
-}
 
-function revoked(): DomainError {
-  return new DomainError('REVOKED', 'This link has been withdrawn', 'code');
-}
-
-function asCustomerField(error: PayloadError): PayloadError {
-  return error.field && CUSTOMER_FIELDS.has(error.field) ? { ...error, field: `customer.${error.field}` } : error;
-}
-
-/** A customer accepting a link names its company, its address and a contact (the phone and the domain may be left to defaults). */
-const ACCEPTING_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'optional', domainPrefix: 'optional' };
-
-/** Trimmed, with every problem listed under `customer.<field>`; optional fields left out when empty. */
-function normaliseCustomer(input: AcceptingCustomer): Omit<AccountRequest, 'partnerId' | 'relationship' | 'includeDelegatedAdmin' | 'subscriptions'> {
-  const problems = new Problems();
-  const account = readCustomerAccount(input, ACCEPTING_CUSTOMER, problems, 'customer.');
-  const { companyName, country, domainPrefix } = account;
-  const contactPhone = account.person.phone;
-  problems.throwIfAny();
-  return {
-    companyName,
-    country,
-    addressLine1: account.addressLine1 ?? '',
-    city: account.city ?? '',
-    postalCode: account.postalCode?.toUpperCase() ?? '',
-    contactFirstName: account.person.firstName,
-    contactLastName: account.person.lastName,
-    contactEmail: normaliseEmail(account.person.email),
-    ...(contactPhone ? { contactPhone } : {}),
-    ...(domainPrefix ? { domainPrefix } : {}),
-  };
+  /** Refused for good (in the transaction that ends the flow): nothing was created, so the acceptance is FAILED with the reason, and audited. */
+  private async refused(manager: EntityManager, id: string, refusal: PayloadError): Promise<void> {
+    const before = await this.store.lock(manager, id);
+    if (before?.status !== 'PENDING') return;
+    const after = failedAcceptance(before, refusal, this.clock.now());
+    await this.store.save(after, manager);
+    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock }, {
+      partnerId: after.partnerId,
+      operation: operationOf(after),
+      resourceType: 'OfferAcceptance',
+      resourceId: id,
+      oldValue: { status: before.status },
+      newValue: { status: after.status, failure: refusal },
+      outcome: 'FAILURE',
+    });
+  }
 }

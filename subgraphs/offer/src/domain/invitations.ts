@@ -21,7 +21,6 @@ import { InvitationStore, PurchaseOffer, TrialInvitation, type PurchaseOfferLine
 import type { Catalogue } from './catalogue.js';
 import { checkLineCount, checkPurchaseOfferLines, checkTrialOffer, invitationCode, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
 
-export { TRIAL_SEATS } from './rules.js';
 
 export interface Actor {
   viewer: Viewer;

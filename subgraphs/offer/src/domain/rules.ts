@@ -1,5 +1,15 @@
-import { DomainError, isCountryCode, Problems, unavailableOffer, type OfferAvailability } from '@partner-graph/platform';
-import type { OfferRow, PurchaseOfferRow, TrialInvitationRow } from '../db/index.js';
+import {
+  DomainError,
+  isCountryCode,
+  normaliseEmail,
+  Problems,
+  readCustomerAccount,
+  unavailableOffer,
+  type CustomerAccountRules,
+  type OfferAvailability,
+  type PayloadError,
+} from '@partner-graph/platform';
+import type { AccountRequest, OfferAcceptanceRow, OfferRow, PurchaseOfferLineRow, PurchaseOfferRow, TrialInvitationRow } from '../db/index.js';
 
 /** SPEC §4.3: a trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
 export const TRIAL_SEATS = 25;
@@ -136,4 +146,161 @@ export function invitationCode(code: string): string | null {
 export function revoked<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T, now: Date): T {
   if (invitation.status === 'REVOKED') throw new DomainError('INVALID_STATUS_TRANSITION', 'Already revoked', 'id');
   return { ...invitation, status: 'REVOKED', revokedAt: now };
+}
+
+// Acceptances: a prospective customer accepting a trial invitation or a purchase offer (SPEC §4.3).
+
+/** What the customer enters when accepting a link. */
+export interface AcceptingCustomer {
+  companyName: string;
+  country: string;
+  addressLine1: string;
+  city: string;
+  postalCode: string;
+  contactFirstName: string;
+  contactLastName: string;
+  contactEmail: string;
+  contactPhone?: string | null;
+  domainPrefix?: string | null;
+}
+
+/** The account part of a request to the customer subgraph, from what the customer entered. */
+export type AcceptedCustomer = Omit<AccountRequest, 'partnerId' | 'relationship' | 'includeDelegatedAdmin' | 'subscriptions'>;
+
+/** A customer accepting a link names its company, its address and a contact (the phone and the domain may be left to defaults). */
+const ACCEPTING_CUSTOMER: CustomerAccountRules = { role: 'contact', address: 'required', phone: 'optional', domainPrefix: 'optional' };
+
+/** Trimmed, with every problem listed under `customer.<field>`; optional fields left out when empty. */
+export function acceptingCustomer(input: AcceptingCustomer): AcceptedCustomer {
+  const problems = new Problems();
+  const account = readCustomerAccount(input, ACCEPTING_CUSTOMER, problems, 'customer.');
+  problems.throwIfAny();
+  const { companyName, country, domainPrefix } = account;
+  const contactPhone = account.person.phone;
+  return {
+    companyName,
+    country,
+    addressLine1: account.addressLine1 ?? '',
+    city: account.city ?? '',
+    postalCode: account.postalCode?.toUpperCase() ?? '',
+    contactFirstName: account.person.firstName,
+    contactLastName: account.person.lastName,
+    contactEmail: normaliseEmail(account.person.email),
+    ...(contactPhone ? { contactPhone } : {}),
+    ...(domainPrefix ? { domainPrefix } : {}),
+  };
+}
+
+/** A caller's idempotency key, when given: 1 to 200 characters. */
+export function checkIdempotencyKey(idempotencyKey: string | null | undefined): void {
+  if (idempotencyKey != null && (!idempotencyKey.trim() || idempotencyKey.length > 200)) {
+    throw new DomainError('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
+  }
+}
+
+/** A retry under the same idempotency key must be the same request: it then answers with the first acceptance. */
+export function sameAcceptanceRequest(recorded: OfferAcceptanceRow, requestHash: string): OfferAcceptanceRow {
+  if (recorded.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
+  return recorded;
+}
+
+/** A link can be accepted until the partner revokes it. */
+export function acceptable<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T): T {
+  if (invitation.status === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
+  return invitation;
+}
+
+/**
+ * Every offer must still be one the partner may sell (`anywhere`), and be sold in the customer's
+ * country (`here`, one answer per offer in the same order); returns `here`.
+ */
+export function soldIn(country: string, anywhere: readonly OfferAvailability[], here: readonly OfferAvailability[]): readonly OfferAvailability[] {
+  if (anywhere.some((offer) => !offer.available)) throw new DomainError('OFFER_NOT_AVAILABLE', 'This offer is no longer available', 'code');
+  const missing = here.find((offer) => !offer.available);
+  if (missing) {
+    const name = anywhere.find((offer) => offer.offerId === missing.offerId)?.name ?? 'This offer';
+    throw new DomainError('COUNTRY_NOT_SUPPORTED', `${name} is not sold in ${country}`, 'customer.country');
+  }
+  return here;
+}
+
+/** A line of an accepted purchase offer, with the input field its count came from. */
+export interface ChosenLine {
+  offerId: string;
+  quantity: number;
+  field: string;
+}
+
+/** The customer's counts override the suggested ones, line by line; each names an offer of the purchase offer, once. */
+export function chosenLines(lines: readonly PurchaseOfferLineRow[], quantities: readonly { offerId: string; quantity: number }[] | null | undefined): ChosenLine[] {
+  const problems = new Problems();
+  const wanted = new Map<string, { quantity: number; index: number }>();
+  (quantities ?? []).forEach((entry, index) => {
+    if (!lines.some((line) => line.offerId === entry.offerId)) {
+      problems.add('VALIDATION_FAILED', 'This offer is not part of the purchase offer', `quantities[${index}].offerId`);
+    } else if (wanted.has(entry.offerId)) {
+      problems.add('VALIDATION_FAILED', 'Each offer may appear only once', `quantities[${index}].offerId`);
+    } else {
+      wanted.set(entry.offerId, { quantity: entry.quantity, index });
+    }
+  });
+  problems.throwIfAny();
+  return lines.map((line) => {
+    const override = wanted.get(line.offerId);
+    return {
+      offerId: line.offerId,
+      quantity: override?.quantity ?? line.quantity,
+      field: override ? `quantities[${override.index}].quantity` : `lines[${line.position}].quantity`,
+    };
+  });
+}
+
+/** Each chosen count within its offer's min/max (`offers`: the availability of each line, in order); every problem at once. */
+export function checkChosenQuantities(chosen: readonly ChosenLine[], offers: readonly OfferAvailability[]): void {
+  const problems = new Problems();
+  chosen.forEach((line, index) => {
+    const offer = offers[index]!;
+    const min = offer.minQuantity ?? 1;
+    const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isInteger(line.quantity) || line.quantity < min || line.quantity > max) {
+      problems.add('QUANTITY_OUT_OF_RANGE', `${offer.name ?? 'This offer'} needs between ${min} and ${max} licences`, line.field);
+    }
+  });
+  problems.throwIfAny();
+}
+
+/** A new acceptance: PENDING until the customer subgraph has made its account. */
+export function newAcceptance(
+  fields: Pick<OfferAcceptanceRow, 'id' | 'partnerId' | 'trialInvitationId' | 'purchaseOfferId' | 'idempotencyKey' | 'requestHash' | 'accountRequest'>,
+  now: Date,
+): OfferAcceptanceRow {
+  return {
+    ...fields,
+    status: 'PENDING',
+    customerId: null,
+    adminUserId: null,
+    adminUserName: null,
+    failureCode: null,
+    failureMessage: null,
+    failureField: null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+  };
+}
+
+/** The customer subgraph made the account: COMPLETED. */
+export function completedAcceptance(acceptance: OfferAcceptanceRow, account: { customerId: string; adminUserId: string | null; adminUserName: string | null }, now: Date): OfferAcceptanceRow {
+  if (acceptance.status !== 'PENDING') throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
+  return { ...acceptance, status: 'COMPLETED', customerId: account.customerId, adminUserId: account.adminUserId, adminUserName: account.adminUserName, updatedAt: now, completedAt: now };
+}
+
+/** The customer subgraph's field names are the accepting customer's, under `customer.` here. */
+const CUSTOMER_FIELDS = new Set(['companyName', 'domainPrefix', 'country', 'addressLine1', 'city', 'postalCode', 'contactFirstName', 'contactLastName', 'contactEmail', 'contactPhone']);
+
+/** The customer subgraph refused the account for good (nothing was made): FAILED, with its first reason, named by the accepting customer's field. */
+export function failedAcceptance(acceptance: OfferAcceptanceRow, refusal: PayloadError, now: Date): OfferAcceptanceRow {
+  if (acceptance.status !== 'PENDING') throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
+  const field = refusal.field && CUSTOMER_FIELDS.has(refusal.field) ? `customer.${refusal.field}` : (refusal.field ?? null);
+  return { ...acceptance, status: 'FAILED', failureCode: refusal.code, failureMessage: refusal.message, failureField: field, updatedAt: now };
 }

@@ -17,6 +17,7 @@ export const Query: QueryResolvers = {
   // Customer side: the code in the URL is the only authorisation, and the answer says nothing else.
   trialInvitationByCode: (_root, { code }, { invitations, requestId }) => invitations.trialInvitationPreview(code, requestId),
   purchaseOfferByCode: (_root, { code }, { invitations, requestId }) => invitations.purchaseOfferPreview(code, requestId),
+  offerAcceptance: (_root, { code, id }, { acceptances }) => acceptances.get(code, id),
   offerAvailability: async (_root, { partnerId, country, offerIds }, { signed, catalogue }) => {
     requireService(signed);
     return catalogue.availability(partnerId, country, offerIds);

@@ -78,6 +78,8 @@ export type CustomerAccountInput = {
   contactLastName: Scalars['String']['input'];
   contactPhone?: InputMaybe<Scalars['String']['input']>;
   country: Scalars['String']['input'];
+  /** with includeDelegatedAdmin: the sha256 (hex) of the customer's code to end the relationship, made and shown by the calling flow (like the password); without it a code is made and its link returned once */
+  delegatedAdminTerminationCodeHash?: InputMaybe<Scalars['String']['input']>;
   /** optional: derived from companyName (made unique) when absent */
   domainPrefix?: InputMaybe<Scalars['String']['input']>;
   /** creates an ACTIVE delegated-admin relationship (FULL) with partnerId */

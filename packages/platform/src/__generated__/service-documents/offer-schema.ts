@@ -19,7 +19,9 @@ export type Scalars = {
 export type AcceptanceStatus =
   /** The customer account exists. */
   | 'COMPLETED'
-  /** Recorded; the customer account is being created (a service was unavailable: it is finished in the background, or by retrying with the same idempotencyKey). */
+  /** The account was refused (e.g. DOMAIN_TAKEN) and nothing was created: see `failure`; accept again with corrected details and a new idempotencyKey. */
+  | 'FAILED'
+  /** Recorded; the customer account is being created in the background. */
   | 'PENDING';
 
 /** The prospective customer accepting an invitation or a purchase offer. */
