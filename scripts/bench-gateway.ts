@@ -31,11 +31,14 @@ import { stopChildren } from './children.js';
 
 /**
  * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
- * our gateway and Hive Gateway with its Rust query planner (scripts/hive-gateway.config.ts), in
- * front of the same subgraph processes and the same supergraph, and the customer subgraph alone,
- * loaded in turn by autocannon over three workloads, round after round (interleaved). Every
- * response is compared with the expected body. Prints requests/s, latency and the CPU each process
- * spent per request (from /proc), and the ratios ours / Hive. Both gateways run with no rate limit
+ * our gateway and Hive Gateway with its Rust query planner (scripts/hive-gateway.config.ts: at its
+ * defaults, `hive`; without its merging of identical subgraph requests, `hive-no-dedup`; and, only
+ * when asked with `--targets`, merging identical incoming requests as ours does,
+ * `hive-inbound-dedup`), in front of the same subgraph processes and the same supergraph, and the
+ * customer subgraph alone, loaded in turn by autocannon over three workloads, round after round
+ * (interleaved). Every response is compared with the expected body. Prints requests/s, latency,
+ * the subgraph operations per request, the CPU each process spent per request (from /proc), and
+ * the ratios ours / each Hive. Both gateways run with no rate limit
  * in the way (ours raised, Hive has none), in production mode with an ES256 identity provider of
  * the bench's own. Uses DATABASE_URL when set (databases
  * partner_graph_benchgw_*, dropped after), otherwise a throwaway embedded server. `--cpu-prof DIR`
@@ -88,7 +91,7 @@ const ALL_WORKLOADS = (searches: string[]): Workload[] => [
 const WORKLOAD_NAMES = ALL_WORKLOADS([]).map((workload) => workload.name);
 const chosen = values.workloads.split(',').map((name) => name.trim());
 for (const name of chosen) if (!WORKLOAD_NAMES.includes(name)) throw new Error(`--workloads: one or more of ${WORKLOAD_NAMES.join(', ')}`);
-const TARGETS = ['ours', 'hive', 'hive-no-dedup', 'subgraph'] as const;
+const TARGETS = ['ours', 'hive', 'hive-no-dedup', 'hive-inbound-dedup', 'subgraph'] as const;
 type Target = (typeof TARGETS)[number];
 const chosenTargets = values.targets.split(',').map((name) => name.trim()) as Target[];
 for (const name of chosenTargets) if (!TARGETS.includes(name)) throw new Error(`--targets: one or more of ${TARGETS.join(', ')}`);
@@ -167,7 +170,7 @@ async function seed(count: number): Promise<string[]> {
 
 // --- The processes -----------------------------------------------------------------------------
 
-const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'hive-no-dedup', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | Exclude<Target, 'subgraph'> | 'jwks', number>;
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'hive-no-dedup', 'hive-inbound-dedup', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | Exclude<Target, 'subgraph'> | 'jwks', number>;
 const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
 
 // Production mode, as deployed (graphql-js, Express and the services skip their development
@@ -315,10 +318,10 @@ try {
   const supergraphPath = path.join(scratch, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraph);
   launch('ours', [path.join('gateway', 'src', 'index.ts')]);
-  const hives = (['hive', 'hive-no-dedup'] as const).filter((name) => chosenTargets.includes(name));
+  const hives = (['hive', 'hive-no-dedup', 'hive-inbound-dedup'] as const).filter((name) => chosenTargets.includes(name));
   for (const name of hives) {
     const hive = [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts')];
-    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], { PORT: String(ports[name]), HIVE_DEDUPLICATE: String(name === 'hive') });
+    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], { PORT: String(ports[name]), HIVE_DEDUPLICATE: String(name !== 'hive-no-dedup'), HIVE_INBOUND_DEDUPLICATE: String(name === 'hive-inbound-dedup') });
   }
   await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`))]);
 
@@ -335,6 +338,7 @@ try {
     ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     'hive-no-dedup': { url: `http://127.0.0.1:${ports['hive-no-dedup']}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
+    'hive-inbound-dedup': { url: `http://127.0.0.1:${ports['hive-inbound-dedup']}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
     // As a router that cannot sign calls it: the client's token and the static router credential.
     subgraph: { url: subgraphUrl('customer'), headers: async () => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
   };
@@ -408,7 +412,7 @@ function report(workloads: Workload[]): void {
       );
     }
   }
-  for (const hive of ['hive', 'hive-no-dedup'] as const) {
+  for (const hive of ['hive', 'hive-no-dedup', 'hive-inbound-dedup'] as const) {
     const rows = workloads.flatMap((workload) => {
       const ours = results.get(`${workload.name}/ours`);
       const theirs = results.get(`${workload.name}/${hive}`);
@@ -417,7 +421,8 @@ function report(workloads: Workload[]): void {
       return [`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m, target) => m.cpu[target]!).padEnd(14)} ${ratio(subgraphCpu)}`];
     });
     if (rows.length === 0) continue;
-    console.log(`\nOurs / ${hive === 'hive' ? 'Hive' : 'Hive without its in-flight deduplication'} (per round): requests/s, gateway CPU per request, subgraph CPU per request\n`);
+    const title = { hive: 'Hive', 'hive-no-dedup': 'Hive without its in-flight deduplication', 'hive-inbound-dedup': 'Hive merging identical incoming requests too' }[hive];
+    console.log(`\nOurs / ${title} (per round): requests/s, gateway CPU per request, subgraph CPU per request\n`);
     for (const row of rows) console.log(row);
   }
 }

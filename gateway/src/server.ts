@@ -31,7 +31,7 @@ import { loadPersistedDocuments, persistedDocuments } from './persisted-document
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
 import { SubgraphSource } from './subgraph-source.js';
-import { sharingIdenticalQueries } from './shared-execution.js';
+import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
 
 export interface GatewayOptions {
@@ -82,6 +82,7 @@ export async function createGateway(options: GatewayOptions) {
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: sharingIdenticalQueries(gateway),
+    stringifyResult: stringifyOnce(),
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

@@ -1,3 +1,4 @@
+import type { FormattedExecutionResult } from 'graphql';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from './context.js';
 
@@ -35,5 +36,24 @@ export function sharingIdenticalQueries(gateway: GatewayInterface): GatewayInter
       const loaded = await gateway.load(options);
       return { ...loaded, executor: loaded.executor && shared(loaded.executor) };
     },
+  };
+}
+
+/**
+ * Apollo Server's `stringifyResult`: a result without errors or extensions is serialized once
+ * however many joined requests it answers (the dashboard's list is ~40 KB of JSON); anything
+ * else as Apollo Server does it.
+ */
+export function stringifyOnce(): (result: FormattedExecutionResult) => string {
+  const serialized = new WeakMap<object, string>();
+  return (result) => {
+    const { data, ...rest } = result;
+    if (!data || Object.values(rest).some((value) => value !== undefined)) return `${JSON.stringify(result)}\n`;
+    let text = serialized.get(data);
+    if (text === undefined) {
+      text = `${JSON.stringify({ data })}\n`;
+      serialized.set(data, text);
+    }
+    return text;
   };
 }

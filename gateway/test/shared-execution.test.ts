@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { GatewayContext } from '../src/context.js';
-import { sharingIdenticalQueries } from '../src/shared-execution.js';
+import { sharingIdenticalQueries, stringifyOnce } from '../src/shared-execution.js';
 
 // A real gateway over a one-subgraph supergraph, calling the subgraph with Apollo's own data
 // source (which merges nothing), so whatever merging the subgraph sees is the executor's. The
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const composed = composeServices([{ name: 'customer', url, typeDefs: parse(SDL) }]);
   if (!composed.supergraphSdl) throw new Error(composed.errors?.map((error) => error.message).join('\n'));
   const gateway = new ApolloGateway({ supergraphSdl: composed.supergraphSdl, buildService: () => new RemoteGraphQLDataSource({ url }) });
-  apollo = new ApolloServer<GatewayContext>({ gateway: sharingIdenticalQueries(gateway) });
+  apollo = new ApolloServer<GatewayContext>({ gateway: sharingIdenticalQueries(gateway), stringifyResult: stringifyOnce() });
   await apollo.start();
 });
 afterAll(async () => {
@@ -100,5 +100,23 @@ describe('identical queries in flight', () => {
     const second = run(READ, '3', 'Bearer a');
     expect(await answer(1)).toBe(1);
     expect((await second).data).not.toEqual((await first).data);
+  });
+});
+
+describe('a shared result, serialized', () => {
+  it('reads as Apollo Server writes it, with or without errors, and once per result', () => {
+    const stringify = stringifyOnce();
+    const data = { customer: { id: '1', answer: 1 } };
+    expect(stringify({ data })).toBe(`${JSON.stringify({ data })}\n`);
+    const withErrors = { data, errors: [{ message: 'Partly', path: ['customer', 'answer'] }] };
+    expect(stringify(withErrors)).toBe(`${JSON.stringify(withErrors)}\n`);
+    expect(stringify({ data: null, errors: [{ message: 'No' }] })).toBe('{"data":null,"errors":[{"message":"No"}]}\n');
+    expect(stringify({ data, extensions: { code: 'X' } })).toBe(`${JSON.stringify({ data, extensions: { code: 'X' } })}\n`);
+    // The same result answering a second request: the same text, not serialized again.
+    const first = stringify({ data });
+    const serializations = vi.spyOn(JSON, 'stringify');
+    expect(stringify({ data, errors: undefined })).toBe(first);
+    expect(serializations).not.toHaveBeenCalled();
+    serializations.mockRestore();
   });
 });
