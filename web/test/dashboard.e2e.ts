@@ -393,7 +393,8 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
         async () => {
           if (await signInPage.isVisible()) return true;
           const search = page.getByLabel('Search customers');
-          if (await search.isVisible()) await search.fill(`n${Date.now()}`);
+          // The page may leave for sign-in between the two calls: a short wait, not the 30 s default.
+          if (await search.isVisible()) await search.fill(`n${Date.now()}`, { timeout: 1_000 });
           return false;
         },
         { timeout: 20_000, interval: 1_000 },
