@@ -2,7 +2,7 @@ import { Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/co
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 import { fieldError, FormErrors, type PayloadError } from './errors';
 import { formatDate } from './labels';
 
@@ -53,7 +53,7 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
       enabled: renewalId != null,
       refetchInterval: (query) => {
         const status = query.state.data?.productKeyRedemption?.status;
-        return status === 'COMPLETED' || status === 'FAILED' ? false : 1_000;
+        return untilSettled(status === 'COMPLETED' || status === 'FAILED', query.state.dataUpdateCount);
       },
     },
   );

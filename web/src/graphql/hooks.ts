@@ -22,3 +22,13 @@ export function useGraphQLMutation<TResult, TVariables>(document: TypedDocumentS
   const { token } = useAuth();
   return useMutation<TResult, Error, TVariables>({ mutationFn: (variables) => execute(document, variables, token) });
 }
+
+/**
+ * `refetchInterval` for work the services finish in the background (a redemption, an acceptance,
+ * a new customer's provisioning): asked again soon at first, then less often, 250 ms doubling up
+ * to 2 s. Most of it is done within half a second; what still runs after a few seconds waits for
+ * a service, and is asked about every 2 s.
+ */
+export function untilSettled(settled: boolean, answers: number): number | false {
+  return settled ? false : Math.min(250 * 2 ** Math.max(0, answers - 1), 2_000);
+}

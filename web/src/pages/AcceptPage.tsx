@@ -5,7 +5,7 @@ import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { AcceptingCustomerInput, DelegatedAdminAccess, InvitationPreviewFragment as InvitationPreviewData } from '../__generated__/graphql';
 import { FormErrors, fieldError, type PayloadError } from '../components/errors';
 import { licences, PROVISIONING_STATE } from '../components/labels';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
 /*
  * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no sign-in, the
@@ -451,7 +451,7 @@ function FollowedAcceptance(props: {
     {
       refetchInterval: (query) => {
         const found = query.state.data?.offerAcceptance;
-        return found && hasSettled(getFragmentData(AcceptanceFragment, found)) ? false : 1_500;
+        return untilSettled(!!found && hasSettled(getFragmentData(AcceptanceFragment, found)), query.state.dataUpdateCount);
       },
     },
   );

@@ -9,7 +9,7 @@ import { fieldError, FormErrors, type PayloadError } from '../components/errors'
 import { licences, PROVISIONING_STATE } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
 // The countries come from the offers the partner may sell; the offers of step 2 from that country.
 const SellableOffersDocument = graphql(`
@@ -372,7 +372,7 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
       // PROVISIONING is followed closely; FAILED too, more slowly, as the background job also retries.
       refetchInterval: (query) => {
         const state = query.state.data?.customer?.provisioningState;
-        return state === 'ACTIVE' ? false : state === 'FAILED' ? 5_000 : 1_500;
+        return state === 'FAILED' ? 5_000 : untilSettled(state === 'ACTIVE', query.state.dataUpdateCount);
       },
     });
   const customer = data?.customer;

@@ -9,7 +9,7 @@ import { fieldError, FormErrors, type PayloadError } from '../../components/erro
 import { licences } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
 import { Provisioning } from '../AddCustomerPage';
 import { splitProductKeys } from './keys';
 
@@ -332,7 +332,7 @@ function Redemption({
       enabled: created.redemptionId != null,
       refetchInterval: (query) => {
         const status = query.state.data?.productKeyRedemption?.status;
-        return status === 'COMPLETED' || status === 'FAILED' ? false : 1_500;
+        return untilSettled(status === 'COMPLETED' || status === 'FAILED', query.state.dataUpdateCount);
       },
     },
   );
