@@ -88,8 +88,6 @@ class Refused extends Error {
   }
 }
 
-type Source = { kind: 'trial'; invitation: TrialInvitationRow } | { kind: 'purchase'; invitation: PurchaseOfferRow };
-
 const sourceOf = (acceptance: OfferAcceptanceRow): AcceptanceSource =>
   acceptance.trialInvitationId ? { trialInvitationId: acceptance.trialInvitationId } : { purchaseOfferId: acceptance.purchaseOfferId! };
 
@@ -142,7 +140,7 @@ export class Acceptances {
     if (replayed) return replayed;
     acceptable(invitation);
     await this.sellable(invitation.partnerId, customer.country, [invitation.offerId]);
-    return this.start(actor, { kind: 'trial', invitation }, idempotencyKey, requestHash, customer, [
+    return this.start(actor, invitation, { trialInvitationId: invitation.id }, idempotencyKey, requestHash, customer, [
       { offerId: invitation.offerId, quantity: TRIAL_SEATS, channel: 'ADVISOR', isTrial: true },
     ]);
   }
@@ -165,7 +163,8 @@ export class Acceptances {
     checkChosenQuantities(chosen, await this.sellable(purchaseOffer.partnerId, customer.country, chosen.map((line) => line.offerId)));
     return this.start(
       actor,
-      { kind: 'purchase', invitation: purchaseOffer },
+      purchaseOffer,
+      { purchaseOfferId: purchaseOffer.id },
       idempotencyKey,
       requestHash,
       customer,
@@ -253,14 +252,13 @@ export class Acceptances {
    */
   private async start(
     actor: Actor,
-    source: Source,
+    invitation: TrialInvitationRow | PurchaseOfferRow,
+    where: AcceptanceSource,
     idempotencyKey: string | null | undefined,
     requestHash: string,
     customer: AcceptedCustomer,
     subscriptions: AccountRequest['subscriptions'],
   ): Promise<AcceptanceView> {
-    const { invitation } = source;
-    const where: AcceptanceSource = source.kind === 'trial' ? { trialInvitationId: invitation.id } : { purchaseOfferId: invitation.id };
     const request: AccountRequest = { ...customer, partnerId: invitation.partnerId, relationship: 'ADVISOR', includeDelegatedAdmin: invitation.includeDelegatedAdmin, subscriptions };
     const acceptance = newAcceptance(
       { id: randomUUID(), partnerId: invitation.partnerId, trialInvitationId: null, purchaseOfferId: null, ...where, idempotencyKey: idempotencyKey ?? null, requestHash, accountRequest: request },
