@@ -2,6 +2,8 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseServerUrl: string;
+    /** Names this run's databases that outlive a test file (the demo data's templates). */
+    testRunId: string;
   }
 }
 export {};

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { inject } from 'vitest';
 import './provided-context.js';
 import type { DataSource } from 'typeorm';
@@ -101,6 +102,50 @@ export interface StackOptions {
   routerStaticToken?: string;
 }
 
+const templates = new Map<string, Promise<string>>();
+
+/**
+ * The name of a database holding `name`'s migrated schema and demo data as the test clock's
+ * start sees them, made once per run on `serverUrl` (by whichever worker asks first, the others
+ * waiting on an advisory lock): a stack copies it (`CREATE DATABASE … TEMPLATE`) instead of
+ * migrating and seeding each subgraph's database again.
+ */
+function demoTemplate(serverUrl: string, name: SubgraphName): Promise<string> {
+  const template = `${inject('testRunId')}_demo_${name.replace('-', '_')}`;
+  const key = `${serverUrl} ${template}`;
+  if (!templates.has(key)) {
+    templates.set(
+      key,
+      withAdmin(serverUrl, async (admin) => {
+        await admin.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
+        try {
+          const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+          if (rowCount === 0) {
+            const module = MODULES[name];
+            const { dataSource } = await openDatabase({ url: databaseUrlFor(serverUrl, template), entities: module.entities, migrations: module.migrations, logger: createLogger(name, 'silent') });
+            await module.seedDemo(dataSource, new TestClock());
+            await dataSource.destroy(); // a template must have no connection when it is copied
+          }
+        } finally {
+          await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [template]);
+        }
+        return template;
+      }),
+    );
+  }
+  return templates.get(key)!;
+}
+
+async function withAdmin<T>(serverUrl: string, run: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    return await run(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serverUrl = options.databaseServerUrl ?? inject('databaseServerUrl');
   const logLevel = loadTestConfig().LOG_LEVEL;
@@ -140,6 +185,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         connectUrl.hostname = '127.0.0.1';
         connectUrl.port = String(databaseProxy.port);
       }
+      // The demo data as of the clock's start is copied from the run's template.
+      const fromTemplate = options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
+      if (fromTemplate) {
+        const template = await demoTemplate(serverUrl, name);
+        await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} TEMPLATE ${pg.escapeIdentifier(template)}`));
+      }
       const { dataSource: db, queries } = await openDatabase({
         url: connectUrl.toString(),
         entities: module.entities,
@@ -162,7 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },
       };
-      if (options.seed !== false) await module.seedDemo(db, clock);
+      if (options.seed !== false && !fromTemplate) await module.seedDemo(db, clock);
       let port = 0;
       const entry: RunningSubgraph = {
         url: '',

@@ -76,6 +76,12 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   persistent: boolean;
+  /**
+   * False for a server whose data is thrown away anyway (a test run's): no fsync, no waiting
+   * for the WAL at commit, no full-page images. A crash of the machine may then lose recent
+   * commits, which such a server never needs back.
+   */
+  durable?: boolean;
   logger?: Logger;
 }): Promise<EmbeddedServer> {
   letPostgresUserReachBinaries(options.logger);
@@ -94,7 +100,10 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent,
     createPostgresUser: os.userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      ...['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+      ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
     onLog: (message) => {
       remember(message);
       options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
