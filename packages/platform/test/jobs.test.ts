@@ -25,9 +25,13 @@ beforeAll(async () => {
     logger: createLogger('jobs-test', 'silent'),
     pollingIntervalSeconds: 0.5,
     handlers: {
-      provision: async (data) => {
-        received.push({ data, traceId: trace.getActiveSpan()?.spanContext().traceId, attempt: received.length + 1 });
-        if (data.failOnce && received.length === 1) throw new Error('tenant service unavailable');
+      provision: {
+        run: async (data) => {
+          received.push({ data, traceId: trace.getActiveSpan()?.spanContext().traceId, attempt: received.length + 1 });
+          if (data.failOnce && received.length === 1) throw new Error('tenant service unavailable');
+        },
+        // The retry within a second, not the production 5 s.
+        retryDelaySeconds: 1,
       },
     },
   });
