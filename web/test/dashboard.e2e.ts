@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
-import { startStack, type Stack } from '../../test/stack.js';
-import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll, requireChromiumInCi } from './browser.js';
-import { chooseOffer } from './helpers.js';
+import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
+import { chooseOffer, useDashboard } from './helpers.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
 // gateway as `npm start` does — and accepting only the build's persisted documents, so every
@@ -15,38 +13,15 @@ const NORTHWIND_STANDARD = DEMO.subscriptions.northwindBusinessStandard;
 
 requireChromiumInCi();
 
-let stack: Stack;
-let browser: Browser;
-let origin: string;
-
-beforeAll(async () => {
-  if (chromiumMissing) return;
-  stack = await startStack({
-    workers: true,
-    gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, PERSISTED_DOCUMENTS_ONLY: 'true' },
-  });
-  origin = new URL(stack.gatewayUrl).origin;
-  // Many customers, so search and paging run against more than one page.
-  await seedBulkCustomers(stack.subgraphs.customer.db, stack.clock, { partnerId: DEMO.partners.contoso, count: 2_000 });
-  browser = await launchChromium();
+// Many customers, so search and paging run against more than one page.
+const dashboard = useDashboard({
+  prepare: (stack) => seedBulkCustomers(stack.subgraphs.customer.db, stack.clock, { partnerId: DEMO.partners.contoso, count: 2_000 }),
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-/** Opens `path`; the token lives in memory only, so each new page signs in and returns there. */
-async function signIn(email: string, path = '/customers', width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${origin}${path}`);
-  await page.getByRole('button', { name: email }).click();
-  await poll(() => { const url = new URL(page.url()); return url.pathname + url.search; }).toBe(path);
-  return page;
-}
+const { signIn, signOut } = dashboard;
 
 /** The API behind the browser's back: straight to the subscription subgraph (the gateway runs only the dashboard's documents). */
 async function subscriptionApi(query: string, variables: Record<string, unknown>, email: string) {
-  return stack.subgraphRequest('subscription', query, { viewer: await stack.viewerOf(email), variables });
+  return dashboard.stack.subgraphRequest('subscription', query, { viewer: await dashboard.stack.viewerOf(email), variables });
 }
 
 const visible = (page: Page, role: Parameters<Page['getByRole']>[0], name: string | RegExp) => page.getByRole(role, { name }).isVisible();
@@ -62,21 +37,21 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
       await page.getByLabel('Search customers').fill('north');
       await poll(() => visible(page, 'button', 'Northwind Traders')).toBe(seesNorthwind);
       expect(await visible(page, 'link', 'Add customer')).toBe(addsCustomers);
-      await page.close();
+      await signOut(page);
     }
 
     const sales = await signIn(contosoSales.email);
     await poll(() => sales.getByText('No customer access').isVisible()).toBe(true);
     expect(await sales.getByRole('table').count()).toBe(0);
     expect(await visible(sales, 'link', 'Add customer')).toBe(false);
-    await sales.close();
+    await signOut(sales);
 
     const fabrikam = await signIn(fabrikamAdmin.email);
     await fabrikam.getByLabel('Search customers').fill('north');
     await poll(() => fabrikam.getByText(/No customer.s name or domain starts with “north”/).isVisible()).toBe(true);
     await fabrikam.getByLabel('Search customers').fill('');
     await poll(() => visible(fabrikam, 'button', 'Alpine Ski House')).toBe(true);
-    await fabrikam.close();
+    await signOut(fabrikam);
   });
 
   it('finds Northwind Traders among many customers, pages through a search, opens its subscriptions', async () => {
@@ -95,8 +70,8 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
     await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
     await poll(() => visible(page, 'heading', 'Microsoft 365 Business Standard')).toBe(true);
-    expect(page.url()).toBe(`${origin}/subscriptions/${NORTHWIND_STANDARD}`);
-    await page.close();
+    expect(page.url()).toBe(`${dashboard.origin}/subscriptions/${NORTHWIND_STANDARD}`);
+    await signOut(page);
   });
 
   it('changes a licence count through the review step', async () => {
@@ -113,7 +88,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => page.getByLabel('Current licence count').textContent()).toBe(String(before + 2));
     const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
     expect(saved.data?.subscription.quantity).toBe(before + 2);
-    await page.close();
+    await signOut(page);
   });
 
   it('offers helpdesk no licence-count change', async () => {
@@ -122,14 +97,14 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     expect(await visible(page, 'button', 'Change licence count')).toBe(false);
     expect(await visible(page, 'button', 'Suspend subscription')).toBe(false);
     expect(await page.getByRole('switch', { name: /Renew automatically/ }).isDisabled()).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   it('shows a direct purchase view-only with the reason', async () => {
     const page = await signIn(contosoAdmin.email, `/subscriptions/${DEMO.subscriptions.adventureWorksDirectE3}`);
     await poll(() => page.getByText(/Bought directly by the customer: only the partner that sold/).isVisible()).toBe(true);
     expect(await visible(page, 'button', 'Change licence count')).toBe(false);
-    await page.close();
+    await signOut(page);
   });
 
   it('explains a version conflict and resolves it by reloading the current values', async () => {
@@ -158,7 +133,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Confirm change' }).click();
     await poll(() => page.getByLabel('Current licence count').textContent()).toBe('21');
-    await page.close();
+    await signOut(page);
   });
 
   it('creates a customer through the wizard and follows it to ACTIVE', async () => {
@@ -202,7 +177,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => page.getByRole('status').filter({ hasText: 'Fourth Coffee: Active' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Open customer page' }).click();
     await poll(() => visible(page, 'heading', 'Fourth Coffee')).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   it('manages a customer’s users: temporary passwords shown once, delete and restore', async () => {
@@ -226,7 +201,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Delete Rita Lopes' }).click();
     await page.getByRole('button', { name: 'Restore Rita Lopes' }).click();
     await poll(() => visible(page, 'button', 'Delete Rita Lopes')).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   it('opens, annotates and closes a service request', async () => {
@@ -247,7 +222,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => request.getByText('Archive enabled.').isVisible()).toBe(true);
     await request.getByRole('button', { name: 'Close “Mailbox full”' }).click();
     await poll(() => request.getByText('Closed', { exact: true }).isVisible()).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   it('suspends and activates a subscription, turns auto-renew on, assigns a licence', async () => {
@@ -269,12 +244,12 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => visible(page, 'button', 'Remove licence from Chloé Bernard')).toBe(true);
     const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { status autoRenew licenceAssignments { userId } } }', { id: DEMO.subscriptions.northwindE3Ending }, contosoAdmin.email);
     expect(saved.data?.subscription).toMatchObject({ status: 'ACTIVE', autoRenew: true });
-    await page.close();
+    await signOut(page);
   });
 
   it('works from the keyboard alone', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${origin}/customers`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${dashboard.origin}/customers`);
     await page.getByRole('button', { name: contosoAgent.email }).focus();
     await page.keyboard.press('Enter');
     await page.getByLabel('Search customers').focus();
@@ -312,18 +287,18 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => visible(page, 'button', 'Create customer')).toBe(true);
 
     // The subscription service is down while the account is provisioned.
-    await stack.subgraphs.subscription.kill();
+    await dashboard.stack.subgraphs.subscription.kill();
     try {
       await page.getByRole('button', { name: 'Create customer' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'I have copied it' }).click();
       await poll(() => page.getByRole('status').filter({ hasText: 'Wide World Importers: Failed' }).isVisible()).toBe(true);
       expect(await page.getByRole('status').filter({ hasText: 'Wide World Importers: Failed' }).textContent()).toMatch(/subscription/i);
     } finally {
-      await stack.subgraphs.subscription.restart();
+      await dashboard.stack.subgraphs.subscription.restart();
     }
     await page.getByRole('button', { name: 'Retry provisioning' }).click();
     await poll(() => page.getByRole('status').filter({ hasText: 'Wide World Importers: Active' }).isVisible()).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   it('adds a subscription from the actions pane, after checking the number of licences', async () => {
@@ -340,13 +315,13 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await dialog.getByRole('button', { name: 'Done' }).click();
     await poll(() => pane.getByRole('link', { name: 'Exchange Online (Plan 1)' }).isVisible()).toBe(true);
     expect(await visible(page, 'button', 'Add a new subscription')).toBe(true);
-    await page.close();
+    await signOut(page);
 
     const helpdesk = await signIn(contosoHelpdesk.email, '/customers?search=north');
     await helpdesk.getByRole('button', { name: 'Northwind Traders' }).click();
     await poll(() => helpdesk.getByRole('region', { name: 'Actions: Northwind Traders' }).getByRole('link', { name: 'Open customer page' }).isVisible()).toBe(true);
     expect(await visible(helpdesk, 'button', 'Add a new subscription')).toBe(false);
-    await helpdesk.close();
+    await signOut(helpdesk);
   });
 
   it('offers delegated administration with a link shown once, and lists the relationships', async () => {
@@ -358,14 +333,14 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     expect(await dialog.getByRole('button', { name: 'Copy' }).isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'I have copied it' }).click();
     await poll(() => page.getByRole('cell', { name: 'pending' }).isVisible()).toBe(true);
-    await page.close();
+    await signOut(page);
 
     // Helpdesk (limited access) sees the relationships, offers none.
     const helpdesk = await signIn(contosoHelpdesk.email, `/customers/${DEMO.customers.adventureWorks}`);
     await helpdesk.getByRole('tab', { name: 'Delegated admin' }).click();
     await poll(() => helpdesk.getByRole('cell', { name: 'active' }).isVisible()).toBe(true);
     expect(await visible(helpdesk, 'button', 'Offer delegated administration')).toBe(false);
-    await helpdesk.close();
+    await signOut(helpdesk);
   });
 
   it('is usable 390 px wide: the actions pane opens as a dialog', async () => {
@@ -374,18 +349,18 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const pane = page.getByRole('dialog', { name: 'Actions: Northwind Traders' });
     await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
     await poll(() => visible(page, 'button', 'Change licence count')).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 
   // Last: it deactivates helpdesk@.
   it('sends a user whose token is refused back to sign in', async () => {
     const page = await signIn(contosoHelpdesk.email);
     const partner = (query: string, variables: Record<string, unknown>) =>
-      stack.viewerOf(contosoAdmin.email).then((viewer) => stack.subgraphRequest('partner', query, { viewer, variables }));
+      dashboard.stack.viewerOf(contosoAdmin.email).then((viewer) => dashboard.stack.subgraphRequest('partner', query, { viewer, variables }));
     const deactivated = await partner('mutation($id: ID!) { deactivatePartnerUser(id: $id) { errors { code } } }', { id: contosoHelpdesk.id });
     expect(deactivated.data?.deactivatePartnerUser.errors).toEqual([]);
     // The gateway forgets the user once its viewer cache (30 s, on the test clock) has passed; the next request is refused.
-    stack.clock.advance(30_001);
+    dashboard.stack.clock.advance(30_001);
     const signInPage = page.getByRole('heading', { name: 'Sign in to the partner admin center' });
     // A new search every second (slower than the box's debounce) until one is refused.
     await expect
@@ -400,6 +375,6 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
         { timeout: 20_000, interval: 1_000 },
       )
       .toBe(true);
-    await page.close();
+    await signOut(page);
   });
 });

@@ -1,16 +1,105 @@
 import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { launchChromium, poll } from './browser.js';
+import { chromiumMissing, launchChromium, poll } from './browser.js';
+
+export interface Dashboard {
+  readonly stack: Stack;
+  /** The gateway's origin, which serves the dashboard. */
+  readonly origin: string;
+  readonly browser: Browser;
+  signIn: DemoSignIns['signIn'];
+  signOut: DemoSignIns['signOut'];
+}
 
 /**
- * The whole federation with its workers, serving the built dashboard as `npm start` does (only
- * the build's persisted documents, unless `persistedDocumentsOnly` is false), and Chromium.
+ * A browser test file's dashboard: before its tests, the whole federation with its workers
+ * serving the built dashboard as `npm start` does (only the build's persisted documents, unless
+ * `persistedDocumentsOnly` is false), `prepare` run on it, and Chromium; after them, both stopped.
+ * Nothing starts unless `enabled` (by default: Chromium is installed).
  */
-export async function startDashboard(options: { persistedDocumentsOnly?: boolean } = {}): Promise<{ stack: Stack; origin: string; browser: Browser }> {
-  const persisted: Record<string, string> = options.persistedDocumentsOnly === false ? {} : { PERSISTED_DOCUMENTS_ONLY: 'true' };
-  const stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, ...persisted } });
-  return { stack, origin: new URL(stack.gatewayUrl).origin, browser: await launchChromium() };
+export function useDashboard(
+  options: { enabled?: boolean; persistedDocumentsOnly?: boolean; viewport?: Viewport; prepare?: (stack: Stack) => Promise<unknown> } = {},
+): Dashboard {
+  let running: { stack: Stack; origin: string; browser: Browser } & DemoSignIns;
+  beforeAll(async () => {
+    if (!(options.enabled ?? !chromiumMissing)) return;
+    const persisted: Record<string, string> = options.persistedDocumentsOnly === false ? {} : { PERSISTED_DOCUMENTS_ONLY: 'true' };
+    const stack = await startStack({ workers: true, gatewayEnv: { DASHBOARD_DIR: DASHBOARD.dir, ...persisted } });
+    await options.prepare?.(stack);
+    const origin = new URL(stack.gatewayUrl).origin;
+    const browser = await launchChromium();
+    running = { stack, origin, browser, ...demoSignIns(browser, origin, options.viewport) };
+  });
+  afterAll(async () => {
+    await running?.browser.close();
+    await running?.stack.stop();
+  });
+  return {
+    get stack() {
+      return running.stack;
+    },
+    get origin() {
+      return running.origin;
+    },
+    get browser() {
+      return running.browser;
+    },
+    signIn: (...args) => running.signIn(...args),
+    signOut: (page) => running.signOut(page),
+  };
+}
+
+type Viewport = (width: number) => { width: number; height: number };
+type DemoSignIns = ReturnType<typeof demoSignIns>;
+
+/**
+ * Signing demo users in and out of the dashboard, as a person at one browser would. The token
+ * lives in the app's memory only, so a page signs in on the sign-in screen it is sent to. A test
+ * ends its session with `signOut` (the account menu's Sign out, which also forgets what that user
+ * saw); the next `signIn` at the same width goes on in that page through the app's own routing
+ * instead of loading the app again, which costs Chromium about a second each time. A page that
+ * cannot be signed out (a dialog open over the header, an error screen) is closed.
+ */
+function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (width) => ({ width, height: 900 })) {
+  const signedOut = new Map<number, Page>();
+  return {
+    async signIn(email: string, path = '/customers', width = 1280): Promise<Page> {
+      let page = signedOut.get(width);
+      signedOut.delete(width);
+      if (page) {
+        // What a click on a link does (React Router follows the history's popstate).
+        await page.evaluate((to) => {
+          window.history.pushState(null, '', to);
+          window.dispatchEvent(new PopStateEvent('popstate'));
+        }, path);
+      } else {
+        page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1 });
+        await page.goto(`${origin}${path}`);
+      }
+      await page.getByRole('button', { name: email }).click();
+      await poll(() => {
+        const url = new URL(page.url());
+        return url.pathname + url.search;
+      }).toBe(path);
+      return page;
+    },
+    async signOut(page: Page): Promise<void> {
+      if (page.isClosed()) return;
+      try {
+        await page.getByRole('button', { name: /: account menu$/ }).click({ timeout: 2_000 });
+        await page.getByRole('menuitem', { name: 'Sign out' }).click({ timeout: 2_000 });
+        await page.getByRole('heading', { name: 'Sign in to the partner admin center' }).waitFor({ timeout: 5_000 });
+      } catch {
+        await page.close();
+        return;
+      }
+      const width = page.viewportSize()!.width;
+      if (signedOut.has(width)) await page.close();
+      else signedOut.set(width, page);
+    },
+  };
 }
 
 /** Picks an offer and its number of seats in the add-customer form, then goes on. */

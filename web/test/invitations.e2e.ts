@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import type { Stack } from '../../test/stack.js';
 import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
-import { startDashboard } from './helpers.js';
+import { useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -17,33 +16,19 @@ const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
 
 requireChromiumInCi();
 
-let stack: Stack;
-let browser: Browser;
-let origin: string;
+const viewport = (width: number) => ({ width, height: width > 600 ? 800 : 844 });
+const dashboard = useDashboard({ viewport });
+const { signIn, signOut } = dashboard;
 
-beforeAll(async () => {
-  if (chromiumMissing) return;
-  ({ stack, origin, browser } = await startDashboard());
+beforeAll(() => {
   if (updateScreenshots) mkdirSync(SCREENSHOTS, { recursive: true });
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
 
-const viewport = (width: number) => ({ width, height: width > 600 ? 800 : 844 });
 
-async function signIn(email: string, path: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1 });
-  await page.goto(`${origin}${path}`);
-  await page.getByRole('button', { name: email }).click();
-  await poll(() => new URL(page.url()).pathname).toBe(path);
-  return page;
-}
 
 /** A new page with nobody signed in (its own browser context: no token, no storage). */
-async function signedOut(width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: viewport(width), deviceScaleFactor: 1 });
+async function anonymousPage(width = 1280): Promise<Page> {
+  const context = await dashboard.browser.newContext({ viewport: viewport(width), deviceScaleFactor: 1 });
   return context.newPage();
 }
 
@@ -94,8 +79,8 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const link = await createPurchaseOffer(partner, suggested);
     await shot(partner, '30-purchase-offers', width);
 
-    const customer = await signedOut(width);
-    await customer.goto(`${origin}${link}`);
+    const customer = await anonymousPage(width);
+    await customer.goto(`${dashboard.origin}${link}`);
     await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
     expect(await customer.getByRole('button', { name: /sign in/i }).count()).toBe(0);
     const count = customer.getByLabel('Licences of Microsoft 365 Business Basic');
@@ -129,19 +114,19 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     // Its acceptance is counted on the partner's list.
     await openSection(partner, 'Invitations and offers');
     await poll(() => purchaseOfferRow(partner, suggested).getByRole('cell').nth(1).textContent()).toBe('1');
-    await partner.close();
+    await signOut(partner);
   });
 
   it('a taken domain, refused after the offer was accepted, is shown next to the domain; corrected, the offer is accepted', async () => {
     const partner = await signIn(contosoAdmin.email, '/invitations');
     await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
     const link = await createPurchaseOffer(partner, 4);
-    await partner.close();
+    await signOut(partner);
 
     // Both widths only when the screenshots are rewritten: the refusal is the same at any width.
     for (const width of updateScreenshots ? [1280, 390] : [1280]) {
-      const customer = await signedOut(width);
-      await customer.goto(`${origin}${link}`);
+      const customer = await anonymousPage(width);
+      await customer.goto(`${dashboard.origin}${link}`);
       await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
       await fillOrganisation(customer, `Clash ${randomUUID().slice(0, 6)}`);
       const domain = customer.getByRole('form', { name: 'Your organisation' }).getByLabel('Domain name');
@@ -172,11 +157,11 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await newest.getByRole('button', { name: /^Revoke/ }).click();
     await partner.getByRole('dialog', { name: 'Revoke this URL?' }).getByRole('button', { name: 'Revoke' }).click();
     await poll(() => newest.getByText('Revoked').isVisible()).toBe(true);
-    await partner.close();
+    await signOut(partner);
 
     for (const width of [1280, 390]) {
-      const customer = await signedOut(width);
-      await customer.goto(`${origin}${link}`);
+      const customer = await anonymousPage(width);
+      await customer.goto(`${dashboard.origin}${link}`);
       await poll(() => customer.getByRole('alert').getByText('This link has been withdrawn by the partner who sent it.').isVisible()).toBe(true);
       expect(await customer.getByRole('button').count()).toBe(0);
       expect(await customer.getByRole('textbox').count()).toBe(0);
@@ -186,8 +171,8 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     }
 
     // An unknown code says it is not valid, in the same words whatever the code.
-    const stranger = await signedOut();
-    await stranger.goto(`${origin}${link.replace(/[^/]+$/, 'x'.repeat(43))}`);
+    const stranger = await anonymousPage();
+    await stranger.goto(`${dashboard.origin}${link.replace(/[^/]+$/, 'x'.repeat(43))}`);
     await poll(() => stranger.getByRole('alert').getByText('This link is not valid.').isVisible()).toBe(true);
     expect(await stranger.getByRole('button').count()).toBe(0);
     await stranger.context().close();
@@ -204,10 +189,10 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const table = partner.getByRole('table', { name: 'Trial invitations' });
     await poll(() => table.getByRole('row').nth(1).getByText('Microsoft 365 Business Premium Trial').isVisible()).toBe(true);
     const link = new URL((await table.getByRole('row').nth(1).getByRole('code').textContent())!).pathname;
-    await partner.close();
+    await signOut(partner);
 
-    const customer = await signedOut();
-    await customer.goto(`${origin}${link}`);
+    const customer = await anonymousPage();
+    await customer.goto(`${dashboard.origin}${link}`);
     await poll(() => customer.getByText('25 licences').isVisible()).toBe(true);
     expect(await customer.getByRole('spinbutton').count()).toBe(0);
     await fillOrganisation(customer, `Essai ${randomUUID().slice(0, 6)}`);
@@ -225,21 +210,21 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
     const link = new URL((await dialog.getByLabel('Acceptance link for the customer').textContent())!).pathname;
     await dialog.getByRole('button', { name: 'I have copied it' }).click();
-    await partner.close();
+    await signOut(partner);
 
-    const customer = await signedOut();
-    await customer.goto(`${origin}${link}`);
+    const customer = await anonymousPage();
+    await customer.goto(`${dashboard.origin}${link}`);
     await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
     await customer.getByRole('button', { name: 'Accept delegated administration' }).click();
     await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
     const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!).pathname;
     // The offer's link works once: opened again, it says so and offers nothing.
-    await customer.goto(`${origin}${link}`);
+    await customer.goto(`${dashboard.origin}${link}`);
     await poll(() => customer.getByRole('alert').getByText('This link is not valid: it is unknown, already used or expired.').isVisible()).toBe(true);
     expect(await customer.getByRole('button').count()).toBe(0);
     expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
 
-    await customer.goto(`${origin}${endLink}`);
+    await customer.goto(`${dashboard.origin}${endLink}`);
     await customer.getByRole('button', { name: 'End delegated administration' }).click();
     await poll(() => customer.getByRole('heading', { name: 'Delegated administration ended' }).isVisible()).toBe(true);
     await customer.context().close();
@@ -247,17 +232,17 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const again = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
     await again.getByRole('tab', { name: 'Delegated admin' }).click();
     await poll(() => again.getByRole('cell', { name: 'terminated' }).isVisible()).toBe(true);
-    await again.close();
+    await signOut(again);
   });
 
   it('offers admin@fabrikam-resellers.example (a reseller only) no invitation or purchase-offer screen', async () => {
     const page = await signIn(fabrikamAdmin.email, '/customers');
     await poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Invitations and offers' }).count()).toBe(0);
-    await page.goto(`${origin}/invitations`);
+    await page.goto(`${dashboard.origin}/invitations`);
     await page.getByRole('button', { name: fabrikamAdmin.email }).click();
     await poll(() => page.getByText('Trial invitations and purchase offers are for subscription advisors').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: /Create/ }).count()).toBe(0);
-    await page.close();
+    await signOut(page);
   });
 });

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
-import type { Stack } from '../../test/stack.js';
 import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
-import { orderedKeys, startDashboard } from './helpers.js';
+import { orderedKeys, useDashboard } from './helpers.js';
 
 // Product keys and partner administration in Chromium, against the whole federation with the
 // demo data and only the build's persisted documents, as `npm start` serves the dashboard.
@@ -11,30 +9,12 @@ const { contosoAdmin, contosoAgent, contosoHelpdesk, contosoSales, fabrikamAdmin
 
 requireChromiumInCi();
 
-let stack: Stack;
-let browser: Browser;
-let origin: string;
-
-beforeAll(async () => {
-  if (chromiumMissing) return;
-  ({ stack, origin, browser } = await startDashboard());
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const dashboard = useDashboard();
+const { signIn, signOut } = dashboard;
 
 /** The partner subgraph behind the browser's back (the gateway runs only the dashboard's documents). */
 async function partnerApi(query: string, variables: Record<string, unknown>, email: string) {
-  return stack.subgraphRequest('partner', query, { viewer: await stack.viewerOf(email), variables });
-}
-
-async function signIn(email: string, path: string, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.goto(`${origin}${path}`);
-  await page.getByRole('button', { name: email }).click();
-  await poll(() => new URL(page.url()).pathname).toBe(path);
-  return page;
+  return dashboard.stack.subgraphRequest('partner', query, { viewer: await dashboard.stack.viewerOf(email), variables });
 }
 
 describe.skipIf(chromiumMissing)('product keys and partner administration in Chromium', () => {
@@ -90,18 +70,18 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
       const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`, { exact: true }) });
       await poll(() => row.textContent()).toMatch(/Redeemed.*Tailspin Toys/);
     }
-    await page.close();
+    await signOut(page);
   });
 
   it('offers a partner without the subscription-advisor programme no product-key screen', async () => {
     const page = await signIn(fabrikamAdmin.email, '/customers');
     await poll(() => page.getByRole('button', { name: 'Alpine Ski House' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Product keys' }).count()).toBe(0);
-    await page.goto(`${origin}/product-keys`);
+    await page.goto(`${dashboard.origin}/product-keys`);
     await page.getByRole('button', { name: fabrikamAdmin.email }).click();
     await poll(() => page.getByText('Product keys need the subscription-advisor programme and full customer access.').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Order product keys' }).count()).toBe(0);
-    await page.close();
+    await signOut(page);
   });
 
   it('edits the company profile as GLOBAL_ADMIN and finds the change in the audit trail by resource type and date', async () => {
@@ -122,7 +102,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     // A day before any change: nothing.
     await page.getByLabel('To', { exact: true }).fill('2000-01-01');
     await poll(() => page.getByText('No change matches these filters.').isVisible()).toBe(true);
-    await page.close();
+    await signOut(page);
 
     // Everyone else reads the profile without a way to change it.
     const agent = await signIn(contosoAgent.email, '/partner');
@@ -130,7 +110,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     expect(await agent.getByRole('textbox', { name: 'Website' }).isEditable()).toBe(false);
     expect(await agent.getByRole('button', { name: 'Save profile' }).count()).toBe(0);
     expect(await agent.getByRole('tab', { name: 'Users' }).count()).toBe(0);
-    await agent.close();
+    await signOut(agent);
   });
 
   it('offers a USER_ADMIN no way to grant or change GLOBAL_ADMIN; the temporary password of a new user is shown once', async () => {
@@ -180,7 +160,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await page.getByRole('button', { name: 'Deactivate Dana Desk' }).click();
     await page.getByRole('dialog', { name: 'Deactivate Dana Desk?' }).getByRole('button', { name: 'Deactivate' }).click();
     await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).count()).toBe(0);
-    await page.close();
+    await signOut(page);
   });
 
   it('lists delegated-admin relationships across customers by status, offers one with its link shown once, and ends it', async () => {
@@ -204,12 +184,12 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
     await page.getByText('Terminated', { exact: true }).click();
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(1);
-    await page.close();
+    await signOut(page);
   });
 
   it('renews a subscription with a product key from its page; helpdesk is offered no renewal', async () => {
-    const ordered = await stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } errors { code } } }', {
-      viewer: await stack.viewerOf(contosoAdmin.email),
+    const ordered = await dashboard.stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } errors { code } } }', {
+      viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
       variables: { offerId: DEMO.offers.businessStandard },
     });
     const key = ordered.data?.orderProductKeys.keys[0].key as string;
@@ -219,22 +199,22 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     const helpdesk = await signIn(contosoHelpdesk.email, subscriptionPath);
     await poll(() => helpdesk.getByRole('heading', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
     expect(await helpdesk.getByRole('region', { name: 'Renew with a product key' }).count()).toBe(0);
-    await helpdesk.close();
+    await signOut(helpdesk);
 
     const page = await signIn(contosoAdmin.email, subscriptionPath);
     const renew = page.getByRole('region', { name: 'Renew with a product key' });
     await renew.getByRole('textbox', { name: 'Product key' }).fill(key.toLowerCase());
     await renew.getByRole('button', { name: 'Renew' }).click();
     await poll(() => page.getByText(/^Renewed: the subscription now ends on /).isVisible()).toBe(true);
-    const renewed = await stack.subgraphRequest('licensing-key', 'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }', { viewer: await stack.viewerOf(contosoAdmin.email) });
+    const renewed = await dashboard.stack.subgraphRequest('licensing-key', 'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }', { viewer: await dashboard.stack.viewerOf(contosoAdmin.email) });
     const used = renewed.data?.productKeys.edges.map((edge: { node: { lastFive: string } }) => edge.node).find((node: { lastFive: string }) => node.lastFive === key.slice(-5));
     expect(used).toMatchObject({ state: 'REDEEMED', usedFor: 'RENEWAL' });
-    await page.close();
+    await signOut(page);
   });
 
   it('revokes an unused key, which then cannot be redeemed', async () => {
-    const ordered = await stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } } }', {
-      viewer: await stack.viewerOf(contosoAdmin.email),
+    const ordered = await dashboard.stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } } }', {
+      viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
       variables: { offerId: DEMO.offers.businessBasic },
     });
     const key = ordered.data?.orderProductKeys.keys[0].key as string;
@@ -250,6 +230,6 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await page.getByRole('button', { name: 'Review keys' }).click();
     await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Revoked', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
-    await page.close();
+    await signOut(page);
   });
 });

@@ -1,34 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import type { Stack } from '../../test/stack.js';
 import { chromiumMissing, poll } from './browser.js';
-import { chooseOffer, orderedKeys, startDashboard } from './helpers.js';
+import { chooseOffer, orderedKeys, useDashboard } from './helpers.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
 // `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const enabled = process.env.UPDATE_SCREENSHOTS === '1' && !chromiumMissing;
 
-let stack: Stack;
-let browser: Browser;
-let origin: string;
+const dashboard = useDashboard({ enabled, persistedDocumentsOnly: false });
 
-beforeAll(async () => {
-  if (!enabled) return;
-  ({ stack, origin, browser } = await startDashboard({ persistedDocumentsOnly: false }));
-  mkdirSync(OUT, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+beforeAll(() => {
+  if (enabled) mkdirSync(OUT, { recursive: true });
 });
 
 async function signedIn(width: number, email: string, to: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: width > 600 ? 800 : 844 }, deviceScaleFactor: 1 });
-  await page.goto(`${origin}${to}`);
+  const page = await dashboard.browser.newPage({ viewport: { width, height: width > 600 ? 800 : 844 }, deviceScaleFactor: 1 });
+  await page.goto(`${dashboard.origin}${to}`);
   await page.getByRole('button', { name: email }).click();
   await poll(() => new URL(page.url()).pathname).toBe(to);
   return page;
@@ -38,8 +29,8 @@ const shot = (page: Page, name: string, width: number) => page.screenshot({ path
 
 describe.runIf(enabled)('screenshots', () => {
   it.each([1280, 390])('at %i px', async (width) => {
-    const signIn = await browser.newPage({ viewport: { width, height: 800 } });
-    await signIn.goto(`${origin}/sign-in`);
+    const signIn = await dashboard.browser.newPage({ viewport: { width, height: 800 } });
+    await signIn.goto(`${dashboard.origin}/sign-in`);
     await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAgent.email }).isVisible()).toBe(true);
     await shot(signIn, '01-sign-in', width);
     await signIn.close();
@@ -97,9 +88,9 @@ describe.runIf(enabled)('screenshots', () => {
     await page.close();
     const conflict = await signedIn(width, DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`);
     await conflict.getByRole('button', { name: 'Change licence count' }).click();
-    const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
-    const current = await stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
-    await stack.subgraphRequest('subscription', 'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }', {
+    const viewer = await dashboard.stack.viewerOf(DEMO.users.contosoAdmin.email);
+    const current = await dashboard.stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
+    await dashboard.stack.subgraphRequest('subscription', 'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }', {
       viewer,
       variables: { id: DEMO.subscriptions.northwindBusinessStandard, q: current.data?.subscription.quantity + 1, v: current.data?.subscription.version },
     });
