@@ -21,5 +21,8 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Waits for what a person would wait for: the page as it settles (more than Vitest's 1 s default on a busy machine). */
-export const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
+/** How long a person waits for the page to settle (more than Vitest's 1 s default on a busy machine). */
+export const SETTLE_MS = 20_000;
+
+/** Waits for what a person would wait for: the page as it settles. */
+export const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: SETTLE_MS });

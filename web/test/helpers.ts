@@ -1,8 +1,8 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
-import { chromiumMissing, launchChromium, poll } from './browser.js';
+import { chromiumMissing, launchChromium, poll, SETTLE_MS } from './browser.js';
 
 export interface Dashboard {
   readonly stack: Stack;
@@ -31,6 +31,15 @@ export function useDashboard(
     const origin = new URL(stack.gatewayUrl).origin;
     const browser = await launchChromium();
     running = { stack, origin, browser, ...demoSignIns(browser, origin, options.viewport) };
+  });
+  // A failed test says what each open page showed (its address and what a screen reader reads).
+  beforeEach((context) => {
+    context.onTestFailed(async () => {
+      for (const page of running?.browser.contexts().flatMap((each) => each.pages()) ?? []) {
+        const seen = await page.locator('body').ariaSnapshot({ timeout: 2_000 }).catch((error: Error) => `(unreadable: ${error.message})`);
+        console.error(`Open page ${page.url()}:\n${seen}`);
+      }
+    });
   });
   afterAll(async () => {
     await running?.browser.close();
@@ -76,6 +85,8 @@ function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (wid
         }, path);
       } else {
         page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1 });
+        // An action that cannot happen fails naming its element, well before the test's own timeout.
+        page.setDefaultTimeout(SETTLE_MS);
         await page.goto(`${origin}${path}`);
       }
       await page.getByRole('button', { name: email }).click();

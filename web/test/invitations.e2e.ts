@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
-import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
+import { chromiumMissing, poll, requireChromiumInCi, SETTLE_MS } from './browser.js';
 import { useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
@@ -29,6 +29,7 @@ beforeAll(() => {
 /** A new page with nobody signed in (its own browser context: no token, no storage). */
 async function anonymousPage(width = 1280): Promise<Page> {
   const context = await dashboard.browser.newContext({ viewport: viewport(width), deviceScaleFactor: 1 });
+  context.setDefaultTimeout(SETTLE_MS);
   return context.newPage();
 }
 
