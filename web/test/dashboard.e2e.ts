@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { chromiumMissing, poll, requireChromiumInCi } from './browser.js';
-import { chooseOffer, useDashboard } from './helpers.js';
+import { choose, chooseOffer, useDashboard } from './helpers.js';
 
 // The dashboard in Chromium against the whole federation with the demo data, served by the
 // gateway as `npm start` does — and accepting only the build's persisted documents, so every
@@ -144,8 +144,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => page.getByText('northwindtraders.onmicrosoft.com is already taken').isVisible()).toBe(true);
     await field('Domain prefix').fill('fourthcoffee');
     await poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
     await field('Address line 1').fill('12 rue de la Paix');
     await field('City').fill('Paris');
     await field('Postal code').fill('ABC');
@@ -271,8 +270,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const field = (label: string) => page.getByRole('textbox', { name: label });
     await field('Company name').fill('Wide World Importers');
     await field('Domain prefix').fill('wideworldimporters');
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
     await field('Address line 1').fill('1 quai de Bercy');
     await field('City').fill('Paris');
     await field('Postal code').fill('75012');
@@ -281,8 +279,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await field('Contact email').fill('lea@wideworldimporters.example');
     await field('Contact phone').fill('+33 1 98 76 54 32');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('combobox', { name: 'Offer' }).click();
-    await page.getByRole('option', { name: 'Office 365 E1' }).click();
+    await choose(page.getByRole('combobox', { name: 'Offer' }), 'Office 365 E1');
     await page.getByRole('button', { name: 'Next' }).click();
     await poll(() => visible(page, 'button', 'Create customer')).toBe(true);
 
@@ -307,8 +304,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const pane = page.getByRole('region', { name: 'Actions: Northwind Traders' });
     await pane.getByRole('button', { name: 'Add a new subscription' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a subscription for Northwind Traders' });
-    await dialog.getByRole('combobox', { name: 'Select an offer' }).click();
-    await page.getByRole('option', { name: 'Exchange Online (Plan 1)' }).click();
+    await choose(dialog.getByRole('combobox', { name: 'Select an offer' }), 'Exchange Online (Plan 1)');
     await dialog.getByRole('textbox', { name: 'Number of licences' }).fill('3');
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await poll(() => dialog.getByText('3 licences').isVisible()).toBe(true);

@@ -113,10 +113,32 @@ function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (wid
   };
 }
 
+/**
+ * Picks `option` in a select as a person does: opens it (or types `search` into one that
+ * filters) and clicks the option; again when the list closed before the click landed (a race of
+ * dropdowns in a busy browser), until the field shows the option chosen.
+ */
+export async function choose(combobox: Locator, option: string, search?: string): Promise<void> {
+  const choice = combobox.page().getByRole('option', { name: option, exact: true });
+  let label: string | undefined;
+  const chosen = async () => label !== undefined && (await combobox.inputValue()) === label;
+  await poll(async () => {
+    if (await chosen()) return true;
+    if (search !== undefined) await combobox.fill(search);
+    else if ((await combobox.getAttribute('aria-expanded')) !== 'true') await combobox.click();
+    try {
+      label = (await choice.textContent({ timeout: 2_000 }))?.trim();
+      await choice.click({ timeout: 2_000 });
+    } catch {
+      // The list closed first: open it again.
+    }
+    return chosen();
+  }).toBe(true);
+}
+
 /** Picks an offer and its number of seats in the add-customer form, then goes on. */
 export async function chooseOffer(page: Page, offer: string, seats: string): Promise<void> {
-  await page.getByRole('combobox', { name: 'Offer' }).click();
-  await page.getByRole('option', { name: offer }).click();
+  await choose(page.getByRole('combobox', { name: 'Offer' }), offer);
   await page.getByRole('textbox', { name: 'Number of seats' }).fill(seats);
   await page.getByRole('button', { name: 'Next' }).click();
 }

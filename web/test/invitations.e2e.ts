@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll, requireChromiumInCi, SETTLE_MS } from './browser.js';
-import { useDashboard } from './helpers.js';
+import { choose, useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -51,8 +51,7 @@ const purchaseOfferRow = (page: Page, licences: number) =>
 
 /** Creates a purchase offer of `licences` Business Basic licences on the partner's screen; returns its URL's path on this origin. */
 async function createPurchaseOffer(page: Page, licences: number): Promise<string> {
-  await page.getByRole('combobox', { name: 'Offer 1', exact: true }).click();
-  await page.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
+  await choose(page.getByRole('combobox', { name: 'Offer 1', exact: true }), 'Microsoft 365 Business Basic');
   await page.getByLabel('Suggested licences, offer 1').fill(String(licences));
   await page.getByRole('button', { name: 'Create purchase offer' }).click();
   await poll(() => purchaseOfferRow(page, licences).isVisible()).toBe(true);
@@ -62,8 +61,7 @@ async function createPurchaseOffer(page: Page, licences: number): Promise<string
 async function fillOrganisation(page: Page, companyName: string) {
   const form = page.getByRole('form', { name: 'Your organisation' });
   await form.getByLabel('Company name').fill(companyName);
-  await form.getByRole('combobox', { name: /^Country/ }).fill('France');
-  await page.getByRole('option', { name: 'France' }).click();
+  await choose(form.getByRole('combobox', { name: /^Country/ }), 'France', 'France');
   await form.getByLabel('Address').fill('12 rue de la République');
   await form.getByLabel('City').fill('Lyon');
   await form.getByLabel('Postal code').fill('69002');
@@ -185,7 +183,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await partner.getByRole('combobox', { name: 'Trial offer' }).click();
     // Only trials are offered here, and only one can be chosen.
     expect(await partner.getByRole('option', { name: 'Microsoft 365 Business Basic', exact: true }).count()).toBe(0);
-    await partner.getByRole('option', { name: 'Microsoft 365 Business Premium Trial' }).click();
+    await choose(partner.getByRole('combobox', { name: 'Trial offer' }), 'Microsoft 365 Business Premium Trial');
     await partner.getByRole('button', { name: 'Create trial invitation' }).click();
     const table = partner.getByRole('table', { name: 'Trial invitations' });
     await poll(() => table.getByRole('row').nth(1).getByText('Microsoft 365 Business Premium Trial').isVisible()).toBe(true);
