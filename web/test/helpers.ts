@@ -61,6 +61,9 @@ export function useDashboard(
 }
 
 type Viewport = (width: number) => { width: number; height: number };
+
+/** The viewport of screens the README shows: a laptop, or a phone at 390 px. */
+export const screenshotViewport: Viewport = (width) => ({ width, height: width > 600 ? 800 : 844 });
 type DemoSignIns = ReturnType<typeof demoSignIns>;
 
 /**

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll, requireChromiumInCi, SETTLE_MS } from './browser.js';
-import { choose, useDashboard } from './helpers.js';
+import { choose, screenshotViewport, useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -16,8 +16,7 @@ const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
 
 requireChromiumInCi();
 
-const viewport = (width: number) => ({ width, height: width > 600 ? 800 : 844 });
-const dashboard = useDashboard({ viewport });
+const dashboard = useDashboard({ viewport: screenshotViewport });
 const { signIn, signOut } = dashboard;
 
 beforeAll(() => {
@@ -28,7 +27,7 @@ beforeAll(() => {
 
 /** A new page with nobody signed in (its own browser context: no token, no storage). */
 async function anonymousPage(width = 1280): Promise<Page> {
-  const context = await dashboard.browser.newContext({ viewport: viewport(width), deviceScaleFactor: 1 });
+  const context = await dashboard.browser.newContext({ viewport: screenshotViewport(width), deviceScaleFactor: 1 });
   context.setDefaultTimeout(SETTLE_MS);
   return context.newPage();
 }

@@ -4,26 +4,18 @@ import { beforeAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll } from './browser.js';
-import { chooseOffer, orderedKeys, useDashboard } from './helpers.js';
+import { chooseOffer, orderedKeys, screenshotViewport, useDashboard } from './helpers.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
 // `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
 const OUT = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const enabled = process.env.UPDATE_SCREENSHOTS === '1' && !chromiumMissing;
 
-const dashboard = useDashboard({ enabled, persistedDocumentsOnly: false });
+const dashboard = useDashboard({ enabled, persistedDocumentsOnly: false, viewport: screenshotViewport });
 
 beforeAll(() => {
   if (enabled) mkdirSync(OUT, { recursive: true });
 });
-
-async function signedIn(width: number, email: string, to: string): Promise<Page> {
-  const page = await dashboard.browser.newPage({ viewport: { width, height: width > 600 ? 800 : 844 }, deviceScaleFactor: 1 });
-  await page.goto(`${dashboard.origin}${to}`);
-  await page.getByRole('button', { name: email }).click();
-  await poll(() => new URL(page.url()).pathname).toBe(to);
-  return page;
-}
 
 const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
 
@@ -35,7 +27,7 @@ describe.runIf(enabled)('screenshots', () => {
     await shot(signIn, '01-sign-in', width);
     await signIn.close();
 
-    const page = await signedIn(width, DEMO.users.contosoAgent.email, '/customers');
+    const page = await dashboard.signIn(DEMO.users.contosoAgent.email, '/customers', width);
     await page.getByRole('button', { name: 'Northwind Traders' }).click();
     await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
     await shot(page, '02-customers', width);
@@ -86,7 +78,7 @@ describe.runIf(enabled)('screenshots', () => {
 
     // A version conflict: someone else changes the subscription while it is open here.
     await page.close();
-    const conflict = await signedIn(width, DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`);
+    const conflict = await dashboard.signIn(DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`, width);
     await conflict.getByRole('button', { name: 'Change licence count' }).click();
     const viewer = await dashboard.stack.viewerOf(DEMO.users.contosoAdmin.email);
     const current = await dashboard.stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
@@ -104,7 +96,7 @@ describe.runIf(enabled)('screenshots', () => {
 
 describe.runIf(enabled)('screenshots: product keys and partner administration', () => {
   it.each([1280, 390])('at %i px', async (width) => {
-    const page = await signedIn(width, DEMO.users.contosoAdmin.email, '/product-keys');
+    const page = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/product-keys', width);
     await page.getByRole('button', { name: 'Order product keys' }).click();
     await page.getByRole('combobox', { name: 'Offer' }).click();
     await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
@@ -139,7 +131,7 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await shot(page, '24-product-keys-redeemed', width);
     await page.close();
 
-    const partner = await signedIn(width, DEMO.users.contosoAdmin.email, '/partner');
+    const partner = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/partner', width);
     await poll(() => partner.getByRole('textbox', { name: 'Website' }).isVisible()).toBe(true);
     await shot(partner, '25-company-profile', width);
     await partner.getByRole('tab', { name: 'Users' }).click();
@@ -154,7 +146,7 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await shot(partner, '27-audit-trail', width);
     await partner.close();
 
-    const delegated = await signedIn(width, DEMO.users.contosoAdmin.email, '/delegated-admin');
+    const delegated = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/delegated-admin', width);
     await poll(() => delegated.getByRole('table', { name: 'Delegated-admin relationships' }).isVisible()).toBe(true);
     await shot(delegated, '28-delegated-admin', width);
     await delegated.close();
