@@ -40,7 +40,7 @@ beforeAll(async () => {
       },
     ],
   });
-  hive = http.createServer(runtime);
+  hive = http.createServer((req, res) => void runtime(req, res));
   await new Promise<void>((resolve) => hive.listen(0, '127.0.0.1', resolve));
   hiveUrl = `http://127.0.0.1:${(hive.address() as AddressInfo).port}/graphql`;
 });

@@ -237,7 +237,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   if (options.workers) {
-    const started = await Promise.all(SUBGRAPHS.map((name) => MODULES[name].startWorkers?.(subgraphs[name].runtime)));
+    const started = await Promise.all(SUBGRAPHS.map(async (name) => MODULES[name].startWorkers?.(subgraphs[name].runtime)));
     for (const stopOne of started) if (stopOne) stopWorkers.push(stopOne);
   }
 

@@ -36,7 +36,7 @@ beforeAll(async () => {
   }
   const { default: OpenIdProvider } = await import('oidc-provider');
   // The provider needs the dashboard's origin and the gateway the provider's: listen first, configure after.
-  idp = http.createServer((req, res) => (provider ? provider.callback()(req, res) : res.writeHead(503).end()));
+  idp = http.createServer((req, res) => (provider ? void provider.callback()(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
 
