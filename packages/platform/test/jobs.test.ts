@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { context, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '../../../test/provided-context.js';
 import { DataSource } from 'typeorm';
@@ -9,14 +11,16 @@ import { createLogger, databaseUrlFor, dropDatabase, ensureDatabase, sendAfterCo
 // A job is a span of its own (a consumer span linked to the work that enqueued it), in a real
 // pg-boss queue; the SDK is registered here as the telemetry preload does in a service.
 const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 const databaseUrl = databaseUrlFor(inject('databaseServerUrl'), `jobs_${randomBytes(4).toString('hex')}`);
 const received: { data: Record<string, unknown>; traceId: string | undefined; attempt: number }[] = [];
 let queue: JobQueue;
 let db: DataSource;
 
 beforeAll(async () => {
-  provider.register();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   await ensureDatabase(databaseUrl);
   db = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
   queue = await startJobQueue({
@@ -43,6 +47,7 @@ afterAll(async () => {
   await provider.shutdown();
   trace.disable();
   context.disable();
+  propagation.disable();
 });
 
 describe('job spans', () => {

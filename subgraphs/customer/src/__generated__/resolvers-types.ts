@@ -4,11 +4,6 @@ import { CustomerAccessView as CustomerAccessViewModel, CustomerUserRow as Custo
 import { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
-export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
-export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -19,7 +14,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   DateTime: { input: Date; output: Date | string; }
-  _FieldSet: { input: any; output: any; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type AcceptDelegatedAdminOfferPayload = {
@@ -738,7 +733,7 @@ export type ReferenceResolver<TResult, TReference, TContext> = (
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = {}, TContext = {}, TArgs = {}> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
@@ -775,27 +770,43 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<TResult, TKey extends string, TParent = {}, TContext = {}, TArgs = {}> =
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
   info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = {}, TContext = {}> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs = {}> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Customer: Customer;
+  CustomerUser: CustomerUser;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  CustomerUser:
+    ( { __typename: 'CustomerUser' }
+    & GraphQLRecursivePick<FederationTypes['CustomerUser'], {"id":true}> );
+}>;
 
 
 
@@ -844,12 +855,12 @@ export type ResolversTypes = ResolversObject<{
   FirstSubscriptionInput: FirstSubscriptionInput;
   InvitingPartner: ResolverTypeWrapper<InvitingPartner>;
   LicenceNotRestored: ResolverTypeWrapper<LicenceNotRestored>;
-  Mutation: ResolverTypeWrapper<{}>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PayloadError: ResolverTypeWrapper<PayloadError>;
   PlannedSubscription: ResolverTypeWrapper<PlannedSubscription>;
   ProvisioningState: ProvisioningState;
-  Query: ResolverTypeWrapper<{}>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ResetCustomerUserPasswordPayload: ResolverTypeWrapper<Omit<ResetCustomerUserPasswordPayload, 'user'> & { user?: Maybe<ResolversTypes['CustomerUser']> }>;
   RetryCustomerProvisioningPayload: ResolverTypeWrapper<Omit<RetryCustomerProvisioningPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   SendDelegatedAdminOfferPayload: ResolverTypeWrapper<Omit<SendDelegatedAdminOfferPayload, 'relationship'> & { relationship?: Maybe<ResolversTypes['DelegatedAdminRelationship']> }>;
@@ -900,11 +911,11 @@ export type ResolversParentTypes = ResolversObject<{
   FirstSubscriptionInput: FirstSubscriptionInput;
   InvitingPartner: InvitingPartner;
   LicenceNotRestored: LicenceNotRestored;
-  Mutation: {};
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PayloadError: PayloadError;
   PlannedSubscription: PlannedSubscription;
-  Query: {};
+  Query: Record<PropertyKey, never>;
   ResetCustomerUserPasswordPayload: Omit<ResetCustomerUserPasswordPayload, 'user'> & { user?: Maybe<ResolversParentTypes['CustomerUser']> };
   RetryCustomerProvisioningPayload: Omit<RetryCustomerProvisioningPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
   SendDelegatedAdminOfferPayload: Omit<SendDelegatedAdminOfferPayload, 'relationship'> & { relationship?: Maybe<ResolversParentTypes['DelegatedAdminRelationship']> };
@@ -918,7 +929,6 @@ export type AcceptDelegatedAdminOfferPayloadResolvers<ContextType = Context, Par
   relationship?: Resolver<Maybe<ResolversTypes['AcceptedDelegatedAdminOffer']>, ParentType, ContextType>;
   terminationCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   terminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AcceptedDelegatedAdminOfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptedDelegatedAdminOffer'] = ResolversParentTypes['AcceptedDelegatedAdminOffer']> = ResolversObject<{
@@ -926,7 +936,6 @@ export type AcceptedDelegatedAdminOfferResolvers<ContextType = Context, ParentTy
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   relationshipId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DelegatedAdminStatus'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
@@ -936,7 +945,6 @@ export type AddressResolvers<ContextType = Context, ParentType extends Resolvers
   line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditTrailEntry'] = ResolversParentTypes['AuditTrailEntry']> = ResolversObject<{
@@ -952,7 +960,6 @@ export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends R
   resourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateCustomerPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCustomerPayload'] = ResolversParentTypes['CreateCustomerPayload']> = ResolversObject<{
@@ -961,18 +968,16 @@ export type CreateCustomerPayloadResolvers<ContextType = Context, ParentType ext
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   preview?: Resolver<Maybe<ResolversTypes['CustomerPreview']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateCustomerUserPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCustomerUserPayload'] = ResolversParentTypes['CreateCustomerUserPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['CustomerUser']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessGrant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   adminAccess?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
@@ -992,7 +997,6 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   serviceRequests?: Resolver<Array<ResolversTypes['ServiceRequest']>, ParentType, ContextType, Partial<CustomerServiceRequestsArgs>>;
   tenantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   users?: Resolver<Array<ResolversTypes['CustomerUser']>, ParentType, ContextType, RequireFields<CustomerUsersArgs, 'includeDeleted'>>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerAccessInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerAccessInfo'] = ResolversParentTypes['CustomerAccessInfo']> = ResolversObject<{
@@ -1002,7 +1006,6 @@ export type CustomerAccessInfoResolvers<ContextType = Context, ParentType extend
   hasAdminRights?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provisioningState?: Resolver<ResolversTypes['ProvisioningState'], ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['CustomerRelationship'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerAccountResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerAccountResult'] = ResolversParentTypes['CustomerAccountResult']> = ResolversObject<{
@@ -1012,19 +1015,16 @@ export type CustomerAccountResultResolvers<ContextType = Context, ParentType ext
   delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerAdminCredentialsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerAdminCredentials'] = ResolversParentTypes['CustomerAdminCredentials']> = ResolversObject<{
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerContact'] = ResolversParentTypes['CustomerContact']> = ResolversObject<{
@@ -1032,13 +1032,11 @@ export type CustomerContactResolvers<ContextType = Context, ParentType extends R
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerPreviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerPreview'] = ResolversParentTypes['CustomerPreview']> = ResolversObject<{
@@ -1048,17 +1046,14 @@ export type CustomerPreviewResolvers<ContextType = Context, ParentType extends R
   defaultDomain?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['CustomerRelationship'], ParentType, ContextType>;
   subscription?: Resolver<ResolversTypes['PlannedSubscription'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerSubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSubscription'] = ResolversParentTypes['CustomerSubscription']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type CustomerUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUser'] = ResolversParentTypes['CustomerUser']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerUser']>, { __typename: 'CustomerUser' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+export type CustomerUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUser'] = ResolversParentTypes['CustomerUser'], FederationReferenceType extends FederationReferenceTypes['CustomerUser'] = FederationReferenceTypes['CustomerUser']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerUser']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1070,7 +1065,6 @@ export type CustomerUserResolvers<ContextType = Context, ParentType extends Reso
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purgeAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerUserInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUserInfo'] = ResolversParentTypes['CustomerUserInfo']> = ResolversObject<{
@@ -1078,7 +1072,6 @@ export type CustomerUserInfoResolvers<ContextType = Context, ParentType extends 
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerUserPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerUserPayload'] = ResolversParentTypes['CustomerUserPayload']> = ResolversObject<{
@@ -1087,7 +1080,6 @@ export type CustomerUserPayloadResolvers<ContextType = Context, ParentType exten
   licencesReleased?: Resolver<Array<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   licencesRestored?: Resolver<Array<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['CustomerUser']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1098,7 +1090,6 @@ export type DelegatedAdminOfferPreviewResolvers<ContextType = Context, ParentTyp
   access?: Resolver<Maybe<ResolversTypes['DelegatedAdminAccess']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['InvitingPartner']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DelegatedAdminOfferPreviewStatus'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DelegatedAdminRelationshipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DelegatedAdminRelationship'] = ResolversParentTypes['DelegatedAdminRelationship']> = ResolversObject<{
@@ -1110,13 +1101,11 @@ export type DelegatedAdminRelationshipResolvers<ContextType = Context, ParentTyp
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DelegatedAdminStatus'], ParentType, ContextType>;
   terminatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DelegatedAdminRelationshipPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DelegatedAdminRelationshipPayload'] = ResolversParentTypes['DelegatedAdminRelationshipPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   relationship?: Resolver<Maybe<ResolversTypes['DelegatedAdminRelationship']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DomainAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DomainAvailability'] = ResolversParentTypes['DomainAvailability']> = ResolversObject<{
@@ -1124,13 +1113,11 @@ export type DomainAvailabilityResolvers<ContextType = Context, ParentType extend
   domain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['DomainUnavailableReason']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type EndDelegatedAdminRelationshipPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EndDelegatedAdminRelationshipPayload'] = ResolversParentTypes['EndDelegatedAdminRelationshipPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   relationship?: Resolver<Maybe<ResolversTypes['AcceptedDelegatedAdminOffer']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type InvitingPartnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitingPartner'] = ResolversParentTypes['InvitingPartner']> = ResolversObject<{
@@ -1138,14 +1125,12 @@ export type InvitingPartnerResolvers<ContextType = Context, ParentType extends R
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type LicenceNotRestoredResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LicenceNotRestored'] = ResolversParentTypes['LicenceNotRestored']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subscription?: Resolver<ResolversTypes['CustomerSubscription'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -1168,14 +1153,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PayloadErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PayloadError'] = ResolversParentTypes['PayloadError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PlannedSubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlannedSubscription'] = ResolversParentTypes['PlannedSubscription']> = ResolversObject<{
@@ -1184,7 +1167,6 @@ export type PlannedSubscriptionResolvers<ContextType = Context, ParentType exten
   offerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   term?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -1202,13 +1184,11 @@ export type ResetCustomerUserPasswordPayloadResolvers<ContextType = Context, Par
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['CustomerUser']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RetryCustomerProvisioningPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetryCustomerProvisioningPayload'] = ResolversParentTypes['RetryCustomerProvisioningPayload']> = ResolversObject<{
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SendDelegatedAdminOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SendDelegatedAdminOfferPayload'] = ResolversParentTypes['SendDelegatedAdminOfferPayload']> = ResolversObject<{
@@ -1216,7 +1196,6 @@ export type SendDelegatedAdminOfferPayloadResolvers<ContextType = Context, Paren
   code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   relationship?: Resolver<Maybe<ResolversTypes['DelegatedAdminRelationship']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ServiceRequestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = ResolversObject<{
@@ -1229,20 +1208,17 @@ export type ServiceRequestResolvers<ContextType = Context, ParentType extends Re
   severity?: Resolver<ResolversTypes['ServiceRequestSeverity'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ServiceRequestStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ServiceRequestNoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceRequestNote'] = ResolversParentTypes['ServiceRequestNote']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ServiceRequestPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceRequestPayload'] = ResolversParentTypes['ServiceRequestPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   serviceRequest?: Resolver<Maybe<ResolversTypes['ServiceRequest']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

@@ -4,11 +4,6 @@ import { ProductKeyRow as ProductKeyRowModel, RedemptionRow as RedemptionRowMode
 import { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
-export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
-export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -19,7 +14,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   DateTime: { input: Date; output: Date | string; }
-  _FieldSet: { input: any; output: any; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type AuditTrailEntry = {
@@ -370,7 +365,7 @@ export type ReferenceResolver<TResult, TReference, TContext> = (
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = {}, TContext = {}, TArgs = {}> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
@@ -407,27 +402,39 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<TResult, TKey extends string, TParent = {}, TContext = {}, TArgs = {}> =
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
   info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = {}, TContext = {}> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs = {}> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  ProductKey: ProductKey;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  ProductKey:
+    ( { __typename: 'ProductKey' }
+    & GraphQLRecursivePick<FederationTypes['ProductKey'], {"id":true}> );
+}>;
 
 
 
@@ -441,7 +448,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerSubscription: ResolverTypeWrapper<CustomerSubscription>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorCode: ErrorCode;
-  Mutation: ResolverTypeWrapper<{}>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Offer: ResolverTypeWrapper<Offer>;
   OrderProductKeysPayload: ResolverTypeWrapper<Omit<OrderProductKeysPayload, 'keys'> & { keys: Array<ResolversTypes['OrderedProductKey']> }>;
@@ -459,7 +466,7 @@ export type ResolversTypes = ResolversObject<{
   ProductKeyUse: ProductKeyUse;
   ProductKeyValidation: ResolverTypeWrapper<ProductKeyValidationViewModel>;
   ProductKeyValidationStatus: ProductKeyValidationStatus;
-  Query: ResolverTypeWrapper<{}>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemProductKeysPayload: ResolverTypeWrapper<Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
   RenewSubscriptionWithProductKeyPayload: ResolverTypeWrapper<Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversTypes['ProductKey']>, redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
   RevokeProductKeyPayload: ResolverTypeWrapper<Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversTypes['ProductKey']> }>;
@@ -474,7 +481,7 @@ export type ResolversParentTypes = ResolversObject<{
   Customer: Customer;
   CustomerSubscription: CustomerSubscription;
   DateTime: Scalars['DateTime']['output'];
-  Mutation: {};
+  Mutation: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Offer: Offer;
   OrderProductKeysPayload: Omit<OrderProductKeysPayload, 'keys'> & { keys: Array<ResolversParentTypes['OrderedProductKey']> };
@@ -488,7 +495,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProductKeyEdge: Omit<ProductKeyEdge, 'node'> & { node: ResolversParentTypes['ProductKey'] };
   ProductKeyRedemption: RedemptionRowModel;
   ProductKeyValidation: ProductKeyValidationViewModel;
-  Query: {};
+  Query: Record<PropertyKey, never>;
   RedeemProductKeysPayload: Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
   RenewSubscriptionWithProductKeyPayload: Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']>, redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
   RevokeProductKeyPayload: Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']> };
@@ -507,19 +514,14 @@ export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends R
   resourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerSubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSubscription'] = ResolversParentTypes['CustomerSubscription']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -534,38 +536,32 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OrderProductKeysPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderProductKeysPayload'] = ResolversParentTypes['OrderProductKeysPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   keys?: Resolver<Array<ResolversTypes['OrderedProductKey']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OrderedProductKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderedProductKey'] = ResolversParentTypes['OrderedProductKey']> = ResolversObject<{
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   productKey?: Resolver<ResolversTypes['ProductKey'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PayloadErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PayloadError'] = ResolversParentTypes['PayloadError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ProductKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKey'] = ResolversParentTypes['ProductKey']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductKey']>, { __typename: 'ProductKey' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+export type ProductKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKey'] = ResolversParentTypes['ProductKey'], FederationReferenceType extends FederationReferenceTypes['ProductKey'] = FederationReferenceTypes['ProductKey']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductKey']> | FederationReferenceType, FederationReferenceType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastFive?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -578,19 +574,16 @@ export type ProductKeyResolvers<ContextType = Context, ParentType extends Resolv
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   usedFor?: Resolver<Maybe<ResolversTypes['ProductKeyUse']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ProductKeyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKeyConnection'] = ResolversParentTypes['ProductKeyConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ProductKeyEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ProductKeyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKeyEdge'] = ResolversParentTypes['ProductKeyEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ProductKey'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ProductKeyRedemptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKeyRedemption'] = ResolversParentTypes['ProductKeyRedemption']> = ResolversObject<{
@@ -607,7 +600,6 @@ export type ProductKeyRedemptionResolvers<ContextType = Context, ParentType exte
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   usedFor?: Resolver<ResolversTypes['ProductKeyUse'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ProductKeyValidationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductKeyValidation'] = ResolversParentTypes['ProductKeyValidation']> = ResolversObject<{
@@ -619,7 +611,6 @@ export type ProductKeyValidationResolvers<ContextType = Context, ParentType exte
   seats?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductKeyValidationStatus'], ParentType, ContextType>;
   termMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -637,7 +628,6 @@ export type RedeemProductKeysPayloadResolvers<ContextType = Context, ParentType 
   redemption?: Resolver<Maybe<ResolversTypes['ProductKeyRedemption']>, ParentType, ContextType>;
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RenewSubscriptionWithProductKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RenewSubscriptionWithProductKeyPayload'] = ResolversParentTypes['RenewSubscriptionWithProductKeyPayload']> = ResolversObject<{
@@ -646,13 +636,11 @@ export type RenewSubscriptionWithProductKeyPayloadResolvers<ContextType = Contex
   productKey?: Resolver<Maybe<ResolversTypes['ProductKey']>, ParentType, ContextType>;
   redemption?: Resolver<Maybe<ResolversTypes['ProductKeyRedemption']>, ParentType, ContextType>;
   subscription?: Resolver<Maybe<ResolversTypes['CustomerSubscription']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RevokeProductKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeProductKeyPayload'] = ResolversParentTypes['RevokeProductKeyPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   productKey?: Resolver<Maybe<ResolversTypes['ProductKey']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

@@ -4,11 +4,6 @@ import { OfferRow as OfferRowModel, TrialInvitationRow as TrialInvitationRowMode
 import { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
-export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
-export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -19,7 +14,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   DateTime: { input: Date; output: Date | string; }
-  _FieldSet: { input: any; output: any; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type AcceptPurchaseOfferPayload = {
@@ -581,7 +576,7 @@ export type ReferenceResolver<TResult, TReference, TContext> = (
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = {}, TContext = {}, TArgs = {}> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
@@ -618,27 +613,39 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<TResult, TKey extends string, TParent = {}, TContext = {}, TArgs = {}> =
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
   info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = {}, TContext = {}> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs = {}> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Offer: Offer;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Offer:
+    ( { __typename: 'Offer' }
+    & GraphQLRecursivePick<FederationTypes['Offer'], {"id":true}> );
+}>;
 
 
 
@@ -666,7 +673,7 @@ export type ResolversTypes = ResolversObject<{
   InvitationPreviewStatus: InvitationPreviewStatus;
   InvitationStatus: InvitationStatus;
   InvitingPartner: ResolverTypeWrapper<InvitingPartner>;
-  Mutation: ResolverTypeWrapper<{}>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Offer: ResolverTypeWrapper<OfferRowModel>;
   OfferAcceptance: ResolverTypeWrapper<AcceptanceViewModel>;
   OfferAvailability: ResolverTypeWrapper<OfferAvailability>;
@@ -684,7 +691,7 @@ export type ResolversTypes = ResolversObject<{
   PurchaseOfferEdge: ResolverTypeWrapper<Omit<PurchaseOfferEdge, 'node'> & { node: ResolversTypes['PurchaseOffer'] }>;
   PurchaseOfferLine: ResolverTypeWrapper<PurchaseOfferLineRowModel>;
   PurchaseOfferLineInput: PurchaseOfferLineInput;
-  Query: ResolverTypeWrapper<{}>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RevokePurchaseOfferPayload: ResolverTypeWrapper<Omit<RevokePurchaseOfferPayload, 'purchaseOffer'> & { purchaseOffer?: Maybe<ResolversTypes['PurchaseOffer']> }>;
   RevokeTrialInvitationPayload: ResolverTypeWrapper<Omit<RevokeTrialInvitationPayload, 'trialInvitation'> & { trialInvitation?: Maybe<ResolversTypes['TrialInvitation']> }>;
   TrialInvitation: ResolverTypeWrapper<TrialInvitationRowModel>;
@@ -711,7 +718,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   InvitingPartner: InvitingPartner;
-  Mutation: {};
+  Mutation: Record<PropertyKey, never>;
   Offer: OfferRowModel;
   OfferAcceptance: AcceptanceViewModel;
   OfferAvailability: OfferAvailability;
@@ -726,7 +733,7 @@ export type ResolversParentTypes = ResolversObject<{
   PurchaseOfferEdge: Omit<PurchaseOfferEdge, 'node'> & { node: ResolversParentTypes['PurchaseOffer'] };
   PurchaseOfferLine: PurchaseOfferLineRowModel;
   PurchaseOfferLineInput: PurchaseOfferLineInput;
-  Query: {};
+  Query: Record<PropertyKey, never>;
   RevokePurchaseOfferPayload: Omit<RevokePurchaseOfferPayload, 'purchaseOffer'> & { purchaseOffer?: Maybe<ResolversParentTypes['PurchaseOffer']> };
   RevokeTrialInvitationPayload: Omit<RevokeTrialInvitationPayload, 'trialInvitation'> & { trialInvitation?: Maybe<ResolversParentTypes['TrialInvitation']> };
   TrialInvitation: TrialInvitationRowModel;
@@ -737,13 +744,11 @@ export type ResolversParentTypes = ResolversObject<{
 export type AcceptPurchaseOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptPurchaseOfferPayload'] = ResolversParentTypes['AcceptPurchaseOfferPayload']> = ResolversObject<{
   acceptance?: Resolver<Maybe<ResolversTypes['OfferAcceptance']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AcceptTrialInvitationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptTrialInvitationPayload'] = ResolversParentTypes['AcceptTrialInvitationPayload']> = ResolversObject<{
   acceptance?: Resolver<Maybe<ResolversTypes['OfferAcceptance']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditTrailEntry'] = ResolversParentTypes['AuditTrailEntry']> = ResolversObject<{
@@ -759,25 +764,20 @@ export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends R
   resourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreatePurchaseOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePurchaseOfferPayload'] = ResolversParentTypes['CreatePurchaseOfferPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   purchaseOffer?: Resolver<Maybe<ResolversTypes['PurchaseOffer']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateTrialInvitationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateTrialInvitationPayload'] = ResolversParentTypes['CreateTrialInvitationPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   trialInvitation?: Resolver<Maybe<ResolversTypes['TrialInvitation']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -789,7 +789,6 @@ export type InvitationPreviewResolvers<ContextType = Context, ParentType extends
   lines?: Resolver<Array<ResolversTypes['InvitationPreviewLine']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['InvitingPartner']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationPreviewStatus'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type InvitationPreviewLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitationPreviewLine'] = ResolversParentTypes['InvitationPreviewLine']> = ResolversObject<{
@@ -806,7 +805,6 @@ export type InvitationPreviewLineResolvers<ContextType = Context, ParentType ext
   term?: Resolver<ResolversTypes['OfferTerm'], ParentType, ContextType>;
   trialDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type InvitingPartnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvitingPartner'] = ResolversParentTypes['InvitingPartner']> = ResolversObject<{
@@ -814,7 +812,6 @@ export type InvitingPartnerResolvers<ContextType = Context, ParentType extends R
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -826,8 +823,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeTrialInvitation?: Resolver<ResolversTypes['RevokeTrialInvitationPayload'], ParentType, ContextType, RequireFields<MutationRevokeTrialInvitationArgs, 'id'>>;
 }>;
 
-export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Offer']>, { __typename: 'Offer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+export type OfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer'], FederationReferenceType extends FederationReferenceTypes['Offer'] = FederationReferenceTypes['Offer']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Offer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   billingCycle?: Resolver<ResolversTypes['BillingCycle'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['OfferCategory'], ParentType, ContextType>;
   countries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -844,7 +841,6 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   term?: Resolver<ResolversTypes['OfferTerm'], ParentType, ContextType>;
   trialDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferAcceptance'] = ResolversParentTypes['OfferAcceptance']> = ResolversObject<{
@@ -858,7 +854,6 @@ export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends R
   provisioningState?: Resolver<Maybe<ResolversTypes['ProvisioningState']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AcceptanceStatus'], ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OfferAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferAvailability'] = ResolversParentTypes['OfferAvailability']> = ResolversObject<{
@@ -872,38 +867,31 @@ export type OfferAvailabilityResolvers<ContextType = Context, ParentType extends
   offerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   prerequisiteOfferIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   term?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OfferConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferConnection'] = ResolversParentTypes['OfferConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['OfferEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OfferEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferEdge'] = ResolversParentTypes['OfferEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PartnerUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartnerUser'] = ResolversParentTypes['PartnerUser']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PayloadErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PayloadError'] = ResolversParentTypes['PayloadError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PurchaseOfferResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOffer'] = ResolversParentTypes['PurchaseOffer']> = ResolversObject<{
@@ -916,25 +904,21 @@ export type PurchaseOfferResolvers<ContextType = Context, ParentType extends Res
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PurchaseOfferConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOfferConnection'] = ResolversParentTypes['PurchaseOfferConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['PurchaseOfferEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PurchaseOfferEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOfferEdge'] = ResolversParentTypes['PurchaseOfferEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['PurchaseOffer'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PurchaseOfferLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PurchaseOfferLine'] = ResolversParentTypes['PurchaseOfferLine']> = ResolversObject<{
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -953,13 +937,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type RevokePurchaseOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokePurchaseOfferPayload'] = ResolversParentTypes['RevokePurchaseOfferPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   purchaseOffer?: Resolver<Maybe<ResolversTypes['PurchaseOffer']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RevokeTrialInvitationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeTrialInvitationPayload'] = ResolversParentTypes['RevokeTrialInvitationPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   trialInvitation?: Resolver<Maybe<ResolversTypes['TrialInvitation']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TrialInvitationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialInvitation'] = ResolversParentTypes['TrialInvitation']> = ResolversObject<{
@@ -972,19 +954,16 @@ export type TrialInvitationResolvers<ContextType = Context, ParentType extends R
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TrialInvitationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialInvitationConnection'] = ResolversParentTypes['TrialInvitationConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['TrialInvitationEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TrialInvitationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialInvitationEdge'] = ResolversParentTypes['TrialInvitationEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['TrialInvitation'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
