@@ -26,7 +26,8 @@ beforeAll(async () => {
   const manifest = path.join(dir, 'persisted-documents.json');
   writeFileSync(manifest, JSON.stringify({ [HASH]: ME }));
   const other = path.join(dir, 'other-app.json');
-  writeFileSync(other, JSON.stringify({ [PARTNER_HASH]: PARTNER }));
+  // Keys as the client preset 6 writes them (`sha256:<hash>`); the first manifest's are bare.
+  writeFileSync(other, JSON.stringify({ [`sha256:${PARTNER_HASH}`]: PARTNER }));
   stack = await startStack({ gatewayEnv: { PERSISTED_DOCUMENTS_PATH: manifest } });
   const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])) as never;
   const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`, PERSISTED_DOCUMENTS_ONLY: 'true' });

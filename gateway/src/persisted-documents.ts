@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 
 /**
- * Persisted (trusted) documents: a manifest `{ "<sha256 hash>": "<document text>" }`, as
+ * Persisted (trusted) documents: a manifest `{ "[sha256:]<sha256 hash>": "<document text>" }`, as
  * GraphQL Code Generator's client preset emits it, lets a client send `documentId` instead of
  * the document. With `only`, the gateway runs nothing but the manifest's documents, so a
  * leaked token cannot be used to send hand-written queries.
@@ -21,7 +21,8 @@ export function loadPersistedDocuments(paths: string): Map<string, string> {
     }
     for (const [hash, document] of Object.entries(manifest)) {
       if (typeof document !== 'string') throw new Error(`${path}: the document of ${hash} is not a string`);
-      documents.set(hash, document);
+      // The client preset (6 and later) writes its keys as `sha256:<hash>`; an id is looked up without the prefix.
+      documents.set(hash.replace(/^sha256:/, ''), document);
     }
   }
   return documents;
