@@ -238,6 +238,8 @@ describe('a constant number of SQL statements', () => {
       trialDays: null,
       isAddOn: true,
       prerequisiteOfferIds: [i % 2 ? DEMO.offers.e3 : DEMO.offers.e5, DEMO.offers.e1],
+      upgradeTargetIds: [DEMO.offers.e3, DEMO.offers.e5],
+      convertsToId: null,
       countries: ['FR', 'DE'],
       unitPrice: '1.00',
       currency: 'EUR',

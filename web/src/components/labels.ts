@@ -6,7 +6,8 @@ export const SUBSCRIPTION_STATUS = {
   EXPIRED: 'Expired',
   DISABLED: 'Disabled',
   DELETED: 'Deleted',
-  REPLACED: 'Replaced by a direct-billing renewal',
+  REPLACED: 'Replaced (renewal or upgrade)',
+  CANCELLED: 'Cancelled',
 } as const;
 
 export const STATUS_COLOR: Record<string, string> = {
@@ -17,6 +18,8 @@ export const STATUS_COLOR: Record<string, string> = {
   EXPIRED: 'red',
   DISABLED: 'red',
   DELETED: 'gray',
+  REPLACED: 'gray',
+  CANCELLED: 'gray',
   FAILED: 'red',
 };
 
