@@ -338,7 +338,8 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
               Price difference: {priceDifference(subscription.offer.unitPrice * subscription.quantity, target.unitPrice * Number(quantity), target.currency)} a month
             </Text>
             <Text size="sm">
-              A new subscription starts today with the {licences(subscription.assignedLicences)} assigned; this one ends as replaced. It cannot be moved back down before the end of the term.
+              A new subscription starts today{subscription.assignedLicences > 0 ? ` and takes over the ${licences(subscription.assignedLicences)} assigned` : ''}; this one ends as
+              replaced. It cannot be moved back down before the end of the term.
             </Text>
             <FormErrors errors={form.errors} />
             <Group>
@@ -472,7 +473,7 @@ function Cancel({ subscription, props }: { subscription: Subscription; props: Pr
         <Alert color="red" title="Review the cancellation">
           <Stack gap="xs">
             <Text size="sm">
-              The subscription ends now and cannot be reactivated; its {licences(subscription.assignedLicences)} assigned are freed.
+              The subscription ends now and cannot be reactivated{subscription.assignedLicences > 0 ? `; its ${licences(subscription.assignedLicences)} assigned are freed` : ''}.
             </Text>
             <Text size="sm" fw={700}>
               Refund: {refund}
