@@ -79,6 +79,20 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
     await ok(`mutation($id: ID!, $user: ID!) { assignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, { id: subscriptionId, user: DEMO.customerAdmins.northwind });
     await ok(`mutation($id: ID!, $user: ID!) { unassignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, { id: subscriptionId, user: DEMO.customerAdmins.northwind });
 
+    // The weekly work: an upgrade, a trial converted, a cancellation, and a change at renewal
+    // scheduled, removed and scheduled again (the renewal below applies it).
+    const ADD = `mutation($c: ID!, $o: ID!, $q: Int!, $k: String!) { addSubscription(customerId: $c, offerId: $o, quantity: $q, idempotencyKey: $k) { subscription { id } errors { code } } }`;
+    const basic = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.businessBasic, q: 2, k: randomUUID() });
+    const upgraded = await ok(`mutation($id: ID!, $o: ID!) { upgradeSubscription(id: $id, targetOfferId: $o) { subscription { id } errors { code } } }`, { id: basic.subscription.id, o: DEMO.offers.businessStandard });
+    const trialRun = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.trialE3, q: 25, k: randomUUID() });
+    await ok(`mutation($id: ID!) { convertTrialSubscription(id: $id) { errors { code } } }`, { id: trialRun.subscription.id });
+    const mistake = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.exchangePlan1, q: 1, k: randomUUID() });
+    await ok(`mutation($id: ID!) { cancelSubscription(id: $id) { errors { code } } }`, { id: mistake.subscription.id });
+    const SCHEDULE = `mutation($id: ID!) { scheduleSubscriptionChange(id: $id, quantity: 3) { errors { code } } }`;
+    await ok(SCHEDULE, { id: upgraded.subscription.id });
+    await ok(`mutation($id: ID!) { removeScheduledSubscriptionChange(id: $id) { errors { code } } }`, { id: upgraded.subscription.id });
+    await ok(SCHEDULE, { id: upgraded.subscription.id });
+
     // Customers: one provisioned, one whose provisioning fails (the subscription service is down).
     const customerInput = (prefix: string) => ({
       ...prospect(`Hooked ${prefix}`),

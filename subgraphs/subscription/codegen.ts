@@ -6,4 +6,5 @@ export default subgraphCodegen({
   LicenceAssignment: 'LicenceAssignmentRow',
   SubscriptionHistoryEntry: 'SubscriptionHistoryRow',
   RenewalNotice: 'RenewalNoticeRow',
+  ScheduledSubscriptionChange: 'ScheduledChangeOf',
 });

@@ -15,4 +15,8 @@ export const unavailableOffer = (offerId: string): OfferAvailability => ({
   prerequisiteOfferIds: [],
   term: null,
   billingCycle: null,
+  upgradeTargetIds: [],
+  convertsToId: null,
+  unitPrice: null,
+  currency: null,
 });

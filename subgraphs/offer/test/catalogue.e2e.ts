@@ -238,6 +238,8 @@ describe('a constant number of SQL statements', () => {
       trialDays: null,
       isAddOn: true,
       prerequisiteOfferIds: [i % 2 ? DEMO.offers.e3 : DEMO.offers.e5, DEMO.offers.e1],
+      upgradeTargetIds: [DEMO.offers.e3, DEMO.offers.e5],
+      convertsToId: null,
       countries: ['FR', 'DE'],
       unitPrice: '1.00',
       currency: 'EUR',
@@ -249,12 +251,13 @@ describe('a constant number of SQL statements', () => {
   });
 
   it('for a page of 1 or 50 offers with their prerequisites', async () => {
-    const query = `query($first: Int) { offers(country: "FR", first: $first) { edges { node { id name prerequisiteOffers { id name } } } } }`;
+    const query = `query($first: Int) { offers(country: "FR", first: $first) { edges { node { id name prerequisiteOffers { id name } upgradeTargets { id name } convertsTo { id } } } } }`;
     const page = async (first: number) => {
       const { data, errors } = await stack.graphql(query, { first }, { as: ADMIN });
       expect(errors).toBeUndefined();
       expect(data?.offers.edges).toHaveLength(first);
       expect(data?.offers.edges.at(-1).node.prerequisiteOffers).toHaveLength(2);
+      expect(data?.offers.edges.at(-1).node.upgradeTargets).toHaveLength(2);
     };
     const one = await statements(() => page(1));
     const fifty = await statements(() => page(50));
@@ -264,7 +267,7 @@ describe('a constant number of SQL statements', () => {
 
   it('for an _entities batch of 1 or 50 offers', async () => {
     const viewer = await stack.viewerOf(ADMIN);
-    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { id prerequisiteOffers { id } } } }`;
+    const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { id prerequisiteOffers { id } upgradeTargets { id } } } }`;
     const batch = async (ids: string[]) => {
       const representations = ids.map((id) => ({ __typename: 'Offer', id }));
       const { data, errors } = await stack.subgraphRequest('offer', query, { viewer, issuer: 'router', variables: { representations } });

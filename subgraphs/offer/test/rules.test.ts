@@ -37,6 +37,8 @@ const offer = (id: string, changes: Partial<OfferRow> = {}): OfferRow => ({
   trialDays: null,
   isAddOn: false,
   prerequisiteOfferIds: [],
+  upgradeTargetIds: [],
+  convertsToId: null,
   countries: ['FR', 'DE'],
   unitPrice: '12.50',
   currency: 'EUR',

@@ -25,6 +25,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
         ...base,
         ...services,
         loaders,
+        clock: runtime.clock,
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
         verifyAccess: (customer: CustomerReference) =>
           base.viewer.kind === 'partner-user'

@@ -90,7 +90,8 @@ describe('licences on a subscription the customer bought directly (Adventure Wor
 describe('allowedActions offers only what the mutation accepts', () => {
   it('a trial (25 seats, min = max) offers no quantity change nor auto-renew, and refuses a change', async () => {
     const trial = await addSubscription(DEMO.offers.trialBusinessPremium, 25);
-    expect(trial.allowedActions).toEqual(['SUSPEND', 'ASSIGN_LICENCE', 'RENEW', 'RENEW_WITH_PRODUCT_KEY']);
+    // It converts to its paid offer instead, and is new enough to cancel.
+    expect(trial.allowedActions).toEqual(['SUSPEND', 'CONVERT_TRIAL', 'CANCEL', 'ASSIGN_LICENCE', 'RENEW', 'RENEW_WITH_PRODUCT_KEY']);
     for (const quantity of [24, 26]) {
       expect((await stack.graphql(CHANGE, { id: trial.id, q: quantity }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
     }

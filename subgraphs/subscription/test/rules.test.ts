@@ -60,6 +60,9 @@ const row = (overrides: Partial<SubscriptionRow> = {}): SubscriptionRow => ({
   ...overrides,
 });
 const range = { min: 1, max: 300 };
+const NOW = new Date('2026-03-10T12:00:00Z');
+/** No upgrade, no paid offer, long past the cancellation window of a subscription started in 1970. */
+const OFFER_FACTS = { upgradeTargetIds: [], convertsToId: null, now: NOW };
 
 describe('effective customer access (SPEC §3.3)', () => {
   it('is the lesser of the user and the relationship', () => {
@@ -74,7 +77,7 @@ describe('effective customer access (SPEC §3.3)', () => {
 describe('allowedActions', () => {
   it('offers a quantity change only when another quantity is acceptable', () => {
     const actions = (subscription: SubscriptionRow, assigned: number, quantityRange: { min: number; max: number } | null) =>
-      allowedActions(viewer('FULL'), subscription, access('FULL'), { assignedLicences: assigned, quantityRange });
+      allowedActions(viewer('FULL'), subscription, access('FULL'), { assignedLicences: assigned, quantityRange, ...OFFER_FACTS });
     expect(actions(row(), 0, range)).toContain('CHANGE_QUANTITY');
     expect(actions(row({ isTrial: true, quantity: 25, autoRenew: false }), 0, { min: 25, max: 25 })).not.toContain('CHANGE_QUANTITY');
     // Every seat assigned at the offer's maximum: neither down nor up.
@@ -86,25 +89,24 @@ describe('allowedActions', () => {
 
   it('offers licences on any subscription of a customer administered with FULL rights, and only then', () => {
     const direct = row({ channel: 'DIRECT', partnerId: null });
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range })).toEqual(['ASSIGN_LICENCE', 'UNASSIGN_LICENCE']);
-    expect(allowedActions(viewer('FULL'), direct, access('LIMITED'), { assignedLicences: 1, quantityRange: range })).toEqual([]);
-    expect(allowedActions(viewer('FULL'), direct, access(null), { assignedLicences: 1, quantityRange: range })).toEqual([]);
-    expect(allowedActions(viewer('LIMITED'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range })).toEqual([]);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual(['ASSIGN_LICENCE', 'UNASSIGN_LICENCE']);
+    expect(allowedActions(viewer('FULL'), direct, access('LIMITED'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
+    expect(allowedActions(viewer('FULL'), direct, access(null), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
+    expect(allowedActions(viewer('LIMITED'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
     // Full: nothing to assign; empty: nothing to unassign.
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 10, quantityRange: range })).toEqual(['UNASSIGN_LICENCE']);
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 0, quantityRange: range })).toEqual(['ASSIGN_LICENCE']);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 10, quantityRange: range, ...OFFER_FACTS })).toEqual(['UNASSIGN_LICENCE']);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS })).toEqual(['ASSIGN_LICENCE']);
   });
 
   it('offers renewal with a key only to SUBSCRIPTION_ADVISOR on its own sale, and nothing once REPLACED', () => {
-    const facts = { assignedLicences: 0, quantityRange: range };
+    const facts = { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS };
     expect(allowedActions(viewer('FULL'), row({ status: 'EXPIRED' }), access('FULL'), facts)).toEqual(['RENEW', 'RENEW_WITH_PRODUCT_KEY']);
     expect(allowedActions(viewer('FULL', ['RESELLER']), row({ status: 'EXPIRED' }), access('FULL'), facts)).toEqual(['RENEW']);
     expect(allowedActions(viewer('FULL'), row({ channel: 'ADVISOR', status: 'EXPIRED' }), access('FULL'), facts)).toEqual([]);
-    expect(allowedActions(viewer('FULL'), row({ status: 'REPLACED' }), access('FULL'), { assignedLicences: 0, quantityRange: range })).toEqual([]);
+    expect(allowedActions(viewer('FULL'), row({ status: 'REPLACED' }), access('FULL'), { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
   });
 });
 
-const NOW = new Date('2026-03-10T12:00:00Z');
 
 describe('quantities and terms', () => {
   it('keeps the quantity within the offer\'s range (no bound: 1 and unbounded)', () => {

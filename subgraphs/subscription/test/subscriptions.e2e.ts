@@ -67,7 +67,7 @@ describe('the reseller flow of issue 5, as Contoso\'s agent', () => {
     expect(stale).toMatchObject({ subscription: null, errors: [{ code: 'VERSION_CONFLICT', field: 'expectedVersion' }] });
 
     const suspended = (await stack.graphql(SUSPEND, { id: sub.id, v: 2 }, { as: AGENT })).data!.suspendSubscription;
-    expect(suspended).toMatchObject({ errors: [], subscription: { status: 'SUSPENDED', version: 3, allowedActions: ['ACTIVATE', 'SET_AUTO_RENEW', 'RENEW_WITH_PRODUCT_KEY'] } });
+    expect(suspended).toMatchObject({ errors: [], subscription: { status: 'SUSPENDED', version: 3, allowedActions: ['ACTIVATE', 'SET_AUTO_RENEW', 'CANCEL', 'RENEW_WITH_PRODUCT_KEY'] } });
     const whileSuspended = (await stack.graphql(CHANGE, { id: sub.id, quantity: 11 }, { as: AGENT })).data!.changeSubscriptionQuantity;
     expect(whileSuspended.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
     const activated = (await stack.graphql(ACTIVATE, { id: sub.id, v: 3 }, { as: AGENT })).data!.activateSubscription;
@@ -236,8 +236,8 @@ describe('licences and concurrency', () => {
     expect(codes.filter((code) => code !== 'OK').every((code) => code === 'NO_AVAILABLE_LICENCES')).toBe(true);
     const read = (await stack.graphql(READ, { id: sub.id }, { as: AGENT })).data!.subscription;
     expect(read).toMatchObject({ assignedLicences: 2, availableLicences: 0 });
-    // Full: no licence to assign, and no quantity below the two assigned.
-    expect(read.allowedActions).toEqual(['CHANGE_QUANTITY', 'SUSPEND', 'SET_AUTO_RENEW', 'UNASSIGN_LICENCE', 'RENEW_WITH_PRODUCT_KEY']);
+    // Full: no licence to assign, and no quantity below the two assigned (a new subscription: still within the cancellation window).
+    expect(read.allowedActions).toEqual(['CHANGE_QUANTITY', 'SUSPEND', 'SET_AUTO_RENEW', 'UPGRADE', 'CANCEL', 'SCHEDULE_CHANGE', 'UNASSIGN_LICENCE', 'RENEW_WITH_PRODUCT_KEY']);
 
     expect((await stack.graphql(CHANGE, { id: sub.id, quantity: 1 }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([{ code: 'BELOW_ASSIGNED_LICENCES', field: 'quantity' }]);
     // A user of another customer, or an unknown one, is not found.
@@ -275,7 +275,7 @@ describe('licences and concurrency', () => {
 
 describe('SQL statements per request (N+1)', () => {
   it('costs the same for a customer with 1 subscription as with 50, in every subgraph', async () => {
-    const QUERY = `query($id: ID!) { customer(id: $id) { companyName subscriptions { id quantity assignedLicences availableLicences allowedActions partnerOnRecord { id } offer { id name } history { action changedBy { id } } licenceAssignments { userId } renewedFrom { id } } } }`;
+    const QUERY = `query($id: ID!) { customer(id: $id) { companyName subscriptions { id quantity assignedLicences availableLicences allowedActions partnerOnRecord { id } offer { id name } history { action changedBy { id } } licenceAssignments { userId } renewedFrom { id } scheduledChange { quantity offer { id name } effectiveDate } } } }`;
     const measure = async () => {
       const before = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.queries.count]));
       const response = await stack.graphql(QUERY, { id: DEMO.customers.alpineSkiHouse }, { as: FABRIKAM });

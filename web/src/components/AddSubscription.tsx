@@ -19,6 +19,10 @@ const CustomerOffersDocument = graphql(`
           maxQuantity
           unitPrice
           currency
+          upgradeTargets {
+            id
+            name
+          }
         }
       }
     }
@@ -130,6 +134,11 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
               description={offer ? `Between ${offer.minQuantity} and ${offer.maxQuantity}` : undefined}
               error={fieldError(errors, 'quantity')}
             />
+            {offer && offer.upgradeTargets.length > 0 && (
+              <Text size="sm" c="dimmed">
+                Upgrade path: {[offer.name, ...offer.upgradeTargets.map((target) => target.name)].join(' → ')}
+              </Text>
+            )}
             {offersQuery.error && <Text c="red">{offersQuery.error.message}</Text>}
             <FormErrors errors={errors} shownFields={['offerId', 'quantity']} />
             <Group justify="flex-end">

@@ -8,7 +8,7 @@ import { DelegatedAdmin } from '../components/customer/DelegatedAdmin';
 import { ServiceRequests } from '../components/customer/ServiceRequests';
 import { CustomerUsers } from '../components/customer/CustomerUsers';
 import { FormErrors, type PayloadError } from '../components/errors';
-import { licences, PROVISIONING_STATE, RELATIONSHIP, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
+import { describeScheduledChange, formatDate, licences, PROVISIONING_STATE, RELATIONSHIP, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
@@ -40,6 +40,16 @@ const CustomerPageDocument = graphql(`
         friendlyName
         quantity
         status
+        scheduledChange {
+          quantity
+          offer {
+            id
+            name
+          }
+          termMonths
+          billingCycle
+          effectiveDate
+        }
       }
       ...CustomerUsers_customer
       ...ServiceRequests_customer
@@ -182,6 +192,7 @@ export function CustomerPage() {
                     <Table.Th>Subscription</Table.Th>
                     <Table.Th>Licences</Table.Th>
                     <Table.Th>Status</Table.Th>
+                    <Table.Th>At renewal</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -197,6 +208,17 @@ export function CustomerPage() {
                         <Badge variant="light" color={STATUS_COLOR[subscription.status]}>
                           {SUBSCRIPTION_STATUS[subscription.status]}
                         </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        {subscription.scheduledChange ? (
+                          <Text size="sm">
+                            {formatDate(subscription.scheduledChange.effectiveDate)}: {describeScheduledChange(subscription.scheduledChange)}
+                          </Text>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            No change
+                          </Text>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -8,6 +8,7 @@ import type { ChangeSubscriptionQuantityMutation } from '../__generated__/graphq
 import { fieldError, FormErrors, VersionConflict, type PayloadError } from '../components/errors';
 import { CHANNEL, formatDate, licences, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
 import { RenewWithProductKey } from '../components/RenewWithProductKey';
+import { SubscriptionChanges } from '../components/SubscriptionChanges';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
 const SubscriptionPageDocument = graphql(`
@@ -38,6 +39,14 @@ const SubscriptionPageDocument = graphql(`
       ...LicenceCount_subscription
       ...SubscriptionStatus_subscription
       ...Licences_subscription
+      ...SubscriptionChanges_subscription
+      cancelledAt
+      refundAmount
+      refundCurrency
+      replacedBy {
+        id
+        friendlyName
+      }
     }
   }
 `);
@@ -101,10 +110,21 @@ export function SubscriptionPage() {
           <Detail label="Commitment ends" value={formatDate(subscription.endDate)} />
           <Detail label="Started" value={formatDate(subscription.startDate)} />
           {subscription.isTrial && <Detail label="Trial" value="Yes" />}
+          {subscription.cancelledAt && <Detail label="Cancelled" value={formatDate(subscription.cancelledAt)} />}
+          {subscription.refundAmount != null && <Detail label="Refund" value={`${subscription.refundAmount.toFixed(2)} ${subscription.refundCurrency ?? ''}`} />}
         </SimpleGrid>
+        {subscription.replacedBy && (
+          <Text size="sm" mt="sm">
+            Replaced by{' '}
+            <Anchor component={Link} to={`/subscriptions/${subscription.replacedBy.id}`}>
+              {subscription.replacedBy.friendlyName}
+            </Anchor>
+          </Text>
+        )}
       </Paper>
       <LicenceCount subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
       <SubscriptionStatus subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
+      <SubscriptionChanges subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
       {subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY') && <RenewWithProductKey subscriptionId={subscription.id} onChanged={changed} />}
       <Licences subscription={subscription} onChanged={changed} />
     </Stack>

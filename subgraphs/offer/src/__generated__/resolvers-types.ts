@@ -99,7 +99,13 @@ export type Customer = {
 };
 
 export type ErrorCode =
+  /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
+  | 'ADD_ON_NOT_SUPPORTED'
+  /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
+  | 'AUTO_RENEW_OFF'
   | 'BELOW_ASSIGNED_LICENCES'
+  /** cancelSubscription: more than 168 hours since the subscription started or last renewed. */
+  | 'CANCELLATION_WINDOW_CLOSED'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'
   | 'DOMAIN_TAKEN'
@@ -110,10 +116,14 @@ export type ErrorCode =
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
   | 'MIXED_OFFERS'
+  /** convertTrialSubscription: the subscription is not a trial, or its offer has no paid offer. */
+  | 'NOT_A_TRIAL'
   | 'NOT_A_TRIAL_OFFER'
   | 'NOT_FOUND'
   | 'NO_ADMIN_RIGHTS'
   | 'NO_AVAILABLE_LICENCES'
+  /** removeScheduledSubscriptionChange: nothing is scheduled. */
+  | 'NO_SCHEDULED_CHANGE'
   | 'OFFER_NOT_AVAILABLE'
   | 'PREREQUISITE_MISSING'
   | 'PRODUCT_KEY_ALREADY_REDEEMED'
@@ -121,6 +131,10 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  /** convertTrialSubscription: the trial has ended. */
+  | 'TRIAL_EXPIRED'
+  /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */
+  | 'UPGRADE_NOT_ALLOWED'
   | 'VALIDATION_FAILED'
   | 'VERSION_CONFLICT';
 
@@ -260,6 +274,8 @@ export type Offer = {
   __typename?: 'Offer';
   billingCycle: BillingCycle;
   category: OfferCategory;
+  /** A trial's paid offer, which convertTrialSubscription moves it to; null for a paid offer (or one the partner may not sell). */
+  convertsTo: Maybe<Offer>;
   /** ISO 3166-1 alpha-2 codes of the countries where the offer is sold. */
   countries: Array<Scalars['String']['output']>;
   /** ISO 4217 code. */
@@ -283,6 +299,8 @@ export type Offer = {
   trialDays: Maybe<Scalars['Int']['output']>;
   /** Price of one licence per month, in `currency`. */
   unitPrice: Scalars['Float']['output'];
+  /** The higher offers of its family a subscription of this offer may be upgraded to mid-term, lowest first (those the partner may sell). */
+  upgradeTargets: Array<Offer>;
 };
 
 /** One customer's acceptance, as the accepting customer sees it: their new account, nothing of the partner's. */
@@ -314,6 +332,9 @@ export type OfferAvailability = {
   /** false when unknown, not authorised for this partner, or not sold in this country */
   available: Scalars['Boolean']['output'];
   billingCycle: Maybe<Scalars['String']['output']>;
+  /** A trial's paid offer. */
+  convertsToId: Maybe<Scalars['ID']['output']>;
+  currency: Maybe<Scalars['String']['output']>;
   isAddOn: Maybe<Scalars['Boolean']['output']>;
   isTrial: Maybe<Scalars['Boolean']['output']>;
   maxQuantity: Maybe<Scalars['Int']['output']>;
@@ -323,6 +344,10 @@ export type OfferAvailability = {
   prerequisiteOfferIds: Array<Scalars['ID']['output']>;
   /** P1M or P1Y */
   term: Maybe<Scalars['String']['output']>;
+  /** Price of one licence per month, as a decimal string (no cent lost). */
+  unitPrice: Maybe<Scalars['String']['output']>;
+  /** The higher offers of its family, lowest first (sold or not: ask their availability). */
+  upgradeTargetIds: Array<Scalars['ID']['output']>;
 };
 
 export type OfferCategory =
@@ -827,6 +852,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Offer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   billingCycle?: Resolver<ResolversTypes['BillingCycle'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['OfferCategory'], ParentType, ContextType>;
+  convertsTo?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   countries?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -841,6 +867,7 @@ export type OfferResolvers<ContextType = Context, ParentType extends ResolversPa
   term?: Resolver<ResolversTypes['OfferTerm'], ParentType, ContextType>;
   trialDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  upgradeTargets?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
 }>;
 
 export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferAcceptance'] = ResolversParentTypes['OfferAcceptance']> = ResolversObject<{
@@ -859,6 +886,8 @@ export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends R
 export type OfferAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferAvailability'] = ResolversParentTypes['OfferAvailability']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   billingCycle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  convertsToId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isAddOn?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   isTrial?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   maxQuantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -867,6 +896,8 @@ export type OfferAvailabilityResolvers<ContextType = Context, ParentType extends
   offerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   prerequisiteOfferIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   term?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unitPrice?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upgradeTargetIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type OfferConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfferConnection'] = ResolversParentTypes['OfferConnection']> = ResolversObject<{

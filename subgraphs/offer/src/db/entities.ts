@@ -21,6 +21,10 @@ export interface OfferRow {
   trialDays: number | null;
   isAddOn: boolean;
   prerequisiteOfferIds: string[];
+  /** The higher offers of its family a subscription may move to mid-term, lowest first. */
+  upgradeTargetIds: string[];
+  /** A trial's paid offer (trial conversion); null for a paid offer. */
+  convertsToId: string | null;
   /** ISO 3166-1 alpha-2, upper case. */
   countries: string[];
   /** numeric(12,2): pg returns it as a string so no cent is lost. */
@@ -92,6 +96,8 @@ export const Offer = new EntitySchema<OfferRow>({
     trialDays: { type: 'int', name: 'trial_days', nullable: true },
     isAddOn: { type: 'boolean', name: 'is_add_on' },
     prerequisiteOfferIds: { type: 'uuid', array: true, name: 'prerequisite_offer_ids' },
+    upgradeTargetIds: { type: 'uuid', array: true, name: 'upgrade_target_ids' },
+    convertsToId: { type: 'uuid', name: 'converts_to_id', nullable: true },
     countries: { type: 'text', array: true },
     unitPrice: { type: 'numeric', precision: 12, scale: 2, name: 'unit_price' },
     currency: { type: 'char', length: 3 },

@@ -6,8 +6,26 @@ import { Offer, OfferAuthorisation, type OfferAuthorisationRow, type OfferRow } 
 const EUROPE_AND_US = ['AT', 'BE', 'CH', 'DE', 'ES', 'FR', 'GB', 'IE', 'IT', 'LU', 'NL', 'PT', 'US'];
 const except = (...countries: string[]) => EUROPE_AND_US.filter((country) => !countries.includes(country));
 
-type DemoOffer = Omit<OfferRow, 'createdAt' | 'updatedAt' | 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds' | 'currency'> &
+type DemoOffer = Omit<OfferRow, 'createdAt' | 'updatedAt' | 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds' | 'upgradeTargetIds' | 'convertsToId' | 'currency'> &
   Partial<Pick<OfferRow, 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds'>>;
+
+/**
+ * The families of the catalogue, lowest first: a subscription may move up to any later offer of
+ * its family mid-term (Business Basic → Standard → Premium, E1 → E3 → E5), and a trial converts to
+ * its paid offer. A migration gives databases seeded before these existed the same links.
+ */
+export const DEMO_FAMILIES: string[][] = [
+  [DEMO.offers.businessBasic, DEMO.offers.businessStandard, DEMO.offers.businessPremium],
+  [DEMO.offers.e1, DEMO.offers.e3, DEMO.offers.e5],
+];
+export const DEMO_CONVERSIONS: [trial: string, paid: string][] = [
+  [DEMO.offers.trialBusinessPremium, DEMO.offers.businessPremium],
+  [DEMO.offers.trialE3, DEMO.offers.e3],
+];
+const upgradeTargetsOf = (offerId: string): string[] => {
+  const family = DEMO_FAMILIES.find((members) => members.includes(offerId));
+  return family ? family.slice(family.indexOf(offerId) + 1) : [];
+};
 
 const business = { category: 'MICROSOFT_365_BUSINESS', minQuantity: 1, maxQuantity: 300, billingCycle: 'MONTHLY', term: 'P1M' } as const;
 const enterprise = { category: 'OFFICE_365_ENTERPRISE', minQuantity: 1, maxQuantity: 10_000, billingCycle: 'ANNUAL', term: 'P1Y' } as const;
@@ -48,6 +66,8 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
     prerequisiteOfferIds: [],
     currency: 'EUR',
     ...offer,
+    upgradeTargetIds: upgradeTargetsOf(offer.id),
+    convertsToId: DEMO_CONVERSIONS.find(([trial]) => trial === offer.id)?.[1] ?? null,
     createdAt: now,
     updatedAt: now,
   }));

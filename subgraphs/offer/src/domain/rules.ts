@@ -43,6 +43,10 @@ export function availabilityOf(offerIds: readonly string[], sellable: OfferRow[]
       prerequisiteOfferIds: offer.prerequisiteOfferIds,
       term: offer.term,
       billingCycle: offer.billingCycle,
+      upgradeTargetIds: offer.upgradeTargetIds,
+      convertsToId: offer.convertsToId,
+      unitPrice: offer.unitPrice,
+      currency: offer.currency,
     };
   });
 }

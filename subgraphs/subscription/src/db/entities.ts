@@ -1,11 +1,22 @@
 import { EntitySchema } from 'typeorm';
 
-export const SUBSCRIPTION_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED', 'REPLACED'] as const;
+export const SUBSCRIPTION_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED', 'REPLACED', 'CANCELLED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const SUBSCRIPTION_CHANNELS = ['RESELLER', 'DIRECT', 'ADVISOR', 'PRODUCT_KEY'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
 export type HistoryActorKind = 'PARTNER_USER' | 'SERVICE' | 'SYSTEM';
 export type RenewalNoticeRecipient = 'CUSTOMER_CONTACT' | 'PARTNER_ON_RECORD';
+
+/** What a subscription takes at its next renewal (each part optional; at least one given). */
+export interface ScheduledChange {
+  quantity?: number;
+  offerId?: string;
+  /** The offer's name, which the subscription's friendly name becomes. */
+  offerName?: string;
+  termMonths?: number;
+  billingCycle?: string;
+  scheduledAt: string;
+}
 
 export interface SubscriptionRow {
   id: string;
@@ -25,6 +36,11 @@ export interface SubscriptionRow {
   autoRenew: boolean;
   version: number;
   renewedFromId: string | null;
+  /** Cancelled within the window: when, and the refund (numeric as a string, no cent lost). */
+  cancelledAt?: Date | null;
+  refundAmount?: string | null;
+  refundCurrency?: string | null;
+  scheduledChange?: ScheduledChange | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,6 +85,8 @@ export interface RenewalNoticeRow {
   endDate: Date;
   daysBefore: number;
   recipients: RenewalNoticeRecipient[];
+  /** The change the renewal will apply, as it stood when the notice was recorded. */
+  scheduledChange: ScheduledChange | null;
   recordedAt: Date;
 }
 
@@ -92,6 +110,10 @@ export const Subscription = new EntitySchema<SubscriptionRow>({
     autoRenew: { type: 'boolean', name: 'auto_renew' },
     version: { type: 'int' },
     renewedFromId: { type: 'uuid', name: 'renewed_from_id', nullable: true },
+    cancelledAt: { type: 'timestamptz', name: 'cancelled_at', nullable: true },
+    refundAmount: { type: 'numeric', precision: 12, scale: 2, name: 'refund_amount', nullable: true },
+    refundCurrency: { type: 'char', length: 3, name: 'refund_currency', nullable: true },
+    scheduledChange: { type: 'jsonb', name: 'scheduled_change', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },
   },
@@ -150,6 +172,7 @@ export const RenewalNotice = new EntitySchema<RenewalNoticeRow>({
     endDate: { type: 'timestamptz', name: 'end_date' },
     daysBefore: { type: 'int', name: 'days_before' },
     recipients: { type: 'text', array: true },
+    scheduledChange: { type: 'jsonb', name: 'scheduled_change', nullable: true },
     recordedAt: { type: 'timestamptz', name: 'recorded_at' },
   },
 });

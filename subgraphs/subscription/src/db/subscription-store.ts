@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory, type ReleasedLicenceRow, type RenewalNoticeRow, type SubscriptionHistoryRow, type SubscriptionRow } from './entities.js';
 
-type Changes = Partial<Pick<SubscriptionRow, 'quantity' | 'status' | 'autoRenew' | 'startDate' | 'endDate' | 'version' | 'updatedAt'>>;
+type Changes = Partial<Omit<SubscriptionRow, 'id' | 'customerId' | 'partnerId' | 'channel' | 'renewedFromId' | 'createdAt'>>;
 
 /**
  * Subscriptions, their licence assignments, the licences kept aside for a restore and their
@@ -35,6 +35,11 @@ export class SubscriptionStore {
 
   async update(id: string, changes: Changes, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.update(Subscription, { id }, changes);
+  }
+
+  /** The customer's ACTIVE subscriptions. */
+  activeOfCustomer(customerId: string, manager: EntityManager = this.db.manager): Promise<SubscriptionRow[]> {
+    return manager.find(Subscription, { where: { customerId, status: 'ACTIVE' }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** Whether the customer has an ACTIVE subscription of one of the offers. */
@@ -105,7 +110,8 @@ export class SubscriptionStore {
   }
 
   /**
-   * Notices `daysBefore` the end date of each subscription that will not renew, each recorded
+   * Notices `daysBefore` the end date of each subscription that will not renew, or that will
+   * renew with a scheduled change (the notice and its event carry the change), each recorded
    * once per (subscription, end date, days before), with its event for the partner on record.
    * A late run (or a term shorter than the first notice) catches up on every threshold passed
    * while the end date is still ahead. One statement, so each notice and its event are written
@@ -114,20 +120,20 @@ export class SubscriptionStore {
   async recordRenewalNotices(now: Date, daysBefore: readonly number[], recordedAt: Date, manager: EntityManager = this.db.manager): Promise<number> {
     const rows: unknown[] = await manager.query(
       `WITH notices AS (
-       INSERT INTO renewal_notice (subscription_id, customer_id, partner_id, end_date, days_before, recipients, recorded_at)
+       INSERT INTO renewal_notice (subscription_id, customer_id, partner_id, end_date, days_before, recipients, scheduled_change, recorded_at)
        SELECT s.id, s.customer_id, s.partner_id, s.end_date, d.days,
               CASE WHEN s.partner_id IS NULL THEN ARRAY['CUSTOMER_CONTACT'] ELSE ARRAY['CUSTOMER_CONTACT', 'PARTNER_ON_RECORD'] END,
-              $1::timestamptz
+              s.scheduled_change, $1::timestamptz
        FROM subscription s CROSS JOIN unnest($2::int[]) AS d(days)
-       WHERE (s.status = 'SUSPENDED' OR (s.status = 'ACTIVE' AND (NOT s.auto_renew OR s.is_trial)))
+       WHERE (s.status = 'SUSPENDED' OR (s.status = 'ACTIVE' AND (NOT s.auto_renew OR s.is_trial OR s.scheduled_change IS NOT NULL)))
          AND s.end_date > $1::timestamptz
          AND s.end_date - make_interval(days => d.days) <= $1::timestamptz
        ON CONFLICT (subscription_id, end_date, days_before) DO NOTHING
-       RETURNING id, subscription_id, customer_id, partner_id, end_date, days_before),
+       RETURNING id, subscription_id, customer_id, partner_id, end_date, days_before, scheduled_change),
        events AS (
          INSERT INTO event_outbox (id, type, partner_id, object_type, object_id, occurred_at, data)
          SELECT gen_random_uuid(), 'subscription.renewal_notice_due', partner_id, 'CustomerSubscription', subscription_id::text, $3::timestamptz,
-                jsonb_build_object('customerId', customer_id, 'endDate', end_date, 'daysBefore', days_before)
+                jsonb_build_object('customerId', customer_id, 'endDate', end_date, 'daysBefore', days_before, 'scheduledChange', scheduled_change)
            FROM notices WHERE partner_id IS NOT NULL ORDER BY end_date, subscription_id, days_before DESC)
        SELECT id FROM notices`,
       [now, [...daysBefore], recordedAt],

@@ -42,10 +42,28 @@ export class SubscriptionLifecycle {
     return this.db.transaction(async (manager) => {
       const locked = await this.store.lock(manager, id);
       if (!locked) return false;
-      const { next, steps } = advanceLifecycle(locked, now);
+      // A scheduled quantity never goes below the licences assigned when the renewal applies it.
+      const assigned = locked.scheduledChange?.quantity !== undefined ? await this.store.assignedLicences(id, manager) : 0;
+      const { next, steps } = advanceLifecycle(locked, now, assigned);
       if (steps.length === 0) return false;
       const updated: SubscriptionRow = { ...next, version: locked.version + 1, updatedAt: this.clock.now() };
-      await this.store.update(id, { status: updated.status, startDate: updated.startDate, endDate: updated.endDate, version: updated.version, updatedAt: updated.updatedAt }, manager);
+      await this.store.update(
+        id,
+        {
+          status: updated.status,
+          startDate: updated.startDate,
+          endDate: updated.endDate,
+          quantity: updated.quantity,
+          offerId: updated.offerId,
+          friendlyName: updated.friendlyName,
+          termMonths: updated.termMonths,
+          billingCycle: updated.billingCycle,
+          scheduledChange: updated.scheduledChange ?? null,
+          version: updated.version,
+          updatedAt: updated.updatedAt,
+        },
+        manager,
+      );
       // Day 120: deprovisioned, the customer's data (licence assignments) removed.
       if (updated.status === 'DELETED') await this.store.unassignAll(id, manager);
       const requestId = `lifecycle:${now.toISOString()}`;
@@ -57,7 +75,7 @@ export class SubscriptionLifecycle {
           actorKind: 'SYSTEM' as const,
           partnerId: null,
           userId: null,
-          action: step.field === 'status' ? 'lifecycle' : 'autoRenew',
+          action: step.field === 'status' ? 'lifecycle' : step.field === 'startDate' || step.field === 'endDate' ? 'autoRenew' : 'scheduledChange',
           field: step.field,
           oldValue: step.from,
           newValue: step.to,

@@ -11,7 +11,7 @@ import {
   type OfferAvailability,
   type Viewer,
 } from '@partner-graph/platform';
-import type { SubscriptionChannel, SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
+import type { ScheduledChange, SubscriptionChannel, SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
 
 /** Reading customers' subscriptions (SPEC §3.3). */
 export const READ_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL', 'LIMITED'] };
@@ -36,7 +36,12 @@ export type SubscriptionAction =
   | 'ASSIGN_LICENCE'
   | 'UNASSIGN_LICENCE'
   | 'RENEW'
-  | 'RENEW_WITH_PRODUCT_KEY';
+  | 'RENEW_WITH_PRODUCT_KEY'
+  | 'UPGRADE'
+  | 'CONVERT_TRIAL'
+  | 'CANCEL'
+  | 'SCHEDULE_CHANGE'
+  | 'REMOVE_SCHEDULED_CHANGE';
 
 /** `P1M` → 1, `P1Y` → 12, `P3Y` → 36; anything unreadable is a yearly term. */
 export function termMonthsOf(term: string | null | undefined): number {
@@ -84,12 +89,36 @@ export function quantityRangeOf(offer: { minQuantity: number | null; maxQuantity
   return { min: offer.minQuantity ?? 1, max: offer.maxQuantity ?? Number.MAX_SAFE_INTEGER };
 }
 
-/** What the rules need to know beyond the row: its licences, and the offer's seat range for the viewer. */
+/** What the rules need to know beyond the row: its licences, the offer as the viewer's partner may sell it, and the time. */
 export interface ActionFacts {
   assignedLicences: number;
   /** null when the viewer's partner may no longer sell the offer in the customer's country */
   quantityRange: { min: number; max: number } | null;
+  /** The offer's upgrade targets and a trial's paid offer (empty / null when the offer is not sold to the viewer's partner). */
+  upgradeTargetIds: readonly string[];
+  convertsToId: string | null;
+  now: Date;
 }
+
+/** The cancellation window (SPEC §4.4): 7 days from the start of the subscription or of its current term. */
+export const CANCELLATION_WINDOW_HOURS = 168;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Inside the window at `now`? The window is closed at both ends: at exactly 168 hours a
+ * cancellation is still accepted (Partner Center counts "within 168 hours"); a millisecond later it is not.
+ */
+export function withinCancellationWindow(subscription: SubscriptionRow, now: Date): boolean {
+  const elapsed = now.getTime() - subscription.startDate.getTime();
+  return elapsed >= 0 && elapsed <= CANCELLATION_WINDOW_HOURS * HOUR_MS;
+}
+
+/** A trial converts while it runs: ACTIVE and before its end date. */
+export function trialRunning(subscription: SubscriptionRow, now: Date): boolean {
+  return subscription.isTrial && subscription.status === 'ACTIVE' && subscription.endDate.getTime() > now.getTime();
+}
+
+export const CANCELLABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'SUSPENDED'];
 
 /**
  * What the viewer may do with the subscription now — only what the mutation would accept: rules
@@ -107,6 +136,11 @@ export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, ac
     if (status === 'ACTIVE') actions.push('SUSPEND');
     if (status === 'SUSPENDED') actions.push('ACTIVATE');
     if ((status === 'ACTIVE' || status === 'SUSPENDED') && !subscription.isTrial) actions.push('SET_AUTO_RENEW');
+    if (status === 'ACTIVE' && range && !subscription.isTrial && facts.upgradeTargetIds.length > 0) actions.push('UPGRADE');
+    if (trialRunning(subscription, facts.now) && facts.convertsToId) actions.push('CONVERT_TRIAL');
+    if (CANCELLABLE_STATUSES.includes(status) && withinCancellationWindow(subscription, facts.now)) actions.push('CANCEL');
+    if (status === 'ACTIVE' && range && subscription.autoRenew && !subscription.isTrial) actions.push('SCHEDULE_CHANGE');
+    if (subscription.scheduledChange) actions.push('REMOVE_SCHEDULED_CHANGE');
   }
   if (mayAssignLicences(viewer, access)) {
     if (status === 'ACTIVE' && facts.assignedLicences < subscription.quantity) actions.push('ASSIGN_LICENCE');
@@ -120,7 +154,7 @@ export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, ac
 }
 
 export interface LifecycleStep {
-  field: 'status' | 'startDate' | 'endDate';
+  field: 'status' | 'startDate' | 'endDate' | 'quantity' | 'offerId' | 'termMonths' | 'billingCycle';
   from: string;
   to: string;
 }
@@ -131,18 +165,28 @@ const STATUS_EVENTS = {
   DELETED: 'subscription.deleted',
 } as const satisfies Record<string, EventType>;
 
-/** The events a lifecycle run reports: one per status step, in order (a late run that expires and disables reports both), else one renewal. */
+const RENEWAL_FIELDS: LifecycleStep['field'][] = ['startDate', 'endDate'];
+
+/**
+ * The events a lifecycle run reports: one per status step, in order (a late run that expires and
+ * disables reports both), else one renewal, followed by the scheduled change it applied, if any.
+ */
 export function lifecycleEvents(steps: LifecycleStep[]): { type: EventType; changes: LifecycleStep[] }[] {
   const statusSteps = steps.filter((step) => step.field === 'status');
-  if (statusSteps.length === 0) return [{ type: 'subscription.renewed', changes: steps }];
-  return statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }));
+  if (statusSteps.length > 0) return statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }));
+  const applied = steps.filter((step) => !RENEWAL_FIELDS.includes(step.field));
+  const renewed = { type: 'subscription.renewed' as const, changes: steps };
+  return applied.length > 0 ? [renewed, { type: 'subscription.scheduled_change_applied', changes: applied }] : [renewed];
 }
 
 /**
  * Where the lifecycle puts a subscription at `now`, however late the job runs: renewing
  * terms one after the other, or walking EXPIRED → DISABLED → DELETED through each step.
+ * A renewal applies the scheduled change at the first term it starts, and clears it, so it
+ * applies once however many terms a late run catches up; its quantity never goes below the
+ * licences assigned by then (`assignedLicences`).
  */
-export function advanceLifecycle(row: SubscriptionRow, now: Date): { next: SubscriptionRow; steps: LifecycleStep[] } {
+export function advanceLifecycle(row: SubscriptionRow, now: Date, assignedLicences = 0): { next: SubscriptionRow; steps: LifecycleStep[] } {
   const next = { ...row };
   const steps: LifecycleStep[] = [];
   const setStatus = (status: SubscriptionStatus) => {
@@ -155,12 +199,15 @@ export function advanceLifecycle(row: SubscriptionRow, now: Date): { next: Subsc
   if (next.status === 'ACTIVE' && next.autoRenew && !next.isTrial) {
     const oldStart = next.startDate;
     const oldEnd = next.endDate;
+    const applied = next.scheduledChange ? applyScheduledChange(next, next.scheduledChange, assignedLicences) : [];
+    next.scheduledChange = null;
     while (next.endDate.getTime() <= now.getTime()) {
       next.startDate = next.endDate;
       next.endDate = addMonths(next.endDate, next.termMonths);
     }
     steps.push({ field: 'startDate', from: oldStart.toISOString(), to: next.startDate.toISOString() });
     steps.push({ field: 'endDate', from: oldEnd.toISOString(), to: next.endDate.toISOString() });
+    steps.push(...applied);
     return { next, steps };
   }
   if (next.status === 'ACTIVE') setStatus('EXPIRED');
@@ -168,6 +215,22 @@ export function advanceLifecycle(row: SubscriptionRow, now: Date): { next: Subsc
   if (next.status === 'EXPIRED' && daysPastEnd >= EXPIRED_DAYS) setStatus('DISABLED');
   if (next.status === 'DISABLED' && daysPastEnd >= DELETED_AFTER_DAYS) setStatus('DELETED');
   return { next, steps };
+}
+
+/** Sets the scheduled change's parts on `next` (a renewing row) and returns a step per field that changed. */
+function applyScheduledChange(next: SubscriptionRow, change: ScheduledChange, assignedLicences: number): LifecycleStep[] {
+  const steps: LifecycleStep[] = [];
+  const set = <K extends 'quantity' | 'offerId' | 'termMonths' | 'billingCycle'>(field: K, value: SubscriptionRow[K] | undefined) => {
+    if (value === undefined || value === next[field]) return;
+    steps.push({ field, from: String(next[field]), to: String(value) });
+    next[field] = value;
+  };
+  set('quantity', change.quantity === undefined ? undefined : Math.max(change.quantity, assignedLicences));
+  set('offerId', change.offerId);
+  if (change.offerId && change.offerName) next.friendlyName = change.offerName;
+  set('termMonths', change.termMonths);
+  set('billingCycle', change.billingCycle);
+  return steps;
 }
 
 /** A term in months, as a caller gives it (provisioning, a product key): 1 to 60. */
@@ -220,9 +283,19 @@ export interface HistoryEntry {
 
 const HISTORY_FIELDS = ['quantity', 'status', 'autoRenew'] as const;
 
-/** The history a change leaves: one entry per field that changed value. */
+/** A scheduled change as its history entry shows it (`quantity=8, termMonths=1`), null for none. */
+export function describeScheduledChange(change: ScheduledChange | null | undefined): string | null {
+  if (!change) return null;
+  const parts = (['quantity', 'offerId', 'termMonths', 'billingCycle'] as const).filter((field) => change[field] !== undefined).map((field) => `${field}=${change[field]}`);
+  return parts.join(', ');
+}
+
+/** The history a change leaves: one entry per field that changed value (the scheduled change as a whole). */
 export function changedFields(before: SubscriptionRow, after: SubscriptionRow): HistoryEntry[] {
-  return HISTORY_FIELDS.filter((field) => after[field] !== before[field]).map((field) => ({ field, from: String(before[field]), to: String(after[field]) }));
+  const entries: HistoryEntry[] = HISTORY_FIELDS.filter((field) => after[field] !== before[field]).map((field) => ({ field, from: String(before[field]), to: String(after[field]) }));
+  const [from, to] = [describeScheduledChange(before.scheduledChange), describeScheduledChange(after.scheduledChange)];
+  if (from !== to) entries.push({ field: 'scheduledChange', from, to });
+  return entries;
 }
 
 /** What a new subscription starts as. */

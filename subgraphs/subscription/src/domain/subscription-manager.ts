@@ -19,8 +19,10 @@ import {
   type PartnerViewer,
   type ServiceClient,
   type Viewer,
+  unavailableOffer,
 } from '@partner-graph/platform';
-import { SubscriptionStore, type HistoryActorKind, type SubscriptionChannel, type SubscriptionRow } from '../db/index.js';
+import { SubscriptionStore, type HistoryActorKind, type ScheduledChange, type SubscriptionChannel, type SubscriptionRow } from '../db/index.js';
+import { cancel, clearScheduled, convertTrial, scheduleChange, upgrade, type ChangeRequest } from './change-rules.js';
 import { subscriptionEvent } from './events.js';
 import {
   ADMINISTER_CUSTOMER,
@@ -31,6 +33,7 @@ import {
   checkQuantity,
   checkTermMonths,
   checkVersion,
+  describeScheduledChange,
   isRenewableBy,
   isSoldBy,
   mayAssignLicences,
@@ -63,8 +66,21 @@ export interface ProvisionSubscriptionInput {
   assignLicenceToUserId?: string | null;
 }
 
-type Changes = Partial<Pick<SubscriptionRow, 'quantity' | 'status' | 'autoRenew'>>;
+type Changes = Partial<Pick<SubscriptionRow, 'quantity' | 'status' | 'autoRenew' | 'scheduledChange'>>;
 type CallAs = { viewer: Viewer; requestId: string };
+
+/** A mid-term change, and the part of the scheduled change it cleared (null: none). */
+export interface ChangedSubscription {
+  subscription: SubscriptionRow;
+  clearedScheduledChange: ScheduledChange | null;
+}
+
+/** What every one of the weekly actions takes besides its own arguments (SPEC §4.4). */
+export interface WeeklyOptions {
+  expectedVersion?: number | null;
+  idempotencyKey?: string | null;
+  dryRun?: boolean | null;
+}
 
 /**
  * Changing subscriptions and their licences: asks the other subgraphs first, then decides with
@@ -160,17 +176,22 @@ export class SubscriptionManager {
     );
   }
 
-  async changeQuantity(actor: Actor, id: string, quantity: number, expectedVersion: number | null | undefined, dryRun: boolean): Promise<SubscriptionRow> {
+  /** A new quantity now; a quantity scheduled for the renewal is cleared (the answer says so). */
+  async changeQuantity(actor: Actor, id: string, quantity: number, expectedVersion: number | null | undefined, dryRun: boolean): Promise<ChangedSubscription> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, id);
     // The offer's limits come from the offer subgraph, before any lock is held.
     const offer = await this.availableOffer(actor, viewer.partnerId, access.country, row.offerId);
     checkQuantity(quantityRangeOf(offer), quantity);
-    return this.change(actor, id, expectedVersion, 'changeSubscriptionQuantity', dryRun, async (locked, manager) => {
+    let clearedScheduledChange: ScheduledChange | null = null;
+    const subscription = await this.change(actor, id, expectedVersion, 'changeSubscriptionQuantity', dryRun, async (locked, manager) => {
       requireStatus(locked, ['ACTIVE'], 'change the quantity of');
       checkNotBelowAssigned(quantity, await this.store.assignedLicences(id, manager));
-      return { quantity };
+      const { remaining, cleared } = clearScheduled(locked.scheduledChange, ['quantity']);
+      clearedScheduledChange = cleared;
+      return cleared ? { quantity, scheduledChange: remaining } : { quantity };
     });
+    return { subscription, clearedScheduledChange };
   }
 
   async suspend(actor: Actor, id: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
@@ -191,12 +212,163 @@ export class SubscriptionManager {
     });
   }
 
-  async setAutoRenew(actor: Actor, id: string, enabled: boolean, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+  /** Turning auto-renew off clears the scheduled change, which only a renewal applies (the answer says so). */
+  async setAutoRenew(actor: Actor, id: string, enabled: boolean, expectedVersion: number | null | undefined): Promise<ChangedSubscription> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     await this.manageable(actor, id);
-    return this.change(actor, id, expectedVersion, 'setSubscriptionAutoRenew', false, async (locked) => {
+    let clearedScheduledChange: ScheduledChange | null = null;
+    const subscription = await this.change(actor, id, expectedVersion, 'setSubscriptionAutoRenew', false, async (locked) => {
       checkAutoRenew(locked, enabled);
-      return { autoRenew: enabled };
+      if (enabled || !locked.scheduledChange) return { autoRenew: enabled };
+      clearedScheduledChange = locked.scheduledChange;
+      return { autoRenew: enabled, scheduledChange: null };
+    });
+    return { subscription, clearedScheduledChange };
+  }
+
+  /**
+   * Upgrade to one of the offer's upgrade targets (`upgrade`): a new subscription with the seats and
+   * every assigned licence, the old one REPLACED. One call to the offer subgraph answers the current
+   * offer, the target and the offers of the customer's other active subscriptions (add-ons).
+   */
+  async upgrade(
+    actor: Actor,
+    input: { id: string; targetOfferId: string; quantity?: number | null } & WeeklyOptions,
+  ): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow; clearedScheduledChange: ScheduledChange | null }> {
+    authorize(actor.viewer, SELL_SUBSCRIPTIONS);
+    const { row, access, viewer } = await this.manageable(actor, input.id);
+    const ids = this.idempotency(viewer, 'upgradeSubscription', input, { targetOfferId: input.targetOfferId, quantity: input.quantity });
+    const replayed = input.dryRun ? null : await recordedResult<{ subscriptionId: string; previousId: string; cleared: ScheduledChange | null }>(this.db.manager, ids);
+    if (replayed) {
+      const { subscriptionId, previousId, cleared } = replayed.result;
+      return { subscription: await this.store.get(subscriptionId), previous: await this.store.get(previousId), clearedScheduledChange: cleared };
+    }
+    const others = (await this.store.activeOfCustomer(row.customerId)).filter((other) => other.id !== row.id);
+    const offers = await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId, input.targetOfferId, ...others.map((other) => other.offerId)]);
+    const addOns = others.flatMap((other) => {
+      const offer = offers.get(other.offerId);
+      return offer?.isAddOn ? [{ friendlyName: other.friendlyName, prerequisiteOfferIds: offer.prerequisiteOfferIds }] : [];
+    });
+    const decide = async (manager: EntityManager) => {
+      const locked = await this.lock(manager, input.id);
+      checkVersion(locked, input.expectedVersion);
+      const decided = upgrade(
+        locked,
+        {
+          current: offers.get(row.offerId)!,
+          target: offers.get(input.targetOfferId)!,
+          quantity: input.quantity ?? locked.quantity,
+          assignedLicences: await this.store.assignedLicences(locked.id, manager),
+          addOns,
+          otherActiveOfferIds: others.map((other) => other.offerId),
+          newId: randomUUID(),
+        },
+        this.clock.now(),
+      );
+      return { locked, ...decided };
+    };
+    if (input.dryRun) {
+      const { upgraded, previous, locked } = await this.db.transaction(decide);
+      return { subscription: upgraded, previous, clearedScheduledChange: locked.scheduledChange ?? null };
+    }
+    const receipt = await this.db.transaction((manager) =>
+      idempotent(manager, ids, async () => {
+        const { locked, upgraded, previous, addOnsFollowing } = await decide(manager);
+        const licencesMoved = await this.store.assignedLicences(locked.id, manager);
+        await this.insertSubscription(manager, actor, upgraded, 'upgradeSubscription', false);
+        await this.recordHistory(manager, actor, upgraded, 'upgradeSubscription', [{ field: 'upgradedFrom', from: null, to: locked.id }]);
+        await this.store.moveLicences(locked.id, upgraded.id, manager);
+        await this.store.update(locked.id, { status: previous.status, scheduledChange: null, version: previous.version, updatedAt: previous.updatedAt }, manager);
+        await this.recordHistory(manager, actor, previous, 'upgradeSubscription', [
+          { field: 'status', from: locked.status, to: previous.status },
+          { field: 'upgradedTo', from: null, to: upgraded.id },
+          ...(locked.scheduledChange ? [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }] : []),
+        ]);
+        const upgradeFacts = { fromOfferId: locked.offerId, toOfferId: upgraded.offerId, quantity: upgraded.quantity, licencesMoved, addOnsFollowing };
+        await writeAudit(manager, { ...actor, clock: this.clock }, {
+          operation: 'upgradeSubscription',
+          resourceType: 'CustomerSubscription',
+          resourceId: locked.id,
+          customerId: locked.customerId,
+          oldValue: { status: locked.status, offerId: locked.offerId, quantity: locked.quantity },
+          newValue: { status: previous.status, upgradedTo: upgraded.id, ...upgradeFacts },
+        });
+        await recordEvent(manager, this.clock, subscriptionEvent('subscription.upgraded', upgraded, { previousSubscriptionId: locked.id, ...upgradeFacts }));
+        return { subscriptionId: upgraded.id, previousId: locked.id, cleared: locked.scheduledChange ?? null };
+      }),
+    );
+    return { subscription: await this.store.get(receipt.subscriptionId), previous: await this.store.get(receipt.previousId), clearedScheduledChange: receipt.cleared };
+  }
+
+  /** Trial conversion (`convertTrial`): the same subscription, paid, from today; `quantity` defaults to the trial's seats. */
+  async convertTrial(actor: Actor, input: { id: string; quantity?: number | null } & WeeklyOptions): Promise<SubscriptionRow> {
+    authorize(actor.viewer, SELL_SUBSCRIPTIONS);
+    const { row, access, viewer } = await this.manageable(actor, input.id);
+    const trialOffer = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
+    const paidId = trialOffer.available ? trialOffer.convertsToId : null;
+    const paid = paidId ? (await this.offersIn(actor, viewer.partnerId, access.country, [paidId])).get(paidId)! : null;
+    return this.rewrite(actor, viewer, input, 'convertTrialSubscription', { quantity: input.quantity }, 'subscription.trial_converted', async (locked, manager) => {
+      const { after, changes } = convertTrial(locked, paid, input.quantity ?? locked.quantity, await this.store.assignedLicences(locked.id, manager), this.clock.now());
+      return { after, changes, extra: { fromOfferId: locked.offerId, toOfferId: after.offerId } };
+    });
+  }
+
+  /** Cancellation within the window (`cancel`): CANCELLED at once, licences freed, the refund recorded. */
+  async cancel(actor: Actor, input: { id: string } & WeeklyOptions): Promise<ChangedSubscription> {
+    authorize(actor.viewer, SELL_SUBSCRIPTIONS);
+    const { row, access, viewer } = await this.manageable(actor, input.id);
+    const price = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
+    let clearedScheduledChange: ScheduledChange | null = null;
+    const subscription = await this.rewrite(actor, viewer, input, 'cancelSubscription', {}, 'subscription.cancelled', async (locked, manager) => {
+      const after = cancel(locked, price, this.clock.now());
+      clearedScheduledChange = locked.scheduledChange ?? null;
+      const licencesFreed = await this.store.assignedLicences(locked.id, manager);
+      return {
+        after,
+        changes: [
+          { field: 'status', from: locked.status, to: after.status },
+          { field: 'refundAmount', from: null, to: `${after.refundAmount} ${after.refundCurrency}` },
+          ...(licencesFreed > 0 ? [{ field: 'licences', from: String(licencesFreed), to: '0' }] : []),
+          ...(clearedScheduledChange ? [{ field: 'scheduledChange', from: describeScheduledChange(clearedScheduledChange), to: null }] : []),
+        ],
+        extra: { cancelledAt: after.cancelledAt, refundAmount: after.refundAmount, refundCurrency: after.refundCurrency, licencesFreed },
+        write: (writer) => this.store.unassignAll(locked.id, writer),
+      };
+    });
+    return { subscription, clearedScheduledChange };
+  }
+
+  /** A change for the renewal (`scheduleChange`), replacing any scheduled before. */
+  async scheduleChange(actor: Actor, input: { id: string } & ChangeRequest & WeeklyOptions): Promise<SubscriptionRow> {
+    authorize(actor.viewer, SELL_SUBSCRIPTIONS);
+    const { row, access, viewer } = await this.manageable(actor, input.id);
+    const offerIds = input.offerId != null && input.offerId !== row.offerId ? [row.offerId, input.offerId] : [row.offerId];
+    const offers = await this.offersIn(actor, viewer.partnerId, access.country, offerIds);
+    const request: ChangeRequest = { quantity: input.quantity, offerId: input.offerId, termMonths: input.termMonths, billingCycle: input.billingCycle };
+    return this.rewrite(actor, viewer, input, 'scheduleSubscriptionChange', request, 'subscription.change_scheduled', async (locked, manager) => {
+      const current = offers.get(locked.offerId) ?? unavailableOffer(locked.offerId);
+      const target = input.offerId != null ? (offers.get(input.offerId) ?? null) : null;
+      const scheduled = scheduleChange(locked, request, { current, target }, await this.store.assignedLicences(locked.id, manager), this.clock.now());
+      const after: SubscriptionRow = { ...locked, scheduledChange: scheduled, version: locked.version + 1, updatedAt: this.clock.now() };
+      return {
+        after,
+        changes: [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: describeScheduledChange(scheduled) }],
+        extra: { scheduledChange: scheduled, effectiveDate: locked.endDate },
+      };
+    });
+  }
+
+  async removeScheduledChange(actor: Actor, input: { id: string } & WeeklyOptions): Promise<SubscriptionRow> {
+    authorize(actor.viewer, SELL_SUBSCRIPTIONS);
+    const { viewer } = await this.manageable(actor, input.id);
+    return this.rewrite(actor, viewer, input, 'removeScheduledSubscriptionChange', {}, 'subscription.scheduled_change_removed', async (locked) => {
+      if (!locked.scheduledChange) throw new DomainError('NO_SCHEDULED_CHANGE', 'Nothing is scheduled for the renewal of this subscription', 'id');
+      const after: SubscriptionRow = { ...locked, scheduledChange: null, version: locked.version + 1, updatedAt: this.clock.now() };
+      return {
+        after,
+        changes: [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }],
+        extra: { removed: locked.scheduledChange },
+      };
     });
   }
 
@@ -415,7 +587,7 @@ export class SubscriptionManager {
       if (dryRun) return after;
       if (entries.length === 0) return locked;
       after = { ...after, version: locked.version + 1, updatedAt: this.clock.now() };
-      await this.store.update(id, { quantity: after.quantity, status: after.status, autoRenew: after.autoRenew, version: after.version, updatedAt: after.updatedAt }, manager);
+      await this.store.update(id, { quantity: after.quantity, status: after.status, autoRenew: after.autoRenew, scheduledChange: after.scheduledChange ?? null, version: after.version, updatedAt: after.updatedAt }, manager);
       await this.recordHistory(manager, actor, after, operation, entries);
       await writeAudit(manager, { ...actor, clock: this.clock }, {
         operation,
@@ -433,6 +605,66 @@ export class SubscriptionManager {
       }
       return after;
     });
+  }
+
+  private idempotency(viewer: PartnerViewer, operation: string, input: { id: string } & WeeklyOptions, request: object) {
+    return { scope: viewer.partnerId, operation, key: input.idempotencyKey, request: { id: input.id, expectedVersion: input.expectedVersion ?? null, ...request }, clock: this.clock };
+  }
+
+  /**
+   * One of the weekly actions that rewrites the subscription in place, under its row lock: the
+   * version check, the rule in `decide`, then (unless dryRun) the row, `write`'s extra rows, the
+   * history, the audit record and the event, in one transaction settled by the idempotency key.
+   */
+  private async rewrite(
+    actor: Actor,
+    viewer: PartnerViewer,
+    input: { id: string } & WeeklyOptions,
+    operation: string,
+    request: object,
+    event: EventType,
+    decide: (
+      locked: SubscriptionRow,
+      manager: EntityManager,
+    ) => Promise<{ after: SubscriptionRow; changes: HistoryEntry[]; extra: Record<string, unknown>; write?: (manager: EntityManager) => Promise<void> }>,
+  ): Promise<SubscriptionRow> {
+    const settle = async (manager: EntityManager) => {
+      const locked = await this.lock(manager, input.id);
+      checkVersion(locked, input.expectedVersion);
+      return { locked, ...(await decide(locked, manager)) };
+    };
+    if (input.dryRun) return (await this.db.transaction(settle)).after;
+    const ids = this.idempotency(viewer, operation, input, request);
+    const replayed = await recordedResult<{ subscriptionId: string }>(this.db.manager, ids);
+    if (replayed) return this.store.get(replayed.result.subscriptionId);
+    await this.db.transaction((manager) =>
+      idempotent(manager, ids, async () => {
+        const { locked, after, changes, extra, write } = await settle(manager);
+        const { id: _id, customerId: _customer, partnerId: _partner, channel: _channel, renewedFromId: _renewed, createdAt: _created, ...columns } = after;
+        await this.store.update(locked.id, columns, manager);
+        await write?.(manager);
+        await this.recordHistory(manager, actor, after, operation, changes);
+        await writeAudit(manager, { ...actor, clock: this.clock }, {
+          operation,
+          resourceType: 'CustomerSubscription',
+          resourceId: locked.id,
+          customerId: locked.customerId,
+          oldValue: Object.fromEntries(changes.map((entry) => [entry.field, entry.from])),
+          newValue: { ...Object.fromEntries(changes.map((entry) => [entry.field, entry.to])), version: after.version },
+        });
+        await recordEvent(manager, this.clock, subscriptionEvent(event, after, { changes, ...extra }));
+        return { subscriptionId: locked.id };
+      }),
+    );
+    return this.store.get(input.id);
+  }
+
+  /** The offer subgraph's answer for each offer in the customer's country, by id, in one call (an id that is no UUID is simply unavailable). */
+  private async offersIn(as: CallAs, partnerId: string, country: string, offerIds: string[]): Promise<Map<string, OfferAvailability>> {
+    const asked = [...new Set(offerIds.filter(isUuid))];
+    const answers = asked.length > 0 ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: asked }, as)).offerAvailability : [];
+    const found = new Map(answers.map((offer) => [offer.offerId, offer]));
+    return new Map(offerIds.map((id) => [id, found.get(id) ?? unavailableOffer(id)]));
   }
 
   private async lock(manager: EntityManager, id: string): Promise<SubscriptionRow> {
@@ -469,7 +701,8 @@ export class SubscriptionManager {
     return newSubscription({ ...spec, id: randomUUID() }, this.clock.now());
   }
 
-  private async insertSubscription(manager: EntityManager, actor: CallAs, row: SubscriptionRow, operation: string): Promise<void> {
+  /** `announce` false: the caller reports the new subscription with its own event (an upgrade). */
+  private async insertSubscription(manager: EntityManager, actor: CallAs, row: SubscriptionRow, operation: string, announce = true): Promise<void> {
     await this.store.insert(row, manager);
     await this.recordHistory(manager, actor, row, operation, [
       { field: 'status', from: null, to: row.status },
@@ -482,7 +715,7 @@ export class SubscriptionManager {
       customerId: row.customerId,
       newValue: { offerId: row.offerId, quantity: row.quantity, channel: row.channel, status: row.status, endDate: row.endDate, autoRenew: row.autoRenew },
     });
-    await recordEvent(manager, this.clock, subscriptionEvent('subscription.added', row, { offerId: row.offerId, channel: row.channel, isTrial: row.isTrial, endDate: row.endDate, autoRenew: row.autoRenew, renewedFromId: row.renewedFromId, reason: operation }));
+    if (announce) await recordEvent(manager, this.clock, subscriptionEvent('subscription.added', row, { offerId: row.offerId, channel: row.channel, isTrial: row.isTrial, endDate: row.endDate, autoRenew: row.autoRenew, renewedFromId: row.renewedFromId, reason: operation }));
   }
 
   private async recordHistory(manager: EntityManager, actor: CallAs, row: SubscriptionRow, action: string, entries: HistoryEntry[]): Promise<void> {

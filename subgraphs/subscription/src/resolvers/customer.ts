@@ -1,6 +1,7 @@
 import { authorize } from '@partner-graph/platform';
 import type { CustomerResolvers, RenewalNoticeResolvers } from '../__generated__/resolvers-types.js';
 import { READ_SUBSCRIPTIONS } from '../domain/rules.js';
+import { scheduledChangeOf } from './customer-subscription.js';
 
 export const Customer: CustomerResolvers = {
   // The customer subgraph owns Customer and its visibility; here it only carries subscriptions.
@@ -24,4 +25,5 @@ export const RenewalNotice: RenewalNoticeResolvers = {
     return row && (await loaders.customerAccess.load(row.customerId)) ? row : null;
   },
   customer: (notice) => ({ id: notice.customerId }),
+  scheduledChange: (notice) => scheduledChangeOf(notice, notice.scheduledChange),
 };

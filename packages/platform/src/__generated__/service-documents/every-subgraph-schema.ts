@@ -25,7 +25,13 @@ export type AuditTrailFilter = {
 };
 
 export type ErrorCode =
+  /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
+  | 'ADD_ON_NOT_SUPPORTED'
+  /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
+  | 'AUTO_RENEW_OFF'
   | 'BELOW_ASSIGNED_LICENCES'
+  /** cancelSubscription: more than 168 hours since the subscription started or last renewed. */
+  | 'CANCELLATION_WINDOW_CLOSED'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'
   | 'DOMAIN_TAKEN'
@@ -36,10 +42,14 @@ export type ErrorCode =
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
   | 'MIXED_OFFERS'
+  /** convertTrialSubscription: the subscription is not a trial, or its offer has no paid offer. */
+  | 'NOT_A_TRIAL'
   | 'NOT_A_TRIAL_OFFER'
   | 'NOT_FOUND'
   | 'NO_ADMIN_RIGHTS'
   | 'NO_AVAILABLE_LICENCES'
+  /** removeScheduledSubscriptionChange: nothing is scheduled. */
+  | 'NO_SCHEDULED_CHANGE'
   | 'OFFER_NOT_AVAILABLE'
   | 'PREREQUISITE_MISSING'
   | 'PRODUCT_KEY_ALREADY_REDEEMED'
@@ -47,5 +57,9 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  /** convertTrialSubscription: the trial has ended. */
+  | 'TRIAL_EXPIRED'
+  /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */
+  | 'UPGRADE_NOT_ALLOWED'
   | 'VALIDATION_FAILED'
   | 'VERSION_CONFLICT';

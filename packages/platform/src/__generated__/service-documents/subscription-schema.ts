@@ -25,7 +25,13 @@ export type AuditTrailFilter = {
 };
 
 export type ErrorCode =
+  /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
+  | 'ADD_ON_NOT_SUPPORTED'
+  /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
+  | 'AUTO_RENEW_OFF'
   | 'BELOW_ASSIGNED_LICENCES'
+  /** cancelSubscription: more than 168 hours since the subscription started or last renewed. */
+  | 'CANCELLATION_WINDOW_CLOSED'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'
   | 'DOMAIN_TAKEN'
@@ -36,10 +42,14 @@ export type ErrorCode =
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
   | 'MIXED_OFFERS'
+  /** convertTrialSubscription: the subscription is not a trial, or its offer has no paid offer. */
+  | 'NOT_A_TRIAL'
   | 'NOT_A_TRIAL_OFFER'
   | 'NOT_FOUND'
   | 'NO_ADMIN_RIGHTS'
   | 'NO_AVAILABLE_LICENCES'
+  /** removeScheduledSubscriptionChange: nothing is scheduled. */
+  | 'NO_SCHEDULED_CHANGE'
   | 'OFFER_NOT_AVAILABLE'
   | 'PREREQUISITE_MISSING'
   | 'PRODUCT_KEY_ALREADY_REDEEMED'
@@ -47,6 +57,10 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  /** convertTrialSubscription: the trial has ended. */
+  | 'TRIAL_EXPIRED'
+  /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */
+  | 'UPGRADE_NOT_ALLOWED'
   | 'VALIDATION_FAILED'
   | 'VERSION_CONFLICT';
 
@@ -79,14 +93,24 @@ export type RenewalNoticeRecipient =
 export type SubscriptionAction =
   | 'ACTIVATE'
   | 'ASSIGN_LICENCE'
+  /** cancelSubscription: within 168 hours of the start or last renewal */
+  | 'CANCEL'
   | 'CHANGE_QUANTITY'
+  /** convertTrialSubscription: a running trial with a paid offer */
+  | 'CONVERT_TRIAL'
+  /** removeScheduledSubscriptionChange */
+  | 'REMOVE_SCHEDULED_CHANGE'
   /** renewSubscriptionWithDirectBilling */
   | 'RENEW'
   /** renewSubscriptionWithProductKey */
   | 'RENEW_WITH_PRODUCT_KEY'
+  /** scheduleSubscriptionChange: ACTIVE and renewing automatically */
+  | 'SCHEDULE_CHANGE'
   | 'SET_AUTO_RENEW'
   | 'SUSPEND'
-  | 'UNASSIGN_LICENCE';
+  | 'UNASSIGN_LICENCE'
+  /** upgradeSubscription: the offer has upgrade targets */
+  | 'UPGRADE';
 
 export type SubscriptionChannel =
   | 'ADVISOR'
@@ -96,6 +120,8 @@ export type SubscriptionChannel =
 
 export type SubscriptionStatus =
   | 'ACTIVE'
+  /** Cancelled within the cancellation window: licences freed, refund recorded (terminal). */
+  | 'CANCELLED'
   /** Day 120 after the end date: deprovisioned, data removed (terminal). */
   | 'DELETED'
   /** From day 30 to day 120 after the end date: admins only, data kept, can still be renewed. */
@@ -103,6 +129,6 @@ export type SubscriptionStatus =
   /** Past the end date without renewal: users keep access for 30 days. */
   | 'EXPIRED'
   | 'PENDING'
-  /** Replaced by a direct-billing renewal (see replacedBy); its licences moved there (terminal). */
+  /** Replaced by a direct-billing renewal or an upgrade (see replacedBy); its licences moved there (terminal). */
   | 'REPLACED'
   | 'SUSPENDED';
