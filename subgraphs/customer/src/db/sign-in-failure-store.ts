@@ -7,6 +7,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 export class SignInFailureStore {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * Serialises sign-ins against the same subjects until the caller's transaction ends, so
+   * concurrent attempts cannot all pass the limit before any failure is recorded.
+   */
+  async lockSubjects(manager: EntityManager, subjects: string[]): Promise<void> {
+    // One order for everyone: no two sign-ins wait for each other's second lock.
+    for (const subject of [...subjects].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sign_in_failure:${subject}`]);
+  }
+
   /** The most failures any of `subjects` has had since `since`. */
   async mostSince(subjects: string[], since: Date, manager: EntityManager = this.db.manager): Promise<number> {
     const [row]: { most: number | null }[] = await manager.query(

@@ -141,22 +141,29 @@ export class DelegatedAdministration {
 
   /**
    * The customer admin's sign-in for `offer`: refused while the code or the user name has had too
-   * many failures lately; a failure is recorded against both, outside any transaction, so it
-   * counts on every replica and never touches the offer.
+   * many failures lately. Attempts on the same code or user name take turns (a burst of parallel
+   * guesses cannot all pass the limit), and a failure is recorded against both in the database,
+   * so it counts on every replica; it never touches the offer.
    */
   private async signIn(offer: DelegatedAdminRelationshipRow, codeHash: string, credentials: { userName: string; password: string }): Promise<CustomerUserRow> {
     const userName = enteredUserName(credentials.userName);
     const subjects = [`code:${codeHash}`, ...(userName ? [`user:${userName}`] : [])];
-    checkSignInAttempts(await this.signInFailures.mostSince(subjects, signInWindowStart(this.clock.now())));
-    const user = userName ? await this.users.byUserName(userName) : null;
-    const passwordMatches = await verifyPassword(credentials.password, user?.passwordHash ?? (await this.noUserHash));
-    try {
-      return acceptingAdmin(user, offer, passwordMatches);
-    } catch (refusal) {
+    const outcome = await this.db.transaction(async (manager) => {
+      await this.signInFailures.lockSubjects(manager, subjects);
       const now = this.clock.now();
-      await this.signInFailures.record(subjects, now, signInWindowStart(now));
-      throw refusal;
-    }
+      checkSignInAttempts(await this.signInFailures.mostSince(subjects, signInWindowStart(now), manager));
+      const user = userName ? await this.users.byUserName(userName, manager) : null;
+      const passwordMatches = await verifyPassword(credentials.password, user?.passwordHash ?? (await this.noUserHash));
+      try {
+        return { admin: acceptingAdmin(user, offer, passwordMatches) };
+      } catch (refusal) {
+        // Kept: the refusal is answered after this transaction commits the failure.
+        await this.signInFailures.record(subjects, now, signInWindowStart(now), manager);
+        return { refusal };
+      }
+    });
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.admin;
   }
 
   /** Partner side (SPEC §3.3: DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
