@@ -180,6 +180,7 @@ export async function offerDelegatedAdminToNorthwind(partner: Page): Promise<{ l
 export async function signInToAccept(customer: Page, userName: string, password: string): Promise<void> {
   const form = customer.getByRole('form', { name: 'Sign in as your administrator' });
   await form.getByLabel('User name').fill(userName);
-  await form.getByLabel('Password', { exact: true }).fill(password);
+  // The label, not the visibility toggle's "Toggle password visibility".
+  await form.getByLabel(/^Password/).fill(password);
   await form.getByRole('button', { name: 'Accept delegated administration' }).click();
 }

@@ -230,7 +230,8 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await again.getByRole('tab', { name: 'Delegated admin' }).click();
     await poll(() => again.getByRole('cell', { name: 'terminated' }).isVisible()).toBe(true);
     await signOut(again);
-  });
+    // Two sign-ins of the partner and two of the customer's administrator (each a password check).
+  }, 120_000);
 
   it('offers admin@fabrikam-resellers.example (a reseller only) no invitation or purchase-offer screen', async () => {
     const page = await signIn(fabrikamAdmin.email, '/customers');
