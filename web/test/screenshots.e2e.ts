@@ -150,8 +150,12 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await poll(() => delegated.getByRole('table', { name: 'Delegated-admin relationships' }).isVisible()).toBe(true);
     await shot(delegated, '28-delegated-admin', width);
     await delegated.close();
+  });
+});
 
-    // The customer's side: its administrator signs in to accept (a wrong password first), then keeps its link to end it.
+describe.runIf(enabled)('screenshots: the customer accepting delegated administration', () => {
+  // Its administrator signs in to accept (a wrong password first), then keeps its link to end it.
+  it.each([1280, 390])('at %i px', async (width) => {
     const northwind = await dashboard.signIn(DEMO.users.contosoAdmin.email, `/customers/${DEMO.customers.northwind}`, width);
     const { link, userName, password } = await offerDelegatedAdminToNorthwind(northwind);
     await northwind.close();
