@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 import { ADMIN, AGENT, FABRIKAM } from './demo-users.js';
+import { customerAdminSignIn } from './customer-admin.js';
 
 // Every subgraph keeps the audit records of its own mutations; `auditRecords` (partner
 // subgraph) gives the partner one list across all of them, newest first.
@@ -131,7 +132,12 @@ describe('auditRecords', () => {
     const send = await stack.graphql(`mutation($c: ID!) { sendDelegatedAdminOffer(customerId: $c, access: FULL) { relationship { id } code errors { code } } }`, { c: DEMO.customers.northwind }, { as: AGENT });
     const { relationship, code } = send.data!.sendDelegatedAdminOffer;
     stack.clock.advance(1000);
-    const accepted = await stack.graphql(`mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { terminationCode errors { code } } }`, { code }, { as: null, headers: { 'x-request-id': 'audit-dap-accept' } });
+    const signIn = await customerAdminSignIn(stack, DEMO.customerAdmins.northwind);
+    const accepted = await stack.graphql(
+      `mutation($code: String!, $signIn: CustomerAdminSignInInput!) { acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { terminationCode errors { code } } }`,
+      { code, signIn },
+      { as: null, headers: { 'x-request-id': 'audit-dap-accept' } },
+    );
     expect(accepted.data!.acceptDelegatedAdminOffer.errors).toEqual([]);
     stack.clock.advance(1000);
     const ended = await stack.graphql(`mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { errors { code } } }`, { code: accepted.data!.acceptDelegatedAdminOffer.terminationCode }, { as: null, headers: { 'x-request-id': 'audit-dap-end' } });
@@ -143,7 +149,7 @@ describe('auditRecords', () => {
       ['acceptDelegatedAdminOffer', 'audit-dap-accept', null],
       ['sendDelegatedAdminOffer', expect.any(String), { email: AGENT }],
     ]);
-    expect(trail[1]).toMatchObject({ service: 'customer', customerId: DEMO.customers.northwind, oldValue: { status: 'PENDING' }, newValue: { status: 'ACTIVE' } });
+    expect(trail[1]).toMatchObject({ service: 'customer', customerId: DEMO.customers.northwind, oldValue: { status: 'PENDING' }, newValue: { status: 'ACTIVE', acceptedBy: 'admin@northwindtraders.onmicrosoft.com' } });
     expect(trail[0]).toMatchObject({ oldValue: { status: 'ACTIVE' }, newValue: { status: 'TERMINATED' } });
     // Nothing of it reaches another partner.
     expect((await list(FABRIKAM)).edges.map((edge) => edge.node.requestId)).toEqual(['audit-req-fabrikam-01']);

@@ -9,6 +9,7 @@ import { customerServices } from '../subgraphs/customer/src/services.js';
 import { SubscriptionLifecycle } from '../subgraphs/subscription/src/domain/lifecycle.js';
 import { licensingKeyServices } from '../subgraphs/licensing-key/src/services.js';
 import { ADMIN, AGENT } from './demo-users.js';
+import { customerAdminSignIn } from './customer-admin.js';
 
 
 interface Delivered {
@@ -110,9 +111,9 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
 
     // Delegated admin: accepted, terminated; and an offer left to expire (below).
     const SEND = `mutation($c: ID!) { sendDelegatedAdminOffer(customerId: $c, access: LIMITED) { relationship { id } code errors { code } } }`;
-    const ACCEPT = `mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { errors { code } } }`;
+    const ACCEPT = `mutation($code: String!, $signIn: CustomerAdminSignInInput!) { acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { errors { code } } }`;
     const accepted = await ok(SEND, { c: DEMO.customers.northwind });
-    await ok(ACCEPT, { code: accepted.code }, null);
+    await ok(ACCEPT, { code: accepted.code, signIn: await customerAdminSignIn(stack, DEMO.customerAdmins.northwind) }, null);
     await ok(`mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { errors { code } } }`, { id: accepted.relationship.id });
     const left = await ok(SEND, { c: DEMO.customers.northwind });
 

@@ -1,5 +1,5 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { startStack, type Stack } from '../../test/stack.js';
 import { DASHBOARD } from '../build.js'; // built by web/test/global-setup.ts
 import { chromiumMissing, launchChromium, poll, SETTLE_MS } from './browser.js';
@@ -151,4 +151,36 @@ export async function orderedKeys(page: Page, count: number): Promise<{ dialog: 
   const dialog = page.getByRole('dialog', { name: 'Your new product keys' });
   await poll(() => dialog.getByRole('listitem').count()).toBe(count);
   return { dialog, keys: (await dialog.getByRole('listitem').allTextContents()).map((key) => key.trim()) };
+}
+
+/**
+ * On a partner's page of Northwind: resets the password of Northwind's administrator (Nadia
+ * North) and offers delegated administration. Returns what the partner hands to the customer:
+ * the acceptance link's path on this origin and that administrator's sign-in.
+ */
+export async function offerDelegatedAdminToNorthwind(partner: Page): Promise<{ link: string; userName: string; password: string }> {
+  await partner.getByRole('tab', { name: 'Users' }).click();
+  await partner.getByRole('button', { name: 'Reset password of Nadia North' }).click();
+  const reset = partner.getByRole('dialog', { name: 'Password reset' });
+  await poll(() => reset.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
+  const password = (await reset.getByLabel('Temporary password').textContent())!.trim();
+  await reset.getByRole('button', { name: 'I have copied it' }).click();
+  await partner.getByRole('tab', { name: 'Delegated admin' }).click();
+  await partner.getByRole('button', { name: 'Offer delegated administration' }).click();
+  const dialog = partner.getByRole('dialog', { name: 'Delegated administration offered' });
+  await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
+  const link = new URL((await dialog.getByLabel('Acceptance link for the customer').textContent())!).pathname;
+  // The partner is shown the link to send, never the customer's link to end it.
+  expect(await dialog.getByText(/delegated-admin\/end\//).count()).toBe(0);
+  await dialog.getByRole('button', { name: 'I have copied it' }).click();
+  return { link, userName: 'admin@northwindtraders.onmicrosoft.com', password };
+}
+
+/** On the customer's acceptance page of a delegated-admin offer: signs in as `userName` with `password` and accepts. */
+export async function signInToAccept(customer: Page, userName: string, password: string): Promise<void> {
+  const form = customer.getByRole('form', { name: 'Sign in as your administrator' });
+  await form.getByLabel('User name').fill(userName);
+  // The label, not the visibility toggle's "Toggle password visibility".
+  await form.getByLabel(/^Password/).fill(password);
+  await form.getByRole('button', { name: 'Accept delegated administration' }).click();
 }

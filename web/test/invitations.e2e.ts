@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll, requireChromiumInCi, SETTLE_MS } from './browser.js';
-import { choose, screenshotViewport, useDashboard } from './helpers.js';
+import { choose, offerDelegatedAdminToNorthwind, screenshotViewport, signInToAccept, useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -200,20 +200,19 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await customer.context().close();
   });
 
-  it('a delegated-admin offer is accepted signed out, its termination link shown once, and that link ends it', async () => {
+  it('a delegated-admin offer is accepted by the customer’s administrator signing in (a wrong password leaves the link usable), its termination link shown to it once, and that link ends it', async () => {
     const partner = await signIn(contosoAdmin.email, `/customers/${DEMO.customers.northwind}`);
-    await partner.getByRole('tab', { name: 'Delegated admin' }).click();
-    await partner.getByRole('button', { name: 'Offer delegated administration' }).click();
-    const dialog = partner.getByRole('dialog', { name: 'Delegated administration offered' });
-    await poll(() => dialog.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
-    const link = new URL((await dialog.getByLabel('Acceptance link for the customer').textContent())!).pathname;
-    await dialog.getByRole('button', { name: 'I have copied it' }).click();
+    // The customer's administrator holds its password: here Contoso resets it and hands the temporary one over.
+    const { link, userName, password } = await offerDelegatedAdminToNorthwind(partner);
     await signOut(partner);
 
     const customer = await anonymousPage();
     await customer.goto(`${dashboard.origin}${link}`);
     await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
-    await customer.getByRole('button', { name: 'Accept delegated administration' }).click();
+    await signInToAccept(customer, userName, `${password}-wrong`);
+    await poll(() => customer.getByText('The user name or password is incorrect', { exact: false }).isVisible()).toBe(true);
+    expect(await customer.getByRole('heading', { name: 'Delegated administration accepted' }).count()).toBe(0);
+    await signInToAccept(customer, userName, password);
     await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
     const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!).pathname;
     // The offer's link works once: opened again, it says so and offers nothing.
@@ -231,7 +230,8 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await again.getByRole('tab', { name: 'Delegated admin' }).click();
     await poll(() => again.getByRole('cell', { name: 'terminated' }).isVisible()).toBe(true);
     await signOut(again);
-  });
+    // Two sign-ins of the partner and two of the customer's administrator (each a password check).
+  }, 120_000);
 
   it('offers admin@fabrikam-resellers.example (a reseller only) no invitation or purchase-offer screen', async () => {
     const page = await signIn(fabrikamAdmin.email, '/customers');

@@ -4,7 +4,7 @@ import { beforeAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll } from './browser.js';
-import { chooseOffer, orderedKeys, screenshotViewport, useDashboard } from './helpers.js';
+import { chooseOffer, offerDelegatedAdminToNorthwind, orderedKeys, screenshotViewport, signInToAccept, useDashboard } from './helpers.js';
 
 // The README's screenshots of the main screens at 1280 and 390 px wide:
 // `UPDATE_SCREENSHOTS=1 npx vitest run web/test/screenshots.e2e.ts` rewrites docs/screenshots/.
@@ -150,5 +150,23 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await poll(() => delegated.getByRole('table', { name: 'Delegated-admin relationships' }).isVisible()).toBe(true);
     await shot(delegated, '28-delegated-admin', width);
     await delegated.close();
+  });
+});
+
+describe.runIf(enabled)('screenshots: the customer accepting delegated administration', () => {
+  // Its administrator signs in to accept (a wrong password first), then keeps its link to end it.
+  it.each([1280, 390])('at %i px', async (width) => {
+    const northwind = await dashboard.signIn(DEMO.users.contosoAdmin.email, `/customers/${DEMO.customers.northwind}`, width);
+    const { link, userName, password } = await offerDelegatedAdminToNorthwind(northwind);
+    await northwind.close();
+    const customer = await dashboard.browser.newPage({ viewport: screenshotViewport(width) });
+    await customer.goto(`${dashboard.origin}${link}`);
+    await signInToAccept(customer, userName, 'not-the-password');
+    await poll(() => customer.getByText('The user name or password is incorrect', { exact: false }).isVisible()).toBe(true);
+    await shot(customer, '35-accept-delegated-admin', width);
+    await signInToAccept(customer, userName, password);
+    await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
+    await shot(customer, '36-accept-delegated-admin-accepted', width);
+    await customer.close();
   });
 });

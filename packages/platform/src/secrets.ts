@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, scrypt as scryptCb } from 'node:crypto';
+import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -28,4 +28,16 @@ export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(password, salt, 32);
   return `scrypt:${salt.toString('base64url')}:${hash.toString('base64url')}`;
+}
+
+/**
+ * Whether `password` is the one `stored` (a `hashPassword` result) was made from, compared in
+ * constant time. A malformed `stored` is no match; it still costs one scrypt, like any check.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, hash] = stored.split(':');
+  const expected = Buffer.from(hash ?? '', 'base64url');
+  const wellFormed = scheme === 'scrypt' && salt !== undefined && expected.length === 32;
+  const actual = await scrypt(password, Buffer.from(wellFormed ? salt : '', 'base64url'), 32);
+  return wellFormed && timingSafeEqual(actual, expected);
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, generateCode, hashPassword, sha256 } from '@partner-graph/platform';
-import { startStack, type Stack } from '../../../test/stack.js';
+import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { services } from './helpers.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
+import { customerAdminSignIn, type CustomerAdminSignIn } from '../../../test/customer-admin.js';
 
 
 let stack: Stack;
@@ -238,7 +239,7 @@ describe('createCustomerAccount (internal)', () => {
 
     const offer = await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT });
     expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
-    await stack.graphql(ACCEPT, { code: offer.data?.sendDelegatedAdminOffer.code });
+    expect((await accept(offer.data?.sendDelegatedAdminOffer.code, adminOf(created))).errors).toEqual([]);
     expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([]);
 
     await stack.graphql(TERMINATE, { id: offer.data?.sendDelegatedAdminOffer.relationship.id }, { as: AGENT });
@@ -279,12 +280,25 @@ describe('createCustomerAccount (internal)', () => {
 
 const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!, $key: String) { sendDelegatedAdminOffer(customerId: $c, access: $access, idempotencyKey: $key) {
   relationship { id status access expiresAt customer { id } } acceptanceUrl code errors { code } } }`;
-const ACCEPT = `mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { relationship { relationshipId status access expiresAt } terminationUrl terminationCode errors { code } } }`;
+const ACCEPT = `mutation($code: String!, $signIn: CustomerAdminSignInInput!) {
+  acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { relationship { relationshipId status access expiresAt } terminationUrl terminationCode errors { code } } }`;
+/** The customer's administrator accepts, signed out unless `as` says who calls. */
+const accept = async (code: string, signIn: CustomerAdminSignIn, as: string | null = null) => (await stack.graphql(ACCEPT, { code, signIn }, { as })).data?.acceptDelegatedAdminOffer;
+/** The first administrator of an account createCustomerAccount made, with the temporary password it answered once. */
+const adminOf = (created: GraphQLResponse): CustomerAdminSignIn => ({
+  userName: created.data?.createCustomerAccount.adminUserName,
+  password: created.data?.createCustomerAccount.temporaryPassword,
+});
 const END = `mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { relationship { relationshipId status access } errors { code field } } }`;
 const TERMINATE = `mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { relationship { id status terminatedAt } errors { code } } }`;
 const RELATIONSHIPS = `query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`;
 
 describe('delegated administration', () => {
+  let northwindAdmin: CustomerAdminSignIn;
+  beforeAll(async () => {
+    northwindAdmin = await customerAdminSignIn(stack, DEMO.customerAdmins.northwind);
+  });
+
   it('an offer goes PENDING → ACTIVE with its one-time code, which cannot be used twice', async () => {
     const sent = await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED' }, { as: AGENT });
     const offer = sent.data?.sendDelegatedAdminOffer;
@@ -294,12 +308,11 @@ describe('delegated administration', () => {
     expect(offer.code.length).toBeGreaterThanOrEqual(22);
     expect(new Date(offer.relationship.expiresAt).getTime() - stack.clock.now().getTime()).toBe(90 * 86_400_000);
 
-    const accepted = await stack.graphql(ACCEPT, { code: offer.code });
+    const accepted = await stack.graphql(ACCEPT, { code: offer.code, signIn: northwindAdmin });
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data?.acceptDelegatedAdminOffer.relationship).toMatchObject({ relationshipId: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
     expect(new Date(accepted.data?.acceptDelegatedAdminOffer.relationship.expiresAt).getUTCFullYear()).toBe(stack.clock.now().getUTCFullYear() + 2);
-    const again = await stack.graphql(ACCEPT, { code: offer.code });
-    expect(again.data?.acceptDelegatedAdminOffer).toEqual({ relationship: null, terminationUrl: null, terminationCode: null, errors: [{ code: 'INVALID_CODE' }] });
+    expect(await accept(offer.code, northwindAdmin)).toEqual({ relationship: null, terminationUrl: null, terminationCode: null, errors: [{ code: 'INVALID_CODE' }] });
     const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: HELPDESK });
     expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
   });
@@ -310,7 +323,7 @@ describe('delegated administration', () => {
     const pending = await stack.graphql(PREVIEW, { code: offer.code }, { as: null });
     expect(pending.errors).toBeUndefined();
     expect(pending.data?.delegatedAdminOfferByCode).toMatchObject({ status: 'PENDING', access: 'FULL', partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') } });
-    await stack.graphql(ACCEPT, { code: offer.code });
+    await accept(offer.code, northwindAdmin);
     const nothing = { status: 'NOT_VALID', access: null, partner: null };
     for (const code of [offer.code, 'x'.repeat(43), '']) {
       expect((await stack.graphql(PREVIEW, { code }, { as: null })).data?.delegatedAdminOfferByCode).toEqual(nothing);
@@ -318,18 +331,16 @@ describe('delegated administration', () => {
   });
 
   it('an unknown code is INVALID_CODE', async () => {
-    const { data } = await stack.graphql(ACCEPT, { code: 'x'.repeat(43) });
-    expect(data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+    expect((await accept('x'.repeat(43), northwindAdmin)).errors).toEqual([{ code: 'INVALID_CODE' }]);
   });
 
   it('unaccepted offers expire after 90 days; relationships after 2 years', async () => {
     const pending = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
     const toAccept = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
-    await stack.graphql(ACCEPT, { code: toAccept.code });
+    await accept(toAccept.code, northwindAdmin);
     stack.clock.advanceDays(91);
     try {
-      const late = await stack.graphql(ACCEPT, { code: pending.code });
-      expect(late.data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+      expect((await accept(pending.code, northwindAdmin)).errors).toEqual([{ code: 'INVALID_CODE' }]);
       const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT });
       expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: pending.relationship.id, status: 'EXPIRED', access: 'FULL' });
       expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: toAccept.relationship.id, status: 'ACTIVE', access: 'FULL' });
@@ -350,8 +361,7 @@ describe('delegated administration', () => {
     const offer = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     const ended = await stack.graphql(TERMINATE, { id: offer.relationship.id }, { as: AGENT });
     expect(ended.data?.terminateDelegatedAdminRelationship.relationship.status).toBe('TERMINATED');
-    const accept = await stack.graphql(ACCEPT, { code: offer.code });
-    expect(accept.data?.acceptDelegatedAdminOffer.errors).toEqual([{ code: 'INVALID_CODE' }]);
+    expect((await accept(offer.code, northwindAdmin)).errors).toEqual([{ code: 'INVALID_CODE' }]);
   });
 
   it.each([
@@ -388,14 +398,14 @@ describe('delegated administration', () => {
     const reused = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     expect(reused.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED' }]);
     // The code still works once.
-    expect((await stack.graphql(ACCEPT, { code: first.code })).data?.acceptDelegatedAdminOffer.errors).toEqual([]);
+    expect((await accept(first.code, northwindAdmin)).errors).toEqual([]);
   });
 
   it('the customer ends a relationship from its own link, handed out once at acceptance', async () => {
     const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Ends Itself'), key: 'acc-ends' } });
     const customerId = created.data?.createCustomerAccount.customerId;
     const offer = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
-    const accepted = (await stack.graphql(ACCEPT, { code: offer.code })).data?.acceptDelegatedAdminOffer;
+    const accepted = await accept(offer.code, adminOf(created));
     expect(accepted.errors).toEqual([]);
     expect(accepted.terminationCode).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     expect(accepted.terminationCode).not.toBe(offer.code);
@@ -420,9 +430,69 @@ describe('delegated administration', () => {
     expect((await stack.graphql(END, { code: accepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
     // The partner ending it first makes the customer's link void too.
     const second = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
-    const secondAccepted = (await stack.graphql(ACCEPT, { code: second.code })).data?.acceptDelegatedAdminOffer;
+    const secondAccepted = await accept(second.code, adminOf(created));
     await stack.graphql(TERMINATE, { id: second.relationship.id }, { as: AGENT });
     expect((await stack.graphql(END, { code: secondAccepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
+  });
+
+  it('only the customer’s own administrator accepts: the partner holding the code, the code alone or anyone else’s sign-in gets INVALID_CREDENTIALS, and the code still works', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Own Admin'), key: 'acc-own-admin' } });
+    const customerId = created.data?.createCustomerAccount.customerId;
+    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Other Admin'), key: 'acc-other-admin' } });
+    const offer = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const CREATE_USER = `mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { errors { code } } }`;
+    const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { errors { code } } }`;
+    const adminUserId = created.data?.createCustomerAccount.adminUserId;
+    const refused = { relationship: null, terminationUrl: null, terminationCode: null, errors: [{ code: 'INVALID_CREDENTIALS' }] };
+
+    // The partner with its code and its own token; the code alone; another customer's admin; the right admin with a wrong password.
+    expect(await accept(offer.code, { userName: AGENT, password: 'anything' }, AGENT)).toEqual(refused);
+    expect(await accept(offer.code, { userName: '', password: '' })).toEqual(refused);
+    expect(await accept(offer.code, adminOf(other))).toEqual(refused);
+    expect(await accept(offer.code, { ...adminOf(created), password: `${adminOf(created).password}x` })).toEqual(refused);
+    // Still PENDING, and the partner has no admin rights yet.
+    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([{ id: offer.relationship.id, status: 'PENDING', access: 'FULL' }]);
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    expect((await stack.graphql(RESET, { id: adminUserId }, { as: AGENT })).data?.resetCustomerUserPassword.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+
+    // The customer's admin, its user name in any case: accepted, with the termination link for it alone.
+    const accepted = await accept(offer.code, { ...adminOf(created), userName: ` ${adminOf(created).userName.toUpperCase()}` });
+    expect(accepted).toMatchObject({ relationship: { relationshipId: offer.relationship.id, status: 'ACTIVE' }, terminationUrl: expect.stringContaining(accepted.terminationCode), errors: [] });
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([]);
+    expect((await stack.graphql(RESET, { id: adminUserId }, { as: AGENT })).data?.resetCustomerUserPassword.errors).toEqual([]);
+    // Nothing the partner can read carries the termination code: its relationships, its audit trail, its events.
+    const partnerSide = await stack.graphql(`query($c: ID!) { delegatedAdminRelationships(customerId: $c) { id status access createdAt acceptedAt expiresAt terminatedAt customer { id } }
+      auditRecords(first: 50, filter: { customerId: $c }) { edges { node { operation oldValue newValue user { email } } } } }`, { c: customerId }, { as: ADMIN });
+    expect(partnerSide.errors).toBeUndefined();
+    expect(partnerSide.data?.auditRecords.edges).toContainEqual({ node: expect.objectContaining({ operation: 'acceptDelegatedAdminOffer', newValue: expect.objectContaining({ status: 'ACTIVE', acceptedBy: adminOf(created).userName }), user: null }) });
+    const events = await stack.subgraphs.customer.db.query(`SELECT data FROM event_outbox WHERE object_id = $1`, [offer.relationship.id]);
+    for (const seen of [partnerSide.data, events]) expect(JSON.stringify(seen)).not.toContain(accepted.terminationCode);
+  });
+
+  it('wrong passwords, even in a burst: 5 failures per code and per user name in 15 minutes, then TOO_MANY_ATTEMPTS even for the right one, until they age out', async () => {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Throttled Admin'), key: 'acc-throttled' } });
+    const customerId = created.data?.createCustomerAccount.customerId;
+    const admin = adminOf(created);
+    const first = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const second = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    // A burst of 8 wrong guesses at once: they take turns, so exactly 5 are checked and the rest throttled.
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, attempt) => accept(first.code, { ...admin, password: `wrong-${attempt}` })));
+    expect(burst.map((answer) => answer.errors[0].code).sort()).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), ...Array(3).fill('TOO_MANY_ATTEMPTS')]);
+    const throttled = [{ code: 'TOO_MANY_ATTEMPTS' }];
+    expect((await accept(first.code, admin)).errors).toEqual(throttled);
+    // The user name is throttled on another code; the code for another user name (the failures are in the database, for every replica).
+    expect((await accept(second.code, admin)).errors).toEqual(throttled);
+    expect((await accept(first.code, northwindAdmin)).errors).toEqual(throttled);
+    const [{ failures }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS failures FROM sign_in_failure WHERE subject = $1`, [`user:${admin.userName}`]);
+    expect(failures).toBe(5);
+    // Throttled attempts are not failures: 15 minutes after the last one the right admin accepts with the same code.
+    stack.clock.advance(15 * 60_000 + 1000);
+    try {
+      expect(await accept(first.code, admin)).toMatchObject({ relationship: { relationshipId: first.relationship.id, status: 'ACTIVE' }, errors: [] });
+      expect((await accept(second.code, admin)).errors).toEqual([]);
+    } finally {
+      stack.clock.advance(-(15 * 60_000 + 1000));
+    }
   });
 
   it('a LIMITED relationship gives even a FULL agent only password resets of non-admins and service requests', async () => {
@@ -430,13 +500,13 @@ describe('delegated administration', () => {
     const { customerId, adminUserId } = created.data?.createCustomerAccount;
     // With a FULL relationship first, the agent adds an ordinary user; the customer then ends it.
     const full = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
-    const fullAccepted = (await stack.graphql(ACCEPT, { code: full.code })).data?.acceptDelegatedAdminOffer;
+    const fullAccepted = await accept(full.code, adminOf(created));
     const CREATE_USER = `mutation($c: ID!, $first: String!) { createCustomerUser(customerId: $c, input: { firstName: $first, lastName: "Lopez" }) { user { id } errors { code } } }`;
     const ordinary = (await stack.graphql(CREATE_USER, { c: customerId, first: 'Ana' }, { as: AGENT })).data?.createCustomerUser;
     expect(ordinary.errors).toEqual([]);
     await stack.graphql(END, { code: fullAccepted.terminationCode });
     const limited = (await stack.graphql(SEND, { c: customerId, access: 'LIMITED' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
-    await stack.graphql(ACCEPT, { code: limited.code });
+    await accept(limited.code, adminOf(created));
     expect((await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data?.customer).toEqual({ hasAdminRights: true, adminAccess: 'LIMITED' });
 
     const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { temporaryPassword errors { code } } }`;

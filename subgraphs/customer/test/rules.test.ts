@@ -4,12 +4,15 @@ import { refusals } from '../../../test/refusals.js';
 import type { CustomerUserRow, DelegatedAdminRelationshipRow, ServiceRequestRow } from '../src/db/index.js';
 import {
   accepted,
+  acceptingAdmin,
   checkAdminRights,
+  checkSignInAttempts,
   checkPasswordReset,
   closed,
   deleted,
   effectiveStatus,
   enteredCode,
+  enteredUserName,
   expired,
   isOpenOffer,
   localeOf,
@@ -23,6 +26,8 @@ import {
   readServiceRequest,
   relationshipEvent,
   restored,
+  SIGN_IN_FAILURE_LIMIT,
+  signInWindowStart,
   terminated,
 } from '../src/domain/rules.js';
 
@@ -145,5 +150,37 @@ describe('delegated administration', () => {
     const event = relationshipEvent('delegated_admin.accepted', accepted(offer, 'end', NOW), 'acceptDelegatedAdminOffer');
     expect(event).toMatchObject({ type: 'delegated_admin.accepted', partnerId: 'p', objectType: 'DelegatedAdminRelationship', objectId: 'd', data: { customerId: 'c', access: 'FULL', status: 'ACTIVE', reason: 'acceptDelegatedAdminOffer' } });
     expect(JSON.stringify(event)).not.toContain('end');
+  });
+
+  describe('accepting needs the customer’s own administrator', () => {
+    const admin = user({ id: 'a1', userName: 'admin@x.onmicrosoft.com', isAdmin: true });
+    const invalid = [{ code: 'INVALID_CREDENTIALS', field: 'password' }];
+
+    it('accepts an undeleted admin of the offer’s customer whose password matched', () => {
+      expect(acceptingAdmin(admin, offer, true)).toBe(admin);
+    });
+
+    it.each([
+      ['an unknown user name', null, true],
+      ['a wrong password', admin, false],
+      ['a user who is not an admin', user(), true],
+      ['a deleted admin', user({ isAdmin: true, deletedAt: NOW }), true],
+      ['another customer’s admin', user({ isAdmin: true, customerId: 'other' }), true],
+    ])('gives %s the one same refusal', (_case, who, passwordMatches) => {
+      expect(refusals(() => acceptingAdmin(who, offer, passwordMatches))).toEqual(invalid);
+    });
+
+    it('reads a user name as entered: trimmed, any case, an address', () => {
+      expect(enteredUserName('  Admin@X.onmicrosoft.com ')).toBe('admin@x.onmicrosoft.com');
+      expect(enteredUserName('admin')).toBeNull();
+      expect(enteredUserName(`${'a'.repeat(250)}@x.fr`)).toBeNull();
+    });
+
+    it('allows 5 failures in 15 minutes per code or user name, then refuses until they age out', () => {
+      expect(SIGN_IN_FAILURE_LIMIT).toBe(5);
+      for (const failures of [0, 4]) expect(refusals(() => checkSignInAttempts(failures))).toEqual([]);
+      for (const failures of [5, 6]) expect(refusals(() => checkSignInAttempts(failures))).toEqual([{ code: 'TOO_MANY_ATTEMPTS', field: 'password' }]);
+      expect(signInWindowStart(NOW)).toEqual(new Date('2026-03-10T11:45:00Z'));
+    });
   });
 });

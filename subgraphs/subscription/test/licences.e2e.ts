@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
+import { customerAdminSignIn } from '../../../test/customer-admin.js';
 
 // Licences are an admin action in the customer's tenant (SPEC §3.3): FULL effective access on
 // the customer, on any of its subscriptions; they follow the customer's users (SPEC §4.2).
@@ -167,7 +168,8 @@ describe('a LIMITED delegated-admin relationship', () => {
   it('leaves a FULL agent without licence rights on the customer, and allowedActions says so', async () => {
     const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!) { sendDelegatedAdminOffer(customerId: $c, access: $access) { code errors { code } } }`;
     const limited = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'LIMITED' }, { as: ADMIN })).data!.sendDelegatedAdminOffer;
-    const accepted = await stack.graphql(`mutation($code: String!) { acceptDelegatedAdminOffer(code: $code) { errors { code } } }`, { code: limited.code });
+    const signIn = await customerAdminSignIn(stack, DEMO.customerAdmins.adventureWorks);
+    const accepted = await stack.graphql(`mutation($code: String!, $signIn: CustomerAdminSignInInput!) { acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { errors { code } } }`, { code: limited.code, signIn });
     expect(accepted.data!.acceptDelegatedAdminOffer.errors).toEqual([]);
     const relationships = (await stack.graphql(`query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`, { c: DEMO.customers.adventureWorks }, { as: ADMIN })).data!.delegatedAdminRelationships;
     const full = relationships.find((relationship: { status: string; access: string }) => relationship.status === 'ACTIVE' && relationship.access === 'FULL');

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Divider, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Divider, Group, Loader, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
@@ -8,9 +8,10 @@ import { licences, PROVISIONING_STATE } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 
 /*
- * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no sign-in, the
- * code in the URL is the only authorisation. They show what the link offers and who sends it,
- * and nothing of the partner beyond its name and contact.
+ * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no partner sign-in,
+ * the code in the URL authorises (a delegated-admin offer also needs the customer's administrator
+ * to sign in, SPEC §4.2). They show what the link offers and who sends it, and nothing of the
+ * partner beyond its name and contact.
  */
 
 const InvitationPreviewFragment = graphql(`
@@ -113,8 +114,8 @@ const AcceptPurchaseOfferDocument = graphql(`
 `);
 
 const AcceptDelegatedAdminOfferDocument = graphql(`
-  mutation AcceptDelegatedAdminOfferByCode($code: String!) {
-    acceptDelegatedAdminOffer(code: $code) {
+  mutation AcceptDelegatedAdminOfferByCode($code: String!, $signIn: CustomerAdminSignInInput!) {
+    acceptDelegatedAdminOffer(code: $code, signIn: $signIn) {
       relationship {
         relationshipId
         status
@@ -540,16 +541,22 @@ function Credential({ label, value }: { label: string; value: string | null | un
 
 const ACCESS = { FULL: 'full administration', LIMITED: 'limited administration' } as Record<DelegatedAdminAccess, string>;
 
-/** The one-time link of a delegated-admin offer: accepting gives the partner administration of the customer's account. */
+/**
+ * The one-time link of a delegated-admin offer: the customer's administrator signs in with its
+ * account's credentials to accept, which gives the partner administration of the account. Wrong
+ * credentials leave the link usable; the termination link is shown to that administrator only.
+ */
 export function AcceptDelegatedAdminOfferPage() {
   const { code = '' } = useParams();
   const preview = useGraphQLQuery(DelegatedAdminOfferByCodeDocument, { code });
   const accept = useGraphQLMutation(AcceptDelegatedAdminOfferDocument);
+  const [signIn, setSignIn] = useState({ userName: '', password: '' });
   const payload = accept.data?.acceptDelegatedAdminOffer;
-  const refused = payload?.errors[0];
+  const errors = payload?.errors ?? [];
+  const spent = errors.find((error) => error.code === 'INVALID_CODE');
   if (preview.isPending) return <Loader aria-label="Loading the offer" m="xl" />;
   const offer = preview.data?.delegatedAdminOfferByCode;
-  if (refused) return <UnusableLink title="Delegated administration" message={refused.message} />;
+  if (spent) return <UnusableLink title="Delegated administration" message={spent.message} />;
   if (payload?.relationship) {
     return (
       <CustomerFrame title="Delegated administration accepted">
@@ -569,6 +576,14 @@ export function AcceptDelegatedAdminOfferPage() {
   if (!offer || offer.status !== 'PENDING' || !offer.partner || !offer.access) {
     return <UnusableLink title="Delegated administration" message={preview.error?.message ?? 'This link is not valid: it is unknown, already used or expired.'} />;
   }
+  const set = (field: 'userName' | 'password') => (event: React.ChangeEvent<HTMLInputElement>) => {
+    const { value } = event.currentTarget;
+    setSignIn((current) => ({ ...current, [field]: value }));
+  };
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    accept.mutate({ code, signIn });
+  };
   return (
     <CustomerFrame title="Delegated administration">
       <PartnerCard partner={offer.partner} />
@@ -576,12 +591,28 @@ export function AcceptDelegatedAdminOfferPage() {
         {offer.partner.companyName} offers to administer your Microsoft 365 account on your behalf ({ACCESS[offer.access]}): managing users, licences and
         settings. You can end it at any time with the link you receive after accepting.
       </Text>
-      {accept.error && <Alert color="red">{accept.error.message}</Alert>}
-      <Group>
-        <Button loading={accept.isPending} onClick={() => accept.mutate({ code })}>
-          Accept delegated administration
-        </Button>
-      </Group>
+      <form onSubmit={submit} aria-label="Sign in as your administrator">
+        <Paper withBorder p="md">
+          <Stack gap="sm">
+            <Title order={2} size="h4">
+              Sign in as your administrator
+            </Title>
+            <Text size="sm" c="dimmed">
+              Only a global administrator of your account can accept: sign in with its user name and password (the temporary password you were given, or the one
+              you chose since).
+            </Text>
+            <TextInput label="User name" placeholder="admin@yourcompany.onmicrosoft.com" autoComplete="username" required value={signIn.userName} onChange={set('userName')} error={fieldError(errors, 'userName')} />
+            <PasswordInput label="Password" autoComplete="current-password" required value={signIn.password} onChange={set('password')} error={fieldError(errors, 'password')} />
+            <FormErrors errors={errors} shownFields={['userName', 'password']} />
+            {accept.error && <Alert color="red">{accept.error.message}</Alert>}
+            <Group>
+              <Button type="submit" loading={accept.isPending}>
+                Accept delegated administration
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      </form>
     </CustomerFrame>
   );
 }

@@ -23,7 +23,7 @@ export type AcceptDelegatedAdminOfferPayload = {
   relationship: Maybe<AcceptedDelegatedAdminOffer>;
   /** The code in terminationUrl. */
   terminationCode: Maybe<Scalars['String']['output']>;
-  /** The customer's own link to end the relationship; shown once, keep it. */
+  /** The customer's own link to end the relationship; shown once, to the administrator who accepted, keep it. */
   terminationUrl: Maybe<Scalars['String']['output']>;
 };
 
@@ -234,6 +234,14 @@ export type CustomerAdminCredentials = {
   userName: Scalars['String']['output'];
 };
 
+/** The customer account's administrator, signing in to accept delegated administration. */
+export type CustomerAdminSignInInput = {
+  /** Its password: the temporary one it was given, or the one it chose since. */
+  password: Scalars['String']['input'];
+  /** The administrator's user name, such as admin@contoso.onmicrosoft.com. */
+  userName: Scalars['String']['input'];
+};
+
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
@@ -397,6 +405,7 @@ export type ErrorCode =
   | 'EMAIL_TAKEN'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_CODE'
+  | 'INVALID_CREDENTIALS'
   | 'INVALID_PRODUCT_KEY'
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
@@ -416,6 +425,7 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  | 'TOO_MANY_ATTEMPTS'
   /** convertTrialSubscription: the trial has ended. */
   | 'TRIAL_EXPIRED'
   /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */
@@ -450,8 +460,11 @@ export type LicenceNotRestored = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Customer side, unauthenticated: accept an offer with its one-time code. The answer carries, once,
-   * the customer's own link to end the relationship later (terminationUrl).
+   * Customer side: accept an offer with its one-time code, signed in as an administrator of the
+   * customer offered administration (that account's credentials; a partner's token counts for
+   * nothing). Wrong credentials answer INVALID_CREDENTIALS and leave the code usable; after 5
+   * failures in 15 minutes for the code or the user name, TOO_MANY_ATTEMPTS until they age out. The
+   * answer carries, once, the customer's own link to end the relationship later (terminationUrl).
    */
   acceptDelegatedAdminOffer: AcceptDelegatedAdminOfferPayload;
   addServiceRequestNote: ServiceRequestPayload;
@@ -485,6 +498,7 @@ export type Mutation = {
 
 export type MutationAcceptDelegatedAdminOfferArgs = {
   code: Scalars['String']['input'];
+  signIn: CustomerAdminSignInInput;
 };
 
 
@@ -846,6 +860,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerAccountInput: CustomerAccountInput;
   CustomerAccountResult: ResolverTypeWrapper<CustomerAccountResult>;
   CustomerAdminCredentials: ResolverTypeWrapper<CustomerAdminCredentials>;
+  CustomerAdminSignInInput: CustomerAdminSignInInput;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerEdge']> }>;
   CustomerContact: ResolverTypeWrapper<CustomerContact>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
@@ -908,6 +923,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerAccountInput: CustomerAccountInput;
   CustomerAccountResult: CustomerAccountResult;
   CustomerAdminCredentials: CustomerAdminCredentials;
+  CustomerAdminSignInInput: CustomerAdminSignInInput;
   CustomerConnection: Omit<CustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerEdge']> };
   CustomerContact: CustomerContact;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
@@ -1148,7 +1164,7 @@ export type LicenceNotRestoredResolvers<ContextType = Context, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  acceptDelegatedAdminOffer?: Resolver<ResolversTypes['AcceptDelegatedAdminOfferPayload'], ParentType, ContextType, RequireFields<MutationAcceptDelegatedAdminOfferArgs, 'code'>>;
+  acceptDelegatedAdminOffer?: Resolver<ResolversTypes['AcceptDelegatedAdminOfferPayload'], ParentType, ContextType, RequireFields<MutationAcceptDelegatedAdminOfferArgs, 'code' | 'signIn'>>;
   addServiceRequestNote?: Resolver<ResolversTypes['ServiceRequestPayload'], ParentType, ContextType, RequireFields<MutationAddServiceRequestNoteArgs, 'id' | 'text'>>;
   closeServiceRequest?: Resolver<ResolversTypes['ServiceRequestPayload'], ParentType, ContextType, RequireFields<MutationCloseServiceRequestArgs, 'id'>>;
   createCustomer?: Resolver<ResolversTypes['CreateCustomerPayload'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'dryRun' | 'idempotencyKey' | 'input'>>;

@@ -25,6 +25,12 @@ export class CustomerUserStore {
     return mine.length > 0 ? this.find(id, manager) : null;
   }
 
+  /** The user signing in as `userName` (any case), deleted or not. */
+  async byUserName(userName: string, manager: EntityManager = this.db.manager): Promise<CustomerUserRow | null> {
+    const [row]: { id: string }[] = await manager.query(`SELECT id FROM customer_user WHERE lower(user_name) = $1`, [userName.toLowerCase()]);
+    return row ? this.find(row.id, manager) : null;
+  }
+
   async userNameTaken(userName: string, manager: EntityManager = this.db.manager): Promise<boolean> {
     const taken: unknown[] = await manager.query(`SELECT 1 FROM customer_user WHERE lower(user_name) = $1`, [userName.toLowerCase()]);
     return taken.length > 0;

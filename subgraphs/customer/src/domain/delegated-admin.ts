@@ -6,26 +6,32 @@ import {
   delegatedAdminTerminationUrl,
   DomainError,
   generateCode,
+  hashPassword,
   idempotent,
   isUuid,
   notFound,
   sha256,
+  verifyPassword,
   writeAudit,
   recordEvent,
   type Clock,
   type Viewer,
 } from '@partner-graph/platform';
-import { DelegatedAdminStore, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow } from '../db/index.js';
+import { CustomerUserStore, DelegatedAdminStore, SignInFailureStore, type CustomerUserRow, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow } from '../db/index.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
 import {
   accepted,
+  acceptingAdmin,
+  checkSignInAttempts,
   enteredCode,
+  enteredUserName,
   expired,
   isOpenOffer,
   newOffer,
   relationshipAuditView as auditView,
   relationshipEvent,
   effectiveStatus,
+  signInWindowStart,
   terminated,
   type Actor,
 } from './rules.js';
@@ -39,6 +45,10 @@ const MANAGE_DELEGATED_ADMIN = { programs: ['DELEGATED_ADMIN', 'CLOUD_ESSENTIALS
  */
 export class DelegatedAdministration {
   private readonly store: DelegatedAdminStore;
+  private readonly users: CustomerUserStore;
+  private readonly signInFailures: SignInFailureStore;
+  /** Checked against when the user name is unknown, so that answer takes as long as a wrong password. */
+  private readonly noUserHash = hashPassword(generateCode());
 
   constructor(
     private readonly db: DataSource,
@@ -46,6 +56,8 @@ export class DelegatedAdministration {
     private readonly publicAcceptUrl: string,
   ) {
     this.store = new DelegatedAdminStore(db);
+    this.users = new CustomerUserStore(db);
+    this.signInFailures = new SignInFailureStore(db);
   }
 
   async list(viewer: Viewer, customerId: string | null | undefined): Promise<DelegatedAdminRelationshipRow[]> {
@@ -86,34 +98,72 @@ export class DelegatedAdministration {
   }
 
   /**
-   * The customer accepts with the code (no partner sign-in); the code works once. The answer
-   * carries, once, a second code: the customer's own link to end the relationship.
+   * The customer's own administrator accepts with the code and signs in with its account's
+   * credentials (SPEC §4.2): a partner's token counts for nothing here. The code works once; a
+   * failed sign-in leaves it usable, and failures are limited per code and per user name. The
+   * answer carries, once, a second code: the customer's own link to end the relationship.
    */
-  async accept(actor: Actor, code: string): Promise<{ relationship: DelegatedAdminRelationshipRow; terminationCode: string; terminationUrl: string }> {
+  async accept(
+    actor: Actor,
+    code: string,
+    credentials: { userName: string; password: string },
+  ): Promise<{ relationship: DelegatedAdminRelationshipRow; terminationCode: string; terminationUrl: string }> {
     const invalid = () => new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
     const entered = enteredCode(code);
     if (entered === null) throw invalid();
+    const codeHash = sha256(entered);
+    const offer = await this.store.byCodeHash(codeHash);
+    if (!offer || !isOpenOffer(offer, this.clock.now())) throw invalid();
+    const admin = await this.signIn(offer, codeHash, credentials);
     const terminationCode = generateCode();
     const relationship = await this.db.transaction(async (manager) => {
-      const offer = await this.store.lock(manager, { codeHash: sha256(entered) });
+      // Read again under lock: the offer may have been accepted or ended since.
+      const locked = await this.store.lock(manager, { codeHash });
       const now = this.clock.now();
-      if (!offer || !isOpenOffer(offer, now)) throw invalid();
-      const after = accepted(offer, sha256(terminationCode), now);
+      if (!locked || !isOpenOffer(locked, now)) throw invalid();
+      const after = accepted(locked, sha256(terminationCode), now);
       await this.store.save(after, manager);
-      // The caller is anonymous: the record belongs to the offering partner's trail.
+      // No partner user acts: the record belongs to the offering partner's trail and names the customer's admin.
       await writeAudit(manager, { ...actor, clock: this.clock }, {
-        partnerId: offer.partnerId,
+        partnerId: locked.partnerId,
         operation: 'acceptDelegatedAdminOffer',
         resourceType: 'DelegatedAdminRelationship',
-        resourceId: offer.id,
-        customerId: offer.customerId,
-        oldValue: auditView(offer),
-        newValue: auditView(after),
+        resourceId: locked.id,
+        customerId: locked.customerId,
+        oldValue: auditView(locked),
+        newValue: { ...auditView(after), acceptedBy: admin.userName },
       });
       await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.accepted', after, 'acceptDelegatedAdminOffer'));
       return after;
     });
     return { relationship, terminationCode, terminationUrl: this.terminationUrl(terminationCode) };
+  }
+
+  /**
+   * The customer admin's sign-in for `offer`: refused while the code or the user name has had too
+   * many failures lately. Attempts on the same code or user name take turns (a burst of parallel
+   * guesses cannot all pass the limit), and a failure is recorded against both in the database,
+   * so it counts on every replica; it never touches the offer.
+   */
+  private async signIn(offer: DelegatedAdminRelationshipRow, codeHash: string, credentials: { userName: string; password: string }): Promise<CustomerUserRow> {
+    const userName = enteredUserName(credentials.userName);
+    const subjects = [`code:${codeHash}`, ...(userName ? [`user:${userName}`] : [])];
+    const outcome = await this.db.transaction(async (manager) => {
+      await this.signInFailures.lockSubjects(manager, subjects);
+      const now = this.clock.now();
+      checkSignInAttempts(await this.signInFailures.mostSince(subjects, signInWindowStart(now), manager));
+      const user = userName ? await this.users.byUserName(userName, manager) : null;
+      const passwordMatches = await verifyPassword(credentials.password, user?.passwordHash ?? (await this.noUserHash));
+      try {
+        return { admin: acceptingAdmin(user, offer, passwordMatches) };
+      } catch (refusal) {
+        // Kept: the refusal is answered after this transaction commits the failure.
+        await this.signInFailures.record(subjects, now, signInWindowStart(now), manager);
+        return { refusal };
+      }
+    });
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.admin;
   }
 
   /** Partner side (SPEC §3.3: DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */

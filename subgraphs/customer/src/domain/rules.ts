@@ -183,6 +183,37 @@ export function terminated(before: DelegatedAdminRelationshipRow, now: Date): De
 
 export const expired = (before: DelegatedAdminRelationshipRow): DelegatedAdminRelationshipRow => ({ ...before, status: 'EXPIRED', codeHash: null, terminationCodeHash: null });
 
+/** Failed sign-ins to accept an offer: at most this many per code and per user name in the window, then refused until they age out. */
+export const SIGN_IN_FAILURE_LIMIT = 5;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+
+/** Since when failed sign-ins still count at `now`. */
+export const signInWindowStart = (now: Date): Date => new Date(now.getTime() - SIGN_IN_WINDOW_MINUTES * 60_000);
+
+/** Refuses a sign-in while the code or the user name has had the limit of failures in the window (`failures`: the most of either). */
+export function checkSignInAttempts(failures: number): void {
+  if (failures >= SIGN_IN_FAILURE_LIMIT) {
+    throw new DomainError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${SIGN_IN_WINDOW_MINUTES} minutes`, 'password');
+  }
+}
+
+/** The sign-in names the account's user by its user name: a trimmed address, at most 254 characters. */
+export function enteredUserName(userName: string): string | null {
+  const trimmed = userName.trim().toLowerCase();
+  return trimmed.includes('@') && trimmed.length <= 254 ? trimmed : null;
+}
+
+/**
+ * Who may accept an offer: an undeleted admin user of the offer's customer whose password
+ * matched. Any other case gets the same answer, so a refusal tells nothing of who exists.
+ */
+export function acceptingAdmin(user: CustomerUserRow | null, offer: DelegatedAdminRelationshipRow, passwordMatches: boolean): CustomerUserRow {
+  if (!user || !passwordMatches || !user.isAdmin || user.deletedAt !== null || user.customerId !== offer.customerId) {
+    throw new DomainError('INVALID_CREDENTIALS', "The user name or password is incorrect, or this user is not an administrator of the account offered administration", 'password');
+  }
+  return user;
+}
+
 export const relationshipAuditView = (row: DelegatedAdminRelationshipRow) => ({ access: row.access, status: row.status, expiresAt: row.expiresAt });
 
 /** An event about a delegated-admin relationship; its codes never leave the subgraph. */

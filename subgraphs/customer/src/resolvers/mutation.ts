@@ -47,9 +47,9 @@ export const Mutation: MutationResolvers = {
 
   sendDelegatedAdminOffer: (_root, { customerId, access, idempotencyKey }, { delegatedAdmin, viewer, requestId }) =>
     payload(() => delegatedAdmin.sendOffer({ viewer, requestId }, customerId, access, idempotencyKey)),
-  acceptDelegatedAdminOffer: (_root, { code }, { delegatedAdmin, viewer, requestId }) =>
+  acceptDelegatedAdminOffer: (_root, { code, signIn }, { delegatedAdmin, viewer, requestId }) =>
     payload(async () => {
-      const { relationship, terminationCode, terminationUrl } = await delegatedAdmin.accept({ viewer, requestId }, code);
+      const { relationship, terminationCode, terminationUrl } = await delegatedAdmin.accept({ viewer, requestId }, code, signIn);
       return { relationship: customerView(relationship), terminationCode, terminationUrl };
     }),
   terminateDelegatedAdminRelationship: (_root, { id }, { delegatedAdmin, viewer, requestId }) =>

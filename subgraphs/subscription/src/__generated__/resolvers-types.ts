@@ -125,6 +125,7 @@ export type ErrorCode =
   | 'EMAIL_TAKEN'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_CODE'
+  | 'INVALID_CREDENTIALS'
   | 'INVALID_PRODUCT_KEY'
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
@@ -144,6 +145,7 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  | 'TOO_MANY_ATTEMPTS'
   /** convertTrialSubscription: the trial has ended. */
   | 'TRIAL_EXPIRED'
   /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */

@@ -107,7 +107,7 @@ export function OfferDelegatedAdmin({ customerId, onChanged }: { customerId: str
         title="Delegated administration offered"
         label="Acceptance link for the customer"
         secret={link}
-        details={<Text size="sm">Send this link to the customer's global administrator. It works once and expires after 90 days.</Text>}
+        details={<Text size="sm">Send this link to the customer's global administrator, who accepts by signing in with the customer account's credentials and alone receives the link to end it. It works once and expires after 90 days.</Text>}
         onDone={() => setLink(null)}
       />
     </>

@@ -91,6 +91,14 @@ export type CustomerAccountInput = {
   subscriptions: Array<AccountSubscriptionInput>;
 };
 
+/** The customer account's administrator, signing in to accept delegated administration. */
+export type CustomerAdminSignInInput = {
+  /** Its password: the temporary one it was given, or the one it chose since. */
+  password: Scalars['String']['input'];
+  /** The administrator's user name, such as admin@contoso.onmicrosoft.com. */
+  userName: Scalars['String']['input'];
+};
+
 export type CustomerRelationship =
   | 'ADVISOR'
   | 'DELEGATED_ADMIN'
@@ -134,6 +142,7 @@ export type ErrorCode =
   | 'EMAIL_TAKEN'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_CODE'
+  | 'INVALID_CREDENTIALS'
   | 'INVALID_PRODUCT_KEY'
   | 'INVALID_STATUS_TRANSITION'
   | 'LAST_GLOBAL_ADMIN'
@@ -153,6 +162,7 @@ export type ErrorCode =
   | 'QUANTITY_OUT_OF_RANGE'
   | 'REVOKED'
   | 'SUBSCRIPTION_NOT_MANAGEABLE'
+  | 'TOO_MANY_ATTEMPTS'
   /** convertTrialSubscription: the trial has ended. */
   | 'TRIAL_EXPIRED'
   /** upgradeSubscription: the target is not one of the offer's upgradeTargets (never to a lower offer mid-term). */
