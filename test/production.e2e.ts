@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, databaseUrlFor, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
-import { ROUTER_SECRET, SECRET, startStack, type Stack } from './stack.js';
+import { ROUTER_SECRET, startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
 
 // Production switches, metrics exposure and the shared rate limit, on gateways of their own in
@@ -23,7 +26,7 @@ afterAll(async () => {
 
 async function gateway(env: Record<string, string>): Promise<string> {
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.subgraphs[name].url])) as Record<SubgraphName, string>;
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
+  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
   const server = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   servers.push(server);
   return server.url;
@@ -37,6 +40,9 @@ const PRODUCTION = {
   AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
   AUTH_ISSUER: 'https://idp.example/',
   AUTH_AUDIENCE: 'api://partner-graph',
+  TRUST_PROXY_HOPS: '0',
+  // These tests send their own documents; the default (persisted documents only) is tested below.
+  PERSISTED_DOCUMENTS_ONLY: 'false',
 };
 
 describe('production mode', () => {
@@ -65,6 +71,24 @@ describe('production mode', () => {
     expect((await fetch(metricsUrl)).status).toBe(401);
     expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).status).toBe(200);
+  });
+
+  it('accepts only persisted documents unless told otherwise', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'production-manifest-'));
+    try {
+      const document = 'query Typename { __typename }';
+      const manifest = path.join(dir, 'persisted-documents.json');
+      writeFileSync(manifest, JSON.stringify({ [createHash('sha256').update(document).digest('hex')]: document }));
+      const { PERSISTED_DOCUMENTS_ONLY: _, ...defaults } = PRODUCTION;
+      const url = await gateway({ ...defaults, METRICS_PORT: String(await freePort()), PERSISTED_DOCUMENTS_PATH: manifest });
+      const asText = await ask(url, '{ __typename }');
+      expect(asText.status).toBe(400);
+      expect(asText.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
+      const byId = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentId: createHash('sha256').update(document).digest('hex') }) });
+      expect(await byId.json()).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('metrics stay bounded whatever operation names clients send', async () => {

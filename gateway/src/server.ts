@@ -15,6 +15,7 @@ import {
   serviceCheck,
   SUBGRAPHS,
   createMetrics,
+  GATEWAY_DIRECTORY,
   rejectUnstorableInput,
   partnerDirectoryLookup,
   ServiceClient,
@@ -55,8 +56,9 @@ export async function createGateway(options: GatewayOptions) {
   // The subgraphs decide every request themselves; the gateway resolves the viewer too only to
   // refuse a bad token or an unknown user at the edge, with HTTP 401, before planning anything.
   const directory = new ViewerDirectory(
-    // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
-    partnerDirectoryLookup(new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls })),
+    // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a
+    // client. It holds no service key: its identity is derived from the router's secret.
+    partnerDirectoryLookup(new ServiceClient({ issuer: GATEWAY_DIRECTORY, secret: config.ROUTER_SIGNING_SECRET, urls: options.subgraphUrls })),
     config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
     options.clock,
   );
