@@ -125,5 +125,10 @@ describe('the rate limit', () => {
     for (const claimed of ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4']) expect((await anonymous(b, `${claimed}, 203.0.113.7`)).status).toBe(200);
     expect((await anonymous(a, '5.5.5.5, 203.0.113.7')).status).toBe(429);
     expect((await anonymous(a, '203.0.113.8')).status).toBe(200);
+
+    // An IPv6 caller is counted by its /64: a fresh address of the same network is no fresh budget.
+    for (const host of ['::1', '::2', ':abcd:ef01:2345:6789', ':ffff:ffff:ffff:fffe']) expect((await anonymous(a, `2001:db8:7:8${host}`)).status, host).toBe(200);
+    expect((await anonymous(b, '2001:db8:7:8:ffff:ffff:ffff:ffff')).status).toBe(429);
+    expect((await anonymous(b, '2001:db8:7:9::1')).status).toBe(200);
   });
 });

@@ -30,7 +30,7 @@ import { mountExplorer } from './explorer.js';
 import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
-import { createRateLimit, rateLimitStep } from './rate-limit.js';
+import { addressKey, createRateLimit, rateLimitStep } from './rate-limit.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
@@ -133,7 +133,7 @@ export async function createGateway(options: GatewayOptions) {
       } catch {
         // A bad token is refused by the context below; it is counted by address meanwhile.
       }
-      return `ip:${req.ip ?? 'unknown'}`;
+      return addressKey(req.ip);
     }),
     express.json({ limit: '1mb' }),
     ...(documents ? [persistedDocuments(documents, { only: config.PERSISTED_DOCUMENTS_ONLY })] : []),
