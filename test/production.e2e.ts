@@ -58,6 +58,13 @@ describe('production mode', () => {
     expect(devToken.status).toBe(401);
     expect(devToken.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
+    for (const path of ['/graphql', '/health']) {
+      const response = await fetch(url.replace('/graphql', path), { method: path === '/graphql' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/graphql' ? '{"query":"{ __typename }"}' : undefined });
+      expect(response.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    // Outside production (plain HTTP on a developer's machine) no HSTS.
+    expect((await fetch(stack.gatewayUrl.replace('/graphql', '/health'))).headers.get('strict-transport-security')).toBeNull();
     expect((await fetch(url.replace('/graphql', '/metrics'))).status).toBe(404);
     const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(metrics.status).toBe(200);

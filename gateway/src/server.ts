@@ -110,6 +110,13 @@ export async function createGateway(options: GatewayOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // Every answer, the API's included: no content sniffing; in production, HTTPS only from the
+  // first visit on for a year (a TLS-terminating proxy in front; browsers ignore it over HTTP).
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (config.NODE_ENV === 'production') res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
   const rateLimit = await createRateLimit({
     pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
     databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
