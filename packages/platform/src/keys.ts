@@ -14,7 +14,7 @@ import { hkdfSync } from 'node:crypto';
  * The router's proof itself is HMAC with ROUTER_SIGNING_SECRET as it is, the format Hive
  * Gateway's `hmacSignature` writes.
  */
-export type KeyPurpose = 'service-identity' | 'customer-access-grant' | 'gateway-directory';
+type KeyPurpose = 'service-identity' | 'customer-access-grant' | 'gateway-directory';
 
 const derived = new Map<string, Uint8Array>();
 
