@@ -186,7 +186,6 @@ const env: Record<string, string> = {
   NODE_ENV: 'production',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
-  INTERNAL_SIGNING_SECRET: internalSecret,
   ROUTER_SIGNING_SECRET: randomBytes(32).toString('hex'),
   ROUTER_STATIC_TOKEN: routerToken,
   METRICS_TOKEN: randomBytes(16).toString('hex'),
@@ -310,14 +309,16 @@ try {
   console.log(`Seeding the demo data and ${bulkCustomers} more customers with two subscriptions each…`);
   const searches = await seed(bulkCustomers);
   const workloads = ALL_WORKLOADS(searches).filter((workload) => chosen.includes(workload.name));
-  for (const name of SUBGRAPHS) launch(name, [path.join('subgraphs', name, 'src', 'index.ts')]);
+  // The services' secret is the subgraphs' alone: production refuses it in the gateway.
+  for (const name of SUBGRAPHS) launch(name, [path.join('subgraphs', name, 'src', 'index.ts')], { INTERNAL_SIGNING_SECRET: internalSecret });
   await Promise.all(SUBGRAPHS.map((name) => answers(`http://127.0.0.1:${ports[name]}/health`)));
   // The same supergraph for both gateways; Hive reads the subgraph URLs from it.
   let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
   for (const name of SUBGRAPHS) supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphUrl(name)}`);
   const supergraphPath = path.join(scratch, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraph);
-  launch('ours', [path.join('gateway', 'src', 'index.ts')]);
+  // Clients connect directly; the bench's documents are not a persisted manifest's.
+  launch('ours', [path.join('gateway', 'src', 'index.ts')], { TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' });
   const hives = (['hive', 'hive-no-dedup', 'hive-inbound-dedup'] as const).filter((name) => chosenTargets.includes(name));
   for (const name of hives) {
     const hive = [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts')];

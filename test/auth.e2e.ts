@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
-import { DEMO, DEV_JWT_SECRET } from '@partner-graph/platform';
+import { CONTEXT_HEADER, DEMO, DEV_JWT_SECRET, GATEWAY_DIRECTORY, ROUTER_PROOF_EXTENSION, signContext, signRouterProof } from '@partner-graph/platform';
 import { SUBGRAPHS } from '@partner-graph/platform';
-import { startStack, type Stack } from './stack.js';
+import { ROUTER_SECRET, startStack, type Stack } from './stack.js';
 
 const ME = '{ me { email companyRole customerAccess partner { companyName programs } } }';
 
@@ -104,6 +105,76 @@ describe('subgraphs accept only the gateway-signed context', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const viaGateway = await stack.graphql('{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', {}, { as: DEMO.users.contosoAdmin.email });
     expect(viaGateway.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+/** A request as an attacker sends it: any method, any URL, a body read as JSON whatever the method (fetch refuses a GET body). */
+function rawRequest(url: string, method: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject).end(body);
+  });
+}
+
+describe('a captured router request runs only what the router proved', () => {
+  const captured = JSON.stringify({ query: '{ __typename }', extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(ROUTER_SECRET, { query: '{ __typename }' }) } });
+
+  it.each(SUBGRAPHS)('%s: the proven body with another query in the URL of a GET runs nothing (405)', async (name) => {
+    const url = `${stack.subgraphs[name].url}?query=${encodeURIComponent('{ _service { sdl } }')}`;
+    const response = await rawRequest(url, 'GET', captured, { 'apollo-require-preflight': 'true' });
+    expect(response.status).toBe(405);
+    expect(JSON.parse(response.text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }] });
+    expect(response.text).not.toContain('sdl');
+  });
+
+  it('the same body POSTed with another query in the URL runs the proven query only', async () => {
+    const url = `${stack.subgraphs.customer.url}?query=${encodeURIComponent('{ _service { sdl } }')}`;
+    const response = await rawRequest(url, 'POST', captured);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.text)).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('a proven body with an operation name or extensions of its own still runs only the proven operation', async () => {
+    const body = JSON.parse(captured) as Record<string, unknown>;
+    const named = await rawRequest(stack.subgraphs.customer.url, 'POST', JSON.stringify({ ...body, operationName: 'Other' }));
+    expect(JSON.parse(named.text)).toMatchObject({ errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+    expect(JSON.parse(named.text).data).toBeUndefined();
+    const persisted = await rawRequest(stack.subgraphs.customer.url, 'POST', JSON.stringify({ ...body, extensions: { ...(body.extensions as object), persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    expect(JSON.parse(persisted.text)).toMatchObject({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+    expect(JSON.parse(persisted.text).data).toBeUndefined();
+  });
+});
+
+describe("the gateway's own identity", () => {
+  const LOOKUP = '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }';
+  const asGateway = async (name: 'partner' | 'customer', query: string, viewer: Parameters<typeof signContext>[0]['viewer'] = { kind: 'system' }, issuer = GATEWAY_DIRECTORY) => {
+    // Signed as the gateway signs it: from the router's secret, the only one the gateway holds.
+    const token = await signContext({ viewer, requestId: 'test-gateway', issuer }, ROUTER_SECRET);
+    const response = await fetch(stack.subgraphs[name].url, { method: 'POST', headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token }, body: JSON.stringify({ query }) });
+    return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] } };
+  };
+
+  it('looks a viewer up in the partner directory', async () => {
+    const { body } = await asGateway('partner', LOOKUP);
+    expect(body.data?.viewerContext).toEqual({ userId: expect.any(String) });
+  });
+
+  it('reaches nothing else: no other internal field, no router field, no partner user, no service identity', async () => {
+    const other = await asGateway('partner', `{ partnerContact(partnerId: "${DEMO.partners.contoso}") { email } }`);
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(other.body.data?.partnerContact ?? null).toBeNull();
+    const beside = await asGateway('partner', `{ viewerContext(subject: "x") { userId } partnerContact(partnerId: "${DEMO.partners.contoso}") { email } }`);
+    expect(beside.status).toBe(403);
+    const service = await asGateway('customer', '{ _service { sdl } }');
+    expect(service.status).toBe(403);
+    const viewer = await stack.viewerOf(DEMO.users.contosoAdmin.email);
+    expect((await asGateway('partner', '{ me { email } }', viewer)).status).toBe(401);
+    // With the router's secret no one can sign as a service.
+    const asCustomer = await asGateway('partner', LOOKUP, { kind: 'system' }, 'customer');
+    expect(asCustomer.status).toBe(401);
   });
 });
 

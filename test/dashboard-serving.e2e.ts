@@ -68,8 +68,8 @@ describe('development sign-in', () => {
   it('does not exist in production, which signs in with OpenID Connect', () => {
     const production = loadGatewayConfig({
       NODE_ENV: 'production',
-      INTERNAL_SIGNING_SECRET: `${DEV_INTERNAL_SECRET}-prod`,
       ROUTER_SIGNING_SECRET: `${DEV_INTERNAL_SECRET}-router`,
+      TRUST_PROXY_HOPS: '1',
       METRICS_PORT: '9464',
       AUTH_JWKS_URL: 'https://login.example/jwks',
       AUTH_ISSUER: 'https://login.example/',

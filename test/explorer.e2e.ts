@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
 import { ensureExplorerBuilt } from '@partner-graph/explorer';
-import { ROUTER_SECRET, SECRET } from './stack.js';
+import { ROUTER_SECRET } from './stack.js';
 
 // GraphiQL at the API's URL for a browser, in development only; built from packages/explorer
 // (the build is skipped when dist/ is newer than its sources).
@@ -18,14 +18,14 @@ let development: ListeningServer;
 let production: ListeningServer;
 
 async function gateway(env: Record<string, string>): Promise<ListeningServer> {
-  const config = loadGatewayConfig({ INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
+  const config = loadGatewayConfig({ ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
   return (await createGateway({ config, supergraphSdl, subgraphUrls, logger, explorerDir })).listen(0);
 }
 
 beforeAll(async () => {
   explorerDir = await ensureExplorerBuilt();
   development = await gateway({ NODE_ENV: 'development' });
-  production = await gateway({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-the-explorer-test', AUTH_JWKS_URL: 'https://login.example/keys', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'partner-graph' });
+  production = await gateway({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-the-explorer-test', AUTH_JWKS_URL: 'https://login.example/keys', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'partner-graph', TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' });
 }, 120_000);
 afterAll(async () => {
   await development?.close();

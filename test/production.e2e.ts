@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, databaseUrlFor, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
-import { ROUTER_SECRET, SECRET, startStack, type Stack } from './stack.js';
+import { ROUTER_SECRET, startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
 
 // Production switches, metrics exposure and the shared rate limit, on gateways of their own in
@@ -23,7 +26,7 @@ afterAll(async () => {
 
 async function gateway(env: Record<string, string>): Promise<string> {
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.subgraphs[name].url])) as Record<SubgraphName, string>;
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
+  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
   const server = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   servers.push(server);
   return server.url;
@@ -37,6 +40,9 @@ const PRODUCTION = {
   AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
   AUTH_ISSUER: 'https://idp.example/',
   AUTH_AUDIENCE: 'api://partner-graph',
+  TRUST_PROXY_HOPS: '0',
+  // These tests send their own documents; the default (persisted documents only) is tested below.
+  PERSISTED_DOCUMENTS_ONLY: 'false',
 };
 
 describe('production mode', () => {
@@ -52,6 +58,13 @@ describe('production mode', () => {
     expect(devToken.status).toBe(401);
     expect(devToken.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
+    for (const path of ['/graphql', '/health']) {
+      const response = await fetch(url.replace('/graphql', path), { method: path === '/graphql' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/graphql' ? '{"query":"{ __typename }"}' : undefined });
+      expect(response.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    // Outside production (plain HTTP on a developer's machine) no HSTS.
+    expect((await fetch(stack.gatewayUrl.replace('/graphql', '/health'))).headers.get('strict-transport-security')).toBeNull();
     expect((await fetch(url.replace('/graphql', '/metrics'))).status).toBe(404);
     const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(metrics.status).toBe(200);
@@ -65,6 +78,24 @@ describe('production mode', () => {
     expect((await fetch(metricsUrl)).status).toBe(401);
     expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).status).toBe(200);
+  });
+
+  it('accepts only persisted documents unless told otherwise', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'production-manifest-'));
+    try {
+      const document = 'query Typename { __typename }';
+      const manifest = path.join(dir, 'persisted-documents.json');
+      writeFileSync(manifest, JSON.stringify({ [createHash('sha256').update(document).digest('hex')]: document }));
+      const { PERSISTED_DOCUMENTS_ONLY: _, ...defaults } = PRODUCTION;
+      const url = await gateway({ ...defaults, METRICS_PORT: String(await freePort()), PERSISTED_DOCUMENTS_PATH: manifest });
+      const asText = await ask(url, '{ __typename }');
+      expect(asText.status).toBe(400);
+      expect(asText.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
+      const byId = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentId: createHash('sha256').update(document).digest('hex') }) });
+      expect(await byId.json()).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('metrics stay bounded whatever operation names clients send', async () => {
@@ -101,5 +132,10 @@ describe('the rate limit', () => {
     for (const claimed of ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4']) expect((await anonymous(b, `${claimed}, 203.0.113.7`)).status).toBe(200);
     expect((await anonymous(a, '5.5.5.5, 203.0.113.7')).status).toBe(429);
     expect((await anonymous(a, '203.0.113.8')).status).toBe(200);
+
+    // An IPv6 caller is counted by its /64: a fresh address of the same network is no fresh budget.
+    for (const host of ['::1', '::2', ':abcd:ef01:2345:6789', ':ffff:ffff:ffff:fffe']) expect((await anonymous(a, `2001:db8:7:8${host}`)).status, host).toBe(200);
+    expect((await anonymous(b, '2001:db8:7:8:ffff:ffff:ffff:ffff')).status).toBe(429);
+    expect((await anonymous(b, '2001:db8:7:9::1')).status).toBe(200);
   });
 });

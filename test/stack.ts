@@ -167,7 +167,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const gatewayConfig = loadGatewayConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: logLevel,
-    INTERNAL_SIGNING_SECRET: SECRET,
     ROUTER_SIGNING_SECRET: ROUTER_SECRET,
     GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
     GATEWAY_DATABASE_URL: gatewayDatabaseUrl,

@@ -63,7 +63,6 @@ export function mountDashboard(app: Express, config: GatewayConfig): void {
   const contentSecurityPolicy = `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`;
   app.use((_req, res, next) => {
     res.setHeader('content-security-policy', contentSecurityPolicy);
-    res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('referrer-policy', 'no-referrer');
     next();

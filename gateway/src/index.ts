@@ -15,7 +15,8 @@ const server = await gateway.listen(config.GATEWAY_PORT, config.HOST).catch((err
   logger.fatal(portInUseMessage(config.GATEWAY_PORT, config.HOST, 'GATEWAY_PORT'));
   process.exit(1);
 });
-logger.info({ url: server.url }, 'gateway listening');
+// Behind a load balancer the client address (anonymous rate limit) is only right with the right hop count.
+logger.info({ url: server.url, trustProxyHops: config.TRUST_PROXY_HOPS, persistedDocumentsOnly: config.PERSISTED_DOCUMENTS_ONLY }, 'gateway listening');
 
 const stop = async () => {
   await server.close();

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import ipaddr from 'ipaddr.js';
 import pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -14,6 +15,20 @@ export interface RateLimitOptions {
   /** The database holding the counters, shared by every replica; none: this process only (development). */
   databaseUrl: string | undefined;
   logger: Logger;
+}
+
+/**
+ * The rate-limit key of an anonymous caller's address: an IPv4 address as it is (an IPv4-mapped
+ * IPv6 address, `::ffff:a.b.c.d`, is its IPv4 address), an IPv6 address by its /64, the
+ * smallest network an ISP hands a subscriber: one host holds a whole /64 and could otherwise
+ * take a fresh budget with each of its 2^64 addresses.
+ */
+export function addressKey(address: string | undefined): string {
+  if (!address || !ipaddr.isValid(address)) return 'ip:unknown';
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return `ip:${parsed.toString()}`;
+  const network = [...parsed.toByteArray().slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0];
+  return `ip6:${ipaddr.fromByteArray(network).toString()}/64`;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   serviceCheck,
   SUBGRAPHS,
   createMetrics,
+  GATEWAY_DIRECTORY,
   rejectUnstorableInput,
   partnerDirectoryLookup,
   ServiceClient,
@@ -29,7 +30,7 @@ import { mountExplorer } from './explorer.js';
 import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
-import { createRateLimit, rateLimitStep } from './rate-limit.js';
+import { addressKey, createRateLimit, rateLimitStep } from './rate-limit.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
@@ -55,8 +56,9 @@ export async function createGateway(options: GatewayOptions) {
   // The subgraphs decide every request themselves; the gateway resolves the viewer too only to
   // refuse a bad token or an unknown user at the edge, with HTTP 401, before planning anything.
   const directory = new ViewerDirectory(
-    // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a client.
-    partnerDirectoryLookup(new ServiceClient({ issuer: 'gateway-directory', secret: config.INTERNAL_SIGNING_SECRET, urls: options.subgraphUrls })),
+    // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a
+    // client. It holds no service key: its identity is derived from the router's secret.
+    partnerDirectoryLookup(new ServiceClient({ issuer: GATEWAY_DIRECTORY, secret: config.ROUTER_SIGNING_SECRET, urls: options.subgraphUrls })),
     config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
     options.clock,
   );
@@ -108,6 +110,13 @@ export async function createGateway(options: GatewayOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // Every answer, the API's included: no content sniffing; in production, HTTPS only from the
+  // first visit on for a year (a TLS-terminating proxy in front; browsers ignore it over HTTP).
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (config.NODE_ENV === 'production') res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
   const rateLimit = await createRateLimit({
     pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
     databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
@@ -131,7 +140,7 @@ export async function createGateway(options: GatewayOptions) {
       } catch {
         // A bad token is refused by the context below; it is counted by address meanwhile.
       }
-      return `ip:${req.ip ?? 'unknown'}`;
+      return addressKey(req.ip);
     }),
     express.json({ limit: '1mb' }),
     ...(documents ? [persistedDocuments(documents, { only: config.PERSISTED_DOCUMENTS_ONLY })] : []),

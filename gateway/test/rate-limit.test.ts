@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { BlockLeases } from '../src/rate-limit.js';
+import { addressKey, BlockLeases } from '../src/rate-limit.js';
 
 // The shared counter is rate-limiter-flexible's in-memory limiter, which counts exactly like the
 // PostgreSQL one the gateway uses (test/production.e2e.ts runs that one across two gateways).
@@ -67,3 +67,24 @@ describe('the rate limit taken in blocks', () => {
     expect(consume).not.toHaveBeenCalled();
   });
 });
+
+describe("an anonymous caller's key", () => {
+  it('is its IPv4 address, however the socket wrote it', () => {
+    expect(addressKey('198.51.100.7')).toBe('ip:198.51.100.7');
+    expect(addressKey('::ffff:198.51.100.7')).toBe('ip:198.51.100.7');
+    expect(addressKey('198.51.100.8')).not.toBe(addressKey('198.51.100.7'));
+  });
+
+  it("is an IPv6 address's /64: every address of one subscriber's network shares one budget", () => {
+    const key = addressKey('2001:db8:1:2::1');
+    for (const address of ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:1234:5678:9abc:def0', '2001:db8:1:2::1%eth0']) expect(addressKey(address)).toBe(key);
+    expect(key).toBe('ip6:2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(key);
+  });
+
+  it('is one shared key when the address is unknown or not an address', () => {
+    expect(addressKey(undefined)).toBe('ip:unknown');
+    expect(addressKey('not-an-address')).toBe('ip:unknown');
+  });
+});
+

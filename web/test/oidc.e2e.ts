@@ -105,6 +105,16 @@ describe.skipIf(chromiumMissing)('OpenID Connect sign-in', () => {
     await poll(() => page.getByRole('button', { name: 'Northwind Traders' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Alex Agent: account menu' }).click();
     await poll(() => page.getByRole('menu').getByText(DEMO.users.contosoAgent.email).isVisible()).toBe(true);
+
+    // Signing out ends the provider's session too (RP-initiated logout), then comes back to sign-in.
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await poll(() => page.url().startsWith(`${issuer}/session/end`)).toBe(true);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await poll(() => page.url()).toBe(`${origin}/sign-in`);
+    // The next sign-in asks for the account again instead of letting the browser straight back in.
+    await page.getByRole('button', { name: 'Sign in with your organisation account' }).click();
+    await poll(() => page.url().startsWith(issuer)).toBe(true);
+    await poll(() => page.getByPlaceholder('Enter any login').isVisible()).toBe(true);
     await page.close();
   });
 });

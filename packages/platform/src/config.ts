@@ -32,9 +32,7 @@ const base = z.object({
   /** Interface the services listen on; 0.0.0.0 in a container. */
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** HMAC secret shared by the subgraphs (and the gateway's directory lookup): signs service-to-service calls. */
-  INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
-  /** HMAC secret shared by the router (our gateway or Hive Gateway's `hmacSignature`) and the subgraphs. */
+  /** HMAC secret shared by the router (our gateway or Hive Gateway's `hmacSignature`) and the subgraphs; the gateway's own identity is derived from it. */
   ROUTER_SIGNING_SECRET: z.string().min(32).default(DEV_ROUTER_SECRET),
   /** Partner users' tokens: HS256 with this secret in development, or the identity provider's JWKS. */
   AUTH_JWT_SECRET: z.string().min(32).optional(),
@@ -70,7 +68,7 @@ const gateway = base.extend({
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** Requests per minute per partner user (per client address when anonymous), across every replica. */
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  /** How many proxies in front of the gateway append to X-Forwarded-For (0: the socket address is the client). */
+  /** How many proxies in front of the gateway append to X-Forwarded-For (0: the socket address is the client); production asks for it. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Where the rate-limit counters live (shared by the replicas); default: DATABASE_URL's server, database partner_graph_gateway. */
   GATEWAY_DATABASE_URL: z.url().optional(),
@@ -84,11 +82,13 @@ const gateway = base.extend({
   DASHBOARD_OIDC_SCOPE: z.string().default('openid profile email'),
   /** Persisted-documents manifests (`{ "<sha256>": "<document>" }`, comma-separated, one per client) whose documents clients may send by id. */
   PERSISTED_DOCUMENTS_PATH: z.string().optional(),
-  /** Accept only the manifest's documents (trusted documents); off in development. */
-  PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
+  /** Accept only the manifests' documents (trusted documents); on by default in production, off otherwise. */
+  PERSISTED_DOCUMENTS_ONLY: z.stringbool().optional(),
 });
 
 const subgraph = base.extend({
+  /** HMAC secret of the subgraphs only: service-to-service identities and customer access grants are signed with keys derived from it. */
+  INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   PORT: port.optional(),
   DATABASE_URL: z.url().optional(),
   /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin); default: the gateway's `/accept`. */
@@ -102,7 +102,7 @@ const subgraph = base.extend({
 });
 
 export type BaseConfig = z.infer<typeof base>;
-export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; auth: AuthConfig; edge: EdgeConfig };
+export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; PERSISTED_DOCUMENTS_ONLY: boolean; auth: AuthConfig; edge: EdgeConfig };
 export type SubgraphConfig = z.infer<typeof subgraph> & {
   PUBLIC_ACCEPT_URL: string;
   auth: AuthConfig;
@@ -130,17 +130,30 @@ function parse<T extends z.ZodType>(schema: T, env: Env, extraProblems: string[]
   return result.data as z.infer<T>;
 }
 
-/** Production refuses what is documented for development, and asks where metrics go. */
-function productionProblems(env: Env, metricsPort: string | undefined): string[] {
+/** Production refuses what is documented for development, a secret used for two purposes, and asks where metrics go. */
+function productionProblems(env: Env, metricsPort: string | undefined, service: 'gateway' | 'subgraph'): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  if (!env.INTERNAL_SIGNING_SECRET) problems.push('INTERNAL_SIGNING_SECRET: required in production');
-  if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
+  if (service === 'subgraph') {
+    if (!env.INTERNAL_SIGNING_SECRET) problems.push('INTERNAL_SIGNING_SECRET: required in production');
+    if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
+  } else if (env.INTERNAL_SIGNING_SECRET) {
+    problems.push("INTERNAL_SIGNING_SECRET: the gateway must not hold the services' secret (it would let the internet-facing process sign as any service); give it to the subgraphs only");
+  }
   if (!env.ROUTER_SIGNING_SECRET) problems.push('ROUTER_SIGNING_SECRET: required in production');
   if (env.ROUTER_SIGNING_SECRET === DEV_ROUTER_SECRET) problems.push('ROUTER_SIGNING_SECRET: the documented development secret is refused in production');
   if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the documented development secret is refused in production');
+  const secrets = (['INTERNAL_SIGNING_SECRET', 'ROUTER_SIGNING_SECRET', 'AUTH_JWT_SECRET'] as const).filter((name) => env[name]);
+  for (let i = 0; i < secrets.length; i++) {
+    for (const other of secrets.slice(i + 1)) {
+      if (env[secrets[i]!] === env[other]) problems.push(`${secrets[i]} and ${other}: the same secret for two purposes is refused in production`);
+    }
+  }
   if (!env.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');
   if (!metricsPort && !env.METRICS_TOKEN) problems.push('METRICS_PORT or METRICS_TOKEN: required in production (metrics are not public)');
+  if (service === 'gateway' && env.TRUST_PROXY_HOPS === undefined) {
+    problems.push('TRUST_PROXY_HOPS: required in production (how many proxies in front of the gateway append to X-Forwarded-For; 0 when clients connect to it directly)');
+  }
   return problems;
 }
 
@@ -210,21 +223,32 @@ function authConfig(parsed: BaseConfig): AuthConfig {
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
-  const problems = productionProblems(env, env.METRICS_PORT);
+  const problems = productionProblems(env, env.METRICS_PORT, 'gateway');
   problems.push(...authProblems(env));
-  if (env.PERSISTED_DOCUMENTS_ONLY && /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY) && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
-    problems.push('PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)');
+  const persistedOnly = env.PERSISTED_DOCUMENTS_ONLY === undefined ? env.NODE_ENV === 'production' : /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY);
+  if (persistedOnly && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
+    problems.push(
+      env.PERSISTED_DOCUMENTS_ONLY === undefined
+        ? 'PERSISTED_DOCUMENTS_PATH: production accepts only persisted documents (PERSISTED_DOCUMENTS_ONLY); give the clients\' manifests, DASHBOARD_DIR, or PERSISTED_DOCUMENTS_ONLY=false'
+        : 'PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)',
+    );
   }
   if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
     problems.push('DASHBOARD_OIDC_CLIENT_ID: required to serve the dashboard with AUTH_JWKS_URL (its users sign in with OpenID Connect)');
   }
   const parsed = parse(gateway, env, problems);
-  return { ...parsed, GATEWAY_PORT: servicePorts(parsed).gateway, auth: authConfig(parsed), edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS) };
+  return {
+    ...parsed,
+    GATEWAY_PORT: servicePorts(parsed).gateway,
+    PERSISTED_DOCUMENTS_ONLY: parsed.PERSISTED_DOCUMENTS_ONLY ?? parsed.NODE_ENV === 'production',
+    auth: authConfig(parsed),
+    edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS),
+  };
 }
 
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
   const ownMetricsPort = env[`${envPrefix(name)}_METRICS_PORT`];
-  const parsed = parse(subgraph, env, [...productionProblems(env, ownMetricsPort ?? env.METRICS_PORT), ...authProblems(env)]);
+  const parsed = parse(subgraph, env, [...productionProblems(env, ownMetricsPort ?? env.METRICS_PORT, 'subgraph'), ...authProblems(env)]);
   // PORT (one service per container) yields to the subgraph's own variable, as `npm start` sets it.
   const ownPortSet = env[portVariable(name)] !== undefined;
   const ports = servicePorts(parsed);

@@ -26,6 +26,7 @@ export * from './metrics.js';
 export * from './service-documents.js';
 export * from './offer-availability.js';
 export * from './customer-access-grant.js';
+export * from './keys.js';
 export * from './loaders.js';
 export * from './health.js';
 export * from './events.js';

@@ -20,10 +20,10 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
 import { runAs, WORK_HEADER } from './work.js';
-import { CONTEXT_HEADER, requireService, ROUTER, verifyContext, type SignedContext, type Viewer } from './viewer.js';
+import { CONTEXT_HEADER, GATEWAY_DIRECTORY, GATEWAY_DIRECTORY_FIELDS, requireService, ROUTER, verifyContext, type SignedContext, type Viewer } from './viewer.js';
 import { auditTrailResolver } from './audit-trail.js';
 import { bearerToken, createTokenVerifier } from './auth.js';
-import { routerProofOf, ROUTER_TOKEN_HEADER } from './router-proof.js';
+import { routerProofOf, ROUTER_TOKEN_HEADER, type RouterProofRequest, type RouterTrust } from './router-proof.js';
 import { partnerDirectoryLookup, ViewerDirectory, type ViewerLookup } from './viewer-directory.js';
 
 /**
@@ -53,27 +53,39 @@ export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document:
 }
 
 /**
- * Refuses `_entities` and `_service` unless the router sent the request, and a router's
- * document with more than one operation: its proof covers the document and variables, not
- * the operation name that would pick one of them.
+ * What the router proved runs, and nothing else: a request proven by its signature runs the
+ * query and variables the signature covers (Apollo Server reads them again from the request; a
+ * body read otherwise than the proof read it runs nothing). `_entities` and `_service` are
+ * refused unless the router sent the request, and so is a router's document with more than one
+ * operation: its proof covers the document and variables, not the operation name that would
+ * pick one of them. The gateway's own identity selects the viewer lookup only.
  */
-const routerOnlyFields: ApolloServerPlugin<{ signed: SignedContext }> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, document, contextValue }) {
-        if (!operation) return;
-        if (contextValue.signed.issuer === ROUTER) {
-          if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length > 1) {
-            throw new GraphQLError('One operation per router request', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+function routerOnlyFields(trust: RouterTrust): ApolloServerPlugin<{ signed: SignedContext }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ request, operation, document }) {
+          const proven = contextValue.signed.proven;
+          if (proven && !(request.query === proven.query && (request.variables === proven.variables || routerProofOf(trust, { ...request }, undefined) === 'hmac'))) {
+            throw new GraphQLError('The request runs something other than what the router proved', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           }
-          return;
-        }
-        const field = gatewayOnlyFieldIn(operation, document);
-        if (field) throw new GraphQLError(`${field} is for the router only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-      },
-    };
-  },
-};
+          if (!operation) return;
+          if (contextValue.signed.issuer === ROUTER) {
+            if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length > 1) {
+              throw new GraphQLError('One operation per router request', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            }
+            return;
+          }
+          if (contextValue.signed.issuer === GATEWAY_DIRECTORY && !operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_DIRECTORY_FIELDS.includes(s.name.value))) {
+            throw new GraphQLError('The gateway may only look viewers up', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+          }
+          const field = gatewayOnlyFieldIn(operation, document);
+          if (field) throw new GraphQLError(`${field} is for the router only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        },
+      };
+    },
+  };
+}
 
 /**
  * Audits refused mutations too: a mutation that ends with payload errors or a FORBIDDEN error
@@ -193,7 +205,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       // No schema declares cache hints and no router reads them: without it no field resolver is wrapped.
       ApolloServerPluginCacheControlDisabled(),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
-      routerOnlyFields as ApolloServerPlugin<TContext>,
+      routerOnlyFields(runtime.trust.router) as ApolloServerPlugin<TContext>,
       rejectUnstorableInput as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
       auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
@@ -223,24 +235,31 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   };
   app.use(
     '/graphql',
+    // GraphQL over POST only: Apollo Server runs a GET from its URL, which no proof covers.
+    (req, res, next) => {
+      if (req.method === 'POST') return next();
+      res.setHeader('allow', 'POST');
+      refuse(res, new GraphQLError('Subgraphs take GraphQL over POST only', { extensions: { code: 'BAD_REQUEST', http: { status: 405 } } }));
+    },
     express.json({ limit: '1mb' }),
     // After the body is read: what runs from here on (the viewer's lookup included) is this request's work.
     (req, _res, next) => runAs(req.header(WORK_HEADER) === 'background' ? 'background' : 'request', next),
     async (req, res, next) => {
       const serviceToken = req.header(CONTEXT_HEADER);
       if (serviceToken !== undefined) {
-        const signed = await verifyContext(serviceToken, runtime.secret);
+        const signed = await verifyContext(serviceToken, { internal: runtime.secret, router: runtime.trust.router.signingSecret });
         if (!signed) return refuse(res, new GraphQLError('Invalid service signature', { extensions: { code: 'UNAUTHENTICATED' } }));
         res.locals.signed = signed;
         return next();
       }
-      if (!routerProofOf(runtime.trust.router, req.body as object | undefined, req.header(ROUTER_TOKEN_HEADER))) {
-        return refuse(res, new GraphQLError('Missing or invalid router proof', { extensions: { code: 'UNAUTHENTICATED' } }));
-      }
+      const body = req.body as RouterProofRequest | undefined;
+      const proof = routerProofOf(runtime.trust.router, body, req.header(ROUTER_TOKEN_HEADER));
+      if (!proof) return refuse(res, new GraphQLError('Missing or invalid router proof', { extensions: { code: 'UNAUTHENTICATED' } }));
       const incoming = req.header('x-request-id');
       const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       try {
-        res.locals.signed = { viewer: await viewerOf(req.header('authorization'), requestId), requestId, issuer: ROUTER } satisfies SignedContext;
+        const proven = proof === 'hmac' ? { query: body!.query, variables: body!.variables } : undefined;
+        res.locals.signed = { viewer: await viewerOf(req.header('authorization'), requestId), requestId, issuer: ROUTER, proven } satisfies SignedContext;
       } catch (error) {
         if (error instanceof GraphQLError) return refuse(res, error);
         return next(error);

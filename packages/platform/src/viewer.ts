@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
+import { purposeKey } from './keys.js';
 import { forbidden, unauthenticated } from './errors.js';
 
 export const COMPANY_ROLES = ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN', 'NONE'] as const;
@@ -36,18 +37,37 @@ export interface SignedContext {
   requestId: string;
   /** `router` (a request proven to come from the router) or the calling service's name. */
   issuer: string;
+  /** A router's request proven by its signature: the query and variables the signature covers, the only ones it may run. */
+  proven?: { query: unknown; variables: unknown };
 }
 
 /** The issuer of every request a router sends; no service may sign as it. */
 export const ROUTER = 'router';
 
+/**
+ * The gateway acting for itself: it resolves a token's subject in the partner directory
+ * (`viewerContext`) to refuse an unknown user at the edge. Its identity is signed with a key
+ * derived from the router's secret, the only one the gateway holds; a subgraph accepts it as a
+ * system caller of that one field, and nothing else.
+ */
+export const GATEWAY_DIRECTORY = 'gateway-directory';
+/** The only root fields the gateway's own identity may select. */
+export const GATEWAY_DIRECTORY_FIELDS: readonly string[] = ['viewerContext', '__typename'];
+
 /** The signed identity of a service-to-service call (never of a router's request). */
 export const CONTEXT_HEADER = 'x-partner-graph-context';
 const AUDIENCE = 'partner-graph-subgraphs';
 const TTL_SECONDS = 60;
+/** How far a signer's clock may be ahead of or behind the verifier's. */
+const CLOCK_TOLERANCE_SECONDS = 5;
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+/** The key of an issuer's identity: the gateway's is derived from the router's secret, every service's from the services' secret. */
+const identityKey = (issuer: string, secret: string): Uint8Array => purposeKey(secret, issuer === GATEWAY_DIRECTORY ? 'gateway-directory' : 'service-identity');
 
+/**
+ * Signs a caller's identity for `x-partner-graph-context`, valid 60 s. `secret` is the services'
+ * secret (INTERNAL_SIGNING_SECRET), or for the gateway's own identity the router's.
+ */
 export async function signContext(context: SignedContext, secret: string): Promise<string> {
   return new SignJWT({ viewer: context.viewer, rid: context.requestId })
     .setProtectedHeader({ alg: 'HS256' })
@@ -55,18 +75,32 @@ export async function signContext(context: SignedContext, secret: string): Promi
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${TTL_SECONDS}s`)
-    .sign(key(secret));
+    .sign(identityKey(context.issuer, secret));
 }
 
-/** Verifies a context header; `null` when missing, forged, expired or malformed. */
-export async function verifyContext(token: string | undefined, secret: string): Promise<SignedContext | null> {
+/**
+ * Verifies a context header; `null` when missing, forged, expired, without an expiry, issued
+ * for longer than 60 s, or malformed. The gateway's identity holds only as a system viewer.
+ */
+export async function verifyContext(token: string | undefined, secrets: { internal: string; router: string }): Promise<SignedContext | null> {
   if (!token) return null;
   try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], audience: AUDIENCE });
+    const { iss } = decodeJwt(token);
+    if (typeof iss !== 'string' || iss === ROUTER) return null;
+    const { payload } = await jwtVerify(token, identityKey(iss, iss === GATEWAY_DIRECTORY ? secrets.router : secrets.internal), {
+      algorithms: ['HS256'],
+      audience: AUDIENCE,
+      issuer: iss,
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: TTL_SECONDS + CLOCK_TOLERANCE_SECONDS,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
+    if (payload.exp! - payload.iat! > TTL_SECONDS) return null;
     const viewer = payload.viewer as Viewer | undefined;
     if (!viewer || typeof viewer !== 'object' || !['partner-user', 'anonymous', 'system'].includes(viewer.kind)) return null;
-    if (typeof payload.iss !== 'string' || payload.iss === ROUTER || typeof payload.rid !== 'string') return null;
-    return { viewer, requestId: payload.rid, issuer: payload.iss };
+    if (iss === GATEWAY_DIRECTORY && viewer.kind !== 'system') return null;
+    if (typeof payload.rid !== 'string') return null;
+    return { viewer, requestId: payload.rid, issuer: iss };
   } catch {
     return null;
   }

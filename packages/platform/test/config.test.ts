@@ -16,7 +16,7 @@ describe('config', () => {
   });
 
   it('refuses development secrets in production', () => {
-    expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/);
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL[\s\S]*TRUST_PROXY_HOPS/);
     expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET[\s\S]*ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/);
   });
 
@@ -30,18 +30,44 @@ describe('config', () => {
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'api://pg',
     };
-    expect(() => loadGatewayConfig(production)).toThrow(/INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/);
+    expect(() => loadGatewayConfig(production)).toThrow(/INTERNAL_SIGNING_SECRET: the gateway must not hold[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/);
+    expect(() => loadSubgraphConfig('offer', production)).toThrow(/INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret/);
     expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET })).toThrow(/development secret/);
     const secret = 'a-production-secret-of-enough-length-0123456789';
     const routerSecret = 'a-production-router-secret-of-enough-length-0123';
-    const ok = loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, METRICS_PORT: '9464' });
+    const gateway = { ...production, INTERNAL_SIGNING_SECRET: undefined, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_PATH: 'manifest.json' };
+    const ok = loadGatewayConfig({ ...gateway, METRICS_PORT: '9464' });
     expect(ok.auth.mode).toBe('jwks');
     expect(ok.edge).toEqual({ introspection: false, suggestions: false, metrics: { port: 9464, token: undefined } });
-    expect(loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(true);
+    expect(loadGatewayConfig({ ...gateway, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(true);
     const subgraph = loadSubgraphConfig('offer', { ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, OFFER_METRICS_PORT: '9467' });
     expect(subgraph.edge).toMatchObject({ introspection: false, metrics: { port: 9467 } });
     // Subgraphs verify the users' tokens by the gateway's rules.
     expect(subgraph.auth).toEqual(ok.auth);
+  });
+
+  it('production refuses one secret for two purposes, and the services\' secret in the gateway', () => {
+    const production = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg', METRICS_PORT: '9464', TRUST_PROXY_HOPS: '1', DASHBOARD_DIR: 'web/dist', DASHBOARD_OIDC_CLIENT_ID: 'dashboard' };
+    const one = 'one-production-secret-of-enough-length-0123456789';
+    const two = 'two-production-secret-of-enough-length-0123456789';
+    expect(() => loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: one })).toThrow(/INTERNAL_SIGNING_SECRET and ROUTER_SIGNING_SECRET: the same secret for two purposes/);
+    expect(() => loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two, AUTH_JWT_SECRET: two })).toThrow(/ROUTER_SIGNING_SECRET and AUTH_JWT_SECRET: the same secret/);
+    expect(loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two }).INTERNAL_SIGNING_SECRET).toBe(one);
+    expect(() => loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two })).toThrow(/INTERNAL_SIGNING_SECRET: the gateway must not hold/);
+    const gateway = loadGatewayConfig({ ...production, ROUTER_SIGNING_SECRET: two });
+    expect(gateway).not.toHaveProperty('INTERNAL_SIGNING_SECRET');
+    // Outside production the same secrets are accepted (tests, npm start).
+    expect(loadSubgraphConfig('customer', { INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: one }).ROUTER_SIGNING_SECRET).toBe(one);
+  });
+
+  it('production asks how many proxies stand in front of the gateway, and accepts only persisted documents unless told otherwise', () => {
+    const production = { NODE_ENV: 'production', ROUTER_SIGNING_SECRET: 'two-production-secret-of-enough-length-0123456789', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg', METRICS_PORT: '9464' };
+    expect(() => loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json' })).toThrow(/TRUST_PROXY_HOPS: required in production/);
+    expect(loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json', TRUST_PROXY_HOPS: '0' }).TRUST_PROXY_HOPS).toBe(0);
+    expect(loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json', TRUST_PROXY_HOPS: '2' }).PERSISTED_DOCUMENTS_ONLY).toBe(true);
+    expect(() => loadGatewayConfig({ ...production, TRUST_PROXY_HOPS: '0' })).toThrow(/production accepts only persisted documents/);
+    expect(loadGatewayConfig({ ...production, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' }).PERSISTED_DOCUMENTS_ONLY).toBe(false);
+    expect(loadGatewayConfig({}).PERSISTED_DOCUMENTS_ONLY).toBe(false);
   });
 
   it('development keeps introspection, suggestions and metrics open; deadlines default to 5 s', () => {

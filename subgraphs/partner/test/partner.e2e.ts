@@ -152,6 +152,20 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
     expect(deactivateAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('a USER_ADMIN cannot raise its own customer access or change its own role; a GLOBAL_ADMIN changes them', async () => {
+    const created = (await createUser(CONTOSO_ADMIN, 'USER_ADMIN')).data!.createPartnerUser.user;
+    for (const input of [{ customerAccess: 'FULL' }, { customerAccess: 'LIMITED' }, { companyRole: 'BILLING_ADMIN' }]) {
+      const refused = await stack.graphql(UPDATE_USER, { id: created.id, input }, { as: created.email });
+      expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('FORBIDDEN');
+    }
+    const rows = await stack.subgraphs.partner.db.query('SELECT company_role AS "companyRole", customer_access AS "customerAccess" FROM partner_user WHERE id = $1', [created.id]);
+    expect(rows[0]).toEqual({ companyRole: 'USER_ADMIN', customerAccess: 'NONE' });
+    const renamed = await stack.graphql(UPDATE_USER, { id: created.id, input: { displayName: 'Renamed Self' } }, { as: created.email });
+    expect(renamed.data!.updatePartnerUser.errors).toEqual([]);
+    const granted = await stack.graphql(UPDATE_USER, { id: created.id, input: { customerAccess: 'FULL' } }, { as: CONTOSO_ADMIN });
+    expect(granted.data!.updatePartnerUser).toMatchObject({ errors: [], user: { customerAccess: 'FULL' } });
+  });
+
   it('GLOBAL_ADMIN promotes to GLOBAL_ADMIN', async () => {
     const target = (await createUser(CONTOSO_ADMIN, 'NONE')).data!.createPartnerUser.user.id;
     const { data } = await stack.graphql(UPDATE_USER, { id: target, input: { companyRole: 'GLOBAL_ADMIN' } }, { as: CONTOSO_ADMIN });

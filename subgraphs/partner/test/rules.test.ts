@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMPANY_ROLES, CUSTOMER_ACCESS, decodeCursor, Problems, type AuditTrailEntry, type PartnerViewer } from '@partner-graph/platform';
 import { refusals } from '../../../test/refusals.js';
-import { attemptPosition, auditView, checkEventTypes, mayReadAuditTrail, mergeAuditShares } from '../src/domain/rules.js';
+import { attemptPosition, auditView, checkEventTypes, checkOwnRolesUnchanged, mayReadAuditTrail, mergeAuditShares } from '../src/domain/rules.js';
 
 const ID = '6f1a0c3e-0000-4000-8000-000000000001';
 
@@ -31,6 +31,32 @@ describe('webhook endpoints', () => {
     expect(attemptPosition(['2026-01-02T03:04:05.000Z', ID])).toEqual({ attemptedAt: '2026-01-02T03:04:05.000Z', id: ID });
     expect(attemptPosition(decodeCursor('WyJ4Il0'))).toBe('none');
     expect(attemptPosition(['2026-01-02', 'nope'])).toBe('none');
+  });
+});
+
+describe("a user manager's own roles", () => {
+  const OTHER = '6f1a0c3e-0000-4000-8000-000000000002';
+  const manager = (companyRole: PartnerViewer['companyRole'], customerAccess: PartnerViewer['customerAccess'] = 'NONE'): PartnerViewer => ({ kind: 'partner-user', partnerId: ID, userId: ID, companyRole, customerAccess, programs: [] });
+  const code = (run: () => void) => {
+    try {
+      run();
+      return null;
+    } catch (error) {
+      return (error as { extensions?: { code?: string } }).extensions?.code;
+    }
+  };
+
+  it('a USER_ADMIN cannot raise or change its own customer access or company role', () => {
+    const self = { id: ID, companyRole: 'USER_ADMIN' as const, customerAccess: 'NONE' as const };
+    for (const customerAccess of ['FULL', 'LIMITED'] as const) expect(code(() => checkOwnRolesUnchanged(manager('USER_ADMIN'), self, { ...self, customerAccess }))).toBe('FORBIDDEN');
+    expect(code(() => checkOwnRolesUnchanged(manager('USER_ADMIN'), self, { ...self, companyRole: 'BILLING_ADMIN' }))).toBe('FORBIDDEN');
+    // Its own name, or nothing at all, may change.
+    expect(code(() => checkOwnRolesUnchanged(manager('USER_ADMIN'), self, self))).toBeNull();
+  });
+
+  it("a USER_ADMIN sets another user's roles; a GLOBAL_ADMIN sets its own", () => {
+    expect(code(() => checkOwnRolesUnchanged(manager('USER_ADMIN'), { id: OTHER, companyRole: 'NONE', customerAccess: 'NONE' }, { companyRole: 'NONE', customerAccess: 'FULL' }))).toBeNull();
+    expect(code(() => checkOwnRolesUnchanged(manager('GLOBAL_ADMIN', 'LIMITED'), { id: ID, companyRole: 'GLOBAL_ADMIN', customerAccess: 'LIMITED' }, { companyRole: 'GLOBAL_ADMIN', customerAccess: 'FULL' }))).toBeNull();
   });
 });
 

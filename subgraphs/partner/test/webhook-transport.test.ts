@@ -22,12 +22,34 @@ describe('the address check (production)', () => {
     'fd00::1',
     '::ffff:10.0.0.1',
     '::ffff:127.0.0.1',
+    // IPv4 written inside IPv6: IPv4-compatible (::a.b.c.d, as the URL parser writes it too), SIIT, NAT64 (well-known and local-use), 6to4, Teredo.
+    '::127.0.0.1',
+    '::7f00:1',
+    '::a00:1',
+    '::a9fe:a9fe',
+    '::0.0.0.1',
+    '::ffff:0:7f00:1',
+    '64:ff9b::7f00:1',
+    '64:ff9b::808:808',
+    '64:ff9b:1::a00:1',
+    '2002:7f00:1::',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    // IPv4 in decimal, octal, hexadecimal and short forms.
+    '2130706433',
+    '0177.0.0.1',
+    '0x7f.1',
+    '127.1',
+    '0xa9.0xfe.0xa9.0xfe',
+    // Other special IPv6 ranges.
+    'fec0::1',
+    '100::1',
+    '2001:db8::1',
     'not-an-ip',
   ])('refuses %s', (address) => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('accepts %s', (address) => {
+  it.each(['8.8.8.8', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::808:808'])('accepts %s', (address) => {
     expect(isPublicAddress(address)).toBe(true);
   });
 
@@ -39,6 +61,10 @@ describe('the address check (production)', () => {
     expect(await endpointUrlProblem('https://169.254.169.254/latest/meta-data', false)).toMatch(/private, loopback or link-local/);
     expect(await endpointUrlProblem('https://localhost/hooks', false)).toMatch(/private, loopback or link-local/);
     expect(await endpointUrlProblem('https://8.8.8.8/hooks', false)).toBeNull();
+    // However the address is written in the URL.
+    for (const host of ['[::127.0.0.1]', '[::7f00:1]', '[::ffff:127.0.0.1]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::]', '2130706433', '0x7f.1', '0177.0.0.1', '127.1']) {
+      expect(await endpointUrlProblem(`https://${host}/hooks`, false), host).toMatch(/private, loopback or link-local/);
+    }
     // Development allows loopback receivers.
     expect(await endpointUrlProblem('http://127.0.0.1:8080/hooks', true)).toBeNull();
     expect(await endpointUrlProblem('ftp://127.0.0.1/hooks', true)).toBe('The URL must use HTTPS');

@@ -74,27 +74,40 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [userManager]);
 
   const queryClient = useQueryClient();
-  const signOut = useCallback(() => {
+  /** Forgets the token and what its user saw, here only. */
+  const endLocalSession = useCallback(() => {
     setToken(null);
     // Nothing the previous user saw stays in memory for the next one.
     queryClient.clear();
-    void userManager?.removeUser();
-  }, [userManager, queryClient]);
+  }, [queryClient]);
+
+  // Signing out also ends the session at the identity provider (OpenID Connect RP-initiated
+  // logout: its end_session_endpoint with id_token_hint, back to /sign-in), so the next person
+  // at this browser is asked to sign in rather than let back in by the provider. A provider
+  // without that endpoint only loses the user here.
+  const signOut = useCallback(() => {
+    endLocalSession();
+    if (userManager) void userManager.signoutRedirect().catch(() => userManager.removeUser());
+  }, [userManager, endLocalSession]);
 
   // A token that expires or is refused (deactivated user) sends the user back to sign in.
+  const refusedSignOut = useCallback(() => {
+    endLocalSession();
+    void userManager?.removeUser();
+  }, [userManager, endLocalSession]);
   useEffect(() => {
     const refused = (error: unknown) => (error as { code?: string } | null)?.code === 'UNAUTHENTICATED';
     const queries = queryClient.getQueryCache().subscribe((event) => {
-      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) refusedSignOut();
     });
     const mutations = queryClient.getMutationCache().subscribe((event) => {
-      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) signOut();
+      if (event.type === 'updated' && event.action.type === 'error' && refused(event.action.error)) refusedSignOut();
     });
     return () => {
       queries();
       mutations();
     };
-  }, [queryClient, signOut]);
+  }, [queryClient, refusedSignOut]);
 
   const value = useMemo(
     () => ({ config, configError, token, signInAsDemoUser, signInWithProvider, completeSignIn, signOut }),

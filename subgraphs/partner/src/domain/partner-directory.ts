@@ -23,6 +23,7 @@ import {
   type Viewer,
 } from '@partner-graph/platform';
 import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from '../db/index.js';
+import { checkOwnRolesUnchanged } from './rules.js';
 
 export interface Actor {
   viewer: Viewer;
@@ -207,6 +208,7 @@ export class PartnerDirectory {
       if (viewer.companyRole !== 'GLOBAL_ADMIN' && (before.companyRole === 'GLOBAL_ADMIN' || after.companyRole === 'GLOBAL_ADMIN')) {
         throw forbidden('Only a GLOBAL_ADMIN can grant or change GLOBAL_ADMIN');
       }
+      checkOwnRolesUnchanged(viewer, before, after);
       const losesGlobalAdmin = before.companyRole === 'GLOBAL_ADMIN' && before.active && (after.companyRole !== 'GLOBAL_ADMIN' || !after.active);
       if (losesGlobalAdmin && (await this.activeGlobalAdmins(manager, viewer.partnerId)) <= 1) {
         throw new DomainError('LAST_GLOBAL_ADMIN', 'The partner must keep at least one active GLOBAL_ADMIN', 'companyRole');

@@ -1,5 +1,21 @@
-import { encodeCursor, EVENT_TYPES, isAllowed, isUuid, type AccessRule, type AuditTrailEntry, type Problems, type Viewer } from '@partner-graph/platform';
+import { encodeCursor, EVENT_TYPES, forbidden, isAllowed, isUuid, type AccessRule, type AuditTrailEntry, type CompanyRole, type CustomerAccess, type PartnerViewer, type Problems, type Viewer } from '@partner-graph/platform';
 import type { AttemptPosition, WebhookEndpointRow } from '../db/webhook-store.js';
+
+/**
+ * A user manager's own roles are a GLOBAL_ADMIN's to change: a USER_ADMIN neither raises nor
+ * changes its own company role or customer access (it could otherwise give itself FULL access
+ * to every customer).
+ */
+export function checkOwnRolesUnchanged(
+  viewer: PartnerViewer,
+  before: { id: string; companyRole: CompanyRole; customerAccess: CustomerAccess },
+  after: { companyRole: CompanyRole; customerAccess: CustomerAccess },
+): void {
+  if (viewer.companyRole === 'GLOBAL_ADMIN' || before.id !== viewer.userId) return;
+  if (before.companyRole !== after.companyRole || before.customerAccess !== after.customerAccess) {
+    throw forbidden('Only a GLOBAL_ADMIN can change your own company role or customer access');
+  }
+}
 
 /** Webhook endpoints are managed by GLOBAL_ADMIN; any partner user reads them (without secrets). */
 export const MANAGE_WEBHOOKS: AccessRule = { companyRole: ['GLOBAL_ADMIN'] };

@@ -27,12 +27,24 @@ export function signatureHeader(secrets: string[], id: string, timestampSeconds:
     .join(' ');
 }
 
-/** Whether an address is public unicast: not private, loopback, link-local, CGNAT, multicast, reserved… */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96') as [ipaddr.IPv6, number];
+
+/**
+ * Whether an address is public unicast: not private, loopback, link-local, CGNAT, multicast,
+ * reserved… (ipaddr.js's ranges, which also read IPv4 in decimal, octal or hexadecimal). An
+ * IPv6 address that carries an IPv4 one is judged by it (IPv4-mapped `::ffff:a.b.c.d`, and
+ * IPv4-compatible `::a.b.c.d`, which the URL parser writes `::7f00:1` and ipaddr.js calls
+ * unicast); one that a translator turns into IPv4 (NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`,
+ * SIIT, 6to4, Teredo) is never public here, since where it leads depends on that translator.
+ */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let parsed = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 is 10.0.0.1.
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    else if (v6.match(IPV4_COMPATIBLE)) parsed = ipaddr.fromByteArray(v6.toByteArray().slice(12));
+  }
   return parsed.range() === 'unicast';
 }
 
