@@ -169,6 +169,9 @@ export async function startJobQueue(options: {
     // Cron ticks are minutes: looking every 15 s is soon enough, and 4 statements a minute, not 12.
     cronWorkerIntervalSeconds: 15,
     instanceHeartbeatSeconds: 60,
+    // pg-boss's job dependencies (flows) and background schema migrations: unused, or rare, here.
+    flowIntervalSeconds: 300,
+    bamIntervalSeconds: 300,
     notifyHeartbeatIntervalMs: 30_000,
     // Our jobs carry their own trace context (`traced`); no second span per job.
     openTelemetry: { enabled: false },

@@ -99,19 +99,27 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
   const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};
   logger.info({ url: server.url }, `${module.name} subgraph listening`);
 
+  // `/ready` fails at once; after SHUTDOWN_DELAY_MS the server stops accepting and answers what is in
+  // flight, while the workers finish their running jobs or hand them back, both within SHUTDOWN_GRACE_MS.
+  stopOnSignals(logger, config, async () => {
+    await Promise.all([server.close(config.SHUTDOWN_DELAY_MS), stopWorkers(config.SHUTDOWN_GRACE_MS)]);
+    await db.destroy();
+  });
+}
+
+/**
+ * A service's process stops on SIGTERM or SIGINT, or when `npm start`'s supervisor goes away
+ * (the IPC channel closes however it died): `stop` runs once (readiness, drain, workers, database,
+ * in the service's order), then telemetry is flushed, and the process exits 0 (1 if stopping failed).
+ */
+export function stopOnSignals(logger: Logger, settings: { SHUTDOWN_DELAY_MS: number; SHUTDOWN_GRACE_MS: number }, stop: () => Promise<void>): void {
   let stopping = false;
-  /**
-   * `/ready` fails at once; after SHUTDOWN_DELAY_MS the server stops accepting and answers what is
-   * in flight, while the workers finish their running jobs or hand them back, both within
-   * SHUTDOWN_GRACE_MS; then the database closes and the process exits 0.
-   */
-  const stop = async (signal: string) => {
+  const run = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, delayMs: config.SHUTDOWN_DELAY_MS, graceMs: config.SHUTDOWN_GRACE_MS }, 'stopping: not ready, then draining');
+    logger.info({ signal, delayMs: settings.SHUTDOWN_DELAY_MS, graceMs: settings.SHUTDOWN_GRACE_MS }, 'stopping: not ready, then draining');
     try {
-      await Promise.all([server.close(config.SHUTDOWN_DELAY_MS), stopWorkers(config.SHUTDOWN_GRACE_MS)]);
-      await db.destroy();
+      await stop();
       await stopTelemetry();
     } catch (error) {
       logger.error({ err: error }, 'stopping failed');
@@ -120,8 +128,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  // Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
-  process.on('disconnect', () => void stop('supervisor gone'));
+  process.on('SIGINT', () => void run('SIGINT'));
+  process.on('SIGTERM', () => void run('SIGTERM'));
+  process.on('disconnect', () => void run('supervisor gone'));
 }
