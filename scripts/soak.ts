@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 import {
   createLogger,
@@ -24,10 +25,13 @@ import { seedDemoData } from './seed.js';
 import { stopChildren } from './children.js';
 
 /**
- * `npm run soak [-- --seconds 60 --warmup 15 --concurrency 10 --max-requests 200000]`: every
- * service in its own process on loopback ports, a sustained mix of queries through the gateway
- * (signed-in pages spanning several subgraphs, anonymous calls with ever-new operation names,
- * input mistakes), and each process's resident memory after the warm-up and at the end.
+ * `npm run soak [-- --seconds 60 --warmup 15 --concurrency 10 --max-requests 200000 --idle 20]`:
+ * every service in its own process on loopback ports, a sustained mix of queries through the
+ * gateway (signed-in pages spanning several subgraphs, anonymous calls with ever-new operation
+ * names, input mistakes), and each process's resident memory after the warm-up and at the end.
+ * Then, with nothing to do for `--idle` seconds (after 10 s to settle), what each service costs
+ * idle: its CPU, the database connections it opened (PostgreSQL's session counter, 14+) and its
+ * transactions per minute (a statement outside a transaction is one).
  * Bounded in time and in requests. Uses DATABASE_URL when set (databases partner_graph_soak_*,
  * dropped after), otherwise a throwaway embedded server.
  */
@@ -37,8 +41,10 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     concurrency: { type: 'string', default: '10' },
     'max-requests': { type: 'string', default: '200000' },
+    idle: { type: 'string', default: '20' },
   },
 });
+const idleSeconds = Math.min(Number(values.idle), 600);
 const seconds = Math.min(Number(values.seconds), 600);
 const warmup = Math.min(Number(values.warmup), 120);
 const concurrency = Math.min(Number(values.concurrency), 64);
@@ -104,6 +110,47 @@ const rssMb = (child: ChildProcess): number => {
 };
 const memory = () => Object.fromEntries([...children].map(([name, child]) => [name, rssMb(child)]));
 
+/** CPU seconds a process has used (user + system; the kernel counts in ticks of 1/100 s). */
+const cpuSeconds = (child: ChildProcess): number => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+/** Each service's database: the connections opened since the server started, and its transactions. */
+const databaseOf: Record<string, string> = {
+  ...Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphDatabaseName(name, 'partner_graph_soak')])),
+  gateway: 'partner_graph_soak_gateway',
+};
+async function databaseCounters(): Promise<Record<string, { sessions: number; transactions: number }>> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT datname, sessions::float AS sessions, (xact_commit + xact_rollback)::float AS transactions FROM pg_stat_database WHERE datname = ANY($1)`, [Object.values(databaseOf)]);
+    return Object.fromEntries(Object.entries(databaseOf).map(([service, database]) => [service, rows.find((row) => row.datname === database) ?? { sessions: 0, transactions: 0 }]));
+  } finally {
+    await client.end();
+  }
+}
+/** What each service costs with nothing to do: CPU (% of a core), connections opened, transactions per minute. */
+async function idleCost(seconds: number) {
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const cpuBefore = Object.fromEntries([...children].map(([name, child]) => [name, cpuSeconds(child)]));
+  const before = await databaseCounters();
+  const from = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (Date.now() - from) / 1000;
+  const after = await databaseCounters();
+  console.log(`
+Idle for ${Math.round(elapsed)} s (after 10 s to settle); the counters' own connection is not counted`);
+  console.log(`${'service'.padEnd(14)}${'CPU %'.padStart(8)}${'new conns'.padStart(11)}${'xact/min'.padStart(10)}`);
+  for (const [name, child] of children) {
+    const cpu = ((cpuSeconds(child) - cpuBefore[name]!) / elapsed) * 100;
+    // The counters' own session is one of the database server's, never of a service database.
+    const opened = after[name]!.sessions - before[name]!.sessions;
+    const transactions = ((after[name]!.transactions - before[name]!.transactions) / elapsed) * 60;
+    console.log(`${name.padEnd(14)}${cpu.toFixed(1).padStart(8)}${String(opened).padStart(11)}${transactions.toFixed(0).padStart(10)}`);
+  }
+}
+
 try {
   for (const name of SUBGRAPHS) launch(name, path.join('subgraphs', name, 'src', 'index.ts'));
   await Promise.all(SUBGRAPHS.map((name) => healthy(ports[name])));
@@ -158,6 +205,7 @@ try {
     console.log(`${name.padEnd(14)}${String(started[name]).padStart(8)}${String(afterWarmup[name]).padStart(8)}${String(end[name]).padStart(8)}${String(end[name]! - afterWarmup[name]!).padStart(8)}`);
   }
   await agent.close();
+  if (idleSeconds > 0) await idleCost(idleSeconds);
 } finally {
   await stopAll();
 }

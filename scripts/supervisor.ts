@@ -38,7 +38,6 @@ interface Supervised {
 }
 
 const STARTUP_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 /** Whether `url` answers 2xx now. */
 async function healthy(url: string): Promise<boolean> {
@@ -59,7 +58,8 @@ export class Supervisor {
   private readonly services: Supervised[] = [];
   private stopping = false;
 
-  constructor(private readonly options: { cwd: string; logger: Logger }) {}
+  /** `stopTimeoutMs`: how long a service may take to stop on SIGTERM (its readiness delay and grace) before SIGKILL. */
+  constructor(private readonly options: { cwd: string; logger: Logger; stopTimeoutMs: number }) {}
 
   /** Starts a service; resolves once it answers, rejects when it exits or stays silent before that. */
   async start(spec: ServiceSpec): Promise<void> {
@@ -79,21 +79,27 @@ export class Supervisor {
     service.running = true;
   }
 
-  /** Stops every service (SIGTERM, then SIGKILL after 10 s); no restart happens from here on. */
+  /**
+   * Stops every service (SIGTERM, then SIGKILL after `stopTimeoutMs`); no restart happens from here
+   * on. The service started last (the gateway, which calls the others) stops first, so the requests
+   * it still answers can reach the subgraphs; then the others together.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all(
-      this.services.map(async (service) => {
-        clearTimeout(service.restartTimer);
-        const child = service.child;
-        if (!child || child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    const last = this.services.at(-1);
+    if (last) await this.stopOne(last);
+    await Promise.all(this.services.slice(0, -1).map((service) => this.stopOne(service)));
+  }
+
+  private async stopOne(service: Supervised): Promise<void> {
+    clearTimeout(service.restartTimer);
+    const child = service.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs);
+    await exited;
+    clearTimeout(timer);
   }
 
   private launch(service: Supervised): ChildProcess {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadGatewayConfig, portInUseMessage, serviceUrls } from '@partner-graph/platform';
-import { stopTelemetry } from '@partner-graph/platform/telemetry';
+import { stopOnSignals } from '@partner-graph/platform/service';
 import { createGateway } from './server.js';
 
 const config = loadGatewayConfig();
@@ -18,12 +18,5 @@ const server = await gateway.listen(config.GATEWAY_PORT, config.HOST).catch((err
 // Behind a load balancer the client address (anonymous rate limit) is only right with the right hop count.
 logger.info({ url: server.url, trustProxyHops: config.TRUST_PROXY_HOPS, persistedDocumentsOnly: config.PERSISTED_DOCUMENTS_ONLY }, 'gateway listening');
 
-const stop = async () => {
-  await server.close();
-  await stopTelemetry();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
-// Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
-process.on('disconnect', () => void stop());
+// `/ready` fails at once; after SHUTDOWN_DELAY_MS it stops accepting and answers what is in flight within SHUTDOWN_GRACE_MS.
+stopOnSignals(logger, config, () => server.close(config.SHUTDOWN_DELAY_MS));

@@ -45,7 +45,8 @@ export async function createRateLimit(options: RateLimitOptions): Promise<{ limi
     return { limiter: new RateLimiterMemory(settings), close: async () => {} };
   }
   await ensureDatabase(options.databaseUrl);
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 2_000 });
+  // Connections are kept once opened (pg's default closes one idle for 10 s: a new one for each request of a quiet hour).
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 0 });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'rate-limit database connection lost'));
   const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
     const created: RateLimiterPostgres = new RateLimiterPostgres(

@@ -9,6 +9,7 @@ import {
   boundedDocumentStore,
   createTokenVerifier,
   databaseUrlFor,
+  drainedHttpServer,
   httpErrors,
   listen,
   mountHealth,
@@ -82,11 +83,13 @@ export async function createGateway(options: GatewayOptions) {
   const manifests = [dashboardManifest(config), config.PERSISTED_DOCUMENTS_PATH].filter(Boolean).join(',');
   const documents = manifests ? loadPersistedDocuments(manifests) : null;
   const metrics = createMetrics('gateway', logger);
+  const http = drainedHttpServer(config.SHUTDOWN_GRACE_MS);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: sharingIdenticalQueries(gateway),
     stringifyResult: stringifyOnce(),
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
     plugins: [
+      http.plugin as ApolloServerPlugin<GatewayContext>,
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin as ApolloServerPlugin<GatewayContext>,
       rejectUnstorableInput as ApolloServerPlugin<GatewayContext>,
@@ -104,6 +107,8 @@ export async function createGateway(options: GatewayOptions) {
     documentStore: boundedDocumentStore(),
     introspection: config.edge.introspection,
     logger,
+    // The gateway stops in its own order (`index.ts`): readiness first, then this drain.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -125,7 +130,7 @@ export async function createGateway(options: GatewayOptions) {
   metrics.mount(app, config.edge.metrics);
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
-  mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
+  const health = mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
   if (options.explorerDir && config.NODE_ENV !== 'production') mountExplorer(app, options.explorerDir);
   app.use(
     '/graphql',
@@ -168,10 +173,14 @@ export async function createGateway(options: GatewayOptions) {
     apollo,
     listen: async (port: number, host = '127.0.0.1'): Promise<ListeningServer> => {
       const metricsServer = metricsApp ? await listen(metricsApp, config.edge.metrics.port!, host) : null;
-      return listen(app, port, host, async () => {
-        await apollo.stop();
-        await metricsServer?.close();
-        await rateLimit.close();
+      return listen(app, port, host, {
+        server: http.server,
+        unready: health.stopping,
+        onClose: async () => {
+          await apollo.stop();
+          await metricsServer?.close();
+          await rateLimit.close();
+        },
       });
     },
   };

@@ -61,6 +61,13 @@ const base = z.object({
   METRICS_PORT: port.optional(),
   /** `/metrics` on the service's port asks for `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * On SIGTERM, how long `/ready` answers 503 while the service still serves, so a load balancer
+   * takes it out of rotation before it stops accepting connections.
+   */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1_000),
+  /** Then the deadline for what is in flight: requests are answered and running jobs finish, or are handed back. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 });
 
 const gateway = base.extend({

@@ -107,7 +107,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<{ data
     logger: queries,
     maxQueryExecutionTime: 1000,
     // A server that does not answer costs a request at most this long, then SERVICE_UNAVAILABLE.
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3_000 },
+    // Connections are kept once opened (pg's default closes one idle for 10 s, and an idle
+    // service's next probe or sweep opened a new one: connection churn for nothing).
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 0 },
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

@@ -52,13 +52,19 @@ export const serviceCheck = (name: string, graphqlUrl: string, required: boolean
 /**
  * Liveness and readiness, apart. `/health` says the process serves HTTP (a restart would not
  * help a database outage, so it checks nothing else); `/ready` says whether it can do its work
- * now (load balancers and orchestrators route on it) and lists each check.
+ * now (load balancers and orchestrators route on it) and lists each check. `stopping()` fails
+ * `/ready` for good: the service is shutting down, and new work should go elsewhere.
  */
-export function mountHealth(app: Express, service: string, checks: ReadinessCheck[]): void {
+export function mountHealth(app: Express, service: string, checks: ReadinessCheck[]): { stopping(): void } {
+  let stopping = false;
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service });
   });
   app.get('/ready', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping', service, checks: {} });
+      return;
+    }
     const results = await Promise.all(
       checks.map(async ({ name, check, required }) => {
         try {
@@ -77,4 +83,9 @@ export function mountHealth(app: Express, service: string, checks: ReadinessChec
       checks: Object.fromEntries(results.map(({ name, ok }) => [name, ok ? 'ok' : 'failed'])),
     });
   });
+  return {
+    stopping: () => {
+      stopping = true;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
-import PgBoss from 'pg-boss';
+import pg from 'pg';
+import { PgBoss, type ConstructorOptions } from 'pg-boss';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import type { Logger } from './logger.js';
 import { runAs } from './work.js';
@@ -59,7 +60,29 @@ export interface JobDefinition {
   pollingIntervalSeconds?: number;
   /** First retry of a failed job (then doubling); 5 s by default. */
   retryDelaySeconds?: number;
+  /**
+   * The longest one run of the job may take while its process is alive (a process that died is
+   * noticed by its missing heartbeat long before); 60 s by default. Sized to the work: a run
+   * that outlives it is failed and retried.
+   */
+  expireInSeconds?: number;
 }
+
+/**
+ * Every running job's process refreshes its heartbeat every 5 s; a job whose heartbeat is this
+ * old belongs to a dead process, and pg-boss's supervisor hands it back (retry). pg-boss's minimum.
+ */
+const HEARTBEAT_SECONDS = 10;
+/**
+ * How often one instance per database (any replica) looks for jobs whose heartbeat stopped and
+ * for expired ones. With the heartbeat, a dead process's job is retried at most 25 s after it died.
+ */
+const SUPERVISE_SECONDS = 15;
+/**
+ * Workers are woken by PostgreSQL NOTIFY when a job is sent (from any replica); polling is the
+ * backstop for what NOTIFY does not announce (a retry coming due, a lost notification).
+ */
+const BACKSTOP_POLL_SECONDS = 20;
 
 export interface SendOptions {
   singletonKey?: string;
@@ -69,7 +92,8 @@ export interface SendOptions {
 export interface JobQueue {
   /** Enqueues a job and wakes this process's workers of that queue. */
   send(queue: string, data: Record<string, unknown>, options?: SendOptions): Promise<string | null>;
-  stop(): Promise<void>;
+  /** Stops the workers: running jobs finish within `graceMs` (10 s by default), the rest are handed back. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** The job queue started on each database in this process, for `sendAfterCommit`. */
@@ -114,6 +138,12 @@ function afterCommitSender(queue: JobQueue, logger: Logger): EntitySubscriberInt
  * The Postgres-backed job queue and scheduler (pg-boss), in the subgraph's own database
  * (schema `pgboss`). Jobs retry with backoff; handlers must be idempotent, since a job can
  * run again after a crash. Several replicas share the queue safely (SKIP LOCKED).
+ *
+ * Nothing a dead process held blocks the queue for long: each running job carries a heartbeat,
+ * and the supervisor retries a job whose heartbeat stopped (see `HEARTBEAT_SECONDS`); a
+ * `stately` queue skips a key whose job is still active, so one stale key never holds the others.
+ * `stop` lets running jobs finish within its grace and hands the others back (retry), so a
+ * stopped process never leaves a job `active`.
  */
 export async function startJobQueue(options: {
   url: string;
@@ -125,12 +155,34 @@ export async function startJobQueue(options: {
   /** The subgraph's database: transactions on it can `sendAfterCommit`. */
   db?: DataSource;
 }): Promise<JobQueue> {
-  const boss = new PgBoss({ connectionString: options.url, schema: 'pgboss', max: 4 });
+  await replacePgBoss10Schema(options.url, options.logger);
+  const bossOptions: ConstructorOptions & pg.PoolConfig = {
+    connectionString: options.url,
+    schema: SCHEMA,
+    // Polls, heartbeats and the supervisor share these; idle ones stay open (no new connection per
+    // poll after an idle spell): pg's default closes a connection idle for 10 s.
+    max: 4,
+    idleTimeoutMillis: 0,
+    useListenNotify: true,
+    superviseIntervalSeconds: SUPERVISE_SECONDS,
+    monitorIntervalSeconds: SUPERVISE_SECONDS,
+    // Cron ticks are minutes: looking every 15 s is soon enough, and 4 statements a minute, not 12.
+    cronWorkerIntervalSeconds: 15,
+    instanceHeartbeatSeconds: 60,
+    // pg-boss's job dependencies (flows) and background schema migrations: unused, or rare, here.
+    flowIntervalSeconds: 300,
+    bamIntervalSeconds: 300,
+    notifyHeartbeatIntervalMs: 30_000,
+    // Our jobs carry their own trace context (`traced`); no second span per job.
+    openTelemetry: { enabled: false },
+  };
+  const boss = new PgBoss(bossOptions);
   boss.on('error', (error) => {
     // The database stopping (Ctrl-C on `npm start`, a failover) is not this service's fault.
     if (isDatabaseShutdown(error)) options.logger.info('job queue: the database is shutting down');
     else options.logger.error({ err: error }, 'job queue error');
   });
+  boss.on('warning', (warning) => options.logger.warn({ warning }, 'job queue warning'));
   await boss.start();
   const workers = new Map<string, string[]>();
   const queue: JobQueue = {
@@ -140,22 +192,33 @@ export async function startJobQueue(options: {
       if (id && !sendOptions.startAfterSeconds) for (const worker of workers.get(name) ?? []) boss.notifyWorker(worker);
       return id;
     },
-    stop: async () => {
+    stop: async (graceMs = 10_000) => {
       if (options.db) {
         queues.delete(options.db);
         options.db.subscribers.splice(options.db.subscribers.indexOf(subscriber), 1);
       }
-      await boss.stop({ graceful: true, timeout: 10_000 });
+      // Running jobs finish within the grace; what is still running then is failed, so retried.
+      await boss.stop({ graceful: true, timeout: graceMs });
     },
   };
   for (const [name, entry] of Object.entries(options.handlers)) {
     const definition = typeof entry === 'function' ? { run: entry } : entry;
-    await boss.createQueue(name, { name, policy: definition.policy ?? 'standard', retryLimit: 10, retryDelay: definition.retryDelaySeconds ?? 5, retryBackoff: true });
+    const settings = {
+      retryLimit: 10,
+      retryDelay: definition.retryDelaySeconds ?? 5,
+      retryBackoff: true,
+      expireInSeconds: definition.expireInSeconds ?? 60,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      notify: true,
+    };
+    await boss.createQueue(name, { policy: definition.policy ?? 'standard', ...settings });
+    // A queue made by an earlier version keeps its policy but takes today's settings.
+    await boss.updateQueue(name, settings);
+    const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? BACKSTOP_POLL_SECONDS;
     const ids: string[] = [];
     for (let i = 0; i < (definition.workers ?? 1); i++) {
-      const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2;
       ids.push(
-        await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds }, async (jobs) => {
+        await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds }, async (jobs) => {
           for (const job of jobs) {
             try {
               await runAs('background', () => traced(name, job, (data) => definition.run(data, queue)));
@@ -176,6 +239,33 @@ export async function startJobQueue(options: {
     options.db.subscribers.push(subscriber);
   }
   return queue;
+}
+
+const SCHEMA = 'pgboss';
+/** The schema version pg-boss 11 starts from: it has no migration from pg-boss 10's (24). */
+const FIRST_MIGRATABLE_VERSION = 25;
+
+/**
+ * pg-boss 11 and later cannot migrate pg-boss 10's schema; this drops it (once, under a lock the
+ * replicas share) so pg-boss installs its current one. Only wake-ups are lost: the rows (flows,
+ * outbox, deliveries) are the durable state, and each mechanism's start and sweep send them again.
+ */
+async function replacePgBoss10Schema(url: string, logger: Logger): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('pgboss-10-schema'))`);
+    const [table] = (await client.query(`SELECT to_regclass($1) AS name`, [`${SCHEMA}.version`])).rows as { name: string | null }[];
+    const version = table?.name ? Number((await client.query(`SELECT version FROM ${SCHEMA}.version`)).rows[0]?.version) : null;
+    if (version !== null && version < FIRST_MIGRATABLE_VERSION) {
+      await client.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
+      logger.warn({ version }, 'job queue: replaced the pg-boss 10 schema (its wake-ups are sent again by each mechanism\'s start and sweep)');
+    }
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
 }
 
 /** PostgreSQL's admin_shutdown / crash_shutdown / cannot_connect_now. */

@@ -1,15 +1,42 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 
 export interface ListeningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops serving: `/ready` fails at once; after `delayMs` (0 by default: a load balancer's time to
+   * notice) `onClose` runs, which stops accepting and answers what is in flight (Apollo's drain
+   * plugin, within its grace); then whatever connection is left is closed.
+   */
+  close(delayMs?: number): Promise<void>;
 }
 
-/** Serves `handler` on `port` (0: any free port); `close` runs `onClose` first, then ends every connection. */
-export function listen(handler: http.RequestListener, port: number, host: string, onClose?: () => Promise<void>): Promise<ListeningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+function createHttpServer(): http.Server {
+  return http.createServer({ keepAliveTimeout: 65_000 });
+}
+
+/**
+ * A service's HTTP server, made before its Apollo server, and Apollo's drain plugin for it: on
+ * `apollo.stop()` the server stops accepting, closes idle connections, answers the requests in
+ * flight (each connection closed once its last answer is sent) and cuts what is left after `graceMs`.
+ */
+export function drainedHttpServer(graceMs = 10_000): { server: http.Server; plugin: ApolloServerPlugin } {
+  const server = createHttpServer();
+  return { server, plugin: ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: graceMs }) };
+}
+
+/** Serves `handler` on `port` (0: any free port), on `server` when given (see `ListeningServer.close`). */
+export function listen(
+  handler: http.RequestListener,
+  port: number,
+  host: string,
+  options: { server?: http.Server; unready?: () => void; onClose?: () => Promise<void> } = {},
+): Promise<ListeningServer> {
+  const server = options.server ?? createHttpServer();
+  server.on('request', handler);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -17,8 +44,11 @@ export function listen(handler: http.RequestListener, port: number, host: string
       resolve({
         url: `http://${host}:${actual}/graphql`,
         port: actual,
-        close: async () => {
-          await onClose?.();
+        close: async (delayMs = 0) => {
+          options.unready?.();
+          if (delayMs > 0) await new Promise((done) => setTimeout(done, delayMs));
+          await options.onClose?.();
+          if (!server.listening) return;
           await new Promise<void>((done) => {
             server.close(() => done());
             server.closeAllConnections();

@@ -47,6 +47,8 @@ export interface SubgraphRuntime {
   events?: EventSettings;
   /** Introspection and where `/metrics` is served (development defaults when absent). */
   edge?: EdgeConfig;
+  /** On stop, how long requests in flight have to be answered (10 s when absent). */
+  shutdownGraceMs?: number;
 }
 
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
@@ -57,8 +59,8 @@ export interface SubgraphModule {
   create(runtime: SubgraphRuntime): Promise<{ listen(port: number, host?: string): Promise<ListeningServer> }>;
   /** The demo data of SPEC §7; does nothing when the database already has data. */
   seedDemo(db: DataSource, clock: Clock): Promise<void>;
-  /** Background work (job queue, scheduler); returns how to stop it. */
-  startWorkers?(runtime: SubgraphRuntime): Promise<() => Promise<void>>;
+  /** Background work (job queue, scheduler); returns how to stop it (running jobs finish within `graceMs` or are handed back). */
+  startWorkers?(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>>;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     // Webhooks may reach loopback and private receivers only outside production.
     events: { allowPrivateAddresses: config.NODE_ENV !== 'production' },
     edge: config.edge,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   };
   const app = await module.create(runtime);
   const server = await app.listen(config.port, config.HOST).catch((error: NodeJS.ErrnoException) => {
@@ -96,19 +99,36 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
   const stopWorkers = module.startWorkers ? await module.startWorkers(runtime) : async () => {};
   logger.info({ url: server.url }, `${module.name} subgraph listening`);
 
+  // `/ready` fails at once; after SHUTDOWN_DELAY_MS the server stops accepting and answers what is in
+  // flight, while the workers finish their running jobs or hand them back, both within SHUTDOWN_GRACE_MS.
+  stopOnSignals(logger, config, async () => {
+    await Promise.all([server.close(config.SHUTDOWN_DELAY_MS), stopWorkers(config.SHUTDOWN_GRACE_MS)]);
+    await db.destroy();
+  });
+}
+
+/**
+ * A service's process stops on SIGTERM or SIGINT, or when `npm start`'s supervisor goes away
+ * (the IPC channel closes however it died): `stop` runs once (readiness, drain, workers, database,
+ * in the service's order), then telemetry is flushed, and the process exits 0 (1 if stopping failed).
+ */
+export function stopOnSignals(logger: Logger, settings: { SHUTDOWN_DELAY_MS: number; SHUTDOWN_GRACE_MS: number }, stop: () => Promise<void>): void {
   let stopping = false;
-  const stop = async (signal: string) => {
+  const run = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
-    await stopWorkers();
-    await server.close();
-    await db.destroy();
-    await stopTelemetry();
+    logger.info({ signal, delayMs: settings.SHUTDOWN_DELAY_MS, graceMs: settings.SHUTDOWN_GRACE_MS }, 'stopping: not ready, then draining');
+    try {
+      await stop();
+      await stopTelemetry();
+    } catch (error) {
+      logger.error({ err: error }, 'stopping failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  // Under `npm start` the channel to its supervisor closes when the supervisor dies, however it died.
-  process.on('disconnect', () => void stop('supervisor gone'));
+  process.on('SIGINT', () => void run('SIGINT'));
+  process.on('SIGTERM', () => void run('SIGTERM'));
+  process.on('disconnect', () => void run('supervisor gone'));
 }

@@ -10,7 +10,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { sharedTypeDefs } from './shared-schema.js';
 import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
 import { randomUUID } from 'node:crypto';
-import { listen, type ListeningServer } from './listen.js';
+import { drainedHttpServer, listen, type ListeningServer } from './listen.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import type { Registry } from 'prom-client';
@@ -195,12 +195,14 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       },
     },
   };
+  const http = drainedHttpServer(runtime.shutdownGraceMs);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([
       { typeDefs: options.typeDefs, resolvers: options.resolvers },
       { typeDefs: sharedTypeDefs, resolvers: sharedResolvers as SubgraphResolvers },
     ]),
     plugins: [
+      http.plugin as ApolloServerPlugin<TContext>,
       ApolloServerPluginLandingPageDisabled(),
       // No schema declares cache hints and no router reads them: without it no field resolver is wrapped.
       ApolloServerPluginCacheControlDisabled(),
@@ -218,13 +220,15 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? runtime.edge?.introspection ?? true,
     logger: runtime.logger,
+    // The service stops in its own order (`runSubgraph`): readiness first, then this drain.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
   metrics.mount(app, runtime.edge?.metrics);
-  mountHealth(app, options.name, [databaseCheck(runtime.db)]);
+  const health = mountHealth(app, options.name, [databaseCheck(runtime.db)]);
   const verifyToken = createTokenVerifier(runtime.trust.auth);
   const directory = new ViewerDirectory(options.viewerLookup ?? partnerDirectoryLookup(runtime.serviceClient), runtime.trust.viewerCacheMs, runtime.clock);
   /** The user of the token the router forwarded: anonymous without one, refused when bad, unknown or deactivated. */
@@ -283,9 +287,13 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     apollo,
     listen: async (port, host = '127.0.0.1') => {
       const metricsServer = metricsApp ? await listen(metricsApp, runtime.edge!.metrics.port!, host) : null;
-      return listen(app, port, host, async () => {
-        await apollo.stop();
-        await metricsServer?.close();
+      return listen(app, port, host, {
+        server: http.server,
+        unready: health.stopping,
+        onClose: async () => {
+          await apollo.stop();
+          await metricsServer?.close();
+        },
       });
     },
   };

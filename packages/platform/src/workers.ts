@@ -11,7 +11,7 @@ import type { SubgraphRuntime } from './service.js';
 export async function startSubgraphWorkers(
   runtime: SubgraphRuntime,
   work: { flows?: Flows; handlers?: Record<string, JobDefinition | JobHandler>; schedules?: { queue: string; cron: string }[] } = {},
-): Promise<() => Promise<void>> {
+): Promise<(graceMs?: number) => Promise<void>> {
   const relay = eventRelayJobs(runtime);
   const flows = work.flows?.jobs();
   const queue = await startJobQueue({
@@ -23,5 +23,5 @@ export async function startSubgraphWorkers(
   });
   await flows?.start(queue);
   await relay.start(queue);
-  return () => queue.stop();
+  return (graceMs) => queue.stop(graceMs);
 }

@@ -40,7 +40,7 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
  * per run, a sweep for what a lost wake-up left), the event relay, the hourly purge of users
  * deleted 30 days ago and the expiry of delegated-admin relationships.
  */
-export function startCustomerWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+export function startCustomerWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const services = customerServices(runtime);
   return startSubgraphWorkers(runtime, {
     flows: services.flows,

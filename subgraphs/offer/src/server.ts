@@ -25,7 +25,7 @@ export function createOfferServer(runtime: SubgraphRuntime) {
 }
 
 /** The acceptance flows (the platform's flow job and sweep) and the event relay. */
-export function startOfferWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+export function startOfferWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   return startSubgraphWorkers(runtime, { flows: offerServices(runtime).flows });
 }
 

@@ -29,14 +29,14 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
 }
 
 /** Webhook delivery on the partner subgraph's job queue (any replica, one run per endpoint at a time). */
-async function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events);
   const jobs = delivery.jobs(runtime.events?.pollingIntervalSeconds);
   const queue = await startJobQueue({ url: runtime.databaseUrl, db: runtime.db, logger: runtime.logger, handlers: jobs.handlers, schedules: jobs.schedules });
   // What an earlier run left due, at once rather than at the next sweep.
   for (const endpointId of await delivery.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
-  return async () => {
-    await queue.stop();
+  return async (graceMs) => {
+    await queue.stop(graceMs);
     await delivery.stop();
   };
 }

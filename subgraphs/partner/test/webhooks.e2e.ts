@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { DEMO, SUBGRAPHS } from '@partner-graph/platform';
 import { startStack, type Stack } from '../../../test/stack.js';
 import { MODULES } from '../../../scripts/subgraphs.js';
-import { WebhookDelivery } from '../src/domain/webhook-delivery.js';
+import { deliverAfterCommit, WEBHOOK_DELIVERY_QUEUE, WEBHOOK_RETRY_QUEUE, WebhookDelivery } from '../src/domain/webhook-delivery.js';
 import { ADMIN, AGENT, FABRIKAM } from '../../../test/demo-users.js';
 
 
@@ -319,6 +319,55 @@ describe('delivery', () => {
       return row.status;
     }, { timeout: 20_000, interval: 50 }).toBe('DELIVERED');
     await new Promise<void>((resolve) => slow.close(() => resolve()));
+  });
+
+  it('a run wakes its endpoint again only for what will be due: no loop behind a retrying event, a held delivery or a deleted endpoint, and no new connection', async () => {
+    const db = stack.subgraphs.partner.db;
+    const { endpoint } = await create(ADMIN, contoso.url, ['subscription.quantity_changed']);
+    contoso.received.length = 0;
+    // Object X: its first event waits an hour for a retry, the second is due behind it; object Y's
+    // event is held by a run whose process died (its lease ends in 50 s).
+    const owed = [
+      { object: 'x', dueIn: 3600, leasedFor: null },
+      { object: 'x', dueIn: 0, leasedFor: null },
+      { object: 'y', dueIn: 0, leasedFor: 50 },
+    ];
+    for (const { object, dueIn, leasedFor } of owed) {
+      const [{ id: eventId }] = await db.query(
+        `INSERT INTO webhook_event (id, partner_id, type, object_type, object_id, occurred_at, data) VALUES (gen_random_uuid(), $1, 'subscription.quantity_changed', 'CustomerSubscription', $2, now(), '{}') RETURNING id`,
+        [DEMO.partners.contoso, object],
+      );
+      await db.query(
+        `INSERT INTO webhook_delivery (id, endpoint_id, event_id, object_id, status, attempts, next_attempt_at, lease_until)
+         VALUES (gen_random_uuid(), $1, $2, $3, 'PENDING', $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))`,
+        [endpoint.id, eventId, object, dueIn > 0 ? 1 : 0, dueIn, leasedFor],
+      );
+    }
+    const jobsSince = async (queue: string, since: Date) =>
+      ((await db.query(`SELECT state, EXTRACT(EPOCH FROM start_after - $2)::float AS "startsIn" FROM pgboss.job WHERE name = $1 AND data->>'endpointId' = $3 AND created_on >= $2`, [queue, since, endpoint.id])) as { state: string; startsIn: number }[]);
+    const [{ now: before }] = await db.query(`SELECT now()`);
+    // The wake-up a new event sends (outside a transaction: at once).
+    deliverAfterCommit(db.manager, endpoint.id);
+    await expect.poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, before)).map((job) => job.state), { timeout: 20_000, interval: 100 }).toEqual(['completed']);
+    // A few seconds on, still the one run: the next wake-up waits for the held delivery's lease.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await jobsSince(WEBHOOK_DELIVERY_QUEUE, before)).map((job) => job.state)).toEqual(['completed']);
+    const retries = await jobsSince(WEBHOOK_RETRY_QUEUE, before);
+    expect(retries).toEqual([{ state: 'created', startsIn: expect.closeTo(50, -1) }]);
+    expect(contoso.received).toEqual([]);
+
+    // Deleted, its deliveries go with it: a wake-up for it runs once and sends nothing more, and
+    // the idle service opens no connection to its database meanwhile.
+    await stack.graphql(DELETE, { id: endpoint.id }, { as: ADMIN });
+    const [{ now: deletedAt }] = await db.query(`SELECT now()`);
+    deliverAfterCommit(db.manager, endpoint.id);
+    await expect.poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, deletedAt)).map((job) => job.state), { timeout: 20_000, interval: 100 }).toEqual(['completed']);
+    const [{ now: idleFrom }] = await db.query(`SELECT now()`);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await jobsSince(WEBHOOK_DELIVERY_QUEUE, idleFrom)).toEqual([]);
+    expect(await jobsSince(WEBHOOK_RETRY_QUEUE, idleFrom)).toEqual([]);
+    const [{ opened }] = await db.query(`SELECT count(*)::int AS opened FROM pg_stat_activity WHERE datname = current_database() AND backend_start > $1 AND pid <> pg_backend_pid()`, [idleFrom]);
+    expect(opened).toBe(0);
   });
 
   it('the delivery logs of many endpoints cost the statements of one', async () => {

@@ -37,7 +37,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
 }
 
 /** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
-function startWorkers(runtime: SubgraphRuntime): Promise<() => Promise<void>> {
+function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock);
   return startSubgraphWorkers(runtime, {
     handlers: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import PgBoss from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import { addDays, addMonths, DEMO } from '@partner-graph/platform';
 import type { SubgraphRuntime, TestClock } from '@partner-graph/platform';
 import { subscriptionSubgraph } from '../src/server.js';

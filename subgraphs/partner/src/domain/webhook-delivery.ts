@@ -23,8 +23,18 @@ export const WEBHOOK_RETRY_QUEUE = 'webhook-delivery-retry';
 /** Every minute: endpoints with deliveries due that no job is waiting for (a lost wake-up). */
 export const WEBHOOK_SWEEP_QUEUE = 'webhook-delivery-sweep';
 export const WEBHOOK_PURGE_QUEUE = 'webhook-purge';
-/** Attempts in one run before the job hands over to the next one (bounded runs stay well under pg-boss's expiry). */
+/** Attempts in one run before the job hands over to the next one (bounded runs stay well under the job's expiry). */
 const ATTEMPTS_PER_RUN = 20;
+/**
+ * The deliveries a run may attempt, once due and not held: pending, of an active endpoint, and the
+ * oldest pending one of their object (so an object's events arrive in order). The run, its next
+ * wake-up and the sweep read this one rule, so none wakes an endpoint for a delivery the run
+ * cannot take (a later event of an object whose earlier one waits for its retry).
+ */
+const DELIVERABLE = `webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
+  WHERE d.status = 'PENDING'
+    AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
+                     WHERE p.endpoint_id = d.endpoint_id AND p.object_id = d.object_id AND p.status = 'PENDING' AND p.sequence < d.sequence)`;
 
 /** Wakes the endpoint's delivery job once the caller's transaction commits. */
 export function deliverAfterCommit(manager: EntityManager, endpointId: string): void {
@@ -84,6 +94,8 @@ export class WebhookDelivery {
           policy: 'stately',
           workers: this.settings.workers,
           pollingIntervalSeconds,
+          // A run makes at most ATTEMPTS_PER_RUN attempts of requestTimeoutMs each.
+          expireInSeconds: Math.ceil((ATTEMPTS_PER_RUN * this.settings.requestTimeoutMs) / 1000) + 60,
           run: async (data, queue) => {
             await this.run(String(data.endpointId), queue);
           },
@@ -108,44 +120,51 @@ export class WebhookDelivery {
     };
   }
 
-  /** One run for one endpoint; returns how many attempts it made. */
+  /**
+   * One run for one endpoint; returns how many attempts it made. It wakes the endpoint again only
+   * for what will be due: a retry at its time, a delivery another run holds when its lease ends,
+   * or at once when this run stopped at its bound with more due. Nothing due, no job.
+   */
   async run(endpointId: string, queue: JobQueue): Promise<number> {
     let attempts = 0;
     let failed = false;
-    while (attempts < ATTEMPTS_PER_RUN && !failed) {
+    let stoppedShort = false;
+    while (!failed) {
+      if (attempts >= ATTEMPTS_PER_RUN) {
+        stoppedShort = true;
+        break;
+      }
       const [due] = (await this.db.query(
-        `SELECT d.id FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
-          WHERE d.endpoint_id = $1 AND d.status = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-            AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
-                             WHERE p.endpoint_id = d.endpoint_id AND p.object_id = d.object_id AND p.status = 'PENDING' AND p.sequence < d.sequence)
+        `SELECT d.id FROM ${DELIVERABLE} AND d.endpoint_id = $1 AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
           ORDER BY d.sequence LIMIT 1`,
         [endpointId],
       )) as { id: string }[];
       if (!due) break;
       const outcome = await this.attempt(due.id);
-      if (outcome === null) break; // another run holds it
+      if (outcome === null) break; // another run took it meanwhile: its lease says when it is free again
       attempts++;
       failed = outcome !== 'SUCCEEDED';
     }
-    // What is left: due now (this run ended early) or later (a retry); the paused endpoint waits to be resumed.
-    const [left] = (await this.db.query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM min(d.next_attempt_at) - now()))::float AS "inSeconds"
-         FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
-        WHERE d.endpoint_id = $1 AND d.status = 'PENDING'`,
+    // When the next delivery can be attempted, by the same rule as above (the oldest pending one of
+    // its object, not held by another run); the paused endpoint waits to be resumed.
+    const [next] = (await this.db.query(
+      `SELECT EXTRACT(EPOCH FROM min(GREATEST(d.next_attempt_at, COALESCE(d.lease_until, d.next_attempt_at))) - now())::float AS "inSeconds"
+         FROM ${DELIVERABLE} AND d.endpoint_id = $1`,
       [endpointId],
     )) as { inSeconds: number | null }[];
-    if (left?.inSeconds === null || left?.inSeconds === undefined) return attempts;
+    if (next?.inSeconds === null || next?.inSeconds === undefined) return attempts;
     // After a failure the endpoint rests at least the first retry delay, whatever else is due.
-    const inSeconds = failed ? Math.max(left.inSeconds, this.settings.retryBaseSeconds) : left.inSeconds;
+    const inSeconds = failed ? Math.max(next.inSeconds, this.settings.retryBaseSeconds) : next.inSeconds;
     if (inSeconds > 0) await queue.send(WEBHOOK_RETRY_QUEUE, { endpointId }, { startAfterSeconds: inSeconds });
-    else await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+    // Due now: this run stopped at its bound, or a delivery came due (or its lease lapsed) as it ended.
+    else if (stoppedShort || attempts > 0) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+    else await queue.send(WEBHOOK_RETRY_QUEUE, { endpointId }, { startAfterSeconds: 1 });
     return attempts;
   }
 
   async endpointsWithDueDeliveries(): Promise<string[]> {
     const rows = (await this.db.query(
-      `SELECT DISTINCT d.endpoint_id AS "endpointId" FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
-        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())`,
+      `SELECT DISTINCT d.endpoint_id AS "endpointId" FROM ${DELIVERABLE} AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())`,
     )) as { endpointId: string }[];
     return rows.map((row) => row.endpointId);
   }
