@@ -30,6 +30,7 @@ import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { createRateLimit, rateLimitStep } from './rate-limit.js';
+import { publicLinkLimits } from './public-links.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
@@ -79,6 +80,13 @@ export async function createGateway(options: GatewayOptions) {
 
   const manifests = [dashboardManifest(config), config.PERSISTED_DOCUMENTS_PATH].filter(Boolean).join(',');
   const documents = manifests ? loadPersistedDocuments(manifests) : null;
+  const rateLimit = await createRateLimit({
+    pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    acceptancesPerAddressPerHour: config.ACCEPTANCES_PER_ADDRESS_PER_HOUR,
+    acceptancesPerLinkPerHour: config.ACCEPTANCES_PER_LINK_PER_HOUR,
+    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
+    logger,
+  });
   const metrics = createMetrics('gateway', logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: sharingIdenticalQueries(gateway),
@@ -90,6 +98,7 @@ export async function createGateway(options: GatewayOptions) {
       rejectUnstorableInput as ApolloServerPlugin<GatewayContext>,
       nameMistakenArguments as ApolloServerPlugin<GatewayContext>,
       oneUnauthenticated as ApolloServerPlugin<GatewayContext>,
+      publicLinkLimits({ perAddress: rateLimit.acceptancesPerAddress, perLink: rateLimit.acceptancesPerLink }),
       ...(limits.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
     ],
     validationRules: limits.validationRules,
@@ -108,11 +117,6 @@ export async function createGateway(options: GatewayOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
-  const rateLimit = await createRateLimit({
-    pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
-    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
-    logger,
-  });
   metrics.mount(app, config.edge.metrics);
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
@@ -121,7 +125,7 @@ export async function createGateway(options: GatewayOptions) {
   app.use(
     '/graphql',
     // A partner user's budget follows the user whichever replica or address it comes from.
-    rateLimitStep(rateLimit.limiter, async (req, res) => {
+    rateLimitStep(rateLimit.requests, async (req, res) => {
       try {
         const token = bearerToken(req.header('authorization'));
         if (token !== null) {
@@ -142,9 +146,10 @@ export async function createGateway(options: GatewayOptions) {
         res.setHeader('x-request-id', requestId);
         const authorization = req.header('authorization');
         const token = bearerToken(authorization);
-        if (token === null) return { viewer: { kind: 'anonymous' }, requestId };
+        const clientAddress = req.ip ?? 'unknown';
+        if (token === null) return { viewer: { kind: 'anonymous' }, requestId, clientAddress };
         const subject = typeof res.locals.subject === 'string' ? res.locals.subject : await verifyToken(token);
-        return { viewer: await directory.resolve(subject, requestId), requestId, authorization };
+        return { viewer: await directory.resolve(subject, requestId), requestId, clientAddress, authorization };
       },
     }),
   );

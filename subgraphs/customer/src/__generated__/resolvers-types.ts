@@ -389,6 +389,7 @@ export type EndDelegatedAdminRelationshipPayload = {
 };
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'

@@ -5,9 +5,10 @@ import { CoveringDomainSearch1763900100000 } from './migrations/1763900100000-Co
 import { CustomerSideTermination1764200000000 } from './migrations/1764200000000-CustomerSideTermination.js';
 import { EventOutbox1764300000000 } from './migrations/1764300000000-EventOutbox.js';
 import { ProvisioningFlows1764400000000 } from './migrations/1764400000000-ProvisioningFlows.js';
+import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 
 export const entities = [Customer, CustomerPartner, CustomerUser, ServiceRequest, ServiceRequestNote, DelegatedAdminRelationship, ...platformEntities, EventOutboxEntity, FlowEntity];
-export const migrations = [CustomerAccounts1763900000000, CoveringDomainSearch1763900100000, CustomerSideTermination1764200000000, EventOutbox1764300000000, ProvisioningFlows1764400000000];
+export const migrations = [CustomerAccounts1763900000000, CoveringDomainSearch1763900100000, CustomerSideTermination1764200000000, EventOutbox1764300000000, ProvisioningFlows1764400000000, AuditRetention1764600000000];
 export * from './entities.js';
 export { CustomerUserStore } from './customer-user-store.js';
 export { DelegatedAdminStore } from './delegated-admin-store.js';

@@ -104,6 +104,7 @@ export type Customer = {
 };
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'
@@ -242,12 +243,14 @@ export type MutationCreatePurchaseOfferArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   includeDelegatedAdmin?: Scalars['Boolean']['input'];
   lines: Array<PurchaseOfferLineInput>;
+  maxAcceptances?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type MutationCreateTrialInvitationArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   includeDelegatedAdmin?: Scalars['Boolean']['input'];
+  maxAcceptances?: InputMaybe<Scalars['Int']['input']>;
   offerId: Scalars['ID']['input'];
 };
 
@@ -392,6 +395,8 @@ export type PurchaseOffer = {
   /** Accepting also creates an ACTIVE delegated-admin relationship with the partner. */
   includeDelegatedAdmin: Scalars['Boolean']['output'];
   lines: Array<PurchaseOfferLine>;
+  /** The most customers that may accept it; null: no cap. */
+  maxAcceptances: Maybe<Scalars['Int']['output']>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
   status: InvitationStatus;
   /** The personal URL to send to prospective customers: embeds the advisor code and an unguessable code. */
@@ -541,6 +546,8 @@ export type TrialInvitation = {
   id: Scalars['ID']['output'];
   /** Accepting also creates an ACTIVE delegated-admin relationship with the partner. */
   includeDelegatedAdmin: Scalars['Boolean']['output'];
+  /** The most customers that may accept it; null: no cap. */
+  maxAcceptances: Maybe<Scalars['Int']['output']>;
   /** The trial offer; null if the partner may no longer sell it. */
   offer: Maybe<Offer>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
@@ -913,6 +920,7 @@ export type PurchaseOfferResolvers<ContextType = Context, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeDelegatedAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['PurchaseOfferLine']>, ParentType, ContextType>;
+  maxAcceptances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -968,6 +976,7 @@ export type TrialInvitationResolvers<ContextType = Context, ParentType extends R
   createdBy?: Resolver<ResolversTypes['PartnerUser'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeDelegatedAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxAcceptances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;

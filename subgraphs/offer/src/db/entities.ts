@@ -50,6 +50,8 @@ export interface TrialInvitationRow {
   code: string;
   status: InvitationStatus;
   acceptanceCount: number;
+  /** The partner's cap on its acceptances; null: none. */
+  maxAcceptances: number | null;
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
@@ -63,6 +65,8 @@ export interface PurchaseOfferRow {
   code: string;
   status: InvitationStatus;
   acceptanceCount: number;
+  /** The partner's cap on its acceptances; null: none. */
+  maxAcceptances: number | null;
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
@@ -120,6 +124,7 @@ const invitationColumns = {
   code: { type: 'text' },
   status: { type: 'text' },
   acceptanceCount: { type: 'int', name: 'acceptance_count' },
+  maxAcceptances: { type: 'int', name: 'max_acceptances', nullable: true },
   createdBy: { type: 'uuid', name: 'created_by' },
   createdAt: { type: 'timestamptz', name: 'created_at' },
   revokedAt: { type: 'timestamptz', name: 'revoked_at', nullable: true },

@@ -19,7 +19,7 @@ import {
 } from '@partner-graph/platform';
 import { InvitationStore, PurchaseOffer, TrialInvitation, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import { checkLineCount, checkPurchaseOfferLines, checkTrialOffer, invitationCode, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
+import { checkLineCount, checkMaxAcceptances, checkPurchaseOfferLines, checkTrialOffer, invitationCode, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
 
 
 export interface Actor {
@@ -110,10 +110,11 @@ export class Invitations {
 
   async createTrialInvitation(
     actor: Actor,
-    input: { offerId: string; includeDelegatedAdmin: boolean },
+    input: { offerId: string; includeDelegatedAdmin: boolean; maxAcceptances?: number | null },
     idempotencyKey: string | null | undefined,
   ): Promise<TrialInvitationRow> {
     const viewer = authorize(actor.viewer, input.includeDelegatedAdmin ? ADVISOR_WITH_DELEGATED_ADMIN : ADVISOR);
+    const maxAcceptances = checkMaxAcceptances(input.maxAcceptances);
     const offer = checkTrialOffer((await this.catalogue.visibleByIds(viewer.partnerId, [input.offerId]))[0]);
     const advisorCode = await this.advisorCodes(viewer.partnerId, actor);
 
@@ -131,6 +132,7 @@ export class Invitations {
             code: generateCode(),
             status: 'ACTIVE',
             acceptanceCount: 0,
+            maxAcceptances,
             createdBy: viewer.userId,
             createdAt: this.clock.now(),
             revokedAt: null,
@@ -140,7 +142,7 @@ export class Invitations {
             operation: 'createTrialInvitation',
             resourceType: 'TrialInvitation',
             resourceId: row.id,
-            newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, status: row.status },
+            newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
           });
           return { id: row.id };
         },
@@ -151,10 +153,11 @@ export class Invitations {
 
   async createPurchaseOffer(
     actor: Actor,
-    input: { lines: { offerId: string; quantity: number }[]; includeDelegatedAdmin: boolean },
+    input: { lines: { offerId: string; quantity: number }[]; includeDelegatedAdmin: boolean; maxAcceptances?: number | null },
     idempotencyKey: string | null | undefined,
   ): Promise<PurchaseOfferRow> {
     const viewer = authorize(actor.viewer, input.includeDelegatedAdmin ? ADVISOR_WITH_DELEGATED_ADMIN : ADVISOR);
+    const maxAcceptances = checkMaxAcceptances(input.maxAcceptances);
     checkLineCount(input.lines);
     const offers = await this.catalogue.visibleByIds(viewer.partnerId, input.lines.map((line) => line.offerId));
     checkPurchaseOfferLines(input.lines, new Map(offers.map((offer) => [offer.id, offer])));
@@ -173,6 +176,7 @@ export class Invitations {
             code: generateCode(),
             status: 'ACTIVE',
             acceptanceCount: 0,
+            maxAcceptances,
             createdBy: viewer.userId,
             createdAt: this.clock.now(),
             revokedAt: null,
@@ -183,7 +187,7 @@ export class Invitations {
             operation: 'createPurchaseOffer',
             resourceType: 'PurchaseOffer',
             resourceId: row.id,
-            newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, status: row.status },
+            newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
           });
           return { id: row.id };
         },

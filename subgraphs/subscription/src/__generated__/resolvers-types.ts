@@ -107,6 +107,7 @@ export type CustomerSubscription = {
 };
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'

@@ -73,6 +73,7 @@ export type CustomerAccess =
   | 'NONE';
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'

@@ -25,6 +25,7 @@ export type AuditTrailFilter = {
 };
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   | 'BELOW_ASSIGNED_LICENCES'
   | 'COUNTRY_NOT_SUPPORTED'
   | 'CUSTOMER_NOT_ACTIVE'
