@@ -53,23 +53,20 @@ export async function createRateLimit(options: RateLimitOptions): Promise<RateLi
   await ensureDatabase(options.databaseUrl);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 2_000 });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'rate-limit database connection lost'));
-  const shared = (settings: { points: number; duration: number; keyPrefix: string }) =>
-    new Promise<RateLimiterPostgres>((resolve, reject) => {
-      const created: RateLimiterPostgres = new RateLimiterPostgres(
-        {
-          ...settings,
-          storeClient: pool,
-          tableName: 'rate_limit',
-          clearExpiredByTimeout: true,
-          insuranceLimiter: new RateLimiterMemory(settings),
-        },
-        (error?: unknown) => (error ? reject(error) : resolve(created)),
-      );
-    });
-  // One after the other: each creates the shared table if it is missing.
-  const requests = await shared(budgets.requests);
-  const acceptancesPerAddress = await shared(budgets.acceptancesPerAddress);
-  const acceptancesPerLink = await shared(budgets.acceptancesPerLink);
+  // The budgets share one table (their keys are prefixed): the first creates it when missing, and clears expired rows.
+  const settingsOf = (budget: { points: number; duration: number; keyPrefix: string }) => ({
+    ...budget,
+    storeClient: pool,
+    tableName: 'rate_limit',
+    insuranceLimiter: new RateLimiterMemory(budget),
+  });
+  const requests = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+    const created: RateLimiterPostgres = new RateLimiterPostgres({ ...settingsOf(budgets.requests), clearExpiredByTimeout: true }, (error?: unknown) =>
+      error ? reject(error) : resolve(created),
+    );
+  });
+  const acceptancesPerAddress = new RateLimiterPostgres({ ...settingsOf(budgets.acceptancesPerAddress), tableCreated: true });
+  const acceptancesPerLink = new RateLimiterPostgres({ ...settingsOf(budgets.acceptancesPerLink), tableCreated: true });
   return { requests: new BlockLeases(requests, blockOf), acceptancesPerAddress, acceptancesPerLink, close: () => pool.end() };
 }
 
