@@ -21,6 +21,7 @@ const CREATE_TRIAL = `mutation($offerId: ID!, $max: Int) {
 const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!) {
   acceptTrialInvitation(code: $code, customer: $customer) { acceptance { id status failure { code } } errors { code field } }
 }`;
+const PREVIEW = `query($code: String!) { trialInvitationByCode(code: $code) { status partner { companyName } lines { offerId } } }`;
 const DOMAIN = `query($prefix: String!) { isDomainAvailable(prefix: $prefix) { available } }`;
 
 const prospect = (companyName: string, domainPrefix?: string) => ({
@@ -143,6 +144,11 @@ describe('a customer-facing link opens at a human pace', () => {
     expect(third.errors).toEqual([]);
     expect((await accept('Capped Four', undefined, '198.51.100.8')).errors).toEqual([{ code: 'ACCEPTANCE_LIMIT_REACHED', field: 'code' }]);
     expect(await acceptancesOf(invitation.id)).toBe(3);
+    // Its page says so, and nothing else.
+    const page = await stack.graphql(PREVIEW, { code: invitation.code }, { as: null });
+    expect(page.data?.trialInvitationByCode).toEqual({ status: 'FULL', partner: null, lines: [] });
+    const open = await trialInvitation(5);
+    expect((await stack.graphql(PREVIEW, { code: open.code }, { as: null })).data?.trialInvitationByCode).toMatchObject({ status: 'ACTIVE', partner: { companyName: expect.any(String) } });
 
     const wrongCap = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, max: 0 }, { as: AGENT });
     expect(wrongCap.data?.createTrialInvitation.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'maxAcceptances' }]);

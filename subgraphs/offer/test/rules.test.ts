@@ -16,6 +16,7 @@ import {
   completedAcceptance,
   failedAcceptance,
   invitationCode,
+  linkState,
   newAcceptance,
   normaliseCountry,
   previewLines,
@@ -204,6 +205,7 @@ describe('accepting a link', () => {
     expect(refusals(() => acceptable(capped, 3))).toEqual([{ code: 'ACCEPTANCE_LIMIT_REACHED', field: 'code' }]);
     // Revoked says so first: the customer has nothing to wait for.
     expect(refusals(() => acceptable({ ...capped, status: 'REVOKED' }, 2))).toEqual([{ code: 'REVOKED', field: 'code' }]);
+    expect([linkState(capped, 1), linkState(capped, 2), linkState({ ...capped, status: 'REVOKED' }, 2), linkState(invitation, 1_000_000)]).toEqual(['ACTIVE', 'FULL', 'REVOKED', 'ACTIVE']);
   });
 
   it('takes a cap of 1 to 100 000 acceptances, or none', () => {

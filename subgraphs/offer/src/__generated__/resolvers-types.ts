@@ -167,6 +167,8 @@ export type InvitationPreviewLine = {
 export type InvitationPreviewStatus =
   /** Can be accepted. */
   | 'ACTIVE'
+  /** Accepted as many times as the partner allows (its `maxAcceptances`). */
+  | 'FULL'
   /** No invitation or purchase offer has this code. */
   | 'NOT_FOUND'
   /** Withdrawn by the partner. */
@@ -456,7 +458,7 @@ export type Query = {
   purchaseOffers: PurchaseOfferConnection;
   /**
    * Customer side, unauthenticated, by the code in the invitation's URL: the trial it offers and the
-   * partner's name and contact. An unknown code answers NOT_FOUND and a revoked one REVOKED, with nothing else.
+   * partner's name and contact. An unknown code answers NOT_FOUND, a revoked one REVOKED and a full one FULL, with nothing else.
    */
   trialInvitationByCode: InvitationPreview;
   /** The partner's trial invitations, newest first. SUBSCRIPTION_ADVISOR + FULL or LIMITED customer access. */

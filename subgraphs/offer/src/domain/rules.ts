@@ -222,11 +222,17 @@ export function checkMaxAcceptances(maxAcceptances: number | null | undefined): 
  * gives its place back).
  */
 export function acceptable<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T, taken: number): T {
-  if (invitation.status === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
-  if (invitation.maxAcceptances !== null && taken >= invitation.maxAcceptances) {
-    throw new DomainError('ACCEPTANCE_LIMIT_REACHED', 'This link has been accepted as many times as its sender allows', 'code');
-  }
+  const state = linkState(invitation, taken);
+  if (state === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
+  if (state === 'FULL') throw new DomainError('ACCEPTANCE_LIMIT_REACHED', 'This link has been accepted as many times as its sender allows', 'code');
   return invitation;
+}
+
+/** Whether a link can be accepted (`acceptable`'s rule), as its page tells the visitor. */
+export function linkState(invitation: TrialInvitationRow | PurchaseOfferRow, taken: number): 'ACTIVE' | 'REVOKED' | 'FULL' {
+  if (invitation.status === 'REVOKED') return 'REVOKED';
+  if (invitation.maxAcceptances !== null && taken >= invitation.maxAcceptances) return 'FULL';
+  return 'ACTIVE';
 }
 
 /**

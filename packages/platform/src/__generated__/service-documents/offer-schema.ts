@@ -82,6 +82,8 @@ export type ErrorCode =
 export type InvitationPreviewStatus =
   /** Can be accepted. */
   | 'ACTIVE'
+  /** Accepted as many times as the partner allows (its `maxAcceptances`). */
+  | 'FULL'
   /** No invitation or purchase offer has this code. */
   | 'NOT_FOUND'
   /** Withdrawn by the partner. */
