@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError, Kind, type FieldNode } from 'graphql';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rootFieldsOf } from '@partner-graph/platform';
@@ -15,17 +15,14 @@ function linkCodeOf(field: FieldNode, variables: Record<string, unknown>): strin
   return typeof code === 'string' ? code.trim() : null;
 }
 
-/** A 429 the client can wait out: `Retry-After` in seconds. */
-function throttled(refusal: RateLimiterRes, message: string): GraphQLError {
-  const seconds = String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)));
-  return new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new HeaderMap([['retry-after', seconds]]) } } });
-}
-
-async function take(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
+/** Counts one acceptance against `key`; past the budget, a 429 the client can wait out (`Retry-After` in seconds, on the response). */
+async function take(limiter: RateLimiterAbstract, key: string, message: string, headers: HeaderMap): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (refusal) {
-    throw refusal instanceof RateLimiterRes ? throttled(refusal, message) : refusal;
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    headers.set('retry-after', String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))));
+    throw new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', http: { status: 429 } } });
   }
 }
 
@@ -41,7 +38,7 @@ export function publicLinkLimits(limits: { perAddress: RateLimiterAbstract; perL
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request, contextValue }) {
+        async didResolveOperation({ operation, document, request, response, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           const fields = rootFieldsOf(operation, document);
           if (contextValue.viewer.kind === 'anonymous' && fields.length > 1) {
@@ -51,9 +48,9 @@ export function publicLinkLimits(limits: { perAddress: RateLimiterAbstract; perL
           }
           for (const field of fields) {
             if (!ACCEPTANCES.has(field.name.value)) continue;
-            await take(limits.perAddress, contextValue.clientAddress, 'Too many acceptances from this address; try again later');
+            await take(limits.perAddress, contextValue.clientAddress, 'Too many acceptances from this address; try again later', response.http.headers);
             const code = linkCodeOf(field, request.variables ?? {});
-            if (code) await take(limits.perLink, createHash('sha256').update(code).digest('hex'), 'Too many acceptances of this link; try again later');
+            if (code) await take(limits.perLink, createHash('sha256').update(code).digest('hex'), 'Too many acceptances of this link; try again later', response.http.headers);
           }
         },
       };
