@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { DEMO, DEV_JWT_SECRET } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 
@@ -12,9 +12,9 @@ const AUDIENCE = 'api://partner-graph';
 
 let stack: Stack;
 let jwksServer: http.Server;
-let rsaKey: KeyLike;
-let ecKey: KeyLike;
-let strangerKey: KeyLike;
+let rsaKey: CryptoKey;
+let ecKey: CryptoKey;
+let strangerKey: CryptoKey;
 
 beforeAll(async () => {
   const rsa = await generateKeyPair('RS256');
@@ -41,7 +41,7 @@ afterAll(async () => {
   await new Promise((resolve) => jwksServer?.close(resolve));
 });
 
-const token = (key: KeyLike, alg: string, kid: string, claims: { iss?: string; aud?: string; sub?: string } = {}) =>
+const token = (key: CryptoKey, alg: string, kid: string, claims: { iss?: string; aud?: string; sub?: string } = {}) =>
   new SignJWT({})
     .setProtectedHeader({ alg, kid })
     .setSubject(claims.sub ?? DEMO.users.contosoAgent.email)

@@ -88,6 +88,8 @@ export interface StackOptions {
   workers?: boolean;
   clock?: TestClock;
   rateLimitPerMinute?: number;
+  /** The production budgets of customer-facing link acceptances; by default a test may accept as often as it likes. */
+  productionAcceptanceLimits?: boolean;
   /** Extra gateway settings, e.g. AUTH_JWKS_URL. */
   gatewayEnv?: Record<string, string>;
   /** The PostgreSQL server; inside Vitest, the one the global setup started. */
@@ -169,6 +171,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: logLevel,
     ROUTER_SIGNING_SECRET: ROUTER_SECRET,
     GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
+    ...(options.productionAcceptanceLimits ? {} : { ACCEPTANCES_PER_ADDRESS_PER_HOUR: '1000000', ACCEPTANCES_PER_LINK_PER_HOUR: '1000000' }),
     GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
     SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
     ...options.gatewayEnv,

@@ -5,6 +5,8 @@ import type { Viewer } from '@partner-graph/platform';
 export interface GatewayContext extends BaseContext {
   viewer: Viewer;
   requestId: string;
+  /** The client's address (the socket's, or X-Forwarded-For's past TRUST_PROXY_HOPS proxies). */
+  clientAddress: string;
   /** The client's `Authorization` header, forwarded to every subgraph (which authenticates the user itself). */
   authorization?: string;
 }

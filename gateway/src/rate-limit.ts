@@ -12,9 +12,20 @@ export interface RateLimiter {
 
 export interface RateLimitOptions {
   pointsPerMinute: number;
+  /** Acceptances of customer-facing links per client address, and per link, per hour. */
+  acceptancesPerAddressPerHour: number;
+  acceptancesPerLinkPerHour: number;
   /** The database holding the counters, shared by every replica; none: this process only (development). */
   databaseUrl: string | undefined;
   logger: Logger;
+}
+
+/** The gateway's budgets: requests per caller, and acceptances of a customer-facing link per address and per link. */
+export interface RateLimits {
+  requests: RateLimiter;
+  acceptancesPerAddress: RateLimiterAbstract;
+  acceptancesPerLink: RateLimiterAbstract;
+  close(): Promise<void>;
 }
 
 /**
@@ -32,35 +43,47 @@ export function addressKey(address: string | undefined): string {
 }
 
 /**
- * Requests per minute, counted in PostgreSQL so every gateway replica shares the budget (taken
- * in blocks, see `BlockLeases`). A partner user is counted by its token's subject, an anonymous
- * caller by its address (the proxies in front are trusted for TRUST_PROXY_HOPS hops of
- * X-Forwarded-For). When the database does not answer, each replica falls back to counting in
- * memory.
+ * The budgets, counted in PostgreSQL so every gateway replica shares them. Requests per minute
+ * are taken in blocks (see `BlockLeases`): a partner user is counted by its token's subject, an
+ * anonymous caller by its address (the proxies in front are trusted for TRUST_PROXY_HOPS hops of
+ * X-Forwarded-For). Acceptances are few and counted one by one. When the database does not
+ * answer, each replica falls back to counting in memory.
  */
-export async function createRateLimit(options: RateLimitOptions): Promise<{ limiter: RateLimiter; close(): Promise<void> }> {
-  const settings = { points: options.pointsPerMinute, duration: 60, keyPrefix: 'gateway' };
+export async function createRateLimit(options: RateLimitOptions): Promise<RateLimits> {
+  const budgets = {
+    requests: { points: options.pointsPerMinute, duration: 60, keyPrefix: 'gateway' },
+    acceptancesPerAddress: { points: options.acceptancesPerAddressPerHour, duration: 3600, keyPrefix: 'accept-address' },
+    acceptancesPerLink: { points: options.acceptancesPerLinkPerHour, duration: 3600, keyPrefix: 'accept-link' },
+  };
+  const blockOf = Math.max(1, Math.floor(options.pointsPerMinute / 100));
   if (!options.databaseUrl) {
     options.logger.warn('No GATEWAY_DATABASE_URL or DATABASE_URL: the rate limit is counted per replica, in memory');
-    return { limiter: new RateLimiterMemory(settings), close: async () => {} };
+    return {
+      requests: new RateLimiterMemory(budgets.requests),
+      acceptancesPerAddress: new RateLimiterMemory(budgets.acceptancesPerAddress),
+      acceptancesPerLink: new RateLimiterMemory(budgets.acceptancesPerLink),
+      close: async () => {},
+    };
   }
   await ensureDatabase(options.databaseUrl);
   // Connections are kept once opened (pg's default closes one idle for 10 s: a new one for each request of a quiet hour).
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 0 });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'rate-limit database connection lost'));
-  const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
-    const created: RateLimiterPostgres = new RateLimiterPostgres(
-      {
-        ...settings,
-        storeClient: pool,
-        tableName: 'rate_limit',
-        clearExpiredByTimeout: true,
-        insuranceLimiter: new RateLimiterMemory(settings),
-      },
-      (error?: unknown) => (error ? reject(error) : resolve(created)),
+  // The budgets share one table (their keys are prefixed): the first creates it when missing, and clears expired rows.
+  const settingsOf = (budget: { points: number; duration: number; keyPrefix: string }) => ({
+    ...budget,
+    storeClient: pool,
+    tableName: 'rate_limit',
+    insuranceLimiter: new RateLimiterMemory(budget),
+  });
+  const requests = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+    const created: RateLimiterPostgres = new RateLimiterPostgres({ ...settingsOf(budgets.requests), clearExpiredByTimeout: true }, (error?: unknown) =>
+      error ? reject(error) : resolve(created),
     );
   });
-  return { limiter: new BlockLeases(limiter, Math.max(1, Math.floor(options.pointsPerMinute / 100))), close: () => pool.end() };
+  const acceptancesPerAddress = new RateLimiterPostgres({ ...settingsOf(budgets.acceptancesPerAddress), tableCreated: true });
+  const acceptancesPerLink = new RateLimiterPostgres({ ...settingsOf(budgets.acceptancesPerLink), tableCreated: true });
+  return { requests: new BlockLeases(requests, blockOf), acceptancesPerAddress, acceptancesPerLink, close: () => pool.end() };
 }
 
 /** A block used up within this time makes the caller's next block twice as large. */

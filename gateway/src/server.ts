@@ -32,6 +32,7 @@ import { dashboardManifest, mountDashboard } from './dashboard.js';
 import { loadPersistedDocuments, persistedDocuments } from './persisted-documents.js';
 import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthenticated, queryLimits } from './edge.js';
 import { addressKey, createRateLimit, rateLimitStep } from './rate-limit.js';
+import { publicLinkLimits } from './public-links.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
@@ -82,6 +83,13 @@ export async function createGateway(options: GatewayOptions) {
 
   const manifests = [dashboardManifest(config), config.PERSISTED_DOCUMENTS_PATH].filter(Boolean).join(',');
   const documents = manifests ? loadPersistedDocuments(manifests) : null;
+  const rateLimit = await createRateLimit({
+    pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    acceptancesPerAddressPerHour: config.ACCEPTANCES_PER_ADDRESS_PER_HOUR,
+    acceptancesPerLinkPerHour: config.ACCEPTANCES_PER_LINK_PER_HOUR,
+    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
+    logger,
+  });
   const metrics = createMetrics('gateway', logger);
   const http = drainedHttpServer(config.SHUTDOWN_GRACE_MS);
   const apollo = new ApolloServer<GatewayContext>({
@@ -95,6 +103,7 @@ export async function createGateway(options: GatewayOptions) {
       rejectUnstorableInput as ApolloServerPlugin<GatewayContext>,
       nameMistakenArguments as ApolloServerPlugin<GatewayContext>,
       oneUnauthenticated as ApolloServerPlugin<GatewayContext>,
+      publicLinkLimits({ perAddress: rateLimit.acceptancesPerAddress, perLink: rateLimit.acceptancesPerLink }),
       ...(limits.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
     ],
     validationRules: limits.validationRules,
@@ -122,11 +131,6 @@ export async function createGateway(options: GatewayOptions) {
     if (config.NODE_ENV === 'production') res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
     next();
   });
-  const rateLimit = await createRateLimit({
-    pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
-    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
-    logger,
-  });
   metrics.mount(app, config.edge.metrics);
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
@@ -135,7 +139,7 @@ export async function createGateway(options: GatewayOptions) {
   app.use(
     '/graphql',
     // A partner user's budget follows the user whichever replica or address it comes from.
-    rateLimitStep(rateLimit.limiter, async (req, res) => {
+    rateLimitStep(rateLimit.requests, async (req, res) => {
       try {
         const token = bearerToken(req.header('authorization'));
         if (token !== null) {
@@ -156,9 +160,11 @@ export async function createGateway(options: GatewayOptions) {
         res.setHeader('x-request-id', requestId);
         const authorization = req.header('authorization');
         const token = bearerToken(authorization);
-        if (token === null) return { viewer: { kind: 'anonymous' }, requestId };
+        // Acceptances are budgeted per address as requests are: an IPv6 caller by its /64.
+        const clientAddress = addressKey(req.ip);
+        if (token === null) return { viewer: { kind: 'anonymous' }, requestId, clientAddress };
         const subject = typeof res.locals.subject === 'string' ? res.locals.subject : await verifyToken(token);
-        return { viewer: await directory.resolve(subject, requestId), requestId, authorization };
+        return { viewer: await directory.resolve(subject, requestId), requestId, clientAddress, authorization };
       },
     }),
   );

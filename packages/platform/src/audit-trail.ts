@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { AuditRecordEntity, type AuditRecord } from './platform-tables.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from './config.js';
+import type { JobHandler } from './jobs.js';
+import { AUDIT_PURGE_SETTING, AuditRecordEntity, type AuditRecord } from './platform-tables.js';
 import { isUuid } from './validation.js';
 
 export interface AuditTrailFilter {
@@ -61,5 +64,46 @@ export function toAuditTrailEntry(row: AuditRecord): AuditTrailEntry {
     occurredAt: row.occurredAt.toISOString(),
     oldValue: row.oldValue === null ? null : JSON.stringify(row.oldValue),
     newValue: row.newValue === null ? null : JSON.stringify(row.newValue),
+  };
+}
+
+/** Records deleted per statement: a first purge of a large trail never holds one long transaction. */
+const PURGE_BATCH = 5_000;
+
+/**
+ * Deletes the audit records that occurred before `before`, in batches, each in a transaction
+ * that lets the append-only trigger allow exactly that (`allowAuditRetention`); returns how many.
+ */
+export async function purgeAuditRecords(db: DataSource, before: Date): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const deleted = await db.transaction(async (manager) => {
+      await manager.query(`SELECT set_config($1, $2, true)`, [AUDIT_PURGE_SETTING, before.toISOString()]);
+      const [, count]: [unknown, number] = await manager.query(
+        `DELETE FROM audit_record WHERE id IN (SELECT id FROM audit_record WHERE occurred_at < $1 LIMIT $2)`,
+        [before, PURGE_BATCH],
+      );
+      return count;
+    });
+    purged += deleted;
+    if (deleted < PURGE_BATCH) return purged;
+  }
+}
+
+export const AUDIT_PURGE_QUEUE = 'audit-purge';
+
+/** The daily purge of audit records older than the retention (`AUDIT_RETENTION_DAYS`), on a subgraph's job queue. */
+export function auditRetentionJobs(runtime: { db: DataSource; clock: Clock; auditRetentionDays?: number }): {
+  handlers: Record<string, JobHandler>;
+  schedules: { queue: string; cron: string }[];
+} {
+  const days = runtime.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  return {
+    handlers: {
+      [AUDIT_PURGE_QUEUE]: async () => {
+        await purgeAuditRecords(runtime.db, new Date(runtime.clock.now().getTime() - days * 86_400_000));
+      },
+    },
+    schedules: [{ queue: AUDIT_PURGE_QUEUE, cron: '23 4 * * *' }],
   };
 }

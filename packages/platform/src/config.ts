@@ -27,6 +27,9 @@ export function portInUseMessage(port: number, host: string, variable: string): 
 
 const DEFAULT_PORT_BASE = 4000;
 
+/** Audit records are kept 400 days: a year of history and the month after it, for a yearly review. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
+
 const base = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Interface the services listen on; 0.0.0.0 in a container. */
@@ -75,6 +78,12 @@ const gateway = base.extend({
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** Requests per minute per partner user (per client address when anonymous), across every replica. */
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /**
+   * Acceptances of customer-facing links (acceptTrialInvitation, acceptPurchaseOffer) per client
+   * address and per link, in a rolling hour across every replica; past either, HTTP 429 with Retry-After.
+   */
+  ACCEPTANCES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  ACCEPTANCES_PER_LINK_PER_HOUR: z.coerce.number().int().min(1).default(100),
   /** How many proxies in front of the gateway append to X-Forwarded-For (0: the socket address is the client); production asks for it. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Where the rate-limit counters live (shared by the replicas); default: DATABASE_URL's server, database partner_graph_gateway. */
@@ -104,6 +113,8 @@ const subgraph = base.extend({
   INLINE_TRACING: z.stringbool().default(false),
   /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
   VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
+  /** How long audit records are kept; a daily job deletes older ones. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(DEFAULT_AUDIT_RETENTION_DAYS),
   /** Opt-in, weaker than the signature: a router that cannot sign (Apollo Router) proves itself with this header value. */
   ROUTER_STATIC_TOKEN: z.string().min(32).optional(),
 });

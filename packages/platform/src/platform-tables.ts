@@ -110,6 +110,30 @@ export async function dropPlatformTables(queryRunner: QueryRunner): Promise<void
   await queryRunner.query(`DROP FUNCTION audit_record_append_only`);
 }
 
+/** Where the retention purge puts its cutoff for the trigger to read, in its own transaction only. */
+export const AUDIT_PURGE_SETTING = 'partner_graph.audit_purge_before';
+
+/**
+ * Audit records still cannot be rewritten, but the retention purge may delete those older than
+ * the cutoff it sets for its own transaction (`AUDIT_PURGE_SETTING`); and it finds them by time.
+ */
+export async function allowAuditRetention(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'DELETE' AND OLD.occurred_at < nullif(current_setting('${AUDIT_PURGE_SETTING}', true), '')::timestamptz THEN RETURN OLD; END IF;
+      RAISE EXCEPTION 'audit records are append-only';
+    END $$`);
+  await queryRunner.query(`CREATE INDEX audit_record_occurred_at ON audit_record (occurred_at)`);
+}
+
+export async function forbidAuditRetention(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`DROP INDEX audit_record_occurred_at`);
+  await queryRunner.query(`
+    CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$`);
+}
+
 export interface AuditEntry {
   /**
    * The partner the record belongs to when the actor is not one of its users: a customer-side

@@ -45,6 +45,8 @@ export interface SubgraphRuntime {
   inlineTracing?: boolean;
   /** Event relay and webhook delivery settings. */
   events?: EventSettings;
+  /** How long audit records are kept (AUDIT_RETENTION_DAYS; the platform's default when absent). */
+  auditRetentionDays?: number;
   /** Introspection and where `/metrics` is served (development defaults when absent). */
   edge?: EdgeConfig;
   /** On stop, how long requests in flight have to be answered (10 s when absent). */
@@ -87,6 +89,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     inlineTracing: config.INLINE_TRACING,
     // Webhooks may reach loopback and private receivers only outside production.
     events: { allowPrivateAddresses: config.NODE_ENV !== 'production' },
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
     edge: config.edge,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   };

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express } from 'express';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { sharedTypeDefs } from './shared-schema.js';
 import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { drainedHttpServer, listen, type ListeningServer } from './listen.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { databaseCheck, mountHealth } from './health.js';
 import type { SubgraphRuntime } from './service.js';
 import type { DataSource } from 'typeorm';
@@ -27,29 +27,31 @@ import { routerProofOf, ROUTER_TOKEN_HEADER, type RouterProofRequest, type Route
 import { partnerDirectoryLookup, ViewerDirectory, type ViewerLookup } from './viewer-directory.js';
 
 /**
- * The root field `_entities` or `_service` an operation selects, however it is reached: directly,
- * through inline fragments (`... on Query { _entities }`) or named fragments spread at the root.
+ * The root fields an operation selects, however each is reached: directly, through inline
+ * fragments (`... on Query { _entities }`) or named fragments spread at the root (each once).
  */
-export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document: DocumentNode): string | null {
+export function rootFieldsOf(operation: OperationDefinitionNode, document: DocumentNode): FieldNode[] {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const seen = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode): string | null => {
+  const fields: FieldNode[] = [];
+  const walk = (selectionSet: SelectionSetNode): void => {
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === '_entities' || selection.name.value === '_service') return selection.name.value;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const found = walk(selection.selectionSet);
-        if (found) return found;
-      } else if (!seen.has(selection.name.value)) {
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
         const fragment = fragments.get(selection.name.value);
-        const found = fragment ? walk(fragment.selectionSet) : null;
-        if (found) return found;
+        if (fragment) walk(fragment.selectionSet);
       }
     }
-    return null;
   };
-  return walk(operation.selectionSet);
+  walk(operation.selectionSet);
+  return fields;
+}
+
+/** The root field `_entities` or `_service` an operation selects, however it is reached. */
+export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document: DocumentNode): string | null {
+  return rootFieldsOf(operation, document).find((field) => field.name.value === '_entities' || field.name.value === '_service')?.name.value ?? null;
 }
 
 /**
@@ -90,28 +92,43 @@ function routerOnlyFields(trust: RouterTrust): ApolloServerPlugin<{ signed: Sign
 /**
  * Audits refused mutations too: a mutation that ends with payload errors or a FORBIDDEN error
  * changed nothing (its transaction rolled back), so this writes the record of the attempt.
- * Inputs are not recorded (they may hold passwords or product keys).
+ * Inputs are not recorded (they may hold passwords or product keys). An anonymous caller's
+ * refusal leaves no row (anyone may send as many as the rate limits let through): it is counted
+ * in `anonymous_mutation_refusals_total`, by mutation and code, both bounded by the schema.
  */
-function auditRefusals(db: DataSource, clock: Clock, logger: Logger): ApolloServerPlugin<{ signed: SignedContext }> {
+function auditRefusals(db: DataSource, clock: Clock, logger: Logger, registry: Registry): ApolloServerPlugin<{ signed: SignedContext }> {
+  const anonymousRefusals = new Counter({
+    name: 'anonymous_mutation_refusals_total',
+    help: 'Mutations refused to callers without a token, by mutation and error code',
+    labelNames: ['operation', 'code'] as const,
+    registers: [registry],
+  });
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ operation, response, contextValue, errors }) {
-          if (operation?.operation !== 'mutation' || response.body.kind !== 'single') return;
+        async willSendResponse({ operation, document, response, contextValue, errors }) {
+          if (operation?.operation !== 'mutation' || !document || response.body.kind !== 'single') return;
+          // The response names a field by its alias, the client's choice: the record names the mutation.
+          const mutationOf = new Map(rootFieldsOf(operation, document).map((field) => [field.alias?.value ?? field.name.value, field.name.value]));
           const data = (response.body.singleResult.data ?? {}) as Record<string, unknown>;
-          const refusals: { field: string; outcome: string; detail: unknown }[] = [];
-          for (const [field, value] of Object.entries(data)) {
+          const refusals: { field: string; codes: string[]; outcome: string; detail: unknown }[] = [];
+          for (const [key, value] of Object.entries(data)) {
             const payloadErrors = (value as { errors?: { code: string; field: string | null }[] } | null)?.errors;
             if (payloadErrors?.length) {
-              refusals.push({ field, outcome: `REJECTED: ${payloadErrors.map((e) => e.code).join(', ')}`, detail: payloadErrors.map(({ code, field: at }) => ({ code, field: at })) });
+              const codes = payloadErrors.map((e) => e.code);
+              refusals.push({ field: mutationOf.get(key) ?? key, codes, outcome: `REJECTED: ${codes.join(', ')}`, detail: payloadErrors.map(({ code, field: at }) => ({ code, field: at })) });
             }
           }
           for (const error of errors ?? []) {
             const code = (error as GraphQLError).extensions?.code;
-            const field = (error as GraphQLError).path?.[0];
-            if ((code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') && typeof field === 'string') refusals.push({ field, outcome: String(code), detail: null });
+            const key = (error as GraphQLError).path?.[0];
+            if ((code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') && typeof key === 'string') refusals.push({ field: mutationOf.get(key) ?? key, codes: [code], outcome: String(code), detail: null });
           }
           if (refusals.length === 0) return;
+          if (contextValue.signed.viewer.kind === 'anonymous') {
+            for (const refusal of refusals) for (const code of new Set(refusal.codes)) anonymousRefusals.inc({ operation: refusal.field, code });
+            return;
+          }
           try {
             await db.transaction(async (manager) => {
               for (const refusal of refusals) {
@@ -210,7 +227,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       routerOnlyFields(runtime.trust.router) as ApolloServerPlugin<TContext>,
       rejectUnstorableInput as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
-      auditRefusals(runtime.db, runtime.clock, runtime.logger) as ApolloServerPlugin<TContext>,
+      auditRefusals(runtime.db, runtime.clock, runtime.logger, metrics.registry) as ApolloServerPlugin<TContext>,
     ],
     formatError: maskErrors(runtime.logger, options.name),
     // Subgraph documents carry the client's operation name: as many as the clients invent.

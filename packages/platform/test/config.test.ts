@@ -77,6 +77,15 @@ describe('config', () => {
     expect(loadGatewayConfig({ SUBGRAPH_TIMEOUT_MS: '2500', TRUST_PROXY_HOPS: '2' })).toMatchObject({ SUBGRAPH_TIMEOUT_MS: 2_500, TRUST_PROXY_HOPS: 2 });
   });
 
+  it('limits link acceptances to 10 an hour per address and 100 per link, and keeps audit records 400 days, unless told otherwise', () => {
+    expect(loadGatewayConfig({})).toMatchObject({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: 10, ACCEPTANCES_PER_LINK_PER_HOUR: 100 });
+    expect(loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '3', ACCEPTANCES_PER_LINK_PER_HOUR: '30' })).toMatchObject({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: 3, ACCEPTANCES_PER_LINK_PER_HOUR: 30 });
+    expect(() => loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '0', ACCEPTANCES_PER_LINK_PER_HOUR: 'many' })).toThrow(/ACCEPTANCES_PER_ADDRESS_PER_HOUR[\s\S]*ACCEPTANCES_PER_LINK_PER_HOUR/);
+    expect(loadSubgraphConfig('customer', {}).AUDIT_RETENTION_DAYS).toBe(400);
+    expect(loadSubgraphConfig('customer', { AUDIT_RETENTION_DAYS: '30' }).AUDIT_RETENTION_DAYS).toBe(30);
+    expect(() => loadSubgraphConfig('customer', { AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
+
   it('gives a subgraph its own database and port over the shared ones', () => {
     const config = loadSubgraphConfig('licensing-key', {
       DATABASE_URL: 'postgres://shared@db/postgres',

@@ -9,12 +9,14 @@ import {
   checkChosenQuantities,
   checkIdempotencyKey,
   checkLineCount,
+  checkMaxAcceptances,
   checkPurchaseOfferLines,
   checkTrialOffer,
   chosenLines,
   completedAcceptance,
   failedAcceptance,
   invitationCode,
+  linkState,
   newAcceptance,
   normaliseCountry,
   previewLines,
@@ -124,7 +126,7 @@ describe('what a link shows', () => {
 
   it('revokes an invitation once', () => {
     const now = new Date('2026-03-10T12:00:00Z');
-    const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
+    const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, maxAcceptances: null, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
     const after = revoked(invitation, now);
     expect(after).toMatchObject({ status: 'REVOKED', revokedAt: now });
     expect(refusals(() => revoked(after, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
@@ -143,7 +145,7 @@ describe('accepting a link', () => {
     contactEmail: 'Claire@Lumiere.example',
   };
   const sold = (offerId: string, changes: Partial<OfferAvailability> = {}): OfferAvailability => ({ ...availabilityOf([offerId], [offer(offerId)], null)[0]!, ...changes });
-  const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
+  const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, maxAcceptances: null, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
   const now = new Date('2026-03-10T12:00:00Z');
   const pending = (): OfferAcceptanceRow =>
     newAcceptance(
@@ -192,8 +194,28 @@ describe('accepting a link', () => {
   });
 
   it('refuses a revoked link', () => {
-    expect(acceptable(invitation)).toBe(invitation);
-    expect(refusals(() => acceptable({ ...invitation, status: 'REVOKED' }))).toEqual([{ code: 'REVOKED', field: 'code' }]);
+    expect(acceptable(invitation, 0)).toBe(invitation);
+    expect(acceptable(invitation, 1_000_000)).toBe(invitation);
+    expect(refusals(() => acceptable({ ...invitation, status: 'REVOKED' }, 0))).toEqual([{ code: 'REVOKED', field: 'code' }]);
+  });
+
+  it('refuses a capped link once as many acceptances as its cap hold or are making an account', () => {
+    const capped = { ...invitation, maxAcceptances: 2 };
+    expect(acceptable(capped, 0)).toBe(capped);
+    expect(acceptable(capped, 1)).toBe(capped);
+    expect(refusals(() => acceptable(capped, 2))).toEqual([{ code: 'ACCEPTANCE_LIMIT_REACHED', field: 'code' }]);
+    expect(refusals(() => acceptable(capped, 3))).toEqual([{ code: 'ACCEPTANCE_LIMIT_REACHED', field: 'code' }]);
+    // Revoked says so first: the customer has nothing to wait for.
+    expect(refusals(() => acceptable({ ...capped, status: 'REVOKED' }, 2))).toEqual([{ code: 'REVOKED', field: 'code' }]);
+    expect([linkState(capped, 1), linkState(capped, 2), linkState({ ...capped, status: 'REVOKED' }, 2), linkState(invitation, 1_000_000)]).toEqual(['ACTIVE', 'FULL', 'REVOKED', 'ACTIVE']);
+  });
+
+  it('takes a cap of 1 to 100 000 acceptances, or none', () => {
+    expect(checkMaxAcceptances(null)).toBeNull();
+    expect(checkMaxAcceptances(undefined)).toBeNull();
+    expect(checkMaxAcceptances(1)).toBe(1);
+    expect(checkMaxAcceptances(100_000)).toBe(100_000);
+    for (const wrong of [0, -1, 1.5, 100_001]) expect(refusals(() => checkMaxAcceptances(wrong))).toEqual([{ code: 'VALIDATION_FAILED', field: 'maxAcceptances' }]);
   });
 
   it('needs every offer sold by the partner, and sold in the customer’s country', () => {

@@ -1,4 +1,4 @@
-import { createSubgraphServer, readSubgraphSchema, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import { auditRetentionJobs, createSubgraphServer, readSubgraphSchema, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -28,11 +28,18 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
   });
 }
 
-/** Webhook delivery on the partner subgraph's job queue (any replica, one run per endpoint at a time). */
+/** Webhook delivery (any replica, one run per endpoint at a time) and the audit trail's retention purge, on the partner subgraph's job queue. */
 async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events);
   const jobs = delivery.jobs(runtime.events?.pollingIntervalSeconds);
-  const queue = await startJobQueue({ url: runtime.databaseUrl, db: runtime.db, logger: runtime.logger, handlers: jobs.handlers, schedules: jobs.schedules });
+  const audit = auditRetentionJobs(runtime);
+  const queue = await startJobQueue({
+    url: runtime.databaseUrl,
+    db: runtime.db,
+    logger: runtime.logger,
+    handlers: { ...jobs.handlers, ...audit.handlers },
+    schedules: [...jobs.schedules, ...audit.schedules],
+  });
   // What an earlier run left due, at once rather than at the next sweep.
   for (const endpointId of await delivery.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
   return async (graceMs) => {

@@ -271,6 +271,7 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   }, [preview.lines]);
 
   if (preview.status === 'REVOKED') return <UnusableLink title={title} message="This link has been withdrawn by the partner who sent it." />;
+  if (preview.status === 'FULL') return <UnusableLink title={title} message="This link has been accepted as many times as the partner who sent it allows." />;
   if (preview.status === 'NOT_FOUND' || !preview.partner || preview.lines.length === 0) {
     return <UnusableLink title={title} message="This link is not valid." />;
   }

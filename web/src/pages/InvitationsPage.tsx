@@ -14,6 +14,7 @@ const TrialInvitationRowFragment = graphql(`
     url
     status
     acceptanceCount
+    maxAcceptances
     includeDelegatedAdmin
     createdAt
     offer {
@@ -29,6 +30,7 @@ const PurchaseOfferRowFragment = graphql(`
     url
     status
     acceptanceCount
+    maxAcceptances
     includeDelegatedAdmin
     createdAt
     lines {
@@ -74,8 +76,8 @@ const InvitationsPageDocument = graphql(`
 `);
 
 const CreateTrialInvitationDocument = graphql(`
-  mutation CreateTrialInvitation($offerId: ID!, $includeDelegatedAdmin: Boolean!, $idempotencyKey: String) {
-    createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $includeDelegatedAdmin, idempotencyKey: $idempotencyKey) {
+  mutation CreateTrialInvitation($offerId: ID!, $includeDelegatedAdmin: Boolean!, $maxAcceptances: Int, $idempotencyKey: String) {
+    createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $includeDelegatedAdmin, maxAcceptances: $maxAcceptances, idempotencyKey: $idempotencyKey) {
       trialInvitation {
         id
       }
@@ -89,8 +91,8 @@ const CreateTrialInvitationDocument = graphql(`
 `);
 
 const CreatePurchaseOfferDocument = graphql(`
-  mutation CreatePurchaseOffer($lines: [PurchaseOfferLineInput!]!, $includeDelegatedAdmin: Boolean!, $idempotencyKey: String) {
-    createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $includeDelegatedAdmin, idempotencyKey: $idempotencyKey) {
+  mutation CreatePurchaseOffer($lines: [PurchaseOfferLineInput!]!, $includeDelegatedAdmin: Boolean!, $maxAcceptances: Int, $idempotencyKey: String) {
+    createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $includeDelegatedAdmin, maxAcceptances: $maxAcceptances, idempotencyKey: $idempotencyKey) {
       purchaseOffer {
         id
       }
@@ -201,20 +203,39 @@ function DelegatedAdminOption(props: { checked: boolean; onChange: (checked: boo
   );
 }
 
+/** The partner's optional cap on a link's acceptances (empty: none). */
+function AcceptanceCapInput(props: { value: number | null; onChange: (value: number | null) => void; errors: readonly PayloadError[] }) {
+  return (
+    <NumberInput
+      label="Most acceptances (optional)"
+      description="Leave empty for no cap; once reached, the link accepts no one else."
+      min={1}
+      max={100000}
+      allowDecimal={false}
+      value={props.value ?? ''}
+      onChange={(value) => props.onChange(typeof value === 'number' ? value : null)}
+      error={fieldError(props.errors, 'maxAcceptances')}
+      maw={240}
+    />
+  );
+}
+
 function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () => void }) {
   const [offerId, setOfferId] = useState<string | null>(null);
   const [includeDelegatedAdmin, setIncludeDelegatedAdmin] = useState(false);
+  const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreateTrialInvitationDocument);
 
   const submit = async () => {
     if (!offerId) return;
-    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, idempotencyKey: crypto.randomUUID() });
+    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey: crypto.randomUUID() });
     setErrors(result.createTrialInvitation.errors);
     if (result.createTrialInvitation.trialInvitation) {
       notifications.show({ color: 'green', message: 'Trial invitation created: copy its URL below.' });
       setOfferId(null);
       setIncludeDelegatedAdmin(false);
+      setMaxAcceptances(null);
       props.onCreated();
     }
   };
@@ -237,8 +258,9 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
           error={fieldError(errors, 'offerId')}
           maw={480}
         />
+        <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
-        <FormErrors errors={errors} shownFields={['offerId']} />
+        <FormErrors errors={errors} shownFields={['offerId', 'maxAcceptances']} />
         {create.error && <Alert color="red">{create.error.message}</Alert>}
         <Group>
           <Button onClick={() => void submit()} disabled={!offerId} loading={create.isPending}>
@@ -259,6 +281,7 @@ interface DraftLine {
 function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () => void }) {
   const [lines, setLines] = useState<DraftLine[]>([{ key: 0, offerId: null, quantity: 1 }]);
   const [includeDelegatedAdmin, setIncludeDelegatedAdmin] = useState(false);
+  const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreatePurchaseOfferDocument);
   const byId = new Map(props.offers.map((offer) => [offer.id, offer]));
@@ -270,6 +293,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
     const result = await create.mutateAsync({
       lines: lines.map((line) => ({ offerId: line.offerId!, quantity: line.quantity })),
       includeDelegatedAdmin,
+      maxAcceptances,
       idempotencyKey: crypto.randomUUID(),
     });
     setErrors(result.createPurchaseOffer.errors);
@@ -277,6 +301,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
       notifications.show({ color: 'green', message: 'Purchase offer created: copy its URL below.' });
       setLines([{ key: Date.now(), offerId: null, quantity: 1 }]);
       setIncludeDelegatedAdmin(false);
+      setMaxAcceptances(null);
       props.onCreated();
     }
   };
@@ -331,8 +356,9 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
             Add another offer
           </Button>
         </Group>
+        <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
-        <FormErrors errors={errors} shownFields={lines.flatMap((_line, index) => [`lines[${index}].offerId`, `lines[${index}].quantity`])} />
+        <FormErrors errors={errors} shownFields={['maxAcceptances', ...lines.flatMap((_line, index) => [`lines[${index}].offerId`, `lines[${index}].quantity`])]} />
         {create.error && <Alert color="red">{create.error.message}</Alert>}
         <Group>
           <Button onClick={() => void submit()} disabled={!complete} loading={create.isPending}>
@@ -381,10 +407,10 @@ function LinkDetails({ row, name }: { row: { createdAt: string; includeDelegated
 }
 
 /** A link's "Accepted" and "Status" cells, with the revoke action while it is active. */
-function LinkStatusCells(props: { row: { acceptanceCount: number; status: 'ACTIVE' | 'REVOKED' }; name: string; onChanged: () => void; revoke: () => Promise<readonly PayloadError[]> }) {
+function LinkStatusCells(props: { row: { acceptanceCount: number; maxAcceptances?: number | null; status: 'ACTIVE' | 'REVOKED' }; name: string; onChanged: () => void; revoke: () => Promise<readonly PayloadError[]> }) {
   return (
     <>
-      <Table.Td>{props.row.acceptanceCount}</Table.Td>
+      <Table.Td>{props.row.maxAcceptances == null ? props.row.acceptanceCount : `${props.row.acceptanceCount} / ${props.row.maxAcceptances}`}</Table.Td>
       <Table.Td miw={96}>
         <StatusBadge status={props.row.status} />
         {props.row.status === 'ACTIVE' && <RevokeButton name={props.name} onChanged={props.onChanged} revoke={props.revoke} />}

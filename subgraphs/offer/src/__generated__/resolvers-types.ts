@@ -99,6 +99,7 @@ export type Customer = {
 };
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
   | 'ADD_ON_NOT_SUPPORTED'
   /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
@@ -177,6 +178,8 @@ export type InvitationPreviewLine = {
 export type InvitationPreviewStatus =
   /** Can be accepted. */
   | 'ACTIVE'
+  /** Accepted as many times as the partner allows (its `maxAcceptances`). */
+  | 'FULL'
   /** No invitation or purchase offer has this code. */
   | 'NOT_FOUND'
   /** Withdrawn by the partner. */
@@ -253,12 +256,14 @@ export type MutationCreatePurchaseOfferArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   includeDelegatedAdmin?: Scalars['Boolean']['input'];
   lines: Array<PurchaseOfferLineInput>;
+  maxAcceptances?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type MutationCreateTrialInvitationArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   includeDelegatedAdmin?: Scalars['Boolean']['input'];
+  maxAcceptances?: InputMaybe<Scalars['Int']['input']>;
   offerId: Scalars['ID']['input'];
 };
 
@@ -414,6 +419,8 @@ export type PurchaseOffer = {
   /** Accepting also creates an ACTIVE delegated-admin relationship with the partner. */
   includeDelegatedAdmin: Scalars['Boolean']['output'];
   lines: Array<PurchaseOfferLine>;
+  /** The most customers that may accept it; null: no cap. */
+  maxAcceptances: Maybe<Scalars['Int']['output']>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
   status: InvitationStatus;
   /** The personal URL to send to prospective customers: embeds the advisor code and an unguessable code. */
@@ -473,7 +480,7 @@ export type Query = {
   purchaseOffers: PurchaseOfferConnection;
   /**
    * Customer side, unauthenticated, by the code in the invitation's URL: the trial it offers and the
-   * partner's name and contact. An unknown code answers NOT_FOUND and a revoked one REVOKED, with nothing else.
+   * partner's name and contact. An unknown code answers NOT_FOUND, a revoked one REVOKED and a full one FULL, with nothing else.
    */
   trialInvitationByCode: InvitationPreview;
   /** The partner's trial invitations, newest first. SUBSCRIPTION_ADVISOR + FULL or LIMITED customer access. */
@@ -563,6 +570,8 @@ export type TrialInvitation = {
   id: Scalars['ID']['output'];
   /** Accepting also creates an ACTIVE delegated-admin relationship with the partner. */
   includeDelegatedAdmin: Scalars['Boolean']['output'];
+  /** The most customers that may accept it; null: no cap. */
+  maxAcceptances: Maybe<Scalars['Int']['output']>;
   /** The trial offer; null if the partner may no longer sell it. */
   offer: Maybe<Offer>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
@@ -934,6 +943,7 @@ export type PurchaseOfferResolvers<ContextType = Context, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeDelegatedAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['PurchaseOfferLine']>, ParentType, ContextType>;
+  maxAcceptances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -983,6 +993,7 @@ export type TrialInvitationResolvers<ContextType = Context, ParentType extends R
   createdBy?: Resolver<ResolversTypes['PartnerUser'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeDelegatedAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxAcceptances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;

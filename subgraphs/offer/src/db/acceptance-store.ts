@@ -33,6 +33,13 @@ export class AcceptanceStore {
       .getOne();
   }
 
+  /** The acceptances of a link that hold an account or are making one (PENDING or COMPLETED). */
+  async takenCount(source: AcceptanceSource, manager: EntityManager = this.db.manager): Promise<number> {
+    const [column, id] = 'trialInvitationId' in source ? ['trial_invitation_id', source.trialInvitationId] : ['purchase_offer_id', source.purchaseOfferId];
+    const [row]: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM offer_acceptance WHERE ${column} = $1 AND status <> 'FAILED'`, [id]);
+    return row?.count ?? 0;
+  }
+
   /** Under a write lock until the caller's transaction ends. */
   lock(manager: EntityManager, id: string): Promise<OfferAcceptanceRow | null> {
     return manager.findOne(OfferAcceptance, { where: { id }, lock: { mode: 'pessimistic_write' } });

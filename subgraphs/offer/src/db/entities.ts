@@ -54,6 +54,8 @@ export interface TrialInvitationRow {
   code: string;
   status: InvitationStatus;
   acceptanceCount: number;
+  /** The partner's cap on its acceptances; null: none. */
+  maxAcceptances: number | null;
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
@@ -67,6 +69,8 @@ export interface PurchaseOfferRow {
   code: string;
   status: InvitationStatus;
   acceptanceCount: number;
+  /** The partner's cap on its acceptances; null: none. */
+  maxAcceptances: number | null;
   createdBy: string;
   createdAt: Date;
   revokedAt: Date | null;
@@ -126,6 +130,7 @@ const invitationColumns = {
   code: { type: 'text' },
   status: { type: 'text' },
   acceptanceCount: { type: 'int', name: 'acceptance_count' },
+  maxAcceptances: { type: 'int', name: 'max_acceptances', nullable: true },
   createdBy: { type: 'uuid', name: 'created_by' },
   createdAt: { type: 'timestamptz', name: 'created_at' },
   revokedAt: { type: 'timestamptz', name: 'revoked_at', nullable: true },

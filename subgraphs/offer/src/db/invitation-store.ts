@@ -19,6 +19,11 @@ export class InvitationStore {
     return manager.findOneByOrFail(entity, { id } as FindOptionsWhere<T>);
   }
 
+  /** The invitation under a write lock until the caller's transaction ends (acceptances of one link take their places one at a time). */
+  lock<T extends Invitation>(manager: EntityManager, entity: EntityTarget<T>, id: string): Promise<T> {
+    return manager.findOneOrFail(entity, { where: { id } as FindOptionsWhere<T>, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** The partner's invitation under a write lock until the caller's transaction ends; another partner's is null. */
   lockOwn<T extends Invitation>(manager: EntityManager, entity: EntityTarget<T>, partnerId: string, id: string): Promise<T | null> {
     return manager.findOne(entity, { where: { id, partnerId } as FindOptionsWhere<T>, lock: { mode: 'pessimistic_write' } });

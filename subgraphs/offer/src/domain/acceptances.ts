@@ -138,9 +138,9 @@ export class Acceptances {
     const requestHash = sha256(JSON.stringify({ customer }));
     const replayed = await this.replay({ trialInvitationId: invitation.id }, idempotencyKey, requestHash);
     if (replayed) return replayed;
-    acceptable(invitation);
+    acceptable(invitation, invitation.acceptanceCount);
     await this.sellable(invitation.partnerId, customer.country, [invitation.offerId]);
-    return this.start(actor, invitation, { trialInvitationId: invitation.id }, idempotencyKey, requestHash, customer, [
+    return this.start(actor, TrialInvitation, invitation, { trialInvitationId: invitation.id }, idempotencyKey, requestHash, customer, [
       { offerId: invitation.offerId, quantity: TRIAL_SEATS, channel: 'ADVISOR', isTrial: true },
     ]);
   }
@@ -159,10 +159,11 @@ export class Acceptances {
     const requestHash = sha256(JSON.stringify({ customer, quantities: chosen.map(({ offerId, quantity }) => ({ offerId, quantity })) }));
     const replayed = await this.replay({ purchaseOfferId: purchaseOffer.id }, idempotencyKey, requestHash);
     if (replayed) return replayed;
-    acceptable(purchaseOffer);
+    acceptable(purchaseOffer, purchaseOffer.acceptanceCount);
     checkChosenQuantities(chosen, await this.sellable(purchaseOffer.partnerId, customer.country, chosen.map((line) => line.offerId)));
     return this.start(
       actor,
+      PurchaseOffer,
       purchaseOffer,
       { purchaseOfferId: purchaseOffer.id },
       idempotencyKey,
@@ -248,11 +249,13 @@ export class Acceptances {
 
   /**
    * Records the acceptance PENDING and its flow in one transaction (the flow runs once it
-   * commits) and answers at once, with the secrets the flow only gets hashed.
+   * commits) and answers at once, with the secrets the flow only gets hashed. The link is locked
+   * meanwhile, so concurrent acceptances of a capped link never take more places than it has.
    */
-  private async start(
+  private async start<T extends TrialInvitationRow | PurchaseOfferRow>(
     actor: Actor,
-    invitation: TrialInvitationRow | PurchaseOfferRow,
+    entity: EntityTarget<T>,
+    invitation: T,
     where: AcceptanceSource,
     idempotencyKey: string | null | undefined,
     requestHash: string,
@@ -268,6 +271,7 @@ export class Acceptances {
     const terminationCode = invitation.includeDelegatedAdmin ? generateCode() : null;
     const input: AcceptanceFlowInput = { adminPasswordHash: await hashPassword(temporaryPassword), delegatedAdminTerminationCodeHash: terminationCode && sha256(terminationCode) };
     const started = await this.db.transaction(async (manager) => {
+      acceptable(await this.invitationStore.lock(manager, entity, invitation.id), await this.store.takenCount(where, manager));
       if (!(await this.store.insertUnlessReplayed(acceptance, manager))) return false;
       await writeAudit(manager, { ...actor, clock: this.clock }, {
         partnerId: invitation.partnerId,

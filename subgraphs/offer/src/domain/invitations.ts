@@ -17,9 +17,9 @@ import {
   type PartnerViewer,
   type Viewer,
 } from '@partner-graph/platform';
-import { InvitationStore, PurchaseOffer, TrialInvitation, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from '../db/index.js';
+import { AcceptanceStore, InvitationStore, PurchaseOffer, TrialInvitation, type AcceptanceSource, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import { checkLineCount, checkPurchaseOfferLines, checkTrialOffer, invitationCode, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
+import { checkLineCount, checkMaxAcceptances, checkPurchaseOfferLines, checkTrialOffer, invitationCode, linkState, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
 
 
 export interface Actor {
@@ -43,13 +43,13 @@ export type InvitingPartner = PartnerContactFragment;
 
 /** What an invitation's link shows an unauthenticated visitor: nothing unless it can be accepted. */
 export interface InvitationPreview {
-  status: 'ACTIVE' | 'REVOKED' | 'NOT_FOUND';
+  status: 'ACTIVE' | 'REVOKED' | 'FULL' | 'NOT_FOUND';
   partner: InvitingPartner | null;
   lines: InvitationPreviewLine[];
   includeDelegatedAdmin: boolean;
 }
 
-const nothing = (status: 'REVOKED' | 'NOT_FOUND'): InvitationPreview => ({ status, partner: null, lines: [], includeDelegatedAdmin: false });
+const nothing = (status: Exclude<InvitationPreview['status'], 'ACTIVE'>): InvitationPreview => ({ status, partner: null, lines: [], includeDelegatedAdmin: false });
 
 type Invitation = TrialInvitationRow | PurchaseOfferRow;
 
@@ -60,6 +60,7 @@ type Invitation = TrialInvitationRow | PurchaseOfferRow;
  */
 export class Invitations {
   private readonly store: InvitationStore;
+  private readonly acceptanceStore: AcceptanceStore;
 
   constructor(
     private readonly db: DataSource,
@@ -70,20 +71,30 @@ export class Invitations {
     private readonly partnerContacts: PartnerContacts,
   ) {
     this.store = new InvitationStore(db);
+    this.acceptanceStore = new AcceptanceStore(db);
   }
 
   /** Customer side, unauthenticated: what a trial invitation's link offers. */
   async trialInvitationPreview(code: string, requestId: string): Promise<InvitationPreview> {
     const invitation = await this.findByCode(TrialInvitation, code);
-    if (!invitation || invitation.status !== 'ACTIVE') return nothing(invitation ? 'REVOKED' : 'NOT_FOUND');
+    const unusable = await this.unusable(invitation, invitation && { trialInvitationId: invitation.id });
+    if (unusable || !invitation) return nothing(unusable ?? 'NOT_FOUND');
     return this.preview(invitation, [{ offerId: invitation.offerId, quantity: TRIAL_SEATS }], requestId);
   }
 
   /** Customer side, unauthenticated: what a purchase offer's link offers. */
   async purchaseOfferPreview(code: string, requestId: string): Promise<InvitationPreview> {
     const purchaseOffer = await this.findByCode(PurchaseOffer, code);
-    if (!purchaseOffer || purchaseOffer.status !== 'ACTIVE') return nothing(purchaseOffer ? 'REVOKED' : 'NOT_FOUND');
+    const unusable = await this.unusable(purchaseOffer, purchaseOffer && { purchaseOfferId: purchaseOffer.id });
+    if (unusable || !purchaseOffer) return nothing(unusable ?? 'NOT_FOUND');
     return this.preview(purchaseOffer, await this.linesOf([purchaseOffer.id]), requestId);
+  }
+
+  /** Why a link cannot be accepted, as its page says it; null when it can. */
+  private async unusable(invitation: Invitation | null, source: AcceptanceSource | null): Promise<Exclude<InvitationPreview['status'], 'ACTIVE'> | null> {
+    if (!invitation || !source) return 'NOT_FOUND';
+    const state = linkState(invitation, invitation.maxAcceptances === null ? 0 : await this.acceptanceStore.takenCount(source));
+    return state === 'ACTIVE' ? null : state;
   }
 
   private async findByCode<T extends Invitation>(entity: EntityTarget<T>, code: string): Promise<T | null> {
@@ -110,10 +121,11 @@ export class Invitations {
 
   async createTrialInvitation(
     actor: Actor,
-    input: { offerId: string; includeDelegatedAdmin: boolean },
+    input: { offerId: string; includeDelegatedAdmin: boolean; maxAcceptances?: number | null },
     idempotencyKey: string | null | undefined,
   ): Promise<TrialInvitationRow> {
     const viewer = authorize(actor.viewer, input.includeDelegatedAdmin ? ADVISOR_WITH_DELEGATED_ADMIN : ADVISOR);
+    const maxAcceptances = checkMaxAcceptances(input.maxAcceptances);
     const offer = checkTrialOffer((await this.catalogue.visibleByIds(viewer.partnerId, [input.offerId]))[0]);
     const advisorCode = await this.advisorCodes(viewer.partnerId, actor);
 
@@ -131,6 +143,7 @@ export class Invitations {
             code: generateCode(),
             status: 'ACTIVE',
             acceptanceCount: 0,
+            maxAcceptances,
             createdBy: viewer.userId,
             createdAt: this.clock.now(),
             revokedAt: null,
@@ -140,7 +153,7 @@ export class Invitations {
             operation: 'createTrialInvitation',
             resourceType: 'TrialInvitation',
             resourceId: row.id,
-            newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, status: row.status },
+            newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
           });
           return { id: row.id };
         },
@@ -151,10 +164,11 @@ export class Invitations {
 
   async createPurchaseOffer(
     actor: Actor,
-    input: { lines: { offerId: string; quantity: number }[]; includeDelegatedAdmin: boolean },
+    input: { lines: { offerId: string; quantity: number }[]; includeDelegatedAdmin: boolean; maxAcceptances?: number | null },
     idempotencyKey: string | null | undefined,
   ): Promise<PurchaseOfferRow> {
     const viewer = authorize(actor.viewer, input.includeDelegatedAdmin ? ADVISOR_WITH_DELEGATED_ADMIN : ADVISOR);
+    const maxAcceptances = checkMaxAcceptances(input.maxAcceptances);
     checkLineCount(input.lines);
     const offers = await this.catalogue.visibleByIds(viewer.partnerId, input.lines.map((line) => line.offerId));
     checkPurchaseOfferLines(input.lines, new Map(offers.map((offer) => [offer.id, offer])));
@@ -173,6 +187,7 @@ export class Invitations {
             code: generateCode(),
             status: 'ACTIVE',
             acceptanceCount: 0,
+            maxAcceptances,
             createdBy: viewer.userId,
             createdAt: this.clock.now(),
             revokedAt: null,
@@ -183,7 +198,7 @@ export class Invitations {
             operation: 'createPurchaseOffer',
             resourceType: 'PurchaseOffer',
             resourceId: row.id,
-            newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, status: row.status },
+            newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
           });
           return { id: row.id };
         },

@@ -208,10 +208,35 @@ export function sameAcceptanceRequest(recorded: OfferAcceptanceRow, requestHash:
   return recorded;
 }
 
-/** A link can be accepted until the partner revokes it. */
-export function acceptable<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T): T {
-  if (invitation.status === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
+/** The most acceptances a partner may set on one link. */
+export const MAX_ACCEPTANCES_LIMIT = 100_000;
+
+/** A link's cap on its acceptances: none, or 1 to MAX_ACCEPTANCES_LIMIT. */
+export function checkMaxAcceptances(maxAcceptances: number | null | undefined): number | null {
+  if (maxAcceptances == null) return null;
+  if (!Number.isInteger(maxAcceptances) || maxAcceptances < 1 || maxAcceptances > MAX_ACCEPTANCES_LIMIT) {
+    throw new DomainError('VALIDATION_FAILED', `maxAcceptances: 1 to ${MAX_ACCEPTANCES_LIMIT}, or none`, 'maxAcceptances');
+  }
+  return maxAcceptances;
+}
+
+/**
+ * A link can be accepted until the partner revokes it, and, with a cap, while fewer acceptances
+ * than the cap hold an account or are making one (`taken`: PENDING and COMPLETED; a FAILED one
+ * gives its place back).
+ */
+export function acceptable<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T, taken: number): T {
+  const state = linkState(invitation, taken);
+  if (state === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
+  if (state === 'FULL') throw new DomainError('ACCEPTANCE_LIMIT_REACHED', 'This link has been accepted as many times as its sender allows', 'code');
   return invitation;
+}
+
+/** Whether a link can be accepted (`acceptable`'s rule), as its page tells the visitor. */
+export function linkState(invitation: TrialInvitationRow | PurchaseOfferRow, taken: number): 'ACTIVE' | 'REVOKED' | 'FULL' {
+  if (invitation.status === 'REVOKED') return 'REVOKED';
+  if (invitation.maxAcceptances !== null && taken >= invitation.maxAcceptances) return 'FULL';
+  return 'ACTIVE';
 }
 
 /**

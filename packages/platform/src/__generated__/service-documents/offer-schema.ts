@@ -53,6 +53,7 @@ export type BillingCycle =
   | 'MONTHLY';
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
   | 'ADD_ON_NOT_SUPPORTED'
   /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
@@ -97,6 +98,8 @@ export type ErrorCode =
 export type InvitationPreviewStatus =
   /** Can be accepted. */
   | 'ACTIVE'
+  /** Accepted as many times as the partner allows (its `maxAcceptances`). */
+  | 'FULL'
   /** No invitation or purchase offer has this code. */
   | 'NOT_FOUND'
   /** Withdrawn by the partner. */

@@ -73,6 +73,7 @@ export type CustomerAccess =
   | 'NONE';
 
 export type ErrorCode =
+  | 'ACCEPTANCE_LIMIT_REACHED'
   /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */
   | 'ADD_ON_NOT_SUPPORTED'
   /** scheduleSubscriptionChange: the subscription does not renew automatically, so a change at renewal would never apply. */
