@@ -103,6 +103,8 @@ export interface StackOptions {
 }
 
 const templates = new Map<string, Promise<string>>();
+/** Vitest sets VITEST in its workers; `inject` works only there. */
+const insideVitest = process.env.VITEST !== undefined;
 
 /**
  * The name of a database holding `name`'s migrated schema and demo data as the test clock's
@@ -185,8 +187,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         connectUrl.hostname = '127.0.0.1';
         connectUrl.port = String(databaseProxy.port);
       }
-      // The demo data as of the clock's start is copied from the run's template.
-      const fromTemplate = options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
+      // The demo data as of the clock's start is copied from the run's template. Outside Vitest
+      // (`npm run bench`) there is no run to own a template: the stack seeds its databases.
+      const fromTemplate = insideVitest && options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
       if (fromTemplate) {
         const template = await demoTemplate(serverUrl, name);
         await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} TEMPLATE ${pg.escapeIdentifier(template)}`));
