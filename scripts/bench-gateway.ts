@@ -437,7 +437,7 @@ try {
         const ofUser: unknown[] = [];
         for (const body of workload.bodies) {
           const answers = await Promise.all(
-            (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await post(targets[target].url, body, targets[target].headers(token))) })),
+            (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await postUntilAvailable(targets[target].url, body, targets[target].headers(token))) })),
           );
           for (const answer of answers) {
             if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
@@ -500,6 +500,20 @@ function rowsOf(data: unknown): number {
 function hasOffers(data: unknown): boolean {
   const edges = (data as { customers: { edges: { node: { subscriptions?: { offer: unknown }[] } }[] } }).customers.edges;
   return edges.some((edge) => edge.node.subscriptions?.some((s) => s.offer !== null));
+}
+
+/**
+ * `post`, asked again (up to 5 times, a second apart) while a service answers that it is
+ * unavailable: on a saturated machine a cold subgraph's first calls can miss their deadline,
+ * which is not a wrong answer. The measurements never retry.
+ */
+async function postUntilAvailable(url: string, body: unknown, headers: Record<string, string>): Promise<Awaited<ReturnType<typeof post>>> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await post(url, body, headers);
+    const unavailable = answer.status === 503 || JSON.stringify(answer.errors ?? []).includes('"SERVICE_UNAVAILABLE"');
+    if (!unavailable || attempt === 5) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; data?: unknown; errors?: unknown }> {
