@@ -503,15 +503,19 @@ function hasOffers(data: unknown): boolean {
 }
 
 /**
- * `post`, asked again (up to 5 times, a second apart) while a service answers that it is
- * unavailable: on a saturated machine a cold subgraph's first calls can miss their deadline,
- * which is not a wrong answer. The measurements never retry.
+ * `post`, asked again (up to 5 times, a second apart) while the connection fails or a service
+ * answers that it is unavailable: on a saturated machine a cold subgraph's first calls can miss
+ * their deadline, which is not a wrong answer. The measurements never retry.
  */
 async function postUntilAvailable(url: string, body: unknown, headers: Record<string, string>): Promise<Awaited<ReturnType<typeof post>>> {
   for (let attempt = 1; ; attempt++) {
-    const answer = await post(url, body, headers);
-    const unavailable = answer.status === 503 || JSON.stringify(answer.errors ?? []).includes('"SERVICE_UNAVAILABLE"');
-    if (!unavailable || attempt === 5) return answer;
+    try {
+      const answer = await post(url, body, headers);
+      const unavailable = answer.status === 503 || JSON.stringify(answer.errors ?? []).includes('"SERVICE_UNAVAILABLE"');
+      if (!unavailable || attempt === 5) return answer;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }

@@ -25,9 +25,10 @@ const env = {
   LOG_LEVEL: 'error',
 };
 
-async function npmRun(script: string, ...args: string[]): Promise<{ code: number; output: string }> {
+/** `npm run -s <script> -- <args>`; npm is sent SIGTERM after `timeoutMs`, so a hung command fails its test. */
+async function npmRun(timeoutMs: number, script: string, ...args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '-s', script, '--', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '-s', script, '--', ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -37,7 +38,7 @@ async function npmRun(script: string, ...args: string[]): Promise<{ code: number
 
 describe('the documented commands', () => {
   it('npm run seed (and --customers) migrates and seeds; npm run token prints a token for a directory user, and refuses an unknown one', { timeout: 180_000 }, async () => {
-    const seeded = await npmRun('seed', '--customers', '50');
+    const seeded = await npmRun(120_000, 'seed', '--customers', '50');
     expect(seeded.output).toContain('Demo data is in place.');
     expect(seeded.code).toBe(0);
     const client = new pg.Client({ connectionString: databases.customer });
@@ -49,19 +50,19 @@ describe('the documented commands', () => {
       await client.end();
     }
 
-    const token = await npmRun('token', 'agent@contoso-partner.example', '120');
+    const token = await npmRun(30_000, 'token', 'agent@contoso-partner.example', '120');
     expect(token.code).toBe(0);
     const claims = decodeJwt(token.output.trim());
     expect(claims.sub).toBe('agent@contoso-partner.example');
     expect(claims.exp! - claims.iat!).toBe(120);
 
-    const unknown = await npmRun('token', 'nobody@contoso-partner.example');
+    const unknown = await npmRun(30_000, 'token', 'nobody@contoso-partner.example');
     expect(unknown.code).toBe(1);
     expect(unknown.output).toContain('No partner user nobody@contoso-partner.example');
   });
 
   it('npm run bench -- --customers 1000 --runs 2 times the list and the search, and prints the plan', { timeout: 180_000 }, async () => {
-    const { code, output } = await npmRun('bench', '--customers', '1000', '--runs', '2');
+    const { code, output } = await npmRun(170_000, 'bench', '--customers', '1000', '--runs', '2');
     expect(output).toContain('Loaded 1000 customers for Contoso');
     expect(output).toMatch(/^summit\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+$/m);
     expect(output).toContain('Plan of the prefix search "summit"');
@@ -69,7 +70,7 @@ describe('the documented commands', () => {
   });
 
   it('npm run bench:gateway, briefly, with two users: every workload through ours, Hive and the subgraph alone, every answer right', { timeout: 600_000 }, async () => {
-    const { code, output } = await npmRun('bench:gateway', '--duration', '1', '--warmup', '0', '--users', '2', '--customers', '20', '--connections', '4', '--targets', 'ours,hive,subgraph');
+    const { code, output } = await npmRun(580_000, 'bench:gateway', '--duration', '1', '--warmup', '0', '--users', '2', '--customers', '20', '--connections', '4', '--targets', 'ours,hive,subgraph');
     expect(output).toContain('Every answer was right.');
     for (const workload of ['users-dashboard-search', 'users-dashboard', 'users-customer-page', 'dashboard', 'dashboard-search', 'one-subgraph']) {
       expect(output).toMatch(new RegExp(`^\\| ${workload} \\| ours \\| \\d+`, 'm'));
@@ -80,7 +81,7 @@ describe('the documented commands', () => {
   });
 
   it('npm run soak, briefly: requests through the gateway, no 5xx, no failures, memory per process', { timeout: 180_000 }, async () => {
-    const { code, output } = await npmRun('soak', '--seconds', '2', '--warmup', '1', '--concurrency', '2');
+    const { code, output } = await npmRun(170_000, 'soak', '--seconds', '2', '--warmup', '1', '--concurrency', '2');
     expect(output).toMatch(/requests [1-9]\d* /);
     expect(output).toContain('HTTP 5xx 0, failed 0');
     expect(output).toMatch(/^gateway\s+\d+/m);
