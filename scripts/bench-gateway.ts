@@ -274,7 +274,8 @@ const launch = (name: string, args: string[], extraEnv: Record<string, string> =
   children.set(name, child);
 };
 const answers = async (url: string) => {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+  // Five services and two gateways starting at once on a saturated 2-core machine can take minutes.
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
