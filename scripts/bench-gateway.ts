@@ -13,6 +13,8 @@ import {
   DEMO,
   dropDatabase,
   envPrefix,
+  generateTemporaryPassword,
+  hashPassword,
   freePort,
   loadScriptConfig,
   openDatabase,
@@ -30,13 +32,16 @@ import { MODULES } from './subgraphs.js';
 import { stopChildren } from './children.js';
 
 /**
- * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
+ * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --users 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
  * our gateway and Hive Gateway with its Rust query planner (scripts/hive-gateway.config.ts: at its
  * defaults, `hive`; without its merging of identical subgraph requests, `hive-no-dedup`; and, only
  * when asked with `--targets`, merging identical incoming requests as ours does,
  * `hive-inbound-dedup`), in front of the same subgraph processes and the same supergraph, and the
- * customer subgraph alone, loaded in turn by autocannon over three workloads, round after round
- * (interleaved). Every response is compared with the expected body. Prints requests/s, latency,
+ * customer subgraph alone, loaded in turn by autocannon, round after round (interleaved). First the
+ * many-users workloads: `--users` distinct Contoso partner users (agents and helpdesk agents,
+ * made by the bench's seed), each connection signed in as one of them with its own token, so no
+ * gateway can answer one user with another's execution; then the one-token workloads, every
+ * connection the same user. Every response is compared with the expected body. Prints requests/s, latency,
  * the subgraph operations per request, the CPU each process spent per request (from /proc), and
  * the ratios ours / each Hive. Both gateways run with no rate limit
  * in the way (ours raised, Hive has none), in production mode with an ES256 identity provider of
@@ -50,8 +55,9 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '1' },
     connections: { type: 'string', default: '20' },
+    users: { type: 'string', default: '20' },
     customers: { type: 'string', default: '100' },
-    workloads: { type: 'string', default: 'dashboard,dashboard-search,one-subgraph' },
+    workloads: { type: 'string', default: 'users-dashboard-search,users-dashboard,users-customer-page,dashboard,dashboard-search,one-subgraph' },
     targets: { type: 'string', default: 'ours,hive,hive-no-dedup,subgraph' },
     'cpu-prof': { type: 'string' },
   },
@@ -60,8 +66,9 @@ const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
+const userCount = Number(values.users);
 const bulkCustomers = Number(values.customers);
-for (const [name, value] of Object.entries({ duration, warmup, rounds, connections, customers: bulkCustomers })) {
+for (const [name, value] of Object.entries({ duration, warmup, rounds, connections, users: userCount, customers: bulkCustomers })) {
   if (!Number.isFinite(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a positive number`);
 }
 
@@ -74,6 +81,8 @@ interface Workload {
   bodies: { query: string; variables: Record<string, unknown> }[];
   /** The customer subgraph answers it alone, too. */
   subgraphAlone: boolean;
+  /** Each connection is one of the bench's many users (its own token); otherwise all are one user. */
+  manyUsers: boolean;
 }
 const DASHBOARD = /* GraphQL */ `query Dashboard($search: String) {
   customers(first: 50, search: $search) {
@@ -82,13 +91,30 @@ const DASHBOARD = /* GraphQL */ `query Dashboard($search: String) {
   }
 }`;
 const ONE_SUBGRAPH = 'query Customers { customers(first: 50) { edges { node { id companyName } } } }';
-/** The workloads; `searches`: the prefixes the varied one cycles over. */
-const ALL_WORKLOADS = (searches: string[]): Workload[] => [
-  { name: 'dashboard', title: 'dashboard, identical requests', bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false },
-  { name: 'dashboard-search', title: `dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false },
-  { name: 'one-subgraph', title: 'one subgraph, `customers(first: 50) { id companyName }`', bodies: [{ query: ONE_SUBGRAPH, variables: {} }], subgraphAlone: true },
+/** A customer's page: the customer, its users, its subscriptions with their offer, what the viewer may do, and licences. */
+const CUSTOMER_PAGE = /* GraphQL */ `query CustomerPage($id: ID!) {
+  customer(id: $id) {
+    id companyName defaultDomain country relationship provisioningState hasAdminRights
+    primaryContact { firstName lastName email phone }
+    address { line1 city postalCode country }
+    users { id displayName userName isAdmin }
+    subscriptions {
+      id friendlyName quantity status channel autoRenew endDate assignedLicences availableLicences allowedActions
+      offer { id name sku minQuantity maxQuantity unitPrice currency }
+      licenceAssignments { userId assignedAt }
+    }
+  }
+}`;
+/** The workloads; `searches`: the prefixes the varied ones cycle over; `pages`: the customers whose page is asked for. */
+const ALL_WORKLOADS = (searches: string[], pages: string[]): Workload[] => [
+  { name: 'users-dashboard-search', title: `${userCount} users: dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false, manyUsers: true },
+  { name: 'users-dashboard', title: `${userCount} users: dashboard, identical requests`, bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false, manyUsers: true },
+  { name: 'users-customer-page', title: `${userCount} users: customer page over ${pages.length} customers`, bodies: pages.map((id) => ({ query: CUSTOMER_PAGE, variables: { id } })), subgraphAlone: false, manyUsers: true },
+  { name: 'dashboard', title: 'one token: dashboard, identical requests', bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false, manyUsers: false },
+  { name: 'dashboard-search', title: `one token: dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false, manyUsers: false },
+  { name: 'one-subgraph', title: 'one token: one subgraph, `customers(first: 50) { id companyName }`', bodies: [{ query: ONE_SUBGRAPH, variables: {} }], subgraphAlone: true, manyUsers: false },
 ];
-const WORKLOAD_NAMES = ALL_WORKLOADS([]).map((workload) => workload.name);
+const WORKLOAD_NAMES = ALL_WORKLOADS([], []).map((workload) => workload.name);
 const chosen = values.workloads.split(',').map((name) => name.trim());
 for (const name of chosen) if (!WORKLOAD_NAMES.includes(name)) throw new Error(`--workloads: one or more of ${WORKLOAD_NAMES.join(', ')}`);
 const TARGETS = ['ours', 'hive', 'hive-no-dedup', 'hive-inbound-dedup', 'subgraph'] as const;
@@ -119,18 +145,44 @@ const dropDatabases = async () => {
 };
 
 /**
- * The demo data, and `count` more Contoso customers with two subscriptions each. Returns the 12
- * most common first letters of Contoso's customers' names: prefixes every search finds.
+ * The demo data, `count` more Contoso customers with two subscriptions each (their admin holding
+ * a licence of the first), and `users` more Contoso partner users, alternately agents (`FULL`)
+ * and helpdesk agents (`LIMITED`), whose subject (the bench's identity provider's) is their
+ * email. Returns those emails, the 12 most common first letters of Contoso's customers' names
+ * (prefixes every search finds), and 12 Contoso customers for the customer page (the two demo
+ * ones first).
  */
-async function seed(count: number): Promise<string[]> {
+async function seed(count: number, users: number): Promise<{ emails: string[]; searches: string[]; pages: string[] }> {
   await dropDatabases(); // what an interrupted run left
   await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);
+  const partner = await openDatabase({ url: databases.partner, entities: MODULES.partner.entities, migrations: MODULES.partner.migrations, logger });
   const customer = await openDatabase({ url: databases.customer, entities: MODULES.customer.entities, migrations: MODULES.customer.migrations, logger });
   const subscription = await openDatabase({ url: databases.subscription, entities: MODULES.subscription.entities, migrations: MODULES.subscription.migrations, logger });
   try {
-    const { run } = await seedBulkCustomers(customer.dataSource, systemClock, { partnerId: DEMO.partners.contoso, count });
-    const ids: { id: string }[] = await customer.dataSource.query(`SELECT id FROM customer WHERE default_domain LIKE $1`, [`%x${run}.onmicrosoft.com`]);
+    const emails = Array.from({ length: users }, (_, n) => `bench-user-${n + 1}@contoso-partner.example`);
     const now = systemClock.now();
+    // They sign in with the bench's tokens only: one random password hash, never shown.
+    const passwordHash = await hashPassword(generateTemporaryPassword());
+    await partner.dataSource.getRepository('PartnerUser').insert(
+      emails.map((email, n) => ({
+        id: crypto.randomUUID(),
+        partnerId: DEMO.partners.contoso,
+        displayName: `Bench User ${n + 1}`,
+        email,
+        subject: email,
+        companyRole: 'NONE',
+        customerAccess: n % 2 === 0 ? 'FULL' : 'LIMITED',
+        active: true,
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    const { run } = await seedBulkCustomers(customer.dataSource, systemClock, { partnerId: DEMO.partners.contoso, count });
+    const ids: { id: string; adminId: string }[] = await customer.dataSource.query(
+      `SELECT c.id, u.id AS "adminId" FROM customer c JOIN customer_user u ON u.customer_id = c.id AND u.is_admin WHERE c.default_domain LIKE $1 ORDER BY c.id`,
+      [`%x${run}.onmicrosoft.com`],
+    );
     const endDate = new Date(now.getTime() + 200 * 86_400_000);
     const rows = ids.flatMap(({ id }, n) =>
       [DEMO.offers.businessBasic, DEMO.offers.businessStandard].map((offerId, k) => ({
@@ -155,14 +207,22 @@ async function seed(count: number): Promise<string[]> {
       })),
     );
     await subscription.dataSource.getRepository('Subscription').insert(rows);
+    await subscription.dataSource.query(
+      `INSERT INTO licence_assignment (subscription_id, customer_user_id, assigned_at) SELECT s.id, a.admin_id, $2 FROM subscription s
+       JOIN unnest($1::uuid[], $3::uuid[]) AS a(customer_id, admin_id) ON a.customer_id = s.customer_id WHERE s.friendly_name LIKE '% %-0'`,
+      [ids.map(({ id }) => id), now, ids.map(({ adminId }) => adminId)],
+    );
     await subscription.dataSource.query('ANALYZE subscription');
+    await subscription.dataSource.query('ANALYZE licence_assignment');
     const letters: { letter: string }[] = await customer.dataSource.query(
       `SELECT lower(left(c.company_name, 1)) AS letter FROM customer c JOIN customer_partner p ON p.customer_id = c.id
        WHERE p.partner_id = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 12`,
       [DEMO.partners.contoso],
     );
-    return letters.map(({ letter }) => letter).sort();
+    const pages = [DEMO.customers.northwind, DEMO.customers.adventureWorks, ...ids.slice(0, 10).map(({ id }) => id)];
+    return { emails, searches: letters.map(({ letter }) => letter).sort(), pages };
   } finally {
+    await partner.dataSource.destroy();
     await customer.dataSource.destroy();
     await subscription.dataSource.destroy();
   }
@@ -213,7 +273,8 @@ const launch = (name: string, args: string[], extraEnv: Record<string, string> =
   children.set(name, child);
 };
 const answers = async (url: string) => {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+  // Five services and two gateways starting at once on a saturated 2-core machine can take minutes.
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
@@ -265,29 +326,48 @@ interface Measurement {
   cpu: Record<string, number>;
 }
 
-async function measure(url: string, headers: Record<string, string>, bodies: Workload['bodies'], expected: unknown[], seconds: number): Promise<Measurement> {
-  // Responses already found equal to the expected data, so each distinct body is parsed once.
-  const good = bodies.map(() => new Set<string>());
+/** One user of a measurement: its request headers, and the answer it expects to each body. */
+interface BenchUser {
+  headers: Record<string, string>;
+  expected: unknown[];
+}
+
+/** Loads `url` with `bodies` for `seconds`; connection k is `users[k % users.length]`, and every answer is compared with what that user expects. */
+async function measure(url: string, users: BenchUser[], bodies: Workload['bodies'], seconds: number): Promise<Measurement> {
   let wrong = 0;
-  const requests = bodies.map((body, i) => ({
-    method: 'POST' as const,
-    body: JSON.stringify(body),
-    onResponse: (status: number, text: string) => {
-      if (status === 200 && good[i]!.has(text)) return;
-      let data: unknown;
-      try {
-        const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
-        data = parsed.errors ? undefined : parsed.data;
-      } catch {
-        data = undefined;
-      }
-      if (status === 200 && isDeepStrictEqual(data, expected[i])) good[i]!.add(text);
-      else wrong++;
-    },
-  }));
+  const requestsOf = (user: BenchUser) => {
+    // Responses already found equal to the expected data, so each distinct body is parsed once.
+    const good = bodies.map(() => new Set<string>());
+    return bodies.map((body, i) => ({
+      method: 'POST' as const,
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...user.headers },
+      onResponse: (status: number, text: string) => {
+        if (status === 200 && good[i]!.has(text)) return;
+        let data: unknown;
+        try {
+          const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
+          data = parsed.errors ? undefined : parsed.data;
+        } catch {
+          data = undefined;
+        }
+        if (status === 200 && isDeepStrictEqual(data, user.expected[i])) good[i]!.add(text);
+        else wrong++;
+      },
+    }));
+  };
+  const perUser = users.map(requestsOf);
+  let connection = 0;
   const operationsBefore = await subgraphOperations();
   const before = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
-  const result = await autocannon({ url, connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, requests });
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: perUser[0],
+    // Each connection is one user, from its first request on.
+    setupClient: (client) => client.setRequests(perUser[connection++ % perUser.length]!),
+  });
   const after = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
   const operationsAfter = await subgraphOperations();
   const total = result.requests.total;
@@ -307,8 +387,8 @@ async function measure(url: string, headers: Record<string, string>, bodies: Wor
 const results = new Map<string, Measurement[]>(); // `${workload}/${target}` → one per round
 try {
   console.log(`Seeding the demo data and ${bulkCustomers} more customers with two subscriptions each…`);
-  const searches = await seed(bulkCustomers);
-  const workloads = ALL_WORKLOADS(searches).filter((workload) => chosen.includes(workload.name));
+  const { emails, searches, pages } = await seed(bulkCustomers, userCount);
+  const workloads = ALL_WORKLOADS(searches, pages).filter((workload) => chosen.includes(workload.name));
   // The services' secret is the subgraphs' alone: production refuses it in the gateway.
   for (const name of SUBGRAPHS) launch(name, [path.join('subgraphs', name, 'src', 'index.ts')], { INTERNAL_SIGNING_SECRET: internalSecret });
   await Promise.all(SUBGRAPHS.map((name) => answers(`http://127.0.0.1:${ports[name]}/health`)));
@@ -326,44 +406,55 @@ try {
   }
   await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`))]);
 
-  // The demo identity provider's subject is the user's email.
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
-    .setSubject(DEMO.users.contosoAgent.email)
-    .setIssuer(identity.issuer)
-    .setAudience(identity.audience)
-    .setIssuedAt()
-    .setExpirationTime('24h')
-    .sign(identity.keys.privateKey);
-  const targets: Record<Target, { url: string; headers: () => Promise<Record<string, string>> }> = {
-    ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
-    hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
-    'hive-no-dedup': { url: `http://127.0.0.1:${ports['hive-no-dedup']}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
-    'hive-inbound-dedup': { url: `http://127.0.0.1:${ports['hive-inbound-dedup']}/graphql`, headers: async () => ({ authorization: `Bearer ${token}` }) },
+  // The bench's identity provider's subject is the user's email.
+  const tokenOf = (email: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+      .setSubject(email)
+      .setIssuer(identity.issuer)
+      .setAudience(identity.audience)
+      .setIssuedAt()
+      .setExpirationTime('24h')
+      .sign(identity.keys.privateKey);
+  const oneToken = [await tokenOf(DEMO.users.contosoAgent.email)];
+  const manyTokens = await Promise.all(emails.map(tokenOf));
+  const asClient = (token: string) => ({ authorization: `Bearer ${token}` });
+  const targets: Record<Target, { url: string; headers: (token: string) => Record<string, string> }> = {
+    ours: { url: `http://127.0.0.1:${ports.ours}/graphql`, headers: asClient },
+    hive: { url: `http://127.0.0.1:${ports.hive}/graphql`, headers: asClient },
+    'hive-no-dedup': { url: `http://127.0.0.1:${ports['hive-no-dedup']}/graphql`, headers: asClient },
+    'hive-inbound-dedup': { url: `http://127.0.0.1:${ports['hive-inbound-dedup']}/graphql`, headers: asClient },
     // As a router that cannot sign calls it: the client's token and the static router credential.
-    subgraph: { url: subgraphUrl('customer'), headers: async () => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
+    subgraph: { url: subgraphUrl('customer'), headers: (token) => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
   };
 
-  // The expected answers: ours and Hive must agree, with data and without errors.
-  const expected = new Map<string, unknown[]>();
+  // The expected answers, per user: ours and Hive must agree, with data and without errors.
+  const expected = new Map<string, unknown[][]>(); // workload → user → body
   for (const workload of workloads) {
-    const data: unknown[] = [];
-    for (const body of workload.bodies) {
-      const answers = await Promise.all(
-        (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await post(targets[target].url, body, await targets[target].headers())) })),
-      );
-      for (const answer of answers) {
-        if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
-        if (!isDeepStrictEqual(answer.data, answers[0]!.data)) throw new Error(`${workload.name}: ${answer.target} and ${answers[0]!.target} answer differently to ${JSON.stringify(body.variables)}`);
-      }
-      const edges = (answers[0]!.data as { customers: { edges: { node: { subscriptions?: { offer: unknown }[] } }[] } }).customers.edges;
-      if (edges.length === 0) throw new Error(`${workload.name}: no customers for ${JSON.stringify(body.variables)}`);
-      if (workload.name.startsWith('dashboard') && !edges.some((edge) => edge.node.subscriptions?.some((s) => s.offer !== null))) throw new Error(`${workload.name}: no subscriptions with an offer`);
-      data.push(answers[0]!.data);
-    }
+    const tokens = workload.manyUsers ? manyTokens : oneToken;
+    // A few users at a time: a cold stack asked everything at once answers with timeouts.
+    const data = await inTurns(
+      4,
+      tokens.map((token) => async () => {
+        const ofUser: unknown[] = [];
+        for (const body of workload.bodies) {
+          const answers = await Promise.all(
+            (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await postUntilAvailable(targets[target].url, body, targets[target].headers(token))) })),
+          );
+          for (const answer of answers) {
+            if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+            if (!isDeepStrictEqual(answer.data, answers[0]!.data)) throw new Error(`${workload.name}: ${answer.target} and ${answers[0]!.target} answer differently to ${JSON.stringify(body.variables)}`);
+          }
+          ofUser.push(answers[0]!.data);
+        }
+        return ofUser;
+      }),
+    );
+    const rows = data[0]!.map(rowsOf);
+    for (const [i, count] of rows.entries()) if (count === 0) throw new Error(`${workload.name}: nothing found for ${JSON.stringify(workload.bodies[i]!.variables)}`);
+    if (workload.name.includes('dashboard') && !data[0]!.some(hasOffers)) throw new Error(`${workload.name}: no subscriptions with an offer`);
     expected.set(workload.name, data);
-    const sizes = data.map((d) => (d as { customers: { edges: unknown[] } }).customers.edges.length);
-    console.log(`${workload.name}: ${sizes.length === 1 ? sizes[0] : `${Math.min(...sizes)}–${Math.max(...sizes)}`} customers per answer`);
+    console.log(`${workload.name}: ${Math.min(...rows)}–${Math.max(...rows)} customers or subscriptions per answer, ${tokens.length} user(s)`);
   }
 
   // The first round warms up longer: the processes' code is still being optimised.
@@ -371,14 +462,14 @@ try {
   for (let round = 1; round <= rounds; round++) {
     for (const workload of workloads) {
       for (const target of targetsOf(workload)) {
-        const headers = await targets[target].headers();
-        const expectedData = expected.get(workload.name)!;
-        if (warmup > 0) await measure(targets[target].url, headers, workload.bodies, expectedData, round === 1 ? 3 * warmup : warmup);
-        const measurement = await measure(targets[target].url, headers, workload.bodies, expectedData, duration);
+        const tokens = workload.manyUsers ? manyTokens : oneToken;
+        const users = tokens.map((token, n) => ({ headers: targets[target].headers(token), expected: expected.get(workload.name)![n]! }));
+        if (warmup > 0) await measure(targets[target].url, users, workload.bodies, round === 1 ? 3 * warmup : warmup);
+        const measurement = await measure(targets[target].url, users, workload.bodies, duration);
         const key = `${workload.name}/${target}`;
         results.set(key, [...(results.get(key) ?? []), measurement]);
         console.log(
-          `round ${round} ${workload.name.padEnd(17)} ${target.padEnd(9)} ${measurement.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ${measurement.wrong === 0 ? 'all answers right' : `${measurement.wrong} WRONG ANSWERS`}`,
+          `round ${round} ${workload.name.padEnd(22)} ${target.padEnd(9)} ${measurement.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms  ${measurement.wrong === 0 ? 'all answers right' : `${measurement.wrong} WRONG ANSWERS`}`,
         );
       }
     }
@@ -386,6 +477,49 @@ try {
   report(workloads);
 } finally {
   await stopAll();
+}
+
+/** Runs `tasks`, at most `width` at a time; their results in order. */
+async function inTurns<T>(width: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, worker));
+  return results;
+}
+
+/** The customers of a list, or the subscriptions of a customer's page. */
+function rowsOf(data: unknown): number {
+  const answer = data as { customers?: { edges: unknown[] }; customer?: { subscriptions: unknown[] } | null };
+  return answer.customers?.edges.length ?? answer.customer?.subscriptions.length ?? 0;
+}
+
+function hasOffers(data: unknown): boolean {
+  const edges = (data as { customers: { edges: { node: { subscriptions?: { offer: unknown }[] } }[] } }).customers.edges;
+  return edges.some((edge) => edge.node.subscriptions?.some((s) => s.offer !== null));
+}
+
+/**
+ * `post`, asked again (up to 5 times, a second apart) while the connection fails or a service
+ * answers that it is unavailable: on a saturated machine a cold subgraph's first calls can miss
+ * their deadline, which is not a wrong answer. The measurements never retry.
+ */
+async function postUntilAvailable(url: string, body: unknown, headers: Record<string, string>): Promise<Awaited<ReturnType<typeof post>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await post(url, body, headers);
+      const unavailable = answer.status === 503 || JSON.stringify(answer.errors ?? []).includes('"SERVICE_UNAVAILABLE"');
+      if (!unavailable || attempt === 5) return answer;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; data?: unknown; errors?: unknown }> {
@@ -402,14 +536,14 @@ function report(workloads: Workload[]): void {
   const wrong = [...results.values()].flat().reduce((sum, m) => sum + m.wrong, 0);
   console.log(`\nRequests/s, latency, subgraph operations per request and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`);
   const subgraphColumns = SUBGRAPHS.filter((name) => [...results.values()].flat().some((m) => m.cpu[name]! > 0.005));
-  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | subgraph operations | gateway CPU | subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
-  console.log(`|---|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
+  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | subgraph operations | gateway CPU | subgraphs CPU | gateway + subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
   for (const workload of workloads) {
     for (const target of TARGETS) {
       const ms = results.get(`${workload.name}/${target}`);
       if (!ms) continue;
       console.log(
-        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => m.subgraphOperations), 2)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
+        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => m.subgraphOperations), 2)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${fmt(ms.map((m) => (target === 'subgraph' ? 0 : gatewayCpu(target, m)) + subgraphCpu(m)), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
       );
     }
   }

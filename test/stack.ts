@@ -105,6 +105,14 @@ export interface StackOptions {
 }
 
 const templates = new Map<string, Promise<string>>();
+/** The run's id inside a Vitest worker; none in a script (`npm run bench`), where `inject` throws. */
+function testRunId(): string | undefined {
+  try {
+    return inject('testRunId');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The name of a database holding `name`'s migrated schema and demo data as the test clock's
@@ -112,8 +120,8 @@ const templates = new Map<string, Promise<string>>();
  * waiting on an advisory lock): a stack copies it (`CREATE DATABASE … TEMPLATE`) instead of
  * migrating and seeding each subgraph's database again.
  */
-function demoTemplate(serverUrl: string, name: SubgraphName): Promise<string> {
-  const template = `${inject('testRunId')}_demo_${name.replace('-', '_')}`;
+function demoTemplate(serverUrl: string, runId: string, name: SubgraphName): Promise<string> {
+  const template = `${runId}_demo_${name.replace('-', '_')}`;
   const key = `${serverUrl} ${template}`;
   if (!templates.has(key)) {
     templates.set(
@@ -152,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serverUrl = options.databaseServerUrl ?? inject('databaseServerUrl');
   const logLevel = loadTestConfig().LOG_LEVEL;
   const clock = options.clock ?? new TestClock();
+  const runId = testRunId();
   const run = `t${randomBytes(4).toString('hex')}`;
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, 'http://127.0.0.1:1/unset'])) as Record<SubgraphName, string>;
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
@@ -187,10 +196,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         connectUrl.hostname = '127.0.0.1';
         connectUrl.port = String(databaseProxy.port);
       }
-      // The demo data as of the clock's start is copied from the run's template.
-      const fromTemplate = options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
+      // The demo data as of the clock's start is copied from the run's template. Outside Vitest
+      // (`npm run bench`) there is no run to own a template: the stack seeds its databases.
+      const fromTemplate = runId !== undefined && options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
       if (fromTemplate) {
-        const template = await demoTemplate(serverUrl, name);
+        const template = await demoTemplate(serverUrl, runId, name);
         await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} TEMPLATE ${pg.escapeIdentifier(template)}`));
       }
       const { dataSource: db, queries } = await openDatabase({
