@@ -7,7 +7,7 @@ import { startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
 
 /**
- * SPEC §6: every flow that crosses subgraphs survives a participant going down between its
+ * Every flow that crosses subgraphs survives a participant going down between its
  * steps. A test stops the participant (`kill`), shows the clear state meanwhile, restarts it and
  * drives the asynchronous step the job queue would run (deterministically, by calling the
  * domain's resume / provision method), then checks there is exactly one of everything.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '@partner-graph/platform';
 import { startStack, type Stack } from './stack.js';
 
-// The program rules of SPEC §3.3, end to end: the partner's programs come from the partner
+// The program rules (docs/api.md, "Who may do what"), end to end: the partner's programs come from the partner
 // directory into the viewer context (cached ≤ 30 s, on the test clock), and each subgraph enforces them.
 const AGENT = DEMO.users.contosoAgent.email; // FULL customer access
 const VIEWER_CACHE_MS = 30_001;

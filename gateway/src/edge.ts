@@ -5,7 +5,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLError, GraphQLScalarType, visit, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import { maskErrors, type Logger } from '@partner-graph/platform';
 
-/** The query limits (SPEC): depth, aliases, directives, cost, tokens. */
+/** The query limits: depth, aliases, directives, cost, tokens. */
 export const LIMITS = { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxCost: 20_000, maxTokens: 5_000 } as const;
 
 /**

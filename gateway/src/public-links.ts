@@ -27,7 +27,7 @@ async function take(limiter: RateLimiterAbstract, key: string, message: string, 
 }
 
 /**
- * Customer-facing links open at a human pace (SPEC §8), decided before anything runs:
+ * Customer-facing links open at a human pace, decided before anything runs:
  * - an anonymous request carries at most one mutation field (HTTP 400 QUERY_LIMIT_EXCEEDED,
  *   limit `anonymousMutationFields`), so aliases cannot multiply one request's work;
  * - each acceptance counts against its client address and its link (by the code's hash, not

@@ -74,7 +74,7 @@ const base = z.object({
 });
 
 const gateway = base.extend({
-  /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
+  /** How long a resolved viewer context is reused; at most 30 s, so a deactivated user or a changed role takes effect within that. */
   GATEWAY_VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** Requests per minute per partner user (per client address when anonymous), across every replica. */
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
@@ -111,7 +111,7 @@ const subgraph = base.extend({
   PUBLIC_ACCEPT_URL: z.url().optional(),
   /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */
   INLINE_TRACING: z.stringbool().default(false),
-  /** How long a resolved viewer context is reused; SPEC §3.1 allows at most 30 s. */
+  /** How long a resolved viewer context is reused; at most 30 s, so a deactivated user or a changed role takes effect within that. */
   VIEWER_CACHE_SECONDS: z.coerce.number().min(0).max(30).default(30),
   /** How long audit records are kept; a daily job deletes older ones. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(DEFAULT_AUDIT_RETENTION_DAYS),

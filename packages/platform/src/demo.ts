@@ -1,5 +1,5 @@
 /**
- * Fixed ids of the demo data (SPEC §7), shared by every subgraph's seed so that references
+ * Fixed ids of the demo data, shared by every subgraph's seed so that references
  * across subgraphs line up. Each subgraph seeds only its own rows.
  */
 const id = (group: number, n: number) => `6f1a0c3e-0000-4000-80${group.toString().padStart(2, '0')}-${n.toString().padStart(12, '0')}`;

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { ErrorCode } from './__generated__/shared-types.js';
 
 /**
- * Stable codes of expected domain failures (SPEC §5): the `ErrorCode` enum of the shared SDL
+ * Stable codes of expected domain failures: the `ErrorCode` enum of the shared SDL
  * (`packages/platform/shared.graphql`). They travel as data in a payload's `errors`.
  */
 export type { ErrorCode };

@@ -14,7 +14,7 @@ import type { RouterTrust } from './router-proof.js';
 export interface SubgraphTrust {
   router: RouterTrust;
   auth: AuthConfig;
-  /** At most 30 s (SPEC §3.1). */
+  /** At most 30 s (a changed role must take effect within 30 s). */
   viewerCacheMs: number;
 }
 
@@ -59,7 +59,7 @@ export interface SubgraphModule {
   entities: MixedList<EntitySchema>;
   migrations: (new () => unknown)[];
   create(runtime: SubgraphRuntime): Promise<{ listen(port: number, host?: string): Promise<ListeningServer> }>;
-  /** The demo data of SPEC §7; does nothing when the database already has data. */
+  /** The demo data; does nothing when the database already has data. */
   seedDemo(db: DataSource, clock: Clock): Promise<void>;
   /** Background work (job queue, scheduler); returns how to stop it (running jobs finish within `graceMs` or are handed back). */
   startWorkers?(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>>;

@@ -33,7 +33,7 @@ const UNKNOWN_SUBJECT_MS = 5_000;
 
 /**
  * Resolves a token subject into the viewer context from the partner directory, cached at
- * most `ttlMs` (SPEC: 30 s) so a deactivated user or a changed role takes effect within that
+ * most `ttlMs` (at most 30 s) so a deactivated user or a changed role takes effect within that
  * time. Lifetimes are read on `clock`, so tests move time instead of waiting for it.
  */
 export class ViewerDirectory {

@@ -140,7 +140,7 @@ export function isAllowed(viewer: Viewer, rule: AccessRule): boolean {
 }
 
 /**
- * The customer access a viewer has on one customer (SPEC §3.3): the lesser of its own
+ * The customer access a viewer has on one customer (docs/api.md, "Who may do what"): the lesser of its own
  * `customerAccess` and its partner's admin rights there (a reseller or a FULL delegated-admin
  * relationship: FULL; a LIMITED relationship: LIMITED; no rights: NONE).
  */

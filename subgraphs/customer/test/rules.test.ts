@@ -54,7 +54,7 @@ describe('names, domains and locales', () => {
   });
 });
 
-describe('admin rights on a customer (SPEC §3.3)', () => {
+describe('admin rights on a customer (docs/api.md, "Who may do what")', () => {
   it('need a relationship with rights, and FULL effective access where FULL is needed', () => {
     expect(refusals(() => checkAdminRights(viewer('FULL'), null, 'LIMITED', 'customerId'))).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'customerId' }]);
     expect(refusals(() => checkAdminRights(viewer('FULL'), 'LIMITED', 'LIMITED', 'customerId'))).toEqual([]);

@@ -206,7 +206,7 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
     const { data } = await stack.graphql(DEACTIVATE_USER, { id: created.id }, { as: CONTOSO_ADMIN });
     expect(data!.deactivatePartnerUser.user.active).toBe(false);
     const cached = await stack.graphql('{ me { id } }', {}, { token });
-    expect(cached.data!.me.id, 'still cached: SPEC allows up to 30 s').toBe(created.id);
+    expect(cached.data!.me.id, 'still cached: a viewer may be reused for up to 30 s').toBe(created.id);
     stack.clock.advance(30_001);
     const after = await stack.graphql('{ me { id } }', {}, { token });
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

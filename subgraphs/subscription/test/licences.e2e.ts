@@ -5,8 +5,8 @@ import { startStack, type Stack } from '../../../test/stack.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 import { customerAdminSignIn } from '../../../test/customer-admin.js';
 
-// Licences are an admin action in the customer's tenant (SPEC §3.3): FULL effective access on
-// the customer, on any of its subscriptions; they follow the customer's users (SPEC §4.2).
+// Licences are an admin action in the customer's tenant (docs/api.md, "Who may do what"): FULL effective access on
+// the customer, on any of its subscriptions; they follow the customer's users.
 
 const FIELDS = 'id quantity status version assignedLicences availableLicences allowedActions licenceAssignments { userId }';
 const READ = `query($id: ID!) { subscription(id: $id) { ${FIELDS} history { action field oldValue newValue } } }`;

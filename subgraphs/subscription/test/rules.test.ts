@@ -64,7 +64,7 @@ const NOW = new Date('2026-03-10T12:00:00Z');
 /** No upgrade, no paid offer, long past the cancellation window of a subscription started in 1970. */
 const OFFER_FACTS = { upgradeTargetIds: [], convertsToId: null, now: NOW };
 
-describe('effective customer access (SPEC §3.3)', () => {
+describe('effective customer access (docs/api.md, "Who may do what")', () => {
   it('is the lesser of the user and the relationship', () => {
     expect(effectiveCustomerAccess(viewer('FULL'), 'FULL')).toBe('FULL');
     expect(effectiveCustomerAccess(viewer('FULL'), 'LIMITED')).toBe('LIMITED');
@@ -208,7 +208,7 @@ describe('renewals', () => {
   });
 });
 
-describe('the expiry lifecycle (SPEC §4.4)', () => {
+describe('the expiry lifecycle', () => {
   const end = NOW;
   const at = (subscription: SubscriptionRow, days: number) => advanceLifecycle(subscription, addDays(end, days));
   const statuses = (steps: { field: string; to: string }[]) => steps.filter((step) => step.field === 'status').map((step) => step.to);

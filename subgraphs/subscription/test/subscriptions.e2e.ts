@@ -110,7 +110,7 @@ describe('the reseller flow of issue 5, as Contoso\'s agent', () => {
   });
 });
 
-describe('manageability and authorisation (SPEC §3.3)', () => {
+describe('manageability and authorisation (docs/api.md, "Who may do what")', () => {
   it('shows the direct purchase on the customer and refuses every management change, but not licences', async () => {
     const id = DEMO.subscriptions.adventureWorksDirectE3;
     const listed = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { id channel allowedActions partnerOnRecord { id } } } }`, { id: DEMO.customers.adventureWorks }, { as: AGENT });

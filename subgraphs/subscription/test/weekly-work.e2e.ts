@@ -6,7 +6,7 @@ import { ADMIN, AGENT, FABRIKAM, HELPDESK, SALES } from '../../../test/demo-user
 import { Subscription } from '../src/db/index.js';
 import { SubscriptionLifecycle } from '../src/domain/lifecycle.js';
 
-// The partner's weekly work (SPEC §4.4, issue 25) through the gateway: what needs the federation —
+// The partner's weekly work (docs/weekly-work.md) through the gateway: what needs the federation —
 // the offer subgraph's upgrade paths and prices, the customer's access, each role, another
 // partner's ids. Limits, windows and arithmetic are tested as rules (change-rules.test.ts).
 

@@ -108,7 +108,7 @@ const DEMO_CUSTOMERS: DemoCustomer[] = [
 
 const ascii = (value: string) => value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
-/** The demo customers of SPEC §7 with their users, service requests and delegated administration; does nothing when customers exist. */
+/** The demo customers with their users, service requests and delegated administration; does nothing when customers exist. */
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   if ((await db.getRepository(Customer).count()) > 0) return;
   const now = clock.now();

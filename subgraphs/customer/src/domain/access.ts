@@ -3,13 +3,13 @@ import { isUuid, notFound, type Clock, type PartnerViewer } from '@partner-graph
 import { customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
 import { checkAdminRights } from './rules.js';
 
-/** Who may read customers and their users, subscriptions and service requests (SPEC §3.3). */
+/** Who may read customers and their users, subscriptions and service requests (docs/api.md, "Who may do what"). */
 export const READ_CUSTOMERS = { customerAccess: ['FULL', 'LIMITED'] } as const;
 
 /**
  * The customer `customerId` as the viewer's partner sees it — NOT_FOUND when unrelated or
  * unknown, exactly alike. With `admin`, the viewer's effective access there (the lesser of its
- * own and its partner's admin rights, SPEC §3.3) must reach that level, else NO_ADMIN_RIGHTS:
+ * own and its partner's admin rights, docs/api.md "Who may do what") must reach that level, else NO_ADMIN_RIGHTS:
  * the partner neither resells to it nor has an ACTIVE delegated-admin relationship, or only a
  * LIMITED one where FULL is needed. `lock` serialises changes to it.
  */

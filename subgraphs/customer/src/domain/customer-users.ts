@@ -83,7 +83,7 @@ export class CustomerUsers {
   }
 
   /**
-   * Deleting frees the user's licences (SPEC §4.2): checked first, so a refusal changes nothing;
+   * Deleting frees the user's licences: checked first, so a refusal changes nothing;
    * then the licences are freed and the user deleted. A failure in between leaves the user
    * undeleted with its licences kept aside, and a retry (idempotent) completes it.
    */

@@ -36,7 +36,7 @@ import {
   type Actor,
 } from './rules.js';
 
-/** Offering and ending delegated administration (SPEC §3.3). */
+/** Offering and ending delegated administration (docs/api.md, "Who may do what"). */
 const MANAGE_DELEGATED_ADMIN = { programs: ['DELEGATED_ADMIN', 'CLOUD_ESSENTIALS'], customerAccess: ['FULL'] } as const;
 
 /**
@@ -99,7 +99,7 @@ export class DelegatedAdministration {
 
   /**
    * The customer's own administrator accepts with the code and signs in with its account's
-   * credentials (SPEC §4.2): a partner's token counts for nothing here. The code works once; a
+   * credentials: a partner's token counts for nothing here. The code works once; a
    * failed sign-in leaves it usable, and failures are limited per code and per user name. The
    * answer carries, once, a second code: the customer's own link to end the relationship.
    */
@@ -166,7 +166,7 @@ export class DelegatedAdministration {
     return outcome.admin;
   }
 
-  /** Partner side (SPEC §3.3: DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
+  /** Partner side (Who may (docs/api.md, "Who may do what"): DELEGATED_ADMIN + CLOUD_ESSENTIALS + FULL). */
   async terminate(actor: Actor, id: string): Promise<DelegatedAdminRelationshipRow> {
     const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
     if (!isUuid(id)) throw notFound('Delegated-admin relationship', 'id');

@@ -66,7 +66,7 @@ export function localPartFromName(firstName: string, lastName: string): string {
 export const likePrefix = (value: string): string => `${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Admin rights on a customer (SPEC §3.3), given the partner's rights there (`adminAccess`, null
+ * Admin rights on a customer (docs/api.md, "Who may do what"), given the partner's rights there (`adminAccess`, null
  * without any): with `needed`, the viewer's effective access — the lesser of its own and its
  * partner's — must reach that level, else NO_ADMIN_RIGHTS.
  */

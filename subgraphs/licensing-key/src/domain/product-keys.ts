@@ -21,7 +21,7 @@ import { ProductKey, ProductKeyStore, type ProductKeyRow, type ProductKeyState }
 import { formatProductKey, generateProductKey, hashProductKey, lastFiveOf, maskProductKey, normaliseProductKey } from './key-format.js';
 import { checkRevocable, readOrder, reviewKey, seatsPerKey, type ProductKeyValidationView } from './rules.js';
 
-/** SPEC §3.3: order, list, validate and redeem product keys, renew with a key. */
+/** Who may (docs/api.md, "Who may do what"): order, list, validate and redeem product keys, renew with a key. */
 export const PRODUCT_KEYS: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], customerAccess: ['FULL'] };
 
 export const MAX_KEYS_PER_REQUEST = 100;

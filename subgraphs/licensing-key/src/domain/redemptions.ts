@@ -85,7 +85,7 @@ interface SubscriptionStep {
 
 /**
  * Redemption of keys into a new customer account, and renewal of a subscription with a key
- * (SPEC §4.5, §6), as durable flows (the platform's `Flows`). The mutation reserves the keys
+ *, as durable flows (the platform's `Flows`). The mutation reserves the keys
  * and records the redemption and its flow in one transaction, and answers at once; the flow's
  * job then calls the customer and subscription subgraphs with idempotency keys derived from the
  * redemption's id. The keys are marked REDEEMED only once their subscription exists, and

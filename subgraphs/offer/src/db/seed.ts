@@ -55,7 +55,7 @@ const DEMO_OFFERS: DemoOffer[] = [
   { id: DEMO.offers.trialE3, name: 'Office 365 E3 Trial', sku: 'ENTERPRISEPACK_TRIAL', category: 'OFFICE_365_ENTERPRISE', ...trial, description: '30-day free trial of Office 365 E3 for 25 users.', countries: EUROPE_AND_US },
 ];
 
-/** The demo catalogue of SPEC §7 and who may sell it; does nothing when the catalogue has offers. */
+/** The demo catalogue and who may sell it; does nothing when the catalogue has offers. */
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   if ((await db.getRepository(Offer).count()) > 0) return;
   const now = clock.now();

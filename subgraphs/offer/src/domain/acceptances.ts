@@ -94,7 +94,7 @@ const sourceOf = (acceptance: OfferAcceptanceRow): AcceptanceSource =>
 const operationOf = (acceptance: OfferAcceptanceRow) => (acceptance.trialInvitationId ? 'acceptTrialInvitation' : 'acceptPurchaseOffer');
 
 /**
- * Customer-side acceptance of trial invitations and purchase offers (SPEC §3.1, §4.3, §6), as a
+ * Customer-side acceptance of trial invitations and purchase offers, as a
  * durable flow (the platform's `Flows`), authorised by the URL code alone. The mutation records
  * the acceptance PENDING with its flow in one transaction and answers at once, with the
  * administrator's temporary password and (with delegated administration) the customer's link to

@@ -27,7 +27,7 @@ export interface Actor {
   requestId: string;
 }
 
-/** SPEC §3.3: trial invitations and purchase offers. */
+/** Who may (docs/api.md, "Who may do what"): trial invitations and purchase offers. */
 const ADVISOR: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], customerAccess: ['FULL', 'LIMITED'] };
 /** Offering delegated administration with them also needs these programs. */
 const ADVISOR_WITH_DELEGATED_ADMIN: AccessRule = { ...ADVISOR, programs: ['SUBSCRIPTION_ADVISOR', 'DELEGATED_ADMIN', 'CLOUD_ESSENTIALS'] };

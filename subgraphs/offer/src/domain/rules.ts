@@ -11,7 +11,7 @@ import {
 } from '@partner-graph/platform';
 import type { AccountRequest, OfferAcceptanceRow, OfferRow, PurchaseOfferLineRow, PurchaseOfferRow, TrialInvitationRow } from '../db/index.js';
 
-/** SPEC §4.3: a trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
+/** A trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
 export const TRIAL_SEATS = 25;
 export const MAX_PURCHASE_OFFER_LINES = 20;
 
@@ -152,7 +152,7 @@ export function revoked<T extends TrialInvitationRow | PurchaseOfferRow>(invitat
   return { ...invitation, status: 'REVOKED', revokedAt: now };
 }
 
-// Acceptances: a prospective customer accepting a trial invitation or a purchase offer (SPEC §4.3).
+// Acceptances: a prospective customer accepting a trial invitation or a purchase offer.
 
 /** What the customer enters when accepting a link. */
 export interface AcceptingCustomer {

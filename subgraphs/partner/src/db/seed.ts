@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { DEMO, hashPassword, generateTemporaryPassword, type Clock, type CompanyRole, type CustomerAccess, type Program } from '@partner-graph/platform';
 import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from './entities.js';
 
-/** The demo partners and users of SPEC §7; does nothing when the directory has partners. */
+/** The demo partners and users (README, demo users); does nothing when the directory has partners. */
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   if ((await db.getRepository(Partner).count()) > 0) return;
   const now = clock.now();

@@ -29,7 +29,7 @@ export interface Actor {
 export type AttemptPageLoader = DataLoader<{ endpointId: string; size: number; after: AttemptPosition | null }, WebhookAttemptRow[], string>;
 
 /**
- * The partner's webhook endpoints (SPEC: event notifications): GLOBAL_ADMIN manages them, any
+ * The partner's webhook endpoints: GLOBAL_ADMIN manages them, any
  * partner user reads them without secrets; another partner's endpoints answer like unknown ids.
  */
 export class WebhookEndpoints {

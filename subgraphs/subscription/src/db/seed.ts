@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { addDays, addMonths, DEMO, type Clock } from '@partner-graph/platform';
 import { LicenceAssignment, Subscription, SubscriptionHistory, type SubscriptionRow } from './entities.js';
 
-/** The demo subscriptions of SPEC §7; does nothing when there are subscriptions already. */
+/** The demo subscriptions; does nothing when there are subscriptions already. */
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   if ((await db.getRepository(Subscription).count()) > 0) return;
   const now = clock.now();

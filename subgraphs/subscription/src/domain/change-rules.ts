@@ -14,7 +14,7 @@ import {
 } from './rules.js';
 
 /**
- * The partner's weekly work on a subscription it manages (SPEC §4.4): upgrade, trial conversion,
+ * The partner's weekly work on a subscription it manages: upgrade, trial conversion,
  * cancellation within the window, and changes at renewal. Plain functions over rows and the offer
  * subgraph's answers; the service loads, calls and writes.
  */

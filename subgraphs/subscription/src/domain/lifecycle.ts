@@ -14,7 +14,7 @@ export interface LifecycleRun {
 }
 
 /**
- * The expiry lifecycle of SPEC §4.4, run by the scheduler. Idempotent and catch-up safe: it
+ * The expiry lifecycle (docs/api.md, "Lifecycle"), run by the scheduler. Idempotent and catch-up safe: it
  * processes everything due at `now` however late it runs, and two runs at once (replicas)
  * neither double a notice (unique key) nor a transition (row lock, state re-read).
  */

@@ -13,7 +13,7 @@ import {
 } from '@partner-graph/platform';
 import type { ScheduledChange, SubscriptionChannel, SubscriptionRow, SubscriptionStatus } from '../db/entities.js';
 
-/** Reading customers' subscriptions (SPEC §3.3). */
+/** Reading customers' subscriptions (docs/api.md, "Who may do what"). */
 export const READ_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL', 'LIMITED'] };
 /** Adding and changing subscriptions the partner sold. */
 export const SELL_SUBSCRIPTIONS: AccessRule = { customerAccess: ['FULL'], programs: ['RESELLER'] };
@@ -70,7 +70,7 @@ export function isRenewableBy(viewer: Viewer, subscription: SubscriptionRow): bo
 }
 
 /**
- * Licences are an admin action in the customer's tenant (SPEC §3.3): FULL effective access on
+ * Licences are an admin action in the customer's tenant (docs/api.md, "Who may do what"): FULL effective access on
  * the customer — the lesser of the viewer's and its partner's admin rights — on any of its
  * subscriptions, whoever sold them.
  */
@@ -100,7 +100,7 @@ export interface ActionFacts {
   now: Date;
 }
 
-/** The cancellation window (SPEC §4.4): 7 days from the start of the subscription or of its current term. */
+/** The cancellation window: 7 days from the start of the subscription or of its current term. */
 export const CANCELLATION_WINDOW_HOURS = 168;
 const HOUR_MS = 60 * 60 * 1000;
 

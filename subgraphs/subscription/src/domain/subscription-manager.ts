@@ -75,7 +75,7 @@ export interface ChangedSubscription {
   clearedScheduledChange: ScheduledChange | null;
 }
 
-/** What every one of the weekly actions takes besides its own arguments (SPEC §4.4). */
+/** What every one of the weekly actions takes besides its own arguments. */
 export interface WeeklyOptions {
   expectedVersion?: number | null;
   idempotencyKey?: string | null;
@@ -372,7 +372,7 @@ export class SubscriptionManager {
     });
   }
 
-  /** Licences are an admin action in the customer's tenant: any of its subscriptions, whoever sold it (SPEC §3.3). */
+  /** Licences are an admin action in the customer's tenant: any of its subscriptions, whoever sold it (docs/api.md, "Who may do what"). */
   async assignLicence(actor: Actor, subscriptionId: string, userId: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
     const { row } = await this.licensable(actor, subscriptionId);
     await this.checkCustomerUser(actor, row.customerId, userId, 'userId');
@@ -492,7 +492,7 @@ export class SubscriptionManager {
           oldValue: { status: locked.status, endDate: locked.endDate },
           newValue: { status: after.status, endDate: after.endDate, version: after.version },
         });
-        // A product key's extra term is a renewal (SPEC §4.5); the licensing-key subgraph reports the redemption itself.
+        // A product key's extra term is a renewal; the licensing-key subgraph reports the redemption itself.
         await recordEvent(manager, this.clock, subscriptionEvent('subscription.renewed', after, { reason: 'extendSubscriptionTerm', changes }));
         return { subscriptionId };
       }),
@@ -742,7 +742,7 @@ export class SubscriptionManager {
   }
 }
 
-/** The events the subscription changes made through `change` report (SPEC: event notifications). */
+/** The events the subscription changes made through `change` report. */
 const CHANGE_EVENTS: Record<string, EventType> = {
   changeSubscriptionQuantity: 'subscription.quantity_changed',
   suspendSubscription: 'subscription.suspended',
