@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO, loadScriptConfig, freePort } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { benchCustomerSearch } from '@partner-graph/customer/bench';
 import { startStack } from '../test/stack.js';

@@ -17,7 +17,7 @@ import {
   type SubgraphName,
   freePort,
 } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { signDevToken } from '@partner-graph/platform';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Logger } from './logger.js';
+import type { Logger } from '@partner-graph/platform';
 
 export interface EmbeddedServer {
   url: string;
