@@ -150,8 +150,11 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
       healthUrl: `http://127.0.0.1:${ports[name][index]}/ready`,
     });
     say(`Starting ${REPLICAS} replicas of each subgraph, then of the gateway…`);
-    await Promise.all(SUBGRAPHS.flatMap((name) => Array.from({ length: REPLICAS }, (_, index) => supervisor.start(replica(name, index)))));
-    await Promise.all(Array.from({ length: REPLICAS }, (_, index) => supervisor.start(replica('gateway', index))));
+    // One replica of each at a time, as a rolling deploy starts them: two first starts at once on a
+    // fresh database race (pg-boss 10's createQueue deadlocks; the rate limiter's CREATE TABLE
+    // fails with "type rate_limit already exists"), and the loser exits.
+    for (let index = 0; index < REPLICAS; index++) await Promise.all(SUBGRAPHS.map((name) => supervisor.start(replica(name, index))));
+    for (let index = 0; index < REPLICAS; index++) await supervisor.start(replica('gateway', index));
 
     // The client alternates between the gateway replicas.
     const gateways = ports.gateway.map((port) => `http://127.0.0.1:${port}/graphql`);
