@@ -24,7 +24,7 @@ import {
   systemClock,
   type SubgraphName,
 } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';

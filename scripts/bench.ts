@@ -1,9 +1,6 @@
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO, loadScriptConfig, freePort } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { DEMO, loadScriptConfig } from '@partner-graph/platform';
+import { scratchPostgres } from './embedded-postgres.js';
 import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { benchCustomerSearch } from '@partner-graph/customer/bench';
 import { startStack } from '../test/stack.js';
@@ -19,18 +16,7 @@ const customers = Number(values.customers);
 const runs = Number(values.runs);
 
 const config = loadScriptConfig();
-let stopDatabase = async () => {};
-let databaseServerUrl = config.DATABASE_URL;
-if (!databaseServerUrl) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-bench-'));
-  chmodSync(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
-  databaseServerUrl = server.url;
-  stopDatabase = async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-}
+const { url: databaseServerUrl, stop: stopDatabase } = await scratchPostgres(config.DATABASE_URL, 'bench');
 
 const stack = await startStack({ databaseServerUrl });
 try {

@@ -8,7 +8,7 @@ import {
   type ScriptConfig,
   type SubgraphName,
 } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -18,7 +17,7 @@ import {
   type SubgraphName,
   freePort,
 } from '@partner-graph/platform';
-import { startEmbeddedPostgres } from '@partner-graph/platform/embedded-postgres';
+import { scratchPostgres } from './embedded-postgres.js';
 import { signDevToken } from '@partner-graph/platform';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
@@ -52,18 +51,7 @@ const maxRequests = Number(values['max-requests']);
 
 const config = loadScriptConfig();
 const logger = createLogger('soak', 'warn');
-let serverUrl: string = config.DATABASE_URL ?? '';
-let stopDatabase = async () => {};
-if (!serverUrl) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-soak-'));
-  chmodSync(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
-  serverUrl = server.url;
-  stopDatabase = async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-}
+const { url: serverUrl, stop: stopDatabase } = await scratchPostgres(config.DATABASE_URL, 'soak');
 const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_soak'))])) as Record<SubgraphName, string>;
 const gatewayDatabase = databaseUrlFor(serverUrl, 'partner_graph_soak_gateway');
 await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   createLogger,
   DEFAULT_EMBEDDED_POSTGRES_PORT,
@@ -15,7 +14,7 @@ import {
 import { databaseServer, REPO_ROOT, type DatabaseServer } from './database-server.js';
 import { portProblems, type PortClaim } from './ports.js';
 import { seedDemoData } from './seed.js';
-import { Supervisor, type ServiceSpec } from './supervisor.js';
+import { serviceArgs, Supervisor, type ServiceSpec } from './supervisor.js';
 import { ensureExplorerBuilt } from '@partner-graph/explorer';
 import { ensureDashboardBuilt } from '../web/build.js';
 
@@ -102,8 +101,7 @@ const sharedEnv: Record<string, string> = {
 let dashboardDir = '';
 const service = (name: ServiceName): ServiceSpec => ({
   name,
-  // The telemetry preload first: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  args: ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts')],
+  args: serviceArgs(name),
   env: {
     ...sharedEnv,
     OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name,

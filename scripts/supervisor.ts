@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Logger } from '@partner-graph/platform';
+import path from 'node:path';
+import type { Logger, ServiceName } from '@partner-graph/platform';
+
+/**
+ * A service run from its sources, as the development commands run it: through tsx, the
+ * telemetry preload first (it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+ */
+export function serviceArgs(name: ServiceName): string[] {
+  const entry = name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts');
+  return ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry];
+}
 
 /**
  * How long to wait before restarting a service that crashed: 0.5 s, doubling up to 30 s; a
@@ -77,6 +87,24 @@ export class Supervisor {
     }
     // From now on a crash is restarted rather than fatal.
     service.running = true;
+  }
+
+  /**
+   * Kills a running service with `signal` (SIGKILL: as a crash does) and resolves once the
+   * restart that follows answers on its health URL.
+   */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL', restartTimeoutMs = STARTUP_TIMEOUT_MS): Promise<{ pid: number; restartedPid: number }> {
+    const service = this.services.find((candidate) => candidate.spec.name === name);
+    const child = service?.child;
+    if (!service?.running || !child?.pid) throw new Error(`${name} is not running`);
+    child.kill(signal);
+    const deadline = Date.now() + restartTimeoutMs;
+    while (service.child === child || !(await healthy(service.spec.healthUrl))) {
+      if (this.stopping) throw new Error(`stopped while ${name} was restarting`);
+      if (Date.now() > deadline) throw new Error(`${name} did not answer within ${restartTimeoutMs / 1000} s of its restart`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { pid: child.pid, restartedPid: service.child!.pid! };
   }
 
   /**

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import './provided-context.js';
 import pg from 'pg';
 import { databaseUrlFor, dropDatabase, loadTestConfig, freePort } from '@partner-graph/platform';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.js';
 
 /**
  * One PostgreSQL server for the whole run: `DATABASE_URL` when set, otherwise a throwaway

@@ -17,7 +17,7 @@ import {
   type SubgraphName,
   freePort,
 } from '@partner-graph/platform';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@partner-graph/platform/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../scripts/embedded-postgres.js';
 import { createGateway } from '@partner-graph/gateway';
 import { MODULES } from '../scripts/subgraphs.js';
 import { SECRET } from './stack.js';

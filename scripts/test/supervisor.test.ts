@@ -64,6 +64,20 @@ describe('the supervisor', () => {
     expect(await pidAt(spec.healthUrl)).toBeUndefined();
   });
 
+  it('kill: the service is killed and answers again from a new process before kill resolves', async () => {
+    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
+    const spec = tinyService(await freePort(), 300);
+    await supervisor.start(spec);
+    const first = (await pidAt(spec.healthUrl))!;
+
+    const { pid, restartedPid } = await supervisor.kill('tiny');
+    expect(pid).toBe(first);
+    expect(alive(first)).toBe(false);
+    expect(restartedPid).not.toBe(first);
+    expect(await pidAt(spec.healthUrl)).toBe(restartedPid);
+    await expect(supervisor.kill('nothing')).rejects.toThrow('nothing is not running');
+  });
+
   it('fails the start of a service that exits before it answers, saying how it ended', async () => {
     supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
     const spec: ServiceSpec = { name: 'broken', args: ['-e', 'process.exit(3)'], env: {}, healthUrl: `http://127.0.0.1:${await freePort()}/health` };

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Logger } from './logger.js';
+import { freePort, type Logger } from '@partner-graph/platform';
 
 export interface EmbeddedServer {
   url: string;
@@ -139,4 +139,22 @@ function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The PostgreSQL server of a measuring command (soak, bench, replicas): `DATABASE_URL` when
+ * given, otherwise a throwaway embedded server in a temporary folder, removed by `stop`.
+ */
+export async function scratchPostgres(databaseUrl: string | undefined, name: string): Promise<{ url: string; stop(): Promise<void> }> {
+  if (databaseUrl) return { url: databaseUrl, stop: async () => {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `partner-graph-${name}-`));
+  fs.chmodSync(dir, 0o755);
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,0 +1,49 @@
+import { describe, expect, inject, it } from 'vitest';
+import { DEV_JWT_SECRET } from '@partner-graph/platform';
+import { checkReplicas, formatReplicasReport } from '../scripts/replicas-check.js';
+
+// `npm run replicas`, shorter: two replicas of every service as processes on the suite's
+// PostgreSQL, one replica of each killed with kill -9 in turn under a write and webhook load.
+describe('two replicas of every service behave as one', () => {
+  it('losing a replica to kill -9 loses and doubles nothing', async () => {
+    const report = await checkReplicas({
+      serverUrl: inject('databaseServerUrl'),
+      databasePrefix: `${inject('testRunId')}_replicas`,
+      seconds: 30,
+      settleSeconds: 60,
+      writers: 2,
+      rateLimitPerMinute: 120,
+      jwtSecret: DEV_JWT_SECRET,
+      logLevel: 'silent',
+      progress: (line) => console.log(line),
+    });
+    console.log(formatReplicasReport(report));
+
+    expect(report.kills.map((kill) => kill.replica)).toEqual(['partner-1', 'customer-2', 'subscription-1', 'offer-2', 'licensing-key-1', 'gateway-2']);
+    for (const kill of report.kills) expect(kill.restartedPid).not.toBe(kill.pid);
+    // Every write acknowledged to the client exists once, never with a second subscription; no flow gave up.
+    const { writes } = report;
+    expect(writes.acknowledged).toBeGreaterThan(0);
+    expect(writes).toMatchObject({ missing: 0, duplicated: 0, subscriptionsDoubled: 0 });
+    for (const states of Object.values(report.flows)) expect(states.FAILED ?? 0).toBe(0);
+    // Every event the receiver accepted was signed, and none was accepted twice.
+    expect(report.webhooks.received).toBeGreaterThan(0);
+    expect(report.webhooks).toMatchObject({ acceptedTwice: 0, badSignatures: 0 });
+    // The renewal notices' scheduler asked every few seconds on two replicas: each notice once, one event each.
+    expect(report.notices.recorded).toBeGreaterThan(0);
+    expect(report.notices).toMatchObject({ duplicated: 0, events: report.notices.recorded, eventsDuplicated: 0 });
+    // One budget across both gateways: separate counters would let all 1.5 budgets through.
+    expect(report.rateLimit.accepted).toBeGreaterThanOrEqual(report.rateLimit.perMinute * 0.9);
+    expect(report.rateLimit.accepted).toBeLessThanOrEqual(report.rateLimit.perMinute * 1.1);
+    expect(report.queueWaits.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  // Measured, not yet asserted: a kill -9 in the middle of a job can leave its queue stalled until
+  // the job's expiry (15 minutes), e.g. the customer subgraph's `event-relay` 160.6 s and `flow`
+  // 115.4 s and counting, one acknowledged customer still PROVISIONING without its subscription
+  // (docs/replicas-and-image.md). Issue 23's first item (branch `survive`) fixes it; then
+  // `report.settledAfterSeconds` is below 60, every acknowledged customer ACTIVE with exactly one
+  // subscription (`writes.active` and `writes.subscriptionsOnce` equal `writes.acknowledged`),
+  // `webhooks.missing` 0, and `longestQueueStallSeconds` below 60.
+  it.todo('after a kill -9 every queue moves again within a minute: everything acknowledged done, every event delivered');
+});
