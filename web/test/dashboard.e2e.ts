@@ -144,7 +144,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => page.getByText('northwindtraders.onmicrosoft.com is already taken').isVisible()).toBe(true);
     await field('Domain prefix').fill('fourthcoffee');
     await poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
-    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'France', 'France');
     await field('Address line 1').fill('12 rue de la Paix');
     await field('City').fill('Paris');
     await field('Postal code').fill('ABC');
@@ -156,7 +156,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
     await chooseOffer(page, 'Microsoft 365 Business Standard', '5');
     // The review (dryRun) names the postal code: the wizard goes back to it and shows why.
-    await poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
+    await poll(() => page.getByText('Not a valid postal code for this country.').isVisible()).toBe(true);
     await field('Postal code').fill('75002');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
@@ -270,7 +270,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const field = (label: string) => page.getByRole('textbox', { name: label });
     await field('Company name').fill('Wide World Importers');
     await field('Domain prefix').fill('wideworldimporters');
-    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'France', 'France');
     await field('Address line 1').fill('1 quai de Bercy');
     await field('City').fill('Paris');
     await field('Postal code').fill('75012');

@@ -52,8 +52,8 @@ describe.runIf(enabled)('screenshots', () => {
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
     await poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
     await shot(page, '05-add-customer', width);
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await page.getByRole('combobox', { name: 'Country' }).fill('France');
+    await page.getByRole('option', { name: 'France' }).click();
     for (const [label, value] of [
       ['Address line 1', '12 rue de la Paix'],
       ['City', 'Paris'],
@@ -119,8 +119,8 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Valid', { exact: true }).count()).toBe(2);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('textbox', { name: 'Company name' }).fill(`Tailspin Toys ${width}`);
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await page.getByRole('combobox', { name: 'Country' }).fill('France');
+    await page.getByRole('option', { name: 'France' }).click();
     await page.getByRole('textbox', { name: 'Administrator first name' }).fill('Léa');
     await page.getByRole('textbox', { name: 'Administrator last name' }).fill('Martin');
     await page.getByRole('textbox', { name: 'Administrator email' }).fill('lea.martin@tailspin.example');

@@ -1,13 +1,5 @@
-/** Words shown for the graph's enums, in the partner's words. */
-export const SUBSCRIPTION_STATUS = {
-  ACTIVE: 'Active',
-  PENDING: 'Pending',
-  SUSPENDED: 'Suspended',
-  EXPIRED: 'Expired',
-  DISABLED: 'Disabled',
-  DELETED: 'Deleted',
-  REPLACED: 'Replaced by a direct-billing renewal',
-} as const;
+import { useMemo } from 'react';
+import { useI18n } from '../i18n/I18nProvider';
 
 export const STATUS_COLOR: Record<string, string> = {
   ACTIVE: 'green',
@@ -20,17 +12,39 @@ export const STATUS_COLOR: Record<string, string> = {
   FAILED: 'red',
 };
 
-export const PROVISIONING_STATE = { ACTIVE: 'Active', PROVISIONING: 'Provisioning', FAILED: 'Failed' } as const;
-
-export const RELATIONSHIP = { RESELLER: 'Reseller', ADVISOR: 'Advisor', DELEGATED_ADMIN: 'Delegated admin' } as const;
-
-export const CHANNEL = {
-  RESELLER: 'Sold by your organisation',
-  DIRECT: 'Bought directly by the customer',
-  ADVISOR: 'Billed directly (advisor)',
-  PRODUCT_KEY: 'Product key',
-} as const;
-
-export const licences = (n: number) => `${n} ${n === 1 ? 'licence' : 'licences'}`;
-
-export const formatDate = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+/** Words shown for the graph's enums, in the partner's words and language, and the counts and dates beside them. */
+export function useLabels() {
+  const i18n = useI18n();
+  return useMemo(() => {
+    const { t } = i18n;
+    return {
+      subscriptionStatus: {
+        ACTIVE: t('label.subscriptionStatus.active'),
+        PENDING: t('label.subscriptionStatus.pending'),
+        SUSPENDED: t('label.subscriptionStatus.suspended'),
+        EXPIRED: t('label.subscriptionStatus.expired'),
+        DISABLED: t('label.subscriptionStatus.disabled'),
+        DELETED: t('label.subscriptionStatus.deleted'),
+        REPLACED: t('label.subscriptionStatus.replaced'),
+      },
+      provisioningState: {
+        ACTIVE: t('label.provisioningState.active'),
+        PROVISIONING: t('label.provisioningState.provisioning'),
+        FAILED: t('label.provisioningState.failed'),
+      },
+      relationship: {
+        RESELLER: t('label.relationship.reseller'),
+        ADVISOR: t('label.relationship.advisor'),
+        DELEGATED_ADMIN: t('label.relationship.delegatedAdmin'),
+      },
+      channel: {
+        RESELLER: t('label.channel.reseller'),
+        DIRECT: t('label.channel.direct'),
+        ADVISOR: t('label.channel.advisor'),
+        PRODUCT_KEY: t('label.channel.productKey'),
+      },
+      licences: (count: number) => t('label.licences', { count }),
+      date: i18n.date,
+    };
+  }, [i18n]);
+}
