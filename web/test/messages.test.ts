@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import en from '../src/i18n/messages/en.json';
-import fr from '../src/i18n/messages/fr.json';
+import en from '../src/i18n/messages/en.json' with { type: 'json' };
+import fr from '../src/i18n/messages/fr.json' with { type: 'json' };
 
 // SPEC §8: no user-facing text inline in a component; every message in French and English.
 const SRC = path.join(import.meta.dirname, '../src');
