@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { IntlProvider, useIntl } from 'react-intl';
 import { loadMessages, type MessageId, type Messages } from './catalogues';
-import { asLocale, initialLocale, keepLocale, type Locale } from './locale';
+import { initialLocale, keepLocale, type Locale } from './locale';
 
 interface LocaleChoice {
   locale: Locale;
@@ -50,15 +50,6 @@ export function useLocale(): LocaleChoice {
   const choice = useContext(LocaleContext);
   if (!choice) throw new Error('useLocale outside I18nProvider');
   return choice;
-}
-
-/** A customer-facing page speaks the customer's language once it is known (their `language`), for this visit. */
-export function useFollowLanguage(language: string | null | undefined): void {
-  const { setLocale } = useLocale();
-  useEffect(() => {
-    const locale = asLocale(language);
-    if (locale) setLocale(locale);
-  }, [language, setLocale]);
 }
 
 type Values = Record<string, string | number | Date>;

@@ -27,6 +27,3 @@ export function keepLocale(locale: Locale): void {
     // Not kept: the next visit follows the browser's language again.
   }
 }
-
-/** A customer's `language` (e.g. `fr`, `fr-BE`) as one of ours, if we speak it. */
-export const asLocale = supported;

@@ -337,7 +337,7 @@ export function AddCustomerPage() {
                   </Button>
                 </Group>
                 <Text size="sm">
-                  {preview.subscription.offerName}: {labels.licences(preview.subscription.quantity)}
+                  {t('addCustomer.reviewSubscription', { offer: preview.subscription.offerName ?? '', licences: labels.licences(preview.subscription.quantity) })}
                 </Text>
               </Paper>
               <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
@@ -390,7 +390,7 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
       <Alert
         role="status"
         color={customer.provisioningState === 'ACTIVE' ? 'green' : customer.provisioningState === 'FAILED' ? 'red' : 'yellow'}
-        title={`${customer.companyName}: ${labels.provisioningState[customer.provisioningState]}`}
+        title={t('addCustomer.provisioningTitle', { companyName: customer.companyName, state: labels.provisioningState[customer.provisioningState] })}
         icon={customer.provisioningState === 'PROVISIONING' ? <Loader size="xs" /> : undefined}
       >
         {customer.provisioningState === 'PROVISIONING' && t('addCustomer.theTenantAndFirstSubscription')}

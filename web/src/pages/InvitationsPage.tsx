@@ -1,8 +1,10 @@
 import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Loader, Modal, NumberInput, Paper, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { InvitationsPageQuery } from '../__generated__/graphql';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
@@ -43,7 +45,7 @@ const PurchaseOfferRowFragment = graphql(`
 `);
 
 const InvitationsPageDocument = graphql(`
-  query InvitationsPage {
+  query InvitationsPage($first: Int!, $trialAfter: String, $purchaseAfter: String) {
     offers(first: 100) {
       edges {
         node {
@@ -55,20 +57,28 @@ const InvitationsPageDocument = graphql(`
         }
       }
     }
-    trialInvitations(first: 50) {
+    trialInvitations(first: $first, after: $trialAfter) {
       edges {
         node {
           id
           ...TrialInvitationRow
         }
       }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
-    purchaseOffers(first: 50) {
+    purchaseOffers(first: $first, after: $purchaseAfter) {
       edges {
         node {
           id
           ...PurchaseOfferRow
         }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
@@ -136,18 +146,28 @@ const RevokePurchaseOfferDocument = graphql(`
   }
 `);
 
+const PAGE_SIZE = 20;
+
 type CatalogueOffer = InvitationsPageQuery['offers']['edges'][number]['node'];
 
 /** Trial invitations and purchase offers (seed 001): create, copy the personal URL, follow acceptances, revoke. */
 export function InvitationsPage() {
   const { t } = useI18n();
   const { sendsInvitations } = useCapabilities();
+  // Each list is paged on its own, newest first (SPEC §8: lists that grow are paged).
+  const purchasePages = useCursorPages();
+  const trialPages = useCursorPages();
   const { data, error, isPending, refetch } = useGraphQLQuery(
     InvitationsPageDocument,
-    {},
+    { first: PAGE_SIZE, purchaseAfter: purchasePages.after, trialAfter: trialPages.after },
     // Customers accept at any time: each visit shows the current acceptance counts.
-    { enabled: sendsInvitations, staleTime: 0 },
+    { enabled: sendsInvitations, staleTime: 0, placeholderData: keepPreviousData },
   );
+  // A new one is the newest: the first page shows it.
+  const created = (pages: ReturnType<typeof useCursorPages>) => () => {
+    if (pages.page > 1) pages.first();
+    else void refetch();
+  };
 
   if (!sendsInvitations) {
     return (
@@ -173,14 +193,16 @@ export function InvitationsPage() {
         </Tabs.List>
         <Tabs.Panel value="purchase" pt="md">
           <Stack>
-            <CreatePurchaseOffer offers={offers.filter((offer) => !offer.isTrial)} onCreated={() => void refetch()} />
+            <CreatePurchaseOffer offers={offers.filter((offer) => !offer.isTrial)} onCreated={created(purchasePages)} />
             <PurchaseOfferList rows={data.purchaseOffers.edges.map((edge) => edge.node)} onChanged={() => void refetch()} />
+            <CursorPager pages={purchasePages} pageInfo={data.purchaseOffers.pageInfo} />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="trial" pt="md">
           <Stack>
-            <CreateTrialInvitation offers={offers.filter((offer) => offer.isTrial)} onCreated={() => void refetch()} />
+            <CreateTrialInvitation offers={offers.filter((offer) => offer.isTrial)} onCreated={created(trialPages)} />
             <TrialInvitationList rows={data.trialInvitations.edges.map((edge) => edge.node)} onChanged={() => void refetch()} />
+            <CursorPager pages={trialPages} pageInfo={data.trialInvitations.pageInfo} />
           </Stack>
         </Tabs.Panel>
       </Tabs>
