@@ -139,7 +139,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await form.getByLabel('Nom', { exact: true }).fill('Moreau');
     await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
     expect(await customer.locator('body').innerText()).not.toMatch(/\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/);
-    await shot(customer, '33-accept-purchase-offer-fr', width);
+    await shot(customer, 'fr-31-accept-purchase-offer', width);
     await customer.getByRole('button', { name: 'Accepter l’offre' }).click();
 
     await poll(() => customer.getByRole('heading', { name: 'Votre compte est prêt' }).isVisible()).toBe(true);
@@ -148,9 +148,9 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const signInDetails = customer.getByRole('region', { name: 'Votre connexion d’administrateur' });
     expect(await signInDetails.getByLabel('Nom d’utilisateur', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
     expect(await signInDetails.getByRole('button', { name: 'Copier : mot de passe temporaire' }).isVisible()).toBe(true);
-    await shot(customer, '34-accept-credentials-fr', width);
+    await shot(customer, 'fr-32-accept-credentials', width);
     await customer.context().close();
-  });
+  }, 120_000);
 
   it('a taken domain, refused after the offer was accepted, is shown next to the domain; corrected, the offer is accepted', async () => {
     const partner = await signIn(contosoAdmin.email, '/invitations');

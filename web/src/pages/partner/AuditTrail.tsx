@@ -7,6 +7,7 @@ import { useCapabilities } from '../../components/Viewer';
 import { useGraphQLQuery } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorMessage } from '../../components/errors';
+import { fieldChanges, type FieldChange } from './changes';
 
 const PAGE_SIZE = 20;
 
@@ -74,34 +75,6 @@ type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 const dayStart = (date: string) => (date ? new Date(`${date}T00:00:00`).toISOString() : null);
 const dayAfter = (date: string) => (date ? new Date(new Date(`${date}T00:00:00`).getTime() + 86_400_000).toISOString() : null);
-
-/** One changed field of an audit record: its value before (absent for a creation) and after (absent for a deletion). */
-export interface FieldChange {
-  field: string;
-  from?: string;
-  to?: string;
-}
-
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The fields an audit record changed, in their order: a creation lists its values, an update what differs. */
-export function fieldChanges(oldValue: unknown, newValue: unknown): FieldChange[] {
-  if (!isRecord(oldValue) && !isRecord(newValue)) {
-    if (oldValue == null && newValue == null) return [];
-    return [{ field: '', from: oldValue == null ? undefined : shown(oldValue), to: newValue == null ? undefined : shown(newValue) }];
-  }
-  const before = isRecord(oldValue) ? oldValue : {};
-  const after = isRecord(newValue) ? newValue : {};
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return fields
-    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-    .map((field) => ({
-      field,
-      from: oldValue != null && before[field] != null ? shown(before[field]) : undefined,
-      to: newValue != null && after[field] != null ? shown(after[field]) : undefined,
-    }));
-}
 
 /** `field: from → to`, one line per field. */
 function ChangeList({ changes }: { changes: FieldChange[] }) {
