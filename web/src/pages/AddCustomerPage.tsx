@@ -268,8 +268,8 @@ export function AddCustomerPage() {
             <Stack mt="md" maw={480}>
               {countryOffers.isPending && <Loader aria-label={t('addCustomer.loadingOffers')} />}
               <Select
-                label={t('common.offer')}
                 required
+                label={t('common.offer')}
                 data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
                 value={offerId}
                 onChange={(value) => {

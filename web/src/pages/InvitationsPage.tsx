@@ -423,6 +423,20 @@ function LinkStatusCells(props: { row: { acceptanceCount: number; status: 'ACTIV
   );
 }
 
+/** The columns of both lists: what was sent with its URL, how many accepted it, its status. */
+function ListHead({ first }: { first: string }) {
+  const { t } = useI18n();
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        <Table.Th>{first}</Table.Th>
+        <Table.Th>{t('invitations.accepted')}</Table.Th>
+        <Table.Th>{t('common.status')}</Table.Th>
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
 function RevokeButton(props: { name: string; revoke: () => Promise<readonly PayloadError[]>; onChanged: () => void }) {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
@@ -471,13 +485,7 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
   return (
     <Table.ScrollContainer minWidth={340}>
       <Table aria-label={t('invitations.purchaseOffers')} verticalSpacing="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('invitations.offersAndPersonalUrl')}</Table.Th>
-            <Table.Th>{t('invitations.accepted')}</Table.Th>
-            <Table.Th>{t('common.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <ListHead first={t('invitations.offersAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
             const name = t('invitations.purchaseOfferName', { date: labels.date(row.createdAt), offers: row.lines.map((line) => line.offer?.name ?? t('invitations.anOfferNoLongerSold')).join(', ') });
@@ -510,13 +518,7 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
   return (
     <Table.ScrollContainer minWidth={340}>
       <Table aria-label={t('invitations.trialInvitations')} verticalSpacing="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('invitations.trialAndPersonalUrl')}</Table.Th>
-            <Table.Th>{t('invitations.accepted')}</Table.Th>
-            <Table.Th>{t('common.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <ListHead first={t('invitations.trialAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
             const name = t('invitations.trialInvitationName', { date: labels.date(row.createdAt), offer: row.offer?.name ?? t('invitations.aTrialNoLongerOffered') });

@@ -208,11 +208,11 @@ export function RedeemProductKeysPage() {
             }}
           >
             <Stack mt="md">
-              <Text size="sm" c="dimmed">
+              <Text c="dimmed" size="sm">
                 {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label={t('common.companyName')} required value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+                <TextInput required label={t('common.companyName')} value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
                 <TextInput
                   label={t('common.domainPrefix')}
                   value={details.domainPrefix ?? ''}
