@@ -132,11 +132,11 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     const form = customer.getByRole('form', { name: 'Votre organisation' });
     await form.getByLabel('Nom de la société').fill(`Lumière fr ${width} ${randomUUID().slice(0, 6)}`);
     await choose(form.getByRole('combobox', { name: /^Pays/ }), 'France', 'Fra');
-    await form.getByLabel('Adresse', { exact: true }).fill('8 quai Saint-Antoine');
+    await form.getByLabel(/^Adresse\s*\*?$/).fill('8 quai Saint-Antoine');
     await form.getByLabel('Ville').fill('Lyon');
     await form.getByLabel('Code postal').fill('69002');
     await form.getByLabel('Prénom').fill('Inès');
-    await form.getByLabel('Nom', { exact: true }).fill('Moreau');
+    await form.getByLabel(/^Nom\s*\*?$/).fill('Moreau');
     await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
     expect(await customer.locator('body').innerText()).not.toMatch(/\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/);
     await shot(customer, 'fr-31-accept-purchase-offer', width);
