@@ -6,6 +6,7 @@ import { Layout } from './components/Layout';
 import { CustomersPage } from './pages/CustomersPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OidcCallbackPage, SignInPage } from './pages/SignInPage';
+import { useI18n } from './i18n/I18nProvider';
 
 // The landing screens load with the app; the others when first opened.
 const CustomerPage = lazy(() => import('./pages/CustomerPage').then((module) => ({ default: module.CustomerPage })));
@@ -33,6 +34,7 @@ function RequireSignIn({ children }: { children: React.ReactNode }) {
 }
 
 export function App() {
+  const { t } = useI18n();
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
@@ -55,7 +57,7 @@ export function App() {
         <Route path="/delegated-admin" element={<DelegatedAdminPage />} />
         <Route path="/invitations" element={<InvitationsPage />} />
       </Route>
-      <Route element={<Suspense fallback={<Loader aria-label="Loading the page" m="xl" />}><Outlet /></Suspense>}>
+      <Route element={<Suspense fallback={<Loader aria-label={t('common.loadingThePage')} m="xl" />}><Outlet /></Suspense>}>
         <Route path="/accept/trial/:advisorCode/:code" element={<AcceptTrialInvitationPage />} />
         <Route path="/accept/purchase/:advisorCode/:code" element={<AcceptPurchaseOfferPage />} />
         <Route path="/accept/delegated-admin/end/:code" element={<EndDelegatedAdminPage />} />

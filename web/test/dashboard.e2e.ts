@@ -144,7 +144,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await poll(() => page.getByText('northwindtraders.onmicrosoft.com is already taken').isVisible()).toBe(true);
     await field('Domain prefix').fill('fourthcoffee');
     await poll(() => page.getByText('fourthcoffee.onmicrosoft.com is available').isVisible()).toBe(true);
-    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'France', 'France');
     await field('Address line 1').fill('12 rue de la Paix');
     await field('City').fill('Paris');
     await field('Postal code').fill('ABC');
@@ -156,7 +156,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
     await chooseOffer(page, 'Microsoft 365 Business Standard', '5');
     // The review (dryRun) names the postal code: the wizard goes back to it and shows why.
-    await poll(() => page.getByText('Not a valid postal code for FR').isVisible()).toBe(true);
+    await poll(() => page.getByText('Not a valid postal code for this country.').isVisible()).toBe(true);
     await field('Postal code').fill('75002');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
@@ -270,7 +270,7 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const field = (label: string) => page.getByRole('textbox', { name: label });
     await field('Company name').fill('Wide World Importers');
     await field('Domain prefix').fill('wideworldimporters');
-    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'France', 'France');
     await field('Address line 1').fill('1 quai de Bercy');
     await field('City').fill('Paris');
     await field('Postal code').fill('75012');
@@ -346,6 +346,89 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await pane.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
     await poll(() => visible(page, 'button', 'Change licence count')).toBe(true);
     await signOut(page);
+  });
+
+  describe('in a French browser (fr-FR)', () => {
+    // Words of the English screens that must not be left on the French ones.
+    const ENGLISH = /\b(Customers|Search customers|Country|Relationship|Add customer|Next page|Sign out|Subscriptions|Licences of|Review|Active)\b/;
+
+    it('signs in, lists and searches customers with countries by name, and switches to English (kept) in the account menu', async () => {
+      const signInPage = await dashboard.browser.newPage({ locale: 'fr-FR' });
+      await signInPage.goto(`${dashboard.origin}/sign-in`);
+      await poll(() => visible(signInPage, 'heading', 'Se connecter au Centre d’administration des partenaires')).toBe(true);
+      expect(await signInPage.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect(await signInPage.locator('body').innerText()).not.toMatch(ENGLISH);
+      await signInPage.close();
+
+      const page = await signIn(contosoAgent.email, '/customers', 1280, 'fr-FR');
+      await poll(() => visible(page, 'heading', 'Clients')).toBe(true);
+      await page.getByLabel('Rechercher des clients').fill('north');
+      const northwind = page.getByRole('row').filter({ hasText: 'Northwind Traders' });
+      await poll(() => northwind.getByRole('cell', { name: 'France', exact: true }).isVisible()).toBe(true);
+      expect(await page.getByRole('columnheader', { name: 'Pays' }).isVisible()).toBe(true);
+      expect(await page.locator('body').innerText()).not.toMatch(ENGLISH);
+      await page.getByRole('button', { name: 'Northwind Traders' }).click();
+      const pane = page.getByRole('region', { name: 'Actions : Northwind Traders' });
+      await poll(() => pane.getByRole('link', { name: 'Ouvrir la page du client' }).isVisible()).toBe(true);
+      expect(await pane.getByText(/^\d+ licences$/).count()).toBeGreaterThan(0);
+
+      // English, from the account menu: the page follows at once, and the choice outlives the session.
+      await page.getByRole('button', { name: / : menu du compte$/ }).click();
+      await page.getByRole('menuitem', { name: 'English' }).click();
+      await poll(() => visible(page, 'heading', 'Customers')).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(await northwind.getByRole('cell', { name: 'France', exact: true }).isVisible()).toBe(true);
+      await page.reload();
+      await poll(() => visible(page, 'heading', 'Sign in to the partner admin center')).toBe(true);
+      await page.evaluate(() => localStorage.clear());
+      await page.close();
+    }, 120_000);
+
+    it('changes a licence count through the review step, the price written the French way', async () => {
+      const page = await signIn(contosoAgent.email, `/subscriptions/${NORTHWIND_STANDARD}`, 1280, 'fr-FR');
+      await page.getByRole('button', { name: 'Modifier la quantité' }).click();
+      const before = Number(await page.getByLabel('Nombre de licences actuel').textContent());
+      await page.getByLabel('Nouveau nombre de licences').fill(String(before + 1));
+      await page.getByRole('button', { name: 'Vérification' }).click();
+      const review = page.getByRole('alert').filter({ hasText: 'Vérifiez la modification' });
+      await poll(() => review.getByText(`à ${before + 1} licences`).isVisible()).toBe(true);
+      // French decimals, the euro after the amount.
+      expect(await review.textContent()).toMatch(/\(\d+,\d{2}\s€ par mois\)/);
+      expect(await page.locator('body').innerText()).not.toMatch(ENGLISH);
+      await page.getByRole('button', { name: 'Confirmer la modification' }).click();
+      await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toBe(String(before + 1));
+      await signOut(page);
+    });
+
+    it('adds a customer through the wizard, the country by name in the select and the review', async () => {
+      const page = await signIn(contosoAgent.email, '/customers/new', 1280, 'fr-FR');
+      const field = (label: string) => page.getByRole('textbox', { name: label, exact: true });
+      await field('Nom de la société').fill('Café Lumière');
+      await field('Préfixe de domaine').fill('cafelumiere');
+      await poll(() => page.getByText('cafelumiere.onmicrosoft.com est disponible').isVisible()).toBe(true);
+      await choose(page.getByRole('combobox', { name: 'Pays' }), 'France', 'Fra');
+      await field('Adresse (ligne 1)').fill('3 place Bellecour');
+      await field('Ville').fill('Lyon');
+      await field('Code postal').fill('69002');
+      await field('Prénom du contact').fill('Camille');
+      await field('Nom du contact').fill('Durand');
+      await field('Adresse de courrier du contact').fill('camille@cafelumiere.example');
+      await field('Téléphone du contact').fill('+33 4 72 00 00 00');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await choose(page.getByRole('combobox', { name: 'Offre' }), 'Microsoft 365 Business Standard');
+      await page.getByRole('textbox', { name: 'Nombre de licences' }).fill('3');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await poll(() => page.getByText('Administrateur : admin@cafelumiere.onmicrosoft.com').isVisible()).toBe(true);
+      expect(await page.getByText('3 place Bellecour, 69002 Lyon, France').isVisible()).toBe(true);
+      expect(await page.getByText('Microsoft 365 Business Standard : 3 licences').isVisible()).toBe(true);
+      expect(await page.locator('body').innerText()).not.toMatch(ENGLISH);
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      const credentials = page.getByRole('dialog', { name: 'Client créé : les informations de connexion de l’administrateur' });
+      await poll(() => credentials.getByText('admin@cafelumiere.onmicrosoft.com').isVisible()).toBe(true);
+      await credentials.getByRole('button', { name: 'Je l’ai copié' }).click();
+      await poll(() => page.getByRole('status').filter({ hasText: 'Café Lumière : Actif' }).isVisible()).toBe(true);
+      await signOut(page);
+    });
   });
 
   // Last: it deactivates helpdesk@.

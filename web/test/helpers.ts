@@ -62,6 +62,14 @@ export function useDashboard(
 
 type Viewport = (width: number) => { width: number; height: number };
 
+/** The browser languages the tests run the dashboard in. */
+export type Locale = 'en-GB' | 'fr-FR';
+
+const SIGN_OUT: Record<Locale, { accountMenu: RegExp; signOut: string; signIn: string }> = {
+  'en-GB': { accountMenu: /: account menu$/, signOut: 'Sign out', signIn: 'Sign in to the partner admin center' },
+  'fr-FR': { accountMenu: / : menu du compte$/, signOut: 'Se déconnecter', signIn: 'Se connecter au Centre d’administration des partenaires' },
+};
+
 /** The viewport of screens the README shows: a laptop, or a phone at 390 px. */
 export const screenshotViewport: Viewport = (width) => ({ width, height: width > 600 ? 800 : 844 });
 type DemoSignIns = ReturnType<typeof demoSignIns>;
@@ -75,11 +83,13 @@ type DemoSignIns = ReturnType<typeof demoSignIns>;
  * cannot be signed out (a dialog open over the header, an error screen) is closed.
  */
 function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (width) => ({ width, height: 900 })) {
-  const signedOut = new Map<number, Page>();
+  const signedOut = new Map<string, Page>();
+  const locales = new Map<Page, Locale>();
   return {
-    async signIn(email: string, path = '/customers', width = 1280): Promise<Page> {
-      let page = signedOut.get(width);
-      signedOut.delete(width);
+    async signIn(email: string, path = '/customers', width = 1280, locale: Locale = 'en-GB'): Promise<Page> {
+      const key = `${width} ${locale}`;
+      let page = signedOut.get(key);
+      signedOut.delete(key);
       if (page) {
         // What a click on a link does (React Router follows the history's popstate).
         await page.evaluate((to) => {
@@ -87,7 +97,9 @@ function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (wid
           window.dispatchEvent(new PopStateEvent('popstate'));
         }, path);
       } else {
-        page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1 });
+        // The browser's language (Accept-Language, navigator.languages) chooses the dashboard's.
+        page = await browser.newPage({ viewport: viewport(width), deviceScaleFactor: 1, locale });
+        locales.set(page, locale);
         // An action that cannot happen fails naming its element, well before the test's own timeout.
         page.setDefaultTimeout(SETTLE_MS);
         await page.goto(`${origin}${path}`);
@@ -102,16 +114,17 @@ function demoSignIns(browser: Browser, origin: string, viewport: Viewport = (wid
     async signOut(page: Page): Promise<void> {
       if (page.isClosed()) return;
       try {
-        await page.getByRole('button', { name: /: account menu$/ }).click({ timeout: 2_000 });
-        await page.getByRole('menuitem', { name: 'Sign out' }).click({ timeout: 2_000 });
-        await page.getByRole('heading', { name: 'Sign in to the partner admin center' }).waitFor({ timeout: 5_000 });
+        const words = SIGN_OUT[locales.get(page) ?? 'en-GB'];
+        await page.getByRole('button', { name: words.accountMenu }).click({ timeout: 2_000 });
+        await page.getByRole('menuitem', { name: words.signOut }).click({ timeout: 2_000 });
+        await page.getByRole('heading', { name: words.signIn }).waitFor({ timeout: 5_000 });
       } catch {
         await page.close();
         return;
       }
-      const width = page.viewportSize()!.width;
-      if (signedOut.has(width)) await page.close();
-      else signedOut.set(width, page);
+      const key = `${page.viewportSize()!.width} ${locales.get(page) ?? 'en-GB'}`;
+      if (signedOut.has(key)) await page.close();
+      else signedOut.set(key, page);
     },
   };
 }

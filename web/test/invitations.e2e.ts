@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll, requireChromiumInCi, SETTLE_MS } from './browser.js';
-import { choose, offerDelegatedAdminToNorthwind, screenshotViewport, signInToAccept, useDashboard } from './helpers.js';
+import { choose, type Locale, offerDelegatedAdminToNorthwind, screenshotViewport, signInToAccept, useDashboard } from './helpers.js';
 
 // Purchase offers and trial invitations in Chromium, from the partner's screen to the customer's
 // signed-out page at the link, against the whole federation served as `npm start` serves it
@@ -26,8 +26,8 @@ beforeAll(() => {
 
 
 /** A new page with nobody signed in (its own browser context: no token, no storage). */
-async function anonymousPage(width = 1280): Promise<Page> {
-  const context = await dashboard.browser.newContext({ viewport: screenshotViewport(width), deviceScaleFactor: 1 });
+async function anonymousPage(width = 1280, locale: Locale = 'en-GB'): Promise<Page> {
+  const context = await dashboard.browser.newContext({ viewport: screenshotViewport(width), deviceScaleFactor: 1, locale });
   context.setDefaultTimeout(SETTLE_MS);
   return context.newPage();
 }
@@ -115,6 +115,43 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await signOut(partner);
   });
 
+  it.each([1280, 390])('a purchase offer opened by a French browser is in French, prices and countries written the French way (%i px)', async (width) => {
+    const partner = await signIn(contosoAdmin.email, '/invitations');
+    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+    const link = await createPurchaseOffer(partner, width > 600 ? 7 : 8);
+    await signOut(partner);
+
+    const customer = await anonymousPage(width, 'fr-FR');
+    await customer.goto(`${dashboard.origin}${link}`);
+    await poll(() => customer.getByRole('heading', { name: 'Votre offre Microsoft 365' }).isVisible()).toBe(true);
+    expect(await customer.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await customer.getByRole('region', { name: 'Votre partenaire' }).getByText('Envoyée par votre partenaire Microsoft').isVisible()).toBe(true);
+    await customer.getByLabel('Licences de Microsoft 365 Business Basic').fill('12');
+    // 12 licences at 5,60 €: a comma for decimals, the euro after the amount.
+    await poll(() => customer.getByLabel('Total par mois').textContent()).toMatch(/^67,20\s€$/);
+    const form = customer.getByRole('form', { name: 'Votre organisation' });
+    await form.getByLabel('Nom de la société').fill(`Lumière fr ${width} ${randomUUID().slice(0, 6)}`);
+    await choose(form.getByRole('combobox', { name: /^Pays/ }), 'France', 'Fra');
+    await form.getByLabel(/^Adresse\s*\*?$/).fill('8 quai Saint-Antoine');
+    await form.getByLabel('Ville').fill('Lyon');
+    await form.getByLabel('Code postal').fill('69002');
+    await form.getByLabel('Prénom').fill('Inès');
+    await form.getByLabel(/^Nom\s*\*?$/).fill('Moreau');
+    await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
+    expect(await customer.locator('body').innerText()).not.toMatch(/\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/);
+    await shot(customer, 'fr-31-accept-purchase-offer', width);
+    await customer.getByRole('button', { name: 'Accepter l’offre' }).click();
+
+    await poll(() => customer.getByRole('heading', { name: 'Votre compte est prêt' }).isVisible()).toBe(true);
+    const created = customer.getByRole('region', { name: 'Ce qui a été créé' });
+    expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
+    const signInDetails = customer.getByRole('region', { name: 'Votre connexion d’administrateur' });
+    expect(await signInDetails.getByLabel('Nom d’utilisateur', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
+    expect(await signInDetails.getByRole('button', { name: 'Copier : mot de passe temporaire' }).isVisible()).toBe(true);
+    await shot(customer, 'fr-32-accept-credentials', width);
+    await customer.context().close();
+  }, 120_000);
+
   it('a taken domain, refused after the offer was accepted, is shown next to the domain; corrected, the offer is accepted', async () => {
     const partner = await signIn(contosoAdmin.email, '/invitations');
     await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
@@ -131,7 +168,7 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       // Northwind Traders, a demo customer, has this one: the customer subgraph refuses it in the background.
       await domain.fill('northwindtraders');
       await customer.getByRole('button', { name: 'Accept the offer' }).click();
-      await poll(() => customer.getByText('northwindtraders.onmicrosoft.com is already taken').isVisible()).toBe(true);
+      await poll(() => customer.getByText('This domain name is already taken.').isVisible()).toBe(true);
       expect(await domain.getAttribute('aria-invalid')).toBe('true');
       expect(await customer.getByRole('heading', { name: 'Your account is ready' }).count()).toBe(0);
       await shot(customer, '34-accept-domain-taken', width);

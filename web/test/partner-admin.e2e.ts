@@ -46,7 +46,7 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('textbox', { name: 'Company name' }).fill('Tailspin Toys');
-    await choose(page.getByRole('combobox', { name: 'Country' }), 'FR', 'FR');
+    await choose(page.getByRole('combobox', { name: 'Country' }), 'France', 'France');
     for (const [label, value] of [
       ['Administrator first name', 'Léa'],
       ['Administrator last name', 'Martin'],

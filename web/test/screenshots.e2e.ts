@@ -52,8 +52,8 @@ describe.runIf(enabled)('screenshots', () => {
     await page.getByRole('textbox', { name: 'Domain prefix' }).fill(`fourthcoffee${width}`);
     await poll(() => page.getByText(`fourthcoffee${width}.onmicrosoft.com is available`).isVisible()).toBe(true);
     await shot(page, '05-add-customer', width);
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await page.getByRole('combobox', { name: 'Country' }).fill('France');
+    await page.getByRole('option', { name: 'France' }).click();
     for (const [label, value] of [
       ['Address line 1', '12 rue de la Paix'],
       ['City', 'Paris'],
@@ -119,8 +119,8 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await poll(() => page.getByRole('table', { name: 'Keys to redeem' }).getByText('Valid', { exact: true }).count()).toBe(2);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('textbox', { name: 'Company name' }).fill(`Tailspin Toys ${width}`);
-    await page.getByRole('combobox', { name: 'Country' }).fill('FR');
-    await page.getByRole('option', { name: 'FR' }).click();
+    await page.getByRole('combobox', { name: 'Country' }).fill('France');
+    await page.getByRole('option', { name: 'France' }).click();
     await page.getByRole('textbox', { name: 'Administrator first name' }).fill('Léa');
     await page.getByRole('textbox', { name: 'Administrator last name' }).fill('Martin');
     await page.getByRole('textbox', { name: 'Administrator email' }).fill('lea.martin@tailspin.example');
@@ -169,4 +169,74 @@ describe.runIf(enabled)('screenshots: the customer accepting delegated administr
     await shot(customer, '36-accept-delegated-admin-accepted', width);
     await customer.close();
   });
+});
+
+describe.runIf(enabled)('screenshots in French (fr-FR browser)', () => {
+  it.each([1280, 390])('at %i px', async (width) => {
+    const signIn = await dashboard.browser.newPage({ viewport: { width, height: 800 }, locale: 'fr-FR' });
+    await signIn.goto(`${dashboard.origin}/sign-in`);
+    await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAdmin.email }).isVisible()).toBe(true);
+    await shot(signIn, 'fr-01-sign-in', width);
+    await signIn.close();
+
+    const page = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/customers?search=north', width, 'fr-FR');
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
+    await shot(page, 'fr-02-customers', width);
+
+    await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('button', { name: 'Modifier la quantité' }).click();
+    // Each width makes its own change (the audit trail then shows it).
+    const count = String(width > 600 ? 12 : 14);
+    await page.getByLabel('Nouveau nombre de licences').fill(count);
+    await page.getByRole('button', { name: 'Vérification' }).click();
+    await poll(() => page.getByText(`à ${count} licences`).isVisible()).toBe(true);
+    await shot(page, 'fr-03-subscription-review', width);
+    await page.getByRole('button', { name: 'Confirmer la modification' }).click();
+    await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toBe(count);
+
+    await page.getByRole('link', { name: 'Northwind Traders' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('link', { name: 'Ajouter un client' }).click();
+    await page.getByRole('textbox', { name: 'Nom de la société', exact: true }).fill('Café Lumière');
+    await page.getByRole('textbox', { name: 'Préfixe de domaine', exact: true }).fill(`cafelumiere${width}`);
+    await page.getByRole('combobox', { name: 'Pays' }).click();
+    await poll(() => page.getByRole('option', { name: 'Belgique' }).isVisible()).toBe(true);
+    await shot(page, 'fr-05-add-customer-countries', width);
+    await page.getByRole('option', { name: 'France' }).click();
+    for (const [label, value] of [
+      ['Adresse (ligne 1)', '3 place Bellecour'],
+      ['Ville', 'Lyon'],
+      ['Code postal', '69002'],
+      ['Prénom du contact', 'Camille'],
+      ['Nom du contact', 'Durand'],
+      ['Adresse de courrier du contact', 'camille@cafelumiere.example'],
+      ['Téléphone du contact', '+33 4 72 00 00 00'],
+    ]) {
+      await page.getByRole('textbox', { name: label, exact: true }).fill(value!);
+    }
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByRole('combobox', { name: 'Offre' }).click();
+    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+    await page.getByRole('textbox', { name: 'Nombre de licences' }).fill('5');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await poll(() => page.getByRole('button', { name: 'Créer le client' }).isVisible()).toBe(true);
+    await shot(page, 'fr-06-add-customer-review', width);
+    await page.close();
+
+    const offers = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/invitations', width, 'fr-FR');
+    await offers.getByRole('combobox', { name: 'Offre 1', exact: true }).click();
+    await offers.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
+    await offers.getByLabel('Licences proposées, offre 1').fill('10');
+    await offers.getByRole('button', { name: 'Créer l’offre d’achat' }).click();
+    await poll(() => offers.getByRole('table', { name: 'Offres d’achat' }).isVisible()).toBe(true);
+    await shot(offers, 'fr-30-purchase-offers', width);
+    await offers.close();
+
+    const partner = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/partner', width, 'fr-FR');
+    await partner.getByRole('tab', { name: 'Journal d’audit' }).click();
+    await poll(() => partner.getByRole('table', { name: 'Journal d’audit' }).isVisible()).toBe(true);
+    await shot(partner, 'fr-27-audit-trail', width);
+    await partner.close();
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { GraphQLRequestError } from '../graphql/execute';
 
 /** How this deployment signs users in, from the gateway (`/auth/config`). */
 export type SignInConfig =
@@ -9,7 +10,7 @@ export type SignInConfig =
 
 interface AuthState {
   config: SignInConfig | null;
-  configError: string | null;
+  configError: Error | null;
   /** The access token, kept in memory only: a reload signs in again. */
   token: string | null;
   signInAsDemoUser(email: string): Promise<void>;
@@ -23,16 +24,16 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [config, setConfig] = useState<SignInConfig | null>(null);
-  const [configError, setConfigError] = useState<string | null>(null);
+  const [configError, setConfigError] = useState<Error | null>(null);
   const [token, setToken] = useState<string | null>(null);
 
   useEffect(() => {
     fetch('/auth/config')
       .then(async (response) => {
-        if (!response.ok) throw new Error(`Sign-in is not configured on this server (${response.status}).`);
+        if (!response.ok) throw new GraphQLRequestError(`Sign-in is not configured on this server (${response.status}).`, 'SIGN_IN_NOT_CONFIGURED');
         setConfig((await response.json()) as SignInConfig);
       })
-      .catch((error: Error) => setConfigError(error.message));
+      .catch((error: Error) => setConfigError(error));
   }, []);
 
   const userManager = useMemo(() => {
@@ -53,20 +54,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signInAsDemoUser = useCallback(async (email: string) => {
     const response = await fetch('/auth/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
-    if (!response.ok) throw new Error('Could not sign in as this demo user.');
+    if (!response.ok) throw new GraphQLRequestError('Could not sign in as this demo user.', 'DEMO_SIGN_IN_REFUSED');
     setToken(((await response.json()) as { token: string }).token);
   }, []);
 
   const signInWithProvider = useCallback(
     async (returnTo: string) => {
-      if (!userManager) throw new Error('OpenID Connect is not configured.');
+      if (!userManager) throw new GraphQLRequestError('OpenID Connect is not configured.', 'SIGN_IN_NOT_CONFIGURED');
       await userManager.signinRedirect({ state: { returnTo } });
     },
     [userManager],
   );
 
   const completeSignIn = useCallback(async () => {
-    if (!userManager) throw new Error('OpenID Connect is not configured.');
+    if (!userManager) throw new GraphQLRequestError('OpenID Connect is not configured.', 'SIGN_IN_NOT_CONFIGURED');
     const user = await userManager.signinRedirectCallback();
     setToken(user.access_token);
     const state = user.state as { returnTo?: string } | undefined;

@@ -3,9 +3,10 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
-import { fieldError, FormErrors, type PayloadError } from './errors';
-import { licences } from './labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from './errors';
+import { useLabels } from './labels';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 const CustomerOffersDocument = graphql(`
   query CustomerOffers($country: String!) {
@@ -52,6 +53,8 @@ const AddSubscriptionDocument = graphql(`
  * the number of licences, then the confirmation (dryRun) before it is bought.
  */
 export function AddSubscription({ customer, opened, onClose }: { customer: { id: string; companyName: string; country: string }; opened: boolean; onClose: () => void }) {
+  const { t, rich, price } = useI18n();
+  const labels = useLabels();
   const queryClient = useQueryClient();
   const offersQuery = useGraphQLQuery(CustomerOffersDocument, { country: customer.country }, { enabled: opened });
   const add = useGraphQLMutation(AddSubscriptionDocument);
@@ -78,25 +81,26 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
     setErrors(payload.errors);
     if (payload.errors.length > 0) return setConfirming(null);
     if (dryRun && payload.subscription) return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });
-    notifications.show({ color: 'green', message: `${payload.subscription?.friendlyName} added for ${customer.companyName}.` });
+    notifications.show({ color: 'green', message: t('addSubscription.addedFor', { friendlyName: payload.subscription?.friendlyName ?? '', companyName: customer.companyName }) });
     void queryClient.invalidateQueries();
     close();
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={`Add a subscription for ${customer.companyName}`}>
+    <Modal opened={opened} onClose={close} title={t('addSubscription.addASubscriptionFor', { companyName: customer.companyName })}>
       {confirming ? (
         <Stack>
-          <Alert color="blue" title="Check the number of licences">
-            {confirming.friendlyName}: <strong>{licences(confirming.quantity)}</strong>
-            {offer ? `, ${(confirming.quantity * offer.unitPrice).toFixed(2)} ${offer.currency} a month` : ''}.
+          <Alert color="blue" title={t('addSubscription.checkTheNumberOfLicences')}>
+            {offer
+              ? rich('addSubscription.confirmWithPrice', { name: confirming.friendlyName, licences: labels.licences(confirming.quantity), price: price(confirming.quantity * offer.unitPrice, offer.currency) })
+              : rich('addSubscription.confirm', { name: confirming.friendlyName, licences: labels.licences(confirming.quantity) })}
           </Alert>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(null)}>
-              Back
+              {t('common.back')}
             </Button>
             <Button onClick={() => void send(false)} loading={add.isPending}>
-              Done
+              {t('addSubscription.done')}
             </Button>
           </Group>
         </Stack>
@@ -109,7 +113,7 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
         >
           <Stack>
             <Select
-              label="Select an offer"
+              label={t('addSubscription.selectAnOffer')}
               required
               data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
               value={offerId}
@@ -118,12 +122,12 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
                 const chosen = offers.find((candidate) => candidate.id === value);
                 if (chosen) setQuantity(Math.max(chosen.minQuantity, Math.min(Number(quantity) || 1, chosen.maxQuantity)));
               }}
-              description="Only the offers you may sell in the customer's country"
+              description={t('addSubscription.onlyTheOffersYouMay')}
               error={fieldError(errors, 'offerId')}
               comboboxProps={{ withinPortal: true }}
             />
             <NumberInput
-              label="Number of licences"
+              label={t('addSubscription.numberOfLicences')}
               required
               min={offer?.minQuantity}
               max={offer?.maxQuantity}
@@ -131,22 +135,22 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
               allowNegative={false}
               value={quantity}
               onChange={setQuantity}
-              description={offer ? `Between ${offer.minQuantity} and ${offer.maxQuantity}` : undefined}
+              description={offer ? t('addSubscription.betweenAnd', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined}
               error={fieldError(errors, 'quantity')}
             />
             {offer && offer.upgradeTargets.length > 0 && (
               <Text size="sm" c="dimmed">
-                Upgrade path: {[offer.name, ...offer.upgradeTargets.map((target) => target.name)].join(' → ')}
+                {t('addSubscription.upgradePath', { path: [offer.name, ...offer.upgradeTargets.map((target) => target.name)].join(' → ') })}
               </Text>
             )}
-            {offersQuery.error && <Text c="red">{offersQuery.error.message}</Text>}
+            {offersQuery.error && <Text c="red"><ErrorMessage error={offersQuery.error} /></Text>}
             <FormErrors errors={errors} shownFields={['offerId', 'quantity']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button type="submit" loading={add.isPending} disabled={!offerId}>
-                Submit
+                {t('addSubscription.submit')}
               </Button>
             </Group>
           </Stack>

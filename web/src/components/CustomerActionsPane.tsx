@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import { AddSubscription } from './AddSubscription';
 import { useCapabilities } from './Viewer';
-import { licences, PROVISIONING_STATE, STATUS_COLOR, SUBSCRIPTION_STATUS } from './labels';
+import { STATUS_COLOR, useLabels } from './labels';
+import { useI18n } from '../i18n/I18nProvider';
 
 export const CustomerActionsFragment = graphql(`
   fragment CustomerActions_customer on Customer {
@@ -25,6 +26,8 @@ export const CustomerActionsFragment = graphql(`
 
 /** The actions pane of customer management (seeds 000, 004): the selected customer's subscriptions. */
 export function CustomerActionsPane(props: { customer: FragmentType<typeof CustomerActionsFragment>; headingId: string }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const customer = getFragmentData(CustomerActionsFragment, props.customer);
   const { createsCustomers } = useCapabilities();
   const [adding, setAdding] = useState(false);
@@ -37,21 +40,21 @@ export function CustomerActionsPane(props: { customer: FragmentType<typeof Custo
         {customer.defaultDomain}
       </Text>
       {customer.provisioningState !== 'ACTIVE' && (
-        <Badge color={STATUS_COLOR[customer.provisioningState]}>{PROVISIONING_STATE[customer.provisioningState]}</Badge>
+        <Badge color={STATUS_COLOR[customer.provisioningState]}>{labels.provisioningState[customer.provisioningState]}</Badge>
       )}
       <Button component={Link} to={`/customers/${customer.id}`} variant="light">
-        Open customer page
+        {t('common.openCustomerPage')}
       </Button>
       {createsCustomers && customer.provisioningState === 'ACTIVE' && (
         <Button variant="default" onClick={() => setAdding(true)}>
-          Add a new subscription
+          {t('customerActionsPane.addANewSubscription')}
         </Button>
       )}
       <AddSubscription customer={customer} opened={adding} onClose={() => setAdding(false)} />
       <Title order={3} size="h5" mt="xs">
-        Subscriptions
+        {t('common.subscriptions')}
       </Title>
-      {customer.subscriptions.length === 0 && <Text size="sm">No subscriptions yet.</Text>}
+      {customer.subscriptions.length === 0 && <Text size="sm">{t('common.noSubscriptionsYet')}</Text>}
       <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {customer.subscriptions.map((subscription) => (
           <li key={subscription.id}>
@@ -60,12 +63,12 @@ export function CustomerActionsPane(props: { customer: FragmentType<typeof Custo
                 {subscription.friendlyName}
               </Anchor>
               <Badge variant="light" color={STATUS_COLOR[subscription.status]} style={{ flexShrink: 0 }}>
-                {SUBSCRIPTION_STATUS[subscription.status]}
+                {labels.subscriptionStatus[subscription.status]}
               </Badge>
             </Group>
             <Text size="xs" c="dimmed">
-              {licences(subscription.quantity)}
-              {subscription.channel === 'DIRECT' ? ' · bought directly, view only' : ''}
+              {labels.licences(subscription.quantity)}
+              {subscription.channel === 'DIRECT' ? t('customerActionsPane.boughtDirectlyViewOnly') : ''}
             </Text>
           </li>
         ))}

@@ -5,18 +5,21 @@ import { useAuth } from '../auth/AuthProvider';
 import { useGraphQLQuery } from '../graphql/hooks';
 import { MainNavigation } from './Navigation';
 import { ViewerContext, ViewerDocument } from './Viewer';
-
-const ACCESS_LABEL = { FULL: 'Full administration', LIMITED: 'Limited administration', NONE: 'No customer access' } as const;
+import { useI18n, useLocale } from '../i18n/I18nProvider';
+import { LOCALES } from '../i18n/locale';
+import { ErrorMessage } from './errors';
 
 /** The signed-in frame: who is signed in, for which partner, and the page. */
 export function Layout() {
+  const { t } = useI18n();
+  const { locale, setLocale } = useLocale();
   const { signOut } = useAuth();
   const { data, error, isPending } = useGraphQLQuery(ViewerDocument, {});
 
   if (isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading your profile" />
+        <Loader aria-label={t('layout.loadingYourProfile')} />
       </Center>
     );
   }
@@ -24,9 +27,9 @@ export function Layout() {
   if (error || !me) {
     return (
       <Center h="100vh" p="md">
-        <Alert color="red" title="You are not signed in" maw={480}>
-          <Text mb="sm">{error?.message ?? 'Your account is not in the partner directory.'}</Text>
-          <Button onClick={signOut}>Sign in again</Button>
+        <Alert color="red" title={t('layout.youAreNotSignedIn')} maw={480}>
+          <Text mb="sm">{error ? <ErrorMessage error={error} /> : t('layout.yourAccountIsNotIn')}</Text>
+          <Button onClick={signOut}>{t('layout.signInAgain')}</Button>
         </Alert>
       </Center>
     );
@@ -41,7 +44,7 @@ export function Layout() {
               <MainNavigation as="menu" />
               <Title order={1} size="h4">
                 <Link to="/customers" style={{ color: 'inherit', textDecoration: 'none' }}>
-                  Partner admin center
+                  {t('layout.partnerAdminCenter')}
                 </Link>
               </Title>
               <Text c="dimmed" size="sm" visibleFrom="md">
@@ -51,7 +54,7 @@ export function Layout() {
             </Group>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={`${me.displayName}: account menu`}>
+                <UnstyledButton aria-label={t('layout.accountMenu', { displayName: me.displayName })}>
                   <Text size="sm" fw={500} truncate maw={{ base: 140, sm: 320 }}>
                     {me.displayName}
                   </Text>
@@ -61,17 +64,24 @@ export function Layout() {
                 <Menu.Label>{me.email}</Menu.Label>
                 <Menu.Label>{me.partner.companyName}</Menu.Label>
                 <Menu.Label>
-                  {ACCESS_LABEL[me.customerAccess]}
-                  {me.companyRole !== 'NONE' ? ` · ${me.companyRole.replace('_', ' ').toLowerCase()}` : ''}
+                  {t(`layout.access.${me.customerAccess}`)}
+                  {me.companyRole !== 'NONE' ? ` · ${t(`layout.role.${me.companyRole}`)}` : ''}
                 </Menu.Label>
                 <Menu.Divider />
-                <Menu.Item onClick={signOut}>Sign out</Menu.Item>
+                <Menu.Label>{t('layout.language')}</Menu.Label>
+                {LOCALES.map((language) => (
+                  <Menu.Item key={language} lang={language} aria-current={language === locale ? 'true' : undefined} fw={language === locale ? 600 : undefined} onClick={() => setLocale(language, { keep: true })}>
+                    {t(`layout.language.${language}`)}
+                  </Menu.Item>
+                ))}
+                <Menu.Divider />
+                <Menu.Item onClick={signOut}>{t('layout.signOut')}</Menu.Item>
               </Menu.Dropdown>
             </Menu>
           </Group>
         </AppShell.Header>
         <AppShell.Main>
-          <Suspense fallback={<Loader aria-label="Loading the page" />}>
+          <Suspense fallback={<Loader aria-label={t('common.loadingThePage')} />}>
             <Outlet />
           </Suspense>
         </AppShell.Main>

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 import { fieldError, FormErrors, type PayloadError } from './errors';
-import { formatDate } from './labels';
+import { useLabels } from './labels';
+import { useI18n } from '../i18n/I18nProvider';
 
 const RenewWithProductKeyDocument = graphql(`
   mutation RenewSubscriptionWithProductKey($subscriptionId: ID!, $key: String!) {
@@ -42,6 +43,8 @@ const RenewalDocument = graphql(`
 
 /** Renew with a product key (seed 003): the key's term extends the end date; shown only when `allowedActions` has RENEW_WITH_PRODUCT_KEY. */
 export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptionId: string; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const [key, setKey] = useState('');
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [renewalId, setRenewalId] = useState<string | null>(null);
@@ -61,7 +64,7 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
   useEffect(() => {
     if (progress?.status === 'COMPLETED') {
       const endDate = progress.subscription?.endDate;
-      notifications.show({ color: 'green', message: endDate ? `Renewed: the subscription now ends on ${formatDate(endDate)}.` : 'Renewed.' });
+      notifications.show({ color: 'green', message: endDate ? t('renewWithProductKey.renewedTheSubscriptionNowEnds', { formatDate: labels.date(endDate) }) : t('renewWithProductKey.renewed') });
       setRenewalId(null);
       onChanged();
     } else if (progress?.status === 'FAILED') {
@@ -86,24 +89,24 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
       >
         <Stack gap="sm">
           <Title order={2} size="h4" id="renew-with-key">
-            Renew with a product key
+            {t('renewWithProductKey.renewWithAProductKey')}
           </Title>
           <Text size="sm" c="dimmed">
-            The key's term is added to the end date; an expired or disabled subscription becomes active again.
+            {t('renewWithProductKey.theKeySTermIs')}
           </Text>
           <Group align="flex-end" wrap="wrap">
             <TextInput
-              label="Product key"
+              label={t('renewWithProductKey.productKey')}
               required
               value={key}
               onChange={(event) => setKey(event.currentTarget.value)}
-              placeholder="XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
+              placeholder={t('renewWithProductKey.xxxxxXxxxxXxxxxXxxxxXxxxx')}
               error={fieldError(errors, 'key')}
               styles={{ input: { fontFamily: 'monospace' } }}
               w={{ base: '100%', sm: 360 }}
             />
             <Button type="submit" loading={renew.isPending || renewalId != null} disabled={key.trim() === ''}>
-              Renew
+              {t('renewWithProductKey.renew')}
             </Button>
           </Group>
           <FormErrors errors={errors} shownFields={['key']} />

@@ -1,10 +1,12 @@
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
+import { useI18n } from '../i18n/I18nProvider';
 
 /**
  * A secret the API returns once (a temporary password, an acceptance link): shown with a copy
  * button until the user confirms they have it; it cannot be read again afterwards.
  */
 export function SecretOnce(props: { opened: boolean; title: string; label: string; secret: string | null; details?: React.ReactNode; onDone: () => void }) {
+  const { t } = useI18n();
   return (
     <Modal opened={props.opened} onClose={props.onDone} title={props.title} closeOnClickOutside={false}>
       <Stack>
@@ -20,15 +22,15 @@ export function SecretOnce(props: { opened: boolean; title: string; label: strin
             <CopyButton value={props.secret ?? ''}>
               {({ copied, copy }) => (
                 <Button size="xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
-                  {copied ? 'Copied' : 'Copy'}
+                  {copied ? t('common.copied') : t('common.copy')}
                 </Button>
               )}
             </CopyButton>
           </Group>
         </div>
-        <Alert color="yellow">This is shown only once. Copy it now: it cannot be displayed again.</Alert>
+        <Alert color="yellow">{t('secretOnce.thisIsShownOnlyOnce')}</Alert>
         <Group justify="flex-end">
-          <Button onClick={props.onDone}>I have copied it</Button>
+          <Button onClick={props.onDone}>{t('secretOnce.iHaveCopiedIt')}</Button>
         </Group>
       </Stack>
     </Modal>
@@ -37,15 +39,16 @@ export function SecretOnce(props: { opened: boolean; title: string; label: strin
 
 /** A new customer account's administrator credentials (add customer, redeem product keys), shown once. */
 export function AdminCredentialsOnce(props: { opened: boolean; title: string; userName: string | undefined; password: string | null; onDone: () => void }) {
+  const { t, rich } = useI18n();
   return (
     <SecretOnce
       opened={props.opened}
       title={props.title}
-      label="Temporary password"
+      label={t('common.temporaryPassword')}
       secret={props.password}
       details={
         <Text size="sm">
-          Sign-in name: <strong>{props.userName}</strong>. Give these to the customer's administrator, who chooses a new password at first sign-in.
+          {rich('secretOnce.signInName', { userName: props.userName ?? '' })}
         </Text>
       }
       onDone={props.onDone}

@@ -4,8 +4,9 @@ import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import { fieldError, FormErrors, VersionConflict, type PayloadError } from './errors';
-import { BILLING_CYCLE, describeScheduledChange, formatDate, licences, monthlyPrice, priceDifference } from './labels';
+import { useLabels } from './labels';
 import { useGraphQLMutation } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 /**
  * The partner's weekly work on a subscription it sold (SPEC §4.4): upgrade, trial conversion,
@@ -225,6 +226,21 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** A form's buttons: review (the dryRun) or back. */
+function ReviewOrBack({ loading, disabled, onBack }: { loading: boolean; disabled?: boolean; onBack: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Group>
+      <Button type="submit" loading={loading} disabled={disabled}>
+        {t('common.review')}
+      </Button>
+      <Button variant="default" onClick={onBack}>
+        {t('common.back')}
+      </Button>
+    </Group>
+  );
+}
+
 function Conflict({ errors, props, onReset }: { errors: readonly PayloadError[]; props: Props; onReset: () => void }) {
   if (!errors.some((error) => error.code === 'VERSION_CONFLICT')) return null;
   return (
@@ -253,6 +269,8 @@ export function SubscriptionChanges(props: Props) {
 
 /** Upgrade: one of the offer's upgrade paths and the seats → review with the price difference → the new subscription. */
 function Upgrade({ subscription, props }: { subscription: Subscription; props: Props }) {
+  const { t, rich } = useI18n();
+  const { licences, monthlyPrice, priceDifference } = useLabels();
   const navigate = useNavigate();
   const mutation = useGraphQLMutation(UpgradeDocument);
   const form = useReviewed();
@@ -266,22 +284,22 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
     const variables = { id: subscription.id, targetOfferId: targetId, quantity: Number(quantity), expectedVersion: subscription.version, dryRun, idempotencyKey: form.idempotencyKey };
     const payload = (await mutation.mutateAsync(variables)).upgradeSubscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed') || dryRun || !payload.subscription) return;
-    notifications.show({ color: 'green', message: `Upgraded to ${payload.subscription.friendlyName}: the licences moved to the new subscription.` });
+    notifications.show({ color: 'green', message: t('subscriptionChanges.upgraded', { name: payload.subscription.friendlyName }) });
     form.close();
     props.onChanged();
     void navigate(`/subscriptions/${payload.subscription.id}`);
   };
 
   return (
-    <Section id="upgrade" title="Upgrade">
+    <Section id="upgrade" title={t('subscriptionChanges.upgrade')}>
       <Text size="sm" c="dimmed">
-        Upgrade paths: {[subscription.offer?.name, ...targets.map((offer) => offer.name)].join(' → ')}
+        {t('subscriptionChanges.upgradePaths', { path: [subscription.offer?.name, ...targets.map((offer) => offer.name)].join(' → ') })}
       </Text>
       <Conflict errors={form.errors} props={props} onReset={form.close} />
       {form.step === 'closed' && (
         <Group>
           <Button variant="light" onClick={form.open}>
-            Upgrade subscription
+            {t('subscriptionChanges.upgradeSubscription')}
           </Button>
         </Group>
       )}
@@ -294,8 +312,8 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
         >
           <Stack gap="sm" maw={420}>
             <Select
-              label="New offer"
-              data={targets.map((offer) => ({ value: offer.id, label: `${offer.name} (${monthlyPrice(offer.unitPrice, 1, offer.currency)} per licence a month)` }))}
+              label={t('subscriptionChanges.newOffer')}
+              data={targets.map((offer) => ({ value: offer.id, label: t('subscriptionChanges.offerPerLicence', { name: offer.name, price: monthlyPrice(offer.unitPrice, 1, offer.currency) }) }))}
               value={targetId}
               onChange={setTargetId}
               allowDeselect={false}
@@ -303,8 +321,8 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
               error={fieldError(form.errors, 'targetOfferId')}
             />
             <NumberInput
-              label="Licences"
-              description={target ? `Between ${Math.max(target.minQuantity, subscription.assignedLicences)} and ${target.maxQuantity}` : undefined}
+              label={t('common.licences')}
+              description={target ? t('subscriptionChanges.between', { min: Math.max(target.minQuantity, subscription.assignedLicences), max: target.maxQuantity }) : undefined}
               value={quantity}
               onChange={setQuantity}
               allowDecimal={false}
@@ -313,41 +331,38 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
               error={fieldError(form.errors, 'quantity')}
             />
             <FormErrors errors={form.errors} shownFields={['targetOfferId', 'quantity']} />
-            <Group>
-              <Button type="submit" loading={mutation.isPending} disabled={!targetId || quantity === ''}>
-                Review
-              </Button>
-              <Button variant="default" onClick={form.close}>
-                Back
-              </Button>
-            </Group>
+            <ReviewOrBack loading={mutation.isPending} disabled={!targetId || quantity === ''} onBack={form.close} />
           </Stack>
         </form>
       )}
       {form.step === 'review' && target && subscription.offer && (
-        <Alert color="blue" title="Review the upgrade">
+        <Alert color="blue" title={t('subscriptionChanges.reviewTheUpgrade')}>
           <Stack gap="xs">
             <Text size="sm">
-              From {subscription.offer.name}, {licences(subscription.quantity)} ({monthlyPrice(subscription.offer.unitPrice, subscription.quantity, subscription.offer.currency)} a month) to{' '}
-              <strong>
-                {target.name}, {licences(Number(quantity))}
-              </strong>{' '}
-              ({monthlyPrice(target.unitPrice, Number(quantity), target.currency)} a month).
+              {rich('subscriptionChanges.upgradeReview', {
+                from: subscription.offer.name,
+                fromLicences: licences(subscription.quantity),
+                fromPrice: monthlyPrice(subscription.offer.unitPrice, subscription.quantity, subscription.offer.currency),
+                to: target.name,
+                toLicences: licences(Number(quantity)),
+                toPrice: monthlyPrice(target.unitPrice, Number(quantity), target.currency),
+              })}
             </Text>
             <Text size="sm" fw={700}>
-              Price difference: {priceDifference(subscription.offer.unitPrice * subscription.quantity, target.unitPrice * Number(quantity), target.currency)} a month
+              {t('subscriptionChanges.priceDifference', { difference: priceDifference(subscription.offer.unitPrice * subscription.quantity, target.unitPrice * Number(quantity), target.currency) })}
             </Text>
             <Text size="sm">
-              A new subscription starts today{subscription.assignedLicences > 0 ? ` and takes over the ${licences(subscription.assignedLicences)} assigned` : ''}; this one ends as
-              replaced. It cannot be moved back down before the end of the term.
+              {subscription.assignedLicences > 0
+                ? t('subscriptionChanges.upgradeNewSubscriptionAssigned', { licences: licences(subscription.assignedLicences) })
+                : t('subscriptionChanges.upgradeNewSubscription')}
             </Text>
             <FormErrors errors={form.errors} />
             <Group>
               <Button onClick={() => void send(false)} loading={mutation.isPending}>
-                Confirm upgrade
+                {t('subscriptionChanges.confirmUpgrade')}
               </Button>
               <Button variant="default" onClick={form.open}>
-                Back
+                {t('common.back')}
               </Button>
             </Group>
           </Stack>
@@ -359,6 +374,8 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
 
 /** Trial conversion: the seats (25 by default) → review with the paid offer's price → paid. */
 function ConvertTrial({ subscription, props }: { subscription: Subscription; props: Props }) {
+  const { t, rich } = useI18n();
+  const { licences, monthlyPrice, date } = useLabels();
   const mutation = useGraphQLMutation(ConvertTrialDocument);
   const form = useReviewed();
   const [quantity, setQuantity] = useState<number | string>(subscription.quantity);
@@ -370,18 +387,18 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
     const payload = (await mutation.mutateAsync(variables)).convertTrialSubscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed')) return;
     if (dryRun) return setEndDate(payload.subscription?.endDate ?? null);
-    notifications.show({ color: 'green', message: `The trial is now ${payload.subscription?.friendlyName}.` });
+    notifications.show({ color: 'green', message: t('subscriptionChanges.trialConverted', { name: payload.subscription?.friendlyName ?? '' }) });
     form.close();
     props.onChanged();
   };
 
   return (
-    <Section id="convert-trial" title="Convert the trial">
+    <Section id="convert-trial" title={t('subscriptionChanges.convertTheTrial')}>
       <Conflict errors={form.errors} props={props} onReset={form.close} />
       {form.step === 'closed' && (
         <Group>
           <Button variant="light" onClick={form.open}>
-            Convert to {paid?.name ?? 'the paid offer'}
+            {paid ? t('subscriptionChanges.convertTo', { name: paid.name }) : t('subscriptionChanges.convertToThePaidOffer')}
           </Button>
         </Group>
       )}
@@ -394,8 +411,8 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
         >
           <Stack gap="sm" maw={360}>
             <NumberInput
-              label="Licences"
-              description={paid ? `Between ${paid.minQuantity} and ${paid.maxQuantity}` : undefined}
+              label={t('common.licences')}
+              description={paid ? t('subscriptionChanges.between', { min: paid.minQuantity, max: paid.maxQuantity }) : undefined}
               value={quantity}
               onChange={setQuantity}
               allowDecimal={false}
@@ -404,32 +421,28 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
               error={fieldError(form.errors, 'quantity')}
             />
             <FormErrors errors={form.errors} shownFields={['quantity']} />
-            <Group>
-              <Button type="submit" loading={mutation.isPending} disabled={quantity === ''}>
-                Review
-              </Button>
-              <Button variant="default" onClick={form.close}>
-                Back
-              </Button>
-            </Group>
+            <ReviewOrBack loading={mutation.isPending} disabled={quantity === ''} onBack={form.close} />
           </Stack>
         </form>
       )}
       {form.step === 'review' && (
-        <Alert color="blue" title="Review the conversion">
+        <Alert color="blue" title={t('subscriptionChanges.reviewTheConversion')}>
           <Stack gap="xs">
             <Text size="sm">
-              The trial becomes <strong>{paid?.name}</strong> with {licences(Number(quantity))}
-              {paid ? ` (${monthlyPrice(paid.unitPrice, Number(quantity), paid.currency)} a month)` : ''}, from today
-              {endDate ? ` until ${formatDate(endDate)}` : ''}, renewing automatically. Its licences stay assigned.
+              {rich('subscriptionChanges.conversionReview', {
+                name: paid?.name ?? '',
+                licences: licences(Number(quantity)),
+                price: paid ? monthlyPrice(paid.unitPrice, Number(quantity), paid.currency) : 'none',
+                endDate: endDate ? date(endDate) : 'none',
+              })}
             </Text>
             <FormErrors errors={form.errors} />
             <Group>
               <Button onClick={() => void send(false)} loading={mutation.isPending}>
-                Confirm conversion
+                {t('subscriptionChanges.confirmConversion')}
               </Button>
               <Button variant="default" onClick={form.open}>
-                Back
+                {t('common.back')}
               </Button>
             </Group>
           </Stack>
@@ -441,6 +454,8 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
 
 /** Cancellation within the window: review with the refund → CANCELLED. */
 function Cancel({ subscription, props }: { subscription: Subscription; props: Props }) {
+  const { t, price } = useI18n();
+  const { licences } = useLabels();
   const mutation = useGraphQLMutation(CancelDocument);
   const form = useReviewed();
   const [refund, setRefund] = useState<string | null>(null);
@@ -449,42 +464,45 @@ function Cancel({ subscription, props }: { subscription: Subscription; props: Pr
     const payload = (await mutation.mutateAsync({ id: subscription.id, expectedVersion: subscription.version, dryRun, idempotencyKey: form.idempotencyKey })).cancelSubscription;
     const answer = payload.subscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed')) return;
-    if (dryRun) return setRefund(answer?.refundAmount != null ? `${answer.refundAmount.toFixed(2)} ${answer.refundCurrency ?? ''}` : null);
-    notifications.show({ color: 'green', message: `Subscription cancelled; refund recorded: ${answer?.refundAmount?.toFixed(2)} ${answer?.refundCurrency ?? ''}.` });
+    const refunded = answer?.refundAmount != null && answer.refundCurrency ? price(answer.refundAmount, answer.refundCurrency) : null;
+    if (dryRun) return setRefund(refunded);
+    notifications.show({ color: 'green', message: t('subscriptionChanges.cancelled', { refund: refunded ?? '—' }) });
     form.close();
     props.onChanged();
   };
 
   return (
-    <Section id="cancel-subscription" title="Cancellation">
+    <Section id="cancel-subscription" title={t('subscriptionChanges.cancellation')}>
       <Text size="sm" c="dimmed">
-        Within 7 days (168 hours) of its start or last renewal, a subscription can be cancelled with a refund of the unused part.
+        {t('subscriptionChanges.cancellationWindow')}
       </Text>
       <Conflict errors={form.errors} props={props} onReset={form.close} />
       <FormErrors errors={form.step === 'closed' ? form.errors : []} />
       {form.step !== 'review' && (
         <Group>
           <Button color="red" variant="light" onClick={() => void send(true)} loading={mutation.isPending}>
-            Cancel subscription
+            {t('subscriptionChanges.cancelSubscription')}
           </Button>
         </Group>
       )}
       {form.step === 'review' && (
-        <Alert color="red" title="Review the cancellation">
+        <Alert color="red" title={t('subscriptionChanges.reviewTheCancellation')}>
           <Stack gap="xs">
             <Text size="sm">
-              The subscription ends now and cannot be reactivated{subscription.assignedLicences > 0 ? `; its ${licences(subscription.assignedLicences)} assigned are freed` : ''}.
+              {subscription.assignedLicences > 0
+                ? t('subscriptionChanges.cancellationReviewAssigned', { licences: licences(subscription.assignedLicences) })
+                : t('subscriptionChanges.cancellationReview')}
             </Text>
             <Text size="sm" fw={700}>
-              Refund: {refund}
+              {t('subscriptionChanges.refund', { refund: refund ?? '—' })}
             </Text>
             <FormErrors errors={form.errors} />
             <Group>
               <Button color="red" onClick={() => void send(false)} loading={mutation.isPending}>
-                Confirm cancellation
+                {t('subscriptionChanges.confirmCancellation')}
               </Button>
               <Button variant="default" onClick={form.close}>
-                Keep the subscription
+                {t('subscriptionChanges.keepTheSubscription')}
               </Button>
             </Group>
           </Stack>
@@ -494,14 +512,13 @@ function Cancel({ subscription, props }: { subscription: Subscription; props: Pr
   );
 }
 
-const TERMS = [
-  { value: '1', label: '1 month' },
-  { value: '12', label: '12 months' },
-  { value: '36', label: '36 months' },
-];
+const TERMS = ['1', '12', '36'];
 
 /** Changes at renewal: what is scheduled (removable), and a form → review with the price difference → scheduled. */
 function ChangesAtRenewal({ subscription, props }: { subscription: Subscription; props: Props }) {
+  const { t, rich } = useI18n();
+  const labels = useLabels();
+  const { licences, date, priceDifference } = labels;
   const schedule = useGraphQLMutation(ScheduleDocument);
   const remove = useGraphQLMutation(RemoveScheduledDocument);
   const form = useReviewed();
@@ -529,33 +546,33 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
     };
     const payload = (await schedule.mutateAsync(variables)).scheduleSubscriptionChange;
     if (!form.answered(payload, dryRun ? 'review' : 'closed') || dryRun) return;
-    notifications.show({ color: 'green', message: 'Change scheduled for the renewal.' });
+    notifications.show({ color: 'green', message: t('subscriptionChanges.changeScheduled') });
     form.close();
     props.onChanged();
   };
   const removeScheduled = async () => {
     const payload = (await remove.mutateAsync({ id: subscription.id, expectedVersion: subscription.version })).removeScheduledSubscriptionChange;
     if (!form.answered(payload, 'closed')) return;
-    notifications.show({ color: 'green', message: 'Scheduled change removed.' });
+    notifications.show({ color: 'green', message: t('subscriptionChanges.scheduledChangeRemoved') });
     props.onChanged();
   };
 
   return (
-    <Section id="changes-at-renewal" title="Changes at renewal">
+    <Section id="changes-at-renewal" title={t('subscriptionChanges.changesAtRenewal')}>
       {scheduled ? (
         <Group justify="space-between">
           <Text size="sm">
-            At the renewal on {formatDate(scheduled.effectiveDate)}: <strong>{describeScheduledChange(scheduled)}</strong>
+            {rich('subscriptionChanges.atTheRenewalOn', { date: date(scheduled.effectiveDate), change: labels.scheduledChange(scheduled) })}
           </Text>
           {canRemove && (
             <Button size="xs" variant="default" onClick={() => void removeScheduled()} loading={remove.isPending}>
-              Remove scheduled change
+              {t('subscriptionChanges.removeScheduledChange')}
             </Button>
           )}
         </Group>
       ) : (
         <Text size="sm" c="dimmed">
-          Nothing scheduled: the subscription renews on {formatDate(subscription.endDate)} as it is.
+          {t('subscriptionChanges.nothingScheduled', { date: date(subscription.endDate) })}
         </Text>
       )}
       <Conflict errors={form.errors} props={props} onReset={form.close} />
@@ -563,7 +580,7 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
       {form.step === 'closed' && canSchedule && (
         <Group>
           <Button variant="light" onClick={form.open}>
-            {scheduled ? 'Schedule another change' : 'Schedule a change'}
+            {scheduled ? t('subscriptionChanges.scheduleAnotherChange') : t('subscriptionChanges.scheduleAChange')}
           </Button>
         </Group>
       )}
@@ -576,8 +593,8 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
         >
           <Stack gap="sm" maw={420}>
             <NumberInput
-              label="Licences from the renewal"
-              description={`Now ${subscription.quantity}; not below the ${subscription.assignedLicences} assigned`}
+              label={t('subscriptionChanges.licencesFromTheRenewal')}
+              description={t('subscriptionChanges.nowNotBelowAssigned', { quantity: subscription.quantity, assigned: subscription.assignedLicences })}
               value={quantity}
               onChange={setQuantity}
               allowDecimal={false}
@@ -586,7 +603,7 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
             />
             {offers.length > 0 && (
               <Select
-                label="Offer from the renewal"
+                label={t('subscriptionChanges.offerFromTheRenewal')}
                 placeholder={subscription.offer?.name}
                 data={offers.map((offer) => ({ value: offer.id, label: offer.name }))}
                 value={offerId}
@@ -595,48 +612,46 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
                 error={fieldError(form.errors, 'offerId')}
               />
             )}
-            <Select label="Term" placeholder={`${subscription.termMonths} months`} data={TERMS} value={term} onChange={setTerm} clearable error={fieldError(form.errors, 'termMonths')} />
             <Select
-              label="Billing"
-              placeholder={subscription.billingCycle ? BILLING_CYCLE[subscription.billingCycle as keyof typeof BILLING_CYCLE] : undefined}
-              data={Object.entries(BILLING_CYCLE).map(([value, label]) => ({ value, label }))}
+              label={t('subscription.term')}
+              placeholder={t('subscription.termMonths', { months: subscription.termMonths })}
+              data={TERMS.map((months) => ({ value: months, label: t('subscription.termMonths', { months: Number(months) }) }))}
+              value={term} onChange={setTerm} clearable error={fieldError(form.errors, 'termMonths')} />
+            <Select
+              label={t('subscriptionChanges.billing')}
+              placeholder={subscription.billingCycle ? labels.billingCycle[subscription.billingCycle] : undefined}
+              data={Object.entries(labels.billingCycle).map(([value, label]) => ({ value, label }))}
               value={billingCycle}
               onChange={setBillingCycle}
               clearable
               error={fieldError(form.errors, 'billingCycle')}
             />
             <FormErrors errors={form.errors} shownFields={['quantity', 'offerId', 'termMonths', 'billingCycle']} />
-            <Group>
-              <Button type="submit" loading={schedule.isPending}>
-                Review
-              </Button>
-              <Button variant="default" onClick={form.close}>
-                Back
-              </Button>
-            </Group>
+            <ReviewOrBack loading={schedule.isPending} onBack={form.close} />
           </Stack>
         </form>
       )}
       {form.step === 'review' && (
-        <Alert color="blue" title="Review the change at renewal">
+        <Alert color="blue" title={t('subscriptionChanges.reviewTheChangeAtRenewal')}>
           <Stack gap="xs">
             <Text size="sm">
-              From the renewal on {formatDate(subscription.endDate)}: {nextOffer?.name}, {licences(nextQuantity)}
-              {term ? `, ${term} months` : ''}
-              {billingCycle ? `, billed ${BILLING_CYCLE[billingCycle as keyof typeof BILLING_CYCLE].toLowerCase()}` : ''}.
+              {t('subscriptionChanges.fromTheRenewalOn', {
+                date: date(subscription.endDate),
+                change: labels.scheduledChange({ offer: nextOffer, quantity: nextQuantity, termMonths: term ? Number(term) : null, billingCycle }),
+              })}
             </Text>
             {subscription.offer && nextOffer && (
               <Text size="sm" fw={700}>
-                Price difference: {priceDifference(subscription.offer.unitPrice * subscription.quantity, nextOffer.unitPrice * nextQuantity, nextOffer.currency)} a month
+                {t('subscriptionChanges.priceDifference', { difference: priceDifference(subscription.offer.unitPrice * subscription.quantity, nextOffer.unitPrice * nextQuantity, nextOffer.currency) })}
               </Text>
             )}
             <FormErrors errors={form.errors} />
             <Group>
               <Button onClick={() => void send(false)} loading={schedule.isPending}>
-                Confirm change at renewal
+                {t('subscriptionChanges.confirmChangeAtRenewal')}
               </Button>
               <Button variant="default" onClick={form.open}>
-                Back
+                {t('common.back')}
               </Button>
             </Group>
           </Stack>

@@ -3,9 +3,10 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { AcceptingCustomerInput, DelegatedAdminAccess, InvitationPreviewFragment as InvitationPreviewData } from '../__generated__/graphql';
-import { FormErrors, fieldError, type PayloadError } from '../components/errors';
-import { licences, PROVISIONING_STATE } from '../components/labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
+import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 /*
  * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no partner sign-in,
@@ -166,8 +167,6 @@ const EndDelegatedAdminRelationshipDocument = graphql(`
 type Preview = InvitationPreviewData;
 type Line = Preview['lines'][number];
 
-const money = (amount: number, currency: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount);
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** The plain frame of every customer page: no partner navigation, nothing to sign in to. */
 function CustomerFrame({ title, children }: { title: string; children: React.ReactNode }) {
@@ -184,37 +183,41 @@ function CustomerFrame({ title, children }: { title: string; children: React.Rea
 }
 
 /** A link that cannot be used any more, or never could: it says so and offers nothing. */
-function UnusableLink({ title, message }: { title: string; message: string }) {
+function UnusableLink({ title, message }: { title: string; message: React.ReactNode }) {
+  const { t } = useI18n();
   return (
     <CustomerFrame title={title}>
       <Alert color="orange" role="alert" title={message}>
-        Nothing can be accepted from this link. If you expected an offer, ask the partner who sent it for a new link.
+        {t('accept.nothingCanBeAcceptedFrom')}
       </Alert>
     </CustomerFrame>
   );
 }
 
 export function AcceptTrialInvitationPage() {
+  const { t } = useI18n();
   const { code = '' } = useParams();
   const { data, error, isPending } = useGraphQLQuery(TrialInvitationByCodeDocument, { code });
-  if (isPending) return <Loader aria-label="Loading the invitation" m="xl" />;
-  if (error || !data) return <UnusableLink title="Trial invitation" message={error?.message ?? 'This invitation cannot be loaded.'} />;
+  if (isPending) return <Loader aria-label={t('accept.loadingTheInvitation')} m="xl" />;
+  if (error || !data) return <UnusableLink title={t('accept.trialInvitation')} message={error ? <ErrorMessage error={error} /> : t('accept.thisInvitationCannotBeLoaded')} />;
   return <AcceptOffer kind="trial" code={code} preview={getFragmentData(InvitationPreviewFragment, data.trialInvitationByCode)} />;
 }
 
 export function AcceptPurchaseOfferPage() {
+  const { t } = useI18n();
   const { code = '' } = useParams();
   const { data, error, isPending } = useGraphQLQuery(PurchaseOfferByCodeDocument, { code });
-  if (isPending) return <Loader aria-label="Loading the offer" m="xl" />;
-  if (error || !data) return <UnusableLink title="Purchase offer" message={error?.message ?? 'This offer cannot be loaded.'} />;
+  if (isPending) return <Loader aria-label={t('accept.loadingTheOffer')} m="xl" />;
+  if (error || !data) return <UnusableLink title={t('accept.purchaseOffer')} message={error ? <ErrorMessage error={error} /> : t('accept.thisOfferCannotBeLoaded')} />;
   return <AcceptOffer kind="purchase" code={code} preview={getFragmentData(InvitationPreviewFragment, data.purchaseOfferByCode)} />;
 }
 
 function PartnerCard({ partner }: { partner: { companyName: string; email: string; phone: string; website?: string | null } }) {
+  const { t } = useI18n();
   return (
-    <Paper withBorder p="md" component="section" aria-label="Your partner">
+    <Paper withBorder p="md" component="section" aria-label={t('accept.yourPartner')}>
       <Text size="sm" c="dimmed">
-        Sent to you by your Microsoft partner
+        {t('accept.sentToYouByYour')}
       </Text>
       <Text fw={600} size="lg">
         {partner.companyName}
@@ -248,7 +251,8 @@ const EMPTY_CUSTOMER: AcceptingCustomerInput = {
 };
 
 function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code: string; preview: Preview }) {
-  const title = kind === 'trial' ? 'Try Microsoft 365' : 'Your Microsoft 365 offer';
+  const { t, price, countryOptions } = useI18n();
+  const title = kind === 'trial' ? t('accept.tryMicrosoft365') : t('accept.yourMicrosoft365Offer');
   const [quantities, setQuantities] = useState<Record<string, number>>(() => Object.fromEntries(preview.lines.map((line) => [line.offerId, line.quantity])));
   const [customer, setCustomer] = useState<AcceptingCustomerInput>(EMPTY_CUSTOMER);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
@@ -267,13 +271,13 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   const countries = useMemo(() => {
     const [first, ...rest] = preview.lines;
     const shared = (first?.countries ?? []).filter((country) => rest.every((line) => line.countries.includes(country)));
-    return shared.map((country) => ({ value: country, label: countryNames.of(country) ?? country })).sort((a, b) => a.label.localeCompare(b.label));
-  }, [preview.lines]);
+    return countryOptions(shared);
+  }, [preview.lines, countryOptions]);
 
-  if (preview.status === 'REVOKED') return <UnusableLink title={title} message="This link has been withdrawn by the partner who sent it." />;
-  if (preview.status === 'FULL') return <UnusableLink title={title} message="This link has been accepted as many times as the partner who sent it allows." />;
+  if (preview.status === 'REVOKED') return <UnusableLink title={title} message={t('accept.thisLinkHasBeenWithdrawn')} />;
+  if (preview.status === 'FULL') return <UnusableLink title={title} message={t('accept.thisLinkHasBeenAcceptedAsMany')} />;
   if (preview.status === 'NOT_FOUND' || !preview.partner || preview.lines.length === 0) {
-    return <UnusableLink title={title} message="This link is not valid." />;
+    return <UnusableLink title={title} message={t('accept.thisLinkIsNotValid')} />;
   }
 
   const total = preview.lines.reduce((sum, line) => sum + line.unitPrice * (quantities[line.offerId] ?? line.quantity), 0);
@@ -319,34 +323,34 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   return (
     <CustomerFrame title={title}>
       <PartnerCard partner={preview.partner} />
-      <Paper withBorder p="md" component="section" aria-label="What you get">
+      <Paper withBorder p="md" component="section" aria-label={t('accept.whatYouGet')}>
         <Stack gap="sm">
           {preview.lines.map((line, index) => (
             <OfferLine key={line.offerId} line={line} index={index} quantity={quantities[line.offerId] ?? line.quantity} onChange={(quantity) => setQuantities((current) => ({ ...current, [line.offerId]: quantity }))} error={fieldError(errors, `quantities[${index}].quantity`)} />
           ))}
           <Divider />
           <Group justify="space-between">
-            <Text fw={600}>{kind === 'trial' ? 'Free trial' : 'Total per month'}</Text>
-            <Text fw={600} aria-label="Total per month">
-              {kind === 'trial' ? `${preview.lines[0]!.trialDays ?? 30} days, no charge` : money(total, currency)}
+            <Text fw={600}>{kind === 'trial' ? t('accept.freeTrial') : t('accept.totalPerMonth')}</Text>
+            <Text fw={600} aria-label={t('accept.totalPerMonth')}>
+              {kind === 'trial' ? t('accept.daysNoCharge', { days: preview.lines[0]!.trialDays ?? 30 }) : price(total, currency)}
             </Text>
           </Group>
           {preview.includeDelegatedAdmin && (
-            <Alert color="blue" title="Delegated administration">
-              Accepting also lets {preview.partner.companyName} administer your account on your behalf. You receive a link to end this at any time.
+            <Alert color="blue" title={t('common.delegatedAdministration')}>
+              {t('accept.acceptingAlsoLetsAdministerYour', { companyName: preview.partner.companyName })}
             </Alert>
           )}
         </Stack>
       </Paper>
-      <form onSubmit={(event) => void submit(event)} aria-label="Your organisation">
+      <form onSubmit={(event) => void submit(event)} aria-label={t('common.yourOrganisation')}>
         <Stack gap="sm">
           <Title order={2} size="h4">
-            Your organisation
+            {t('common.yourOrganisation')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Company name" required value={customer.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+            <TextInput label={t('common.companyName')} required value={customer.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
             <Select
-              label="Country"
+              label={t('common.country')}
               required
               searchable
               data={countries}
@@ -354,31 +358,31 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
               onChange={(country) => setCustomer((current) => ({ ...current, country: country ?? '' }))}
               error={fieldError(errors, 'country')}
             />
-            <TextInput label="Address" required value={customer.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
-            <TextInput label="City" required value={customer.city} onChange={set('city')} error={fieldError(errors, 'city')} />
-            <TextInput label="Postal code" required value={customer.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
+            <TextInput label={t('common.address')} required value={customer.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+            <TextInput label={t('common.city')} required value={customer.city} onChange={set('city')} error={fieldError(errors, 'city')} />
+            <TextInput label={t('common.postalCode')} required value={customer.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
             <TextInput
-              label="Domain name"
-              description="Your sign-in names end in <this>.onmicrosoft.com; left empty, it comes from the company name."
-              rightSection={<Text size="xs" c="dimmed">.onmicrosoft.com</Text>}
+              label={t('accept.domainName')}
+              description={t('accept.yourSignInNamesEnd')}
+              rightSection={<Text size="xs" c="dimmed">{t('common.onmicrosoftCom')}</Text>}
               rightSectionWidth={130}
               value={customer.domainPrefix ?? ''}
               onChange={set('domainPrefix')}
               error={fieldError(errors, 'domainPrefix')}
             />
-            <TextInput label="First name" required value={customer.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
-            <TextInput label="Last name" required value={customer.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
-            <TextInput label="E-mail" type="email" required value={customer.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
-            <TextInput label="Phone" type="tel" value={customer.contactPhone ?? ''} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
+            <TextInput label={t('common.firstName')} required value={customer.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
+            <TextInput label={t('common.lastName')} required value={customer.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
+            <TextInput label={t('accept.eMail')} type="email" required value={customer.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
+            <TextInput label={t('accept.phone')} type="tel" value={customer.contactPhone ?? ''} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
           </SimpleGrid>
           <FormErrors
             errors={errors}
             shownFields={['companyName', 'country', 'addressLine1', 'city', 'postalCode', 'domainPrefix', 'contactFirstName', 'contactLastName', 'contactEmail', 'contactPhone', ...preview.lines.map((_line, index) => `quantities[${index}].quantity`)]}
           />
-          {failure && <Alert color="red">{failure.message}</Alert>}
+          {failure && <Alert color="red"><ErrorMessage error={failure} /></Alert>}
           <Group>
             <Button type="submit" loading={pending} disabled={outOfRange || !customer.country}>
-              {kind === 'trial' ? 'Start the trial' : 'Accept the offer'}
+              {kind === 'trial' ? t('accept.startTheTrial') : t('accept.acceptTheOffer')}
             </Button>
           </Group>
         </Stack>
@@ -387,7 +391,9 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   );
 }
 
-function OfferLine(props: { line: Line; index: number; quantity: number; onChange: (quantity: number) => void; error?: string }) {
+function OfferLine(props: { line: Line; index: number; quantity: number; onChange: (quantity: number) => void; error?: React.ReactNode }) {
+  const { t, price } = useI18n();
+  const labels = useLabels();
   const { line } = props;
   const fixed = line.minQuantity === line.maxQuantity;
   return (
@@ -399,25 +405,25 @@ function OfferLine(props: { line: Line; index: number; quantity: number; onChang
         </Text>
         {!line.isTrial && (
           <Text size="sm">
-            {money(line.unitPrice, line.currency)} per licence per month{line.billingCycle === 'ANNUAL' ? ', billed yearly' : ''}
+            {t(line.billingCycle === 'ANNUAL' ? 'accept.pricePerMonthBilledYearly' : 'accept.pricePerMonth', { price: price(line.unitPrice, line.currency) })}
           </Text>
         )}
       </div>
       {fixed ? (
         <Badge size="lg" variant="light">
-          {licences(line.minQuantity)}
+          {labels.licences(line.minQuantity)}
         </Badge>
       ) : (
         <NumberInput
-          label={`Licences of ${line.name}`}
-          description={`${line.minQuantity} to ${line.maxQuantity}`}
+          label={t('accept.licencesOf', { name: line.name })}
+          description={t('common.to', { minQuantity: line.minQuantity, maxQuantity: line.maxQuantity })}
           min={line.minQuantity}
           max={line.maxQuantity}
           allowDecimal={false}
           clampBehavior="none"
           value={props.quantity}
           onChange={(value) => props.onChange(typeof value === 'number' ? value : Number(value) || 0)}
-          error={props.error ?? (props.quantity < line.minQuantity || props.quantity > line.maxQuantity ? `Choose ${line.minQuantity} to ${line.maxQuantity}` : undefined)}
+          error={props.error ?? (props.quantity < line.minQuantity || props.quantity > line.maxQuantity ? t('accept.chooseTo', { minQuantity: line.minQuantity, maxQuantity: line.maxQuantity }) : undefined)}
           w={{ base: '100%', xs: 200 }}
         />
       )}
@@ -447,6 +453,7 @@ function FollowedAcceptance(props: {
   onRefused: (failure: PayloadError) => void;
   children: (acceptance: FragmentType<typeof AcceptanceFragment>) => React.ReactNode;
 }) {
+  const { t } = useI18n();
   const { data, error } = useGraphQLQuery(
     AcceptanceProgressDocument,
     { code: props.code, id: props.started.id },
@@ -463,23 +470,25 @@ function FollowedAcceptance(props: {
   useEffect(() => {
     if (failure) onRefused(failure);
   }, [failure, onRefused]);
-  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED') return <CustomerFrame title="Your account is ready">{props.children(data.offerAcceptance)}</CustomerFrame>;
+  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED') return <CustomerFrame title={t('accept.yourAccountIsReady')}>{props.children(data.offerAcceptance)}</CustomerFrame>;
   return (
-    <CustomerFrame title="Your account is being created">
-      <Alert color="yellow" role="status" title="Your request is recorded" icon={<Loader size="xs" />}>
-        Your account is being created: this takes a moment. Keep this page open to see your sign-in details.
+    <CustomerFrame title={t('accept.yourAccountIsBeingCreated')}>
+      <Alert color="yellow" role="status" title={t('accept.yourRequestIsRecorded')} icon={<Loader size="xs" />}>
+        {t('accept.yourAccountIsBeingCreated2')}
       </Alert>
-      {error && <Alert color="red">{error.message}</Alert>}
+      {error && <Alert color="red"><ErrorMessage error={error} /></Alert>}
     </CustomerFrame>
   );
 }
 
 /** What was created, with the admin's credentials shown this once. */
 function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; started: Started; lines: Line[]; quantities: Record<string, number>; companyName: string }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const acceptance = getFragmentData(AcceptanceFragment, props.acceptance);
   return (
     <Stack>
-      <Paper withBorder p="md" component="section" aria-label="What was created">
+      <Paper withBorder p="md" component="section" aria-label={t('accept.whatWasCreated')}>
         <Text fw={600} mb="xs">
           {props.companyName}
         </Text>
@@ -488,7 +497,7 @@ function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; 
             {props.lines.map((line) => (
               <Table.Tr key={line.offerId}>
                 <Table.Td>{line.name}</Table.Td>
-                <Table.Td>{licences(props.quantities[line.offerId] ?? line.quantity)}</Table.Td>
+                <Table.Td>{labels.licences(props.quantities[line.offerId] ?? line.quantity)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -496,20 +505,20 @@ function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; 
         {acceptance.provisioningState && (
           <Text size="sm" mt="xs">
             {acceptance.provisioningState === 'PROVISIONING'
-              ? 'Your subscriptions are being set up: you can sign in once they are ready, usually within a few minutes.'
-              : `Account: ${PROVISIONING_STATE[acceptance.provisioningState]}`}
+              ? t('accept.yourSubscriptionsAreBeingSet')
+              : t('accept.account', { value: labels.provisioningState[acceptance.provisioningState] })}
           </Text>
         )}
       </Paper>
-      <Paper withBorder p="md" component="section" aria-label="Your administrator sign-in">
+      <Paper withBorder p="md" component="section" aria-label={t('accept.yourAdministratorSignIn')}>
         <Stack gap="xs">
           <Title order={2} size="h4">
-            Your administrator sign-in
+            {t('accept.yourAdministratorSignIn')}
           </Title>
-          <Credential label="User name" value={acceptance.adminUserName} />
-          <Credential label="Temporary password" value={props.started.temporaryPassword} />
-          <Credential label="Your link to end delegated administration" value={props.started.delegatedAdminTerminationUrl} />
-          <Alert color="yellow">These details are shown only once. Copy them now: they cannot be displayed again. You will change the password at first sign-in.</Alert>
+          <Credential label={t('common.userName')} value={acceptance.adminUserName} />
+          <Credential label={t('common.temporaryPassword')} value={props.started.temporaryPassword} />
+          <Credential label={t('accept.yourLinkToEndDelegated')} value={props.started.delegatedAdminTerminationUrl} />
+          <Alert color="yellow">{t('accept.theseDetailsAreShownOnly')}</Alert>
         </Stack>
       </Paper>
     </Stack>
@@ -517,6 +526,7 @@ function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; 
 }
 
 function Credential({ label, value }: { label: string; value: string | null | undefined }) {
+  const { t } = useI18n();
   if (!value) return null;
   const id = `credential-${label.replace(/\W+/g, '-').toLowerCase()}`;
   return (
@@ -530,8 +540,8 @@ function Credential({ label, value }: { label: string; value: string | null | un
         </Code>
         <CopyButton value={value}>
           {({ copied, copy }) => (
-            <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
-              {copied ? 'Copied' : 'Copy'}
+            <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={t('accept.copy', { label: label.toLowerCase() })}>
+              {copied ? t('common.copied') : t('common.copy')}
             </Button>
           )}
         </CopyButton>
@@ -540,14 +550,14 @@ function Credential({ label, value }: { label: string; value: string | null | un
   );
 }
 
-const ACCESS = { FULL: 'full administration', LIMITED: 'limited administration' } as Record<DelegatedAdminAccess, string>;
-
 /**
  * The one-time link of a delegated-admin offer: the customer's administrator signs in with its
  * account's credentials to accept, which gives the partner administration of the account. Wrong
  * credentials leave the link usable; the termination link is shown to that administrator only.
  */
 export function AcceptDelegatedAdminOfferPage() {
+  const { t, longDate } = useI18n();
+  const access = (level: DelegatedAdminAccess) => (level === 'FULL' ? t('accept.fullAdministration') : t('accept.limitedAdministration'));
   const { code = '' } = useParams();
   const preview = useGraphQLQuery(DelegatedAdminOfferByCodeDocument, { code });
   const accept = useGraphQLMutation(AcceptDelegatedAdminOfferDocument);
@@ -555,27 +565,30 @@ export function AcceptDelegatedAdminOfferPage() {
   const payload = accept.data?.acceptDelegatedAdminOffer;
   const errors = payload?.errors ?? [];
   const spent = errors.find((error) => error.code === 'INVALID_CODE');
-  if (preview.isPending) return <Loader aria-label="Loading the offer" m="xl" />;
+  if (preview.isPending) return <Loader aria-label={t('accept.loadingTheOffer')} m="xl" />;
   const offer = preview.data?.delegatedAdminOfferByCode;
-  if (spent) return <UnusableLink title="Delegated administration" message={spent.message} />;
+  if (spent) return <UnusableLink title={t('common.delegatedAdministration')} message={<ErrorMessage error={spent} />} />;
   if (payload?.relationship) {
     return (
-      <CustomerFrame title="Delegated administration accepted">
+      <CustomerFrame title={t('accept.delegatedAdministrationAccepted')}>
         <Text>
-          {offer?.partner?.companyName ?? 'Your partner'} now has {ACCESS[payload.relationship.access]} of your account until{' '}
-          {new Date(payload.relationship.expiresAt).toLocaleDateString('en-GB', { dateStyle: 'long' })}.
+          {t('accept.partnerNowHasAccess', {
+            partner: offer?.partner?.companyName ?? t('accept.yourPartner'),
+            access: access(payload.relationship.access),
+            date: longDate(payload.relationship.expiresAt),
+          })}
         </Text>
         <Paper withBorder p="md">
-          <Credential label="Your link to end delegated administration" value={payload.terminationUrl} />
+          <Credential label={t('accept.yourLinkToEndDelegated')} value={payload.terminationUrl} />
           <Alert color="yellow" mt="sm">
-            This link is shown only once. Keep it: open it whenever you want to end your partner's access.
+            {t('accept.thisLinkIsShownOnly')}
           </Alert>
         </Paper>
       </CustomerFrame>
     );
   }
   if (!offer || offer.status !== 'PENDING' || !offer.partner || !offer.access) {
-    return <UnusableLink title="Delegated administration" message={preview.error?.message ?? 'This link is not valid: it is unknown, already used or expired.'} />;
+    return <UnusableLink title={t('common.delegatedAdministration')} message={preview.error ? <ErrorMessage error={preview.error} /> : t('accept.thisLinkIsNotValid2')} />;
   }
   const set = (field: 'userName' | 'password') => (event: React.ChangeEvent<HTMLInputElement>) => {
     const { value } = event.currentTarget;
@@ -586,29 +599,27 @@ export function AcceptDelegatedAdminOfferPage() {
     accept.mutate({ code, signIn });
   };
   return (
-    <CustomerFrame title="Delegated administration">
+    <CustomerFrame title={t('common.delegatedAdministration')}>
       <PartnerCard partner={offer.partner} />
       <Text>
-        {offer.partner.companyName} offers to administer your Microsoft 365 account on your behalf ({ACCESS[offer.access]}): managing users, licences and
-        settings. You can end it at any time with the link you receive after accepting.
+        {t('accept.offersToAdministerYourMicrosoft', { companyName: offer.partner.companyName, access: access(offer.access) })}
       </Text>
-      <form onSubmit={submit} aria-label="Sign in as your administrator">
+      <form onSubmit={submit} aria-label={t('accept.signInAsYourAdministrator')}>
         <Paper withBorder p="md">
           <Stack gap="sm">
             <Title order={2} size="h4">
-              Sign in as your administrator
+              {t('accept.signInAsYourAdministrator')}
             </Title>
             <Text size="sm" c="dimmed">
-              Only a global administrator of your account can accept: sign in with its user name and password (the temporary password you were given, or the one
-              you chose since).
+              {t('accept.onlyAGlobalAdministratorCanAccept')}
             </Text>
-            <TextInput label="User name" placeholder="admin@yourcompany.onmicrosoft.com" autoComplete="username" required value={signIn.userName} onChange={set('userName')} error={fieldError(errors, 'userName')} />
-            <PasswordInput label="Password" autoComplete="current-password" required value={signIn.password} onChange={set('password')} error={fieldError(errors, 'password')} />
+            <TextInput label={t('accept.userName')} placeholder={t('accept.userNamePlaceholder')} autoComplete="username" required value={signIn.userName} onChange={set('userName')} error={fieldError(errors, 'userName')} />
+            <PasswordInput label={t('accept.password')} autoComplete="current-password" required value={signIn.password} onChange={set('password')} error={fieldError(errors, 'password')} />
             <FormErrors errors={errors} shownFields={['userName', 'password']} />
-            {accept.error && <Alert color="red">{accept.error.message}</Alert>}
+            {accept.error && <Alert color="red"><ErrorMessage error={accept.error} /></Alert>}
             <Group>
               <Button type="submit" loading={accept.isPending}>
-                Accept delegated administration
+                {t('accept.acceptDelegatedAdministration')}
               </Button>
             </Group>
           </Stack>
@@ -620,25 +631,26 @@ export function AcceptDelegatedAdminOfferPage() {
 
 /** The customer's own link to end a delegated-admin relationship. */
 export function EndDelegatedAdminPage() {
+  const { t } = useI18n();
   const { code = '' } = useParams();
   const end = useGraphQLMutation(EndDelegatedAdminRelationshipDocument);
   const payload = end.data?.endDelegatedAdminRelationship;
   const refused = payload?.errors[0];
-  if (refused) return <UnusableLink title="End delegated administration" message={refused.message} />;
+  if (refused) return <UnusableLink title={t('accept.endDelegatedAdministration')} message={<ErrorMessage error={refused} />} />;
   if (payload?.relationship) {
     return (
-      <CustomerFrame title="Delegated administration ended">
-        <Text>Your partner no longer administers your account.</Text>
+      <CustomerFrame title={t('accept.delegatedAdministrationEnded')}>
+        <Text>{t('accept.yourPartnerNoLongerAdministers')}</Text>
       </CustomerFrame>
     );
   }
   return (
-    <CustomerFrame title="End delegated administration">
-      <Text>Ending it removes your partner's administration of your Microsoft 365 account. Your subscriptions and users are not changed.</Text>
-      {end.error && <Alert color="red">{end.error.message}</Alert>}
+    <CustomerFrame title={t('accept.endDelegatedAdministration')}>
+      <Text>{t('accept.endingItRemovesYourPartner')}</Text>
+      {end.error && <Alert color="red"><ErrorMessage error={end.error} /></Alert>}
       <Group>
         <Button color="red" loading={end.isPending} onClick={() => end.mutate({ code })}>
-          End delegated administration
+          {t('accept.endDelegatedAdministration')}
         </Button>
       </Group>
     </CustomerFrame>

@@ -5,11 +5,12 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
 import type { CreateCustomerInput, CreateCustomerMutation } from '../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../components/errors';
-import { licences, PROVISIONING_STATE } from '../components/labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
+import { useLabels } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 // The countries come from the offers the partner may sell; the offers of step 2 from that country.
 const SellableOffersDocument = graphql(`
@@ -122,6 +123,8 @@ type Preview = NonNullable<CreateCustomerMutation['createCustomer']['preview']>;
 
 /** Add customer (seed 002): details → offer and seats → review → credentials once → provisioning followed. */
 export function AddCustomerPage() {
+  const { t, country, countryOptions, price } = useI18n();
+  const labels = useLabels();
   const { createsCustomers } = useCapabilities();
   const [step, setStep] = useState(0);
   const [details, setDetails] = useState<Details>(EMPTY);
@@ -140,7 +143,7 @@ export function AddCustomerPage() {
 
   const allOffers = useGraphQLQuery(SellableOffersDocument, { country: null });
   const countryOffers = useGraphQLQuery(SellableOffersDocument, { country: details.country || null }, { enabled: details.country !== '' });
-  const countries = useMemo(() => [...new Set(allOffers.data?.offers.edges.flatMap((edge) => edge.node.countries) ?? [])].sort(), [allOffers.data]);
+  const countries = useMemo(() => countryOptions([...new Set(allOffers.data?.offers.edges.flatMap((edge) => edge.node.countries) ?? [])]), [allOffers.data, countryOptions]);
   // A first subscription is a paid offer with no prerequisite (trials go through invitations), as the graph marks them.
   const offers = (countryOffers.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial && !offer.isAddOn);
   const offer = offers.find((candidate) => candidate.id === offerId) ?? null;
@@ -149,7 +152,7 @@ export function AddCustomerPage() {
   const availability = useGraphQLQuery(DomainAvailableDocument, { prefix }, { enabled: prefix !== '' });
 
   if (!createsCustomers) {
-    return <Alert color="gray" title="Not available">Creating customer accounts needs the reseller programme and full customer access.</Alert>;
+    return <Alert color="gray" title={t('common.notAvailable')}>{t('addCustomer.creatingCustomerAccountsNeedsThe')}</Alert>;
   }
 
   const set = (field: keyof Details) => (event: React.ChangeEvent<HTMLInputElement>) => setDetails({ ...details, [field]: event.currentTarget.value });
@@ -181,28 +184,30 @@ export function AddCustomerPage() {
   };
 
   const domainHint = (() => {
-    if (!details.domainPrefix) return 'Letters, digits and inner hyphens: <prefix>.onmicrosoft.com';
-    if (prefix !== details.domainPrefix.trim().toLowerCase() || availability.isFetching) return 'Checking…';
-    if (availability.data?.isDomainAvailable.available) return `${availability.data.isDomainAvailable.domain} is available`;
+    if (!details.domainPrefix) return t('addCustomer.domainPrefixHint');
+    if (prefix !== details.domainPrefix.trim().toLowerCase() || availability.isFetching) return t('addCustomer.checkingDomain');
+    if (availability.data?.isDomainAvailable.available) return t('addCustomer.domainAvailable', { domain: availability.data.isDomainAvailable.domain ?? '' });
     return undefined;
   })();
   // The graph says why: a prefix that is not valid reads differently from one another tenant has.
   const unavailable = availability.data?.isDomainAvailable;
   const domainTaken =
     unavailable && !unavailable.available && prefix === details.domainPrefix.trim().toLowerCase()
-      ? (unavailable.message ?? (unavailable.reason === 'TAKEN' ? `${prefix}.onmicrosoft.com is already taken` : 'Not a valid domain prefix'))
+      ? unavailable.reason === 'TAKEN'
+        ? t('addCustomer.domainTaken', { domain: `${prefix}.onmicrosoft.com` })
+        : t('addCustomer.domainNotValid')
       : undefined;
 
   return (
     <Stack maw={900}>
       <Anchor component={Link} to="/customers" size="sm">
-        Back to customers
+        {t('common.backToCustomers')}
       </Anchor>
       <Title order={1} size="h2">
-        Add customer
+        {t('common.addCustomer')}
       </Title>
       <Stepper active={step} onStepClick={(target) => target < step && step < 3 && setStep(target)} size="sm" allowNextStepsSelect={false}>
-        <Stepper.Step label={named(0) ? 'Details' : undefined} description={wide ? 'Company and contact' : undefined} aria-label="Details">
+        <Stepper.Step label={named(0) ? t('addCustomer.details') : undefined} description={wide ? t('addCustomer.companyAndContact') : undefined} aria-label={t('addCustomer.details')}>
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -211,22 +216,22 @@ export function AddCustomerPage() {
           >
             <Stack mt="md">
               <Text size="sm" c="dimmed">
-                Fields marked with an asterisk are required.
+                {t('addCustomer.fieldsMarkedWithAnAsterisk')}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label="Company name" required value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+                <TextInput label={t('common.companyName')} required value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
                 <TextInput
-                  label="Domain prefix"
+                  label={t('common.domainPrefix')}
                   required
                   value={details.domainPrefix}
                   onChange={set('domainPrefix')}
-                  rightSection={<Text size="xs" c="dimmed" pr="xs">.onmicrosoft.com</Text>}
+                  rightSection={<Text size="xs" c="dimmed" pr="xs">{t('common.onmicrosoftCom')}</Text>}
                   rightSectionWidth={120}
                   description={domainHint}
                   error={fieldError(errors, 'domainPrefix') ?? domainTaken}
                 />
                 <Select
-                  label="Country"
+                  label={t('common.country')}
                   required
                   searchable
                   data={countries}
@@ -237,23 +242,23 @@ export function AddCustomerPage() {
                   }}
                   error={fieldError(errors, 'country')}
                 />
-                <TextInput label="Address line 1" required value={details.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
-                <TextInput label="Address line 2" value={details.addressLine2 ?? ''} onChange={set('addressLine2')} />
-                <TextInput label="City" required value={details.city} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput label="Postal code" required value={details.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
-                <TextInput label="Region" value={details.region ?? ''} onChange={set('region')} />
-                <TextInput label="Contact first name" required value={details.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
-                <TextInput label="Contact last name" required value={details.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
-                <TextInput label="Contact email" type="email" required value={details.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
-                <TextInput label="Contact phone" type="tel" required value={details.contactPhone} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
+                <TextInput label={t('common.addressLine1')} required value={details.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+                <TextInput label={t('addCustomer.addressLine2')} value={details.addressLine2 ?? ''} onChange={set('addressLine2')} />
+                <TextInput label={t('common.city')} required value={details.city} onChange={set('city')} error={fieldError(errors, 'city')} />
+                <TextInput label={t('common.postalCode')} required value={details.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
+                <TextInput label={t('addCustomer.region')} value={details.region ?? ''} onChange={set('region')} />
+                <TextInput label={t('addCustomer.contactFirstName')} required value={details.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
+                <TextInput label={t('addCustomer.contactLastName')} required value={details.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
+                <TextInput label={t('addCustomer.contactEmail')} type="email" required value={details.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
+                <TextInput label={t('addCustomer.contactPhone')} type="tel" required value={details.contactPhone} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
               </SimpleGrid>
               <Group justify="flex-end">
-                <Button type="submit">Next</Button>
+                <Button type="submit">{t('common.next')}</Button>
               </Group>
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(1) ? 'Offer and seats' : undefined} description={wide ? 'First subscription' : undefined} aria-label="Offer and seats">
+        <Stepper.Step label={named(1) ? t('addCustomer.offerAndSeats') : undefined} description={wide ? t('addCustomer.firstSubscription') : undefined} aria-label={t('addCustomer.offerAndSeats')}>
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -261,10 +266,10 @@ export function AddCustomerPage() {
             }}
           >
             <Stack mt="md" maw={480}>
-              {countryOffers.isPending && <Loader aria-label="Loading offers" />}
+              {countryOffers.isPending && <Loader aria-label={t('addCustomer.loadingOffers')} />}
               <Select
-                label="Offer"
                 required
+                label={t('common.offer')}
                 data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
                 value={offerId}
                 onChange={(value) => {
@@ -272,12 +277,12 @@ export function AddCustomerPage() {
                   const chosen = offers.find((candidate) => candidate.id === value);
                   if (chosen) setSeats(Math.max(chosen.minQuantity, Math.min(Number(seats) || 1, chosen.maxQuantity)));
                 }}
-                description={`Offers your organisation may sell in ${details.country || 'the customer’s country'}`}
-                nothingFoundMessage="No offer for this country"
+                description={details.country ? t('addCustomer.offersYourOrganisationMaySell', { country: country(details.country) }) : t('addCustomer.offersForTheCustomersCountry')}
+                nothingFoundMessage={t('addCustomer.noOfferForThisCountry')}
                 error={fieldError(errors, 'subscription.offerId')}
               />
               <NumberInput
-                label="Number of seats"
+                label={t('addCustomer.numberOfSeats')}
                 required
                 min={offer?.minQuantity}
                 max={offer?.maxQuantity}
@@ -285,63 +290,63 @@ export function AddCustomerPage() {
                 allowNegative={false}
                 value={seats}
                 onChange={setSeats}
-                description={offer ? `Between ${offer.minQuantity} and ${offer.maxQuantity}; ${offer.unitPrice.toFixed(2)} ${offer.currency} per licence a month` : undefined}
+                description={offer ? t('addCustomer.betweenAndPerLicenceA', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity, price: price(offer.unitPrice, offer.currency) }) : undefined}
                 error={fieldError(errors, 'subscription.quantity')}
               />
               <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep(0)}>
-                  Back
+                  {t('common.back')}
                 </Button>
                 <Button type="submit" loading={create.isPending} disabled={!offerId}>
-                  Next
+                  {t('common.next')}
                 </Button>
               </Group>
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(2) ? 'Review' : undefined} description={wide ? 'Check and submit' : undefined} aria-label="Review">
+        <Stepper.Step label={named(2) ? t('common.review') : undefined} description={wide ? t('addCustomer.checkAndSubmit') : undefined} aria-label={t('common.review')}>
           {preview && (
             <Stack mt="md">
               <Paper withBorder p="md" component="section" aria-labelledby="review-customer">
                 <Group justify="space-between">
                   <Title order={2} size="h4" id="review-customer">
-                    Customer
+                    {t('common.customer')}
                   </Title>
                   <Button variant="subtle" size="xs" onClick={() => setStep(0)}>
-                    Edit details
+                    {t('addCustomer.editDetails')}
                   </Button>
                 </Group>
                 <Text size="sm">{preview.companyName}</Text>
-                <Text size="sm">Domain: {preview.defaultDomain}</Text>
-                <Text size="sm">Administrator: {preview.adminUserName}</Text>
+                <Text size="sm">{t('addCustomer.domain', { defaultDomain: preview.defaultDomain })}</Text>
+                <Text size="sm">{t('addCustomer.administrator', { adminUserName: preview.adminUserName })}</Text>
                 <Text size="sm">
-                  {details.addressLine1}, {details.postalCode} {details.city}, {preview.country}
+                  {details.addressLine1}, {details.postalCode} {details.city}, {country(preview.country)}
                 </Text>
                 <Text size="sm">
-                  Contact: {details.contactFirstName} {details.contactLastName}, {details.contactEmail}, {details.contactPhone}
+                  {t('addCustomer.contact', { contactFirstName: details.contactFirstName, contactLastName: details.contactLastName, contactEmail: details.contactEmail, contactPhone: details.contactPhone })}
                 </Text>
               </Paper>
               <Paper withBorder p="md" component="section" aria-labelledby="review-offer">
                 <Group justify="space-between">
                   <Title order={2} size="h4" id="review-offer">
-                    Subscription
+                    {t('common.subscription')}
                   </Title>
                   <Button variant="subtle" size="xs" onClick={() => setStep(1)}>
-                    Edit offer and seats
+                    {t('addCustomer.editOfferAndSeats')}
                   </Button>
                 </Group>
                 <Text size="sm">
-                  {preview.subscription.offerName}: {licences(preview.subscription.quantity)}
+                  {t('addCustomer.reviewSubscription', { offer: preview.subscription.offerName ?? '', licences: labels.licences(preview.subscription.quantity) })}
                 </Text>
               </Paper>
               <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep(1)}>
-                  Back
+                  {t('common.back')}
                 </Button>
                 <Button onClick={() => void submit()} loading={create.isPending}>
-                  Create customer
+                  {t('addCustomer.createCustomer')}
                 </Button>
               </Group>
             </Stack>
@@ -353,7 +358,7 @@ export function AddCustomerPage() {
       </Stepper>
       <AdminCredentialsOnce
         opened={credentialsOpen}
-        title="Customer created: the administrator's credentials"
+        title={t('addCustomer.customerCreatedTheAdministratorS')}
         userName={created?.userName}
         password={created?.password ?? null}
         onDone={() => setCredentialsOpen(false)}
@@ -364,6 +369,8 @@ export function AddCustomerPage() {
 
 /** The new customer, followed from PROVISIONING to ACTIVE, or FAILED with its reason and a retry. */
 export function Provisioning({ customerId, credentialsOpen }: { customerId: string; credentialsOpen: boolean }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const retry = useGraphQLMutation(RetryDocument);
@@ -376,19 +383,19 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
       },
     });
   const customer = data?.customer;
-  if (error) return <Alert color="red">{error.message}</Alert>;
-  if (!customer) return <Loader aria-label="Loading the new customer" />;
+  if (error) return <Alert color="red"><ErrorMessage error={error} /></Alert>;
+  if (!customer) return <Loader aria-label={t('addCustomer.loadingTheNewCustomer')} />;
   return (
     <Stack mt="md" aria-hidden={credentialsOpen || undefined}>
       <Alert
         role="status"
         color={customer.provisioningState === 'ACTIVE' ? 'green' : customer.provisioningState === 'FAILED' ? 'red' : 'yellow'}
-        title={`${customer.companyName}: ${PROVISIONING_STATE[customer.provisioningState]}`}
+        title={t('addCustomer.provisioningTitle', { companyName: customer.companyName, state: labels.provisioningState[customer.provisioningState] })}
         icon={customer.provisioningState === 'PROVISIONING' ? <Loader size="xs" /> : undefined}
       >
-        {customer.provisioningState === 'PROVISIONING' && 'The tenant and first subscription are being created. This takes a moment.'}
-        {customer.provisioningState === 'ACTIVE' && 'The customer account and its subscription are ready.'}
-        {customer.provisioningState === 'FAILED' && (customer.provisioningError ?? 'Provisioning failed.')}
+        {customer.provisioningState === 'PROVISIONING' && t('addCustomer.theTenantAndFirstSubscription')}
+        {customer.provisioningState === 'ACTIVE' && t('addCustomer.theCustomerAccountAndIts')}
+        {customer.provisioningState === 'FAILED' && (customer.provisioningError ?? t('addCustomer.provisioningFailed'))}
       </Alert>
       <FormErrors errors={errors} />
       <Group>
@@ -401,14 +408,14 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
               void queryClient.invalidateQueries();
             }}
           >
-            Retry provisioning
+            {t('common.retryProvisioning')}
           </Button>
         )}
         <Button variant={customer.provisioningState === 'ACTIVE' ? 'filled' : 'default'} onClick={() => navigate(`/customers/${customerId}`)}>
-          Open customer page
+          {t('common.openCustomerPage')}
         </Button>
         <Button variant="default" onClick={() => navigate('/customers')}>
-          Go to customer management
+          {t('common.goToCustomerManagement')}
         </Button>
       </Group>
     </Stack>

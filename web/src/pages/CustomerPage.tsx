@@ -7,10 +7,11 @@ import { graphql } from '../__generated__';
 import { DelegatedAdmin } from '../components/customer/DelegatedAdmin';
 import { ServiceRequests } from '../components/customer/ServiceRequests';
 import { CustomerUsers } from '../components/customer/CustomerUsers';
-import { FormErrors, type PayloadError } from '../components/errors';
-import { describeScheduledChange, formatDate, licences, PROVISIONING_STATE, RELATIONSHIP, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
+import { ErrorMessage, FormErrors, type PayloadError } from '../components/errors';
+import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 const CustomerPageDocument = graphql(`
   query CustomerPage($id: ID!) {
@@ -76,6 +77,8 @@ const RetryProvisioningDocument = graphql(`
 
 /** The customer page: its details, subscriptions, users, service requests and delegated administration. */
 export function CustomerPage() {
+  const { t } = useI18n();
+  const labels = useLabels();
   const { customerId = '' } = useParams();
   const capabilities = useCapabilities();
   const queryClient = useQueryClient();
@@ -89,13 +92,13 @@ export function CustomerPage() {
   const [retryErrors, setRetryErrors] = useState<readonly PayloadError[]>([]);
   const changed = () => void queryClient.invalidateQueries();
 
-  if (isPending) return <Loader aria-label="Loading the customer" />;
-  if (error) return <Alert color="red" title="The customer could not be loaded">{error.message}</Alert>;
+  if (isPending) return <Loader aria-label={t('customer.loadingTheCustomer')} />;
+  if (error) return <Alert color="red" title={t('customer.theCustomerCouldNotBe')}><ErrorMessage error={error} /></Alert>;
   const customer = data?.customer;
   if (!customer) {
     return (
-      <Alert color="gray" title="Customer not found">
-        It does not exist, or your organisation does not support it. <Anchor component={Link} to="/customers">Back to customers</Anchor>
+      <Alert color="gray" title={t('customer.customerNotFound')}>
+        {t('customer.itDoesNotExistOr')}{' '}<Anchor component={Link} to="/customers">{t('common.backToCustomers')}</Anchor>
       </Alert>
     );
   }
@@ -104,7 +107,7 @@ export function CustomerPage() {
     <Stack maw={1100}>
       <Breadcrumbs>
         <Anchor component={Link} to="/customers">
-          Customers
+          {t('common.customers')}
         </Anchor>
         <Text size="sm">{customer.companyName}</Text>
       </Breadcrumbs>
@@ -116,17 +119,17 @@ export function CustomerPage() {
           <Text c="dimmed">{customer.defaultDomain}</Text>
         </div>
         <Badge size="lg" color={STATUS_COLOR[customer.provisioningState]} role="status">
-          {PROVISIONING_STATE[customer.provisioningState]}
+          {labels.provisioningState[customer.provisioningState]}
         </Badge>
       </Group>
       {customer.provisioningState === 'PROVISIONING' && (
-        <Alert color="yellow" title="Provisioning" icon={<Loader size="xs" />}>
-          The customer's tenant and first subscription are being created; this page follows it.
+        <Alert color="yellow" title={t('customer.provisioning')} icon={<Loader size="xs" />}>
+          {t('customer.theCustomerSTenantAnd')}
         </Alert>
       )}
       {customer.provisioningState === 'FAILED' && (
-        <Alert color="red" title="Provisioning failed">
-          <Text size="sm">{customer.provisioningError ?? 'The reason was not recorded.'}</Text>
+        <Alert color="red" title={t('customer.provisioningFailed')}>
+          <Text size="sm">{customer.provisioningError ?? t('customer.theReasonWasNotRecorded')}</Text>
           <FormErrors errors={retryErrors} />
           {capabilities.createsCustomers && (
             <Button
@@ -137,12 +140,12 @@ export function CustomerPage() {
                 const payload = (await retry.mutateAsync({ customerId: customer.id })).retryCustomerProvisioning;
                 setRetryErrors(payload.errors);
                 if (payload.errors.length === 0) {
-                  notifications.show({ message: 'Provisioning started again.' });
+                  notifications.show({ message: t('customer.provisioningStartedAgain') });
                   changed();
                 }
               }}
             >
-              Retry provisioning
+              {t('common.retryProvisioning')}
             </Button>
           )}
         </Alert>
@@ -151,16 +154,16 @@ export function CustomerPage() {
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs">
           <div>
             <Text size="xs" c="dimmed">
-              Relationship
+              {t('common.relationship')}
             </Text>
             <Text size="sm">
-              {RELATIONSHIP[customer.relationship]}
-              {customer.hasAdminRights ? ', with admin rights' : ', no admin rights'}
+              {labels.relationship[customer.relationship]}
+              {customer.hasAdminRights ? t('customer.withAdminRights') : t('customer.noAdminRights')}
             </Text>
           </div>
           <div>
             <Text size="xs" c="dimmed">
-              Primary contact
+              {t('customer.primaryContact')}
             </Text>
             <Text size="sm">
               {customer.primaryContact.firstName} {customer.primaryContact.lastName}, {customer.primaryContact.email}
@@ -168,7 +171,7 @@ export function CustomerPage() {
           </div>
           <div>
             <Text size="xs" c="dimmed">
-              Address
+              {t('common.address')}
             </Text>
             <Text size="sm">{customer.address ? `${customer.address.line1}, ${customer.address.postalCode} ${customer.address.city}, ${customer.address.country}` : customer.country}</Text>
           </div>
@@ -176,23 +179,23 @@ export function CustomerPage() {
       </Paper>
       <Tabs defaultValue="subscriptions" keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="subscriptions">Subscriptions</Tabs.Tab>
-          <Tabs.Tab value="users">Users</Tabs.Tab>
-          <Tabs.Tab value="service-requests">Service requests</Tabs.Tab>
-          <Tabs.Tab value="delegated-admin">Delegated admin</Tabs.Tab>
+          <Tabs.Tab value="subscriptions">{t('common.subscriptions')}</Tabs.Tab>
+          <Tabs.Tab value="users">{t('common.users')}</Tabs.Tab>
+          <Tabs.Tab value="service-requests">{t('customer.serviceRequests')}</Tabs.Tab>
+          <Tabs.Tab value="delegated-admin">{t('common.delegatedAdmin')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="subscriptions" pt="md">
           {customer.subscriptions.length === 0 ? (
-            <Text size="sm">No subscriptions yet.</Text>
+            <Text size="sm">{t('common.noSubscriptionsYet')}</Text>
           ) : (
             <Table.ScrollContainer minWidth={320}>
               <Table>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Subscription</Table.Th>
-                    <Table.Th>Licences</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>At renewal</Table.Th>
+                    <Table.Th>{t('common.subscription')}</Table.Th>
+                    <Table.Th>{t('common.licences')}</Table.Th>
+                    <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th>{t('customer.atRenewal')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -203,20 +206,20 @@ export function CustomerPage() {
                           {subscription.friendlyName}
                         </Anchor>
                       </Table.Td>
-                      <Table.Td>{licences(subscription.quantity)}</Table.Td>
+                      <Table.Td>{labels.licences(subscription.quantity)}</Table.Td>
                       <Table.Td>
                         <Badge variant="light" color={STATUS_COLOR[subscription.status]}>
-                          {SUBSCRIPTION_STATUS[subscription.status]}
+                          {labels.subscriptionStatus[subscription.status]}
                         </Badge>
                       </Table.Td>
                       <Table.Td>
                         {subscription.scheduledChange ? (
                           <Text size="sm">
-                            {formatDate(subscription.scheduledChange.effectiveDate)}: {describeScheduledChange(subscription.scheduledChange)}
+                            {t('customer.scheduledChange', { date: labels.date(subscription.scheduledChange.effectiveDate), change: labels.scheduledChange(subscription.scheduledChange) })}
                           </Text>
                         ) : (
                           <Text size="sm" c="dimmed">
-                            No change
+                            {t('customer.noChange')}
                           </Text>
                         )}
                       </Table.Td>

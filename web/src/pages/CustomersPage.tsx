@@ -5,9 +5,11 @@ import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { graphql } from '../__generated__';
 import { CustomerActionsPane } from '../components/CustomerActionsPane';
-import { PROVISIONING_STATE, RELATIONSHIP, STATUS_COLOR } from '../components/labels';
+import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
+import { ErrorMessage } from '../components/errors';
 
 const PAGE_SIZE = 25;
 
@@ -36,6 +38,8 @@ const CustomersDocument = graphql(`
 
 /** Customer management (seeds 001, 004): prefix search, keyset paging, the actions pane. */
 export function CustomersPage() {
+  const { t, country } = useI18n();
+  const labels = useLabels();
   const { seesCustomers, createsCustomers } = useCapabilities();
   const [params, setParams] = useSearchParams();
   // The box is the source of truth while typing; the address follows it (shareable, back-button safe).
@@ -61,11 +65,10 @@ export function CustomersPage() {
     return (
       <Stack maw={720}>
         <Title order={1} size="h2">
-          Customers
+          {t('common.customers')}
         </Title>
-        <Alert color="gray" title="No customer access">
-          Your account has no administrative access to the companies your organisation supports, so no customers are listed. An administrator of your
-          organisation can grant it.
+        <Alert color="gray" title={t('customers.noCustomerAccess')}>
+          {t('customers.yourAccountHasNoAdministrative')}
         </Alert>
       </Stack>
     );
@@ -85,11 +88,11 @@ export function CustomersPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={1} size="h2">
-          Customers
+          {t('common.customers')}
         </Title>
         {createsCustomers && (
           <Button component={Link} to="/customers/new">
-            Add customer
+            {t('common.addCustomer')}
           </Button>
         )}
       </Group>
@@ -97,39 +100,39 @@ export function CustomersPage() {
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
             <TextInput
-              label="Search customers"
-              description="Start of the company name or of the domain"
-              placeholder="e.g. north"
+              label={t('customers.searchCustomers')}
+              description={t('customers.startOfTheCompanyName')}
+              placeholder={t('customers.eGNorth')}
               value={search}
               onChange={(event) => onSearch(event.currentTarget.value)}
-              rightSection={isFetching ? <Loader size="xs" aria-label="Searching" /> : null}
+              rightSection={isFetching ? <Loader size="xs" aria-label={t('customers.searching')} /> : null}
               type="search"
             />
             {error && (
-              <Alert color="red" title="Customers could not be loaded">
-                <Text size="sm">{error.message}</Text>
+              <Alert color="red" title={t('customers.customersCouldNotBeLoaded')}>
+                <Text size="sm"><ErrorMessage error={error} /></Text>
                 <Button size="xs" mt="xs" onClick={() => void refetch()}>
-                  Try again
+                  {t('common.tryAgain')}
                 </Button>
               </Alert>
             )}
-            {isPending && !error && <Loader aria-label="Loading customers" />}
+            {isPending && !error && <Loader aria-label={t('customers.loadingCustomers')} />}
             {data && edges.length === 0 && (
-              <Text role="status">{debounced ? `No customer's name or domain starts with “${debounced}”.` : 'You have no customers yet.'}</Text>
+              <Text role="status">{debounced ? t('customers.noCustomerSNameOr', { search: debounced }) : t('customers.youHaveNoCustomersYet')}</Text>
             )}
             {edges.length > 0 && (
               <Table.ScrollContainer minWidth={320}>
                 <Table highlightOnHover verticalSpacing="xs">
                   <caption>
-                    <VisuallyHidden>Customers{debounced ? ` matching “${debounced}”` : ''}</VisuallyHidden>
+                    <VisuallyHidden>{debounced ? t('customers.matching', { search: debounced }) : t('common.customers')}</VisuallyHidden>
                   </caption>
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Company</Table.Th>
-                      <Table.Th visibleFrom="sm">Domain</Table.Th>
-                      <Table.Th visibleFrom="sm">Country</Table.Th>
-                      <Table.Th visibleFrom="sm">Relationship</Table.Th>
-                      <Table.Th>State</Table.Th>
+                      <Table.Th>{t('customers.company')}</Table.Th>
+                      <Table.Th visibleFrom="sm">{t('customers.domain')}</Table.Th>
+                      <Table.Th visibleFrom="sm">{t('common.country')}</Table.Th>
+                      <Table.Th visibleFrom="sm">{t('common.relationship')}</Table.Th>
+                      <Table.Th>{t('common.state')}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -150,11 +153,11 @@ export function CustomersPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td visibleFrom="sm">{node.defaultDomain}</Table.Td>
-                        <Table.Td visibleFrom="sm">{node.country}</Table.Td>
-                        <Table.Td visibleFrom="sm">{RELATIONSHIP[node.relationship]}</Table.Td>
+                        <Table.Td visibleFrom="sm">{country(node.country)}</Table.Td>
+                        <Table.Td visibleFrom="sm">{labels.relationship[node.relationship]}</Table.Td>
                         <Table.Td>
                           <Badge variant="light" color={STATUS_COLOR[node.provisioningState]}>
-                            {PROVISIONING_STATE[node.provisioningState]}
+                            {labels.provisioningState[node.provisioningState]}
                           </Badge>
                         </Table.Td>
                       </Table.Tr>
@@ -166,17 +169,17 @@ export function CustomersPage() {
             {(cursors.length > 1 || data?.customers.pageInfo.hasNextPage) && (
               <Group justify="space-between">
                 <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-                  Previous page
+                  {t('common.previousPage')}
                 </Button>
                 <Text size="sm" c="dimmed">
-                  Page {cursors.length}
+                  {t('common.page', { count: cursors.length })}
                 </Text>
                 <Button
                   variant="default"
                   disabled={!data?.customers.pageInfo.hasNextPage}
                   onClick={() => setCursors((list) => [...list, data?.customers.pageInfo.endCursor ?? null])}
                 >
-                  Next page
+                  {t('common.nextPage')}
                 </Button>
               </Group>
             )}
@@ -184,14 +187,14 @@ export function CustomersPage() {
         </Grid.Col>
         {wide && (
           <Grid.Col span={{ base: 12, md: 4 }}>
-            <Paper withBorder p="md" component="section" aria-label={selected ? `Actions: ${selected.companyName}` : 'Actions'}>
-              {pane ?? <Text size="sm">Select a customer to see its subscriptions.</Text>}
+            <Paper withBorder p="md" component="section" aria-label={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')}>
+              {pane ?? <Text size="sm">{t('customers.selectACustomerToSee')}</Text>}
             </Paper>
           </Grid.Col>
         )}
       </Grid>
       {!wide && (
-        <Drawer opened={selected !== null} onClose={() => setSelectedId(null)} position="bottom" title={selected ? `Actions: ${selected.companyName}` : 'Actions'} size="auto">
+        <Drawer opened={selected !== null} onClose={() => setSelectedId(null)} position="bottom" title={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')} size="auto">
           {pane}
         </Drawer>
       )}

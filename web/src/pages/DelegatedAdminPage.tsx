@@ -6,6 +6,8 @@ import { graphql } from '../__generated__';
 import { DelegatedAdminTable, OfferDelegatedAdmin } from '../components/customer/DelegatedAdmin';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
+import { ErrorMessage } from '../components/errors';
 
 const RelationshipsDocument = graphql(`
   query DelegatedAdminOverview {
@@ -42,6 +44,7 @@ const FILTERS = ['ALL', 'PENDING', 'ACTIVE', 'EXPIRED', 'TERMINATED'] as const;
 
 /** Delegated administration across the partner's customers (seed 001): offer, follow, end. */
 export function DelegatedAdminPage() {
+  const { t } = useI18n();
   const { seesCustomers, offersDelegatedAdmin } = useCapabilities();
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>('ALL');
@@ -52,18 +55,18 @@ export function DelegatedAdminPage() {
   const customers = useGraphQLQuery(CustomerChoicesDocument, { search: debounced || null }, { enabled: offersDelegatedAdmin });
   const changed = () => void queryClient.invalidateQueries();
 
-  if (!seesCustomers) return <Alert color="gray" title="Not available">Delegated administration needs customer access.</Alert>;
+  if (!seesCustomers) return <Alert color="gray" title={t('common.notAvailable')}>{t('delegatedAdmin.delegatedAdministrationNeedsCustomerAccess')}</Alert>;
   const relationships = (data?.delegatedAdminRelationships ?? []).filter((relationship) => filter === 'ALL' || relationship.status === filter);
   return (
     <Stack maw={1100}>
       <Title order={1} size="h2">
-        Delegated administration
+        {t('common.delegatedAdministration')}
       </Title>
       {offersDelegatedAdmin && (
-        <Paper withBorder p="md" component="section" aria-label="Offer delegated administration">
+        <Paper withBorder p="md" component="section" aria-label={t('delegatedAdmin.offerDelegatedAdministration')}>
           <Stack>
             <Select
-              label="Customer"
+              label={t('common.customer')}
               searchable
               clearable
               maw={420}
@@ -72,23 +75,23 @@ export function DelegatedAdminPage() {
               onSearchChange={setSearch}
               value={customerId}
               onChange={setCustomerId}
-              nothingFoundMessage="No customer"
+              nothingFoundMessage={t('common.noCustomer')}
             />
             <OfferDelegatedAdmin customerId={customerId} onChanged={changed} />
           </Stack>
         </Paper>
       )}
       <SegmentedControl
-        aria-label="Status"
+        aria-label={t('common.status')}
         size="xs"
-        data={FILTERS.map((value) => ({ value, label: value === 'ALL' ? 'All' : value.charAt(0) + value.slice(1).toLowerCase() }))}
+        data={FILTERS.map((value) => ({ value, label: t(`delegatedAdmin.filter.${value}`) }))}
         value={filter}
         onChange={(value) => setFilter(value as (typeof FILTERS)[number])}
         style={{ alignSelf: 'flex-start' }}
       />
-      {isPending && <Loader aria-label="Loading relationships" />}
-      {error && <Alert color="red">{error.message}</Alert>}
-      {data && relationships.length === 0 && <Text>No relationship{filter === 'ALL' ? '' : ` ${filter.toLowerCase()}`}.</Text>}
+      {isPending && <Loader aria-label={t('delegatedAdmin.loadingRelationships')} />}
+      {error && <Alert color="red"><ErrorMessage error={error} /></Alert>}
+      {data && relationships.length === 0 && <Text>{t(`delegatedAdmin.none.${filter}`)}</Text>}
       {relationships.length > 0 && <DelegatedAdminTable relationships={relationships} onChanged={changed} />}
     </Stack>
   );

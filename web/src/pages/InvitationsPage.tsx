@@ -1,12 +1,15 @@
 import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Loader, Modal, NumberInput, Paper, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { InvitationsPageQuery } from '../__generated__/graphql';
-import { FormErrors, fieldError, type PayloadError } from '../components/errors';
-import { formatDate, licences } from '../components/labels';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage } from '../components/errors';
+import { useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 const TrialInvitationRowFragment = graphql(`
   fragment TrialInvitationRow on TrialInvitation {
@@ -44,7 +47,7 @@ const PurchaseOfferRowFragment = graphql(`
 `);
 
 const InvitationsPageDocument = graphql(`
-  query InvitationsPage {
+  query InvitationsPage($first: Int!, $trialAfter: String, $purchaseAfter: String) {
     offers(first: 100) {
       edges {
         node {
@@ -56,20 +59,28 @@ const InvitationsPageDocument = graphql(`
         }
       }
     }
-    trialInvitations(first: 50) {
+    trialInvitations(first: $first, after: $trialAfter) {
       edges {
         node {
           id
           ...TrialInvitationRow
         }
       }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
-    purchaseOffers(first: 50) {
+    purchaseOffers(first: $first, after: $purchaseAfter) {
       edges {
         node {
           id
           ...PurchaseOfferRow
         }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
@@ -137,51 +148,63 @@ const RevokePurchaseOfferDocument = graphql(`
   }
 `);
 
+const PAGE_SIZE = 20;
+
 type CatalogueOffer = InvitationsPageQuery['offers']['edges'][number]['node'];
 
 /** Trial invitations and purchase offers (seed 001): create, copy the personal URL, follow acceptances, revoke. */
 export function InvitationsPage() {
+  const { t } = useI18n();
   const { sendsInvitations } = useCapabilities();
+  // Each list is paged on its own, newest first (SPEC §8: lists that grow are paged).
+  const purchasePages = useCursorPages();
+  const trialPages = useCursorPages();
   const { data, error, isPending, refetch } = useGraphQLQuery(
     InvitationsPageDocument,
-    {},
+    { first: PAGE_SIZE, purchaseAfter: purchasePages.after, trialAfter: trialPages.after },
     // Customers accept at any time: each visit shows the current acceptance counts.
-    { enabled: sendsInvitations, staleTime: 0 },
+    { enabled: sendsInvitations, staleTime: 0, placeholderData: keepPreviousData },
   );
+  // A new one is the newest: the first page shows it.
+  const created = (pages: ReturnType<typeof useCursorPages>) => () => {
+    if (pages.page > 1) pages.first();
+    else void refetch();
+  };
 
   if (!sendsInvitations) {
     return (
-      <Alert color="gray" title="Not available">
-        Trial invitations and purchase offers are for subscription advisors with full or limited customer administration.
+      <Alert color="gray" title={t('common.notAvailable')}>
+        {t('invitations.trialInvitationsAndPurchaseOffers')}
       </Alert>
     );
   }
-  if (isPending) return <Loader aria-label="Loading invitations and offers" />;
-  if (error || !data) return <Alert color="red" title="Cannot load invitations and offers">{error?.message}</Alert>;
+  if (isPending) return <Loader aria-label={t('invitations.loadingInvitationsAndOffers')} />;
+  if (error || !data) return <Alert color="red" title={t('invitations.cannotLoadInvitationsAndOffers')}>{error && <ErrorMessage error={error} />}</Alert>;
 
   const offers = data.offers.edges.map((edge) => edge.node);
   return (
     <Stack maw={1100}>
-      <Title order={2}>Invitations and offers</Title>
+      <Title order={2}>{t('common.invitationsAndOffers')}</Title>
       <Text c="dimmed" size="sm">
-        Each one has a personal URL that identifies you as their subscription advisor. Send it by e-mail or publish it on your website: any number of
-        customers can accept it until you revoke it.
+        {t('invitations.eachOneHasAPersonal')}
       </Text>
       <Tabs defaultValue="purchase" keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="purchase">Purchase offers</Tabs.Tab>
-          <Tabs.Tab value="trial">Trial invitations</Tabs.Tab>
+          <Tabs.Tab value="purchase">{t('invitations.purchaseOffers')}</Tabs.Tab>
+          <Tabs.Tab value="trial">{t('invitations.trialInvitations')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="purchase" pt="md">
           <Stack>
-            <CreatePurchaseOffer offers={offers.filter((offer) => !offer.isTrial)} onCreated={() => void refetch()} />
+            <CreatePurchaseOffer offers={offers.filter((offer) => !offer.isTrial)} onCreated={created(purchasePages)} />
             <PurchaseOfferList rows={data.purchaseOffers.edges.map((edge) => edge.node)} onChanged={() => void refetch()} />
+            <CursorPager pages={purchasePages} pageInfo={data.purchaseOffers.pageInfo} />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="trial" pt="md">
           <Stack>
-            <CreateTrialInvitation offers={offers.filter((offer) => offer.isTrial)} onCreated={() => void refetch()} />
+            <CreateTrialInvitation offers={offers.filter((offer) => offer.isTrial)} onCreated={created(trialPages)} />
             <TrialInvitationList rows={data.trialInvitations.edges.map((edge) => edge.node)} onChanged={() => void refetch()} />
+            <CursorPager pages={trialPages} pageInfo={data.trialInvitations.pageInfo} />
           </Stack>
         </Tabs.Panel>
       </Tabs>
@@ -191,12 +214,13 @@ export function InvitationsPage() {
 
 /** Offered only when the partner's programs allow it; the offer subgraph decides again. */
 function DelegatedAdminOption(props: { checked: boolean; onChange: (checked: boolean) => void }) {
+  const { t } = useI18n();
   const { invitesWithDelegatedAdmin } = useCapabilities();
   if (!invitesWithDelegatedAdmin) return null;
   return (
     <Checkbox
-      label="Include delegated administration"
-      description="Accepting also lets your organisation administer the customer's account (the customer can end it at any time)."
+      label={t('invitations.includeDelegatedAdministration')}
+      description={t('invitations.acceptingAlsoLetsYourOrganisation')}
       checked={props.checked}
       onChange={(event) => props.onChange(event.currentTarget.checked)}
     />
@@ -205,10 +229,11 @@ function DelegatedAdminOption(props: { checked: boolean; onChange: (checked: boo
 
 /** The partner's optional cap on a link's acceptances (empty: none). */
 function AcceptanceCapInput(props: { value: number | null; onChange: (value: number | null) => void; errors: readonly PayloadError[] }) {
+  const { t } = useI18n();
   return (
     <NumberInput
-      label="Most acceptances (optional)"
-      description="Leave empty for no cap; once reached, the link accepts no one else."
+      label={t('invitations.mostAcceptancesOptional')}
+      description={t('invitations.leaveEmptyForNoCap')}
       min={1}
       max={100000}
       allowDecimal={false}
@@ -221,6 +246,7 @@ function AcceptanceCapInput(props: { value: number | null; onChange: (value: num
 }
 
 function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () => void }) {
+  const { t } = useI18n();
   const [offerId, setOfferId] = useState<string | null>(null);
   const [includeDelegatedAdmin, setIncludeDelegatedAdmin] = useState(false);
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
@@ -232,7 +258,7 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
     const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey: crypto.randomUUID() });
     setErrors(result.createTrialInvitation.errors);
     if (result.createTrialInvitation.trialInvitation) {
-      notifications.show({ color: 'green', message: 'Trial invitation created: copy its URL below.' });
+      notifications.show({ color: 'green', message: t('invitations.trialInvitationCreatedCopyIts') });
       setOfferId(null);
       setIncludeDelegatedAdmin(false);
       setMaxAcceptances(null);
@@ -244,14 +270,14 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
     <Paper withBorder p="md">
       <Stack gap="sm">
         <Title order={3} size="h5">
-          New trial invitation
+          {t('invitations.newTrialInvitation')}
         </Title>
         <Text size="sm" c="dimmed">
-          An invitation holds exactly one trial: 25 licences for the trial's length.
+          {t('invitations.anInvitationHoldsExactlyOne')}
         </Text>
         <Select
-          label="Trial offer"
-          placeholder="Choose a trial"
+          label={t('invitations.trialOffer')}
+          placeholder={t('invitations.chooseATrial')}
           data={props.offers.map((offer) => ({ value: offer.id, label: offer.name }))}
           value={offerId}
           onChange={setOfferId}
@@ -261,10 +287,10 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
         <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
         <FormErrors errors={errors} shownFields={['offerId', 'maxAcceptances']} />
-        {create.error && <Alert color="red">{create.error.message}</Alert>}
+        {create.error && <Alert color="red"><ErrorMessage error={create.error} /></Alert>}
         <Group>
           <Button onClick={() => void submit()} disabled={!offerId} loading={create.isPending}>
-            Create trial invitation
+            {t('invitations.createTrialInvitation')}
           </Button>
         </Group>
       </Stack>
@@ -279,6 +305,7 @@ interface DraftLine {
 }
 
 function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () => void }) {
+  const { t } = useI18n();
   const [lines, setLines] = useState<DraftLine[]>([{ key: 0, offerId: null, quantity: 1 }]);
   const [includeDelegatedAdmin, setIncludeDelegatedAdmin] = useState(false);
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
@@ -298,7 +325,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
     });
     setErrors(result.createPurchaseOffer.errors);
     if (result.createPurchaseOffer.purchaseOffer) {
-      notifications.show({ color: 'green', message: 'Purchase offer created: copy its URL below.' });
+      notifications.show({ color: 'green', message: t('invitations.purchaseOfferCreatedCopyIts') });
       setLines([{ key: Date.now(), offerId: null, quantity: 1 }]);
       setIncludeDelegatedAdmin(false);
       setMaxAcceptances(null);
@@ -310,18 +337,18 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
     <Paper withBorder p="md">
       <Stack gap="sm">
         <Title order={3} size="h5">
-          New purchase offer
+          {t('invitations.newPurchaseOffer')}
         </Title>
         <Text size="sm" c="dimmed">
-          Suggest a licence count for each offer; the customer may change it within the offer's limits when accepting.
+          {t('invitations.suggestALicenceCountFor')}
         </Text>
         {lines.map((line, index) => {
           const offer = line.offerId ? byId.get(line.offerId) : undefined;
           return (
             <Group key={line.key} align="flex-start" wrap="wrap" gap="sm">
               <Select
-                label={`Offer ${index + 1}`}
-                placeholder="Choose an offer"
+                label={t('invitations.offer', { number: index + 1 })}
+                placeholder={t('invitations.chooseAnOffer')}
                 searchable
                 data={props.offers.map((o) => ({ value: o.id, label: o.name }))}
                 value={line.offerId}
@@ -333,8 +360,8 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
                 w={{ base: '100%', sm: 360 }}
               />
               <NumberInput
-                label={`Suggested licences, offer ${index + 1}`}
-                description={offer ? `${offer.minQuantity} to ${offer.maxQuantity}` : undefined}
+                label={t('invitations.suggestedLicencesOffer', { number: index + 1 })}
+                description={offer ? t('common.to', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined}
                 min={offer?.minQuantity ?? 1}
                 max={offer?.maxQuantity}
                 allowDecimal={false}
@@ -345,7 +372,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
               />
               {lines.length > 1 && (
                 <Button variant="subtle" color="red" mt={{ base: 0, sm: 24 }} onClick={() => setLines((current) => current.filter((l) => l.key !== line.key))}>
-                  Remove offer {index + 1}
+                  {t('invitations.removeOffer', { number: index + 1 })}
                 </Button>
               )}
             </Group>
@@ -353,16 +380,16 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
         })}
         <Group>
           <Button variant="light" onClick={() => setLines((current) => [...current, { key: Date.now(), offerId: null, quantity: 1 }])}>
-            Add another offer
+            {t('invitations.addAnotherOffer')}
           </Button>
         </Group>
         <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
         <FormErrors errors={errors} shownFields={['maxAcceptances', ...lines.flatMap((_line, index) => [`lines[${index}].offerId`, `lines[${index}].quantity`])]} />
-        {create.error && <Alert color="red">{create.error.message}</Alert>}
+        {create.error && <Alert color="red"><ErrorMessage error={create.error} /></Alert>}
         <Group>
           <Button onClick={() => void submit()} disabled={!complete} loading={create.isPending}>
-            Create purchase offer
+            {t('invitations.createPurchaseOffer')}
           </Button>
         </Group>
       </Stack>
@@ -372,6 +399,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
 
 /** The personal URL, with a copy button named after what it copies. */
 function PersonalUrl({ url, name }: { url: string; name: string }) {
+  const { t } = useI18n();
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start" mt={4}>
       <Code style={{ wordBreak: 'break-all' }} fz="xs">
@@ -379,8 +407,8 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
       </Code>
       <CopyButton value={url}>
         {({ copied, copy }) => (
-          <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy the URL of ${name}`}>
-            {copied ? 'Copied' : 'Copy'}
+          <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={t('invitations.copyTheUrlOf', { name })}>
+            {copied ? t('common.copied') : t('common.copy')}
           </Button>
         )}
       </CopyButton>
@@ -389,17 +417,20 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
 }
 
 function StatusBadge({ status }: { status: 'ACTIVE' | 'REVOKED' }) {
-  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? 'Active' : 'Revoked'}</Badge>;
+  const { t } = useI18n();
+  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? t('invitations.active') : t('invitations.revoked')}</Badge>;
 }
 
 /** Revoking is for good (the URL stops working for everyone), so it is confirmed first. */
 /** When a link was made (and whether it includes delegated administration), and its personal URL. */
 function LinkDetails({ row, name }: { row: { createdAt: string; includeDelegatedAdmin: boolean; url: string }; name: string }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   return (
     <>
       <Text size="xs" c="dimmed">
-        {formatDate(row.createdAt)}
-        {row.includeDelegatedAdmin ? ' · with delegated administration' : ''}
+        {labels.date(row.createdAt)}
+        {row.includeDelegatedAdmin ? t('invitations.withDelegatedAdministration') : ''}
       </Text>
       <PersonalUrl url={row.url} name={name} />
     </>
@@ -408,9 +439,10 @@ function LinkDetails({ row, name }: { row: { createdAt: string; includeDelegated
 
 /** A link's "Accepted" and "Status" cells, with the revoke action while it is active. */
 function LinkStatusCells(props: { row: { acceptanceCount: number; maxAcceptances?: number | null; status: 'ACTIVE' | 'REVOKED' }; name: string; onChanged: () => void; revoke: () => Promise<readonly PayloadError[]> }) {
+  const { t, number } = useI18n();
   return (
     <>
-      <Table.Td>{props.row.maxAcceptances == null ? props.row.acceptanceCount : `${props.row.acceptanceCount} / ${props.row.maxAcceptances}`}</Table.Td>
+      <Table.Td>{props.row.maxAcceptances == null ? number(props.row.acceptanceCount) : t('invitations.acceptedOfCap', { accepted: props.row.acceptanceCount, cap: props.row.maxAcceptances })}</Table.Td>
       <Table.Td miw={96}>
         <StatusBadge status={props.row.status} />
         {props.row.status === 'ACTIVE' && <RevokeButton name={props.name} onChanged={props.onChanged} revoke={props.revoke} />}
@@ -419,15 +451,31 @@ function LinkStatusCells(props: { row: { acceptanceCount: number; maxAcceptances
   );
 }
 
+/** The columns of both lists: what was sent with its URL, how many accepted it, its status. */
+function ListHead({ first }: { first: string }) {
+  const { t } = useI18n();
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        <Table.Th>{first}</Table.Th>
+        <Table.Th>{t('invitations.accepted')}</Table.Th>
+        <Table.Th>{t('common.status')}</Table.Th>
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
 function RevokeButton(props: { name: string; revoke: () => Promise<readonly PayloadError[]>; onChanged: () => void }) {
+  const { t } = useI18n();
+  const errorMessage = useErrorMessage();
   const [confirming, setConfirming] = useState(false);
   const [pending, setPending] = useState(false);
   const revoke = async () => {
     setPending(true);
     try {
       const errors = await props.revoke();
-      if (errors.length > 0) notifications.show({ color: 'red', message: errors[0]!.message });
-      else notifications.show({ color: 'green', message: `Revoked ${props.name}.` });
+      if (errors.length > 0) notifications.show({ color: 'red', message: errorMessage(errors[0]!) });
+      else notifications.show({ color: 'green', message: t('invitations.revoked2', { name: props.name }) });
       props.onChanged();
     } finally {
       setPending(false);
@@ -436,18 +484,18 @@ function RevokeButton(props: { name: string; revoke: () => Promise<readonly Payl
   };
   return (
     <>
-      <Button size="compact-sm" variant="subtle" color="red" display="block" mt={4} px={0} aria-label={`Revoke ${props.name}`} onClick={() => setConfirming(true)}>
-        Revoke
+      <Button size="compact-sm" variant="subtle" color="red" display="block" mt={4} px={0} aria-label={t('invitations.revoke2', { name: props.name })} onClick={() => setConfirming(true)}>
+        {t('common.revoke')}
       </Button>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Revoke this URL?">
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('invitations.revokeThisUrl')}>
         <Stack>
-          <Text size="sm">Revoke {props.name}? Its URL stops working for everyone; customers who already accepted keep their accounts.</Text>
+          <Text size="sm">{t('invitations.revokeItsUrlStopsWorking', { name: props.name })}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
+              {t('common.cancel')}
             </Button>
             <Button color="red" loading={pending} onClick={() => void revoke()}>
-              Revoke
+              {t('common.revoke')}
             </Button>
           </Group>
         </Stack>
@@ -457,28 +505,24 @@ function RevokeButton(props: { name: string; revoke: () => Promise<readonly Payl
 }
 
 function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFragment>[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const rows = props.rows.map((row) => getFragmentData(PurchaseOfferRowFragment, row));
   const revoke = useGraphQLMutation(RevokePurchaseOfferDocument);
-  if (rows.length === 0) return <Text c="dimmed">No purchase offer yet.</Text>;
+  if (rows.length === 0) return <Text c="dimmed">{t('invitations.noPurchaseOfferYet')}</Text>;
   return (
     <Table.ScrollContainer minWidth={340}>
-      <Table aria-label="Purchase offers" verticalSpacing="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Offers and personal URL</Table.Th>
-            <Table.Th>Accepted</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+      <Table aria-label={t('invitations.purchaseOffers')} verticalSpacing="sm">
+        <ListHead first={t('invitations.offersAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
-            const name = `the purchase offer of ${formatDate(row.createdAt)} (${row.lines.map((line) => line.offer?.name ?? 'an offer no longer sold').join(', ')})`;
+            const name = t('invitations.purchaseOfferName', { date: labels.date(row.createdAt), offers: row.lines.map((line) => line.offer?.name ?? t('invitations.anOfferNoLongerSold')).join(', ') });
             return (
               <Table.Tr key={row.id}>
                 <Table.Td>
                   {row.lines.map((line, index) => (
                     <Text size="sm" key={index}>
-                      {line.offer?.name ?? 'An offer you may no longer sell'} · {licences(line.quantity)}
+                      {line.offer?.name ?? t('invitations.anOfferYouMayNo')} · {labels.licences(line.quantity)}
                     </Text>
                   ))}
                   <LinkDetails row={row} name={name} />
@@ -494,26 +538,22 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
 }
 
 function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationRowFragment>[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const rows = props.rows.map((row) => getFragmentData(TrialInvitationRowFragment, row));
   const revoke = useGraphQLMutation(RevokeTrialInvitationDocument);
-  if (rows.length === 0) return <Text c="dimmed">No trial invitation yet.</Text>;
+  if (rows.length === 0) return <Text c="dimmed">{t('invitations.noTrialInvitationYet')}</Text>;
   return (
     <Table.ScrollContainer minWidth={340}>
-      <Table aria-label="Trial invitations" verticalSpacing="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Trial and personal URL</Table.Th>
-            <Table.Th>Accepted</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+      <Table aria-label={t('invitations.trialInvitations')} verticalSpacing="sm">
+        <ListHead first={t('invitations.trialAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
-            const name = `the trial invitation of ${formatDate(row.createdAt)} (${row.offer?.name ?? 'a trial no longer offered'})`;
+            const name = t('invitations.trialInvitationName', { date: labels.date(row.createdAt), offer: row.offer?.name ?? t('invitations.aTrialNoLongerOffered') });
             return (
               <Table.Tr key={row.id}>
                 <Table.Td>
-                  <Text size="sm">{row.offer?.name ?? 'A trial you may no longer offer'}</Text>
+                  <Text size="sm">{row.offer?.name ?? t('invitations.aTrialYouMayNo')}</Text>
                   <LinkDetails row={row} name={name} />
                 </Table.Td>
                 <LinkStatusCells row={row} name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />

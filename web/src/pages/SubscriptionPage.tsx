@@ -5,11 +5,12 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { ChangeSubscriptionQuantityMutation } from '../__generated__/graphql';
-import { fieldError, FormErrors, VersionConflict, type PayloadError } from '../components/errors';
-import { CHANNEL, formatDate, licences, STATUS_COLOR, SUBSCRIPTION_STATUS } from '../components/labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, VersionConflict } from '../components/errors';
+import { STATUS_COLOR, useLabels } from '../components/labels';
 import { RenewWithProductKey } from '../components/RenewWithProductKey';
 import { SubscriptionChanges } from '../components/SubscriptionChanges';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useI18n } from '../i18n/I18nProvider';
 
 const SubscriptionPageDocument = graphql(`
   query SubscriptionPage($id: ID!) {
@@ -56,6 +57,8 @@ const hasConflict = (errors: readonly PayloadError[] | undefined) => errors?.som
 
 /** The subscription page (seeds 000, 004): licence count, status, auto-renew, licences. */
 export function SubscriptionPage() {
+  const { t, price, number } = useI18n();
+  const labels = useLabels();
   const { subscriptionId = '' } = useParams();
   const { data, error, isPending, refetch, isRefetching } = useGraphQLQuery(SubscriptionPageDocument, { id: subscriptionId });
   const queryClient = useQueryClient();
@@ -63,13 +66,13 @@ export function SubscriptionPage() {
   const changed = () => void queryClient.invalidateQueries();
   const reload = () => void refetch();
 
-  if (isPending) return <Loader aria-label="Loading the subscription" />;
-  if (error) return <Alert color="red" title="The subscription could not be loaded">{error.message}</Alert>;
+  if (isPending) return <Loader aria-label={t('subscription.loadingTheSubscription')} />;
+  if (error) return <Alert color="red" title={t('subscription.theSubscriptionCouldNotBe')}><ErrorMessage error={error} /></Alert>;
   const subscription = data?.subscription;
   if (!subscription) {
     return (
-      <Alert color="gray" title="Subscription not found">
-        It does not exist, or it belongs to a customer your organisation does not support. <Anchor component={Link} to="/customers">Back to customers</Anchor>
+      <Alert color="gray" title={t('subscription.subscriptionNotFound')}>
+        {t('subscription.itDoesNotExistOr')}{' '}<Anchor component={Link} to="/customers">{t('common.backToCustomers')}</Anchor>
       </Alert>
     );
   }
@@ -81,7 +84,7 @@ export function SubscriptionPage() {
     <Stack maw={960}>
       <Breadcrumbs>
         <Anchor component={Link} to="/customers">
-          Customers
+          {t('common.customers')}
         </Anchor>
         <Anchor component={Link} to={`/customers/${subscription.customer.id}`}>
           {subscription.customer.companyName}
@@ -92,30 +95,32 @@ export function SubscriptionPage() {
           {subscription.friendlyName}
         </Title>
         <Badge size="lg" color={STATUS_COLOR[subscription.status]}>
-          {SUBSCRIPTION_STATUS[subscription.status]}
+          {labels.subscriptionStatus[subscription.status]}
         </Badge>
       </Group>
       {!manages && (
-        <Alert color="gray" title="View only">
+        <Alert color="gray" title={t('subscription.viewOnly')}>
           {subscription.channel === 'RESELLER'
-            ? 'Your access does not allow changing this subscription.'
-            : `${CHANNEL[subscription.channel]}: only the partner that sold a subscription can change it. You can view it, and manage its users' licences where you administer the customer.`}
+            ? t('subscription.yourAccessDoesNotAllow')
+            : t('subscription.onlyThePartnerThatSold', { value: labels.channel[subscription.channel] })}
         </Alert>
       )}
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
-          <Detail label="Offer" value={subscription.offer?.name ?? 'Not in your catalogue'} />
-          <Detail label="Sold by" value={subscription.partnerOnRecord?.companyName ?? CHANNEL[subscription.channel]} />
-          <Detail label="Term" value={`${subscription.termMonths} months${subscription.billingCycle ? `, billed ${subscription.billingCycle.toLowerCase()}` : ''}`} />
-          <Detail label="Commitment ends" value={formatDate(subscription.endDate)} />
-          <Detail label="Started" value={formatDate(subscription.startDate)} />
-          {subscription.isTrial && <Detail label="Trial" value="Yes" />}
-          {subscription.cancelledAt && <Detail label="Cancelled" value={formatDate(subscription.cancelledAt)} />}
-          {subscription.refundAmount != null && <Detail label="Refund" value={`${subscription.refundAmount.toFixed(2)} ${subscription.refundCurrency ?? ''}`} />}
+          <Detail label={t('common.offer')} value={subscription.offer?.name ?? t('subscription.notInYourCatalogue')} />
+          <Detail label={t('subscription.soldBy')} value={subscription.partnerOnRecord?.companyName ?? labels.channel[subscription.channel]} />
+          <Detail label={t('subscription.term')} value={subscription.billingCycle ? t(subscription.billingCycle === 'ANNUAL' ? 'subscription.term.ANNUAL' : 'subscription.term.MONTHLY', { months: subscription.termMonths }) : t('subscription.termMonths', { months: subscription.termMonths })} />
+          <Detail label={t('subscription.commitmentEnds')} value={labels.date(subscription.endDate)} />
+          <Detail label={t('subscription.started')} value={labels.date(subscription.startDate)} />
+          {subscription.isTrial && <Detail label={t('subscription.trial')} value={t('subscription.yes')} />}
+          {subscription.cancelledAt && <Detail label={t('subscription.cancelled')} value={labels.date(subscription.cancelledAt)} />}
+          {subscription.refundAmount != null && (
+            <Detail label={t('subscription.refund')} value={subscription.refundCurrency ? price(subscription.refundAmount, subscription.refundCurrency) : number(subscription.refundAmount)} />
+          )}
         </SimpleGrid>
         {subscription.replacedBy && (
           <Text size="sm" mt="sm">
-            Replaced by{' '}
+            {t('subscription.replacedBy')}{' '}
             <Anchor component={Link} to={`/subscriptions/${subscription.replacedBy.id}`}>
               {subscription.replacedBy.friendlyName}
             </Anchor>
@@ -188,6 +193,8 @@ type Review = NonNullable<ChangeSubscriptionQuantityMutation['changeSubscription
 
 /** Licence count: new count within the offer's min/max → review (dryRun) → confirm. */
 function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof LicenceCountFragment> }) {
+  const { t, rich, price } = useI18n();
+  const labels = useLabels();
   const subscription = getFragmentData(LicenceCountFragment, props.subscription);
   const mutation = useGraphQLMutation(ChangeQuantityDocument);
   const [editing, setEditing] = useState(false);
@@ -209,7 +216,7 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
     if (dryRun) return setReview(payload.subscription ?? null);
-    notifications.show({ color: 'green', message: `Licence count changed to ${payload.subscription?.quantity}.` });
+    notifications.show({ color: 'green', message: t('subscription.licenceCountChangedTo', { quantity: payload.subscription?.quantity ?? review?.quantity ?? 0 }) });
     reset();
     props.onChanged();
   };
@@ -219,23 +226,23 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={2} size="h4" id="licence-count">
-            Licences
+            {t('common.licences')}
           </Title>
           {canChange && !editing && (
             <Button variant="light" onClick={() => { setQuantity(subscription.quantity); setEditing(true); }}>
-              Change licence count
+              {t('subscription.changeLicenceCount')}
             </Button>
           )}
         </Group>
         <Group gap="xl">
           <Text>
-            <Text span fw={700} size="xl" aria-label="Current licence count">
+            <Text span fw={700} size="xl" aria-label={t('subscription.currentLicenceCount')}>
               {subscription.quantity}
             </Text>{' '}
-            licences
+            {t('subscription.licencesWord', { count: subscription.quantity })}
           </Text>
           <Text size="sm" c="dimmed">
-            {subscription.assignedLicences} assigned · {subscription.availableLicences} available
+            {t('subscription.assignedAvailable', { assignedLicences: subscription.assignedLicences, availableLicences: subscription.availableLicences })}
           </Text>
         </Group>
         {hasConflict(errors) && (
@@ -256,8 +263,8 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
           >
             <Stack gap="sm" maw={360}>
               <NumberInput
-                label="New licence count"
-                description={`Between ${min} and ${max ?? 'the offer maximum'}${subscription.assignedLicences > 0 ? ` (${subscription.assignedLicences} are assigned)` : ''}`}
+                label={t('subscription.newLicenceCount')}
+                description={t(max == null ? 'subscription.betweenAndOfferMaximum' : 'subscription.betweenAnd', { min, max: max ?? 0, assigned: subscription.assignedLicences })}
                 min={min}
                 max={max}
                 value={quantity}
@@ -271,35 +278,36 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
               <FormErrors errors={errors} shownFields={['quantity']} />
               <Group>
                 <Button type="submit" loading={mutation.isPending} disabled={quantity === '' || Number(quantity) === subscription.quantity}>
-                  Review
+                  {t('common.review')}
                 </Button>
                 <Button variant="default" onClick={reset}>
-                  Cancel
+                  {t('common.cancel')}
                 </Button>
               </Group>
             </Stack>
           </form>
         )}
         {review && !hasConflict(errors) && (
-          <Alert color="blue" title="Review the change">
+          <Alert color="blue" title={t('subscription.reviewTheChange')}>
             <Stack gap="xs">
               <Text size="sm">
-                From {licences(subscription.quantity)} to <strong>{licences(review.quantity)}</strong>
-                {subscription.offer ? ` (${(review.quantity * subscription.offer.unitPrice).toFixed(2)} ${subscription.offer.currency} a month)` : ''}.
+                {subscription.offer
+                  ? rich('subscription.reviewWithPrice', { from: labels.licences(subscription.quantity), to: labels.licences(review.quantity), price: price(review.quantity * subscription.offer.unitPrice, subscription.offer.currency) })
+                  : rich('subscription.review', { from: labels.licences(subscription.quantity), to: labels.licences(review.quantity) })}
               </Text>
               <FormErrors errors={errors} />
               <Group>
                 <Button onClick={() => void send(false)} loading={mutation.isPending}>
-                  Confirm change
+                  {t('subscription.confirmChange')}
                 </Button>
                 <Button variant="default" onClick={() => setReview(null)}>
-                  Back
+                  {t('common.back')}
                 </Button>
               </Group>
             </Stack>
           </Alert>
         )}
-        {mutation.error && <Alert color="red">{mutation.error.message}</Alert>}
+        {mutation.error && <Alert color="red"><ErrorMessage error={mutation.error} /></Alert>}
       </Stack>
     </Paper>
   );
@@ -368,6 +376,7 @@ const AutoRenewDocument = graphql(`
 
 /** Status (suspend / activate, with a confirmation) and auto-renew. */
 function SubscriptionStatus(props: SectionProps & { subscription: FragmentType<typeof SubscriptionStatusFragment> }) {
+  const { t } = useI18n();
   const subscription = getFragmentData(SubscriptionStatusFragment, props.subscription);
   const suspend = useGraphQLMutation(SuspendDocument);
   const activate = useGraphQLMutation(ActivateDocument);
@@ -388,15 +397,15 @@ function SubscriptionStatus(props: SectionProps & { subscription: FragmentType<t
     const variables = { id: subscription.id, expectedVersion: subscription.version };
     const kind = confirming;
     setConfirming(null);
-    if (kind === 'suspend') done((await suspend.mutateAsync(variables)).suspendSubscription, 'Subscription suspended.');
-    if (kind === 'activate') done((await activate.mutateAsync(variables)).activateSubscription, 'Subscription activated.');
+    if (kind === 'suspend') done((await suspend.mutateAsync(variables)).suspendSubscription, t('subscription.suspended'));
+    if (kind === 'activate') done((await activate.mutateAsync(variables)).activateSubscription, t('subscription.activated'));
   };
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="subscription-status">
       <Stack gap="sm">
         <Title order={2} size="h4" id="subscription-status">
-          Status and renewal
+          {t('subscription.statusAndRenewal')}
         </Title>
         {hasConflict(errors) && (
           <VersionConflict
@@ -411,38 +420,38 @@ function SubscriptionStatus(props: SectionProps & { subscription: FragmentType<t
         <Group>
           {canSuspend && (
             <Button color="orange" variant="light" onClick={() => setConfirming('suspend')} loading={suspend.isPending}>
-              Suspend subscription
+              {t('subscription.suspendSubscription')}
             </Button>
           )}
           {canActivate && (
             <Button variant="light" onClick={() => setConfirming('activate')} loading={activate.isPending}>
-              Activate subscription
+              {t('subscription.activateSubscription')}
             </Button>
           )}
         </Group>
         <Switch
-          label="Renew automatically at the end of the term"
+          label={t('subscription.renewAutomaticallyAtTheEnd')}
           checked={subscription.autoRenew}
           disabled={!canAutoRenew || autoRenew.isPending}
           onChange={async (event) => {
             const enabled = event.currentTarget.checked;
             const result = await autoRenew.mutateAsync({ id: subscription.id, enabled, expectedVersion: subscription.version });
-            done(result.setSubscriptionAutoRenew, enabled ? 'Auto-renew is on.' : 'Auto-renew is off.');
+            done(result.setSubscriptionAutoRenew, enabled ? t('subscription.autoRenewOn') : t('subscription.autoRenewOff'));
           }}
         />
       </Stack>
-      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={confirming === 'suspend' ? 'Suspend this subscription?' : 'Activate this subscription?'}>
+      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={confirming === 'suspend' ? t('subscription.suspendThisSubscription') : t('subscription.activateThisSubscription')}>
         <Text size="sm" mb="md">
           {confirming === 'suspend'
-            ? "Suspending starts the customer's cancellation: its users keep access for a limited time only."
-            : 'The customer gets its licences back.'}
+            ? t('subscription.suspendingStartsTheCustomerS')
+            : t('subscription.theCustomerGetsItsLicences')}
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setConfirming(null)}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button color={confirming === 'suspend' ? 'orange' : undefined} onClick={() => void changeStatus()}>
-            {confirming === 'suspend' ? 'Suspend' : 'Activate'}
+            {confirming === 'suspend' ? t('subscription.suspend') : t('subscription.activate')}
           </Button>
         </Group>
       </Modal>
@@ -496,6 +505,7 @@ const UnassignLicenceDocument = graphql(`
 
 /** Which of the customer's users hold a licence of this subscription. */
 function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; onChanged: () => void }) {
+  const { t } = useI18n();
   const subscription = getFragmentData(LicencesFragment, props.subscription);
   const assign = useGraphQLMutation(AssignLicenceDocument);
   const unassign = useGraphQLMutation(UnassignLicenceDocument);
@@ -515,18 +525,18 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
     <Paper withBorder p="md" component="section" aria-labelledby="licence-assignments">
       <Stack gap="sm">
         <Title order={2} size="h4" id="licence-assignments">
-          Users with a licence
+          {t('subscription.usersWithALicence')}
         </Title>
         <FormErrors errors={errors} />
         {subscription.customer.users.length === 0 ? (
-          <Text size="sm">The customer has no users.</Text>
+          <Text size="sm">{t('subscription.theCustomerHasNoUsers')}</Text>
         ) : (
           <Table.ScrollContainer minWidth={300}>
             <Table>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th>Licence</Table.Th>
+                  <Table.Th>{t('common.user')}</Table.Th>
+                  <Table.Th>{t('subscription.licence')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -542,15 +552,15 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
                       </Table.Td>
                       <Table.Td>
                         {has && canUnassign ? (
-                          <Button size="xs" variant="default" aria-label={`Remove licence from ${user.displayName}`} onClick={() => void run(user.id, 'unassign')}>
-                            Remove licence
+                          <Button size="xs" variant="default" aria-label={t('subscription.removeLicenceFrom', { displayName: user.displayName })} onClick={() => void run(user.id, 'unassign')}>
+                            {t('subscription.removeLicence')}
                           </Button>
                         ) : !has && canAssign ? (
-                          <Button size="xs" variant="light" aria-label={`Assign licence to ${user.displayName}`} disabled={subscription.availableLicences === 0} onClick={() => void run(user.id, 'assign')}>
-                            Assign licence
+                          <Button size="xs" variant="light" aria-label={t('subscription.assignLicenceTo', { displayName: user.displayName })} disabled={subscription.availableLicences === 0} onClick={() => void run(user.id, 'assign')}>
+                            {t('subscription.assignLicence')}
                           </Button>
                         ) : (
-                          <Text size="sm">{has ? 'Assigned' : 'None'}</Text>
+                          <Text size="sm">{has ? t('subscription.assigned') : t('subscription.none')}</Text>
                         )}
                       </Table.Td>
                     </Table.Tr>

@@ -3,10 +3,11 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
 import { fieldError, FormErrors, type PayloadError } from '../errors';
-import { formatDate } from '../labels';
+import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
 import { useCapabilities } from '../Viewer';
 import { useGraphQLMutation } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const CustomerUsersFragment = graphql(`
   fragment CustomerUsers_customer on Customer {
@@ -90,6 +91,8 @@ interface Secret {
 
 /** The customer's users: add, delete (restorable for 30 days), restore, reset a password. */
 export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUsersFragment>; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const customer = getFragmentData(CustomerUsersFragment, props.customer);
   const { fullAccess, seesCustomers } = useCapabilities();
   const create = useGraphQLMutation(CreateUserDocument);
@@ -121,12 +124,12 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
     if (payload.errors.length > 0) return;
     setAdding(null);
     props.onChanged();
-    if (payload.user && payload.temporaryPassword) setSecret({ title: 'User created', userName: payload.user.userName, password: payload.temporaryPassword });
+    if (payload.user && payload.temporaryPassword) setSecret({ title: t('customerUsers.userCreated'), userName: payload.user.userName, password: payload.temporaryPassword });
   };
 
   return (
     <Stack>
-      {!customer.hasAdminRights && <Text size="sm">Your organisation has no admin rights on this customer: its users can be viewed, not managed.</Text>}
+      {!customer.hasAdminRights && <Text size="sm">{t('customerUsers.yourOrganisationHasNoAdmin')}</Text>}
       {manages && (
         <Group>
           <Button
@@ -136,21 +139,21 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
               setAdding({ key: crypto.randomUUID() });
             }}
           >
-            Add user
+            {t('common.addUser')}
           </Button>
         </Group>
       )}
       {!adding && <FormErrors errors={errors} />}
       {customer.users.length === 0 ? (
-        <Text size="sm">No users.</Text>
+        <Text size="sm">{t('customerUsers.noUsers')}</Text>
       ) : (
         <Table.ScrollContainer minWidth={300}>
           <Table>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>User</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Actions</Table.Th>
+                <Table.Th>{t('common.user')}</Table.Th>
+                <Table.Th>{t('customerUsers.role')}</Table.Th>
+                <Table.Th>{t('common.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -162,34 +165,34 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
                     </Text>
                     <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                       {user.userName}
-                      {user.deleted && user.purgeAt ? ` · deleted, restorable until ${formatDate(user.purgeAt)}` : ''}
+                      {user.deleted && user.purgeAt ? t('customerUsers.deletedRestorableUntil', { date: labels.date(user.purgeAt) }) : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td><Text size="sm" fw={user.isAdmin ? 600 : undefined}>{user.isAdmin ? 'Admin' : 'User'}</Text></Table.Td>
+                  <Table.Td><Text size="sm" fw={user.isAdmin ? 600 : undefined}>{user.isAdmin ? t('customerUsers.admin') : t('common.user')}</Text></Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       {!user.deleted && resets(user.isAdmin) && (
                         <Button
                           size="xs"
                           variant="light"
-                          aria-label={`Reset password of ${user.displayName}`}
+                          aria-label={t('customerUsers.resetPasswordOf', { displayName: user.displayName })}
                           onClick={async () => {
                             const payload = (await reset.mutateAsync({ id: user.id })).resetCustomerUserPassword;
                             setErrors(payload.errors);
-                            if (payload.temporaryPassword) setSecret({ title: 'Password reset', userName: user.userName, password: payload.temporaryPassword });
+                            if (payload.temporaryPassword) setSecret({ title: t('customerUsers.passwordReset'), userName: user.userName, password: payload.temporaryPassword });
                           }}
                         >
-                          Reset password
+                          {t('customerUsers.resetPassword')}
                         </Button>
                       )}
                       {manages && !user.deleted && (
-                        <Button size="xs" variant="default" color="red" aria-label={`Delete ${user.displayName}`} onClick={() => void act(async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser, `${user.displayName} deleted; restorable for 30 days.`)}>
-                          Delete
+                        <Button size="xs" variant="default" color="red" aria-label={t('customerUsers.delete2', { displayName: user.displayName })} onClick={() => void act(async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser, t('customerUsers.deleted', { displayName: user.displayName }))}>
+                          {t('customerUsers.delete')}
                         </Button>
                       )}
                       {manages && user.deleted && (
-                        <Button size="xs" variant="default" aria-label={`Restore ${user.displayName}`} onClick={() => void act(async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser, `${user.displayName} restored.`)}>
-                          Restore
+                        <Button size="xs" variant="default" aria-label={t('customerUsers.restore2', { displayName: user.displayName })} onClick={() => void act(async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser, t('customerUsers.restored', { displayName: user.displayName }))}>
+                          {t('customerUsers.restore')}
                         </Button>
                       )}
                     </Group>
@@ -200,7 +203,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={adding !== null} onClose={() => setAdding(null)} title="Add a user">
+      <Modal opened={adding !== null} onClose={() => setAdding(null)} title={t('customerUsers.addAUser')}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -208,23 +211,23 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
           }}
         >
           <Stack>
-            <TextInput label="First name" required value={form.firstName} onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })} error={fieldError(errors, 'firstName')} data-autofocus />
-            <TextInput label="Last name" required value={form.lastName} onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })} error={fieldError(errors, 'lastName')} />
+            <TextInput label={t('common.firstName')} required value={form.firstName} onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })} error={fieldError(errors, 'firstName')} data-autofocus />
+            <TextInput label={t('common.lastName')} required value={form.lastName} onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })} error={fieldError(errors, 'lastName')} />
             <TextInput
-              label="User name"
-              description={`Optional; signs in as <user name>@${customer.defaultDomain}`}
+              label={t('common.userName')}
+              description={t('customerUsers.optionalSignsInAsUser', { defaultDomain: customer.defaultDomain })}
               value={form.userName}
               onChange={(e) => setForm({ ...form, userName: e.currentTarget.value })}
               error={fieldError(errors, 'userName')}
             />
-            <Checkbox label="Administrator of the customer" checked={form.isAdmin} onChange={(e) => setForm({ ...form, isAdmin: e.currentTarget.checked })} />
+            <Checkbox label={t('customerUsers.administratorOfTheCustomer')} checked={form.isAdmin} onChange={(e) => setForm({ ...form, isAdmin: e.currentTarget.checked })} />
             <FormErrors errors={errors} shownFields={['firstName', 'lastName', 'userName']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setAdding(null)}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>
-                Create user
+                {t('customerUsers.createUser')}
               </Button>
             </Group>
           </Stack>
@@ -233,9 +236,9 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       <SecretOnce
         opened={secret !== null}
         title={secret?.title ?? ''}
-        label="Temporary password"
+        label={t('common.temporaryPassword')}
         secret={secret?.password ?? null}
-        details={<Text size="sm">Sign-in name: {secret?.userName}. The user chooses a new password at first sign-in.</Text>}
+        details={<Text size="sm">{t('customerUsers.signInNameTheUser', { userName: secret?.userName ?? '' })}</Text>}
         onDone={() => setSecret(null)}
       />
     </Stack>

@@ -5,10 +5,11 @@ import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
 import type { DelegatedAdminAccess, DelegatedAdminStatus } from '../../__generated__/graphql';
 import { FormErrors, type PayloadError } from '../errors';
-import { formatDate } from '../labels';
+import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
 import { useCapabilities } from '../Viewer';
 import { useGraphQLMutation } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const DelegatedAdminFragment = graphql(`
   fragment DelegatedAdmin_customer on Customer {
@@ -51,16 +52,17 @@ const TerminateDocument = graphql(`
 `);
 
 const STATUS_COLOR = { ACTIVE: 'green', PENDING: 'yellow', TERMINATED: 'gray', EXPIRED: 'gray' } as const;
-const ACCESS = { FULL: 'Full administration', LIMITED: 'Limited administration' } as const;
+const ACCESS = ['FULL', 'LIMITED'] as const;
 
 /** Delegated-admin relationships with this customer; offer one (its link shown once), end one. */
 export function DelegatedAdmin(props: { customer: FragmentType<typeof DelegatedAdminFragment>; onChanged: () => void }) {
+  const { t } = useI18n();
   const customer = getFragmentData(DelegatedAdminFragment, props.customer);
   return (
     <Stack>
       <OfferDelegatedAdmin customerId={customer.id} onChanged={props.onChanged} />
       {customer.delegatedAdminRelationships.length === 0 ? (
-        <Text size="sm">No delegated-admin relationship with this customer.</Text>
+        <Text size="sm">{t('delegatedAdmin.noDelegatedAdminRelationshipWith')}</Text>
       ) : (
         <DelegatedAdminTable relationships={customer.delegatedAdminRelationships} onChanged={props.onChanged} />
       )}
@@ -70,6 +72,7 @@ export function DelegatedAdmin(props: { customer: FragmentType<typeof DelegatedA
 
 /** Offer delegated administration to one customer; the acceptance link is shown once. */
 export function OfferDelegatedAdmin({ customerId, onChanged }: { customerId: string | null; onChanged: () => void }) {
+  const { t } = useI18n();
   const { offersDelegatedAdmin } = useCapabilities();
   const send = useGraphQLMutation(SendOfferDocument);
   const [access, setAccess] = useState<DelegatedAdminAccess>('FULL');
@@ -80,9 +83,9 @@ export function OfferDelegatedAdmin({ customerId, onChanged }: { customerId: str
     <>
       <Group align="flex-end">
         <Select
-          label="Access to offer"
+          label={t('delegatedAdmin.accessToOffer')}
           allowDeselect={false}
-          data={Object.entries(ACCESS).map(([value, label]) => ({ value, label }))}
+          data={ACCESS.map((value) => ({ value, label: t(`layout.access.${value}`) }))}
           value={access}
           onChange={(value) => value && setAccess(value as DelegatedAdminAccess)}
         />
@@ -98,16 +101,16 @@ export function OfferDelegatedAdmin({ customerId, onChanged }: { customerId: str
             onChanged();
           }}
         >
-          Offer delegated administration
+          {t('delegatedAdmin.offerDelegatedAdministration')}
         </Button>
       </Group>
       <FormErrors errors={errors} />
       <SecretOnce
         opened={link !== null}
-        title="Delegated administration offered"
-        label="Acceptance link for the customer"
+        title={t('delegatedAdmin.delegatedAdministrationOffered')}
+        label={t('delegatedAdmin.acceptanceLinkForTheCustomer')}
         secret={link}
-        details={<Text size="sm">Send this link to the customer's global administrator, who accepts by signing in with the customer account's credentials and alone receives the link to end it. It works once and expires after 90 days.</Text>}
+        details={<Text size="sm">{t('delegatedAdmin.sendThisLinkToThe')}</Text>}
         onDone={() => setLink(null)}
       />
     </>
@@ -127,6 +130,8 @@ interface Relationship {
 
 /** Relationships with their status and dates; a PENDING or ACTIVE one can be ended. The customer column when they are of several customers. */
 export function DelegatedAdminTable({ relationships, onChanged }: { relationships: readonly Relationship[]; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const { offersDelegatedAdmin } = useCapabilities();
   const terminate = useGraphQLMutation(TerminateDocument);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
@@ -135,15 +140,15 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
     <Stack>
       <FormErrors errors={errors} />
       <Table.ScrollContainer minWidth={withCustomer ? 720 : 520}>
-        <Table aria-label="Delegated-admin relationships">
+        <Table aria-label={t('delegatedAdmin.delegatedAdminRelationships')}>
           <Table.Thead>
             <Table.Tr>
-              {withCustomer && <Table.Th>Customer</Table.Th>}
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Access</Table.Th>
-              <Table.Th>Dates</Table.Th>
+              {withCustomer && <Table.Th>{t('common.customer')}</Table.Th>}
+              <Table.Th>{t('common.status')}</Table.Th>
+              <Table.Th>{t('delegatedAdmin.access')}</Table.Th>
+              <Table.Th>{t('delegatedAdmin.dates')}</Table.Th>
               <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
+                <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
               </Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -161,15 +166,15 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
                 )}
                 <Table.Td>
                   <Badge variant="light" color={STATUS_COLOR[relationship.status]} style={{ minWidth: 'max-content' }}>
-                    {relationship.status.toLowerCase()}
+                    {t(`delegatedAdmin.filter.${relationship.status}`)}
                   </Badge>
                 </Table.Td>
-                <Table.Td>{ACCESS[relationship.access]}</Table.Td>
+                <Table.Td>{t(`layout.access.${relationship.access}`)}</Table.Td>
                 <Table.Td>
                   <Text size="xs">
-                    Offered {formatDate(relationship.createdAt)}
-                    {relationship.acceptedAt ? ` · accepted ${formatDate(relationship.acceptedAt)}` : ''}
-                    {relationship.terminatedAt ? ` · ended ${formatDate(relationship.terminatedAt)}` : ` · expires ${formatDate(relationship.expiresAt)}`}
+                    {t('delegatedAdmin.offered', { date: labels.date(relationship.createdAt) })}
+                    {relationship.acceptedAt ? t('delegatedAdmin.accepted', { date: labels.date(relationship.acceptedAt) }) : ''}
+                    {relationship.terminatedAt ? t('delegatedAdmin.ended', { date: labels.date(relationship.terminatedAt) }) : t('delegatedAdmin.expires', { date: labels.date(relationship.expiresAt) })}
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -181,12 +186,12 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
                         const payload = (await terminate.mutateAsync({ id: relationship.id })).terminateDelegatedAdminRelationship;
                         setErrors(payload.errors);
                         if (payload.errors.length === 0) {
-                          notifications.show({ message: 'Relationship ended.' });
+                          notifications.show({ message: t('delegatedAdmin.relationshipEnded') });
                           onChanged();
                         }
                       }}
                     >
-                      End relationship
+                      {t('delegatedAdmin.endRelationship')}
                     </Button>
                   )}
                 </Table.Td>

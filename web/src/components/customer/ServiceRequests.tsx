@@ -4,9 +4,10 @@ import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
 import type { ServiceRequestSeverity } from '../../__generated__/graphql';
 import { fieldError, FormErrors, type PayloadError } from '../errors';
-import { formatDate } from '../labels';
+import { useLabels } from '../labels';
 import { useCapabilities } from '../Viewer';
 import { useGraphQLMutation } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const ServiceRequestsFragment = graphql(`
   fragment ServiceRequests_customer on Customer {
@@ -68,11 +69,12 @@ const CloseDocument = graphql(`
   }
 `);
 
-const SEVERITY: Record<ServiceRequestSeverity, string> = { CRITICAL: 'Critical', MODERATE: 'Moderate', MINIMAL: 'Minimal' };
-const STATUS = { OPEN: 'Open', ATTENTION_NEEDED: 'Attention needed', CLOSED: 'Closed' } as const;
+const SEVERITIES: ServiceRequestSeverity[] = ['CRITICAL', 'MODERATE', 'MINIMAL'];
 
 /** Service requests: open one, add a note, close it. */
 export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRequestsFragment>; onChanged: () => void }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   const customer = getFragmentData(ServiceRequestsFragment, props.customer);
   const { seesCustomers } = useCapabilities();
   const create = useGraphQLMutation(CreateDocument);
@@ -103,22 +105,22 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
               setOpening({ key: crypto.randomUUID() });
             }}
           >
-            Open a service request
+            {t('serviceRequests.openAServiceRequest')}
           </Button>
         </Group>
       )}
       {!opening && <FormErrors errors={errors} />}
-      {customer.serviceRequests.length === 0 && <Text size="sm">No service requests.</Text>}
+      {customer.serviceRequests.length === 0 && <Text size="sm">{t('serviceRequests.noServiceRequests')}</Text>}
       {customer.serviceRequests.map((request) => (
         <Card withBorder key={request.id} component="article" aria-label={request.title}>
           <Group justify="space-between">
             <Text fw={500}>{request.title}</Text>
             <Group gap="xs">
               <Badge variant="light" color={request.severity === 'CRITICAL' ? 'red' : 'gray'}>
-                {SEVERITY[request.severity]}
+                {t(`serviceRequests.severity.${request.severity}`)}
               </Badge>
               <Badge variant="light" color={request.status === 'CLOSED' ? 'gray' : 'blue'}>
-                {STATUS[request.status]}
+                {t(`serviceRequests.status.${request.status}`)}
               </Badge>
             </Group>
           </Group>
@@ -126,18 +128,18 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
             {request.description}
           </Text>
           <Text size="xs" c="dimmed">
-            Opened {formatDate(request.createdAt)}
-            {request.closedAt ? `, closed ${formatDate(request.closedAt)}` : ''}
+            {t('serviceRequests.opened', { date: labels.date(request.createdAt) })}
+            {request.closedAt ? t('serviceRequests.closed', { date: labels.date(request.closedAt) }) : ''}
           </Text>
           {request.notes.map((note) => (
             <Text size="sm" key={note.id} mt="xs" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-4)' }}>
-              {note.text} <Text span size="xs" c="dimmed">({formatDate(note.createdAt)})</Text>
+              {note.text} <Text span size="xs" c="dimmed">({labels.date(note.createdAt)})</Text>
             </Text>
           ))}
           {manages && request.status !== 'CLOSED' && (
             <Group mt="sm" align="flex-end">
               <Textarea
-                label={`Note on “${request.title}”`}
+                label={t('serviceRequests.noteOn', { title: request.title })}
                 autosize
                 minRows={1}
                 style={{ flex: 1, minWidth: 200 }}
@@ -148,45 +150,45 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
                 variant="light"
                 disabled={!notes[request.id]?.trim()}
                 onClick={async () => {
-                  if (done((await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote, 'Note added.')) setNotes({ ...notes, [request.id]: '' });
+                  if (done((await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote, t('serviceRequests.noteAdded'))) setNotes({ ...notes, [request.id]: '' });
                 }}
               >
-                Add note
+                {t('serviceRequests.addNote')}
               </Button>
-              <Button variant="default" aria-label={`Close “${request.title}”`} onClick={async () => void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, 'Service request closed.')}>
-                Close request
+              <Button variant="default" aria-label={t('serviceRequests.close', { title: request.title })} onClick={async () => void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, t('serviceRequests.closedNotice'))}>
+                {t('serviceRequests.closeRequest')}
               </Button>
             </Group>
           )}
         </Card>
       ))}
-      <Modal opened={opening !== null} onClose={() => setOpening(null)} title="Open a service request">
+      <Modal opened={opening !== null} onClose={() => setOpening(null)} title={t('serviceRequests.openAServiceRequest')}>
         <form
           onSubmit={async (event) => {
             event.preventDefault();
             if (!opening) return;
             const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key })).createServiceRequest;
-            if (done(payload, 'Service request opened.')) setOpening(null);
+            if (done(payload, t('serviceRequests.openedNotice'))) setOpening(null);
           }}
         >
           <Stack>
-            <TextInput label="Title" required value={form.title} onChange={(e) => setForm({ ...form, title: e.currentTarget.value })} error={fieldError(errors, 'title')} data-autofocus />
-            <Textarea label="Description" required minRows={3} autosize value={form.description} onChange={(e) => setForm({ ...form, description: e.currentTarget.value })} error={fieldError(errors, 'description')} />
+            <TextInput label={t('serviceRequests.title')} required value={form.title} onChange={(e) => setForm({ ...form, title: e.currentTarget.value })} error={fieldError(errors, 'title')} data-autofocus />
+            <Textarea label={t('serviceRequests.description')} required minRows={3} autosize value={form.description} onChange={(e) => setForm({ ...form, description: e.currentTarget.value })} error={fieldError(errors, 'description')} />
             <Select
-              label="Severity"
+              label={t('serviceRequests.severity')}
               required
               allowDeselect={false}
-              data={Object.entries(SEVERITY).map(([value, label]) => ({ value, label }))}
+              data={SEVERITIES.map((value) => ({ value, label: t(`serviceRequests.severity.${value}`) }))}
               value={form.severity}
               onChange={(value) => value && setForm({ ...form, severity: value as ServiceRequestSeverity })}
             />
             <FormErrors errors={errors} shownFields={['title', 'description']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setOpening(null)}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>
-                Open request
+                {t('serviceRequests.openRequest')}
               </Button>
             </Group>
           </Stack>

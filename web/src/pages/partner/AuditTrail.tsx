@@ -1,10 +1,13 @@
-import { Alert, Button, Code, Group, Loader, Select, SimpleGrid, Spoiler, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Loader, Select, SimpleGrid, Spoiler, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { AuditRecordFilter } from '../../__generated__/graphql';
 import { useCapabilities } from '../../components/Viewer';
 import { useGraphQLQuery } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
+import { ErrorMessage } from '../../components/errors';
+import { fieldChanges, type FieldChange } from './changes';
 
 const PAGE_SIZE = 20;
 
@@ -67,14 +70,31 @@ const RESOURCE_TYPES = [
   'ServiceRequest',
   'TrialInvitation',
   'WebhookEndpoint',
-];
+] as const;
+type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 const dayStart = (date: string) => (date ? new Date(`${date}T00:00:00`).toISOString() : null);
 const dayAfter = (date: string) => (date ? new Date(new Date(`${date}T00:00:00`).getTime() + 86_400_000).toISOString() : null);
-const change = (value: unknown) => (value == null ? '' : JSON.stringify(value));
+
+/** `field: from → to`, one line per field. */
+function ChangeList({ changes }: { changes: FieldChange[] }) {
+  return (
+    <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {changes.map((change) => (
+        <Text key={change.field} component="li" size="xs" style={{ overflowWrap: 'anywhere' }}>
+          {change.field && <strong>{change.field}: </strong>}
+          {change.from !== undefined && <Text span size="xs" c="dimmed" td="line-through">{change.from}</Text>}
+          {change.from !== undefined && change.to !== undefined && ' → '}
+          {change.to ?? (change.from === undefined ? '—' : '')}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
 
 /** The partner's audit trail, newest first, filtered by customer, resource type and dates, a page at a time. */
 export function AuditTrail() {
+  const { t, dateTime } = useI18n();
   const [customerSearch, setCustomerSearch] = useState('');
   const [search] = useDebouncedValue(customerSearch, 300);
   const [customerId, setCustomerId] = useState<string | null>(null);
@@ -101,7 +121,7 @@ export function AuditTrail() {
       <SimpleGrid cols={{ base: 1, sm: 4 }}>
         {seesCustomers && (
           <Select
-            label="Customer"
+            label={t('common.customer')}
             searchable
             clearable
             data={(customers.data?.customers.edges ?? []).map((edge) => ({ value: edge.node.id, label: edge.node.companyName }))}
@@ -109,58 +129,55 @@ export function AuditTrail() {
             onSearchChange={setCustomerSearch}
             value={customerId}
             onChange={refilter(setCustomerId)}
-            nothingFoundMessage="No customer"
+            nothingFoundMessage={t('common.noCustomer')}
           />
         )}
-        <Select label="Resource type" clearable data={RESOURCE_TYPES} value={resourceType} onChange={refilter(setResourceType)} />
-        <TextInput label="From" type="date" value={from} onChange={(event) => refilter(setFrom)(event.currentTarget.value)} />
-        <TextInput label="To" type="date" value={to} onChange={(event) => refilter(setTo)(event.currentTarget.value)} />
+        <Select label={t('auditTrail.resourceType')} clearable data={RESOURCE_TYPES.map((type) => ({ value: type, label: t(`auditTrail.resourceType.${type}`) }))} value={resourceType} onChange={refilter(setResourceType)} />
+        <TextInput label={t('common.from')} type="date" value={from} onChange={(event) => refilter(setFrom)(event.currentTarget.value)} />
+        <TextInput label={t('auditTrail.to')} type="date" value={to} onChange={(event) => refilter(setTo)(event.currentTarget.value)} />
       </SimpleGrid>
-      {isPending && <Loader aria-label="Loading the audit trail" />}
+      {isPending && <Loader aria-label={t('auditTrail.loadingTheAuditTrail')} />}
       {error && (
-        <Alert color="red" title="The audit trail could not be loaded">
-          {error.message}
+        <Alert color="red" title={t('auditTrail.theAuditTrailCouldNot')}>
+          <ErrorMessage error={error} />
         </Alert>
       )}
-      {data && records.length === 0 && <Text>No change matches these filters.</Text>}
+      {data && records.length === 0 && <Text>{t('auditTrail.noChangeMatchesTheseFilters')}</Text>}
       {records.length > 0 && (
         <Table.ScrollContainer minWidth={900}>
-          <Table striped aria-label="Audit trail" verticalSpacing="xs">
+          <Table striped aria-label={t('common.auditTrail')} verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Who</Table.Th>
-                <Table.Th>Operation</Table.Th>
-                <Table.Th>Resource</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>Change</Table.Th>
+                <Table.Th>{t('auditTrail.when')}</Table.Th>
+                <Table.Th>{t('auditTrail.who')}</Table.Th>
+                <Table.Th>{t('auditTrail.operation')}</Table.Th>
+                <Table.Th>{t('auditTrail.resource')}</Table.Th>
+                <Table.Th>{t('auditTrail.outcome')}</Table.Th>
+                <Table.Th>{t('auditTrail.change')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {records.map((record) => (
                 <Table.Tr key={record.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(record.occurredAt).toLocaleString('en-GB')}</Table.Td>
-                  <Table.Td>{record.user?.displayName ?? 'Customer or system'}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(record.occurredAt)}</Table.Td>
+                  <Table.Td>{record.user?.displayName ?? t('auditTrail.customerOrSystem')}</Table.Td>
                   <Table.Td>{record.operation}</Table.Td>
                   <Table.Td>
-                    {record.resourceType}
+                    {RESOURCE_TYPES.includes(record.resourceType as ResourceType) ? t(`auditTrail.resourceType.${record.resourceType as ResourceType}`) : record.resourceType}
                     <Text size="xs" c="dimmed">
                       {record.resourceId}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{record.outcome}</Table.Td>
+                  <Table.Td>{record.outcome === 'SUCCESS' ? t('auditTrail.success') : record.outcome}</Table.Td>
                   <Table.Td maw={420}>
                     {(record.oldValue != null || record.newValue != null) && (
                       // Whole records (a new customer) are long: the first lines, the rest on request.
-                      <Spoiler maxHeight={54} showLabel="Show all" hideLabel="Show less">
-                        <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-                          {record.oldValue != null ? `${change(record.oldValue)}\n→ ` : ''}
-                          {change(record.newValue)}
-                        </Code>
+                      <Spoiler maxHeight={60} showLabel={t('auditTrail.showAll')} hideLabel={t('auditTrail.showLess')} fz="xs">
+                        <ChangeList changes={fieldChanges(record.oldValue, record.newValue)} />
                       </Spoiler>
                     )}
                     <Text size="xs" c="dimmed">
-                      Request {record.requestId}
+                      {t('auditTrail.request', { requestId: record.requestId })}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -171,11 +188,11 @@ export function AuditTrail() {
       )}
       <Group justify="space-between">
         <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
+          {t('common.previousPage')}
         </Button>
-        <Text size="sm">Page {cursors.length}</Text>
+        <Text size="sm">{t('common.page', { count: cursors.length })}</Text>
         <Button variant="default" disabled={!data?.auditRecords.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, data?.auditRecords.pageInfo.endCursor ?? null])}>
-          Next page
+          {t('common.nextPage')}
         </Button>
       </Group>
     </Stack>

@@ -4,9 +4,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { CompanyProfileQuery } from '../../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
 import { usePartnerAdministration } from './access';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const CompanyProfileDocument = graphql(`
   query CompanyProfile {
@@ -47,17 +48,18 @@ const UpdatePartnerProfileDocument = graphql(`
 `);
 
 type Profile = NonNullable<CompanyProfileQuery['partner']>;
-const PROGRAM = { RESELLER: 'Reseller', SUBSCRIPTION_ADVISOR: 'Subscription advisor', DELEGATED_ADMIN: 'Delegated administration', CLOUD_ESSENTIALS: 'Cloud Essentials' } as const;
 
 /** The profile customers see on invitations and offers; GLOBAL_ADMIN edits it, everyone else reads it. */
 export function CompanyProfile() {
+  const { t } = useI18n();
   const { data, error, isPending } = useGraphQLQuery(CompanyProfileDocument, {});
-  if (isPending) return <Loader aria-label="Loading the company profile" />;
-  if (error || !data?.partner) return <Alert color="red">{error?.message ?? 'The profile could not be loaded.'}</Alert>;
+  if (isPending) return <Loader aria-label={t('companyProfile.loadingTheCompanyProfile')} />;
+  if (error || !data?.partner) return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('companyProfile.theProfileCouldNotBe')}</Alert>;
   return <ProfileForm profile={data.partner} key={JSON.stringify(data.partner)} />;
 }
 
 function ProfileForm({ profile }: { profile: Profile }) {
+  const { t } = useI18n();
   const { editsProfile } = usePartnerAdministration();
   const queryClient = useQueryClient();
   const update = useGraphQLMutation(UpdatePartnerProfileDocument);
@@ -94,7 +96,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
     ).updatePartnerProfile;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
-    notifications.show({ color: 'green', message: 'Company profile saved.' });
+    notifications.show({ color: 'green', message: t('companyProfile.companyProfileSaved') });
     void queryClient.invalidateQueries();
   };
   return (
@@ -105,29 +107,29 @@ function ProfileForm({ profile }: { profile: Profile }) {
       }}
     >
       <Stack maw={760}>
-        {!editsProfile && <Text size="sm" c="dimmed">Only a global administrator can change the company profile.</Text>}
+        {!editsProfile && <Text size="sm" c="dimmed">{t('companyProfile.onlyAGlobalAdministratorCan')}</Text>}
         <Paper withBorder p="md">
-          <Text size="sm">Partner id (MPN): {profile.mpnId}</Text>
-          <Text size="sm">Advisor code: {profile.advisorCode}</Text>
-          <Text size="sm">Programmes: {profile.programs.map((program) => PROGRAM[program]).join(', ')}</Text>
+          <Text size="sm">{t('companyProfile.partnerIdMpn', { mpnId: profile.mpnId })}</Text>
+          <Text size="sm">{t('companyProfile.advisorCode', { advisorCode: profile.advisorCode })}</Text>
+          <Text size="sm">{t('companyProfile.programmes', { programmes: profile.programs.map((program) => t(`companyProfile.program.${program}`)).join(', ') })}</Text>
         </Paper>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          {field('companyName', 'Company name', true)}
-          {field('website', 'Website')}
-          {field('email', 'Contact email', true)}
-          {field('phone', 'Contact phone', true)}
-          {field('line1', 'Address line 1', true)}
-          {field('line2', 'Address line 2')}
-          {field('city', 'City', true)}
-          {field('postalCode', 'Postal code', true)}
-          {field('region', 'Region')}
-          {field('country', 'Country', true)}
+          {field('companyName', t('common.companyName'), true)}
+          {field('website', t('companyProfile.website'))}
+          {field('email', t('addCustomer.contactEmail'), true)}
+          {field('phone', t('addCustomer.contactPhone'), true)}
+          {field('line1', t('common.addressLine1'), true)}
+          {field('line2', t('addCustomer.addressLine2'))}
+          {field('city', t('common.city'), true)}
+          {field('postalCode', t('common.postalCode'), true)}
+          {field('region', t('addCustomer.region'))}
+          {field('country', t('common.country'), true)}
         </SimpleGrid>
         <FormErrors errors={errors} shownFields={Object.keys(values)} />
         {editsProfile && (
           <Group justify="flex-end">
             <Button type="submit" loading={update.isPending}>
-              Save profile
+              {t('companyProfile.saveProfile')}
             </Button>
           </Group>
         )}

@@ -4,10 +4,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { CompanyRole, CustomerAccess, PartnerUsersQuery } from '../../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
 import { SecretOnce } from '../../components/SecretOnce';
 import { useViewer } from '../../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const PartnerUsersDocument = graphql(`
   query PartnerUsers($includeInactive: Boolean!) {
@@ -71,13 +72,8 @@ const DeactivatePartnerUserDocument = graphql(`
 
 type PartnerUser = NonNullable<PartnerUsersQuery['partner']>['users'][number];
 
-export const COMPANY_ROLE: Record<CompanyRole, string> = {
-  GLOBAL_ADMIN: 'Global administrator',
-  USER_ADMIN: 'User administrator',
-  BILLING_ADMIN: 'Billing administrator',
-  NONE: 'No company role',
-};
-const CUSTOMER_ACCESS: Record<CustomerAccess, string> = { FULL: 'Full administration', LIMITED: 'Limited administration', NONE: 'No customer access' };
+const COMPANY_ROLES: CompanyRole[] = ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN', 'NONE'];
+const CUSTOMER_ACCESS: CustomerAccess[] = ['FULL', 'LIMITED', 'NONE'];
 
 /**
  * The company roles the viewer may give: a USER_ADMIN cannot grant GLOBAL_ADMIN, nor change
@@ -86,12 +82,13 @@ const CUSTOMER_ACCESS: Record<CustomerAccess, string> = { FULL: 'Full administra
 function useRoleRules() {
   const viewer = useViewer();
   const global = viewer.companyRole === 'GLOBAL_ADMIN';
-  const roles = (Object.keys(COMPANY_ROLE) as CompanyRole[]).filter((role) => global || role !== 'GLOBAL_ADMIN');
+  const roles = COMPANY_ROLES.filter((role) => global || role !== 'GLOBAL_ADMIN');
   return { roles, manages: (user: PartnerUser) => global || user.companyRole !== 'GLOBAL_ADMIN', self: viewer.id };
 }
 
 /** The partner's users: add one (temporary password once), change roles, deactivate. */
 export function PartnerUsers() {
+  const { t } = useI18n();
   const [includeInactive, setIncludeInactive] = useState(false);
   const { data, error, isPending } = useGraphQLQuery(PartnerUsersDocument, { includeInactive });
   const [adding, setAdding] = useState(false);
@@ -99,43 +96,43 @@ export function PartnerUsers() {
   const [deactivating, setDeactivating] = useState<PartnerUser | null>(null);
   const rules = useRoleRules();
 
-  if (isPending) return <Loader aria-label="Loading users" />;
-  if (error || !data?.partner) return <Alert color="red">{error?.message ?? 'The users could not be loaded.'}</Alert>;
+  if (isPending) return <Loader aria-label={t('partnerUsers.loadingUsers')} />;
+  if (error || !data?.partner) return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('partnerUsers.theUsersCouldNotBe')}</Alert>;
   return (
     <Stack>
       <Group justify="space-between">
-        <Switch label="Show deactivated users" checked={includeInactive} onChange={(event) => setIncludeInactive(event.currentTarget.checked)} />
-        <Button onClick={() => setAdding(true)}>Add partner user</Button>
+        <Switch label={t('partnerUsers.showDeactivatedUsers')} checked={includeInactive} onChange={(event) => setIncludeInactive(event.currentTarget.checked)} />
+        <Button onClick={() => setAdding(true)}>{t('partnerUsers.addPartnerUser')}</Button>
       </Group>
       <Table.ScrollContainer minWidth={720}>
-        <Table striped aria-label="Partner users">
+        <Table striped aria-label={t('partnerUsers.partnerUsers')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Company role</Table.Th>
-              <Table.Th>Customer access</Table.Th>
-              <Table.Th>Actions</Table.Th>
+              <Table.Th>{t('partnerUsers.name')}</Table.Th>
+              <Table.Th>{t('partnerUsers.email')}</Table.Th>
+              <Table.Th>{t('partnerUsers.companyRole')}</Table.Th>
+              <Table.Th>{t('partnerUsers.customerAccess')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {data.partner.users.map((user) => (
               <Table.Tr key={user.id}>
                 <Table.Td>
-                  {user.displayName} {!user.active && <Badge color="gray">Deactivated</Badge>}
+                  {user.displayName} {!user.active && <Badge color="gray">{t('partnerUsers.deactivated')}</Badge>}
                 </Table.Td>
                 <Table.Td>{user.email}</Table.Td>
-                <Table.Td>{COMPANY_ROLE[user.companyRole]}</Table.Td>
-                <Table.Td>{CUSTOMER_ACCESS[user.customerAccess]}</Table.Td>
+                <Table.Td>{t(`partnerUsers.role.${user.companyRole}`)}</Table.Td>
+                <Table.Td>{t(`layout.access.${user.customerAccess}`)}</Table.Td>
                 <Table.Td>
                   {user.active && rules.manages(user) && (
                     <Group gap={4} wrap="nowrap">
-                      <Button size="compact-sm" variant="light" onClick={() => setEditing(user)} aria-label={`Change roles of ${user.displayName}`}>
-                        Change roles
+                      <Button size="compact-sm" variant="light" onClick={() => setEditing(user)} aria-label={t('partnerUsers.changeRolesOf', { displayName: user.displayName })}>
+                        {t('partnerUsers.changeRoles')}
                       </Button>
                       {user.id !== rules.self && (
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeactivating(user)} aria-label={`Deactivate ${user.displayName}`}>
-                          Deactivate
+                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeactivating(user)} aria-label={t('partnerUsers.deactivate2', { displayName: user.displayName })}>
+                          {t('partnerUsers.deactivate')}
                         </Button>
                       )}
                     </Group>
@@ -154,22 +151,23 @@ export function PartnerUsers() {
 }
 
 function RoleFields(props: { roles: CompanyRole[]; companyRole: CompanyRole; customerAccess: CustomerAccess; errors: readonly PayloadError[]; onChange: (role: CompanyRole, access: CustomerAccess) => void }) {
+  const { t } = useI18n();
   return (
     <>
       <Select
-        label="Company role"
+        label={t('partnerUsers.companyRole')}
         required
         allowDeselect={false}
-        data={props.roles.map((role) => ({ value: role, label: COMPANY_ROLE[role] }))}
+        data={props.roles.map((role) => ({ value: role, label: t(`partnerUsers.role.${role}`) }))}
         value={props.companyRole}
         onChange={(value) => props.onChange((value as CompanyRole | null) ?? props.companyRole, props.customerAccess)}
         error={fieldError(props.errors, 'companyRole')}
       />
       <Select
-        label="Customer access"
+        label={t('partnerUsers.customerAccess')}
         required
         allowDeselect={false}
-        data={(Object.keys(CUSTOMER_ACCESS) as CustomerAccess[]).map((access) => ({ value: access, label: CUSTOMER_ACCESS[access] }))}
+        data={CUSTOMER_ACCESS.map((access) => ({ value: access, label: t(`layout.access.${access}`) }))}
         value={props.customerAccess}
         onChange={(value) => props.onChange(props.companyRole, (value as CustomerAccess | null) ?? props.customerAccess)}
         error={fieldError(props.errors, 'customerAccess')}
@@ -179,6 +177,7 @@ function RoleFields(props: { roles: CompanyRole[]; companyRole: CompanyRole; cus
 }
 
 function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => void; roles: CompanyRole[] }) {
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const create = useGraphQLMutation(CreatePartnerUserDocument);
   const [form, setForm] = useState({ displayName: '', email: '', companyRole: 'NONE' as CompanyRole, customerAccess: 'NONE' as CustomerAccess });
@@ -201,7 +200,7 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
   };
   return (
     <>
-      <Modal opened={opened && !created} onClose={done} title="Add partner user">
+      <Modal opened={opened && !created} onClose={done} title={t('partnerUsers.addPartnerUser')}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -209,16 +208,16 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
           }}
         >
           <Stack>
-            <TextInput label="Display name" required value={form.displayName} onChange={(event) => setForm({ ...form, displayName: event.currentTarget.value })} error={fieldError(errors, 'displayName')} />
-            <TextInput label="Email" type="email" required value={form.email} onChange={(event) => setForm({ ...form, email: event.currentTarget.value })} error={fieldError(errors, 'email')} />
+            <TextInput label={t('partnerUsers.displayName')} required value={form.displayName} onChange={(event) => setForm({ ...form, displayName: event.currentTarget.value })} error={fieldError(errors, 'displayName')} />
+            <TextInput label={t('partnerUsers.email')} type="email" required value={form.email} onChange={(event) => setForm({ ...form, email: event.currentTarget.value })} error={fieldError(errors, 'email')} />
             <RoleFields roles={roles} companyRole={form.companyRole} customerAccess={form.customerAccess} errors={errors} onChange={(companyRole, customerAccess) => setForm({ ...form, companyRole, customerAccess })} />
             <FormErrors errors={errors} shownFields={['displayName', 'email', 'companyRole', 'customerAccess']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={done}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>
-                Add user
+                {t('common.addUser')}
               </Button>
             </Group>
           </Stack>
@@ -226,10 +225,10 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
       </Modal>
       <SecretOnce
         opened={created !== null}
-        title="Partner user added"
-        label="Temporary password"
+        title={t('partnerUsers.partnerUserAdded')}
+        label={t('common.temporaryPassword')}
         secret={created?.password ?? null}
-        details={<Text size="sm">Give {created?.email} this temporary password; they choose their own at first sign-in.</Text>}
+        details={<Text size="sm">{t('partnerUsers.giveThisTemporaryPasswordThey', { email: created?.email ?? '' })}</Text>}
         onDone={done}
       />
     </>
@@ -237,6 +236,7 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
 }
 
 function ChangeRoles({ user, roles, onClose }: { user: PartnerUser; roles: CompanyRole[]; onClose: () => void }) {
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const update = useGraphQLMutation(UpdatePartnerUserDocument);
   const [companyRole, setCompanyRole] = useState(user.companyRole);
@@ -246,12 +246,12 @@ function ChangeRoles({ user, roles, onClose }: { user: PartnerUser; roles: Compa
     const payload = (await update.mutateAsync({ id: user.id, input: { companyRole, customerAccess } })).updatePartnerUser;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
-    notifications.show({ color: 'green', message: `Roles of ${user.displayName} changed.` });
+    notifications.show({ color: 'green', message: t('partnerUsers.rolesOfChanged', { displayName: user.displayName }) });
     void queryClient.invalidateQueries();
     onClose();
   };
   return (
-    <Modal opened onClose={onClose} title={`Roles of ${user.displayName}`}>
+    <Modal opened onClose={onClose} title={t('partnerUsers.rolesOf', { displayName: user.displayName })}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -272,10 +272,10 @@ function ChangeRoles({ user, roles, onClose }: { user: PartnerUser; roles: Compa
           <FormErrors errors={errors} shownFields={['companyRole', 'customerAccess']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t('common.cancel')}
             </Button>
             <Button type="submit" loading={update.isPending}>
-              Save roles
+              {t('partnerUsers.saveRoles')}
             </Button>
           </Group>
         </Stack>
@@ -285,6 +285,7 @@ function ChangeRoles({ user, roles, onClose }: { user: PartnerUser; roles: Compa
 }
 
 function Deactivate({ user, onClose }: { user: PartnerUser; onClose: () => void }) {
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const deactivate = useGraphQLMutation(DeactivatePartnerUserDocument);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
@@ -292,21 +293,21 @@ function Deactivate({ user, onClose }: { user: PartnerUser; onClose: () => void 
     const payload = (await deactivate.mutateAsync({ id: user.id })).deactivatePartnerUser;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
-    notifications.show({ color: 'green', message: `${user.displayName} was deactivated.` });
+    notifications.show({ color: 'green', message: t('partnerUsers.wasDeactivated', { displayName: user.displayName }) });
     void queryClient.invalidateQueries();
     onClose();
   };
   return (
-    <Modal opened onClose={onClose} title={`Deactivate ${user.displayName}?`}>
+    <Modal opened onClose={onClose} title={t('partnerUsers.deactivate3', { displayName: user.displayName })}>
       <Stack>
-        <Text size="sm">{user.email} can no longer sign in; sessions already open stop working within 30 seconds.</Text>
+        <Text size="sm">{t('partnerUsers.canNoLongerSignIn', { email: user.email })}</Text>
         <FormErrors errors={errors} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button color="red" loading={deactivate.isPending} onClick={() => void submit()}>
-            Deactivate
+            {t('partnerUsers.deactivate')}
           </Button>
         </Group>
       </Stack>

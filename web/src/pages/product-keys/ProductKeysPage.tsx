@@ -3,10 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
-import { fieldError, FormErrors, type PayloadError } from '../../components/errors';
-import { formatDate } from '../../components/labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { useLabels } from '../../components/labels';
 import { useCapabilities } from '../../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const PAGE_SIZE = 25;
 
@@ -91,11 +92,12 @@ const RevokeProductKeyDocument = graphql(`
   }
 `);
 
-export const KEY_STATE = { AVAILABLE: 'Available', REDEEMED: 'Redeemed', REVOKED: 'Revoked' } as const;
 const KEY_STATE_COLOR = { AVAILABLE: 'green', REDEEMED: 'blue', REVOKED: 'gray' } as const;
 
 /** Product keys (seed 003): the partner's keys, masked, and ordering new ones. */
 export function ProductKeysPage() {
+  const { t } = useI18n();
+  const labels = useLabels();
   const { sellsProductKeys } = useCapabilities();
   // Cursors of the pages seen, so "Previous page" goes back without a backwards cursor in the API.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -105,43 +107,43 @@ export function ProductKeysPage() {
   const { data, error, isPending } = useGraphQLQuery(ProductKeysDocument, { after, first: PAGE_SIZE }, { enabled: sellsProductKeys });
 
   if (!sellsProductKeys) {
-    return <Alert color="gray" title="Not available">Product keys need the subscription-advisor programme and full customer access.</Alert>;
+    return <Alert color="gray" title={t('common.notAvailable')}>{t('productKeys.productKeysNeedTheSubscription')}</Alert>;
   }
   const keys = data?.productKeys.edges.map((edge) => edge.node) ?? [];
   return (
     <Stack maw={1100}>
       <Group justify="space-between">
         <Title order={1} size="h2">
-          Product keys
+          {t('common.productKeys')}
         </Title>
         <Group gap="xs">
           <Button variant="default" onClick={() => setOrdering(true)}>
-            Order product keys
+            {t('productKeys.orderProductKeys')}
           </Button>
           <Button component={Link} to="/product-keys/redeem">
-            Redeem product keys
+            {t('common.redeemProductKeys')}
           </Button>
         </Group>
       </Group>
       <Text size="sm" c="dimmed">
-        A key is shown in full only when it is ordered; afterwards only its last five characters.
+        {t('productKeys.aKeyIsShownIn')}
       </Text>
-      {isPending && <Loader aria-label="Loading product keys" />}
-      {error && <Alert color="red" title="The product keys could not be loaded">{error.message}</Alert>}
-      {data && keys.length === 0 && <Text>No product keys yet. Order keys to sell them to new customers or to renew subscriptions.</Text>}
+      {isPending && <Loader aria-label={t('productKeys.loadingProductKeys')} />}
+      {error && <Alert color="red" title={t('productKeys.theProductKeysCouldNot')}><ErrorMessage error={error} /></Alert>}
+      {data && keys.length === 0 && <Text>{t('productKeys.noProductKeysYetOrder')}</Text>}
       {keys.length > 0 && (
         <Table.ScrollContainer minWidth={640}>
-          <Table striped aria-label="Product keys">
+          <Table striped aria-label={t('common.productKeys')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Offer</Table.Th>
-                <Table.Th>Seats</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Ordered</Table.Th>
+                <Table.Th>{t('common.key')}</Table.Th>
+                <Table.Th>{t('common.offer')}</Table.Th>
+                <Table.Th>{t('common.seats')}</Table.Th>
+                <Table.Th>{t('common.state')}</Table.Th>
+                <Table.Th>{t('common.customer')}</Table.Th>
+                <Table.Th>{t('productKeys.ordered')}</Table.Th>
                 <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
+                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -149,14 +151,14 @@ export function ProductKeysPage() {
               {keys.map((key) => (
                 <Table.Tr key={key.id}>
                   <Table.Td>
-                    <Code aria-label={`Key ending ${key.lastFive}`} style={{ whiteSpace: 'nowrap' }}>…{key.lastFive}</Code>
+                    <Code aria-label={t('productKeys.keyEnding', { lastFive: key.lastFive })} style={{ whiteSpace: 'nowrap' }}>…{key.lastFive}</Code>
                   </Table.Td>
-                  <Table.Td>{key.offer?.name ?? 'No longer in your catalogue'}</Table.Td>
+                  <Table.Td>{key.offer?.name ?? t('productKeys.noLongerInYourCatalogue')}</Table.Td>
                   <Table.Td>
-                    {key.seats} for {key.termMonths} months
+                    {t('productKeys.forMonths', { seats: key.seats, months: key.termMonths })}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={KEY_STATE_COLOR[key.state]}>{KEY_STATE[key.state]}</Badge>
+                    <Badge color={KEY_STATE_COLOR[key.state]}>{t(`productKeys.state.${key.state}`)}</Badge>
                   </Table.Td>
                   <Table.Td>
                     {key.customer ? (
@@ -167,11 +169,11 @@ export function ProductKeysPage() {
                       '—'
                     )}
                   </Table.Td>
-                  <Table.Td>{formatDate(key.orderedAt)}</Table.Td>
+                  <Table.Td>{labels.date(key.orderedAt)}</Table.Td>
                   <Table.Td>
                     {key.state === 'AVAILABLE' && (
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(key)} aria-label={`Revoke key ending ${key.lastFive}`}>
-                        Revoke
+                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(key)} aria-label={t('productKeys.revokeKeyEnding', { lastFive: key.lastFive })}>
+                        {t('common.revoke')}
                       </Button>
                     )}
                   </Table.Td>
@@ -184,15 +186,15 @@ export function ProductKeysPage() {
       {(cursors.length > 1 || data?.productKeys.pageInfo.hasNextPage) && (
         <Group justify="space-between">
           <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
+            {t('common.previousPage')}
           </Button>
-          <Text size="sm">Page {cursors.length}</Text>
+          <Text size="sm">{t('common.page', { count: cursors.length })}</Text>
           <Button
             variant="default"
             disabled={!data?.productKeys.pageInfo.hasNextPage}
             onClick={() => setCursors([...cursors, data?.productKeys.pageInfo.endCursor ?? null])}
           >
-            Next page
+            {t('common.nextPage')}
           </Button>
         </Group>
       )}
@@ -204,6 +206,7 @@ export function ProductKeysPage() {
 
 /** Withdraw an unused key that was lost or leaked: it can no longer be redeemed. */
 function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive: string }; onClose: () => void }) {
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const revoke = useGraphQLMutation(RevokeProductKeyDocument);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
@@ -215,16 +218,16 @@ function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive
     onClose();
   };
   return (
-    <Modal opened onClose={onClose} title={`Revoke the key ending ${productKey.lastFive}?`}>
+    <Modal opened onClose={onClose} title={t('productKeys.revokeTheKeyEnding', { lastFive: productKey.lastFive })}>
       <Stack>
-        <Text size="sm">A revoked key can no longer be redeemed, by anyone. Revoke a key that was lost or given out by mistake.</Text>
+        <Text size="sm">{t('productKeys.aRevokedKeyCanNo')}</Text>
         <FormErrors errors={errors} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button color="red" loading={revoke.isPending} onClick={() => void submit()}>
-            Revoke key
+            {t('productKeys.revokeKey')}
           </Button>
         </Group>
       </Stack>
@@ -234,6 +237,7 @@ function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive
 
 /** Order keys of one offer; the full keys are shown once, to copy or download. */
 function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: () => void; onOrdered: () => void }) {
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const offersQuery = useGraphQLQuery(KeyOffersDocument, {}, { enabled: opened });
   // Keys create a new customer's subscription: paid base offers only, as the graph marks them.
@@ -268,34 +272,34 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={ordered ? 'Your new product keys' : 'Order product keys'} closeOnClickOutside={!ordered} size="lg">
+    <Modal opened={opened} onClose={close} title={ordered ? t('productKeys.yourNewProductKeys') : t('productKeys.orderProductKeys')} closeOnClickOutside={!ordered} size="lg">
       {ordered ? (
         <Stack>
           <Text size="sm">
-            {ordered.length} {ordered.length === 1 ? 'key' : 'keys'} of {offer?.name}:
+            {t('productKeys.orderedOf', { count: ordered.length, offer: offer?.name ?? '' })}
           </Text>
-          <Stack gap={4} aria-label="Ordered keys" role="list">
+          <Stack gap={4} aria-label={t('productKeys.orderedKeys')} role="list">
             {ordered.map((key) => (
               <Code key={key} role="listitem" fz="md">
                 {key}
               </Code>
             ))}
           </Stack>
-          <Alert color="yellow">These keys are shown only once. Copy or download them now: afterwards only their last five characters are shown.</Alert>
+          <Alert color="yellow">{t('productKeys.theseKeysAreShownOnly')}</Alert>
           <Group justify="space-between">
             <Group gap="xs">
               <CopyButton value={ordered.join('\n')}>
                 {({ copied, copy }) => (
                   <Button variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy}>
-                    {copied ? 'Copied' : 'Copy keys'}
+                    {copied ? t('common.copied') : t('productKeys.copyKeys')}
                   </Button>
                 )}
               </CopyButton>
               <Button variant="light" onClick={() => downloadKeys(ordered, offer?.name ?? '')}>
-                Download as text file
+                {t('productKeys.downloadAsTextFile')}
               </Button>
             </Group>
-            <Button onClick={close}>I have kept them</Button>
+            <Button onClick={close}>{t('productKeys.iHaveKeptThem')}</Button>
           </Group>
         </Stack>
       ) : (
@@ -307,7 +311,7 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
         >
           <Stack>
             <Select
-              label="Offer"
+              label={t('common.offer')}
               required
               searchable
               data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
@@ -315,26 +319,23 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
               onChange={setOfferId}
               error={fieldError(errors, 'offerId')}
             />
-            <NumberInput label="Number of keys" required min={1} max={100} allowDecimal={false} allowNegative={false} value={count} onChange={setCount} error={fieldError(errors, 'count')} />
+            <NumberInput label={t('productKeys.numberOfKeys')} required min={1} max={100} allowDecimal={false} allowNegative={false} value={count} onChange={setCount} error={fieldError(errors, 'count')} />
             <NumberInput
-              label="Seats per key"
+              label={t('productKeys.seatsPerKey')}
               min={offer?.minQuantity}
               max={offer?.maxQuantity}
               allowDecimal={false}
               allowNegative={false}
               value={seats}
               onChange={setSeats}
-              description={offer ? `Between ${offer.minQuantity} and ${offer.maxQuantity}; empty for ${offer.minQuantity}` : undefined}
+              description={offer ? t('productKeys.betweenAndEmptyFor', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined}
               error={fieldError(errors, 'seatsPerKey')}
             />
             <Select
-              label="Term of each key"
+              label={t('productKeys.termOfEachKey')}
               required
               data={[
-                { value: '1', label: '1 month' },
-                { value: '12', label: '12 months' },
-                { value: '24', label: '24 months' },
-                { value: '36', label: '36 months' },
+                ...[1, 12, 24, 36].map((months) => ({ value: String(months), label: t('productKeys.months', { months }) })),
               ]}
               value={termMonths}
               onChange={(value) => setTermMonths(value ?? '12')}
@@ -344,10 +345,10 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
             <FormErrors errors={errors} shownFields={['offerId', 'count', 'seatsPerKey', 'termMonths']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button type="submit" loading={order.isPending} disabled={!offerId}>
-                Order keys
+                {t('productKeys.orderKeys')}
               </Button>
             </Group>
           </Stack>

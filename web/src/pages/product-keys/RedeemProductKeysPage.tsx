@@ -5,13 +5,14 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../../components/errors';
-import { licences } from '../../components/labels';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { useLabels } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
 import { Provisioning } from '../AddCustomerPage';
 import { splitProductKeys } from './keys';
+import { useI18n } from '../../i18n/I18nProvider';
 
 const ValidateProductKeysDocument = graphql(`
   query ValidateProductKeys($keys: [String!]!) {
@@ -72,8 +73,6 @@ const RedemptionDocument = graphql(`
 
 type Validation = ValidateProductKeysQuery['validateProductKeys'][number];
 
-const VALIDATION_STATUS = { VALID: 'Valid', ALREADY_REDEEMED: 'Already redeemed', MALFORMED: 'Not a product key', REVOKED: 'Revoked', UNKNOWN: 'Unknown' } as const;
-
 const EMPTY: ProductKeyCustomerInput = {
   companyName: '',
   domainPrefix: '',
@@ -90,6 +89,8 @@ const DETAIL_FIELDS = Object.keys(EMPTY).map((field) => `customer.${field}`);
 
 /** Redeem product keys (seed 003): keys → review → customer and admin → credentials once → followed to ACTIVE. */
 export function RedeemProductKeysPage() {
+  const { t, countryOptions } = useI18n();
+  const labels = useLabels();
   const { sellsProductKeys } = useCapabilities();
   const viewer = useViewer();
   const [step, setStep] = useState(0);
@@ -107,7 +108,7 @@ export function RedeemProductKeysPage() {
   const redeem = useGraphQLMutation(RedeemProductKeysDocument);
 
   if (!sellsProductKeys) {
-    return <Alert color="gray" title="Not available">Product keys need the subscription-advisor programme and full customer access.</Alert>;
+    return <Alert color="gray" title={t('common.notAvailable')}>{t('redeemProductKeys.productKeysNeedTheSubscription')}</Alert>;
   }
   const results = validation.data?.validateProductKeys ?? [];
   const allValid = results.length > 0 && results.every((result) => result.status === 'VALID');
@@ -137,13 +138,13 @@ export function RedeemProductKeysPage() {
   return (
     <Stack maw={900}>
       <Anchor component={Link} to="/product-keys" size="sm">
-        Back to product keys
+        {t('redeemProductKeys.backToProductKeys')}
       </Anchor>
       <Title order={1} size="h2">
-        Redeem product keys
+        {t('common.redeemProductKeys')}
       </Title>
       <Stepper active={step} onStepClick={(target) => target < step && step < 3 && setStep(target)} size="sm" allowNextStepsSelect={false}>
-        <Stepper.Step label={named(0) ? 'Keys' : undefined} description={wide ? 'One or more' : undefined} aria-label="Keys">
+        <Stepper.Step label={named(0) ? t('redeemProductKeys.keys') : undefined} description={wide ? t('redeemProductKeys.oneOrMore') : undefined} aria-label={t('redeemProductKeys.keys')}>
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -153,8 +154,8 @@ export function RedeemProductKeysPage() {
           >
             <Stack mt="md" maw={560}>
               <Textarea
-                label="Product keys"
-                description="One key per line (or separated by commas), with or without hyphens, in any case. All keys must be of the same offer."
+                label={t('common.productKeys')}
+                description={t('redeemProductKeys.oneKeyPerLineOr')}
                 autosize
                 minRows={4}
                 required
@@ -164,28 +165,28 @@ export function RedeemProductKeysPage() {
               />
               <Group justify="flex-end">
                 <Button type="submit" disabled={splitProductKeys(text).length === 0}>
-                  Review keys
+                  {t('redeemProductKeys.reviewKeys')}
                 </Button>
               </Group>
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(1) ? 'Review' : undefined} description={wide ? 'State and seats' : undefined} aria-label="Review">
+        <Stepper.Step label={named(1) ? t('common.review') : undefined} description={wide ? t('redeemProductKeys.stateAndSeats') : undefined} aria-label={t('common.review')}>
           <Stack mt="md">
-            {validation.isFetching && <Loader aria-label="Checking the keys" />}
-            {validation.error && <Alert color="red">{validation.error.message}</Alert>}
+            {validation.isFetching && <Loader aria-label={t('redeemProductKeys.checkingTheKeys')} />}
+            {validation.error && <Alert color="red"><ErrorMessage error={validation.error} /></Alert>}
             {results.length > 0 && <KeyReview results={results} />}
-            {results.length > 0 && !allValid && <Alert color="orange">Remove or correct the keys that cannot be redeemed, then review again.</Alert>}
-            {allValid && offers.size > 1 && <Alert color="orange">All keys of one redemption must be of the same offer.</Alert>}
+            {results.length > 0 && !allValid && <Alert color="orange">{t('redeemProductKeys.removeOrCorrectTheKeys')}</Alert>}
+            {allValid && offers.size > 1 && <Alert color="orange">{t('redeemProductKeys.allKeysOfOneRedemption')}</Alert>}
             {allValid && offers.size === 1 && (
               <Text size="sm">
-                {offer?.name}: {licences(totalSeats)} in one new subscription.
+                {t('redeemProductKeys.inOneNewSubscription', { name: offer?.name ?? '', licences: labels.licences(totalSeats) })}
               </Text>
             )}
             <FormErrors errors={errors.filter((error) => !DETAIL_FIELDS.includes(error.field ?? ''))} />
             <Group justify="space-between">
               <Button variant="default" onClick={() => setStep(0)}>
-                Edit keys
+                {t('redeemProductKeys.editKeys')}
               </Button>
               <Button
                 disabled={!allValid || offers.size !== 1 || validation.isFetching}
@@ -194,12 +195,12 @@ export function RedeemProductKeysPage() {
                   setStep(2);
                 }}
               >
-                Next
+                {t('common.next')}
               </Button>
             </Group>
           </Stack>
         </Stepper.Step>
-        <Stepper.Step label={named(2) ? 'Customer' : undefined} description={wide ? 'Company and administrator' : undefined} aria-label="Customer">
+        <Stepper.Step label={named(2) ? t('common.customer') : undefined} description={wide ? t('redeemProductKeys.companyAndAdministrator') : undefined} aria-label={t('common.customer')}>
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -207,50 +208,50 @@ export function RedeemProductKeysPage() {
             }}
           >
             <Stack mt="md">
-              <Text size="sm" c="dimmed">
-                The keys create a new customer account with {viewer.partner.companyName} as its advisor. Fields marked with an asterisk are required.
+              <Text c="dimmed" size="sm">
+                {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label="Company name" required value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+                <TextInput required label={t('common.companyName')} value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
                 <TextInput
-                  label="Domain prefix"
+                  label={t('common.domainPrefix')}
                   value={details.domainPrefix ?? ''}
                   onChange={set('domainPrefix')}
-                  rightSection={<Text size="xs" c="dimmed" pr="xs">.onmicrosoft.com</Text>}
+                  rightSection={<Text size="xs" c="dimmed" pr="xs">{t('common.onmicrosoftCom')}</Text>}
                   rightSectionWidth={120}
-                  description="Empty to derive it from the company name"
+                  description={t('redeemProductKeys.emptyToDeriveItFrom')}
                   error={fieldError(errors, 'domainPrefix')}
                 />
                 <Select
-                  label="Country"
+                  label={t('common.country')}
                   required
                   searchable
-                  data={offer?.countries ?? []}
+                  data={countryOptions(offer?.countries ?? [])}
                   value={details.country || null}
                   onChange={(value) => setDetails({ ...details, country: value ?? '' })}
-                  description={offer ? `Where ${offer.name} is sold` : undefined}
+                  description={offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined}
                   error={fieldError(errors, 'country')}
                 />
-                <TextInput label="Address line 1" value={details.addressLine1 ?? ''} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
-                <TextInput label="City" value={details.city ?? ''} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput label="Postal code" value={details.postalCode ?? ''} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
-                <TextInput label="Administrator first name" required value={details.adminFirstName} onChange={set('adminFirstName')} error={fieldError(errors, 'adminFirstName')} />
-                <TextInput label="Administrator last name" required value={details.adminLastName} onChange={set('adminLastName')} error={fieldError(errors, 'adminLastName')} />
-                <TextInput label="Administrator email" type="email" required value={details.adminEmail} onChange={set('adminEmail')} error={fieldError(errors, 'adminEmail')} />
-                <TextInput label="Administrator phone" type="tel" value={details.adminPhone ?? ''} onChange={set('adminPhone')} error={fieldError(errors, 'adminPhone')} />
+                <TextInput label={t('common.addressLine1')} value={details.addressLine1 ?? ''} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+                <TextInput label={t('common.city')} value={details.city ?? ''} onChange={set('city')} error={fieldError(errors, 'city')} />
+                <TextInput label={t('common.postalCode')} value={details.postalCode ?? ''} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
+                <TextInput label={t('redeemProductKeys.administratorFirstName')} required value={details.adminFirstName} onChange={set('adminFirstName')} error={fieldError(errors, 'adminFirstName')} />
+                <TextInput label={t('redeemProductKeys.administratorLastName')} required value={details.adminLastName} onChange={set('adminLastName')} error={fieldError(errors, 'adminLastName')} />
+                <TextInput label={t('redeemProductKeys.administratorEmail')} type="email" required value={details.adminEmail} onChange={set('adminEmail')} error={fieldError(errors, 'adminEmail')} />
+                <TextInput label={t('redeemProductKeys.administratorPhone')} type="tel" value={details.adminPhone ?? ''} onChange={set('adminPhone')} error={fieldError(errors, 'adminPhone')} />
               </SimpleGrid>
               <Paper withBorder p="sm">
                 <Text size="sm">
-                  {results.length} {results.length === 1 ? 'key' : 'keys'}: {offer?.name}, {licences(totalSeats)}
+                  {t('redeemProductKeys.summary', { count: results.length, offer: offer?.name ?? '', licences: labels.licences(totalSeats) })}
                 </Text>
               </Paper>
               <FormErrors errors={errors} shownFields={Object.keys(EMPTY)} />
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep(1)}>
-                  Back
+                  {t('common.back')}
                 </Button>
                 <Button type="submit" loading={redeem.isPending}>
-                  Redeem keys
+                  {t('redeemProductKeys.redeemKeys')}
                 </Button>
               </Group>
             </Stack>
@@ -269,7 +270,7 @@ export function RedeemProductKeysPage() {
       {/* The password is shown by the mutation at once; the dialog opens with it once the account (and so its sign-in name) exists. */}
       <AdminCredentialsOnce
         opened={credentialsOpen && Boolean(created?.userName)}
-        title="Keys redeemed: the administrator's credentials"
+        title={t('redeemProductKeys.keysRedeemedTheAdministratorS')}
         userName={created?.userName}
         password={created?.password ?? null}
         onDone={() => setCredentialsOpen(false)}
@@ -279,15 +280,17 @@ export function RedeemProductKeysPage() {
 }
 
 function KeyReview({ results }: { results: readonly Validation[] }) {
+  const { t } = useI18n();
+  const labels = useLabels();
   return (
     <Table.ScrollContainer minWidth={520}>
-      <Table aria-label="Keys to redeem">
+      <Table aria-label={t('redeemProductKeys.keysToRedeem')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Key</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Offer</Table.Th>
-            <Table.Th>Seats</Table.Th>
+            <Table.Th>{t('common.key')}</Table.Th>
+            <Table.Th>{t('common.state')}</Table.Th>
+            <Table.Th>{t('common.offer')}</Table.Th>
+            <Table.Th>{t('common.seats')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -295,15 +298,10 @@ function KeyReview({ results }: { results: readonly Validation[] }) {
             <Table.Tr key={`${index}-${result.input}`}>
               <Table.Td style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{result.maskedKey ?? result.input}</Table.Td>
               <Table.Td>
-                <Badge color={result.status === 'VALID' ? 'green' : 'red'}>{VALIDATION_STATUS[result.status]}</Badge>
-                {result.message && (
-                  <Text size="xs" c="dimmed">
-                    {result.message}
-                  </Text>
-                )}
+                <Badge color={result.status === 'VALID' ? 'green' : 'red'}>{t(`redeemProductKeys.status.${result.status}`)}</Badge>
               </Table.Td>
               <Table.Td>{result.offer?.name ?? '—'}</Table.Td>
-              <Table.Td>{result.seats != null ? `${licences(result.seats)}, ${result.termMonths} months` : '—'}</Table.Td>
+              <Table.Td>{result.seats != null ? t('redeemProductKeys.months', { licences: labels.licences(result.seats), months: result.termMonths ?? 0 }) : '—'}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -325,6 +323,7 @@ function Redemption({
   credentialsOpen: boolean;
   onAdminUserName: (userName: string) => void;
 }) {
+  const { t } = useI18n();
   const { data, error } = useGraphQLQuery(
     RedemptionDocument,
     { id: created.redemptionId ?? '' },
@@ -348,18 +347,18 @@ function Redemption({
     if (status === 'COMPLETED' || status === 'FAILED') void queryClient.invalidateQueries();
   }, [status, queryClient]);
   const customerId = redemption?.customer?.id ?? created.customerId;
-  if (error) return <Alert color="red">{error.message}</Alert>;
+  if (error) return <Alert color="red"><ErrorMessage error={error} /></Alert>;
   if (redemption?.status === 'FAILED') {
     return (
-      <Alert color="red" role="status" title="The keys were not redeemed" mt="md">
-        {redemption.failure?.message ?? 'The redemption failed.'} The keys were released and can be redeemed again.
+      <Alert color="red" role="status" title={t('redeemProductKeys.theKeysWereNotRedeemed')} mt="md">
+        {redemption.failure ? <ErrorMessage error={redemption.failure} /> : t('redeemProductKeys.theRedemptionFailed')} {t('redeemProductKeys.theKeysWereReleasedAnd')}
       </Alert>
     );
   }
   if (created.redemptionId && redemption?.status !== 'COMPLETED') {
     return (
-      <Alert color="yellow" role="status" title="Redeeming the keys" icon={<Loader size="xs" />} mt="md" aria-hidden={credentialsOpen || undefined}>
-        {redemption?.status === 'ACCOUNT_CREATED' ? 'The customer account is created; its subscription follows in a moment.' : 'The keys are reserved; the customer account is being created.'}
+      <Alert color="yellow" role="status" title={t('redeemProductKeys.redeemingTheKeys')} icon={<Loader size="xs" />} mt="md" aria-hidden={credentialsOpen || undefined}>
+        {redemption?.status === 'ACCOUNT_CREATED' ? t('redeemProductKeys.theCustomerAccountIsCreated') : t('redeemProductKeys.theKeysAreReservedThe')}
       </Alert>
     );
   }
