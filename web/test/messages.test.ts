@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../src/i18n/messages/en.json' with { type: 'json' };
 import fr from '../src/i18n/messages/fr.json' with { type: 'json' };
 
-// SPEC §8: no user-facing text inline in a component; every message in French and English.
+// No user-facing text inline in a component; every message in French and English.
 const SRC = path.join(import.meta.dirname, '../src');
 
 /** The arguments a message takes (`{name}`, `{count, plural, …}`), which both languages must take. */

@@ -24,7 +24,7 @@ export const CustomerActionsFragment = graphql(`
   }
 `);
 
-/** The actions pane of customer management (seeds 000, 004): the selected customer's subscriptions. */
+/** The actions pane of customer management: the selected customer's subscriptions. */
 export function CustomerActionsPane(props: { customer: FragmentType<typeof CustomerActionsFragment>; headingId: string }) {
   const { t } = useI18n();
   const labels = useLabels();

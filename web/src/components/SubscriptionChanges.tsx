@@ -9,7 +9,7 @@ import { useGraphQLMutation } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 /**
- * The partner's weekly work on a subscription it sold (SPEC §4.4): upgrade, trial conversion,
+ * The partner's weekly work on a subscription it sold: upgrade, trial conversion,
  * cancellation within the window, changes at renewal. Each is offered only when the graph's
  * `allowedActions` has it, and each goes through a review step (the mutation's dryRun) first.
  */

@@ -44,7 +44,7 @@ export function useCapabilities() {
     createsCustomers: programs.has('RESELLER') && viewer.customerAccess === 'FULL',
     sellsProductKeys: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess === 'FULL',
     seesDelegatedAdmin: programs.has('DELEGATED_ADMIN') && viewer.customerAccess !== 'NONE',
-    /** Trial invitations and purchase offers (SPEC §3.3). */
+    /** Trial invitations and purchase offers (docs/api.md, "Who may do what"). */
     sendsInvitations: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess !== 'NONE',
     invitesWithDelegatedAdmin:
       programs.has('SUBSCRIPTION_ADVISOR') && programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess !== 'NONE',

@@ -11,7 +11,7 @@ import { useI18n } from '../i18n/I18nProvider';
 /*
  * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no partner sign-in,
  * the code in the URL authorises (a delegated-admin offer also needs the customer's administrator
- * to sign in, SPEC §4.2). They show what the link offers and who sends it, and nothing of the
+ * to sign in). They show what the link offers and who sends it, and nothing of the
  * partner beyond its name and contact.
  */
 

@@ -36,7 +36,7 @@ const CustomersDocument = graphql(`
   }
 `);
 
-/** Customer management (seeds 001, 004): prefix search, keyset paging, the actions pane. */
+/** Customer management: prefix search, keyset paging, the actions pane. */
 export function CustomersPage() {
   const { t, country } = useI18n();
   const labels = useLabels();

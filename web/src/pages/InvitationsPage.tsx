@@ -156,7 +156,7 @@ type CatalogueOffer = InvitationsPageQuery['offers']['edges'][number]['node'];
 export function InvitationsPage() {
   const { t } = useI18n();
   const { sendsInvitations } = useCapabilities();
-  // Each list is paged on its own, newest first (SPEC §8: lists that grow are paged).
+  // Each list is paged on its own, newest first: lists that grow are paged.
   const purchasePages = useCursorPages();
   const trialPages = useCursorPages();
   const { data, error, isPending, refetch } = useGraphQLQuery(

@@ -55,7 +55,7 @@ const SubscriptionPageDocument = graphql(`
 const CONFLICT = 'VERSION_CONFLICT';
 const hasConflict = (errors: readonly PayloadError[] | undefined) => errors?.some((error) => error.code === CONFLICT) ?? false;
 
-/** The subscription page (seeds 000, 004): licence count, status, auto-renew, licences. */
+/** The subscription page: licence count, status, auto-renew, licences. */
 export function SubscriptionPage() {
   const { t, price, number } = useI18n();
   const labels = useLabels();

@@ -1,6 +1,6 @@
 import { useViewer } from '../../components/Viewer';
 
-/** Who may open which part, as the partner subgraph decides it (SPEC §8); the subgraph still checks every request. */
+/** Who may open which part, as the partner subgraph decides it; the subgraph still checks every request. */
 export function usePartnerAdministration() {
   const viewer = useViewer();
   return {
