@@ -25,5 +25,7 @@ export const gatewayConfig = defineConfig({
       'x-request-id': request.headers.get('x-request-id'),
     }),
   },
-  transportEntries: Object.fromEntries(Object.entries(subgraphUrls).flatMap(([name, location]) => (location ? [[name, { location }]] : []))),
+  transportEntries: Object.fromEntries(
+    Object.entries(subgraphUrls).flatMap(([name, location]) => (location ? [[name, { location }]] : [])),
+  ),
 });

@@ -57,7 +57,10 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     users: { type: 'string', default: '20' },
     customers: { type: 'string', default: '100' },
-    workloads: { type: 'string', default: 'users-dashboard-search,users-dashboard,users-customer-page,dashboard,dashboard-search,one-subgraph' },
+    workloads: {
+      type: 'string',
+      default: 'users-dashboard-search,users-dashboard,users-customer-page,dashboard,dashboard-search,one-subgraph',
+    },
     targets: { type: 'string', default: 'ours,hive,hive-no-dedup,subgraph' },
     'cpu-prof': { type: 'string' },
   },
@@ -84,35 +87,136 @@ interface Workload {
   /** Each connection is one of the bench's many users (its own token); otherwise all are one user. */
   manyUsers: boolean;
 }
-const DASHBOARD = /* GraphQL */ `query Dashboard($search: String) {
-  customers(first: 50, search: $search) {
-    edges { node { id companyName defaultDomain country relationship provisioningState subscriptions { id quantity status offer { name } } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-const ONE_SUBGRAPH = 'query Customers { customers(first: 50) { edges { node { id companyName } } } }';
-/** A customer's page: the customer, its users, its subscriptions with their offer, what the viewer may do, and licences. */
-const CUSTOMER_PAGE = /* GraphQL */ `query CustomerPage($id: ID!) {
-  customer(id: $id) {
-    id companyName defaultDomain country relationship provisioningState hasAdminRights
-    primaryContact { firstName lastName email phone }
-    address { line1 city postalCode country }
-    users { id displayName userName isAdmin }
-    subscriptions {
-      id friendlyName quantity status channel autoRenew endDate assignedLicences availableLicences allowedActions
-      offer { id name sku minQuantity maxQuantity unitPrice currency }
-      licenceAssignments { userId assignedAt }
+const DASHBOARD = /* GraphQL */ `
+  query Dashboard($search: String) {
+    customers(first: 50, search: $search) {
+      edges {
+        node {
+          id
+          companyName
+          defaultDomain
+          country
+          relationship
+          provisioningState
+          subscriptions {
+            id
+            quantity
+            status
+            offer {
+              name
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
-}`;
+`;
+const ONE_SUBGRAPH = 'query Customers { customers(first: 50) { edges { node { id companyName } } } }';
+/** A customer's page: the customer, its users, its subscriptions with their offer, what the viewer may do, and licences. */
+const CUSTOMER_PAGE = /* GraphQL */ `
+  query CustomerPage($id: ID!) {
+    customer(id: $id) {
+      id
+      companyName
+      defaultDomain
+      country
+      relationship
+      provisioningState
+      hasAdminRights
+      primaryContact {
+        firstName
+        lastName
+        email
+        phone
+      }
+      address {
+        line1
+        city
+        postalCode
+        country
+      }
+      users {
+        id
+        displayName
+        userName
+        isAdmin
+      }
+      subscriptions {
+        id
+        friendlyName
+        quantity
+        status
+        channel
+        autoRenew
+        endDate
+        assignedLicences
+        availableLicences
+        allowedActions
+        offer {
+          id
+          name
+          sku
+          minQuantity
+          maxQuantity
+          unitPrice
+          currency
+        }
+        licenceAssignments {
+          userId
+          assignedAt
+        }
+      }
+    }
+  }
+`;
 /** The workloads; `searches`: the prefixes the varied ones cycle over; `pages`: the customers whose page is asked for. */
 const ALL_WORKLOADS = (searches: string[], pages: string[]): Workload[] => [
-  { name: 'users-dashboard-search', title: `${userCount} users: dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false, manyUsers: true },
-  { name: 'users-dashboard', title: `${userCount} users: dashboard, identical requests`, bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false, manyUsers: true },
-  { name: 'users-customer-page', title: `${userCount} users: customer page over ${pages.length} customers`, bodies: pages.map((id) => ({ query: CUSTOMER_PAGE, variables: { id } })), subgraphAlone: false, manyUsers: true },
-  { name: 'dashboard', title: 'one token: dashboard, identical requests', bodies: [{ query: DASHBOARD, variables: {} }], subgraphAlone: false, manyUsers: false },
-  { name: 'dashboard-search', title: `one token: dashboard, \`search:\` over ${searches.length} prefixes`, bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })), subgraphAlone: false, manyUsers: false },
-  { name: 'one-subgraph', title: 'one token: one subgraph, `customers(first: 50) { id companyName }`', bodies: [{ query: ONE_SUBGRAPH, variables: {} }], subgraphAlone: true, manyUsers: false },
+  {
+    name: 'users-dashboard-search',
+    title: `${userCount} users: dashboard, \`search:\` over ${searches.length} prefixes`,
+    bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })),
+    subgraphAlone: false,
+    manyUsers: true,
+  },
+  {
+    name: 'users-dashboard',
+    title: `${userCount} users: dashboard, identical requests`,
+    bodies: [{ query: DASHBOARD, variables: {} }],
+    subgraphAlone: false,
+    manyUsers: true,
+  },
+  {
+    name: 'users-customer-page',
+    title: `${userCount} users: customer page over ${pages.length} customers`,
+    bodies: pages.map((id) => ({ query: CUSTOMER_PAGE, variables: { id } })),
+    subgraphAlone: false,
+    manyUsers: true,
+  },
+  {
+    name: 'dashboard',
+    title: 'one token: dashboard, identical requests',
+    bodies: [{ query: DASHBOARD, variables: {} }],
+    subgraphAlone: false,
+    manyUsers: false,
+  },
+  {
+    name: 'dashboard-search',
+    title: `one token: dashboard, \`search:\` over ${searches.length} prefixes`,
+    bodies: searches.map((search) => ({ query: DASHBOARD, variables: { search } })),
+    subgraphAlone: false,
+    manyUsers: false,
+  },
+  {
+    name: 'one-subgraph',
+    title: 'one token: one subgraph, `customers(first: 50) { id companyName }`',
+    bodies: [{ query: ONE_SUBGRAPH, variables: {} }],
+    subgraphAlone: true,
+    manyUsers: false,
+  },
 ];
 const WORKLOAD_NAMES = ALL_WORKLOADS([], []).map((workload) => workload.name);
 const chosen = values.workloads.split(',').map((name) => name.trim());
@@ -122,7 +226,8 @@ type Target = (typeof TARGETS)[number];
 const chosenTargets = values.targets.split(',').map((name) => name.trim()) as Target[];
 for (const name of chosenTargets) if (!TARGETS.includes(name)) throw new Error(`--targets: one or more of ${TARGETS.join(', ')}`);
 /** The targets a workload is measured on: the customer subgraph alone only where it can answer alone. */
-const targetsOf = (workload: Workload): Target[] => TARGETS.filter((target) => chosenTargets.includes(target) && (target !== 'subgraph' || workload.subgraphAlone));
+const targetsOf = (workload: Workload): Target[] =>
+  TARGETS.filter((target) => chosenTargets.includes(target) && (target !== 'subgraph' || workload.subgraphAlone));
 
 // --- The database and the data -----------------------------------------------------------------
 
@@ -138,7 +243,9 @@ if (!serverUrl) {
   serverUrl = server.url;
   stopDatabase = () => server.stop();
 }
-const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_benchgw'))])) as Record<SubgraphName, string>;
+const databases = Object.fromEntries(
+  SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_benchgw'))]),
+) as Record<SubgraphName, string>;
 const gatewayDatabase = databaseUrlFor(serverUrl, 'partner_graph_benchgw_gateway');
 const dropDatabases = async () => {
   for (const url of [...Object.values(databases), gatewayDatabase]) await dropDatabase(url);
@@ -155,9 +262,24 @@ const dropDatabases = async () => {
 async function seed(count: number, users: number): Promise<{ emails: string[]; searches: string[]; pages: string[] }> {
   await dropDatabases(); // what an interrupted run left
   await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);
-  const partner = await openDatabase({ url: databases.partner, entities: MODULES.partner.entities, migrations: MODULES.partner.migrations, logger });
-  const customer = await openDatabase({ url: databases.customer, entities: MODULES.customer.entities, migrations: MODULES.customer.migrations, logger });
-  const subscription = await openDatabase({ url: databases.subscription, entities: MODULES.subscription.entities, migrations: MODULES.subscription.migrations, logger });
+  const partner = await openDatabase({
+    url: databases.partner,
+    entities: MODULES.partner.entities,
+    migrations: MODULES.partner.migrations,
+    logger,
+  });
+  const customer = await openDatabase({
+    url: databases.customer,
+    entities: MODULES.customer.entities,
+    migrations: MODULES.customer.migrations,
+    logger,
+  });
+  const subscription = await openDatabase({
+    url: databases.subscription,
+    entities: MODULES.subscription.entities,
+    migrations: MODULES.subscription.migrations,
+    logger,
+  });
   try {
     const emails = Array.from({ length: users }, (_, n) => `bench-user-${n + 1}@contoso-partner.example`);
     const now = systemClock.now();
@@ -230,14 +352,20 @@ async function seed(count: number, users: number): Promise<{ emails: string[]; s
 
 // --- The processes -----------------------------------------------------------------------------
 
-const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'ours', 'hive', 'hive-no-dedup', 'hive-inbound-dedup', 'jwks'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | Exclude<Target, 'subgraph'> | 'jwks', number>;
+const ports = Object.fromEntries(
+  await Promise.all(
+    [...SUBGRAPHS, 'ours', 'hive', 'hive-no-dedup', 'hive-inbound-dedup', 'jwks'].map(async (name) => [name, await freePort()]),
+  ),
+) as Record<SubgraphName | Exclude<Target, 'subgraph'> | 'jwks', number>;
 const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
 
 // Production mode, as deployed (graphql-js, Express and the services skip their development
 // checks): fresh secrets, and an identity provider of the bench's own that publishes its key.
 const identity = { issuer: 'https://identity.bench.invalid/', audience: 'partner-graph', keys: await generateKeyPair('ES256') };
 const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(identity.keys.publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] });
-const jwksServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks)).listen(ports.jwks, '127.0.0.1');
+const jwksServer = http
+  .createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks))
+  .listen(ports.jwks, '127.0.0.1');
 const internalSecret = randomBytes(32).toString('hex');
 // The subgraph-alone target calls the customer subgraph as a router that cannot sign would.
 const routerToken = randomBytes(32).toString('hex');
@@ -268,8 +396,15 @@ const env: Record<string, string> = {
 };
 const children = new Map<string, ChildProcess>();
 const launch = (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
-  const profile = values['cpu-prof'] && !name.startsWith('hive') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const profile =
+    values['cpu-prof'] && !name.startsWith('hive')
+      ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`]
+      : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.set(name, child);
 };
 const answers = async (url: string) => {
@@ -304,7 +439,9 @@ const cpuMs = (child: ChildProcess): number => {
 async function subgraphOperations(): Promise<number> {
   const counts = await Promise.all(
     SUBGRAPHS.map(async (name) => {
-      const text = await (await fetch(`http://127.0.0.1:${ports[name]}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text();
+      const text = await (
+        await fetch(`http://127.0.0.1:${ports[name]}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })
+      ).text();
       return [...text.matchAll(/^graphql_operations_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
     }),
   );
@@ -390,21 +527,36 @@ try {
   const { emails, searches, pages } = await seed(bulkCustomers, userCount);
   const workloads = ALL_WORKLOADS(searches, pages).filter((workload) => chosen.includes(workload.name));
   // The services' secret is the subgraphs' alone: production refuses it in the gateway.
-  for (const name of SUBGRAPHS) launch(name, [path.join('subgraphs', name, 'src', 'index.ts')], { INTERNAL_SIGNING_SECRET: internalSecret });
+  for (const name of SUBGRAPHS)
+    launch(name, [path.join('subgraphs', name, 'src', 'index.ts')], { INTERNAL_SIGNING_SECRET: internalSecret });
   await Promise.all(SUBGRAPHS.map((name) => answers(`http://127.0.0.1:${ports[name]}/health`)));
   // The same supergraph for both gateways; Hive reads the subgraph URLs from it.
   let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-  for (const name of SUBGRAPHS) supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphUrl(name)}`);
+  for (const name of SUBGRAPHS)
+    supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*`), `$1${subgraphUrl(name)}`);
   const supergraphPath = path.join(scratch, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraph);
   // Clients connect directly; the bench's documents are not a persisted manifest's.
   launch('ours', [path.join('gateway', 'src', 'index.ts')], { TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' });
   const hives = (['hive', 'hive-no-dedup', 'hive-inbound-dedup'] as const).filter((name) => chosenTargets.includes(name));
   for (const name of hives) {
-    const hive = [path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', supergraphPath, '--config-path', path.join('scripts', 'hive-gateway.config.ts')];
-    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], { PORT: String(ports[name]), HIVE_DEDUPLICATE: String(name !== 'hive-no-dedup'), HIVE_INBOUND_DEDUPLICATE: String(name === 'hive-inbound-dedup') });
+    const hive = [
+      path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+      'supergraph',
+      supergraphPath,
+      '--config-path',
+      path.join('scripts', 'hive-gateway.config.ts'),
+    ];
+    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], {
+      PORT: String(ports[name]),
+      HIVE_DEDUPLICATE: String(name !== 'hive-no-dedup'),
+      HIVE_INBOUND_DEDUPLICATE: String(name === 'hive-inbound-dedup'),
+    });
   }
-  await Promise.all([answers(`http://127.0.0.1:${ports.ours}/health`), ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`))]);
+  await Promise.all([
+    answers(`http://127.0.0.1:${ports.ours}/health`),
+    ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`)),
+  ]);
 
   // The bench's identity provider's subject is the user's email.
   const tokenOf = (email: string) =>
@@ -425,7 +577,10 @@ try {
     'hive-no-dedup': { url: `http://127.0.0.1:${ports['hive-no-dedup']}/graphql`, headers: asClient },
     'hive-inbound-dedup': { url: `http://127.0.0.1:${ports['hive-inbound-dedup']}/graphql`, headers: asClient },
     // As a router that cannot sign calls it: the client's token and the static router credential.
-    subgraph: { url: subgraphUrl('customer'), headers: (token) => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }) },
+    subgraph: {
+      url: subgraphUrl('customer'),
+      headers: (token) => ({ authorization: `Bearer ${token}`, [ROUTER_TOKEN_HEADER]: routerToken }),
+    },
   };
 
   // The expected answers, per user: ours and Hive must agree, with data and without errors.
@@ -439,11 +594,18 @@ try {
         const ofUser: unknown[] = [];
         for (const body of workload.bodies) {
           const answers = await Promise.all(
-            (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({ target, ...(await postUntilAvailable(targets[target].url, body, targets[target].headers(token))) })),
+            (['ours', ...hives, ...(workload.subgraphAlone ? ['subgraph' as const] : [])] as Target[]).map(async (target) => ({
+              target,
+              ...(await postUntilAvailable(targets[target].url, body, targets[target].headers(token))),
+            })),
           );
           for (const answer of answers) {
-            if (answer.status !== 200 || answer.errors || !answer.data) throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
-            if (!isDeepStrictEqual(answer.data, answers[0]!.data)) throw new Error(`${workload.name}: ${answer.target} and ${answers[0]!.target} answer differently to ${JSON.stringify(body.variables)}`);
+            if (answer.status !== 200 || answer.errors || !answer.data)
+              throw new Error(`${workload.name} through ${answer.target}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+            if (!isDeepStrictEqual(answer.data, answers[0]!.data))
+              throw new Error(
+                `${workload.name}: ${answer.target} and ${answers[0]!.target} answer differently to ${JSON.stringify(body.variables)}`,
+              );
           }
           ofUser.push(answers[0]!.data);
         }
@@ -451,14 +613,20 @@ try {
       }),
     );
     const rows = data[0]!.map(rowsOf);
-    for (const [i, count] of rows.entries()) if (count === 0) throw new Error(`${workload.name}: nothing found for ${JSON.stringify(workload.bodies[i]!.variables)}`);
-    if (workload.name.includes('dashboard') && !data[0]!.some(hasOffers)) throw new Error(`${workload.name}: no subscriptions with an offer`);
+    for (const [i, count] of rows.entries())
+      if (count === 0) throw new Error(`${workload.name}: nothing found for ${JSON.stringify(workload.bodies[i]!.variables)}`);
+    if (workload.name.includes('dashboard') && !data[0]!.some(hasOffers))
+      throw new Error(`${workload.name}: no subscriptions with an offer`);
     expected.set(workload.name, data);
-    console.log(`${workload.name}: ${Math.min(...rows)}–${Math.max(...rows)} customers or subscriptions per answer, ${tokens.length} user(s)`);
+    console.log(
+      `${workload.name}: ${Math.min(...rows)}–${Math.max(...rows)} customers or subscriptions per answer, ${tokens.length} user(s)`,
+    );
   }
 
   // The first round warms up longer: the processes' code is still being optimised.
-  console.log(`\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)`);
+  console.log(
+    `\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)`,
+  );
   for (let round = 1; round <= rounds; round++) {
     for (const workload of workloads) {
       for (const target of targetsOf(workload)) {
@@ -522,8 +690,16 @@ async function postUntilAvailable(url: string, body: unknown, headers: Record<st
   }
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; data?: unknown; errors?: unknown }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; data?: unknown; errors?: unknown }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: unknown };
   return { status: response.status, data: json.data, errors: json.errors };
 }
@@ -534,16 +710,36 @@ function report(workloads: Workload[]): void {
   const gatewayCpu = (target: Target, m: Measurement) => (target === 'subgraph' ? NaN : m.cpu[target]!);
   const subgraphCpu = (m: Measurement) => SUBGRAPHS.reduce((sum, name) => sum + m.cpu[name]!, 0);
   const wrong = [...results.values()].flat().reduce((sum, m) => sum + m.wrong, 0);
-  console.log(`\nRequests/s, latency, subgraph operations per request and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`);
+  console.log(
+    `\nRequests/s, latency, subgraph operations per request and CPU per request (ms) of each process; one value per round. ${wrong === 0 ? 'Every answer was right.' : `${wrong} ANSWERS WERE WRONG.`}\n`,
+  );
   const subgraphColumns = SUBGRAPHS.filter((name) => [...results.values()].flat().some((m) => m.cpu[name]! > 0.005));
-  console.log(`| workload | target | req/s | p50 ms | p99 ms | wrong | subgraph operations | gateway CPU | subgraphs CPU | gateway + subgraphs CPU | ${subgraphColumns.join(' | ')} |`);
+  console.log(
+    `| workload | target | req/s | p50 ms | p99 ms | wrong | subgraph operations | gateway CPU | subgraphs CPU | gateway + subgraphs CPU | ${subgraphColumns.join(' | ')} |`,
+  );
   console.log(`|---|---|---|---|---|---|---|---|---|---|${subgraphColumns.map(() => '---|').join('')}`);
   for (const workload of workloads) {
     for (const target of TARGETS) {
       const ms = results.get(`${workload.name}/${target}`);
       if (!ms) continue;
       console.log(
-        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(ms.map((m) => m.subgraphOperations), 2)} | ${fmt(ms.map((m) => gatewayCpu(target, m)), 2)} | ${fmt(ms.map(subgraphCpu), 2)} | ${fmt(ms.map((m) => (target === 'subgraph' ? 0 : gatewayCpu(target, m)) + subgraphCpu(m)), 2)} | ${subgraphColumns.map((name) => fmt(ms.map((m) => m.cpu[name]!), 2)).join(' | ')} |`,
+        `| ${workload.name} | ${target} | ${fmt(ms.map((m) => m.perSecond))} | ${fmt(ms.map((m) => m.p50))} | ${fmt(ms.map((m) => m.p99))} | ${ms.reduce((s, m) => s + m.wrong, 0)} | ${fmt(
+          ms.map((m) => m.subgraphOperations),
+          2,
+        )} | ${fmt(
+          ms.map((m) => gatewayCpu(target, m)),
+          2,
+        )} | ${fmt(ms.map(subgraphCpu), 2)} | ${fmt(
+          ms.map((m) => (target === 'subgraph' ? 0 : gatewayCpu(target, m)) + subgraphCpu(m)),
+          2,
+        )} | ${subgraphColumns
+          .map((name) =>
+            fmt(
+              ms.map((m) => m.cpu[name]!),
+              2,
+            ),
+          )
+          .join(' | ')} |`,
       );
     }
   }
@@ -552,11 +748,21 @@ function report(workloads: Workload[]): void {
       const ours = results.get(`${workload.name}/ours`);
       const theirs = results.get(`${workload.name}/${hive}`);
       if (!ours || !theirs) return [];
-      const ratio = (of: (m: Measurement, target: Target) => number) => fmt(ours.map((m, i) => of(m, 'ours') / of(theirs[i]!, hive)), 2);
-      return [`${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m, target) => m.cpu[target]!).padEnd(14)} ${ratio(subgraphCpu)}`];
+      const ratio = (of: (m: Measurement, target: Target) => number) =>
+        fmt(
+          ours.map((m, i) => of(m, 'ours') / of(theirs[i]!, hive)),
+          2,
+        );
+      return [
+        `${workload.title.padEnd(58)} ${ratio((m) => m.perSecond).padEnd(14)} ${ratio((m, target) => m.cpu[target]!).padEnd(14)} ${ratio(subgraphCpu)}`,
+      ];
     });
     if (rows.length === 0) continue;
-    const title = { hive: 'Hive', 'hive-no-dedup': 'Hive without its in-flight deduplication', 'hive-inbound-dedup': 'Hive merging identical incoming requests too' }[hive];
+    const title = {
+      hive: 'Hive',
+      'hive-no-dedup': 'Hive without its in-flight deduplication',
+      'hive-inbound-dedup': 'Hive merging identical incoming requests too',
+    }[hive];
     console.log(`\nOurs / ${title} (per round): requests/s, gateway CPU per request, subgraph CPU per request\n`);
     for (const row of rows) console.log(row);
   }

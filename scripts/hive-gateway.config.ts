@@ -19,5 +19,12 @@ export const gatewayConfig = defineConfig({
   ...rest,
   unifiedGraphHandler,
   ...(inboundDedup ? { inboundInflightRequestDeduplication: { shouldIncludeHeader: (name: string) => name === 'authorization' } } : {}),
-  ...(noDedup ? { transportEntries: { ...rest.transportEntries, '*.http': { options: { deduplicateInflightRequests: false } as HTTPTransportOptions } } } : {}),
+  ...(noDedup
+    ? {
+        transportEntries: {
+          ...rest.transportEntries,
+          '*.http': { options: { deduplicateInflightRequests: false } as HTTPTransportOptions },
+        },
+      }
+    : {}),
 });

@@ -15,9 +15,9 @@ export interface PortClaim {
  * (PORT_BASE=6000 would put the gateway on X11's port, and nothing could reach it).
  */
 const FETCH_BAD_PORTS = new Set([
-  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123,
-  135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995,
-  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117,
+  119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636,
+  989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
 /** Why `port` cannot be listened on at `host` now, or undefined when it can. */
@@ -45,7 +45,8 @@ export async function portProblems(claims: PortClaim[]): Promise<string[]> {
   for (const claim of claims) {
     const earlier = claimedBy.get(claim.port);
     if (claim.port === 0) problems.push(`${claim.variable} is 0: npm start needs a fixed port`);
-    else if (claim.http && FETCH_BAD_PORTS.has(claim.port)) problems.push(`port ${claim.port} (${claim.variable}) is one browsers and fetch() refuse to call: choose another`);
+    else if (claim.http && FETCH_BAD_PORTS.has(claim.port))
+      problems.push(`port ${claim.port} (${claim.variable}) is one browsers and fetch() refuse to call: choose another`);
     else if (earlier) problems.push(`port ${claim.port} is given to both ${earlier} and ${claim.variable}`);
     else {
       claimedBy.set(claim.port, claim.variable);

@@ -49,7 +49,15 @@ export interface ReplicasOptions {
 export interface ReplicasReport {
   kills: { replica: string; pid: number; restartedPid: number; backAfterSeconds: number }[];
   requests: { sent: number; connectionErrors: number; http5xx: number; retried: number };
-  writes: { acknowledged: number; unacknowledged: number; missing: number; duplicated: number; active: number; subscriptionsOnce: number; subscriptionsDoubled: number };
+  writes: {
+    acknowledged: number;
+    unacknowledged: number;
+    missing: number;
+    duplicated: number;
+    active: number;
+    subscriptionsOnce: number;
+    subscriptionsDoubled: number;
+  };
   flows: Record<string, Record<string, number>>;
   webhooks: { recorded: number; received: number; missing: number; acceptedTwice: number; badSignatures: number; pending: number };
   notices: { recorded: number; duplicated: number; events: number; eventsDuplicated: number };
@@ -110,11 +118,16 @@ async function startReceiver() {
 export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasReport> {
   const say = options.progress ?? (() => {});
   const logger = createLogger('replicas', options.logLevel);
-  const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(options.serverUrl, subgraphDatabaseName(name, options.databasePrefix))])) as Record<SubgraphName, string>;
+  const databases = Object.fromEntries(
+    SUBGRAPHS.map((name) => [name, databaseUrlFor(options.serverUrl, subgraphDatabaseName(name, options.databasePrefix))]),
+  ) as Record<SubgraphName, string>;
   const gatewayDatabase = databaseUrlFor(options.serverUrl, `${options.databasePrefix}_gateway`);
   const supervisor = new Supervisor({ cwd: REPO_ROOT, logger, stopTimeoutMs: 16_000 });
   const proxies: RoundRobin[] = [];
-  const pools = Object.fromEntries(SUBGRAPHS.map((name) => [name, new pg.Pool({ connectionString: databases[name], max: 2 })])) as Record<SubgraphName, pg.Pool>;
+  const pools = Object.fromEntries(SUBGRAPHS.map((name) => [name, new pg.Pool({ connectionString: databases[name], max: 2 })])) as Record<
+    SubgraphName,
+    pg.Pool
+  >;
   const receiver = await startReceiver();
   let lifecycleQueue: Awaited<ReturnType<typeof startJobQueue>> | undefined;
   try {
@@ -123,7 +136,9 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
 
     // Every replica on a port of its own; the others reach a subgraph's replicas through one round-robin address.
     const ports = Object.fromEntries(
-      await Promise.all(['gateway', ...SUBGRAPHS].map(async (name) => [name, await Promise.all(Array.from({ length: REPLICAS }, () => freePort()))])),
+      await Promise.all(
+        ['gateway', ...SUBGRAPHS].map(async (name) => [name, await Promise.all(Array.from({ length: REPLICAS }, () => freePort()))]),
+      ),
     ) as Record<ServiceName, number[]>;
     const urls = {} as Record<SubgraphName, string>;
     for (const name of SUBGRAPHS) {
@@ -137,7 +152,12 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
       HOST: '127.0.0.1',
       LOG_LEVEL: options.logLevel,
       AUTH_JWT_SECRET: options.jwtSecret,
-      ...Object.fromEntries(SUBGRAPHS.flatMap((name) => [[`${envPrefix(name)}_URL`, urls[name]], [`${envPrefix(name)}_DATABASE_URL`, databases[name]]])),
+      ...Object.fromEntries(
+        SUBGRAPHS.flatMap((name) => [
+          [`${envPrefix(name)}_URL`, urls[name]],
+          [`${envPrefix(name)}_DATABASE_URL`, databases[name]],
+        ]),
+      ),
     };
     const replica = (name: ServiceName, index: number) => ({
       name: `${name}-${index + 1}`,
@@ -145,7 +165,9 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
       env: {
         ...sharedEnv,
         [name === 'gateway' ? 'GATEWAY_PORT' : `${envPrefix(name)}_PORT`]: String(ports[name][index]),
-        ...(name === 'gateway' ? { GATEWAY_DATABASE_URL: gatewayDatabase, GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute) } : {}),
+        ...(name === 'gateway'
+          ? { GATEWAY_DATABASE_URL: gatewayDatabase, GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute) }
+          : {}),
       },
       healthUrl: `http://127.0.0.1:${ports[name][index]}/ready`,
     });
@@ -162,16 +184,26 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     const graphql = async (query: string, variables: Record<string, unknown>, token: string) => {
       const url = gateways[requests.sent++ % gateways.length]!;
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(30_000),
+        });
         if (response.status >= 500) requests.http5xx++;
-        return { status: response.status, body: (await response.json().catch(() => ({}))) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
+        return {
+          status: response.status,
+          body: (await response.json().catch(() => ({}))) as { data?: any; errors?: { extensions?: { code?: string } }[] },
+        };
       } catch {
         requests.connectionErrors++;
         return { status: 0, body: {} };
       }
     };
     const token = (email: string) => signDevToken(email, { secret: options.jwtSecret, ttlSeconds: 3600 });
-    const [admin, agent, sales] = await Promise.all([DEMO.users.contosoAdmin.email, DEMO.users.contosoAgent.email, DEMO.users.contosoSales.email].map(token));
+    const [admin, agent, sales] = await Promise.all(
+      [DEMO.users.contosoAdmin.email, DEMO.users.contosoAgent.email, DEMO.users.contosoSales.email].map(token),
+    );
 
     const endpoint = await graphql(CREATE_ENDPOINT, { input: { url: receiver.url, eventTypes: WEBHOOK_EVENT_TYPES } }, admin!);
     const created = endpoint.body.data?.createWebhookEndpoint;
@@ -279,9 +311,24 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     const loadStopped = Date.now();
     let settledAfterSeconds: number | null = null;
     const unfinished = async () => {
-      const running = await Promise.all(FLOW_SUBGRAPHS.map(async (name) => (await pools[name].query<{ count: number }>(`SELECT count(*)::int AS count FROM flow WHERE state = 'RUNNING'`)).rows[0]!.count));
-      const pending = (await pools.partner.query<{ count: number }>(`SELECT count(*)::int AS count FROM webhook_delivery WHERE endpoint_id = $1 AND status = 'PENDING'`, [endpointId])).rows[0]!.count;
-      const provisioning = (await pools.customer.query<{ count: number }>(`SELECT count(*)::int AS count FROM customer WHERE id = ANY($1) AND provisioning_state <> 'ACTIVE'`, [[...acknowledged.keys()]])).rows[0]!.count;
+      const running = await Promise.all(
+        FLOW_SUBGRAPHS.map(
+          async (name) =>
+            (await pools[name].query<{ count: number }>(`SELECT count(*)::int AS count FROM flow WHERE state = 'RUNNING'`)).rows[0]!.count,
+        ),
+      );
+      const pending = (
+        await pools.partner.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM webhook_delivery WHERE endpoint_id = $1 AND status = 'PENDING'`,
+          [endpointId],
+        )
+      ).rows[0]!.count;
+      const provisioning = (
+        await pools.customer.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM customer WHERE id = ANY($1) AND provisioning_state <> 'ACTIVE'`,
+          [[...acknowledged.keys()]],
+        )
+      ).rows[0]!.count;
       return running.reduce((a, b) => a + b, 0) + pending + provisioning;
     };
     while (Date.now() - loadStopped < options.settleSeconds * 1000) {
@@ -296,7 +343,9 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     say('Rate limit: one caller past its budget through both gateways…');
     const rateLimit = { perMinute: options.rateLimitPerMinute, sent: Math.ceil(options.rateLimitPerMinute * 1.5), accepted: 0, refused: 0 };
     for (let batch = 0; batch < rateLimit.sent; batch += 10) {
-      const answers = await Promise.all(Array.from({ length: Math.min(10, rateLimit.sent - batch) }, () => graphql('{ __typename }', {}, sales!)));
+      const answers = await Promise.all(
+        Array.from({ length: Math.min(10, rateLimit.sent - batch) }, () => graphql('{ __typename }', {}, sales!)),
+      );
       for (const { status } of answers) {
         if (status === 200) rateLimit.accepted++;
         else if (status === 429) rateLimit.refused++;
@@ -308,22 +357,40 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     // What a user would check.
     const ids = [...acknowledged.keys()];
     const names = [...acknowledged.values()];
-    const customers = (await pools.customer.query<{ company_name: string; count: number; active: number }>(
-      `SELECT company_name, count(*)::int AS count, count(*) FILTER (WHERE provisioning_state = 'ACTIVE')::int AS active FROM customer WHERE company_name LIKE 'Replica Check %' GROUP BY company_name`,
-    )).rows;
+    const customers = (
+      await pools.customer.query<{ company_name: string; count: number; active: number }>(
+        `SELECT company_name, count(*)::int AS count, count(*) FILTER (WHERE provisioning_state = 'ACTIVE')::int AS active FROM customer WHERE company_name LIKE 'Replica Check %' GROUP BY company_name`,
+      )
+    ).rows;
     const byName = new Map(customers.map((row) => [row.company_name, row]));
-    const subscriptions = (await pools.subscription.query<{ customer_id: string; count: number }>(`SELECT customer_id, count(*)::int AS count FROM subscription WHERE customer_id = ANY($1) GROUP BY customer_id`, [ids])).rows;
+    const subscriptions = (
+      await pools.subscription.query<{ customer_id: string; count: number }>(
+        `SELECT customer_id, count(*)::int AS count FROM subscription WHERE customer_id = ANY($1) GROUP BY customer_id`,
+        [ids],
+      )
+    ).rows;
     const flows: ReplicasReport['flows'] = {};
     for (const name of FLOW_SUBGRAPHS) {
-      const { rows } = await pools[name].query<{ state: string; count: number }>(`SELECT state, count(*)::int AS count FROM flow GROUP BY state`);
+      const { rows } = await pools[name].query<{ state: string; count: number }>(
+        `SELECT state, count(*)::int AS count FROM flow GROUP BY state`,
+      );
       flows[name] = Object.fromEntries(rows.map((row) => [row.state, row.count]));
     }
-    const recorded = (await pools.partner.query<{ event_id: string; status: string }>(`SELECT event_id, status FROM webhook_delivery WHERE endpoint_id = $1`, [endpointId])).rows;
-    const notices = (await pools.subscription.query<{ count: number; keys: number }>(
-      `SELECT count(*)::int AS count, count(DISTINCT (subscription_id, end_date, days_before))::int AS keys FROM renewal_notice`,
-    )).rows[0]!;
+    const recorded = (
+      await pools.partner.query<{ event_id: string; status: string }>(
+        `SELECT event_id, status FROM webhook_delivery WHERE endpoint_id = $1`,
+        [endpointId],
+      )
+    ).rows;
+    const notices = (
+      await pools.subscription.query<{ count: number; keys: number }>(
+        `SELECT count(*)::int AS count, count(DISTINCT (subscription_id, end_date, days_before))::int AS keys FROM renewal_notice`,
+      )
+    ).rows[0]!;
     const noticeEvents = [...receiver.accepted.values()].filter((event) => event.type === 'subscription.renewal_notice_due');
-    const noticeKeys = new Set(noticeEvents.map((event) => JSON.stringify([event.data.customerId, event.data.endDate, event.data.daysBefore])));
+    const noticeKeys = new Set(
+      noticeEvents.map((event) => JSON.stringify([event.data.customerId, event.data.endDate, event.data.daysBefore])),
+    );
     const waits = [...queueWaits.values()].sort((a, b) => b.longestWaitSeconds - a.longestWaitSeconds);
     return {
       kills,
@@ -346,7 +413,12 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
         badSignatures: receiver.badSignatures(),
         pending: recorded.filter((row) => row.status === 'PENDING').length,
       },
-      notices: { recorded: notices.count, duplicated: notices.count - notices.keys, events: noticeEvents.length, eventsDuplicated: noticeEvents.length - noticeKeys.size },
+      notices: {
+        recorded: notices.count,
+        duplicated: notices.count - notices.keys,
+        events: noticeEvents.length,
+        eventsDuplicated: noticeEvents.length - noticeKeys.size,
+      },
       rateLimit,
       queueWaits: waits,
       longestQueueStallSeconds: waits[0]?.longestWaitSeconds ?? 0,
@@ -369,13 +441,17 @@ export function formatReplicasReport(report: ReplicasReport): string {
     `Kills (kill -9, restarted by the supervisor): ${report.kills.map((kill) => `${kill.replica} back in ${kill.backAfterSeconds.toFixed(1)} s`).join(', ')}`,
     `Requests: ${requests.sent} sent, ${requests.connectionErrors} connection errors, ${requests.http5xx} HTTP 5xx, ${requests.retried} retried with the same idempotency key`,
     `Writes: ${writes.acknowledged} acknowledged (${writes.unacknowledged} never), ${writes.missing} missing, ${writes.duplicated} duplicated, ${writes.active} ACTIVE, ${writes.subscriptionsOnce} with exactly one subscription, ${writes.subscriptionsDoubled} with more`,
-    `Flows: ${Object.entries(report.flows).map(([name, states]) => `${name} ${JSON.stringify(states)}`).join(', ')}`,
+    `Flows: ${Object.entries(report.flows)
+      .map(([name, states]) => `${name} ${JSON.stringify(states)}`)
+      .join(', ')}`,
     `Webhooks: ${webhooks.recorded} owed to the receiver, ${webhooks.received} accepted (signature verified), ${webhooks.missing} missing, ${webhooks.acceptedTwice} accepted twice, ${webhooks.badSignatures} bad signatures, ${webhooks.pending} still pending`,
     `Renewal notices: ${notices.recorded} recorded, ${notices.duplicated} doubled; ${notices.events} notice events received, ${notices.eventsDuplicated} doubled`,
     `Rate limit (${rateLimit.perMinute}/min, one caller, both gateways): ${rateLimit.sent} sent, ${rateLimit.accepted} accepted, ${rateLimit.refused} refused (429)`,
     `Everything acknowledged done ${report.settledAfterSeconds === null ? 'NOT within the settle time' : `${report.settledAfterSeconds.toFixed(1)} s after the load stopped`}`,
     `Longest a due job waited (the longest time a queue did not move): ${report.longestQueueStallSeconds.toFixed(1)} s`,
-    ...report.queueWaits.slice(0, 8).map((wait) => `  ${wait.subgraph.padEnd(14)} ${wait.queue.padEnd(28)} ${wait.longestWaitSeconds.toFixed(1).padStart(7)} s`),
+    ...report.queueWaits
+      .slice(0, 8)
+      .map((wait) => `  ${wait.subgraph.padEnd(14)} ${wait.queue.padEnd(28)} ${wait.longestWaitSeconds.toFixed(1).padStart(7)} s`),
   ];
   return lines.join('\n');
 }

@@ -34,7 +34,15 @@ try {
   });
   console.log(`\n${formatReplicasReport(report)}`);
   const { writes, webhooks, notices } = report;
-  const sound = writes.missing === 0 && writes.duplicated === 0 && writes.subscriptionsDoubled === 0 && writes.active === writes.acknowledged && webhooks.missing === 0 && webhooks.acceptedTwice === 0 && notices.duplicated === 0 && notices.eventsDuplicated === 0;
+  const sound =
+    writes.missing === 0 &&
+    writes.duplicated === 0 &&
+    writes.subscriptionsDoubled === 0 &&
+    writes.active === writes.acknowledged &&
+    webhooks.missing === 0 &&
+    webhooks.acceptedTwice === 0 &&
+    notices.duplicated === 0 &&
+    notices.eventsDuplicated === 0;
   process.exitCode = sound ? 0 : 1;
 } finally {
   await stopDatabase();

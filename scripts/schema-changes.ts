@@ -150,7 +150,8 @@ function dashboardDocuments(root: string): Source[] {
       } else if (/\.(graphql|gql)$/.test(entry.name)) {
         sources.push(new Source(readFileSync(file, 'utf8'), name));
       } else if (/\.(ts|tsx|js|jsx)$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) {
-        for (const plucked of gqlPluckFromCodeStringSync(file, readFileSync(file, 'utf8'))) sources.push(new Source(plucked.body, name, plucked.locationOffset));
+        for (const plucked of gqlPluckFromCodeStringSync(file, readFileSync(file, 'utf8')))
+          sources.push(new Source(plucked.body, name, plucked.locationOffset));
       }
     }
   };
@@ -190,9 +191,16 @@ function checkDocuments(root: string, schema: GraphQLSchema, print: (line: strin
     }
   }
   const document = concatAST(documents);
-  errors.push(...validateDocument(schema, document, specifiedRules.filter((rule) => rule !== NoUnusedFragmentsRule)));
+  errors.push(
+    ...validateDocument(
+      schema,
+      document,
+      specifiedRules.filter((rule) => rule !== NoUnusedFragmentsRule),
+    ),
+  );
   for (const error of errors) print(`  INVALID  ${place(error)}  ${error.message}`);
-  for (const warning of validateDocument(schema, document, [NoDeprecatedCustomRule])) print(`  deprecated  ${place(warning)}  ${warning.message}`);
+  for (const warning of validateDocument(schema, document, [NoDeprecatedCustomRule]))
+    print(`  deprecated  ${place(warning)}  ${warning.message}`);
   print(`Dashboard documents: ${sources.length} under ${DOCUMENTS_DIR}, ${errors.length} error(s).`);
   return errors.length === 0;
 }

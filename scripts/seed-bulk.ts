@@ -11,7 +11,12 @@ export async function seedBulk(server: DatabaseServer, logger: Logger, options: 
   if (!partnerId) throw new Error(`--partner must be one of ${Object.keys(PARTNERS).join(', ')}`);
   if (!Number.isInteger(options.customers) || options.customers < 1) throw new Error('--customers must be a positive whole number');
   const module = MODULES.customer;
-  const { dataSource } = await openDatabase({ url: server.urls.customer, entities: module.entities, migrations: module.migrations, logger });
+  const { dataSource } = await openDatabase({
+    url: server.urls.customer,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger,
+  });
   try {
     const started = performance.now();
     await seedBulkCustomers(dataSource, systemClock, { partnerId, count: options.customers });

@@ -52,11 +52,16 @@ const maxRequests = Number(values['max-requests']);
 const config = loadScriptConfig();
 const logger = createLogger('soak', 'warn');
 const { url: serverUrl, stop: stopDatabase } = await scratchPostgres(config.DATABASE_URL, 'soak');
-const databases = Object.fromEntries(SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_soak'))])) as Record<SubgraphName, string>;
+const databases = Object.fromEntries(
+  SUBGRAPHS.map((name) => [name, databaseUrlFor(serverUrl, subgraphDatabaseName(name, 'partner_graph_soak'))]),
+) as Record<SubgraphName, string>;
 const gatewayDatabase = databaseUrlFor(serverUrl, 'partner_graph_soak_gateway');
 await seedDemoData({ urls: databases, gatewayUrl: gatewayDatabase, embedded: false, stop: async () => {} }, logger);
 
-const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'gateway'].map(async (name) => [name, await freePort()]))) as Record<SubgraphName | 'gateway', number>;
+const ports = Object.fromEntries(await Promise.all([...SUBGRAPHS, 'gateway'].map(async (name) => [name, await freePort()]))) as Record<
+  SubgraphName | 'gateway',
+  number
+>;
 const env: Record<string, string> = {
   APOLLO_TELEMETRY_DISABLED: '1',
   HOST: '127.0.0.1',
@@ -65,15 +70,21 @@ const env: Record<string, string> = {
   GATEWAY_DATABASE_URL: gatewayDatabase,
   // The soak measures memory, not the limiter's refusals.
   GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
-  ...Object.fromEntries(SUBGRAPHS.flatMap((name) => [
-    [`${envPrefix(name)}_URL`, `http://127.0.0.1:${ports[name]}/graphql`],
-    [`${envPrefix(name)}_PORT`, String(ports[name])],
-    [`${envPrefix(name)}_DATABASE_URL`, databases[name]],
-  ])),
+  ...Object.fromEntries(
+    SUBGRAPHS.flatMap((name) => [
+      [`${envPrefix(name)}_URL`, `http://127.0.0.1:${ports[name]}/graphql`],
+      [`${envPrefix(name)}_PORT`, String(ports[name])],
+      [`${envPrefix(name)}_DATABASE_URL`, databases[name]],
+    ]),
+  ),
 };
 const children = new Map<string, ChildProcess>();
 const launch = (name: string, entry: string) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.set(name, child);
 };
 const healthy = async (port: number) => {
@@ -112,8 +123,16 @@ async function databaseCounters(): Promise<Record<string, { sessions: number; tr
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT datname, sessions::float AS sessions, (xact_commit + xact_rollback)::float AS transactions FROM pg_stat_database WHERE datname = ANY($1)`, [Object.values(databaseOf)]);
-    return Object.fromEntries(Object.entries(databaseOf).map(([service, database]) => [service, rows.find((row) => row.datname === database) ?? { sessions: 0, transactions: 0 }]));
+    const { rows } = await client.query(
+      `SELECT datname, sessions::float AS sessions, (xact_commit + xact_rollback)::float AS transactions FROM pg_stat_database WHERE datname = ANY($1)`,
+      [Object.values(databaseOf)],
+    );
+    return Object.fromEntries(
+      Object.entries(databaseOf).map(([service, database]) => [
+        service,
+        rows.find((row) => row.datname === database) ?? { sessions: 0, transactions: 0 },
+      ]),
+    );
   } finally {
     await client.end();
   }
@@ -149,7 +168,11 @@ try {
   const signedIn = { authorization: `Bearer ${token}` };
   let sequence = 0;
   const mix: (() => { query: string; headers: Record<string, string> })[] = [
-    () => ({ query: 'query CustomersPage { customers(first: 20) { edges { node { id companyName users { id } subscriptions { id quantity offer { name } } } } } }', headers: signedIn }),
+    () => ({
+      query:
+        'query CustomersPage { customers(first: 20) { edges { node { id companyName users { id } subscriptions { id quantity offer { name } } } } } }',
+      headers: signedIn,
+    }),
     () => ({ query: 'query Me { me { email partner { companyName programs } } }', headers: signedIn }),
     () => ({ query: 'query Audit { auditRecords(first: 20) { edges { node { id operation } } } }', headers: signedIn }),
     // A new operation name reaches the subgraphs too (the gateway's plans and their documents carry it).
@@ -167,7 +190,12 @@ try {
         const { query, headers } = mix[counts.requests % mix.length]!();
         counts.requests++;
         try {
-          const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+          const response = await request(url, {
+            method: 'POST',
+            dispatcher: agent,
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ query }),
+          });
           await response.body.text();
           if (response.statusCode >= 500) counts.httpErrors++;
         } catch {
@@ -187,10 +215,14 @@ try {
   const end = memory();
   const measured = counts.requests - warmupRequests;
   console.log(`\nSoak: ${concurrency} concurrent, ${warmup} s warm-up + ${seconds} s (max ${maxRequests} requests)`);
-  console.log(`requests ${counts.requests} (${Math.round(measured / ((Date.now() - measuredFrom) / 1000))}/s after warm-up), HTTP 5xx ${counts.httpErrors}, failed ${counts.failures}`);
+  console.log(
+    `requests ${counts.requests} (${Math.round(measured / ((Date.now() - measuredFrom) / 1000))}/s after warm-up), HTTP 5xx ${counts.httpErrors}, failed ${counts.failures}`,
+  );
   console.log(`${'RSS MB'.padEnd(14)}${'start'.padStart(8)}${'warm'.padStart(8)}${'end'.padStart(8)}${'growth'.padStart(8)}`);
   for (const name of children.keys()) {
-    console.log(`${name.padEnd(14)}${String(started[name]).padStart(8)}${String(afterWarmup[name]).padStart(8)}${String(end[name]).padStart(8)}${String(end[name]! - afterWarmup[name]!).padStart(8)}`);
+    console.log(
+      `${name.padEnd(14)}${String(started[name]).padStart(8)}${String(afterWarmup[name]).padStart(8)}${String(end[name]).padStart(8)}${String(end[name]! - afterWarmup[name]!).padStart(8)}`,
+    );
   }
   await agent.close();
   if (idleSeconds > 0) await idleCost(idleSeconds);

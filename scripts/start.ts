@@ -64,7 +64,12 @@ for (const fault of ['uncaughtException', 'unhandledRejection'] as const) {
 }
 
 // 1. Every port free before anything starts.
-const claims: PortClaim[] = SERVICES.map((service) => ({ port: ports[service], host: config.HOST, variable: portVariable(service), http: true }));
+const claims: PortClaim[] = SERVICES.map((service) => ({
+  port: ports[service],
+  host: config.HOST,
+  variable: portVariable(service),
+  http: true,
+}));
 if (!config.DATABASE_URL) claims.push({ port: config.EMBEDDED_POSTGRES_PORT, host: '127.0.0.1', variable: 'EMBEDDED_POSTGRES_PORT' });
 const problems = await portProblems(claims);
 if (problems.length > 0) {
@@ -75,7 +80,9 @@ if (problems.length > 0) {
 
 // 2. The database and the demo data.
 database = await step(
-  config.DATABASE_URL ? 'reaching DATABASE_URL' : 'starting the embedded PostgreSQL (EMBEDDED_POSTGRES_PORT moves its port, PARTNER_GRAPH_DATA_DIR its data)',
+  config.DATABASE_URL
+    ? 'reaching DATABASE_URL'
+    : 'starting the embedded PostgreSQL (EMBEDDED_POSTGRES_PORT moves its port, PARTNER_GRAPH_DATA_DIR its data)',
   () => databaseServer(config, logger, { reuseRunning: false }),
 );
 await step('preparing the databases', () => seedDemoData(database!, logger));
@@ -106,7 +113,9 @@ const service = (name: ServiceName): ServiceSpec => ({
     ...sharedEnv,
     OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${name}` : name,
     // The gateway's own database: the rate-limit counters its replicas share.
-    ...(name === 'gateway' ? { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? database!.gatewayUrl, DASHBOARD_DIR: dashboardDir } : {}),
+    ...(name === 'gateway'
+      ? { GATEWAY_DATABASE_URL: config.GATEWAY_DATABASE_URL ?? database!.gatewayUrl, DASHBOARD_DIR: dashboardDir }
+      : {}),
   },
   // Ready: its database answers (for the gateway, the partner subgraph does).
   healthUrl: httpUrl(config.HOST, ports[name], '/ready'),
@@ -123,7 +132,9 @@ await step('starting the services', () =>
 
 // 4. How to use it.
 const everywhere = ['0.0.0.0', '::', ''].includes(config.HOST) ? ` (listening on all interfaces: HOST=${config.HOST})` : '';
-const databaseLine = database.embedded ? `embedded PostgreSQL on port ${config.EMBEDDED_POSTGRES_PORT}, data in ${database.dataDir}` : 'DATABASE_URL';
+const databaseLine = database.embedded
+  ? `embedded PostgreSQL on port ${config.EMBEDDED_POSTGRES_PORT}, data in ${database.dataDir}`
+  : 'DATABASE_URL';
 // `npm run token` must find this instance's database.
 const tokenEnv = [
   ...(config.EMBEDDED_POSTGRES_PORT !== DEFAULT_EMBEDDED_POSTGRES_PORT ? [`EMBEDDED_POSTGRES_PORT=${config.EMBEDDED_POSTGRES_PORT}`] : []),

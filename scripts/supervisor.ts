@@ -93,7 +93,11 @@ export class Supervisor {
    * Kills a running service with `signal` (SIGKILL: as a crash does) and resolves once the
    * restart that follows answers on its health URL.
    */
-  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL', restartTimeoutMs = STARTUP_TIMEOUT_MS): Promise<{ pid: number; restartedPid: number }> {
+  async kill(
+    name: string,
+    signal: NodeJS.Signals = 'SIGKILL',
+    restartTimeoutMs = STARTUP_TIMEOUT_MS,
+  ): Promise<{ pid: number; restartedPid: number }> {
     const service = this.services.find((candidate) => candidate.spec.name === name);
     const child = service?.child;
     if (!service?.running || !child?.pid) throw new Error(`${name} is not running`);
@@ -151,7 +155,10 @@ export class Supervisor {
   private crashed(service: Supervised, code: number | null, signal: NodeJS.Signals | null): void {
     const delay = service.policy.delayAfterCrash(Date.now() - service.startedAt);
     const { name, healthUrl } = service.spec;
-    this.options.logger.error({ serviceName: name, code, signal }, `${name} stopped (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`);
+    this.options.logger.error(
+      { serviceName: name, code, signal },
+      `${name} stopped (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`,
+    );
     service.restartTimer = setTimeout(() => {
       if (this.stopping) return;
       void this.announceWhenBack(this.launch(service), name, healthUrl);

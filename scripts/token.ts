@@ -15,9 +15,14 @@ const client = new pg.Client({ connectionString: server.urls.partner });
 let subject: string | undefined;
 try {
   await client.connect();
-  const rows = await client.query<{ subject: string; active: boolean }>('SELECT subject, active FROM partner_user WHERE lower(email) = lower($1)', [email]);
+  const rows = await client.query<{ subject: string; active: boolean }>(
+    'SELECT subject, active FROM partner_user WHERE lower(email) = lower($1)',
+    [email],
+  );
   if (!rows.rows[0]) {
-    console.error(`No partner user ${email}. Demo users: admin@, agent@, helpdesk@, sales@contoso-partner.example and admin@fabrikam-resellers.example (run npm start or npm run seed first).`);
+    console.error(
+      `No partner user ${email}. Demo users: admin@, agent@, helpdesk@, sales@contoso-partner.example and admin@fabrikam-resellers.example (run npm start or npm run seed first).`,
+    );
     process.exitCode = 1;
   } else if (!rows.rows[0].active) {
     console.error(`${email} is deactivated.`);

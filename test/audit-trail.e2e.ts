@@ -36,17 +36,50 @@ beforeAll(async () => {
   stack = await startStack();
   const as = async (email: string, query: string, variables: object, requestId: string) => {
     requestIds.push(requestId);
-    const response = await stack.graphql(query, variables as Record<string, unknown>, { as: email, headers: { 'x-request-id': requestId } });
+    const response = await stack.graphql(query, variables as Record<string, unknown>, {
+      as: email,
+      headers: { 'x-request-id': requestId },
+    });
     expect(response.errors).toBeUndefined();
     stack.clock.advance(1000);
     return response.data!;
   };
-  await as(ADMIN, 'mutation { updatePartnerProfile(input: { phone: "+33 1 11 11 11 11" }) { errors { code } } }', {}, 'audit-req-partner-01');
-  await as(AGENT, 'mutation($id: ID!) { setSubscriptionAutoRenew(id: $id, enabled: false) { errors { code } } }', { id: DEMO.subscriptions.northwindBusinessStandard }, 'audit-req-subscription-01');
-  await as(AGENT, 'mutation($o: ID!) { createTrialInvitation(offerId: $o) { errors { code } } }', { o: DEMO.offers.trialE3 }, 'audit-req-offer-01');
-  await as(AGENT, 'mutation($o: ID!) { orderProductKeys(offerId: $o, count: 1) { errors { code } } }', { o: DEMO.offers.businessStandard }, 'audit-req-keys-01');
-  await as(AGENT, 'mutation($c: ID!) { createServiceRequest(customerId: $c, input: { title: "Mailbox", description: "Cannot send", severity: MODERATE }) { errors { code } } }', { c: DEMO.customers.northwind }, 'audit-req-customer-01');
-  await as(FABRIKAM, 'mutation { updatePartnerProfile(input: { phone: "+39 02 0000 0000" }) { errors { code } } }', {}, 'audit-req-fabrikam-01');
+  await as(
+    ADMIN,
+    'mutation { updatePartnerProfile(input: { phone: "+33 1 11 11 11 11" }) { errors { code } } }',
+    {},
+    'audit-req-partner-01',
+  );
+  await as(
+    AGENT,
+    'mutation($id: ID!) { setSubscriptionAutoRenew(id: $id, enabled: false) { errors { code } } }',
+    { id: DEMO.subscriptions.northwindBusinessStandard },
+    'audit-req-subscription-01',
+  );
+  await as(
+    AGENT,
+    'mutation($o: ID!) { createTrialInvitation(offerId: $o) { errors { code } } }',
+    { o: DEMO.offers.trialE3 },
+    'audit-req-offer-01',
+  );
+  await as(
+    AGENT,
+    'mutation($o: ID!) { orderProductKeys(offerId: $o, count: 1) { errors { code } } }',
+    { o: DEMO.offers.businessStandard },
+    'audit-req-keys-01',
+  );
+  await as(
+    AGENT,
+    'mutation($c: ID!) { createServiceRequest(customerId: $c, input: { title: "Mailbox", description: "Cannot send", severity: MODERATE }) { errors { code } } }',
+    { c: DEMO.customers.northwind },
+    'audit-req-customer-01',
+  );
+  await as(
+    FABRIKAM,
+    'mutation { updatePartnerProfile(input: { phone: "+39 02 0000 0000" }) { errors { code } } }',
+    {},
+    'audit-req-fabrikam-01',
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -55,7 +88,10 @@ afterAll(async () => {
 const list = async (email: string, variables: object = {}) => {
   const response = await stack.graphql(AUDIT, { first: 50, ...variables }, { as: email });
   expect(response.errors).toBeUndefined();
-  return response.data!.auditRecords as { edges: { cursor: string; node: AuditRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  return response.data!.auditRecords as {
+    edges: { cursor: string; node: AuditRow }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 };
 
 describe('auditRecords', () => {
@@ -109,7 +145,7 @@ describe('auditRecords', () => {
     expect(empty.edges).toEqual([]);
   });
 
-  it('Fabrikam sees only its own records, none of Contoso\'s', async () => {
+  it("Fabrikam sees only its own records, none of Contoso's", async () => {
     const { edges } = await list(FABRIKAM);
     expect(edges.map((edge) => edge.node.requestId)).toEqual(['audit-req-fabrikam-01']);
   });
@@ -129,7 +165,11 @@ describe('auditRecords', () => {
   });
 
   it("keeps the customer's side of delegated administration (anonymous, by code) in the offering partner's trail", async () => {
-    const send = await stack.graphql(`mutation($c: ID!) { sendDelegatedAdminOffer(customerId: $c, access: FULL) { relationship { id } code errors { code } } }`, { c: DEMO.customers.northwind }, { as: AGENT });
+    const send = await stack.graphql(
+      `mutation($c: ID!) { sendDelegatedAdminOffer(customerId: $c, access: FULL) { relationship { id } code errors { code } } }`,
+      { c: DEMO.customers.northwind },
+      { as: AGENT },
+    );
     const { relationship, code } = send.data!.sendDelegatedAdminOffer;
     stack.clock.advance(1000);
     const signIn = await customerAdminSignIn(stack, DEMO.customerAdmins.northwind);
@@ -140,16 +180,27 @@ describe('auditRecords', () => {
     );
     expect(accepted.data!.acceptDelegatedAdminOffer.errors).toEqual([]);
     stack.clock.advance(1000);
-    const ended = await stack.graphql(`mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { errors { code } } }`, { code: accepted.data!.acceptDelegatedAdminOffer.terminationCode }, { as: null, headers: { 'x-request-id': 'audit-dap-end' } });
+    const ended = await stack.graphql(
+      `mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { errors { code } } }`,
+      { code: accepted.data!.acceptDelegatedAdminOffer.terminationCode },
+      { as: null, headers: { 'x-request-id': 'audit-dap-end' } },
+    );
     expect(ended.data!.endDelegatedAdminRelationship.errors).toEqual([]);
 
-    const trail = (await list(ADMIN, { filter: { resourceType: 'DelegatedAdminRelationship' } })).edges.map((edge) => edge.node).filter((node) => node.resourceId === relationship.id);
+    const trail = (await list(ADMIN, { filter: { resourceType: 'DelegatedAdminRelationship' } })).edges
+      .map((edge) => edge.node)
+      .filter((node) => node.resourceId === relationship.id);
     expect(trail.map((node) => [node.operation, node.requestId, node.user])).toEqual([
       ['endDelegatedAdminRelationship', 'audit-dap-end', null],
       ['acceptDelegatedAdminOffer', 'audit-dap-accept', null],
       ['sendDelegatedAdminOffer', expect.any(String), { email: AGENT }],
     ]);
-    expect(trail[1]).toMatchObject({ service: 'customer', customerId: DEMO.customers.northwind, oldValue: { status: 'PENDING' }, newValue: { status: 'ACTIVE', acceptedBy: 'admin@northwindtraders.onmicrosoft.com' } });
+    expect(trail[1]).toMatchObject({
+      service: 'customer',
+      customerId: DEMO.customers.northwind,
+      oldValue: { status: 'PENDING' },
+      newValue: { status: 'ACTIVE', acceptedBy: 'admin@northwindtraders.onmicrosoft.com' },
+    });
     expect(trail[0]).toMatchObject({ oldValue: { status: 'ACTIVE' }, newValue: { status: 'TERMINATED' } });
     // Nothing of it reaches another partner.
     expect((await list(FABRIKAM)).edges.map((edge) => edge.node.requestId)).toEqual(['audit-req-fabrikam-01']);

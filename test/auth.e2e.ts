@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
-import { CONTEXT_HEADER, DEMO, DEV_JWT_SECRET, GATEWAY_DIRECTORY, ROUTER_PROOF_EXTENSION, signContext, signRouterProof } from '@partner-graph/platform';
+import {
+  CONTEXT_HEADER,
+  DEMO,
+  DEV_JWT_SECRET,
+  GATEWAY_DIRECTORY,
+  ROUTER_PROOF_EXTENSION,
+  signContext,
+  signRouterProof,
+} from '@partner-graph/platform';
 import { SUBGRAPHS } from '@partner-graph/platform';
 import { ROUTER_SECRET, startStack, type Stack } from './stack.js';
 
@@ -49,10 +57,13 @@ describe('bad tokens are UNAUTHENTICATED', () => {
     ['forged signature', () => sign({ sub: subject, exp: now() + 3600 }, 'someone-elses-secret-that-is-long-enough')],
     ['no expiry', () => sign({ sub: subject })],
     ['unknown subject', () => sign({ sub: 'nobody@example.com', exp: now() + 3600 })],
-    ['RS256 when HS256 is configured', async () => {
-      const { privateKey } = await generateKeyPair('RS256');
-      return new SignJWT({ sub: subject, exp: now() + 3600 }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
-    }],
+    [
+      'RS256 when HS256 is configured',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256');
+        return new SignJWT({ sub: subject, exp: now() + 3600 }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+      },
+    ],
     ['garbage', async () => 'not.a.jwt'],
   ];
   it.each(cases)('%s', async (_name, make) => {
@@ -76,7 +87,11 @@ describe('bad tokens are UNAUTHENTICATED', () => {
 
 describe('subgraphs accept only the gateway-signed context', () => {
   it.each(SUBGRAPHS)('%s refuses an unsigned request with 401, _service and _entities included', async (name) => {
-    for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "Partner", id: "x" }]) { __typename } }', '{ __typename }']) {
+    for (const query of [
+      '{ _service { sdl } }',
+      '{ _entities(representations: [{ __typename: "Partner", id: "x" }]) { __typename } }',
+      '{ __typename }',
+    ]) {
       const response = await stack.subgraphRequest(name, query, { signature: 'none' });
       expect(response.status).toBe(401);
     }
@@ -101,26 +116,47 @@ describe('subgraphs accept only the gateway-signed context', () => {
   });
 
   it('the internal viewer lookup is refused to the gateway (so to clients) and absent from the API', async () => {
-    const response = await stack.subgraphRequest('partner', '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', { issuer: 'router' });
+    const response = await stack.subgraphRequest('partner', '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', {
+      issuer: 'router',
+    });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const viaGateway = await stack.graphql('{ viewerContext(subject: "admin@contoso-partner.example") { userId } }', {}, { as: DEMO.users.contosoAdmin.email });
+    const viaGateway = await stack.graphql(
+      '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }',
+      {},
+      { as: DEMO.users.contosoAdmin.email },
+    );
     expect(viaGateway.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
 
 /** A request as an attacker sends it: any method, any URL, a body read as JSON whatever the method (fetch refuses a GET body). */
-function rawRequest(url: string, method: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function rawRequest(
+  url: string,
+  method: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      url,
+      { method, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject).end(body);
   });
 }
 
 describe('a captured router request runs only what the router proved', () => {
-  const captured = JSON.stringify({ query: '{ __typename }', extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(ROUTER_SECRET, { query: '{ __typename }' }) } });
+  const captured = JSON.stringify({
+    query: '{ __typename }',
+    extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(ROUTER_SECRET, { query: '{ __typename }' }) },
+  });
 
   it.each(SUBGRAPHS)('%s: the proven body with another query in the URL of a GET runs nothing (405)', async (name) => {
     const url = `${stack.subgraphs[name].url}?query=${encodeURIComponent('{ _service { sdl } }')}`;
@@ -142,7 +178,14 @@ describe('a captured router request runs only what the router proved', () => {
     const named = await rawRequest(stack.subgraphs.customer.url, 'POST', JSON.stringify({ ...body, operationName: 'Other' }));
     expect(JSON.parse(named.text)).toMatchObject({ errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
     expect(JSON.parse(named.text).data).toBeUndefined();
-    const persisted = await rawRequest(stack.subgraphs.customer.url, 'POST', JSON.stringify({ ...body, extensions: { ...(body.extensions as object), persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    const persisted = await rawRequest(
+      stack.subgraphs.customer.url,
+      'POST',
+      JSON.stringify({
+        ...body,
+        extensions: { ...(body.extensions as object), persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
+      }),
+    );
     expect(JSON.parse(persisted.text)).toMatchObject({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
     expect(JSON.parse(persisted.text).data).toBeUndefined();
   });
@@ -150,11 +193,23 @@ describe('a captured router request runs only what the router proved', () => {
 
 describe("the gateway's own identity", () => {
   const LOOKUP = '{ viewerContext(subject: "admin@contoso-partner.example") { userId } }';
-  const asGateway = async (name: 'partner' | 'customer', query: string, viewer: Parameters<typeof signContext>[0]['viewer'] = { kind: 'system' }, issuer = GATEWAY_DIRECTORY) => {
+  const asGateway = async (
+    name: 'partner' | 'customer',
+    query: string,
+    viewer: Parameters<typeof signContext>[0]['viewer'] = { kind: 'system' },
+    issuer = GATEWAY_DIRECTORY,
+  ) => {
     // Signed as the gateway signs it: from the router's secret, the only one the gateway holds.
     const token = await signContext({ viewer, requestId: 'test-gateway', issuer }, ROUTER_SECRET);
-    const response = await fetch(stack.subgraphs[name].url, { method: 'POST', headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token }, body: JSON.stringify({ query }) });
-    return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] } };
+    const response = await fetch(stack.subgraphs[name].url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token },
+      body: JSON.stringify({ query }),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] },
+    };
   };
 
   it('looks a viewer up in the partner directory', async () => {
@@ -166,7 +221,10 @@ describe("the gateway's own identity", () => {
     const other = await asGateway('partner', `{ partnerContact(partnerId: "${DEMO.partners.contoso}") { email } }`);
     expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(other.body.data?.partnerContact ?? null).toBeNull();
-    const beside = await asGateway('partner', `{ viewerContext(subject: "x") { userId } partnerContact(partnerId: "${DEMO.partners.contoso}") { email } }`);
+    const beside = await asGateway(
+      'partner',
+      `{ viewerContext(subject: "x") { userId } partnerContact(partnerId: "${DEMO.partners.contoso}") { email } }`,
+    );
     expect(beside.status).toBe(403);
     const service = await asGateway('customer', '{ _service { sdl } }');
     expect(service.status).toBe(403);
@@ -193,7 +251,11 @@ describe('gateway', () => {
   });
 
   it('echoes a request id', async () => {
-    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(response.headers.get('x-request-id')).toBe('req-12345678');
   });
 });

@@ -40,12 +40,17 @@ const CREATE_CUSTOMER_ACCOUNT = `mutation($input: CustomerAccountInput!, $idempo
 const ACCEPTANCE = 'acceptance { id status customerId adminUserName temporaryPassword provisioningState } errors { code field }';
 
 async function subscriptionCount(customerId: string): Promise<number> {
-  const [{ count }] = await stack.subgraphs.subscription.db.query(`SELECT count(*)::int AS count FROM subscription WHERE customer_id = $1`, [customerId]);
+  const [{ count }] = await stack.subgraphs.subscription.db.query(
+    `SELECT count(*)::int AS count FROM subscription WHERE customer_id = $1`,
+    [customerId],
+  );
   return count;
 }
 
 async function customerCount(companyName: string): Promise<number> {
-  const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = $1`, [companyName]);
+  const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = $1`, [
+    companyName,
+  ]);
   return count;
 }
 
@@ -53,7 +58,10 @@ async function customerCount(companyName: string): Promise<number> {
 async function expectProvisioningToFail(customerId: string) {
   await expect(provision(customerId)).rejects.toThrow(/unavailable/);
   const failed = await stack.graphql(CUSTOMER_STATE, { id: customerId }, { as: AGENT });
-  expect(failed.data?.customer).toMatchObject({ provisioningState: 'FAILED', provisioningError: expect.stringMatching(/subscription service is unavailable/) });
+  expect(failed.data?.customer).toMatchObject({
+    provisioningState: 'FAILED',
+    provisioningError: expect.stringMatching(/subscription service is unavailable/),
+  });
 }
 
 /** While the subscription subgraph is down provisioning fails with a reason (never ACTIVE); after a restart it finishes with exactly the planned subscriptions. */
@@ -101,7 +109,11 @@ describe('createCustomer with its first subscription', () => {
 
     // The caller retries with the same key: the same customer, no password again, no second account.
     const retried = await stack.graphql(CREATE, { input, key: 'crash-create-1' }, { as: AGENT });
-    expect(retried.data?.createCustomer).toMatchObject({ errors: [], customer: { id: customerId }, credentials: { temporaryPassword: null } });
+    expect(retried.data?.createCustomer).toMatchObject({
+      errors: [],
+      customer: { id: customerId },
+      credentials: { temporaryPassword: null },
+    });
     expect(await customerCount('Crash Crêperie')).toBe(1);
 
     const retry = await stack.graphql(
@@ -118,7 +130,16 @@ describe('createCustomer with its first subscription', () => {
     const early = await stack.subgraphRequest('subscription', PROVISION_SUBSCRIPTION, {
       issuer: 'customer',
       variables: {
-        input: { customerId, partnerId: planned.partnerId, offerId: planned.offerId, quantity: planned.quantity, channel: planned.channel, termMonths: planned.termMonths, isTrial: planned.isTrial, assignLicenceToUserId: work.adminUserId },
+        input: {
+          customerId,
+          partnerId: planned.partnerId,
+          offerId: planned.offerId,
+          quantity: planned.quantity,
+          channel: planned.channel,
+          termMonths: planned.termMonths,
+          isTrial: planned.isTrial,
+          assignLicenceToUserId: work.adminUserId,
+        },
         idempotencyKey: `${customerId}:0`,
       },
     });
@@ -127,7 +148,10 @@ describe('createCustomer with its first subscription', () => {
     expect(await provision(customerId)).toBe('ACTIVE');
     expect(await subscriptionCount(customerId)).toBe(1);
     const { data } = await stack.graphql(SUBSCRIPTIONS, { id: customerId }, { as: AGENT });
-    expect(data?.customer).toMatchObject({ provisioningState: 'ACTIVE', subscriptions: [{ id: early.data?.provisionSubscription.subscriptionId, quantity: 6, channel: 'RESELLER' }] });
+    expect(data?.customer).toMatchObject({
+      provisioningState: 'ACTIVE',
+      subscriptions: [{ id: early.data?.provisionSubscription.subscriptionId, quantity: 6, channel: 'RESELLER' }],
+    });
   });
 });
 
@@ -149,7 +173,12 @@ describe('acceptPurchaseOffer', () => {
   it('customer down: PENDING at once; the flow waits, then finishes exactly once, even after the account was made before a crash and under two concurrent runs', async () => {
     const created = await stack.graphql(
       `mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines, includeDelegatedAdmin: true) { purchaseOffer { id url } errors { code } } }`,
-      { lines: [{ offerId: DEMO.offers.businessStandard, quantity: 8 }, { offerId: DEMO.offers.exchangePlan1, quantity: 2 }] },
+      {
+        lines: [
+          { offerId: DEMO.offers.businessStandard, quantity: 8 },
+          { offerId: DEMO.offers.exchangePlan1, quantity: 2 },
+        ],
+      },
       { as: AGENT },
     );
     const offer = created.data!.createPurchaseOffer.purchaseOffer;
@@ -159,12 +188,20 @@ describe('acceptPurchaseOffer', () => {
     const pending = await stack.graphql(ACCEPT, { code: codeOf(offer.url), customer, key: 'cassoulet-1' }, { as: null });
     expect(pending.data?.acceptPurchaseOffer).toMatchObject({
       errors: [],
-      acceptance: { status: 'PENDING', customerId: null, adminUserName: null, temporaryPassword: expect.any(String), provisioningState: 'PROVISIONING' },
+      acceptance: {
+        status: 'PENDING',
+        customerId: null,
+        adminUserName: null,
+        temporaryPassword: expect.any(String),
+        provisioningState: 'PROVISIONING',
+      },
     });
     const acceptanceId = pending.data!.acceptPurchaseOffer.acceptance.id as string;
     // Still down: a run changes nothing and creates nothing; the sweep will find the flow.
     expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'PENDING', customerId: null });
-    const [waiting] = await stack.subgraphs.offer.db.query(`SELECT state, attempts, last_error, input FROM flow WHERE id = $1`, [acceptanceId]);
+    const [waiting] = await stack.subgraphs.offer.db.query(`SELECT state, attempts, last_error, input FROM flow WHERE id = $1`, [
+      acceptanceId,
+    ]);
     expect(waiting).toMatchObject({ state: 'RUNNING', attempts: 1, last_error: expect.stringMatching(/unavailable/) });
     expect(await offerServices(stack.subgraphs.offer.runtime).flows.running(0)).toContain(acceptanceId);
     await stack.subgraphs.customer.restart();
@@ -185,19 +222,35 @@ describe('acceptPurchaseOffer', () => {
     const retried = await stack.graphql(ACCEPT, { code: codeOf(offer.url), customer, key: 'cassoulet-1' }, { as: null });
     expect(retried.data?.acceptPurchaseOffer).toMatchObject({
       errors: [],
-      acceptance: { id: acceptanceId, status: 'COMPLETED', customerId, adminUserName: 'admin@crashcassoulet.onmicrosoft.com', temporaryPassword: null },
+      acceptance: {
+        id: acceptanceId,
+        status: 'COMPLETED',
+        customerId,
+        adminUserName: 'admin@crashcassoulet.onmicrosoft.com',
+        temporaryPassword: null,
+      },
     });
     expect(await customerCount('Crash Cassoulet')).toBe(1);
     const counts = await stack.graphql(`{ purchaseOffers { edges { node { id acceptanceCount } } } }`, {}, { as: AGENT });
     expect(counts.data?.purchaseOffers.edges).toContainEqual({ node: { id: offer.id, acceptanceCount: 1 } });
-    const [{ events }] = await stack.subgraphs.offer.db.query(`SELECT count(*)::int AS events FROM event_outbox WHERE type = 'purchase_offer.accepted' AND data->>'acceptanceId' = $1`, [acceptanceId]);
+    const [{ events }] = await stack.subgraphs.offer.db.query(
+      `SELECT count(*)::int AS events FROM event_outbox WHERE type = 'purchase_offer.accepted' AND data->>'acceptanceId' = $1`,
+      [acceptanceId],
+    );
     expect(events).toBe(1);
     // The administrator's password is the one the mutation showed (the account holds its hash from the flow).
-    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(
+      `SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`,
+      [customerId],
+    );
     expect(stored).toBe(waiting.input.adminPasswordHash);
 
     await provisionAcrossSubscriptionOutage(customerId, 2);
-    const { data } = await stack.graphql(`query($id: ID!) { customer(id: $id) { relationship delegatedAdminRelationships { status } } }`, { id: customerId }, { as: AGENT });
+    const { data } = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { relationship delegatedAdminRelationships { status } } }`,
+      { id: customerId },
+      { as: AGENT },
+    );
     expect(data?.customer).toEqual({ relationship: 'ADVISOR', delegatedAdminRelationships: [{ status: 'ACTIVE' }] });
   });
 
@@ -214,11 +267,20 @@ describe('acceptPurchaseOffer', () => {
     expect(pending.data?.acceptPurchaseOffer.acceptance).toMatchObject({ status: 'PENDING', temporaryPassword: expect.any(String) });
     const acceptanceId = pending.data!.acceptPurchaseOffer.acceptance.id as string;
     const retriedWhileDown = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
-    expect(retriedWhileDown.data?.acceptPurchaseOffer.acceptance).toMatchObject({ id: acceptanceId, status: 'PENDING', temporaryPassword: null });
+    expect(retriedWhileDown.data?.acceptPurchaseOffer.acceptance).toMatchObject({
+      id: acceptanceId,
+      status: 'PENDING',
+      temporaryPassword: null,
+    });
     await stack.subgraphs.customer.restart();
     expect(await acceptances().resume(acceptanceId)).toMatchObject({ status: 'COMPLETED' });
     const again = await stack.graphql(ACCEPT, { code, customer: other, key: 'confit-1' }, { as: null });
-    expect(again.data?.acceptPurchaseOffer.acceptance).toMatchObject({ id: acceptanceId, status: 'COMPLETED', temporaryPassword: null, customerId: expect.any(String) });
+    expect(again.data?.acceptPurchaseOffer.acceptance).toMatchObject({
+      id: acceptanceId,
+      status: 'COMPLETED',
+      temporaryPassword: null,
+      customerId: expect.any(String),
+    });
     expect(await customerCount('Crash Confit')).toBe(1);
   });
 });
@@ -240,11 +302,23 @@ describe('acceptTrialInvitation', () => {
       ACCEPT,
       {
         code: codeOf(invitation.url),
-        customer: { companyName: 'Crash Choucroute', country: 'FR', addressLine1: '1 place Kléber', city: 'Strasbourg', postalCode: '67000', contactFirstName: 'Hans', contactLastName: 'Arp', contactEmail: 'hans@choucroute.example' },
+        customer: {
+          companyName: 'Crash Choucroute',
+          country: 'FR',
+          addressLine1: '1 place Kléber',
+          city: 'Strasbourg',
+          postalCode: '67000',
+          contactFirstName: 'Hans',
+          contactLastName: 'Arp',
+          contactEmail: 'hans@choucroute.example',
+        },
       },
       { as: null },
     );
-    expect(pending.data?.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { status: 'PENDING', customerId: null, provisioningState: 'PROVISIONING' } });
+    expect(pending.data?.acceptTrialInvitation).toMatchObject({
+      errors: [],
+      acceptance: { status: 'PENDING', customerId: null, provisioningState: 'PROVISIONING' },
+    });
     const acceptanceId = pending.data!.acceptTrialInvitation.acceptance.id as string;
     await stack.subgraphs.customer.restart();
 
@@ -257,7 +331,11 @@ describe('acceptTrialInvitation', () => {
     expect(counts.data?.trialInvitations.edges).toContainEqual({ node: { id: invitation.id, acceptanceCount: 1 } });
 
     await provisionAcrossSubscriptionOutage(row.customer_id, 1);
-    const { data } = await stack.graphql(`query($id: ID!) { customer(id: $id) { subscriptions { quantity channel isTrial offer { id } } } }`, { id: row.customer_id }, { as: AGENT });
+    const { data } = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { subscriptions { quantity channel isTrial offer { id } } } }`,
+      { id: row.customer_id },
+      { as: AGENT },
+    );
     expect(data?.customer.subscriptions).toEqual([{ quantity: 25, channel: 'ADVISOR', isTrial: true, offer: { id: DEMO.offers.trialE3 } }]);
   });
 });
@@ -268,11 +346,23 @@ describe('redeemProductKeys', () => {
       redemption { id status keys { state } } customer { id } subscription { id } temporaryPassword errors { code }
     }
   }`;
-  const customer = { companyName: 'Crash Calissons', country: 'FR', adminFirstName: 'Aix', adminLastName: 'Provence', adminEmail: 'aix@calissons.example' };
+  const customer = {
+    companyName: 'Crash Calissons',
+    country: 'FR',
+    adminFirstName: 'Aix',
+    adminLastName: 'Provence',
+    adminEmail: 'aix@calissons.example',
+  };
 
   async function state(redemptionId: string) {
-    const [redemption] = await stack.subgraphs['licensing-key'].db.query(`SELECT status, customer_id FROM product_key_redemption WHERE id = $1`, [redemptionId]);
-    const keys: { state: string }[] = await stack.subgraphs['licensing-key'].db.query(`SELECT state FROM product_key WHERE redemption_id = $1`, [redemptionId]);
+    const [redemption] = await stack.subgraphs['licensing-key'].db.query(
+      `SELECT status, customer_id FROM product_key_redemption WHERE id = $1`,
+      [redemptionId],
+    );
+    const keys: { state: string }[] = await stack.subgraphs['licensing-key'].db.query(
+      `SELECT state FROM product_key WHERE redemption_id = $1`,
+      [redemptionId],
+    );
     return { status: redemption.status as string, customerId: redemption.customer_id as string | null, keys: keys.map((k) => k.state) };
   }
 
@@ -287,7 +377,12 @@ describe('redeemProductKeys', () => {
 
     await stack.subgraphs.customer.kill();
     const pending = await stack.graphql(REDEEM, { keys, customer, key: 'calissons-1' }, { as: AGENT });
-    expect(pending.data?.redeemProductKeys).toMatchObject({ errors: [], customer: null, subscription: null, redemption: { status: 'PENDING', keys: [{ state: 'AVAILABLE' }, { state: 'AVAILABLE' }] } });
+    expect(pending.data?.redeemProductKeys).toMatchObject({
+      errors: [],
+      customer: null,
+      subscription: null,
+      redemption: { status: 'PENDING', keys: [{ state: 'AVAILABLE' }, { state: 'AVAILABLE' }] },
+    });
     const redemptionId = pending.data!.redeemProductKeys.redemption.id as string;
     await stack.subgraphs.customer.restart();
 
@@ -311,7 +406,12 @@ describe('redeemProductKeys', () => {
     expect(await customerCount('Crash Calissons')).toBe(1);
 
     const retried = await stack.graphql(REDEEM, { keys, customer, key: 'calissons-1' }, { as: AGENT });
-    expect(retried.data?.redeemProductKeys).toMatchObject({ errors: [], customer: { id: customerId }, temporaryPassword: null, redemption: { id: redemptionId, status: 'COMPLETED' } });
+    expect(retried.data?.redeemProductKeys).toMatchObject({
+      errors: [],
+      customer: { id: customerId },
+      temporaryPassword: null,
+      redemption: { id: redemptionId, status: 'COMPLETED' },
+    });
     expect(await customerCount('Crash Calissons')).toBe(1);
     const { data } = await stack.graphql(SUBSCRIPTIONS, { id: customerId }, { as: AGENT });
     expect(data?.customer).toMatchObject({ provisioningState: 'ACTIVE', subscriptions: [{ quantity: 6, channel: 'PRODUCT_KEY' }] });

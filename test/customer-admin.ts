@@ -14,7 +14,11 @@ export interface CustomerAdminSignIn {
  * admin's password and hands the temporary one over. The seeds' passwords are never shown.
  */
 export async function customerAdminSignIn(stack: Stack, adminUserId: string): Promise<CustomerAdminSignIn> {
-  const { data } = await stack.graphql(`mutation($id: ID!) { resetCustomerUserPassword(id: $id) { user { userName } temporaryPassword errors { code } } }`, { id: adminUserId }, { as: AGENT });
+  const { data } = await stack.graphql(
+    `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { user { userName } temporaryPassword errors { code } } }`,
+    { id: adminUserId },
+    { as: AGENT },
+  );
   expect(data?.resetCustomerUserPassword.errors).toEqual([]);
   return { userName: data?.resetCustomerUserPassword.user.userName, password: data?.resetCustomerUserPassword.temporaryPassword };
 }

@@ -26,12 +26,15 @@ afterAll(async () => {
 });
 
 describe('the dashboard on the gateway’s origin', () => {
-  it.each(['/', '/customers', '/subscriptions/6f1a0c3e-0000-4000-8005-000000000001', '/accept/trial/abc'])('serves the app at %s', async (route) => {
-    const response = await fetch(`${origin}${route}`, { headers: { accept: 'text/html' } });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Partner admin center');
-    expect(response.headers.get('x-frame-options')).toBe('DENY');
-  });
+  it.each(['/', '/customers', '/subscriptions/6f1a0c3e-0000-4000-8005-000000000001', '/accept/trial/abc'])(
+    'serves the app at %s',
+    async (route) => {
+      const response = await fetch(`${origin}${route}`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('Partner admin center');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    },
+  );
 
   it('serves hashed assets for good, and a missing one as 404 (not the app)', async () => {
     const asset = await fetch(`${origin}/assets/app-1234.js`);
@@ -54,14 +57,22 @@ describe('development sign-in', () => {
   });
 
   it('signs a token the gateway accepts for a demo user', async () => {
-    const response = await fetch(`${origin}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO.users.contosoHelpdesk.email }) });
+    const response = await fetch(`${origin}/auth/dev-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.users.contosoHelpdesk.email }),
+    });
     const { token } = (await response.json()) as { token: string };
     const { data } = await stack.graphql('{ me { email customerAccess } }', {}, { token });
     expect(data?.me).toEqual({ email: DEMO.users.contosoHelpdesk.email, customerAccess: 'LIMITED' });
   });
 
   it('signs nothing for anyone else', async () => {
-    const response = await fetch(`${origin}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'someone@contoso-partner.example' }) });
+    const response = await fetch(`${origin}/auth/dev-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'someone@contoso-partner.example' }),
+    });
     expect(response.status).toBe(400);
   });
 
@@ -78,10 +89,17 @@ describe('development sign-in', () => {
       DASHBOARD_OIDC_CLIENT_ID: 'partner-dashboard',
     });
     expect(devTokensEnabled(production)).toBe(false);
-    expect(dashboardSignIn(production)).toEqual({ mode: 'oidc', authority: 'https://login.example/', clientId: 'partner-dashboard', scope: 'openid profile email' });
+    expect(dashboardSignIn(production)).toEqual({
+      mode: 'oidc',
+      authority: 'https://login.example/',
+      clientId: 'partner-dashboard',
+      scope: 'openid profile email',
+    });
   });
 
   it('needs an OpenID Connect client to serve the dashboard with an identity provider', () => {
-    expect(() => loadGatewayConfig({ AUTH_JWKS_URL: 'https://login.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', DASHBOARD_DIR: dir })).toThrow(/DASHBOARD_OIDC_CLIENT_ID/);
+    expect(() =>
+      loadGatewayConfig({ AUTH_JWKS_URL: 'https://login.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', DASHBOARD_DIR: dir }),
+    ).toThrow(/DASHBOARD_OIDC_CLIENT_ID/);
   });
 });

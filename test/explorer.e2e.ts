@@ -25,7 +25,15 @@ async function gateway(env: Record<string, string>): Promise<ListeningServer> {
 beforeAll(async () => {
   explorerDir = await ensureExplorerBuilt();
   development = await gateway({ NODE_ENV: 'development' });
-  production = await gateway({ NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-for-the-explorer-test', AUTH_JWKS_URL: 'https://login.example/keys', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'partner-graph', TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' });
+  production = await gateway({
+    NODE_ENV: 'production',
+    METRICS_TOKEN: 'metrics-token-for-the-explorer-test',
+    AUTH_JWKS_URL: 'https://login.example/keys',
+    AUTH_ISSUER: 'https://login.example',
+    AUTH_AUDIENCE: 'partner-graph',
+    TRUST_PROXY_HOPS: '0',
+    PERSISTED_DOCUMENTS_ONLY: 'false',
+  });
 }, 120_000);
 afterAll(async () => {
   await development?.close();
@@ -49,9 +57,15 @@ describe('the explorer', () => {
   });
 
   it('leaves GraphQL requests alone: a POST and a GET that asks for JSON are answered by the API', async () => {
-    const post = await fetch(development.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(development.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
-    const get = await fetch(`${development.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${development.url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
   });
 

@@ -24,7 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {
       const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
       await client.connect();
-      const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [`${runId}_`]);
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+        `${runId}_`,
+      ]);
       await client.end();
       for (const { datname } of rows) await dropDatabase(databaseUrlFor(serverUrl, datname));
     };
@@ -32,7 +34,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-test-'));
   chmodSync(dir, 0o755);
   // Its data is thrown away at the end: no need to make it durable.
-  const server: EmbeddedServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false, durable: false });
+  const server: EmbeddedServer = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    persistent: false,
+    durable: false,
+  });
   project.provide('databaseServerUrl', server.url);
   return async () => {
     await server.stop();

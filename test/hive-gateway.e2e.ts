@@ -51,7 +51,10 @@ afterAll(async () => {
 });
 
 async function viaHive(query: string, variables: Record<string, unknown> = {}, as?: string): Promise<GraphQLResponse> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
   if (as) headers.authorization = `Bearer ${await stack.tokenFor(as)}`;
   const response = await fetch(hiveUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as { data?: Record<string, any>; errors?: GraphQLResponse['errors'] };
@@ -59,12 +62,16 @@ async function viaHive(query: string, variables: Record<string, unknown> = {}, a
 }
 
 /** The parts of an answer a client relies on: the data, and each error's code and path. */
-const outcome = ({ data, errors }: GraphQLResponse) => ({ data: data ?? null, errors: errors?.map((e) => ({ code: e.extensions?.code, path: e.path })) });
+const outcome = ({ data, errors }: GraphQLResponse) => ({
+  data: data ?? null,
+  errors: errors?.map((e) => ({ code: e.extensions?.code, path: e.path })),
+});
 
 const ME = '{ me { email companyRole customerAccess partner { companyName programs } } }';
 const CUSTOMERS = `query($search: String) { customers(first: 50, search: $search) { edges { node { id companyName subscriptions { quantity status offer { name } } } } } }`;
 const CUSTOMER = 'query($id: ID!) { customer(id: $id) { id companyName } }';
-const UPDATE_PROFILE = 'mutation($input: UpdatePartnerProfileInput!) { updatePartnerProfile(input: $input) { partner { companyName phone } errors { code field } } }';
+const UPDATE_PROFILE =
+  'mutation($input: UpdatePartnerProfileInput!) { updatePartnerProfile(input: $input) { partner { companyName phone } errors { code field } } }';
 
 describe('behind Hive Gateway, configured by file alone', () => {
   it.each([ADMIN, AGENT, FABRIKAM])('me as %s answers as through our gateway', async (email) => {
@@ -102,7 +109,8 @@ describe('behind Hive Gateway, configured by file alone', () => {
   });
 
   it("a mutation on another partner's user answers like one on an unknown id", async () => {
-    const UPDATE_USER = 'mutation($id: ID!) { updatePartnerUser(id: $id, input: { displayName: "Renamed" }) { user { id displayName } errors { code message field } } }';
+    const UPDATE_USER =
+      'mutation($id: ID!) { updatePartnerUser(id: $id, input: { displayName: "Renamed" }) { user { id displayName } errors { code message field } } }';
     const foreign = await viaHive(UPDATE_USER, { id: DEMO.users.fabrikamAdmin.id }, ADMIN);
     const unknown = await viaHive(UPDATE_USER, { id: randomUUID() }, ADMIN);
     expect(foreign.data?.updatePartnerUser).toEqual({ user: null, errors: [expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })] });
@@ -116,11 +124,16 @@ describe('behind Hive Gateway, configured by file alone', () => {
   it('a mutation: allowed to the global admin, refused to an agent, alike', async () => {
     const input = { phone: '+33 1 23 45 67 89' };
     const allowed = await viaHive(UPDATE_PROFILE, { input }, ADMIN);
-    expect(allowed.data?.updatePartnerProfile).toEqual({ partner: { companyName: 'Contoso Cloud Partners', phone: input.phone }, errors: [] });
+    expect(allowed.data?.updatePartnerProfile).toEqual({
+      partner: { companyName: 'Contoso Cloud Partners', phone: input.phone },
+      errors: [],
+    });
     expect(outcome(allowed)).toEqual(outcome(await stack.graphql(UPDATE_PROFILE, { input }, { as: ADMIN })));
     const refused = await viaHive(UPDATE_PROFILE, { input: { phone: '+33 9 99 99 99 99' } }, AGENT);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(outcome(refused)).toEqual(outcome(await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 9 99 99 99 99' } }, { as: AGENT })));
+    expect(outcome(refused)).toEqual(
+      outcome(await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 9 99 99 99 99' } }, { as: AGENT })),
+    );
     expect((await viaHive('{ partner { phone } }', {}, ADMIN)).data?.partner.phone).toBe(input.phone);
   });
 
@@ -132,8 +145,15 @@ describe('behind Hive Gateway, configured by file alone', () => {
 
   it('a forged token is UNAUTHENTICATED (a field error here; our gateway refuses the request with HTTP 401)', async () => {
     const forged = { authorization: 'Bearer not.a.jwt' };
-    const response = await fetch(hiveUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forged }, body: JSON.stringify({ query: ME }) });
-    const body = (await response.json()) as { data?: { me: unknown } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    const response = await fetch(hiveUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...forged },
+      body: JSON.stringify({ query: ME }),
+    });
+    const body = (await response.json()) as {
+      data?: { me: unknown } | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
     expect(body.data?.me ?? null).toBeNull();
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     const ours = await stack.graphql(ME, {}, { headers: forged });
@@ -143,7 +163,10 @@ describe('behind Hive Gateway, configured by file alone', () => {
 
 describe("the router's proof", () => {
   /** Hive Gateway's last request to the customer subgraph, sent again by someone else. */
-  async function replay(change: (body: { query: string; variables?: Record<string, unknown>; extensions: Record<string, unknown> }) => void, as = ADMIN) {
+  async function replay(
+    change: (body: { query: string; variables?: Record<string, unknown>; extensions: Record<string, unknown> }) => void,
+    as = ADMIN,
+  ) {
     const last = sent.filter(({ url }) => url === stack.subgraphs.customer.url).at(-1)!;
     const body = JSON.parse(last.body);
     expect(body.extensions[ROUTER_PROOF_EXTENSION]).toEqual(expect.any(String));
@@ -191,9 +214,17 @@ describe("the router's proof", () => {
 
   it('a wrong static credential is refused; the configured one is accepted, for any operation', async () => {
     const query = '{ customer(id: "' + DEMO.customers.northwind + '") { id } }';
-    const wrong = await stack.subgraphRequest('customer', query, { as: ADMIN, signature: 'none', headers: { [ROUTER_TOKEN_HEADER]: `${ROUTER_STATIC_TOKEN}x` } });
+    const wrong = await stack.subgraphRequest('customer', query, {
+      as: ADMIN,
+      signature: 'none',
+      headers: { [ROUTER_TOKEN_HEADER]: `${ROUTER_STATIC_TOKEN}x` },
+    });
     expect(wrong.status).toBe(401);
-    const right = await stack.subgraphRequest('customer', query, { as: ADMIN, signature: 'none', headers: { [ROUTER_TOKEN_HEADER]: ROUTER_STATIC_TOKEN } });
+    const right = await stack.subgraphRequest('customer', query, {
+      as: ADMIN,
+      signature: 'none',
+      headers: { [ROUTER_TOKEN_HEADER]: ROUTER_STATIC_TOKEN },
+    });
     expect(right.data?.customer.id).toBe(DEMO.customers.northwind);
   });
 
@@ -202,7 +233,11 @@ describe("the router's proof", () => {
     const response = await fetch(stack.subgraphs.partner.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, operationName: 'B', extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(ROUTER_SECRET, { query }) } }),
+      body: JSON.stringify({
+        query,
+        operationName: 'B',
+        extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(ROUTER_SECRET, { query }) },
+      }),
     });
     const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');

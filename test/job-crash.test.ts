@@ -40,12 +40,19 @@ const runs = async (n: number) =>
 
 /** pg-boss's rows of these jobs that are still running. */
 const activeJobs = async (ns: number[]) =>
-  (await db.query(`SELECT name, data->>'n' AS n FROM pgboss.job WHERE name IN ('keyed', 'plain') AND (data->>'n')::int = ANY($1) AND state = 'active'`, [ns])).rows;
+  (
+    await db.query(
+      `SELECT name, data->>'n' AS n FROM pgboss.job WHERE name IN ('keyed', 'plain') AND (data->>'n')::int = ANY($1) AND state = 'active'`,
+      [ns],
+    )
+  ).rows;
 
 beforeAll(async () => {
   await ensureDatabase(databaseUrl);
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  await db.query(`CREATE TABLE job_run (n int NOT NULL, pid int NOT NULL, step text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  await db.query(
+    `CREATE TABLE job_run (n int NOT NULL, pid int NOT NULL, step text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  );
   // The test sends as another process (a request of a replica) does: through the database.
   const starter = await startWorker('work');
   starter.kill('SIGTERM');
@@ -79,18 +86,23 @@ describe('a job queue whose process dies mid-job', () => {
     await boss.send('keyed', { n: 3, ms: 100 }, { singletonKey: 'endpoint-1' });
     await boss.send('plain', { n: 4, ms: 100 }, {});
     await expect
-      .poll(async () => (await Promise.all([1, 2, 3, 4].map(async (n) => (await runs(n)).filter((run) => run.step === 'finished').length))).join(','), {
-        timeout: 60_000,
-        interval: 500,
-      })
+      .poll(
+        async () =>
+          (await Promise.all([1, 2, 3, 4].map(async (n) => (await runs(n)).filter((run) => run.step === 'finished').length))).join(','),
+        {
+          timeout: 60_000,
+          interval: 500,
+        },
+      )
       .toBe('1,1,1,1');
     expect(Date.now() - restartedAt).toBeLessThan(60_000);
     // The dead process's jobs ran again exactly once, in the restarted process.
-    for (const n of [1, 2]) expect(await runs(n)).toEqual([
-      { pid: dead.pid, step: 'started' },
-      { pid: restarted.pid, step: 'started' },
-      { pid: restarted.pid, step: 'finished' },
-    ]);
+    for (const n of [1, 2])
+      expect(await runs(n)).toEqual([
+        { pid: dead.pid, step: 'started' },
+        { pid: restarted.pid, step: 'started' },
+        { pid: restarted.pid, step: 'finished' },
+      ]);
     expect(await activeJobs([1, 2, 3, 4])).toEqual([]);
     // Starting a worker process takes most of the time on a loaded machine.
   }, 300_000);
@@ -109,10 +121,11 @@ describe('a job queue whose process dies mid-job', () => {
 
     await db.query(`UPDATE pgboss.job SET data = data || '{"ms": 100}' WHERE name = 'plain' AND data->>'n' = '6'`);
     const next = await startWorker('work');
-    await expect.poll(async () => (await runs(6)).map((run) => `${run.pid === next.pid ? 'next' : 'stopped'} ${run.step}`), { timeout: 60_000, interval: 500 }).toEqual([
-      'stopped started',
-      'next started',
-      'next finished',
-    ]);
+    await expect
+      .poll(async () => (await runs(6)).map((run) => `${run.pid === next.pid ? 'next' : 'stopped'} ${run.step}`), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toEqual(['stopped started', 'next started', 'next finished']);
   }, 300_000);
 });

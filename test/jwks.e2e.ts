@@ -33,7 +33,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const { port } = jwksServer.address() as AddressInfo;
   stack = await startStack({
-    gatewayEnv: { AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, DASHBOARD_OIDC_CLIENT_ID: 'partner-dashboard' },
+    gatewayEnv: {
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      DASHBOARD_OIDC_CLIENT_ID: 'partner-dashboard',
+    },
   });
 });
 afterAll(async () => {
@@ -65,7 +70,15 @@ describe('identity provider tokens (JWKS)', () => {
     ['a wrong issuer', () => token(rsaKey, 'RS256', 'rsa-1', { iss: 'https://evil.example/' })],
     ['a wrong audience', () => token(rsaKey, 'RS256', 'rsa-1', { aud: 'api://someone-else' })],
     ['a key the provider does not publish', () => token(strangerKey, 'RS256', 'rsa-1')],
-    ['an HS256 development token', async () => new SignJWT({ iss: ISSUER, aud: AUDIENCE }).setProtectedHeader({ alg: 'HS256' }).setSubject(DEMO.users.contosoAgent.email).setExpirationTime('10m').sign(new TextEncoder().encode(DEV_JWT_SECRET))],
+    [
+      'an HS256 development token',
+      async () =>
+        new SignJWT({ iss: ISSUER, aud: AUDIENCE })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(DEMO.users.contosoAgent.email)
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode(DEV_JWT_SECRET)),
+    ],
   ])('refuses %s', async (_case, make) => {
     const { status, errors } = await stack.graphql('{ me { email } }', {}, { token: await make() });
     expect(status).toBe(401);
@@ -77,10 +90,19 @@ describe('the dashboard with an identity provider', () => {
   const origin = () => new URL(stack.gatewayUrl).origin;
   it('signs in with OpenID Connect against the issuer', async () => {
     const response = await fetch(`${origin()}/auth/config`);
-    expect(await response.json()).toEqual({ mode: 'oidc', authority: ISSUER, clientId: 'partner-dashboard', scope: 'openid profile email' });
+    expect(await response.json()).toEqual({
+      mode: 'oidc',
+      authority: ISSUER,
+      clientId: 'partner-dashboard',
+      scope: 'openid profile email',
+    });
   });
   it('has no development token endpoint', async () => {
-    const response = await fetch(`${origin()}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO.users.contosoAdmin.email }) });
+    const response = await fetch(`${origin()}/auth/dev-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.users.contosoAdmin.email }),
+    });
     expect(response.status).toBe(404);
   });
 });

@@ -19,11 +19,13 @@ afterAll(async () => {
 });
 
 describe('CustomerSubscription.offer', () => {
-  it('is null for an offer the viewer\'s partner may not sell, and resolved for one it may', async () => {
+  it("is null for an offer the viewer's partner may not sell, and resolved for one it may", async () => {
     const query = `query($id: ID!) { customer(id: $id) { subscriptions { id offer { id name } } } }`;
     const fabrikam = await stack.graphql(query, { id: DEMO.customers.northwind }, { as: DEMO.users.fabrikamAdmin.email });
     expect(fabrikam.errors).toBeUndefined();
-    const offers = Object.fromEntries(fabrikam.data!.customer.subscriptions.map((s: { id: string; offer: { name: string } | null }) => [s.id, s.offer?.name ?? null]));
+    const offers = Object.fromEntries(
+      fabrikam.data!.customer.subscriptions.map((s: { id: string; offer: { name: string } | null }) => [s.id, s.offer?.name ?? null]),
+    );
     expect(offers).toEqual({
       [DEMO.subscriptions.northwindE3Ending]: null,
       [DEMO.subscriptions.northwindBusinessStandard]: 'Microsoft 365 Business Standard',

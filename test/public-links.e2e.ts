@@ -37,10 +37,18 @@ const prospect = (companyName: string, domainPrefix?: string) => ({
 });
 
 async function trialInvitation(maxAcceptances?: number) {
-  const { data } = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, max: maxAcceptances ?? null }, { as: AGENT });
+  const { data } = await stack.graphql(
+    CREATE_TRIAL,
+    { offerId: DEMO.offers.trialBusinessPremium, max: maxAcceptances ?? null },
+    { as: AGENT },
+  );
   expect(data?.createTrialInvitation.errors).toEqual([]);
   const invitation = data!.createTrialInvitation.trialInvitation;
-  return { id: invitation.id as string, code: (invitation.url as string).split('/').pop()!, maxAcceptances: invitation.maxAcceptances as number | null };
+  return {
+    id: invitation.id as string,
+    code: (invitation.url as string).split('/').pop()!,
+    maxAcceptances: invitation.maxAcceptances as number | null,
+  };
 }
 
 /** A request without a token from `address` (the proxy's X-Forwarded-For): its status, Retry-After and body. */
@@ -50,7 +58,11 @@ async function anonymous(query: string, variables: Record<string, unknown>, addr
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { data?: any; errors?: { extensions?: { code?: string; limit?: string } }[] } };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as { data?: any; errors?: { extensions?: { code?: string; limit?: string } }[] },
+  };
 }
 
 async function count(db: 'offer' | 'customer', sql: string, params: unknown[] = []): Promise<number> {
@@ -64,8 +76,15 @@ describe('a customer-facing link opens at a human pace', () => {
   it('10 aliased anonymous acceptances in one request: HTTP 400, no acceptance, no account, no audit row', async () => {
     const invitation = await trialInvitation();
     const audited = await auditRows();
-    const fields = Array.from({ length: 10 }, (_, i) => `a${i}: acceptTrialInvitation(code: $code, customer: $customer) { acceptance { id } errors { code } }`).join('\n');
-    const response = await anonymous(`mutation($code: String!, $customer: AcceptingCustomerInput!) { ${fields} }`, { code: invitation.code, customer: prospect('Alias Ten') }, '198.51.100.1');
+    const fields = Array.from(
+      { length: 10 },
+      (_, i) => `a${i}: acceptTrialInvitation(code: $code, customer: $customer) { acceptance { id } errors { code } }`,
+    ).join('\n');
+    const response = await anonymous(
+      `mutation($code: String!, $customer: AcceptingCustomerInput!) { ${fields} }`,
+      { code: invitation.code, customer: prospect('Alias Ten') },
+      '198.51.100.1',
+    );
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'anonymousMutationFields' });
     expect(await acceptancesOf(invitation.id)).toBe(0);
@@ -75,7 +94,11 @@ describe('a customer-facing link opens at a human pace', () => {
 
   it('a burst of 50 anonymous acceptances of one link from one address: 10 go through, the rest 429 with Retry-After', async () => {
     const invitation = await trialInvitation();
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => anonymous(ACCEPT_TRIAL, { code: invitation.code, customer: prospect(`Burst ${i}`) }, '198.51.100.2')));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        anonymous(ACCEPT_TRIAL, { code: invitation.code, customer: prospect(`Burst ${i}`) }, '198.51.100.2'),
+      ),
+    );
     const accepted = responses.filter((response) => response.status === 200);
     const throttled = responses.filter((response) => response.status === 429);
     expect(accepted).toHaveLength(10);
@@ -85,7 +108,8 @@ describe('a customer-facing link opens at a human pace', () => {
       expect(Number(response.retryAfter)).toBeGreaterThan(0);
       expect(Number(response.retryAfter)).toBeLessThanOrEqual(3600);
     }
-    for (const response of accepted) expect(response.body.data.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { status: 'PENDING' } });
+    for (const response of accepted)
+      expect(response.body.data.acceptTrialInvitation).toMatchObject({ errors: [], acceptance: { status: 'PENDING' } });
     expect(await acceptancesOf(invitation.id)).toBe(10);
     // Another address is counted on its own.
     expect((await anonymous(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Next Door') }, '198.51.100.3')).status).toBe(200);
@@ -99,18 +123,35 @@ describe('a customer-facing link opens at a human pace', () => {
       const unknown = await anonymous(ACCEPT_TRIAL, { code: 'x'.repeat(43), customer: prospect('Nobody') }, address);
       expect(unknown.body.data.acceptTrialInvitation.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
     }
-    const sloppy = await anonymous(ACCEPT_TRIAL, { code: invitation.code, customer: { ...prospect('Sloppy'), contactEmail: 'nope' } }, address);
+    const sloppy = await anonymous(
+      ACCEPT_TRIAL,
+      { code: invitation.code, customer: { ...prospect('Sloppy'), contactEmail: 'nope' } },
+      address,
+    );
     expect(sloppy.body.data.acceptTrialInvitation.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'customer.contactEmail' }]);
     expect(await auditRows()).toBe(audited);
 
     const metrics = await (await fetch(new URL('/metrics', stack.subgraphs.offer.url))).text();
-    const counted = (code: string) => Number(metrics.match(new RegExp(`^anonymous_mutation_refusals_total\\{operation="acceptTrialInvitation",code="${code}"[^}]*\\} (\\d+)$`, 'm'))?.[1]);
+    const counted = (code: string) =>
+      Number(
+        metrics.match(
+          new RegExp(`^anonymous_mutation_refusals_total\\{operation="acceptTrialInvitation",code="${code}"[^}]*\\} (\\d+)$`, 'm'),
+        )?.[1],
+      );
     expect(counted('INVALID_CODE')).toBeGreaterThanOrEqual(3);
     expect(counted('VALIDATION_FAILED')).toBeGreaterThanOrEqual(1);
 
-    const { data } = await stack.graphql(`mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`, { id: invitation.id }, { as: AGENT });
+    const { data } = await stack.graphql(
+      `mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`,
+      { id: invitation.id },
+      { as: AGENT },
+    );
     expect(data?.revokeTrialInvitation.errors).toEqual([]);
-    const again = await stack.graphql(`mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`, { id: invitation.id }, { as: AGENT });
+    const again = await stack.graphql(
+      `mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`,
+      { id: invitation.id },
+      { as: AGENT },
+    );
     expect(again.data?.revokeTrialInvitation.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
     expect(await auditRows()).toBe(audited + 2);
   });
@@ -148,7 +189,10 @@ describe('a customer-facing link opens at a human pace', () => {
     const page = await stack.graphql(PREVIEW, { code: invitation.code }, { as: null });
     expect(page.data?.trialInvitationByCode).toEqual({ status: 'FULL', partner: null, lines: [] });
     const open = await trialInvitation(5);
-    expect((await stack.graphql(PREVIEW, { code: open.code }, { as: null })).data?.trialInvitationByCode).toMatchObject({ status: 'ACTIVE', partner: { companyName: expect.any(String) } });
+    expect((await stack.graphql(PREVIEW, { code: open.code }, { as: null })).data?.trialInvitationByCode).toMatchObject({
+      status: 'ACTIVE',
+      partner: { companyName: expect.any(String) },
+    });
 
     const wrongCap = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, max: 0 }, { as: AGENT });
     expect(wrongCap.data?.createTrialInvitation.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'maxAcceptances' }]);
@@ -161,13 +205,23 @@ describe('audit retention', () => {
     const day = 86_400_000;
     const now = stack.clock.now().getTime();
     const insert = (operation: string, at: number) =>
-      db.query(`INSERT INTO audit_record (operation, resource_type, outcome, request_id, occurred_at) VALUES ($1, 'Test', 'SUCCESS', 'retention-test', $2)`, [operation, new Date(at)]);
+      db.query(
+        `INSERT INTO audit_record (operation, resource_type, outcome, request_id, occurred_at) VALUES ($1, 'Test', 'SUCCESS', 'retention-test', $2)`,
+        [operation, new Date(at)],
+      );
     await insert('retention-old', now - 31 * day);
     await insert('retention-edge', now - 30 * day);
     await insert('retention-recent', now - 29 * day);
-    const mine = async () => ((await db.query(`SELECT operation FROM audit_record WHERE request_id = 'retention-test' ORDER BY occurred_at`)) as { operation: string }[]).map((row) => row.operation);
+    const mine = async () =>
+      (
+        (await db.query(`SELECT operation FROM audit_record WHERE request_id = 'retention-test' ORDER BY occurred_at`)) as {
+          operation: string;
+        }[]
+      ).map((row) => row.operation);
     await expect(db.query(`DELETE FROM audit_record WHERE request_id = 'retention-test'`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`UPDATE audit_record SET outcome = 'FAILURE' WHERE request_id = 'retention-test'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE audit_record SET outcome = 'FAILURE' WHERE request_id = 'retention-test'`)).rejects.toThrow(
+      /append-only/,
+    );
 
     // The job the schedule runs, with a retention of 30 days on the test clock.
     const jobs = auditRetentionJobs({ db, clock: stack.clock, auditRetentionDays: 30 });

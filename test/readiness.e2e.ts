@@ -54,7 +54,16 @@ beforeAll(async () => {
   const { dataSource: db } = await openDatabase({ url: databaseUrl, entities: module.entities, migrations: module.migrations, logger });
   databases.push(db);
   const partner = await (
-    await module.create({ db, databaseUrl, clock: systemClock, logger, serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }), secret: SECRET, trust: { router: { signingSecret: DEV_ROUTER_SECRET }, auth: { mode: 'hs256', secret: DEV_JWT_SECRET }, viewerCacheMs: 30_000 }, publicAcceptUrl: 'https://partner-graph.example/accept' })
+    await module.create({
+      db,
+      databaseUrl,
+      clock: systemClock,
+      logger,
+      serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }),
+      secret: SECRET,
+      trust: { router: { signingSecret: DEV_ROUTER_SECRET }, auth: { mode: 'hs256', secret: DEV_JWT_SECRET }, viewerCacheMs: 30_000 },
+      publicAcceptUrl: 'https://partner-graph.example/accept',
+    })
   ).listen(0);
   servers.push(partner);
   partnerUrl = partner.url;
@@ -81,11 +90,17 @@ const probe = async (graphqlUrl: string, endpoint: '/health' | '/ready') => {
 
 describe('liveness and readiness', () => {
   it('a subgraph is ready while its database answers; the gateway while the partner subgraph is', async () => {
-    expect(await probe(partnerUrl, '/ready')).toEqual({ status: 200, body: { status: 'ready', service: 'partner', checks: { database: 'ok' } } });
+    expect(await probe(partnerUrl, '/ready')).toEqual({
+      status: 200,
+      body: { status: 'ready', service: 'partner', checks: { database: 'ok' } },
+    });
     // Without the other four subgraphs the gateway still serves what the partner subgraph has.
     const gateway = await probe(gatewayUrl, '/ready');
     expect(gateway.status).toBe(200);
-    expect(gateway.body).toMatchObject({ status: 'degraded', checks: { partner: 'ok', customer: 'failed', subscription: 'failed', offer: 'failed', 'licensing-key': 'failed' } });
+    expect(gateway.body).toMatchObject({
+      status: 'degraded',
+      checks: { partner: 'ok', customer: 'failed', subscription: 'failed', offer: 'failed', 'licensing-key': 'failed' },
+    });
   });
 
   it('turns unready when PostgreSQL stops, stays live, and is ready again when it returns', async () => {

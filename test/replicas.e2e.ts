@@ -19,7 +19,14 @@ describe('two replicas of every service behave as one', () => {
     });
     console.log(formatReplicasReport(report));
 
-    expect(report.kills.map((kill) => kill.replica)).toEqual(['partner-1', 'customer-2', 'subscription-1', 'offer-2', 'licensing-key-1', 'gateway-2']);
+    expect(report.kills.map((kill) => kill.replica)).toEqual([
+      'partner-1',
+      'customer-2',
+      'subscription-1',
+      'offer-2',
+      'licensing-key-1',
+      'gateway-2',
+    ]);
     for (const kill of report.kills) expect(kill.restartedPid).not.toBe(kill.pid);
     // Every write acknowledged to the client exists once, never with a second subscription; no flow gave up.
     const { writes } = report;

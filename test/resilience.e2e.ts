@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('a subgraph that is down', () => {
-  it('returns the other subgraphs\' data with an error on the missing fields, then recovers', async () => {
+  it("returns the other subgraphs' data with an error on the missing fields, then recovers", async () => {
     const variables = { id: DEMO.subscriptions.northwindBusinessStandard };
     const healthy = await stack.graphql(QUERY, variables, { as: AGENT });
     expect(healthy.errors).toBeUndefined();

@@ -24,7 +24,10 @@ const schemaCheck = async () => {
   return { status: passed ? 0 : 1, output: lines.join('\n') };
 };
 const schemaCheckCommand = () => {
-  const run = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/schema-check.ts')], { cwd: repo, encoding: 'utf8' });
+  const run = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/schema-check.ts')], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
   return { status: run.status, output: run.stdout + run.stderr };
 };
 const removeDefaultDomain = () => write('schema/api.graphql', apiSdl.replace(/^ {2}"""[^\n]*"""\n {2}defaultDomain: String!\n/m, ''));

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
-import { buildSchema, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLNamedType,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readSubgraphSchema, SUBGRAPHS, withSharedTypeDefs } from '@partner-graph/platform';
 import { composeSupergraph } from '../scripts/supergraph.js';
@@ -25,7 +34,8 @@ describe('checked-in schemas', () => {
   // `Type.field(argument:)`, `Enum.VALUE`).
   it('nothing a subgraph marks @inaccessible reaches the API schema', () => {
     const internal = new Set<string>();
-    const inaccessible = (node: { directives?: readonly { name: { value: string } }[] }) => node.directives?.some((d) => d.name.value === 'inaccessible');
+    const inaccessible = (node: { directives?: readonly { name: { value: string } }[] }) =>
+      node.directives?.some((d) => d.name.value === 'inaccessible');
     for (const name of SUBGRAPHS) {
       const sdl = withSharedTypeDefs(readSubgraphSchema(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url)));
       for (const definition of sdl.definitions) {
@@ -83,13 +93,18 @@ describe('checked-in schemas', () => {
 
   // The platform's codegen also validates every service document against its callee's schema:
   // a field the callee renamed or dropped fails here, before any service calls it.
-  const generatedFromSdl = [...SUBGRAPHS.map((name) => `subgraphs/${name}`), 'packages/platform'].filter((dir) => existsSync(path.join(root, dir, 'codegen.ts')));
-  it.each(generatedFromSdl)('%s: the generated types match the SDL and the service documents (run `npm run codegen`)', async (workspace) => {
-    const dir = path.join(root, workspace);
-    const { default: config } = await import(path.join(dir, 'codegen.ts'));
-    const outputs = await generate({ ...config, cwd: dir, silent: true }, false);
-    for (const output of outputs) expect(read(path.join(workspace, output.filename))).toBe(output.content);
-  });
+  const generatedFromSdl = [...SUBGRAPHS.map((name) => `subgraphs/${name}`), 'packages/platform'].filter((dir) =>
+    existsSync(path.join(root, dir, 'codegen.ts')),
+  );
+  it.each(generatedFromSdl)(
+    '%s: the generated types match the SDL and the service documents (run `npm run codegen`)',
+    async (workspace) => {
+      const dir = path.join(root, workspace);
+      const { default: config } = await import(path.join(dir, 'codegen.ts'));
+      const outputs = await generate({ ...config, cwd: dir, silent: true }, false);
+      for (const output of outputs) expect(read(path.join(workspace, output.filename))).toBe(output.content);
+    },
+  );
 
   it('a service document is validated against its own callee only', async () => {
     const dir = path.join(root, 'packages/platform');
@@ -98,6 +113,8 @@ describe('checked-in schemas', () => {
     expect(config.generates[output].documents).toEqual(['src/service-documents/customer.graphql']);
     // What the offer subgraph answers, sent to the customer subgraph: its schema has no such field.
     const misaddressed = { [output]: { ...config.generates[output], documents: ['src/service-documents/offer.graphql'] } };
-    await expect(generate({ ...config, generates: misaddressed, cwd: dir, silent: true }, false)).rejects.toThrow('Cannot query field "offerAvailability" on type "Query"');
+    await expect(generate({ ...config, generates: misaddressed, cwd: dir, silent: true }, false)).rejects.toThrow(
+      'Cannot query field "offerAvailability" on type "Query"',
+    );
   });
 });

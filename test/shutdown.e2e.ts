@@ -21,7 +21,9 @@ beforeAll(async () => {
   subgraphs = http.createServer((request, response) => {
     if (request.url === '/ready') return void response.end('{"status":"ready"}');
     request.resume();
-    request.on('end', () => held.push(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"offerAcceptance":null}}')));
+    request.on('end', () =>
+      held.push(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"offerAcceptance":null}}')),
+    );
   });
   await new Promise<void>((resolve) => subgraphs.listen(0, '127.0.0.1', resolve));
   const subgraphsUrl = `http://127.0.0.1:${(subgraphs.address() as AddressInfo).port}/graphql`;
@@ -40,7 +42,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   exited = new Promise((resolve) => gateway.once('exit', (code, signal) => resolve({ code, signal })));
-  for (const deadline = Date.now() + 90_000; (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status !== 200; ) {
+  for (const deadline = Date.now() + 90_000; (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status !== 200;) {
     if (Date.now() > deadline || gateway.exitCode !== null) throw new Error('the gateway did not start');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -68,7 +70,16 @@ describe('SIGTERM to the gateway', () => {
     expect(await ready.json()).toMatchObject({ status: 'stopping', service: 'gateway' });
 
     // Then no new connection is taken, while the request in flight still waits for its answer.
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/health`).then(() => 'served', (error: Error & { cause?: { code?: string } }) => error.cause?.code)), { timeout: 10_000, interval: 100 }).toBe('ECONNREFUSED');
+    await expect
+      .poll(
+        async () =>
+          await fetch(`http://127.0.0.1:${port}/health`).then(
+            () => 'served',
+            (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+          ),
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe('ECONNREFUSED');
     expect(gateway.exitCode).toBeNull();
     held[0]!();
     const answered = await inFlight;

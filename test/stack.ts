@@ -59,7 +59,11 @@ export interface Stack {
   clock: TestClock;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   /** A query through the gateway; `as` is a demo user's email (a dev token is made), `null` for none. */
-  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { as?: string | null; token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { as?: string | null; token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
   tokenFor(email: string): Promise<string>;
   /**
    * A request straight to a subgraph. As the router (`issuer: 'router'`, the default): with the
@@ -70,7 +74,14 @@ export interface Stack {
   subgraphRequest(
     name: SubgraphName,
     query: string,
-    options?: { viewer?: Viewer; as?: string; issuer?: string; signature?: 'none' | 'forged'; variables?: Record<string, unknown>; headers?: Record<string, string> },
+    options?: {
+      viewer?: Viewer;
+      as?: string;
+      issuer?: string;
+      signature?: 'none' | 'forged';
+      variables?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    },
   ): Promise<GraphQLResponse>;
   /** The viewer a demo user has, for direct subgraph calls. */
   viewerOf(email: string): Promise<Viewer>;
@@ -132,7 +143,12 @@ function demoTemplate(serverUrl: string, runId: string, name: SubgraphName): Pro
           const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
           if (rowCount === 0) {
             const module = MODULES[name];
-            const { dataSource } = await openDatabase({ url: databaseUrlFor(serverUrl, template), entities: module.entities, migrations: module.migrations, logger: createLogger(name, 'silent') });
+            const { dataSource } = await openDatabase({
+              url: databaseUrlFor(serverUrl, template),
+              entities: module.entities,
+              migrations: module.migrations,
+              logger: createLogger(name, 'silent'),
+            });
             await module.seedDemo(dataSource, new TestClock());
             await dataSource.destroy(); // a template must have no connection when it is copied
           }
@@ -180,7 +196,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: logLevel,
     ROUTER_SIGNING_SECRET: ROUTER_SECRET,
     GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
-    ...(options.productionAcceptanceLimits ? {} : { ACCEPTANCES_PER_ADDRESS_PER_HOUR: '1000000', ACCEPTANCES_PER_LINK_PER_HOUR: '1000000' }),
+    ...(options.productionAcceptanceLimits
+      ? {}
+      : { ACCEPTANCES_PER_ADDRESS_PER_HOUR: '1000000', ACCEPTANCES_PER_LINK_PER_HOUR: '1000000' }),
     GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
     SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
     ...options.gatewayEnv,
@@ -201,7 +219,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const fromTemplate = runId !== undefined && options.seed !== false && clock.now().getTime() === new TestClock().now().getTime();
       if (fromTemplate) {
         const template = await demoTemplate(serverUrl, runId, name);
-        await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} TEMPLATE ${pg.escapeIdentifier(template)}`));
+        await withAdmin(serverUrl, (admin) =>
+          admin.query(
+            `CREATE DATABASE ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} TEMPLATE ${pg.escapeIdentifier(template)}`,
+          ),
+        );
       }
       const { dataSource: db, queries } = await openDatabase({
         url: connectUrl.toString(),
@@ -254,13 +276,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const supergraphSdl = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
-  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl, subgraphUrls: urls, logger: createLogger('gateway', logLevel), clock });
+  const gateway = await createGateway({
+    config: gatewayConfig,
+    supergraphSdl,
+    subgraphUrls: urls,
+    logger: createLogger('gateway', logLevel),
+    clock,
+  });
   const gatewayServer = await gateway.listen(0);
 
   const subjects = new Map<string, string>();
   const subjectOf = async (email: string): Promise<string> => {
     if (!subjects.has(email)) {
-      const rows: { subject: string }[] = await subgraphs.partner.db.query('SELECT subject FROM partner_user WHERE lower(email) = lower($1)', [email]);
+      const rows: { subject: string }[] = await subgraphs.partner.db.query(
+        'SELECT subject FROM partner_user WHERE lower(email) = lower($1)',
+        [email],
+      );
       if (!rows[0]) throw new Error(`No partner user ${email}`);
       subjects.set(email, rows[0].subject);
     }
@@ -269,7 +300,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tokenFor = async (email: string) => signDevToken(await subjectOf(email), { secret: DEV_JWT_SECRET });
 
   const post = async (url: string, body: unknown, headers: Record<string, string>): Promise<GraphQLResponse> => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     let json: { data?: any; errors?: GraphQLResponse['errors'] } = {};
     try {
@@ -307,18 +342,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const secret = opts.signature === 'forged' ? 'not-the-shared-secret-but-long-enough-0000' : undefined;
       if ((opts.issuer ?? 'router') !== 'router') {
         if (opts.signature !== 'none') {
-          headers[CONTEXT_HEADER] = await signContext({ viewer: opts.viewer ?? { kind: 'system' }, requestId: 'test', issuer: opts.issuer! }, secret ?? SECRET);
+          headers[CONTEXT_HEADER] = await signContext(
+            { viewer: opts.viewer ?? { kind: 'system' }, requestId: 'test', issuer: opts.issuer! },
+            secret ?? SECRET,
+          );
         }
         return post(subgraphs[name].url, { query, variables }, headers);
       }
       // A router sends the user's token, never a viewer: the subgraph resolves it.
       let token = opts.as ? await tokenFor(opts.as) : undefined;
       if (!token && opts.viewer?.kind === 'partner-user') {
-        const rows: { subject: string }[] = await subgraphs.partner.db.query('SELECT subject FROM partner_user WHERE id = $1', [opts.viewer.userId]);
+        const rows: { subject: string }[] = await subgraphs.partner.db.query('SELECT subject FROM partner_user WHERE id = $1', [
+          opts.viewer.userId,
+        ]);
         token = await signDevToken(rows[0]!.subject, { secret: DEV_JWT_SECRET });
       }
       if (token) headers.authorization = `Bearer ${token}`;
-      const extensions = opts.signature === 'none' ? {} : { [ROUTER_PROOF_EXTENSION]: signRouterProof(secret ?? ROUTER_SECRET, { query, variables }) };
+      const extensions =
+        opts.signature === 'none' ? {} : { [ROUTER_PROOF_EXTENSION]: signRouterProof(secret ?? ROUTER_SECRET, { query, variables }) };
       return post(subgraphs[name].url, { query, variables, extensions }, headers);
     },
     async stop() {

@@ -78,7 +78,10 @@ function collect(body: string): void {
   const request = JSON.parse(body) as {
     resourceSpans: {
       resource: { attributes: { key: string; value: OtlpValue }[] };
-      scopeSpans: { scope: { name: string }; spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: { key: string; value: OtlpValue }[] }[] }[];
+      scopeSpans: {
+        scope: { name: string };
+        spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: { key: string; value: OtlpValue }[] }[];
+      }[];
     }[];
   };
   for (const resourceSpans of request.resourceSpans) {
@@ -180,7 +183,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const TRACE_QUERY = 'query TraceProbe { customers(first: 5) { edges { node { companyName subscriptions { allowedActions offer { name } } } } } }';
+const TRACE_QUERY =
+  'query TraceProbe { customers(first: 5) { edges { node { companyName subscriptions { allowedActions offer { name } } } } } }';
 
 describe('tracing under npm start', () => {
   // First: the other test stops npm start.
@@ -190,7 +194,10 @@ describe('tracing under npm start', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ query: TRACE_QUERY }),
     });
-    const body = (await response.json()) as { data?: { customers: { edges: { node: { subscriptions: { offer: { name: string } }[] } }[] } }; errors?: unknown };
+    const body = (await response.json()) as {
+      data?: { customers: { edges: { node: { subscriptions: { offer: { name: string } }[] } }[] } };
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     expect(body.data!.customers.edges.flatMap(({ node }) => node.subscriptions).length).toBeGreaterThan(0);
 
@@ -199,7 +206,8 @@ describe('tracing under npm start', () => {
     await expect.poll(() => requestRoot(), { timeout: 30_000 }).toBeDefined();
     const traceId = requestRoot()!.traceId;
     const trace = () => spans.filter((span) => span.traceId === traceId);
-    const sqlOf = (service: string) => trace().filter((span) => span.service === service && span.attributes['db.system.name'] === 'postgresql');
+    const sqlOf = (service: string) =>
+      trace().filter((span) => span.service === service && span.attributes['db.system.name'] === 'postgresql');
     await expect
       .poll(() => ['customer', 'subscription', 'offer'].every((service) => sqlOf(service).length > 0), { timeout: 30_000 })
       .toBe(true);
@@ -212,8 +220,12 @@ describe('tracing under npm start', () => {
     };
     // Every span of the request hangs from the gateway's root: no trace broke at a hop (spans
     // arrive in each process's export batches, so a parent may come after its child).
-    await expect.poll(() => trace().every((span) => span === requestRoot() || ancestry(span).at(-1) === requestRoot()), { timeout: 30_000 }).toBe(true);
-    expect([...new Set(trace().map((span) => span.service))]).toEqual(expect.arrayContaining(['gateway', 'customer', 'subscription', 'offer']));
+    await expect
+      .poll(() => trace().every((span) => span === requestRoot() || ancestry(span).at(-1) === requestRoot()), { timeout: 30_000 })
+      .toBe(true);
+    expect([...new Set(trace().map((span) => span.service))]).toEqual(
+      expect.arrayContaining(['gateway', 'customer', 'subscription', 'offer']),
+    );
     for (const service of ['customer', 'subscription', 'offer']) {
       // SQL under the subgraph's own GraphQL work, itself under the gateway's call to it.
       for (const sql of sqlOf(service)) {
@@ -226,12 +238,16 @@ describe('tracing under npm start', () => {
     // A service-to-service call (the subscription subgraph asking the offer subgraph whether the
     // viewer's partner may sell the offers, for allowedActions, with the service client) continues the same trace.
     const parentOf = (span: ReceivedSpan) => trace().find((each) => each.spanId === span.parentSpanId);
-    const calledByService = trace().filter((span) => span.service === 'offer' && span.scope.includes('http') && parentOf(span)?.service === 'subscription');
+    const calledByService = trace().filter(
+      (span) => span.service === 'offer' && span.scope.includes('http') && parentOf(span)?.service === 'subscription',
+    );
     expect(calledByService.length).toBeGreaterThan(0);
 
     // The subgraphs' access-log lines of this request carry its trace id.
     for (const service of ['customer', 'subscription', 'offer']) {
-      await expect.poll(() => logLines.some((line) => line.service === service && line.msg === 'graphql operation' && line.trace_id === traceId)).toBe(true);
+      await expect
+        .poll(() => logLines.some((line) => line.service === service && line.msg === 'graphql operation' && line.trace_id === traceId))
+        .toBe(true);
     }
   });
 });
@@ -239,7 +255,9 @@ describe('tracing under npm start', () => {
 describe('npm start', () => {
   it('listens on the ports it is given, restarts a killed subgraph while the others serve, and stops everything on Ctrl-C', async () => {
     onTestFailed(() => console.error(`npm start said:\n${output}`));
-    expect(await query()).toEqual({ data: { me: { email: DEMO.users.contosoAgent.email }, subscription: { id: SUBSCRIPTION, quantity: expect.any(Number) } } });
+    expect(await query()).toEqual({
+      data: { me: { email: DEMO.users.contosoAgent.email }, subscription: { id: SUBSCRIPTION, quantity: expect.any(Number) } },
+    });
 
     const killed = subgraphPid(start.pid!, 'subscription')!;
     process.kill(killed, 'SIGKILL');

@@ -11,7 +11,6 @@ import { licensingKeyServices } from '../subgraphs/licensing-key/src/services.js
 import { ADMIN, AGENT } from './demo-users.js';
 import { customerAdminSignIn } from './customer-admin.js';
 
-
 interface Delivered {
   id: string;
   type: string;
@@ -63,28 +62,44 @@ const prospect = (companyName: string) => ({
 
 describe('every event type reaches a subscribed endpoint, signed', () => {
   it('each change the partner can subscribe to arrives once, verified with the endpoint secret', async () => {
-    const created = await ok(`mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { signingSecret errors { code } } }`, {
-      input: { url, eventTypes: [...EVENT_TYPES] },
-    }, ADMIN);
+    const created = await ok(
+      `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { signingSecret errors { code } } }`,
+      {
+        input: { url, eventTypes: [...EVENT_TYPES] },
+      },
+      ADMIN,
+    );
     const secret = created.signingSecret as string;
 
     // Subscriptions: added, quantity, suspend / activate, licences.
-    const added = await ok(`mutation($c: ID!, $o: ID!) { addSubscription(customerId: $c, offerId: $o, quantity: 5, idempotencyKey: "${randomUUID()}") { subscription { id } errors { code } } }`, {
-      c: DEMO.customers.northwind,
-      o: DEMO.offers.businessStandard,
-    });
+    const added = await ok(
+      `mutation($c: ID!, $o: ID!) { addSubscription(customerId: $c, offerId: $o, quantity: 5, idempotencyKey: "${randomUUID()}") { subscription { id } errors { code } } }`,
+      {
+        c: DEMO.customers.northwind,
+        o: DEMO.offers.businessStandard,
+      },
+    );
     const subscriptionId = added.subscription.id as string;
     await ok(`mutation($id: ID!) { changeSubscriptionQuantity(id: $id, quantity: 6) { errors { code } } }`, { id: subscriptionId });
     await ok(`mutation($id: ID!) { suspendSubscription(id: $id) { errors { code } } }`, { id: subscriptionId });
     await ok(`mutation($id: ID!) { activateSubscription(id: $id) { errors { code } } }`, { id: subscriptionId });
-    await ok(`mutation($id: ID!, $user: ID!) { assignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, { id: subscriptionId, user: DEMO.customerAdmins.northwind });
-    await ok(`mutation($id: ID!, $user: ID!) { unassignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, { id: subscriptionId, user: DEMO.customerAdmins.northwind });
+    await ok(`mutation($id: ID!, $user: ID!) { assignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, {
+      id: subscriptionId,
+      user: DEMO.customerAdmins.northwind,
+    });
+    await ok(`mutation($id: ID!, $user: ID!) { unassignLicence(subscriptionId: $id, userId: $user) { errors { code } } }`, {
+      id: subscriptionId,
+      user: DEMO.customerAdmins.northwind,
+    });
 
     // The weekly work: an upgrade, a trial converted, a cancellation, and a change at renewal
     // scheduled, removed and scheduled again (the renewal below applies it).
     const ADD = `mutation($c: ID!, $o: ID!, $q: Int!, $k: String!) { addSubscription(customerId: $c, offerId: $o, quantity: $q, idempotencyKey: $k) { subscription { id } errors { code } } }`;
     const basic = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.businessBasic, q: 2, k: randomUUID() });
-    const upgraded = await ok(`mutation($id: ID!, $o: ID!) { upgradeSubscription(id: $id, targetOfferId: $o) { subscription { id } errors { code } } }`, { id: basic.subscription.id, o: DEMO.offers.businessStandard });
+    const upgraded = await ok(
+      `mutation($id: ID!, $o: ID!) { upgradeSubscription(id: $id, targetOfferId: $o) { subscription { id } errors { code } } }`,
+      { id: basic.subscription.id, o: DEMO.offers.businessStandard },
+    );
     const trialRun = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.trialE3, q: 25, k: randomUUID() });
     await ok(`mutation($id: ID!) { convertTrialSubscription(id: $id) { errors { code } } }`, { id: trialRun.subscription.id });
     const mistake = await ok(ADD, { c: DEMO.customers.northwind, o: DEMO.offers.exchangePlan1, q: 1, k: randomUUID() });
@@ -118,30 +133,56 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
     const left = await ok(SEND, { c: DEMO.customers.northwind });
 
     // Offers: a trial invitation and a purchase offer accepted with their codes.
-    const trial = await ok(`mutation($o: ID!) { createTrialInvitation(offerId: $o) { trialInvitation { url } errors { code } } }`, { o: DEMO.offers.trialBusinessPremium });
-    await ok(`mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptTrialInvitation(code: $code, customer: $customer) { errors { code } } }`, {
-      code: codeOf(trial.trialInvitation.url),
-      customer: prospect('Trial Tisanes'),
-    }, null);
-    const purchase = await ok(`mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines) { purchaseOffer { url } errors { code } } }`, {
-      lines: [{ offerId: DEMO.offers.businessBasic, quantity: 3 }],
+    const trial = await ok(`mutation($o: ID!) { createTrialInvitation(offerId: $o) { trialInvitation { url } errors { code } } }`, {
+      o: DEMO.offers.trialBusinessPremium,
     });
-    await ok(`mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptPurchaseOffer(code: $code, customer: $customer) { errors { code } } }`, {
-      code: codeOf(purchase.purchaseOffer.url),
-      customer: prospect('Purchase Pralines'),
-    }, null);
+    await ok(
+      `mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptTrialInvitation(code: $code, customer: $customer) { errors { code } } }`,
+      {
+        code: codeOf(trial.trialInvitation.url),
+        customer: prospect('Trial Tisanes'),
+      },
+      null,
+    );
+    const purchase = await ok(
+      `mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines) { purchaseOffer { url } errors { code } } }`,
+      {
+        lines: [{ offerId: DEMO.offers.businessBasic, quantity: 3 }],
+      },
+    );
+    await ok(
+      `mutation($code: String!, $customer: AcceptingCustomerInput!) { acceptPurchaseOffer(code: $code, customer: $customer) { errors { code } } }`,
+      {
+        code: codeOf(purchase.purchaseOffer.url),
+        customer: prospect('Purchase Pralines'),
+      },
+      null,
+    );
 
     // Product keys: ordered, then redeemed for a new customer.
-    const ordered = await ok(`mutation($o: ID!) { orderProductKeys(offerId: $o, count: 1) { keys { key } errors { code } } }`, { o: DEMO.offers.businessStandard });
-    const productKey = ordered.keys[0].key as string;
-    const redemption = await ok(`mutation($keys: [String!]!, $customer: ProductKeyCustomerInput!, $k: String!) { redeemProductKeys(keys: $keys, customer: $customer, idempotencyKey: $k) { redemption { id } errors { code } } }`, {
-      keys: [productKey],
-      customer: { companyName: 'Keyed Kombucha', country: 'FR', adminFirstName: 'Claire', adminLastName: 'Martin', adminEmail: 'claire.martin@example.com' },
-      k: randomUUID(),
+    const ordered = await ok(`mutation($o: ID!) { orderProductKeys(offerId: $o, count: 1) { keys { key } errors { code } } }`, {
+      o: DEMO.offers.businessStandard,
     });
+    const productKey = ordered.keys[0].key as string;
+    const redemption = await ok(
+      `mutation($keys: [String!]!, $customer: ProductKeyCustomerInput!, $k: String!) { redeemProductKeys(keys: $keys, customer: $customer, idempotencyKey: $k) { redemption { id } errors { code } } }`,
+      {
+        keys: [productKey],
+        customer: {
+          companyName: 'Keyed Kombucha',
+          country: 'FR',
+          adminFirstName: 'Claire',
+          adminLastName: 'Martin',
+          adminEmail: 'claire.martin@example.com',
+        },
+        k: randomUUID(),
+      },
+    );
     // The mutation answers at once; the flow completes in the background (driven here as its job does).
     const { redemptions } = licensingKeyServices(stack.subgraphs['licensing-key'].runtime);
-    await expect.poll(async () => (await redemptions.resume(redemption.redemption.id)).status, { timeout: 30_000, interval: 200 }).toBe('COMPLETED');
+    await expect
+      .poll(async () => (await redemptions.resume(redemption.redemption.id)).status, { timeout: 30_000, interval: 200 })
+      .toBe('COMPLETED');
 
     // Time passes: notices, renewals, expiry and the end of a subscription's life; the offer left pending expires.
     const lifecycle = new SubscriptionLifecycle(stack.subgraphs.subscription.db, stack.clock);
@@ -161,13 +202,22 @@ describe('every event type reaches a subscribed endpoint, signed', () => {
     expect(events.find((e) => e.type === 'customer.created' && e.data.objectId === provisioned.customer.id)).toBeTruthy();
     expect(events.find((e) => e.type === 'customer.provisioning_failed')?.data.objectId).toBe(failing.customer.id);
     expect(events.find((e) => e.type === 'delegated_admin.expired')?.data.objectId).toBe(left.relationship.id);
-    expect(events.filter((e) => e.type === 'subscription.quantity_changed' && e.data.objectId === subscriptionId).map((e) => e.data.changes)).toEqual([[{ field: 'quantity', from: '5', to: '6' }]]);
+    expect(
+      events.filter((e) => e.type === 'subscription.quantity_changed' && e.data.objectId === subscriptionId).map((e) => e.data.changes),
+    ).toEqual([[{ field: 'quantity', from: '5', to: '6' }]]);
     const redeemed = events.find((e) => e.type === 'product_key.redeemed')!;
     expect(redeemed.data).toMatchObject({ keyCount: 1, usedFor: 'NEW_ACCOUNT' });
 
     // Nothing secret travels: no product key, one-time code, password or signing secret.
     const everything = raw.map((r) => r.body).join('\n');
-    for (const secretValue of [productKey, accepted.code, left.code, codeOf(trial.trialInvitation.url), codeOf(purchase.purchaseOffer.url), secret]) {
+    for (const secretValue of [
+      productKey,
+      accepted.code,
+      left.code,
+      codeOf(trial.trialInvitation.url),
+      codeOf(purchase.purchaseOffer.url),
+      secret,
+    ]) {
       expect(everything).not.toContain(secretValue);
     }
     expect(everything).not.toMatch(/password|codeHash|terminationCode/i);

@@ -32,7 +32,11 @@ export async function ensureDashboardBuilt(log: (message: string) => void = () =
   const output: Buffer[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     // Always the production build, even from a test run (Vitest sets NODE_ENV=test, which Vite would honour).
-    const child = spawn('npm', ['run', 'build'], { cwd: WEB, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = spawn('npm', ['run', 'build'], {
+      cwd: WEB,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     child.on('error', reject);
     child.on('exit', resolve);
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));

@@ -16,4 +16,6 @@ for (const file of files) {
   gzip += zipped;
   console.log(`${file.padEnd(48)} ${(content.length / 1000).toFixed(2).padStart(9)} kB  gzip ${(zipped / 1000).toFixed(2).padStart(8)} kB`);
 }
-console.log(`${'first-load JavaScript'.padEnd(48)} ${(raw / 1000).toFixed(2).padStart(9)} kB  gzip ${(gzip / 1000).toFixed(2).padStart(8)} kB`);
+console.log(
+  `${'first-load JavaScript'.padEnd(48)} ${(raw / 1000).toFixed(2).padStart(9)} kB  gzip ${(gzip / 1000).toFixed(2).padStart(8)} kB`,
+);

@@ -15,7 +15,10 @@ function persistedDocumentsManifest(): Plugin {
       outDir = path.resolve(config.root, config.build.outDir);
     },
     closeBundle() {
-      copyFileSync(path.resolve(import.meta.dirname, 'src/__generated__/persisted-documents.json'), path.join(outDir, 'persisted-documents.json'));
+      copyFileSync(
+        path.resolve(import.meta.dirname, 'src/__generated__/persisted-documents.json'),
+        path.join(outDir, 'persisted-documents.json'),
+      );
     },
   };
 }

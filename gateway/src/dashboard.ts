@@ -5,8 +5,7 @@ import { DEMO, signDevToken, type GatewayConfig } from '@partner-graph/platform'
 
 /** What the dashboard needs to sign its user in, read at run time so one build serves every environment. */
 export type DashboardSignIn =
-  | { mode: 'development'; demoUsers: string[] }
-  | { mode: 'oidc'; authority: string; clientId: string; scope: string };
+  { mode: 'development'; demoUsers: string[] } | { mode: 'oidc'; authority: string; clientId: string; scope: string };
 
 const DEMO_EMAILS: string[] = Object.values(DEMO.users).map((user) => user.email);
 

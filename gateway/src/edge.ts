@@ -16,7 +16,10 @@ export const LIMITS = { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxCost
 export function queryLimits(options: { suggestions: boolean }) {
   const reject = (limit: string) => ({
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit } }))],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit } })),
+    ],
   });
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth, ...reject('maxDepth') },
@@ -43,9 +46,17 @@ export function gatewayFormatError(logger: Logger) {
     const extensions = formatted.extensions ?? {};
     if (extensions.limit) return mask({ ...formatted, extensions: { ...extensions, code: 'QUERY_LIMIT_EXCEEDED' } }, error);
     if (extensions.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message)) {
-      return mask({ ...formatted, message: `The document has more than ${LIMITS.maxTokens} tokens`, extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'maxTokens' } }, error);
+      return mask(
+        {
+          ...formatted,
+          message: `The document has more than ${LIMITS.maxTokens} tokens`,
+          extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'maxTokens' },
+        },
+        error,
+      );
     }
-    if (extensions.code === 'GRAPHQL_VALIDATION_FAILED' && extensions.argument !== undefined) return mask({ ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } }, error);
+    if (extensions.code === 'GRAPHQL_VALIDATION_FAILED' && extensions.argument !== undefined)
+      return mask({ ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } }, error);
     return mask(formatted, error);
   };
 }
@@ -64,7 +75,8 @@ export const nameMistakenArguments: ApolloServerPlugin<BaseContext> = {
           if (at === undefined || !LITERAL_MISTAKE.test(error.message) || error.extensions.code !== 'GRAPHQL_VALIDATION_FAILED') continue;
           visit(document, {
             Argument(node) {
-              if (node.loc && node.loc.start <= at && at < node.loc.end) (error.extensions as Record<string, unknown>).argument = node.name.value;
+              if (node.loc && node.loc.start <= at && at < node.loc.end)
+                (error.extensions as Record<string, unknown>).argument = node.name.value;
             },
           });
         }
@@ -86,7 +98,10 @@ export const oneUnauthenticated: ApolloServerPlugin<BaseContext> = {
         const first = errors?.find((error) => error.extensions?.code === 'UNAUTHENTICATED');
         if (!errors || !first) return;
         const others = errors.filter((error) => error.extensions?.code !== 'UNAUTHENTICATED');
-        response.body.singleResult.errors = [{ message: first.message, path: first.path?.slice(0, 1), extensions: { code: 'UNAUTHENTICATED' } }, ...others];
+        response.body.singleResult.errors = [
+          { message: first.message, path: first.path?.slice(0, 1), extensions: { code: 'UNAUTHENTICATED' } },
+          ...others,
+        ];
       },
     };
   },

@@ -29,7 +29,10 @@ export function mountExplorer(app: Express, dir: string): void {
     if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
     const page = path.join(dir, 'index.html');
     if (!existsSync(page)) {
-      res.status(503).type('text/plain').send('The explorer is not built: run `npm run build -w @partner-graph/explorer` (npm start does).');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The explorer is not built: run `npm run build -w @partner-graph/explorer` (npm start does).');
       return;
     }
     res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);

@@ -16,7 +16,10 @@ const server = await gateway.listen(config.GATEWAY_PORT, config.HOST).catch((err
   process.exit(1);
 });
 // Behind a load balancer the client address (anonymous rate limit) is only right with the right hop count.
-logger.info({ url: server.url, trustProxyHops: config.TRUST_PROXY_HOPS, persistedDocumentsOnly: config.PERSISTED_DOCUMENTS_ONLY }, 'gateway listening');
+logger.info(
+  { url: server.url, trustProxyHops: config.TRUST_PROXY_HOPS, persistedDocumentsOnly: config.PERSISTED_DOCUMENTS_ONLY },
+  'gateway listening',
+);
 
 // `/ready` fails at once; after SHUTDOWN_DELAY_MS it stops accepting and answers what is in flight within SHUTDOWN_GRACE_MS.
 stopOnSignals(logger, config, () => server.close(config.SHUTDOWN_DELAY_MS));

@@ -14,7 +14,10 @@ import type { RequestHandler } from 'express';
 export function loadPersistedDocuments(paths: string): Map<string, string> {
   const documents = new Map<string, string>();
   // One manifest per client (the dashboard, another team's app), comma-separated.
-  for (const path of paths.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+  for (const path of paths
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)) {
     const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
       throw new Error(`${path}: a persisted-documents manifest is an object of hash → document`);
@@ -55,7 +58,11 @@ export function persistedDocuments(documents: Map<string, string>, options: { on
       }
       if (fromQueryString) {
         // Express 5's req.query is a getter; Apollo reads the query string through it.
-        const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>), query: known, extensions: JSON.stringify(resolved.extensions ?? {}) };
+        const query: Record<string, unknown> = {
+          ...(req.query as Record<string, unknown>),
+          query: known,
+          extensions: JSON.stringify(resolved.extensions ?? {}),
+        };
         delete query.documentId;
         Object.defineProperty(req, 'query', { value: query, configurable: true });
       } else {
@@ -64,8 +71,13 @@ export function persistedDocuments(documents: Map<string, string>, options: { on
       return next();
     }
     if (options.only) {
-      if (id !== undefined) return res.status(400).json(refuse('PERSISTED_QUERY_NOT_FOUND', 'Unknown document id: this gateway accepts only its persisted documents'));
-      return res.status(400).json(refuse('PERSISTED_QUERY_ID_REQUIRED', 'This gateway accepts only persisted documents: send a documentId'));
+      if (id !== undefined)
+        return res
+          .status(400)
+          .json(refuse('PERSISTED_QUERY_NOT_FOUND', 'Unknown document id: this gateway accepts only its persisted documents'));
+      return res
+        .status(400)
+        .json(refuse('PERSISTED_QUERY_ID_REQUIRED', 'This gateway accepts only persisted documents: send a documentId'));
     }
     // Development: an id the manifest does not know (a newer client) falls back to the text sent with it.
     if (operation.documentId !== undefined && typeof operation.query === 'string') {

@@ -34,7 +34,10 @@ async function take(limiter: RateLimiterAbstract, key: string, message: string, 
  *   the code), shared by the replicas; past either budget, HTTP 429 RATE_LIMITED with Retry-After.
  * The address is counted first, so one address past its budget does not use up the link's.
  */
-export function publicLinkLimits(limits: { perAddress: RateLimiterAbstract; perLink: RateLimiterAbstract }): ApolloServerPlugin<GatewayContext> {
+export function publicLinkLimits(limits: {
+  perAddress: RateLimiterAbstract;
+  perLink: RateLimiterAbstract;
+}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -48,9 +51,20 @@ export function publicLinkLimits(limits: { perAddress: RateLimiterAbstract; perL
           }
           for (const field of fields) {
             if (!ACCEPTANCES.has(field.name.value)) continue;
-            await take(limits.perAddress, contextValue.clientAddress, 'Too many acceptances from this address; try again later', response.http.headers);
+            await take(
+              limits.perAddress,
+              contextValue.clientAddress,
+              'Too many acceptances from this address; try again later',
+              response.http.headers,
+            );
             const code = linkCodeOf(field, request.variables ?? {});
-            if (code) await take(limits.perLink, createHash('sha256').update(code).digest('hex'), 'Too many acceptances of this link; try again later', response.http.headers);
+            if (code)
+              await take(
+                limits.perLink,
+                createHash('sha256').update(code).digest('hex'),
+                'Too many acceptances of this link; try again later',
+                response.http.headers,
+              );
           }
         },
       };

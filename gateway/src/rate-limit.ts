@@ -77,8 +77,9 @@ export async function createRateLimit(options: RateLimitOptions): Promise<RateLi
     insuranceLimiter: new RateLimiterMemory(budget),
   });
   const requests = await new Promise<RateLimiterPostgres>((resolve, reject) => {
-    const created: RateLimiterPostgres = new RateLimiterPostgres({ ...settingsOf(budgets.requests), clearExpiredByTimeout: true }, (error?: unknown) =>
-      error ? reject(error) : resolve(created),
+    const created: RateLimiterPostgres = new RateLimiterPostgres(
+      { ...settingsOf(budgets.requests), clearExpiredByTimeout: true },
+      (error?: unknown) => (error ? reject(error) : resolve(created)),
     );
   });
   const acceptancesPerAddress = new RateLimiterPostgres({ ...settingsOf(budgets.acceptancesPerAddress), tableCreated: true });
@@ -164,7 +165,10 @@ export class BlockLeases implements RateLimiter {
 }
 
 /** The express step answering HTTP 429 RATE_LIMITED past the budget; `keyOf` names the caller. */
-export function rateLimitStep(limiter: RateLimiter, keyOf: (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<string>): RequestHandler {
+export function rateLimitStep(
+  limiter: RateLimiter,
+  keyOf: (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<string>,
+): RequestHandler {
   return async (req, res, next) => {
     let key: string;
     try {

@@ -60,7 +60,9 @@ export async function createGateway(options: GatewayOptions) {
   const directory = new ViewerDirectory(
     // Its own issuer: the directory lookup is the gateway acting for itself, not forwarding a
     // client. It holds no service key: its identity is derived from the router's secret.
-    partnerDirectoryLookup(new ServiceClient({ issuer: GATEWAY_DIRECTORY, secret: config.ROUTER_SIGNING_SECRET, urls: options.subgraphUrls })),
+    partnerDirectoryLookup(
+      new ServiceClient({ issuer: GATEWAY_DIRECTORY, secret: config.ROUTER_SIGNING_SECRET, urls: options.subgraphUrls }),
+    ),
     config.GATEWAY_VIEWER_CACHE_SECONDS * 1000,
     options.clock,
   );
@@ -87,7 +89,8 @@ export async function createGateway(options: GatewayOptions) {
     pointsPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
     acceptancesPerAddressPerHour: config.ACCEPTANCES_PER_ADDRESS_PER_HOUR,
     acceptancesPerLinkPerHour: config.ACCEPTANCES_PER_LINK_PER_HOUR,
-    databaseUrl: config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
+    databaseUrl:
+      config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
     logger,
   });
   const metrics = createMetrics('gateway', logger);
@@ -134,7 +137,11 @@ export async function createGateway(options: GatewayOptions) {
   metrics.mount(app, config.edge.metrics);
   // Every authenticated request needs the partner subgraph (the viewer directory); without
   // another subgraph the gateway still answers the rest, so that one only degrades readiness.
-  const health = mountHealth(app, 'gateway', SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')));
+  const health = mountHealth(
+    app,
+    'gateway',
+    SUBGRAPHS.map((name) => serviceCheck(name, options.subgraphUrls[name], name === 'partner')),
+  );
   if (options.explorerDir && config.NODE_ENV !== 'production') mountExplorer(app, options.explorerDir);
   app.use(
     '/graphql',

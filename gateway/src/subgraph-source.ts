@@ -60,14 +60,17 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
 
     let answer: Answer;
     try {
-      answer = isReadOnly(query) ? await this.shared(`${authorization ?? ''}\n${body}`, () => this.send(body, headers, true)) : await this.send(body, headers, false);
+      answer = isReadOnly(query)
+        ? await this.shared(`${authorization ?? ''}\n${body}`, () => this.send(body, headers, true))
+        : await this.send(body, headers, false);
     } catch (error) {
       throw this.unavailable(error as Error);
     }
     if (answer.status >= 502) throw this.unavailable(new Error(`HTTP ${answer.status}`));
     if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
     const parsed = JSON.parse(answer.body) as unknown;
-    if (!parsed || typeof parsed !== 'object') throw new Error(`The ${this.serviceName} service answered a body that is not a GraphQL response`);
+    if (!parsed || typeof parsed !== 'object')
+      throw new Error(`The ${this.serviceName} service answered a body that is not a GraphQL response`);
     return entities ? forEachRepresentation(parsed as SubgraphResponse, entities.positions) : (parsed as SubgraphResponse);
   }
 
@@ -84,7 +87,11 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
 
   private async send(body: string, headers: Record<string, string>, readOnly: boolean): Promise<Answer> {
     const signal = AbortSignal.timeout(this.timeoutMs);
-    const response = await withOneRetry(() => fetch(this.url, { method: 'POST', headers, body, dispatcher: keepAliveAgent, signal }), readOnly, signal);
+    const response = await withOneRetry(
+      () => fetch(this.url, { method: 'POST', headers, body, dispatcher: keepAliveAgent, signal }),
+      readOnly,
+      signal,
+    );
     return { status: response.status, body: await response.text() };
   }
 
@@ -111,7 +118,9 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     if (typeof first?.message === 'string' && (code === 'BAD_USER_INPUT' || code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')) {
       return new GraphQLError(first.message, { extensions: { code } });
     }
-    return new GraphQLError(`The ${this.serviceName} service answered HTTP ${answer.status}`, { extensions: { serviceName: this.serviceName } });
+    return new GraphQLError(`The ${this.serviceName} service answered HTTP ${answer.status}`, {
+      extensions: { serviceName: this.serviceName },
+    });
   }
 }
 

@@ -19,7 +19,14 @@ const run = () => {
   ran++;
   return true;
 };
-const PARTNER: Viewer = { kind: 'partner-user', partnerId: 'p', userId: 'u', companyRole: 'GLOBAL_ADMIN', customerAccess: 'FULL', programs: [] };
+const PARTNER: Viewer = {
+  kind: 'partner-user',
+  partnerId: 'p',
+  userId: 'u',
+  companyRole: 'GLOBAL_ADMIN',
+  customerAccess: 'FULL',
+  programs: [],
+};
 const CODE = 'c'.repeat(43);
 let apollo: ApolloServer<GatewayContext>;
 
@@ -27,7 +34,12 @@ beforeAll(async () => {
   apollo = new ApolloServer<GatewayContext>({
     typeDefs,
     resolvers: { Mutation: { acceptTrialInvitation: run, acceptPurchaseOffer: run, revokeTrialInvitation: run } },
-    plugins: [publicLinkLimits({ perAddress: new RateLimiterMemory({ points: 3, duration: 3600 }), perLink: new RateLimiterMemory({ points: 5, duration: 3600 }) })],
+    plugins: [
+      publicLinkLimits({
+        perAddress: new RateLimiterMemory({ points: 3, duration: 3600 }),
+        perLink: new RateLimiterMemory({ points: 5, duration: 3600 }),
+      }),
+    ],
   });
   await apollo.start();
 });
@@ -39,7 +51,12 @@ async function send(query: string, options: { address: string; viewer?: Viewer; 
     { contextValue: { viewer: options.viewer ?? { kind: 'anonymous' }, requestId: 'test-request', clientAddress: options.address } },
   );
   const body = response.body.kind === 'single' ? response.body.singleResult : null;
-  return { status: response.http.status ?? 200, retryAfter: response.http.headers.get('retry-after'), code: body?.errors?.[0]?.extensions?.code, limit: body?.errors?.[0]?.extensions?.limit };
+  return {
+    status: response.http.status ?? 200,
+    retryAfter: response.http.headers.get('retry-after'),
+    code: body?.errors?.[0]?.extensions?.code,
+    limit: body?.errors?.[0]?.extensions?.limit,
+  };
 }
 
 const accept = (code: string) => `mutation { acceptTrialInvitation(code: "${code}") }`;
@@ -48,13 +65,24 @@ describe('customer-facing links at a human pace', () => {
   it('an anonymous request carries one mutation field: aliases, fragments and other mutations count, nothing runs', async () => {
     const before = ran;
     const aliased = `mutation { ${Array.from({ length: 10 }, (_, i) => `a${i}: acceptTrialInvitation(code: "${CODE}")`).join(' ')} }`;
-    expect(await send(aliased, { address: '10.0.0.1' })).toMatchObject({ status: 400, code: 'QUERY_LIMIT_EXCEEDED', limit: 'anonymousMutationFields' });
+    expect(await send(aliased, { address: '10.0.0.1' })).toMatchObject({
+      status: 400,
+      code: 'QUERY_LIMIT_EXCEEDED',
+      limit: 'anonymousMutationFields',
+    });
     const hidden = `mutation { acceptTrialInvitation(code: "${CODE}") ...more } fragment more on Mutation { ... on Mutation { again: acceptPurchaseOffer(code: "${CODE}") } }`;
     expect(await send(hidden, { address: '10.0.0.1' })).toMatchObject({ status: 400, code: 'QUERY_LIMIT_EXCEEDED' });
-    expect(await send(`mutation { revokeTrialInvitation(id: "1") acceptTrialInvitation(code: "${CODE}") }`, { address: '10.0.0.1' })).toMatchObject({ status: 400 });
+    expect(
+      await send(`mutation { revokeTrialInvitation(id: "1") acceptTrialInvitation(code: "${CODE}") }`, { address: '10.0.0.1' }),
+    ).toMatchObject({ status: 400 });
     expect(ran).toBe(before);
     // A partner user is accountable for its requests (and rate-limited by its token): several fields run.
-    expect(await send(`mutation { revokeTrialInvitation(id: "1") again: revokeTrialInvitation(id: "2") }`, { address: '10.0.0.1', viewer: PARTNER })).toMatchObject({ status: 200 });
+    expect(
+      await send(`mutation { revokeTrialInvitation(id: "1") again: revokeTrialInvitation(id: "2") }`, {
+        address: '10.0.0.1',
+        viewer: PARTNER,
+      }),
+    ).toMatchObject({ status: 200 });
     expect(ran).toBe(before + 2);
   });
 
@@ -73,7 +101,8 @@ describe('customer-facing links at a human pace', () => {
     const byVariable = 'mutation($code: String!) { acceptPurchaseOffer(code: $code) }';
     for (let i = 0; i < 5; i++) {
       const address = `10.0.1.${i}`;
-      const response = i % 2 ? await send(accept(link), { address }) : await send(byVariable, { address, variables: { code: ` ${link} ` } });
+      const response =
+        i % 2 ? await send(accept(link), { address }) : await send(byVariable, { address, variables: { code: ` ${link} ` } });
       expect(response.status).toBe(200);
     }
     expect(await send(byVariable, { address: '10.0.1.9', variables: { code: link } })).toMatchObject({ status: 429, code: 'RATE_LIMITED' });

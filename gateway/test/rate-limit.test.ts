@@ -77,7 +77,8 @@ describe("an anonymous caller's key", () => {
 
   it("is an IPv6 address's /64: every address of one subscriber's network shares one budget", () => {
     const key = addressKey('2001:db8:1:2::1');
-    for (const address of ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:1234:5678:9abc:def0', '2001:db8:1:2::1%eth0']) expect(addressKey(address)).toBe(key);
+    for (const address of ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:1234:5678:9abc:def0', '2001:db8:1:2::1%eth0'])
+      expect(addressKey(address)).toBe(key);
     expect(key).toBe('ip6:2001:db8:1:2::/64');
     expect(addressKey('2001:db8:1:3::1')).not.toBe(key);
   });
@@ -87,4 +88,3 @@ describe("an anonymous caller's key", () => {
     expect(addressKey('not-an-address')).toBe('ip:unknown');
   });
 });
-

@@ -54,7 +54,14 @@ const WRITE = 'mutation Rename($id: ID!) { renameCustomer(id: $id) { id answer }
 const run = async (query: string, id: string, authorization?: string) => {
   const response = await apollo.executeOperation(
     { query, variables: { id } },
-    { contextValue: { viewer: { kind: 'anonymous' }, requestId: Math.random().toString(36).slice(2), clientAddress: '127.0.0.1', authorization } },
+    {
+      contextValue: {
+        viewer: { kind: 'anonymous' },
+        requestId: Math.random().toString(36).slice(2),
+        clientAddress: '127.0.0.1',
+        authorization,
+      },
+    },
   );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return response.body.singleResult;

@@ -7,7 +7,10 @@ import { SubgraphSource } from '../src/subgraph-source.js';
 // The gateway's subgraph calls against a subgraph that answers only when the test says so, so
 // that requests are in flight together for certain.
 const SECRET = 'a-router-secret-for-this-test-0123456789';
-const received: { headers: http.IncomingHttpHeaders; body: { query: string; variables?: Record<string, unknown>; extensions?: Record<string, unknown> } }[] = [];
+const received: {
+  headers: http.IncomingHttpHeaders;
+  body: { query: string; variables?: Record<string, unknown>; extensions?: Record<string, unknown> };
+}[] = [];
 const held: (() => void)[] = [];
 let server: http.Server;
 let url: string;
@@ -24,12 +27,20 @@ beforeAll(async () => {
         if (body.query.includes('_entities')) {
           // An entity fetch: each representation answered, `gone` ones with an error at their place.
           const representations = body.variables!.representations as { __typename: string; id: string }[];
-          const _entities = representations.map(({ __typename, id }) => (id === 'gone' ? null : { __typename, id, asked: representations.length }));
-          const errors = representations.flatMap(({ id }, at) => (id === 'gone' ? [{ message: 'No such offer', path: ['_entities', at, 'name'] }] : []));
+          const _entities = representations.map(({ __typename, id }) =>
+            id === 'gone' ? null : { __typename, id, asked: representations.length },
+          );
+          const errors = representations.flatMap(({ id }, at) =>
+            id === 'gone' ? [{ message: 'No such offer', path: ['_entities', at, 'name'] }] : [],
+          );
           res.end(JSON.stringify({ data: { _entities }, ...(errors.length ? { errors } : {}) }));
           return;
         }
-        res.end(JSON.stringify({ data: { echo: { n: received.length, authorization: req.headers.authorization ?? null, variables: body.variables ?? null } } }));
+        res.end(
+          JSON.stringify({
+            data: { echo: { n: received.length, authorization: req.headers.authorization ?? null, variables: body.variables ?? null } },
+          }),
+        );
       });
     });
   });
@@ -60,7 +71,8 @@ async function answer(count: number): Promise<number> {
 }
 
 const READ = 'query Op__customer__0($id: ID!) { customer(id: $id) { id } }';
-const ENTITIES = 'query Op__offer__1($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { name } } }';
+const ENTITIES =
+  'query Op__offer__1($representations: [_Any!]!) { _entities(representations: $representations) { ... on Offer { name } } }';
 const WRITE = 'mutation Op__customer__1($id: ID!) { touch(id: $id) }';
 
 describe('subgraph calls', () => {

@@ -40,7 +40,12 @@ function serviceDocuments(callee: string): CodegenConfig['generates'] {
     [`src/__generated__/service-documents/${callee}.ts`]: {
       schema,
       documents,
-      plugins: [header, { add: { content: `import type * as Types from './${callee}-schema.js';` } }, 'typescript-operations', 'typed-document-node'],
+      plugins: [
+        header,
+        { add: { content: `import type * as Types from './${callee}-schema.js';` } },
+        'typescript-operations',
+        'typed-document-node',
+      ],
       config: { ...TYPES, namespacedImportName: 'Types', useTypeImports: true, skipTypename: true },
     },
   };

@@ -26,7 +26,9 @@ describe('the ports npm start checks before starting', () => {
 
   it('see a loopback port taken when the service would listen on every interface', async () => {
     const port = await hold('127.0.0.1');
-    expect(await portProblems([{ port, host: '0.0.0.0', variable: 'OFFER_PORT' }])).toEqual([expect.stringContaining(`port ${port} on 0.0.0.0 is already in use`)]);
+    expect(await portProblems([{ port, host: '0.0.0.0', variable: 'OFFER_PORT' }])).toEqual([
+      expect.stringContaining(`port ${port} on 0.0.0.0 is already in use`),
+    ]);
   });
 
   it('refuse a port given to two services, and port 0', async () => {
@@ -46,7 +48,7 @@ describe('the ports npm start checks before starting', () => {
     expect(await portProblems([{ port, host: '127.0.0.1', variable: 'GATEWAY_PORT' }])).toEqual([]);
   });
 
-  it("refuse a port browsers and fetch() will not call, for HTTP services only", async () => {
+  it('refuse a port browsers and fetch() will not call, for HTTP services only', async () => {
     expect(await portProblems([{ port: 6000, host: '127.0.0.1', variable: 'GATEWAY_PORT', http: true }])).toEqual([
       'port 6000 (GATEWAY_PORT) is one browsers and fetch() refuse to call: choose another',
     ]);

@@ -80,7 +80,12 @@ describe('the supervisor', () => {
 
   it('fails the start of a service that exits before it answers, saying how it ended', async () => {
     supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
-    const spec: ServiceSpec = { name: 'broken', args: ['-e', 'process.exit(3)'], env: {}, healthUrl: `http://127.0.0.1:${await freePort()}/health` };
+    const spec: ServiceSpec = {
+      name: 'broken',
+      args: ['-e', 'process.exit(3)'],
+      env: {},
+      healthUrl: `http://127.0.0.1:${await freePort()}/health`,
+    };
     await expect(supervisor.start(spec)).rejects.toThrow('broken exited before it answered (exit code 3)');
   });
 });

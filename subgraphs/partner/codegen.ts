@@ -1,3 +1,9 @@
 import { subgraphCodegen } from '../../codegen.js';
 
-export default subgraphCodegen({ Partner: 'PartnerRow', PartnerUser: 'PartnerUserRow', AuditRecord: 'AuditRecordView', WebhookEndpoint: 'WebhookEndpointRow', WebhookDelivery: 'WebhookAttemptRow' });
+export default subgraphCodegen({
+  Partner: 'PartnerRow',
+  PartnerUser: 'PartnerUserRow',
+  AuditRecord: 'AuditRecordView',
+  WebhookEndpoint: 'WebhookEndpointRow',
+  WebhookDelivery: 'WebhookAttemptRow',
+});

@@ -12,7 +12,9 @@ import { useI18n } from './i18n/I18nProvider';
 const CustomerPage = lazy(() => import('./pages/CustomerPage').then((module) => ({ default: module.CustomerPage })));
 const SubscriptionPage = lazy(() => import('./pages/SubscriptionPage').then((module) => ({ default: module.SubscriptionPage })));
 const ProductKeysPage = lazy(() => import('./pages/product-keys/ProductKeysPage').then((module) => ({ default: module.ProductKeysPage })));
-const RedeemProductKeysPage = lazy(() => import('./pages/product-keys/RedeemProductKeysPage').then((module) => ({ default: module.RedeemProductKeysPage })));
+const RedeemProductKeysPage = lazy(() =>
+  import('./pages/product-keys/RedeemProductKeysPage').then((module) => ({ default: module.RedeemProductKeysPage })),
+);
 const PartnerPage = lazy(() => import('./pages/partner/PartnerPage').then((module) => ({ default: module.PartnerPage })));
 const DelegatedAdminPage = lazy(() => import('./pages/DelegatedAdminPage').then((module) => ({ default: module.DelegatedAdminPage })));
 const AddCustomerPage = lazy(() => import('./pages/AddCustomerPage').then((module) => ({ default: module.AddCustomerPage })));
@@ -57,7 +59,13 @@ export function App() {
         <Route path="/delegated-admin" element={<DelegatedAdminPage />} />
         <Route path="/invitations" element={<InvitationsPage />} />
       </Route>
-      <Route element={<Suspense fallback={<Loader aria-label={t('common.loadingThePage')} m="xl" />}><Outlet /></Suspense>}>
+      <Route
+        element={
+          <Suspense fallback={<Loader aria-label={t('common.loadingThePage')} m="xl" />}>
+            <Outlet />
+          </Suspense>
+        }
+      >
         <Route path="/accept/trial/:advisorCode/:code" element={<AcceptTrialInvitationPage />} />
         <Route path="/accept/purchase/:advisorCode/:code" element={<AcceptPurchaseOfferPage />} />
         <Route path="/accept/delegated-admin/end/:code" element={<EndDelegatedAdminPage />} />

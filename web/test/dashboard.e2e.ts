@@ -59,10 +59,18 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const search = page.getByLabel('Search customers');
     await search.fill('nova');
     await poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).count()).toBe(25);
-    const firstPage = await page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent();
+    const firstPage = await page
+      .getByRole('button', { name: /^Nova Trading \d+$/ })
+      .first()
+      .textContent();
     await page.getByRole('button', { name: 'Next page' }).click();
     await poll(() => page.getByText('Page 2').isVisible()).toBe(true);
-    await poll(() => page.getByRole('button', { name: /^Nova Trading \d+$/ }).first().textContent()).not.toBe(firstPage);
+    await poll(() =>
+      page
+        .getByRole('button', { name: /^Nova Trading \d+$/ })
+        .first()
+        .textContent(),
+    ).not.toBe(firstPage);
 
     await search.fill('north');
     await poll(() => page.getByRole('button', { name: /Trading/ }).count()).toBe(0);
@@ -82,11 +90,19 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await poll(() => page.getByText(`to ${before + 2} licences`).isVisible()).toBe(true);
     // The review changed nothing.
-    const reviewed = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
+    const reviewed = await subscriptionApi(
+      'query($id: ID!) { subscription(id: $id) { quantity } }',
+      { id: NORTHWIND_STANDARD },
+      contosoAgent.email,
+    );
     expect(reviewed.data?.subscription.quantity).toBe(before);
     await page.getByRole('button', { name: 'Confirm change' }).click();
     await poll(() => page.getByLabel('Current licence count').textContent()).toBe(String(before + 2));
-    const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { quantity } }', { id: NORTHWIND_STANDARD }, contosoAgent.email);
+    const saved = await subscriptionApi(
+      'query($id: ID!) { subscription(id: $id) { quantity } }',
+      { id: NORTHWIND_STANDARD },
+      contosoAgent.email,
+    );
     expect(saved.data?.subscription.quantity).toBe(before + 2);
     await signOut(page);
   });
@@ -113,7 +129,11 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
     const before = Number(await page.getByLabel('Current licence count').textContent());
 
     // Someone else changes it meanwhile.
-    const current = await subscriptionApi('query($id: ID!) { subscription(id: $id) { version } }', { id: NORTHWIND_STANDARD }, contosoAdmin.email);
+    const current = await subscriptionApi(
+      'query($id: ID!) { subscription(id: $id) { version } }',
+      { id: NORTHWIND_STANDARD },
+      contosoAdmin.email,
+    );
     const other = await subscriptionApi(
       'mutation($id: ID!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: 20, expectedVersion: $v) { errors { code } } }',
       { id: NORTHWIND_STANDARD, v: current.data?.subscription.version },
@@ -241,7 +261,11 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
     await page.getByRole('button', { name: 'Assign licence to Chloé Bernard' }).click();
     await poll(() => visible(page, 'button', 'Remove licence from Chloé Bernard')).toBe(true);
-    const saved = await subscriptionApi('query($id: ID!) { subscription(id: $id) { status autoRenew licenceAssignments { userId } } }', { id: DEMO.subscriptions.northwindE3Ending }, contosoAdmin.email);
+    const saved = await subscriptionApi(
+      'query($id: ID!) { subscription(id: $id) { status autoRenew licenceAssignments { userId } } }',
+      { id: DEMO.subscriptions.northwindE3Ending },
+      contosoAdmin.email,
+    );
     expect(saved.data?.subscription).toMatchObject({ status: 'ACTIVE', autoRenew: true });
     await signOut(page);
   });
@@ -315,7 +339,9 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
     const helpdesk = await signIn(contosoHelpdesk.email, '/customers?search=north');
     await helpdesk.getByRole('button', { name: 'Northwind Traders' }).click();
-    await poll(() => helpdesk.getByRole('region', { name: 'Actions: Northwind Traders' }).getByRole('link', { name: 'Open customer page' }).isVisible()).toBe(true);
+    await poll(() =>
+      helpdesk.getByRole('region', { name: 'Actions: Northwind Traders' }).getByRole('link', { name: 'Open customer page' }).isVisible(),
+    ).toBe(true);
     expect(await visible(helpdesk, 'button', 'Add a new subscription')).toBe(false);
     await signOut(helpdesk);
   });
@@ -350,7 +376,8 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
 
   describe('in a French browser (fr-FR)', () => {
     // Words of the English screens that must not be left on the French ones.
-    const ENGLISH = /\b(Customers|Search customers|Country|Relationship|Add customer|Next page|Sign out|Subscriptions|Licences of|Review|Active)\b/;
+    const ENGLISH =
+      /\b(Customers|Search customers|Country|Relationship|Add customer|Next page|Sign out|Subscriptions|Licences of|Review|Active)\b/;
 
     it('signs in, lists and searches customers with countries by name, and switches to English (kept) in the account menu', async () => {
       const signInPage = await dashboard.browser.newPage({ locale: 'fr-FR' });
@@ -435,8 +462,12 @@ describe.skipIf(chromiumMissing)('partner dashboard in Chromium', () => {
   it('sends a user whose token is refused back to sign in', async () => {
     const page = await signIn(contosoHelpdesk.email);
     const partner = (query: string, variables: Record<string, unknown>) =>
-      dashboard.stack.viewerOf(contosoAdmin.email).then((viewer) => dashboard.stack.subgraphRequest('partner', query, { viewer, variables }));
-    const deactivated = await partner('mutation($id: ID!) { deactivatePartnerUser(id: $id) { errors { code } } }', { id: contosoHelpdesk.id });
+      dashboard.stack
+        .viewerOf(contosoAdmin.email)
+        .then((viewer) => dashboard.stack.subgraphRequest('partner', query, { viewer, variables }));
+    const deactivated = await partner('mutation($id: ID!) { deactivatePartnerUser(id: $id) { errors { code } } }', {
+      id: contosoHelpdesk.id,
+    });
     expect(deactivated.data?.deactivatePartnerUser.errors).toEqual([]);
     // The gateway forgets the user once its viewer cache (30 s, on the test clock) has passed; the next request is refused.
     dashboard.stack.clock.advance(30_001);

@@ -36,7 +36,10 @@ export function useDashboard(
   beforeEach((context) => {
     context.onTestFailed(async () => {
       for (const page of running?.browser.contexts().flatMap((each) => each.pages()) ?? []) {
-        const seen = await page.locator('body').ariaSnapshot({ timeout: 2_000 }).catch((error: Error) => `(unreadable: ${error.message})`);
+        const seen = await page
+          .locator('body')
+          .ariaSnapshot({ timeout: 2_000 })
+          .catch((error: Error) => `(unreadable: ${error.message})`);
         console.error(`Open page ${page.url()}:\n${seen}`);
       }
     });
@@ -67,7 +70,11 @@ export type Locale = 'en-GB' | 'fr-FR';
 
 const SIGN_OUT: Record<Locale, { accountMenu: RegExp; signOut: string; signIn: string }> = {
   'en-GB': { accountMenu: /: account menu$/, signOut: 'Sign out', signIn: 'Sign in to the partner admin center' },
-  'fr-FR': { accountMenu: / : menu du compte$/, signOut: 'Se déconnecter', signIn: 'Se connecter au Centre d’administration des partenaires' },
+  'fr-FR': {
+    accountMenu: / : menu du compte$/,
+    signOut: 'Se déconnecter',
+    signIn: 'Se connecter au Centre d’administration des partenaires',
+  },
 };
 
 /** The viewport of screens the README shows: a laptop, or a phone at 390 px. */

@@ -23,8 +23,6 @@ beforeAll(() => {
   if (updateScreenshots) mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
-
-
 /** A new page with nobody signed in (its own browser context: no token, no storage). */
 async function anonymousPage(width = 1280, locale: Locale = 'en-GB'): Promise<Page> {
   const context = await dashboard.browser.newContext({ viewport: screenshotViewport(width), deviceScaleFactor: 1, locale });
@@ -41,12 +39,16 @@ async function openSection(page: Page, name: string): Promise<void> {
 }
 
 const shot = async (page: Page, name: string, width: number) => {
-  if (updateScreenshots) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+  if (updateScreenshots)
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
 };
 
 /** The partner's row of the purchase offer of `licences` Business Basic licences (each test uses its own count: the test clock gives them one creation time). */
 const purchaseOfferRow = (page: Page, licences: number) =>
-  page.getByRole('table', { name: 'Purchase offers' }).getByRole('row').filter({ hasText: `Microsoft 365 Business Basic · ${licences} licences` });
+  page
+    .getByRole('table', { name: 'Purchase offers' })
+    .getByRole('row')
+    .filter({ hasText: `Microsoft 365 Business Basic · ${licences} licences` });
 
 /** Creates a purchase offer of `licences` Business Basic licences on the partner's screen; returns its URL's path on this origin. */
 async function createPurchaseOffer(page: Page, licences: number): Promise<string> {
@@ -70,87 +72,98 @@ async function fillOrganisation(page: Page, companyName: string) {
 }
 
 describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', () => {
-  it.each([1280, 390])('a purchase offer, accepted signed out with a changed count, makes an ADVISOR customer of the partner (%i px)', async (width) => {
-    const partner = await signIn(contosoAdmin.email, '/invitations', width);
-    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
-    const suggested = width > 600 ? 10 : 11;
-    const link = await createPurchaseOffer(partner, suggested);
-    await shot(partner, '30-purchase-offers', width);
+  it.each([1280, 390])(
+    'a purchase offer, accepted signed out with a changed count, makes an ADVISOR customer of the partner (%i px)',
+    async (width) => {
+      const partner = await signIn(contosoAdmin.email, '/invitations', width);
+      await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+      const suggested = width > 600 ? 10 : 11;
+      const link = await createPurchaseOffer(partner, suggested);
+      await shot(partner, '30-purchase-offers', width);
 
-    const customer = await anonymousPage(width);
-    await customer.goto(`${dashboard.origin}${link}`);
-    await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
-    expect(await customer.getByRole('button', { name: /sign in/i }).count()).toBe(0);
-    const count = customer.getByLabel('Licences of Microsoft 365 Business Basic');
-    expect(await count.inputValue()).toBe(String(suggested));
-    const totalSuggested = await customer.getByLabel('Total per month').textContent();
-    await count.fill('12');
-    // 12 licences at the offer's price: the total follows the count.
-    await poll(() => customer.getByLabel('Total per month').textContent()).not.toBe(totalSuggested);
-    expect(await customer.getByLabel('Total per month').textContent()).toMatch(/67\.20/);
-    const companyName = `Lumière ${width} ${randomUUID().slice(0, 6)}`;
-    await fillOrganisation(customer, companyName);
-    await shot(customer, '31-accept-purchase-offer', width);
-    await customer.getByRole('button', { name: 'Accept the offer' }).click();
+      const customer = await anonymousPage(width);
+      await customer.goto(`${dashboard.origin}${link}`);
+      await poll(() => customer.getByRole('region', { name: 'Your partner' }).getByText('Contoso Cloud Partners').isVisible()).toBe(true);
+      expect(await customer.getByRole('button', { name: /sign in/i }).count()).toBe(0);
+      const count = customer.getByLabel('Licences of Microsoft 365 Business Basic');
+      expect(await count.inputValue()).toBe(String(suggested));
+      const totalSuggested = await customer.getByLabel('Total per month').textContent();
+      await count.fill('12');
+      // 12 licences at the offer's price: the total follows the count.
+      await poll(() => customer.getByLabel('Total per month').textContent()).not.toBe(totalSuggested);
+      expect(await customer.getByLabel('Total per month').textContent()).toMatch(/67\.20/);
+      const companyName = `Lumière ${width} ${randomUUID().slice(0, 6)}`;
+      await fillOrganisation(customer, companyName);
+      await shot(customer, '31-accept-purchase-offer', width);
+      await customer.getByRole('button', { name: 'Accept the offer' }).click();
 
-    await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
-    const created = customer.getByRole('region', { name: 'What was created' });
-    expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
-    const signInDetails = customer.getByRole('region', { name: 'Your administrator sign-in' });
-    expect(await signInDetails.getByLabel('User name', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
-    expect((await signInDetails.getByLabel('Temporary password', { exact: true }).textContent())?.length).toBeGreaterThanOrEqual(12);
-    await shot(customer, '32-accept-credentials', width);
-    await customer.context().close();
+      await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
+      const created = customer.getByRole('region', { name: 'What was created' });
+      expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
+      const signInDetails = customer.getByRole('region', { name: 'Your administrator sign-in' });
+      expect(await signInDetails.getByLabel('User name', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
+      expect((await signInDetails.getByLabel('Temporary password', { exact: true }).textContent())?.length).toBeGreaterThanOrEqual(12);
+      await shot(customer, '32-accept-credentials', width);
+      await customer.context().close();
 
-    // The partner finds the new customer, billed directly: relationship ADVISOR.
-    // (The token lives in memory only: the partner moves by the app's navigation, not by reloading.)
-    await openSection(partner, 'Customers');
-    await partner.getByLabel('Search customers').fill(companyName);
-    const row = partner.getByRole('row').filter({ hasText: companyName });
-    await poll(() => row.isVisible()).toBe(true);
-    if (width > 600) expect(await row.getByText('Advisor').isVisible()).toBe(true);
-    // Its acceptance is counted on the partner's list.
-    await openSection(partner, 'Invitations and offers');
-    await poll(() => purchaseOfferRow(partner, suggested).getByRole('cell').nth(1).textContent()).toBe('1');
-    await signOut(partner);
-  });
+      // The partner finds the new customer, billed directly: relationship ADVISOR.
+      // (The token lives in memory only: the partner moves by the app's navigation, not by reloading.)
+      await openSection(partner, 'Customers');
+      await partner.getByLabel('Search customers').fill(companyName);
+      const row = partner.getByRole('row').filter({ hasText: companyName });
+      await poll(() => row.isVisible()).toBe(true);
+      if (width > 600) expect(await row.getByText('Advisor').isVisible()).toBe(true);
+      // Its acceptance is counted on the partner's list.
+      await openSection(partner, 'Invitations and offers');
+      await poll(() => purchaseOfferRow(partner, suggested).getByRole('cell').nth(1).textContent()).toBe('1');
+      await signOut(partner);
+    },
+  );
 
-  it.each([1280, 390])('a purchase offer opened by a French browser is in French, prices and countries written the French way (%i px)', async (width) => {
-    const partner = await signIn(contosoAdmin.email, '/invitations');
-    await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
-    const link = await createPurchaseOffer(partner, width > 600 ? 7 : 8);
-    await signOut(partner);
+  it.each([1280, 390])(
+    'a purchase offer opened by a French browser is in French, prices and countries written the French way (%i px)',
+    async (width) => {
+      const partner = await signIn(contosoAdmin.email, '/invitations');
+      await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+      const link = await createPurchaseOffer(partner, width > 600 ? 7 : 8);
+      await signOut(partner);
 
-    const customer = await anonymousPage(width, 'fr-FR');
-    await customer.goto(`${dashboard.origin}${link}`);
-    await poll(() => customer.getByRole('heading', { name: 'Votre offre Microsoft 365' }).isVisible()).toBe(true);
-    expect(await customer.evaluate(() => document.documentElement.lang)).toBe('fr');
-    expect(await customer.getByRole('region', { name: 'Votre partenaire' }).getByText('Envoyée par votre partenaire Microsoft').isVisible()).toBe(true);
-    await customer.getByLabel('Licences de Microsoft 365 Business Basic').fill('12');
-    // 12 licences at 5,60 €: a comma for decimals, the euro after the amount.
-    await poll(() => customer.getByLabel('Total par mois').textContent()).toMatch(/^67,20\s€$/);
-    const form = customer.getByRole('form', { name: 'Votre organisation' });
-    await form.getByLabel('Nom de la société').fill(`Lumière fr ${width} ${randomUUID().slice(0, 6)}`);
-    await choose(form.getByRole('combobox', { name: /^Pays/ }), 'France', 'Fra');
-    await form.getByLabel(/^Adresse\s*\*?$/).fill('8 quai Saint-Antoine');
-    await form.getByLabel('Ville').fill('Lyon');
-    await form.getByLabel('Code postal').fill('69002');
-    await form.getByLabel('Prénom').fill('Inès');
-    await form.getByLabel(/^Nom\s*\*?$/).fill('Moreau');
-    await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
-    expect(await customer.locator('body').innerText()).not.toMatch(/\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/);
-    await shot(customer, 'fr-31-accept-purchase-offer', width);
-    await customer.getByRole('button', { name: 'Accepter l’offre' }).click();
+      const customer = await anonymousPage(width, 'fr-FR');
+      await customer.goto(`${dashboard.origin}${link}`);
+      await poll(() => customer.getByRole('heading', { name: 'Votre offre Microsoft 365' }).isVisible()).toBe(true);
+      expect(await customer.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect(
+        await customer.getByRole('region', { name: 'Votre partenaire' }).getByText('Envoyée par votre partenaire Microsoft').isVisible(),
+      ).toBe(true);
+      await customer.getByLabel('Licences de Microsoft 365 Business Basic').fill('12');
+      // 12 licences at 5,60 €: a comma for decimals, the euro after the amount.
+      await poll(() => customer.getByLabel('Total par mois').textContent()).toMatch(/^67,20\s€$/);
+      const form = customer.getByRole('form', { name: 'Votre organisation' });
+      await form.getByLabel('Nom de la société').fill(`Lumière fr ${width} ${randomUUID().slice(0, 6)}`);
+      await choose(form.getByRole('combobox', { name: /^Pays/ }), 'France', 'Fra');
+      await form.getByLabel(/^Adresse\s*\*?$/).fill('8 quai Saint-Antoine');
+      await form.getByLabel('Ville').fill('Lyon');
+      await form.getByLabel('Code postal').fill('69002');
+      await form.getByLabel('Prénom').fill('Inès');
+      await form.getByLabel(/^Nom\s*\*?$/).fill('Moreau');
+      await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
+      expect(await customer.locator('body').innerText()).not.toMatch(
+        /\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/,
+      );
+      await shot(customer, 'fr-31-accept-purchase-offer', width);
+      await customer.getByRole('button', { name: 'Accepter l’offre' }).click();
 
-    await poll(() => customer.getByRole('heading', { name: 'Votre compte est prêt' }).isVisible()).toBe(true);
-    const created = customer.getByRole('region', { name: 'Ce qui a été créé' });
-    expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
-    const signInDetails = customer.getByRole('region', { name: 'Votre connexion d’administrateur' });
-    expect(await signInDetails.getByLabel('Nom d’utilisateur', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
-    expect(await signInDetails.getByRole('button', { name: 'Copier : mot de passe temporaire' }).isVisible()).toBe(true);
-    await shot(customer, 'fr-32-accept-credentials', width);
-    await customer.context().close();
-  }, 120_000);
+      await poll(() => customer.getByRole('heading', { name: 'Votre compte est prêt' }).isVisible()).toBe(true);
+      const created = customer.getByRole('region', { name: 'Ce qui a été créé' });
+      expect(await created.getByRole('row', { name: /Microsoft 365 Business Basic\s*12 licences/ }).isVisible()).toBe(true);
+      const signInDetails = customer.getByRole('region', { name: 'Votre connexion d’administrateur' });
+      expect(await signInDetails.getByLabel('Nom d’utilisateur', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
+      expect(await signInDetails.getByRole('button', { name: 'Copier : mot de passe temporaire' }).isVisible()).toBe(true);
+      await shot(customer, 'fr-32-accept-credentials', width);
+      await customer.context().close();
+    },
+    120_000,
+  );
 
   it('a taken domain, refused after the offer was accepted, is shown next to the domain; corrected, the offer is accepted', async () => {
     const partner = await signIn(contosoAdmin.email, '/invitations');
@@ -197,7 +210,9 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     for (const width of [1280, 390]) {
       const customer = await anonymousPage(width);
       await customer.goto(`${dashboard.origin}${link}`);
-      await poll(() => customer.getByRole('alert').getByText('This link has been withdrawn by the partner who sent it.').isVisible()).toBe(true);
+      await poll(() => customer.getByRole('alert').getByText('This link has been withdrawn by the partner who sent it.').isVisible()).toBe(
+        true,
+      );
       expect(await customer.getByRole('button').count()).toBe(0);
       expect(await customer.getByRole('textbox').count()).toBe(0);
       expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
@@ -233,7 +248,12 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     await fillOrganisation(customer, `Essai ${randomUUID().slice(0, 6)}`);
     await customer.getByRole('button', { name: 'Start the trial' }).click();
     await poll(() => customer.getByRole('heading', { name: 'Your account is ready' }).isVisible()).toBe(true);
-    expect(await customer.getByRole('region', { name: 'Your administrator sign-in' }).getByLabel('Temporary password', { exact: true }).isVisible()).toBe(true);
+    expect(
+      await customer
+        .getByRole('region', { name: 'Your administrator sign-in' })
+        .getByLabel('Temporary password', { exact: true })
+        .isVisible(),
+    ).toBe(true);
     await customer.context().close();
   });
 
@@ -251,10 +271,13 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
     expect(await customer.getByRole('heading', { name: 'Delegated administration accepted' }).count()).toBe(0);
     await signInToAccept(customer, userName, password);
     await poll(() => customer.getByRole('heading', { name: 'Delegated administration accepted' }).isVisible()).toBe(true);
-    const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!).pathname;
+    const endLink = new URL((await customer.getByLabel('Your link to end delegated administration', { exact: true }).textContent())!)
+      .pathname;
     // The offer's link works once: opened again, it says so and offers nothing.
     await customer.goto(`${dashboard.origin}${link}`);
-    await poll(() => customer.getByRole('alert').getByText('This link is not valid: it is unknown, already used or expired.').isVisible()).toBe(true);
+    await poll(() =>
+      customer.getByRole('alert').getByText('This link is not valid: it is unknown, already used or expired.').isVisible(),
+    ).toBe(true);
     expect(await customer.getByRole('button').count()).toBe(0);
     expect(await customer.getByText('Contoso Cloud Partners').count()).toBe(0);
 

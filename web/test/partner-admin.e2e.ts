@@ -77,7 +77,9 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     expect(await page.getByRole('link', { name: 'Product keys' }).count()).toBe(0);
     await page.goto(`${dashboard.origin}/product-keys`);
     await page.getByRole('button', { name: fabrikamAdmin.email }).click();
-    await poll(() => page.getByText('Product keys need the subscription-advisor programme and full customer access.').isVisible()).toBe(true);
+    await poll(() => page.getByText('Product keys need the subscription-advisor programme and full customer access.').isVisible()).toBe(
+      true,
+    );
     expect(await page.getByRole('button', { name: 'Order product keys' }).count()).toBe(0);
     await signOut(page);
   });
@@ -147,10 +149,16 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     const created = page.getByRole('dialog', { name: 'Partner user added' });
     expect(await created.getByLabel('Temporary password').textContent()).toMatch(/\S{8,}/);
     await created.getByRole('button', { name: 'I have copied it' }).click();
-    await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).textContent()).toContain('User administrator');
+    await poll(() => users.getByRole('row').filter({ hasText: 'dana@contoso-partner.example' }).textContent()).toContain(
+      'User administrator',
+    );
 
     // The server refuses it too, whatever the UI offers.
-    const refused = await partnerApi('mutation($id: ID!) { updatePartnerUser(id: $id, input: { companyRole: GLOBAL_ADMIN }) { errors { code } } }', { id: contosoAgent.id }, contosoSales.email);
+    const refused = await partnerApi(
+      'mutation($id: ID!) { updatePartnerUser(id: $id, input: { companyRole: GLOBAL_ADMIN }) { errors { code } } }',
+      { id: contosoAgent.id },
+      contosoSales.email,
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // Deactivating takes the user off the list of active users.
@@ -184,10 +192,14 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
   });
 
   it('renews a subscription with a product key from its page; helpdesk is offered no renewal', async () => {
-    const ordered = await dashboard.stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } errors { code } } }', {
-      viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
-      variables: { offerId: DEMO.offers.businessStandard },
-    });
+    const ordered = await dashboard.stack.subgraphRequest(
+      'licensing-key',
+      'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } errors { code } } }',
+      {
+        viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
+        variables: { offerId: DEMO.offers.businessStandard },
+      },
+    );
     const key = ordered.data?.orderProductKeys.keys[0].key as string;
     expect(key).toMatch(/^[A-Z0-9-]{29}$/);
     const subscriptionPath = `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`;
@@ -202,21 +214,34 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await renew.getByRole('textbox', { name: 'Product key' }).fill(key.toLowerCase());
     await renew.getByRole('button', { name: 'Renew' }).click();
     await poll(() => page.getByText(/^Renewed: the subscription now ends on /).isVisible()).toBe(true);
-    const renewed = await dashboard.stack.subgraphRequest('licensing-key', 'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }', { viewer: await dashboard.stack.viewerOf(contosoAdmin.email) });
-    const used = renewed.data?.productKeys.edges.map((edge: { node: { lastFive: string } }) => edge.node).find((node: { lastFive: string }) => node.lastFive === key.slice(-5));
+    const renewed = await dashboard.stack.subgraphRequest(
+      'licensing-key',
+      'query { productKeys(first: 50) { edges { node { lastFive state usedFor } } } }',
+      { viewer: await dashboard.stack.viewerOf(contosoAdmin.email) },
+    );
+    const used = renewed.data?.productKeys.edges
+      .map((edge: { node: { lastFive: string } }) => edge.node)
+      .find((node: { lastFive: string }) => node.lastFive === key.slice(-5));
     expect(used).toMatchObject({ state: 'REDEEMED', usedFor: 'RENEWAL' });
     await signOut(page);
   });
 
   it('revokes an unused key, which then cannot be redeemed', async () => {
-    const ordered = await dashboard.stack.subgraphRequest('licensing-key', 'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } } }', {
-      viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
-      variables: { offerId: DEMO.offers.businessBasic },
-    });
+    const ordered = await dashboard.stack.subgraphRequest(
+      'licensing-key',
+      'mutation($offerId: ID!) { orderProductKeys(offerId: $offerId, count: 1) { keys { key } } }',
+      {
+        viewer: await dashboard.stack.viewerOf(contosoAdmin.email),
+        variables: { offerId: DEMO.offers.businessBasic },
+      },
+    );
     const key = ordered.data?.orderProductKeys.keys[0].key as string;
     const page = await signIn(contosoAdmin.email, '/product-keys');
     await page.getByRole('button', { name: `Revoke key ending ${key.slice(-5)}` }).click();
-    await page.getByRole('dialog', { name: `Revoke the key ending ${key.slice(-5)}?` }).getByRole('button', { name: 'Revoke key' }).click();
+    await page
+      .getByRole('dialog', { name: `Revoke the key ending ${key.slice(-5)}?` })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
     const row = page.getByRole('row').filter({ has: page.getByLabel(`Key ending ${key.slice(-5)}`, { exact: true }) });
     await poll(() => row.textContent()).toContain('Revoked');
     expect(await page.getByRole('button', { name: `Revoke key ending ${key.slice(-5)}` }).count()).toBe(0);

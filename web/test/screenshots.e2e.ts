@@ -17,7 +17,8 @@ beforeAll(() => {
   if (enabled) mkdirSync(OUT, { recursive: true });
 });
 
-const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+const shot = (page: Page, name: string, width: number) =>
+  page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
 
 describe.runIf(enabled)('screenshots', () => {
   it.each([1280, 390])('at %i px', async (width) => {
@@ -78,14 +79,30 @@ describe.runIf(enabled)('screenshots', () => {
 
     // A version conflict: someone else changes the subscription while it is open here.
     await page.close();
-    const conflict = await dashboard.signIn(DEMO.users.contosoAgent.email, `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`, width);
+    const conflict = await dashboard.signIn(
+      DEMO.users.contosoAgent.email,
+      `/subscriptions/${DEMO.subscriptions.northwindBusinessStandard}`,
+      width,
+    );
     await conflict.getByRole('button', { name: 'Change licence count' }).click();
     const viewer = await dashboard.stack.viewerOf(DEMO.users.contosoAdmin.email);
-    const current = await dashboard.stack.subgraphRequest('subscription', 'query($id: ID!) { subscription(id: $id) { version quantity } }', { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } });
-    await dashboard.stack.subgraphRequest('subscription', 'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }', {
-      viewer,
-      variables: { id: DEMO.subscriptions.northwindBusinessStandard, q: current.data?.subscription.quantity + 1, v: current.data?.subscription.version },
-    });
+    const current = await dashboard.stack.subgraphRequest(
+      'subscription',
+      'query($id: ID!) { subscription(id: $id) { version quantity } }',
+      { viewer, variables: { id: DEMO.subscriptions.northwindBusinessStandard } },
+    );
+    await dashboard.stack.subgraphRequest(
+      'subscription',
+      'mutation($id: ID!, $q: Int!, $v: Int) { changeSubscriptionQuantity(id: $id, quantity: $q, expectedVersion: $v) { errors { code } } }',
+      {
+        viewer,
+        variables: {
+          id: DEMO.subscriptions.northwindBusinessStandard,
+          q: current.data?.subscription.quantity + 1,
+          v: current.data?.subscription.version,
+        },
+      },
+    );
     await conflict.getByLabel('New licence count').fill('15');
     await conflict.getByRole('button', { name: 'Review' }).click();
     await poll(() => conflict.getByRole('button', { name: 'Reload current values' }).isVisible()).toBe(true);
@@ -127,7 +144,12 @@ describe.runIf(enabled)('screenshots: product keys and partner administration', 
     await shot(page, '23-product-keys-customer', width);
     await page.getByRole('button', { name: 'Redeem keys' }).click();
     await page.getByRole('button', { name: 'I have copied it' }).click();
-    await poll(() => page.getByRole('status').filter({ hasText: `Tailspin Toys ${width}: Active` }).isVisible()).toBe(true);
+    await poll(() =>
+      page
+        .getByRole('status')
+        .filter({ hasText: `Tailspin Toys ${width}: Active` })
+        .isVisible(),
+    ).toBe(true);
     await shot(page, '24-product-keys-redeemed', width);
     await page.close();
 
@@ -172,71 +194,75 @@ describe.runIf(enabled)('screenshots: the customer accepting delegated administr
 });
 
 describe.runIf(enabled)('screenshots in French (fr-FR browser)', () => {
-  it.each([1280, 390])('at %i px', async (width) => {
-    const signIn = await dashboard.browser.newPage({ viewport: { width, height: 800 }, locale: 'fr-FR' });
-    await signIn.goto(`${dashboard.origin}/sign-in`);
-    await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAdmin.email }).isVisible()).toBe(true);
-    await shot(signIn, 'fr-01-sign-in', width);
-    await signIn.close();
+  it.each([1280, 390])(
+    'at %i px',
+    async (width) => {
+      const signIn = await dashboard.browser.newPage({ viewport: { width, height: 800 }, locale: 'fr-FR' });
+      await signIn.goto(`${dashboard.origin}/sign-in`);
+      await poll(() => signIn.getByRole('button', { name: DEMO.users.contosoAdmin.email }).isVisible()).toBe(true);
+      await shot(signIn, 'fr-01-sign-in', width);
+      await signIn.close();
 
-    const page = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/customers?search=north', width, 'fr-FR');
-    await page.getByRole('button', { name: 'Northwind Traders' }).click();
-    await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
-    await shot(page, 'fr-02-customers', width);
+      const page = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/customers?search=north', width, 'fr-FR');
+      await page.getByRole('button', { name: 'Northwind Traders' }).click();
+      await poll(() => page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).isVisible()).toBe(true);
+      await shot(page, 'fr-02-customers', width);
 
-    await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
-    await page.getByRole('button', { name: 'Modifier la quantité' }).click();
-    // Each width makes its own change (the audit trail then shows it).
-    const count = String(width > 600 ? 12 : 14);
-    await page.getByLabel('Nouveau nombre de licences').fill(count);
-    await page.getByRole('button', { name: 'Vérification' }).click();
-    await poll(() => page.getByText(`à ${count} licences`).isVisible()).toBe(true);
-    await shot(page, 'fr-03-subscription-review', width);
-    await page.getByRole('button', { name: 'Confirmer la modification' }).click();
-    await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toBe(count);
+      await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+      await page.getByRole('button', { name: 'Modifier la quantité' }).click();
+      // Each width makes its own change (the audit trail then shows it).
+      const count = String(width > 600 ? 12 : 14);
+      await page.getByLabel('Nouveau nombre de licences').fill(count);
+      await page.getByRole('button', { name: 'Vérification' }).click();
+      await poll(() => page.getByText(`à ${count} licences`).isVisible()).toBe(true);
+      await shot(page, 'fr-03-subscription-review', width);
+      await page.getByRole('button', { name: 'Confirmer la modification' }).click();
+      await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toBe(count);
 
-    await page.getByRole('link', { name: 'Northwind Traders' }).click();
-    await page.getByRole('main').getByRole('link', { name: 'Clients' }).click();
-    await page.getByRole('link', { name: 'Ajouter un client' }).click();
-    await page.getByRole('textbox', { name: 'Nom de la société', exact: true }).fill('Café Lumière');
-    await page.getByRole('textbox', { name: 'Préfixe de domaine', exact: true }).fill(`cafelumiere${width}`);
-    await page.getByRole('combobox', { name: 'Pays' }).click();
-    await poll(() => page.getByRole('option', { name: 'Belgique' }).isVisible()).toBe(true);
-    await shot(page, 'fr-05-add-customer-countries', width);
-    await page.getByRole('option', { name: 'France' }).click();
-    for (const [label, value] of [
-      ['Adresse (ligne 1)', '3 place Bellecour'],
-      ['Ville', 'Lyon'],
-      ['Code postal', '69002'],
-      ['Prénom du contact', 'Camille'],
-      ['Nom du contact', 'Durand'],
-      ['Adresse de courrier du contact', 'camille@cafelumiere.example'],
-      ['Téléphone du contact', '+33 4 72 00 00 00'],
-    ]) {
-      await page.getByRole('textbox', { name: label, exact: true }).fill(value!);
-    }
-    await page.getByRole('button', { name: 'Suivant' }).click();
-    await page.getByRole('combobox', { name: 'Offre' }).click();
-    await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
-    await page.getByRole('textbox', { name: 'Nombre de licences' }).fill('5');
-    await page.getByRole('button', { name: 'Suivant' }).click();
-    await poll(() => page.getByRole('button', { name: 'Créer le client' }).isVisible()).toBe(true);
-    await shot(page, 'fr-06-add-customer-review', width);
-    await page.close();
+      await page.getByRole('link', { name: 'Northwind Traders' }).click();
+      await page.getByRole('main').getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('link', { name: 'Ajouter un client' }).click();
+      await page.getByRole('textbox', { name: 'Nom de la société', exact: true }).fill('Café Lumière');
+      await page.getByRole('textbox', { name: 'Préfixe de domaine', exact: true }).fill(`cafelumiere${width}`);
+      await page.getByRole('combobox', { name: 'Pays' }).click();
+      await poll(() => page.getByRole('option', { name: 'Belgique' }).isVisible()).toBe(true);
+      await shot(page, 'fr-05-add-customer-countries', width);
+      await page.getByRole('option', { name: 'France' }).click();
+      for (const [label, value] of [
+        ['Adresse (ligne 1)', '3 place Bellecour'],
+        ['Ville', 'Lyon'],
+        ['Code postal', '69002'],
+        ['Prénom du contact', 'Camille'],
+        ['Nom du contact', 'Durand'],
+        ['Adresse de courrier du contact', 'camille@cafelumiere.example'],
+        ['Téléphone du contact', '+33 4 72 00 00 00'],
+      ]) {
+        await page.getByRole('textbox', { name: label, exact: true }).fill(value!);
+      }
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('combobox', { name: 'Offre' }).click();
+      await page.getByRole('option', { name: 'Microsoft 365 Business Standard' }).click();
+      await page.getByRole('textbox', { name: 'Nombre de licences' }).fill('5');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await poll(() => page.getByRole('button', { name: 'Créer le client' }).isVisible()).toBe(true);
+      await shot(page, 'fr-06-add-customer-review', width);
+      await page.close();
 
-    const offers = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/invitations', width, 'fr-FR');
-    await offers.getByRole('combobox', { name: 'Offre 1', exact: true }).click();
-    await offers.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
-    await offers.getByLabel('Licences proposées, offre 1').fill('10');
-    await offers.getByRole('button', { name: 'Créer l’offre d’achat' }).click();
-    await poll(() => offers.getByRole('table', { name: 'Offres d’achat' }).isVisible()).toBe(true);
-    await shot(offers, 'fr-30-purchase-offers', width);
-    await offers.close();
+      const offers = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/invitations', width, 'fr-FR');
+      await offers.getByRole('combobox', { name: 'Offre 1', exact: true }).click();
+      await offers.getByRole('option', { name: 'Microsoft 365 Business Basic' }).click();
+      await offers.getByLabel('Licences proposées, offre 1').fill('10');
+      await offers.getByRole('button', { name: 'Créer l’offre d’achat' }).click();
+      await poll(() => offers.getByRole('table', { name: 'Offres d’achat' }).isVisible()).toBe(true);
+      await shot(offers, 'fr-30-purchase-offers', width);
+      await offers.close();
 
-    const partner = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/partner', width, 'fr-FR');
-    await partner.getByRole('tab', { name: 'Journal d’audit' }).click();
-    await poll(() => partner.getByRole('table', { name: 'Journal d’audit' }).isVisible()).toBe(true);
-    await shot(partner, 'fr-27-audit-trail', width);
-    await partner.close();
-  }, 180_000);
+      const partner = await dashboard.signIn(DEMO.users.contosoAdmin.email, '/partner', width, 'fr-FR');
+      await partner.getByRole('tab', { name: 'Journal d’audit' }).click();
+      await poll(() => partner.getByRole('table', { name: 'Journal d’audit' }).isVisible()).toBe(true);
+      await shot(partner, 'fr-27-audit-trail', width);
+      await partner.close();
+    },
+    180_000,
+  );
 });

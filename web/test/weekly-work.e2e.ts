@@ -19,7 +19,10 @@ const dashboard = useDashboard({ viewport: screenshotViewport });
 const { signIn, signOut } = dashboard;
 
 async function subscriptionApi(query: string, variables: Record<string, unknown>) {
-  const response = await dashboard.stack.subgraphRequest('subscription', query, { viewer: await dashboard.stack.viewerOf(contosoAgent.email), variables });
+  const response = await dashboard.stack.subgraphRequest('subscription', query, {
+    viewer: await dashboard.stack.viewerOf(contosoAgent.email),
+    variables,
+  });
   expect(response.errors).toBeUndefined();
   return response.data!;
 }
@@ -32,9 +35,11 @@ async function newSubscription(offerId: string, quantity: number): Promise<strin
   expect(addSubscription.errors).toEqual([]);
   return addSubscription.subscription.id;
 }
-const statusOf = async (id: string) => (await subscriptionApi('query($id: ID!) { subscription(id: $id) { status replacedBy { id } } }', { id })).subscription;
+const statusOf = async (id: string) =>
+  (await subscriptionApi('query($id: ID!) { subscription(id: $id) { status replacedBy { id } } }', { id })).subscription;
 const shot = async (page: Page, name: string) => {
-  if (SHOTS) await page.screenshot({ path: path.join(OUT, `${name}-${page.viewportSize()!.width}.png`), fullPage: true, animations: 'disabled' });
+  if (SHOTS)
+    await page.screenshot({ path: path.join(OUT, `${name}-${page.viewportSize()!.width}.png`), fullPage: true, animations: 'disabled' });
 };
 
 describe.skipIf(chromiumMissing)('weekly work on a subscription, in Chromium', () => {
@@ -42,17 +47,24 @@ describe.skipIf(chromiumMissing)('weekly work on a subscription, in Chromium', (
     const id = await newSubscription(DEMO.offers.businessBasic, 10);
     const helpdesk = await signIn(contosoHelpdesk.email, `/subscriptions/${id}`);
     await poll(() => helpdesk.getByRole('heading', { name: 'Microsoft 365 Business Basic' }).isVisible()).toBe(true);
-    for (const name of ['Upgrade subscription', 'Cancel subscription', 'Schedule a change']) expect(await helpdesk.getByRole('button', { name }).count(), name).toBe(0);
+    for (const name of ['Upgrade subscription', 'Cancel subscription', 'Schedule a change'])
+      expect(await helpdesk.getByRole('button', { name }).count(), name).toBe(0);
     await signOut(helpdesk);
   });
 
   it.each([1280, 390])('upgrades Business Basic to Standard after reviewing the price difference (%i px)', async (width) => {
     const id = await newSubscription(DEMO.offers.businessBasic, 10);
     const page = await signIn(contosoAgent.email, `/subscriptions/${id}`, width);
-    await poll(() => page.getByText('Upgrade paths: Microsoft 365 Business Basic → Microsoft 365 Business Standard → Microsoft 365 Business Premium').isVisible()).toBe(true);
+    await poll(() =>
+      page
+        .getByText('Upgrade paths: Microsoft 365 Business Basic → Microsoft 365 Business Standard → Microsoft 365 Business Premium')
+        .isVisible(),
+    ).toBe(true);
     await page.getByRole('button', { name: 'Upgrade subscription' }).click();
     // The lowest upgrade comes chosen.
-    await poll(() => page.getByRole('combobox', { name: 'New offer' }).inputValue()).toBe('Microsoft 365 Business Standard (€11.70 per licence a month)');
+    await poll(() => page.getByRole('combobox', { name: 'New offer' }).inputValue()).toBe(
+      'Microsoft 365 Business Standard (€11.70 per licence a month)',
+    );
     await page.getByRole('button', { name: 'Review' }).click();
     // 10 x 5.60 = €56.00 a month to 10 x 11.70 = €117.00 a month (prices through Intl, in English).
     await poll(() => page.getByText('Price difference: +€61.00 a month').isVisible()).toBe(true);
@@ -92,7 +104,12 @@ describe.skipIf(chromiumMissing)('weekly work on a subscription, in Chromium', (
     await poll(() => page.getByRole('button', { name: 'Remove scheduled change' }).isVisible()).toBe(true);
     await shot(page, '42-scheduled-change');
     await page.getByRole('link', { name: 'Northwind Traders' }).click();
-    await poll(() => page.getByRole('cell', { name: /^\w+ \d+, \d{4}: 8 licences$/ }).first().isVisible()).toBe(true);
+    await poll(() =>
+      page
+        .getByRole('cell', { name: /^\w+ \d+, \d{4}: 8 licences$/ })
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await shot(page, '43-customer-scheduled-changes');
     await signOut(page);
   });

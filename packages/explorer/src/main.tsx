@@ -12,11 +12,7 @@ import '@graphiql/plugin-explorer/style.css';
 const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
 
 // Headers must stay JSON: the way to a token is spelled out in the value to replace.
-const defaultHeaders = JSON.stringify(
-  { authorization: 'Bearer <token: npm run token -- admin@contoso-partner.example>' },
-  null,
-  2,
-);
+const defaultHeaders = JSON.stringify({ authorization: 'Bearer <token: npm run token -- admin@contoso-partner.example>' }, null, 2);
 
 const defaultQuery = `# Partner Graph. A token for the Headers tab:
 #   npm run token -- admin@contoso-partner.example
@@ -36,6 +32,13 @@ const plugins = [explorerPlugin()];
 
 createRoot(document.getElementById('explorer')!).render(
   <StrictMode>
-    <GraphiQL fetcher={fetcher} plugins={plugins} visiblePlugin={plugins[0]} defaultHeaders={defaultHeaders} defaultQuery={defaultQuery} defaultEditorToolsVisibility="headers" />
+    <GraphiQL
+      fetcher={fetcher}
+      plugins={plugins}
+      visiblePlugin={plugins[0]}
+      defaultHeaders={defaultHeaders}
+      defaultQuery={defaultQuery}
+      defaultEditorToolsVisibility="headers"
+    />
   </StrictMode>,
 );

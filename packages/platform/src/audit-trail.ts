@@ -23,7 +23,12 @@ export interface AuditPosition {
  * One subgraph's share of a partner's audit trail, newest first, strictly after `after` —
  * the partner subgraph merges every subgraph's share into one list.
  */
-export async function readAuditTrail(db: DataSource, filter: AuditTrailFilter, first: number, after: AuditPosition | null): Promise<AuditRecord[]> {
+export async function readAuditTrail(
+  db: DataSource,
+  filter: AuditTrailFilter,
+  first: number,
+  after: AuditPosition | null,
+): Promise<AuditRecord[]> {
   if (!isUuid(filter.partnerId)) return [];
   const query = db
     .getRepository(AuditRecordEntity)
@@ -44,7 +49,11 @@ export async function readAuditTrail(db: DataSource, filter: AuditTrailFilter, f
 }
 
 /** An audit record as the internal `auditTrail` field returns it (values JSON-encoded). */
-export type AuditTrailEntry = Omit<AuditRecord, 'oldValue' | 'newValue' | 'occurredAt'> & { oldValue: string | null; newValue: string | null; occurredAt: string };
+export type AuditTrailEntry = Omit<AuditRecord, 'oldValue' | 'newValue' | 'occurredAt'> & {
+  oldValue: string | null;
+  newValue: string | null;
+  occurredAt: string;
+};
 
 /** Resolver of the internal `auditTrail` field every subgraph declares. */
 export function auditTrailResolver(db: DataSource) {
@@ -52,7 +61,8 @@ export function auditTrailResolver(db: DataSource) {
     _root: unknown,
     args: { filter: AuditTrailFilter; first: number; afterOccurredAt?: Date | string | null; afterId?: string | null },
   ): Promise<AuditTrailEntry[]> => {
-    const after = args.afterOccurredAt && args.afterId && isUuid(args.afterId) ? { occurredAt: args.afterOccurredAt, id: args.afterId } : null;
+    const after =
+      args.afterOccurredAt && args.afterId && isUuid(args.afterId) ? { occurredAt: args.afterOccurredAt, id: args.afterId } : null;
     const rows = await readAuditTrail(db, args.filter, Math.min(Math.max(args.first, 1), 101), after);
     return rows.map(toAuditTrailEntry);
   };

@@ -120,7 +120,12 @@ const subgraph = base.extend({
 });
 
 export type BaseConfig = z.infer<typeof base>;
-export type GatewayConfig = z.infer<typeof gateway> & { GATEWAY_PORT: number; PERSISTED_DOCUMENTS_ONLY: boolean; auth: AuthConfig; edge: EdgeConfig };
+export type GatewayConfig = z.infer<typeof gateway> & {
+  GATEWAY_PORT: number;
+  PERSISTED_DOCUMENTS_ONLY: boolean;
+  auth: AuthConfig;
+  edge: EdgeConfig;
+};
 export type SubgraphConfig = z.infer<typeof subgraph> & {
   PUBLIC_ACCEPT_URL: string;
   auth: AuthConfig;
@@ -154,23 +159,30 @@ function productionProblems(env: Env, metricsPort: string | undefined, service: 
   const problems: string[] = [];
   if (service === 'subgraph') {
     if (!env.INTERNAL_SIGNING_SECRET) problems.push('INTERNAL_SIGNING_SECRET: required in production');
-    if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
+    if (env.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET)
+      problems.push('INTERNAL_SIGNING_SECRET: the documented development secret is refused in production');
   } else if (env.INTERNAL_SIGNING_SECRET) {
-    problems.push("INTERNAL_SIGNING_SECRET: the gateway must not hold the services' secret (it would let the internet-facing process sign as any service); give it to the subgraphs only");
+    problems.push(
+      "INTERNAL_SIGNING_SECRET: the gateway must not hold the services' secret (it would let the internet-facing process sign as any service); give it to the subgraphs only",
+    );
   }
   if (!env.ROUTER_SIGNING_SECRET) problems.push('ROUTER_SIGNING_SECRET: required in production');
-  if (env.ROUTER_SIGNING_SECRET === DEV_ROUTER_SECRET) problems.push('ROUTER_SIGNING_SECRET: the documented development secret is refused in production');
+  if (env.ROUTER_SIGNING_SECRET === DEV_ROUTER_SECRET)
+    problems.push('ROUTER_SIGNING_SECRET: the documented development secret is refused in production');
   if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the documented development secret is refused in production');
   const secrets = (['INTERNAL_SIGNING_SECRET', 'ROUTER_SIGNING_SECRET', 'AUTH_JWT_SECRET'] as const).filter((name) => env[name]);
   for (let i = 0; i < secrets.length; i++) {
     for (const other of secrets.slice(i + 1)) {
-      if (env[secrets[i]!] === env[other]) problems.push(`${secrets[i]} and ${other}: the same secret for two purposes is refused in production`);
+      if (env[secrets[i]!] === env[other])
+        problems.push(`${secrets[i]} and ${other}: the same secret for two purposes is refused in production`);
     }
   }
   if (!env.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required in production (HS256 dev tokens are for development)');
   if (!metricsPort && !env.METRICS_TOKEN) problems.push('METRICS_PORT or METRICS_TOKEN: required in production (metrics are not public)');
   if (service === 'gateway' && env.TRUST_PROXY_HOPS === undefined) {
-    problems.push('TRUST_PROXY_HOPS: required in production (how many proxies in front of the gateway append to X-Forwarded-For; 0 when clients connect to it directly)');
+    problems.push(
+      'TRUST_PROXY_HOPS: required in production (how many proxies in front of the gateway append to X-Forwarded-For; 0 when clients connect to it directly)',
+    );
   }
   return problems;
 }
@@ -181,7 +193,11 @@ export interface EdgeConfig {
   suggestions: boolean;
   metrics: { port?: number; token?: string };
 }
-function edgeConfig(parsed: { NODE_ENV: string; GRAPHQL_INTROSPECTION?: boolean; METRICS_TOKEN?: string }, metricsPort: number | undefined, suggestions?: boolean): EdgeConfig {
+function edgeConfig(
+  parsed: { NODE_ENV: string; GRAPHQL_INTROSPECTION?: boolean; METRICS_TOKEN?: string },
+  metricsPort: number | undefined,
+  suggestions?: boolean,
+): EdgeConfig {
   const development = parsed.NODE_ENV !== 'production';
   return {
     introspection: parsed.GRAPHQL_INTROSPECTION ?? development,
@@ -200,7 +216,10 @@ export function servicePorts(config: BaseConfig): Record<ServiceName, number> {
     offer: config.OFFER_PORT,
     'licensing-key': config.LICENSING_KEY_PORT,
   };
-  return Object.fromEntries(SERVICES.map((service, place) => [service, own[service] ?? config.PORT_BASE + place])) as Record<ServiceName, number>;
+  return Object.fromEntries(SERVICES.map((service, place) => [service, own[service] ?? config.PORT_BASE + place])) as Record<
+    ServiceName,
+    number
+  >;
 }
 
 /** An address this machine can connect to when the services listen on `host` (0.0.0.0 and :: only listen). */
@@ -226,11 +245,16 @@ export function serviceUrls(config: BaseConfig): Record<SubgraphName, string> {
     offer: config.OFFER_URL,
     'licensing-key': config.LICENSING_KEY_URL,
   };
-  return Object.fromEntries(SUBGRAPHS.map((name) => [name, own[name] ?? httpUrl(config.HOST, ports[name])])) as Record<SubgraphName, string>;
+  return Object.fromEntries(SUBGRAPHS.map((name) => [name, own[name] ?? httpUrl(config.HOST, ports[name])])) as Record<
+    SubgraphName,
+    string
+  >;
 }
 
 function authProblems(env: Env): string[] {
-  return env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE) ? ['AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL'] : [];
+  return env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)
+    ? ['AUTH_ISSUER and AUTH_AUDIENCE: required with AUTH_JWKS_URL']
+    : [];
 }
 
 /** The same token rules in the gateway and in every subgraph. */
@@ -243,12 +267,13 @@ function authConfig(parsed: BaseConfig): AuthConfig {
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems = productionProblems(env, env.METRICS_PORT, 'gateway');
   problems.push(...authProblems(env));
-  const persistedOnly = env.PERSISTED_DOCUMENTS_ONLY === undefined ? env.NODE_ENV === 'production' : /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY);
+  const persistedOnly =
+    env.PERSISTED_DOCUMENTS_ONLY === undefined ? env.NODE_ENV === 'production' : /^(true|1|yes|on)$/i.test(env.PERSISTED_DOCUMENTS_ONLY);
   if (persistedOnly && !env.PERSISTED_DOCUMENTS_PATH && !env.DASHBOARD_DIR) {
     problems.push(
       env.PERSISTED_DOCUMENTS_ONLY === undefined
-        ? 'PERSISTED_DOCUMENTS_PATH: production accepts only persisted documents (PERSISTED_DOCUMENTS_ONLY); give the clients\' manifests, DASHBOARD_DIR, or PERSISTED_DOCUMENTS_ONLY=false'
-        : 'PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard\'s manifest)',
+        ? "PERSISTED_DOCUMENTS_PATH: production accepts only persisted documents (PERSISTED_DOCUMENTS_ONLY); give the clients' manifests, DASHBOARD_DIR, or PERSISTED_DOCUMENTS_ONLY=false"
+        : "PERSISTED_DOCUMENTS_PATH: required with PERSISTED_DOCUMENTS_ONLY (unless DASHBOARD_DIR brings the dashboard's manifest)",
     );
   }
   if (env.DASHBOARD_DIR && env.AUTH_JWKS_URL && !env.DASHBOARD_OIDC_CLIENT_ID) {
@@ -337,5 +362,8 @@ export type TelemetryConfig = z.infer<typeof telemetry> & { enabled: boolean };
 
 export function loadTelemetryConfig(env: Env = process.env): TelemetryConfig {
   const parsed = parse(telemetry, env);
-  return { ...parsed, enabled: !parsed.OTEL_SDK_DISABLED && Boolean(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ?? parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) };
+  return {
+    ...parsed,
+    enabled: !parsed.OTEL_SDK_DISABLED && Boolean(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ?? parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+  };
 }

@@ -18,7 +18,12 @@ export function signCustomerAccess(info: CustomerAccessInfo, partnerId: string, 
 }
 
 /** The access a grant carries, if it is genuine, unexpired and for this partner and customer; null otherwise. */
-export function verifyCustomerAccess(grant: unknown, expected: { partnerId: string; customerId: string }, secret: string, now: Date): CustomerAccessInfo | null {
+export function verifyCustomerAccess(
+  grant: unknown,
+  expected: { partnerId: string; customerId: string },
+  secret: string,
+  now: Date,
+): CustomerAccessInfo | null {
   if (typeof grant !== 'string') return null;
   const [payload, mac] = grant.split('.');
   if (!payload || !mac) return null;

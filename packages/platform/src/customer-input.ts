@@ -24,18 +24,14 @@ const optionalText = (label: string) =>
 
 const email = z.string().trim().refine(isEmail, 'Not a valid email address');
 const phone = z.string().trim().refine(isPhone, 'Not a valid phone number');
-const country = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCountryCode, 'Country must be an ISO 3166-1 alpha-2 code');
-const domainPrefix = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine(isDomainPrefix, 'Domain prefix: 1 to 27 letters, digits or inner hyphens');
+const country = z.string().trim().toUpperCase().refine(isCountryCode, 'Country must be an ISO 3166-1 alpha-2 code');
+const domainPrefix = z.string().trim().toLowerCase().refine(isDomainPrefix, 'Domain prefix: 1 to 27 letters, digits or inner hyphens');
 /** A field that may be left out: absent, null and blank all read as null. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === 'string' && !value.trim() ? null : value), schema.nullish().transform((v) => v ?? null));
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && !value.trim() ? null : value),
+    schema.nullish().transform((v) => v ?? null),
+  );
 
 export type PersonRole = 'contact' | 'admin';
 const ROLE_LABELS: Record<PersonRole, string> = { contact: 'Contact', admin: 'Administrator' };
@@ -109,7 +105,11 @@ export function readCustomerAccount(input: object, rules: CustomerAccountRules, 
       if (reported.has(field)) continue;
       reported.add(field);
       // A missing required value reads "… is required", not zod's type message.
-      problems.add('VALIDATION_FAILED', issue.code === 'invalid_type' ? requiredMessage(field, rules.role) : issue.message, `${at}${field}`);
+      problems.add(
+        'VALIDATION_FAILED',
+        issue.code === 'invalid_type' ? requiredMessage(field, rules.role) : issue.message,
+        `${at}${field}`,
+      );
     }
   }
   const value = (parsed.success ? parsed.data : {}) as Record<string, string | null | undefined>;
@@ -135,10 +135,19 @@ export function readCustomerAccount(input: object, rules: CustomerAccountRules, 
   };
 }
 
-const FIELD_LABELS: Record<string, string> = { companyName: 'Company name', country: 'Country', addressLine1: 'Address line 1', city: 'City', postalCode: 'Postal code', domainPrefix: 'Domain prefix' };
+const FIELD_LABELS: Record<string, string> = {
+  companyName: 'Company name',
+  country: 'Country',
+  addressLine1: 'Address line 1',
+  city: 'City',
+  postalCode: 'Postal code',
+  domainPrefix: 'Domain prefix',
+};
 
 function requiredMessage(field: string, role: PersonRole): string {
   const personField = field.startsWith(role) ? field.slice(role.length) : null;
-  const label = personField ? `${ROLE_LABELS[role]} ${personField.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}` : (FIELD_LABELS[field] ?? field);
+  const label = personField
+    ? `${ROLE_LABELS[role]} ${personField.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`
+    : (FIELD_LABELS[field] ?? field);
   return `${label} is required`;
 }

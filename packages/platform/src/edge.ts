@@ -50,7 +50,11 @@ export function maskErrors(logger: Logger, service: string) {
     }
     if (isUnavailable(original)) {
       logger.warn({ err: original, path: formatted.path }, 'dependency unavailable');
-      return { message: `The ${service} service is unavailable; try again shortly`, ...at, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: service } };
+      return {
+        message: `The ${service} service is unavailable; try again shortly`,
+        ...at,
+        extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: service },
+      };
     }
     logger.error({ err: original, path: formatted.path, message: formatted.message }, 'internal error');
     return { message: 'Internal server error', ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -58,8 +62,21 @@ export function maskErrors(logger: Logger, service: string) {
 }
 
 /** Connection failures (node codes, SQLSTATE 08xxx, server shutting down, too many connections). */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
-const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
 
 /** A database or another service that did not answer, whatever wrapped it (TypeORM keeps pg's error as `driverError`). */
 export function isUnavailable(error: unknown): boolean {
@@ -67,7 +84,13 @@ export function isUnavailable(error: unknown): boolean {
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
     if (current instanceof ServiceUnavailableError) return true;
     if (current instanceof ServiceCallError && current.code === 'SERVICE_UNAVAILABLE') return true;
-    const { code, message, driverError, cause, errors } = current as { code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown[] };
+    const { code, message, driverError, cause, errors } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      driverError?: unknown;
+      errors?: unknown[];
+    };
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
     if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
     current = driverError ?? cause ?? (Array.isArray(errors) ? errors[0] : undefined);
@@ -130,7 +153,11 @@ export function httpErrors(logger: Logger): ErrorRequestHandler {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error }, 'internal error');
     const [code, message] =
-      status === 413 ? ['PAYLOAD_TOO_LARGE', 'The request body is too large'] : status === 500 ? ['INTERNAL_SERVER_ERROR', 'Internal server error'] : ['BAD_REQUEST', error?.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'Bad request'];
+      status === 413
+        ? ['PAYLOAD_TOO_LARGE', 'The request body is too large']
+        : status === 500
+          ? ['INTERNAL_SERVER_ERROR', 'Internal server error']
+          : ['BAD_REQUEST', error?.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : 'Bad request'];
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
 }

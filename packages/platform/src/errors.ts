@@ -67,8 +67,7 @@ export async function payload<T extends object>(run: () => Promise<T>): Promise<
 export const unauthenticated = (message = 'Authentication required', options: { http?: 401 } = {}): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(options.http ? { http: { status: options.http } } : {}) } });
 
-export const forbidden = (message = 'Not allowed'): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+export const forbidden = (message = 'Not allowed'): GraphQLError => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 
 /** A call to another service failed; the caller's transaction rolls back and it can be retried. */
 export class ServiceUnavailableError extends Error {

@@ -134,9 +134,13 @@ export interface RelayedEvent {
 export async function relayEvents(db: DataSource, services: ServiceClient, batchSize = 100): Promise<number> {
   return db.transaction(async (manager) => {
     // One relay at a time per database keeps the order; other replicas skip this round.
-    const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('event_outbox_relay')) AS locked`)) as { locked: boolean }[];
+    const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('event_outbox_relay')) AS locked`)) as {
+      locked: boolean;
+    }[];
     if (!lock?.locked) return 0;
-    const rows = await manager.getRepository(EventOutboxEntity).find({ where: { relayedAt: IsNull() }, order: { sequence: 'ASC' }, take: batchSize });
+    const rows = await manager
+      .getRepository(EventOutboxEntity)
+      .find({ where: { relayedAt: IsNull() }, order: { sequence: 'ASC' }, take: batchSize });
     if (rows.length === 0) return 0;
     const events: RelayedEvent[] = rows.map((row) => ({
       id: row.id,
@@ -149,7 +153,12 @@ export async function relayEvents(db: DataSource, services: ServiceClient, batch
     }));
     // The partner subgraph ignores an event id it already has: a crash after its commit and
     // before ours sends the batch again, harmlessly (at least once, never twice downstream).
-    await services.query('partner', AcceptPartnerEventsDocument, { events }, { viewer: { kind: 'system' }, requestId: `relay-${randomUUID()}` });
+    await services.query(
+      'partner',
+      AcceptPartnerEventsDocument,
+      { events },
+      { viewer: { kind: 'system' }, requestId: `relay-${randomUUID()}` },
+    );
     await manager.query(`UPDATE event_outbox SET relayed_at = now() WHERE id = ANY($1)`, [rows.map((row) => row.id)]);
     return rows.length;
   });

@@ -167,7 +167,18 @@ export class Flows {
       .createQueryBuilder()
       .insert()
       .into(FlowEntity)
-      .values({ id, kind: definition.kind, state: 'RUNNING', input: input as object, steps: {}, attempts: 0, lastError: null, createdAt: now, updatedAt: now, finishedAt: null })
+      .values({
+        id,
+        kind: definition.kind,
+        state: 'RUNNING',
+        input: input as object,
+        steps: {},
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      })
       .orIgnore()
       .execute();
     sendAfterCommit(manager, FLOW_QUEUE, { id }, { singletonKey: id });
@@ -217,13 +228,23 @@ export class Flows {
         const updated = await manager
           .createQueryBuilder()
           .update(FlowEntity)
-          .set({ attempts: () => 'attempts + 1', lastError: failure.reason, updatedAt: now, ...(failure.final ? { state: 'FAILED' as const, finishedAt: now } : {}) })
+          .set({
+            attempts: () => 'attempts + 1',
+            lastError: failure.reason,
+            updatedAt: now,
+            ...(failure.final ? { state: 'FAILED' as const, finishedAt: now } : {}),
+          })
           .where('id = :id AND state = :running', { id, running: 'RUNNING' })
           .returning('*')
           .execute();
         // Another run finished it meanwhile: its outcome stands.
         if (updated.raw.length === 0) return;
-        await definition.failed?.(manager, { ...flow, steps, attempts: flow.attempts + 1, lastError: failure.reason } as FlowRecord<never>, failure, error);
+        await definition.failed?.(
+          manager,
+          { ...flow, steps, attempts: flow.attempts + 1, lastError: failure.reason } as FlowRecord<never>,
+          failure,
+          error,
+        );
       });
       throw new FlowFailed(id, failure, { cause: error });
     }
@@ -237,7 +258,13 @@ export class Flows {
         .returning('id')
         .execute();
       if (updated.raw.length === 0) return;
-      await definition.succeeded(manager, { ...flow, steps, attempts: flow.attempts + 1, lastError: null, finishedAt: now } as FlowRecord<never>);
+      await definition.succeeded(manager, {
+        ...flow,
+        steps,
+        attempts: flow.attempts + 1,
+        lastError: null,
+        finishedAt: now,
+      } as FlowRecord<never>);
     });
     return this.get(id);
   }
@@ -245,7 +272,10 @@ export class Flows {
   /** RUNNING flows, oldest first: those untouched for `olderThanMs`. */
   async running(olderThanMs: number, limit = 500): Promise<string[]> {
     const before = new Date(this.clock.now().getTime() - olderThanMs);
-    const rows: { id: string }[] = await this.db.query(`SELECT id FROM flow WHERE state = 'RUNNING' AND updated_at <= $1 ORDER BY updated_at LIMIT $2`, [before, limit]);
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM flow WHERE state = 'RUNNING' AND updated_at <= $1 ORDER BY updated_at LIMIT $2`,
+      [before, limit],
+    );
     return rows.map((row) => row.id);
   }
 
@@ -254,7 +284,11 @@ export class Flows {
    * with backoff unless its failure is final), one sweep every minute for what a lost wake-up
    * or a crash left RUNNING, and `start` resumes every RUNNING flow at once.
    */
-  jobs(): { handlers: Record<string, JobDefinition | JobHandler>; schedules: { queue: string; cron: string }[]; start(queue: JobQueue): Promise<unknown> } {
+  jobs(): {
+    handlers: Record<string, JobDefinition | JobHandler>;
+    schedules: { queue: string; cron: string }[];
+    start(queue: JobQueue): Promise<unknown>;
+  } {
     const wake = async (queue: JobQueue, ids: string[]) => {
       for (const id of ids) await queue.send(FLOW_QUEUE, { id }, { singletonKey: id });
     };

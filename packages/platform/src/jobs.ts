@@ -13,7 +13,11 @@ const TRACE_KEY = '_trace';
  * A job runs later, maybe many times: it gets a trace of its own, linked to the request (or
  * job) that enqueued it, rather than stretching that request's trace over hours of retries.
  */
-async function traced(queue: string, job: { id: string; data: Record<string, unknown> }, run: (data: Record<string, unknown>) => Promise<void>): Promise<void> {
+async function traced(
+  queue: string,
+  job: { id: string; data: Record<string, unknown> },
+  run: (data: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
   const { [TRACE_KEY]: carrier, ...data } = job.data ?? {};
   const links: Link[] = [];
   if (carrier && typeof carrier === 'object') {
@@ -22,7 +26,17 @@ async function traced(queue: string, job: { id: string; data: Record<string, unk
   }
   await tracer.startActiveSpan(
     `process ${queue}`,
-    { kind: SpanKind.CONSUMER, root: true, links, attributes: { 'messaging.system': 'pg-boss', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.message.id': job.id } },
+    {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      links,
+      attributes: {
+        'messaging.system': 'pg-boss',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': queue,
+        'messaging.message.id': job.id,
+      },
+    },
     async (span) => {
       try {
         await run(data);
@@ -115,7 +129,9 @@ export function sendAfterCommit(manager: EntityManager, queue: string, data: Rec
     return;
   }
   const started = queues.get(manager.connection);
-  started?.queue.send(queue, data, options).catch((error) => started.logger.warn({ err: error, queue }, 'could not send a job; the sweep will'));
+  started?.queue
+    .send(queue, data, options)
+    .catch((error) => started.logger.warn({ err: error, queue }, 'could not send a job; the sweep will'));
 }
 
 function afterCommitSender(queue: JobQueue, logger: Logger): EntitySubscriberInterface {
@@ -125,7 +141,9 @@ function afterCommitSender(queue: JobQueue, logger: Logger): EntitySubscriberInt
       const sends = afterCommit.get(queryRunner);
       afterCommit.delete(queryRunner);
       for (const send of sends ?? []) {
-        queue.send(send.queue, send.data, send.options).catch((error) => logger.warn({ err: error, queue: send.queue }, 'could not send a job; the sweep will'));
+        queue
+          .send(send.queue, send.data, send.options)
+          .catch((error) => logger.warn({ err: error, queue: send.queue }, 'could not send a job; the sweep will'));
       }
     },
     afterTransactionRollback({ queryRunner }) {
@@ -187,7 +205,10 @@ export async function startJobQueue(options: {
   const workers = new Map<string, string[]>();
   const queue: JobQueue = {
     send: async (name, data, sendOptions = {}) => {
-      const id = await boss.send(name, withTraceContext(data), { singletonKey: sendOptions.singletonKey, startAfter: sendOptions.startAfterSeconds });
+      const id = await boss.send(name, withTraceContext(data), {
+        singletonKey: sendOptions.singletonKey,
+        startAfter: sendOptions.startAfterSeconds,
+      });
       // Due now: this process's workers fetch it at once rather than at their next poll.
       if (id && !sendOptions.startAfterSeconds) for (const worker of workers.get(name) ?? []) boss.notifyWorker(worker);
       return id;
@@ -218,16 +239,20 @@ export async function startJobQueue(options: {
     const ids: string[] = [];
     for (let i = 0; i < (definition.workers ?? 1); i++) {
       ids.push(
-        await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds }, async (jobs) => {
-          for (const job of jobs) {
-            try {
-              await runAs('background', () => traced(name, job, (data) => definition.run(data, queue)));
-            } catch (error) {
-              options.logger.warn({ err: error, queue: name, jobId: job.id }, 'job failed; it will be retried');
-              throw error;
+        await boss.work<Record<string, unknown>>(
+          name,
+          { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds },
+          async (jobs) => {
+            for (const job of jobs) {
+              try {
+                await runAs('background', () => traced(name, job, (data) => definition.run(data, queue)));
+              } catch (error) {
+                options.logger.warn({ err: error, queue: name, jobId: job.id }, 'job failed; it will be retried');
+                throw error;
+              }
             }
-          }
-        }),
+          },
+        ),
       );
     }
     workers.set(name, ids);
@@ -260,7 +285,10 @@ async function replacePgBoss10Schema(url: string, logger: Logger): Promise<void>
     const version = table?.name ? Number((await client.query(`SELECT version FROM ${SCHEMA}.version`)).rows[0]?.version) : null;
     if (version !== null && version < FIRST_MIGRATABLE_VERSION) {
       await client.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
-      logger.warn({ version }, 'job queue: replaced the pg-boss 10 schema (its wake-ups are sent again by each mechanism\'s start and sweep)');
+      logger.warn(
+        { version },
+        "job queue: replaced the pg-boss 10 schema (its wake-ups are sent again by each mechanism's start and sweep)",
+      );
     }
     await client.query('COMMIT');
   } finally {

@@ -70,7 +70,9 @@ export async function freePort(): Promise<number> {
     const port = 15_000 + Math.floor(Math.random() * 17_000);
     const free = await new Promise<boolean>((resolve, reject) => {
       const server = net.createServer();
-      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error),
+      );
       server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
     });
     if (free) return port;

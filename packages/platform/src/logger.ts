@@ -47,6 +47,13 @@ export const REDACTED_LOG_PATHS = [
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
   // Without tracing there is no span to name: no per-line lookup at all.
   const mixin = loadTelemetryConfig().enabled ? traceFields : undefined;
-  const options = { name: service, level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, mixin, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
+  const options = {
+    name: service,
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+  };
   return destination ? pino(options, destination) : pino(options);
 }

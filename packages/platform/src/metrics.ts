@@ -70,14 +70,16 @@ export function createMetrics(service: string, logger?: Logger) {
     },
   };
 
-  const handler = (token: string | undefined): RequestHandler => async (req, res) => {
-    if (token !== undefined && !sameSecret(req.header('authorization') ?? '', `Bearer ${token}`)) {
-      res.status(401).json({ errors: [{ message: 'Metrics need a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
-    }
-    res.setHeader('content-type', registry.contentType);
-    res.send(await registry.metrics());
-  };
+  const handler =
+    (token: string | undefined): RequestHandler =>
+    async (req, res) => {
+      if (token !== undefined && !sameSecret(req.header('authorization') ?? '', `Bearer ${token}`)) {
+        res.status(401).json({ errors: [{ message: 'Metrics need a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      res.setHeader('content-type', registry.contentType);
+      res.send(await registry.metrics());
+    };
 
   /** Serves `/metrics` on the service's own app, unless it has a port of its own. */
   const mount = (app: Express, exposure: MetricsExposure = {}) => {

@@ -46,7 +46,8 @@ export function decodeKeyset(cursor: string | null | undefined, key: 'timestamp'
   if (!values) return null;
   const [sortKey, id] = values;
   const validKey = typeof sortKey === 'string' && (key === 'text' || !Number.isNaN(Date.parse(sortKey)));
-  if (values.length !== 2 || !validKey || typeof id !== 'string' || !isUuid(id)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
+  if (values.length !== 2 || !validKey || typeof id !== 'string' || !isUuid(id))
+    throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
   return { key: sortKey, id };
 }
 

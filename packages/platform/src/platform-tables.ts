@@ -82,9 +82,7 @@ export async function createPlatformTables(queryRunner: QueryRunner): Promise<vo
       request_id text NOT NULL,
       occurred_at timestamptz NOT NULL
     )`);
-  await queryRunner.query(
-    `CREATE INDEX audit_record_partner_time ON audit_record (partner_id, occurred_at DESC, id DESC)`,
-  );
+  await queryRunner.query(`CREATE INDEX audit_record_partner_time ON audit_record (partner_id, occurred_at DESC, id DESC)`);
   // Append-only: the trail can be read and added to, never rewritten.
   await queryRunner.query(`
     CREATE FUNCTION audit_record_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -183,7 +181,10 @@ function sameRequest(record: IdempotencyRecord, requestHash: string): Idempotenc
  * must call another before its transaction asks first, so a replay answers as it did without
  * calling again (the remote answer may have changed since).
  */
-export async function recordedResult<T>(manager: EntityManager, ids: { scope: string; operation: string; key: string | null | undefined; request: unknown }): Promise<{ result: T } | null> {
+export async function recordedResult<T>(
+  manager: EntityManager,
+  ids: { scope: string; operation: string; key: string | null | undefined; request: unknown },
+): Promise<{ result: T } | null> {
   if (!ids.key) return null;
   const existing = await manager.findOneBy(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key });
   if (!existing || existing.response === null) return null;
@@ -216,6 +217,10 @@ export async function idempotent<T>(
     return sameRequest(existing, requestHash).response as T;
   }
   const result = await create();
-  await manager.update(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key }, { response: result as object });
+  await manager.update(
+    IdempotencyRecordEntity,
+    { scope: ids.scope, operation: ids.operation, key: ids.key },
+    { response: result as object },
+  );
   return result;
 }

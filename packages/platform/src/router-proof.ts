@@ -64,7 +64,11 @@ export function signRouterProof(secret: string, request: { query: string; variab
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Which proof the request carries, or `null` when it carries none that holds. */
-export function routerProofOf(trust: RouterTrust, body: RouterProofRequest | undefined, staticToken: string | undefined): 'hmac' | 'static' | null {
+export function routerProofOf(
+  trust: RouterTrust,
+  body: RouterProofRequest | undefined,
+  staticToken: string | undefined,
+): 'hmac' | 'static' | null {
   const signature = (body?.extensions as Record<string, unknown> | undefined)?.[ROUTER_PROOF_EXTENSION];
   if (typeof signature === 'string' && body && typeof body.query === 'string') {
     const expected = createHmac('sha256', trust.signingSecret).update(signedPayload(body.query, body.variables)).digest();

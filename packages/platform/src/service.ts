@@ -76,13 +76,23 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     logger.fatal('No database: set DATABASE_URL (or a per-subgraph URL); `npm start` starts an embedded server');
     process.exit(1);
   }
-  const { dataSource: db } = await openDatabase({ url: config.databaseUrl, entities: module.entities, migrations: module.migrations, logger });
+  const { dataSource: db } = await openDatabase({
+    url: config.databaseUrl,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger,
+  });
   const runtime: SubgraphRuntime = {
     db,
     databaseUrl: config.databaseUrl,
     clock: systemClock,
     logger,
-    serviceClient: new ServiceClient({ issuer: module.name, secret: config.INTERNAL_SIGNING_SECRET, urls: config.serviceUrls, timeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
+    serviceClient: new ServiceClient({
+      issuer: module.name,
+      secret: config.INTERNAL_SIGNING_SECRET,
+      urls: config.serviceUrls,
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    }),
     secret: config.INTERNAL_SIGNING_SECRET,
     trust: subgraphTrust(config),
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
@@ -115,7 +125,11 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
  * (the IPC channel closes however it died): `stop` runs once (readiness, drain, workers, database,
  * in the service's order), then telemetry is flushed, and the process exits 0 (1 if stopping failed).
  */
-export function stopOnSignals(logger: Logger, settings: { SHUTDOWN_DELAY_MS: number; SHUTDOWN_GRACE_MS: number }, stop: () => Promise<void>): void {
+export function stopOnSignals(
+  logger: Logger,
+  settings: { SHUTDOWN_DELAY_MS: number; SHUTDOWN_GRACE_MS: number },
+  stop: () => Promise<void>,
+): void {
   let stopping = false;
   const run = async (signal: string) => {
     if (stopping) return;

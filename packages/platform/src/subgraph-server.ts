@@ -5,7 +5,15 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express } from 'express';
-import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { sharedTypeDefs } from './shared-schema.js';
 import { boundedDocumentStore, httpErrors, maskErrors, rejectUnstorableInput } from './edge.js';
@@ -20,7 +28,16 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { writeAudit } from './platform-tables.js';
 import { runAs, WORK_HEADER } from './work.js';
-import { CONTEXT_HEADER, GATEWAY_DIRECTORY, GATEWAY_DIRECTORY_FIELDS, requireService, ROUTER, verifyContext, type SignedContext, type Viewer } from './viewer.js';
+import {
+  CONTEXT_HEADER,
+  GATEWAY_DIRECTORY,
+  GATEWAY_DIRECTORY_FIELDS,
+  requireService,
+  ROUTER,
+  verifyContext,
+  type SignedContext,
+  type Viewer,
+} from './viewer.js';
 import { auditTrailResolver } from './audit-trail.js';
 import { bearerToken, createTokenVerifier } from './auth.js';
 import { routerProofOf, ROUTER_TOKEN_HEADER, type RouterProofRequest, type RouterTrust } from './router-proof.js';
@@ -31,7 +48,9 @@ import { partnerDirectoryLookup, ViewerDirectory, type ViewerLookup } from './vi
  * fragments (`... on Query { _entities }`) or named fragments spread at the root (each once).
  */
 export function rootFieldsOf(operation: OperationDefinitionNode, document: DocumentNode): FieldNode[] {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
   const seen = new Set<string>();
   const fields: FieldNode[] = [];
   const walk = (selectionSet: SelectionSetNode): void => {
@@ -51,7 +70,10 @@ export function rootFieldsOf(operation: OperationDefinitionNode, document: Docum
 
 /** The root field `_entities` or `_service` an operation selects, however it is reached. */
 export function gatewayOnlyFieldIn(operation: OperationDefinitionNode, document: DocumentNode): string | null {
-  return rootFieldsOf(operation, document).find((field) => field.name.value === '_entities' || field.name.value === '_service')?.name.value ?? null;
+  return (
+    rootFieldsOf(operation, document).find((field) => field.name.value === '_entities' || field.name.value === '_service')?.name.value ??
+    null
+  );
 }
 
 /**
@@ -68,8 +90,16 @@ function routerOnlyFields(trust: RouterTrust): ApolloServerPlugin<{ signed: Sign
       return {
         async didResolveOperation({ request, operation, document }) {
           const proven = contextValue.signed.proven;
-          if (proven && !(request.query === proven.query && (request.variables === proven.variables || routerProofOf(trust, { ...request }, undefined) === 'hmac'))) {
-            throw new GraphQLError('The request runs something other than what the router proved', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          if (
+            proven &&
+            !(
+              request.query === proven.query &&
+              (request.variables === proven.variables || routerProofOf(trust, { ...request }, undefined) === 'hmac')
+            )
+          ) {
+            throw new GraphQLError('The request runs something other than what the router proved', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
           }
           if (!operation) return;
           if (contextValue.signed.issuer === ROUTER) {
@@ -78,11 +108,15 @@ function routerOnlyFields(trust: RouterTrust): ApolloServerPlugin<{ signed: Sign
             }
             return;
           }
-          if (contextValue.signed.issuer === GATEWAY_DIRECTORY && !operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_DIRECTORY_FIELDS.includes(s.name.value))) {
+          if (
+            contextValue.signed.issuer === GATEWAY_DIRECTORY &&
+            !operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && GATEWAY_DIRECTORY_FIELDS.includes(s.name.value))
+          ) {
             throw new GraphQLError('The gateway may only look viewers up', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
           }
           const field = gatewayOnlyFieldIn(operation, document);
-          if (field) throw new GraphQLError(`${field} is for the router only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+          if (field)
+            throw new GraphQLError(`${field} is for the router only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
         },
       };
     },
@@ -109,35 +143,48 @@ function auditRefusals(db: DataSource, clock: Clock, logger: Logger, registry: R
         async willSendResponse({ operation, document, response, contextValue, errors }) {
           if (operation?.operation !== 'mutation' || !document || response.body.kind !== 'single') return;
           // The response names a field by its alias, the client's choice: the record names the mutation.
-          const mutationOf = new Map(rootFieldsOf(operation, document).map((field) => [field.alias?.value ?? field.name.value, field.name.value]));
+          const mutationOf = new Map(
+            rootFieldsOf(operation, document).map((field) => [field.alias?.value ?? field.name.value, field.name.value]),
+          );
           const data = (response.body.singleResult.data ?? {}) as Record<string, unknown>;
           const refusals: { field: string; codes: string[]; outcome: string; detail: unknown }[] = [];
           for (const [key, value] of Object.entries(data)) {
             const payloadErrors = (value as { errors?: { code: string; field: string | null }[] } | null)?.errors;
             if (payloadErrors?.length) {
               const codes = payloadErrors.map((e) => e.code);
-              refusals.push({ field: mutationOf.get(key) ?? key, codes, outcome: `REJECTED: ${codes.join(', ')}`, detail: payloadErrors.map(({ code, field: at }) => ({ code, field: at })) });
+              refusals.push({
+                field: mutationOf.get(key) ?? key,
+                codes,
+                outcome: `REJECTED: ${codes.join(', ')}`,
+                detail: payloadErrors.map(({ code, field: at }) => ({ code, field: at })),
+              });
             }
           }
           for (const error of errors ?? []) {
             const code = (error as GraphQLError).extensions?.code;
             const key = (error as GraphQLError).path?.[0];
-            if ((code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') && typeof key === 'string') refusals.push({ field: mutationOf.get(key) ?? key, codes: [code], outcome: String(code), detail: null });
+            if ((code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') && typeof key === 'string')
+              refusals.push({ field: mutationOf.get(key) ?? key, codes: [code], outcome: String(code), detail: null });
           }
           if (refusals.length === 0) return;
           if (contextValue.signed.viewer.kind === 'anonymous') {
-            for (const refusal of refusals) for (const code of new Set(refusal.codes)) anonymousRefusals.inc({ operation: refusal.field, code });
+            for (const refusal of refusals)
+              for (const code of new Set(refusal.codes)) anonymousRefusals.inc({ operation: refusal.field, code });
             return;
           }
           try {
             await db.transaction(async (manager) => {
               for (const refusal of refusals) {
-                await writeAudit(manager, { viewer: contextValue.signed.viewer, requestId: contextValue.signed.requestId, clock }, {
-                  operation: refusal.field,
-                  resourceType: 'Mutation',
-                  outcome: refusal.outcome,
-                  newValue: refusal.detail,
-                });
+                await writeAudit(
+                  manager,
+                  { viewer: contextValue.signed.viewer, requestId: contextValue.signed.requestId, clock },
+                  {
+                    operation: refusal.field,
+                    resourceType: 'Mutation',
+                    outcome: refusal.outcome,
+                    newValue: refusal.detail,
+                  },
+                );
               }
             });
           } catch (error) {
@@ -247,7 +294,11 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
   metrics.mount(app, runtime.edge?.metrics);
   const health = mountHealth(app, options.name, [databaseCheck(runtime.db)]);
   const verifyToken = createTokenVerifier(runtime.trust.auth);
-  const directory = new ViewerDirectory(options.viewerLookup ?? partnerDirectoryLookup(runtime.serviceClient), runtime.trust.viewerCacheMs, runtime.clock);
+  const directory = new ViewerDirectory(
+    options.viewerLookup ?? partnerDirectoryLookup(runtime.serviceClient),
+    runtime.trust.viewerCacheMs,
+    runtime.clock,
+  );
   /** The user of the token the router forwarded: anonymous without one, refused when bad, unknown or deactivated. */
   const viewerOf = async (authorization: string | undefined, requestId: string): Promise<Viewer> => {
     const token = bearerToken(authorization);
@@ -260,7 +311,10 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     (req, res, next) => {
       if (req.method === 'POST') return next();
       res.setHeader('allow', 'POST');
-      refuse(res, new GraphQLError('Subgraphs take GraphQL over POST only', { extensions: { code: 'BAD_REQUEST', http: { status: 405 } } }));
+      refuse(
+        res,
+        new GraphQLError('Subgraphs take GraphQL over POST only', { extensions: { code: 'BAD_REQUEST', http: { status: 405 } } }),
+      );
     },
     express.json({ limit: '1mb' }),
     // After the body is read: what runs from here on (the viewer's lookup included) is this request's work.
@@ -280,7 +334,12 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
       const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       try {
         const proven = proof === 'hmac' ? { query: body!.query, variables: body!.variables } : undefined;
-        res.locals.signed = { viewer: await viewerOf(req.header('authorization'), requestId), requestId, issuer: ROUTER, proven } satisfies SignedContext;
+        res.locals.signed = {
+          viewer: await viewerOf(req.header('authorization'), requestId),
+          requestId,
+          issuer: ROUTER,
+          proven,
+        } satisfies SignedContext;
       } catch (error) {
         if (error instanceof GraphQLError) return refuse(res, error);
         return next(error);

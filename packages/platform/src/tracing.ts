@@ -19,9 +19,13 @@ export function recordableTarget(target: string): string {
   const at = target.indexOf('?');
   const path = at < 0 ? target : target.slice(0, at);
   const segments = path.split('/');
-  const recorded = segments[1] === 'accept' ? segments.map((segment, i) => (i < 3 || segment === 'end' ? segment : ':code')).join('/') : path;
+  const recorded =
+    segments[1] === 'accept' ? segments.map((segment, i) => (i < 3 || segment === 'end' ? segment : ':code')).join('/') : path;
   if (at < 0) return recorded;
-  const names = target.slice(at + 1).split('&').map((pair) => `${pair.split('=')[0]}=:value`);
+  const names = target
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => `${pair.split('=')[0]}=:value`);
   return `${recorded}?${names.join('&')}`;
 }
 

@@ -62,7 +62,8 @@ const TTL_SECONDS = 60;
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** The key of an issuer's identity: the gateway's is derived from the router's secret, every service's from the services' secret. */
-const identityKey = (issuer: string, secret: string): Uint8Array => purposeKey(secret, issuer === GATEWAY_DIRECTORY ? 'gateway-directory' : 'service-identity');
+const identityKey = (issuer: string, secret: string): Uint8Array =>
+  purposeKey(secret, issuer === GATEWAY_DIRECTORY ? 'gateway-directory' : 'service-identity');
 
 /**
  * Signs a caller's identity for `x-partner-graph-context`, valid 60 s. `secret` is the services'
@@ -82,7 +83,10 @@ export async function signContext(context: SignedContext, secret: string): Promi
  * Verifies a context header; `null` when missing, forged, expired, without an expiry, issued
  * for longer than 60 s, or malformed. The gateway's identity holds only as a system viewer.
  */
-export async function verifyContext(token: string | undefined, secrets: { internal: string; router: string }): Promise<SignedContext | null> {
+export async function verifyContext(
+  token: string | undefined,
+  secrets: { internal: string; router: string },
+): Promise<SignedContext | null> {
   if (!token) return null;
   try {
     const { iss } = decodeJwt(token);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_INTERNAL_SECRET, DEV_JWT_SECRET, DEV_ROUTER_SECRET, httpUrl, loadGatewayConfig, loadScriptConfig, loadSubgraphConfig, loadTelemetryConfig, servicePorts, serviceUrls } from '../src/config.js';
+import {
+  ConfigError,
+  DEV_INTERNAL_SECRET,
+  DEV_JWT_SECRET,
+  DEV_ROUTER_SECRET,
+  httpUrl,
+  loadGatewayConfig,
+  loadScriptConfig,
+  loadSubgraphConfig,
+  loadTelemetryConfig,
+  servicePorts,
+  serviceUrls,
+} from '../src/config.js';
 
 describe('config', () => {
   it('lists every problem at once', () => {
@@ -17,7 +29,9 @@ describe('config', () => {
 
   it('refuses development secrets in production', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL[\s\S]*TRUST_PROXY_HOPS/);
-    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production' })).toThrow(/INTERNAL_SIGNING_SECRET[\s\S]*ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/);
+    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production' })).toThrow(
+      /INTERNAL_SIGNING_SECRET[\s\S]*ROUTER_SIGNING_SECRET[\s\S]*AUTH_JWKS_URL/,
+    );
   });
 
   it('production refuses the documented development secrets and asks where metrics go', () => {
@@ -30,30 +44,68 @@ describe('config', () => {
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'api://pg',
     };
-    expect(() => loadGatewayConfig(production)).toThrow(/INTERNAL_SIGNING_SECRET: the gateway must not hold[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/);
-    expect(() => loadSubgraphConfig('offer', production)).toThrow(/INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret/);
-    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET })).toThrow(/development secret/);
+    expect(() => loadGatewayConfig(production)).toThrow(
+      /INTERNAL_SIGNING_SECRET: the gateway must not hold[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret[\s\S]*AUTH_JWT_SECRET: the documented[\s\S]*METRICS_PORT or METRICS_TOKEN/,
+    );
+    expect(() => loadSubgraphConfig('offer', production)).toThrow(
+      /INTERNAL_SIGNING_SECRET: the documented development secret[\s\S]*ROUTER_SIGNING_SECRET: the documented development secret/,
+    );
+    expect(() => loadSubgraphConfig('offer', { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: DEV_INTERNAL_SECRET })).toThrow(
+      /development secret/,
+    );
     const secret = 'a-production-secret-of-enough-length-0123456789';
     const routerSecret = 'a-production-router-secret-of-enough-length-0123';
-    const gateway = { ...production, INTERNAL_SIGNING_SECRET: undefined, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_PATH: 'manifest.json' };
+    const gateway = {
+      ...production,
+      INTERNAL_SIGNING_SECRET: undefined,
+      ROUTER_SIGNING_SECRET: routerSecret,
+      AUTH_JWT_SECRET: undefined,
+      TRUST_PROXY_HOPS: '0',
+      PERSISTED_DOCUMENTS_PATH: 'manifest.json',
+    };
     const ok = loadGatewayConfig({ ...gateway, METRICS_PORT: '9464' });
     expect(ok.auth.mode).toBe('jwks');
     expect(ok.edge).toEqual({ introspection: false, suggestions: false, metrics: { port: 9464, token: undefined } });
-    expect(loadGatewayConfig({ ...gateway, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(true);
-    const subgraph = loadSubgraphConfig('offer', { ...production, INTERNAL_SIGNING_SECRET: secret, ROUTER_SIGNING_SECRET: routerSecret, AUTH_JWT_SECRET: undefined, OFFER_METRICS_PORT: '9467' });
+    expect(loadGatewayConfig({ ...gateway, METRICS_TOKEN: 'a-metrics-token-0123', GRAPHQL_INTROSPECTION: 'true' }).edge.introspection).toBe(
+      true,
+    );
+    const subgraph = loadSubgraphConfig('offer', {
+      ...production,
+      INTERNAL_SIGNING_SECRET: secret,
+      ROUTER_SIGNING_SECRET: routerSecret,
+      AUTH_JWT_SECRET: undefined,
+      OFFER_METRICS_PORT: '9467',
+    });
     expect(subgraph.edge).toMatchObject({ introspection: false, metrics: { port: 9467 } });
     // Subgraphs verify the users' tokens by the gateway's rules.
     expect(subgraph.auth).toEqual(ok.auth);
   });
 
-  it('production refuses one secret for two purposes, and the services\' secret in the gateway', () => {
-    const production = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg', METRICS_PORT: '9464', TRUST_PROXY_HOPS: '1', DASHBOARD_DIR: 'web/dist', DASHBOARD_OIDC_CLIENT_ID: 'dashboard' };
+  it("production refuses one secret for two purposes, and the services' secret in the gateway", () => {
+    const production = {
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'api://pg',
+      METRICS_PORT: '9464',
+      TRUST_PROXY_HOPS: '1',
+      DASHBOARD_DIR: 'web/dist',
+      DASHBOARD_OIDC_CLIENT_ID: 'dashboard',
+    };
     const one = 'one-production-secret-of-enough-length-0123456789';
     const two = 'two-production-secret-of-enough-length-0123456789';
-    expect(() => loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: one })).toThrow(/INTERNAL_SIGNING_SECRET and ROUTER_SIGNING_SECRET: the same secret for two purposes/);
-    expect(() => loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two, AUTH_JWT_SECRET: two })).toThrow(/ROUTER_SIGNING_SECRET and AUTH_JWT_SECRET: the same secret/);
-    expect(loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two }).INTERNAL_SIGNING_SECRET).toBe(one);
-    expect(() => loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two })).toThrow(/INTERNAL_SIGNING_SECRET: the gateway must not hold/);
+    expect(() => loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: one })).toThrow(
+      /INTERNAL_SIGNING_SECRET and ROUTER_SIGNING_SECRET: the same secret for two purposes/,
+    );
+    expect(() =>
+      loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two, AUTH_JWT_SECRET: two }),
+    ).toThrow(/ROUTER_SIGNING_SECRET and AUTH_JWT_SECRET: the same secret/);
+    expect(
+      loadSubgraphConfig('customer', { ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two }).INTERNAL_SIGNING_SECRET,
+    ).toBe(one);
+    expect(() => loadGatewayConfig({ ...production, INTERNAL_SIGNING_SECRET: one, ROUTER_SIGNING_SECRET: two })).toThrow(
+      /INTERNAL_SIGNING_SECRET: the gateway must not hold/,
+    );
     const gateway = loadGatewayConfig({ ...production, ROUTER_SIGNING_SECRET: two });
     expect(gateway).not.toHaveProperty('INTERNAL_SIGNING_SECRET');
     // Outside production the same secrets are accepted (tests, npm start).
@@ -61,12 +113,25 @@ describe('config', () => {
   });
 
   it('production asks how many proxies stand in front of the gateway, and accepts only persisted documents unless told otherwise', () => {
-    const production = { NODE_ENV: 'production', ROUTER_SIGNING_SECRET: 'two-production-secret-of-enough-length-0123456789', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg', METRICS_PORT: '9464' };
-    expect(() => loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json' })).toThrow(/TRUST_PROXY_HOPS: required in production/);
+    const production = {
+      NODE_ENV: 'production',
+      ROUTER_SIGNING_SECRET: 'two-production-secret-of-enough-length-0123456789',
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'api://pg',
+      METRICS_PORT: '9464',
+    };
+    expect(() => loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json' })).toThrow(
+      /TRUST_PROXY_HOPS: required in production/,
+    );
     expect(loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json', TRUST_PROXY_HOPS: '0' }).TRUST_PROXY_HOPS).toBe(0);
-    expect(loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json', TRUST_PROXY_HOPS: '2' }).PERSISTED_DOCUMENTS_ONLY).toBe(true);
+    expect(loadGatewayConfig({ ...production, PERSISTED_DOCUMENTS_PATH: 'm.json', TRUST_PROXY_HOPS: '2' }).PERSISTED_DOCUMENTS_ONLY).toBe(
+      true,
+    );
     expect(() => loadGatewayConfig({ ...production, TRUST_PROXY_HOPS: '0' })).toThrow(/production accepts only persisted documents/);
-    expect(loadGatewayConfig({ ...production, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' }).PERSISTED_DOCUMENTS_ONLY).toBe(false);
+    expect(loadGatewayConfig({ ...production, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' }).PERSISTED_DOCUMENTS_ONLY).toBe(
+      false,
+    );
     expect(loadGatewayConfig({}).PERSISTED_DOCUMENTS_ONLY).toBe(false);
   });
 
@@ -74,13 +139,21 @@ describe('config', () => {
     const config = loadGatewayConfig({});
     expect(config.edge).toEqual({ introspection: true, suggestions: true, metrics: { port: undefined, token: undefined } });
     expect(config.SUBGRAPH_TIMEOUT_MS).toBe(5_000);
-    expect(loadGatewayConfig({ SUBGRAPH_TIMEOUT_MS: '2500', TRUST_PROXY_HOPS: '2' })).toMatchObject({ SUBGRAPH_TIMEOUT_MS: 2_500, TRUST_PROXY_HOPS: 2 });
+    expect(loadGatewayConfig({ SUBGRAPH_TIMEOUT_MS: '2500', TRUST_PROXY_HOPS: '2' })).toMatchObject({
+      SUBGRAPH_TIMEOUT_MS: 2_500,
+      TRUST_PROXY_HOPS: 2,
+    });
   });
 
   it('limits link acceptances to 10 an hour per address and 100 per link, and keeps audit records 400 days, unless told otherwise', () => {
     expect(loadGatewayConfig({})).toMatchObject({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: 10, ACCEPTANCES_PER_LINK_PER_HOUR: 100 });
-    expect(loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '3', ACCEPTANCES_PER_LINK_PER_HOUR: '30' })).toMatchObject({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: 3, ACCEPTANCES_PER_LINK_PER_HOUR: 30 });
-    expect(() => loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '0', ACCEPTANCES_PER_LINK_PER_HOUR: 'many' })).toThrow(/ACCEPTANCES_PER_ADDRESS_PER_HOUR[\s\S]*ACCEPTANCES_PER_LINK_PER_HOUR/);
+    expect(loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '3', ACCEPTANCES_PER_LINK_PER_HOUR: '30' })).toMatchObject({
+      ACCEPTANCES_PER_ADDRESS_PER_HOUR: 3,
+      ACCEPTANCES_PER_LINK_PER_HOUR: 30,
+    });
+    expect(() => loadGatewayConfig({ ACCEPTANCES_PER_ADDRESS_PER_HOUR: '0', ACCEPTANCES_PER_LINK_PER_HOUR: 'many' })).toThrow(
+      /ACCEPTANCES_PER_ADDRESS_PER_HOUR[\s\S]*ACCEPTANCES_PER_LINK_PER_HOUR/,
+    );
     expect(loadSubgraphConfig('customer', {}).AUDIT_RETENTION_DAYS).toBe(400);
     expect(loadSubgraphConfig('customer', { AUDIT_RETENTION_DAYS: '30' }).AUDIT_RETENTION_DAYS).toBe(30);
     expect(() => loadSubgraphConfig('customer', { AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
@@ -99,19 +172,37 @@ describe('config', () => {
 
   it('HS256 in development, JWKS when configured', () => {
     expect(loadGatewayConfig({}).auth.mode).toBe('hs256');
-    const jwks = loadGatewayConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'api://pg' });
+    const jwks = loadGatewayConfig({
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'api://pg',
+    });
     expect(jwks.auth).toEqual({ mode: 'jwks', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'api://pg' });
   });
 
   describe('ports and service URLs', () => {
     it('are 4000–4005 on 127.0.0.1 when nothing is set', () => {
       const config = loadScriptConfig({});
-      expect(servicePorts(config)).toEqual({ gateway: 4000, partner: 4001, customer: 4002, subscription: 4003, offer: 4004, 'licensing-key': 4005 });
+      expect(servicePorts(config)).toEqual({
+        gateway: 4000,
+        partner: 4001,
+        customer: 4002,
+        subscription: 4003,
+        offer: 4004,
+        'licensing-key': 4005,
+      });
       expect(serviceUrls(config)['licensing-key']).toBe('http://127.0.0.1:4005/graphql');
     });
 
-    it('follow each service\'s own port variable, in every service alike', () => {
-      const env = { GATEWAY_PORT: '5000', PARTNER_PORT: '5001', CUSTOMER_PORT: '5002', SUBSCRIPTION_PORT: '5003', OFFER_PORT: '5004', LICENSING_KEY_PORT: '5005' };
+    it("follow each service's own port variable, in every service alike", () => {
+      const env = {
+        GATEWAY_PORT: '5000',
+        PARTNER_PORT: '5001',
+        CUSTOMER_PORT: '5002',
+        SUBSCRIPTION_PORT: '5003',
+        OFFER_PORT: '5004',
+        LICENSING_KEY_PORT: '5005',
+      };
       expect(loadGatewayConfig(env).GATEWAY_PORT).toBe(5000);
       expect(serviceUrls(loadGatewayConfig(env))).toEqual({
         partner: 'http://127.0.0.1:5001/graphql',
@@ -153,16 +244,20 @@ describe('config', () => {
     it('point the acceptance links at the gateway unless PUBLIC_ACCEPT_URL says otherwise', () => {
       expect(loadSubgraphConfig('offer', {}).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:4000/accept');
       expect(loadSubgraphConfig('offer', { PORT_BASE: '5000' }).PUBLIC_ACCEPT_URL).toBe('http://127.0.0.1:5000/accept');
-      expect(loadSubgraphConfig('offer', { PUBLIC_ACCEPT_URL: 'https://partners.example/accept' }).PUBLIC_ACCEPT_URL).toBe('https://partners.example/accept');
+      expect(loadSubgraphConfig('offer', { PUBLIC_ACCEPT_URL: 'https://partners.example/accept' }).PUBLIC_ACCEPT_URL).toBe(
+        'https://partners.example/accept',
+      );
     });
 
-    it('let a subgraph\'s own port variable win over PORT, as npm start sets it', () => {
+    it("let a subgraph's own port variable win over PORT, as npm start sets it", () => {
       expect(loadSubgraphConfig('customer', { PORT: '8080' }).port).toBe(8080);
       expect(loadSubgraphConfig('customer', { PORT: '8080', CUSTOMER_PORT: '5002' }).port).toBe(5002);
     });
 
     it('list a bad port among every other problem', () => {
-      expect(() => loadSubgraphConfig('offer', { OFFER_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/OFFER_PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*OFFER_PORT/);
+      expect(() => loadSubgraphConfig('offer', { OFFER_PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(
+        /OFFER_PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*OFFER_PORT/,
+      );
     });
   });
 });
@@ -170,7 +265,10 @@ describe('config', () => {
 describe('telemetry config', () => {
   it('traces only with an OTLP endpoint, and not when OTEL_SDK_DISABLED says so', () => {
     expect(loadTelemetryConfig({}).enabled).toBe(false);
-    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toMatchObject({ enabled: true, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toMatchObject({
+      enabled: true,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    });
     expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }).enabled).toBe(true);
     expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
     expect(() => loadTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' })).toThrow(ConfigError);

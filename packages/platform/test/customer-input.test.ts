@@ -45,7 +45,10 @@ describe('one customer-account schema for every subgraph', () => {
   });
 
   it('lists every mistake at once, each under its input field', () => {
-    const errors = problemsOf({ ...contoso, companyName: ' ', country: 'France', contactEmail: 'yann', contactPhone: '', domainPrefix: '-bad-' }, NEW_CUSTOMER);
+    const errors = problemsOf(
+      { ...contoso, companyName: ' ', country: 'France', contactEmail: 'yann', contactPhone: '', domainPrefix: '-bad-' },
+      NEW_CUSTOMER,
+    );
     expect(errors.map(({ code, field }) => [code, field])).toEqual([
       ['VALIDATION_FAILED', 'companyName'],
       ['VALIDATION_FAILED', 'domainPrefix'],
@@ -57,25 +60,48 @@ describe('one customer-account schema for every subgraph', () => {
   });
 
   it('checks the postal code against the country, and names the country', () => {
-    expect(problemsOf({ ...contoso, postalCode: '3500' }, NEW_CUSTOMER)).toEqual([{ code: 'VALIDATION_FAILED', message: 'Not a valid postal code for FR', field: 'postalCode' }]);
+    expect(problemsOf({ ...contoso, postalCode: '3500' }, NEW_CUSTOMER)).toEqual([
+      { code: 'VALIDATION_FAILED', message: 'Not a valid postal code for FR', field: 'postalCode' },
+    ]);
     expect(problemsOf({ ...contoso, country: 'GB', postalCode: 'SW1A 1AA' }, NEW_CUSTOMER)).toEqual([]);
   });
 
   it('a missing required value is "required", under the prefix the caller gives', () => {
     const { contactFirstName: _omitted, ...withoutFirstName } = contoso;
-    expect(problemsOf(withoutFirstName, NEW_CUSTOMER, 'customer.')).toEqual([{ code: 'VALIDATION_FAILED', message: 'Contact first name is required', field: 'customer.contactFirstName' }]);
+    expect(problemsOf(withoutFirstName, NEW_CUSTOMER, 'customer.')).toEqual([
+      { code: 'VALIDATION_FAILED', message: 'Contact first name is required', field: 'customer.contactFirstName' },
+    ]);
   });
 
   it('the first administrator is the same person schema under its own field names; optional parts may be blank', () => {
-    const redeeming = { companyName: 'Summit', country: 'DE', adminFirstName: 'Léa', adminLastName: 'Roux', adminEmail: 'lea@summit.example', adminPhone: ' ', city: '', postalCode: null };
+    const redeeming = {
+      companyName: 'Summit',
+      country: 'DE',
+      adminFirstName: 'Léa',
+      adminLastName: 'Roux',
+      adminEmail: 'lea@summit.example',
+      adminPhone: ' ',
+      city: '',
+      postalCode: null,
+    };
     const problems = new Problems();
     const account = readCustomerAccount(redeeming, REDEEMING, problems, 'customer.');
     expect(problems.any).toBe(false);
-    expect(account).toMatchObject({ domainPrefix: null, addressLine1: null, city: null, postalCode: null, person: { firstName: 'Léa', phone: null } });
-    expect(problemsOf({ ...redeeming, adminEmail: 'lea' }, REDEEMING, 'customer.')).toEqual([{ code: 'VALIDATION_FAILED', message: 'Not a valid email address', field: 'customer.adminEmail' }]);
+    expect(account).toMatchObject({
+      domainPrefix: null,
+      addressLine1: null,
+      city: null,
+      postalCode: null,
+      person: { firstName: 'Léa', phone: null },
+    });
+    expect(problemsOf({ ...redeeming, adminEmail: 'lea' }, REDEEMING, 'customer.')).toEqual([
+      { code: 'VALIDATION_FAILED', message: 'Not a valid email address', field: 'customer.adminEmail' },
+    ]);
   });
 
   it('refuses a name longer than 200 characters', () => {
-    expect(problemsOf({ ...contoso, companyName: 'x'.repeat(201) }, NEW_CUSTOMER)).toEqual([{ code: 'VALIDATION_FAILED', message: 'Company name is too long', field: 'companyName' }]);
+    expect(problemsOf({ ...contoso, companyName: 'x'.repeat(201) }, NEW_CUSTOMER)).toEqual([
+      { code: 'VALIDATION_FAILED', message: 'Company name is too long', field: 'companyName' },
+    ]);
   });
 });

@@ -18,13 +18,26 @@ const wrapped = (original: Error) => new GraphQLError(original.message, { path: 
 describe('what a client may see of an error', () => {
   it('a DomainError escaping a query is BAD_USER_INPUT naming the argument', () => {
     const error = wrapped(new DomainError('VALIDATION_FAILED', 'first must be between 1 and 100', 'first'));
-    expect(mask({ message: error.message, path: ['customers'] }, error)).toEqual({ message: 'first must be between 1 and 100', path: ['customers'], locations: undefined, extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
+    expect(mask({ message: error.message, path: ['customers'] }, error)).toEqual({
+      message: 'first must be between 1 and 100',
+      path: ['customers'],
+      locations: undefined,
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+    });
   });
 
   it('a database or service that does not answer is SERVICE_UNAVAILABLE, without the cause', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
-    const typeorm = Object.assign(new Error('Connection terminated unexpectedly'), { driverError: new Error('Connection terminated unexpectedly') });
-    for (const original of [refused, typeorm, Object.assign(new Error('x'), { code: '57P01' }), Object.assign(new Error('y'), { code: '08006' }), new ServiceUnavailableError('offer', refused)]) {
+    const typeorm = Object.assign(new Error('Connection terminated unexpectedly'), {
+      driverError: new Error('Connection terminated unexpectedly'),
+    });
+    for (const original of [
+      refused,
+      typeorm,
+      Object.assign(new Error('x'), { code: '57P01' }),
+      Object.assign(new Error('y'), { code: '08006' }),
+      new ServiceUnavailableError('offer', refused),
+    ]) {
       const error = wrapped(original);
       const formatted = mask({ message: error.message, path: ['customers'] }, error);
       expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'customer' });
@@ -34,10 +47,28 @@ describe('what a client may see of an error', () => {
   });
 
   it('a public code keeps its message and only public extensions; anything else is masked', () => {
-    const leaky = { message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED', response: { url: 'http://10.0.0.5:4001/graphql', body: '…' }, serviceName: 'partner', stacktrace: ['at x.ts:1'] } };
-    expect(mask(leaky, new GraphQLError('x'))).toEqual({ message: 'Authentication required', path: undefined, locations: undefined, extensions: { code: 'UNAUTHENTICATED' } });
+    const leaky = {
+      message: 'Authentication required',
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        response: { url: 'http://10.0.0.5:4001/graphql', body: '…' },
+        serviceName: 'partner',
+        stacktrace: ['at x.ts:1'],
+      },
+    };
+    expect(mask(leaky, new GraphQLError('x'))).toEqual({
+      message: 'Authentication required',
+      path: undefined,
+      locations: undefined,
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     const bug = wrapped(new Error('SELECT * FROM customer failed'));
-    expect(mask({ message: bug.message }, bug)).toEqual({ message: 'Internal server error', path: undefined, locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(mask({ message: bug.message }, bug)).toEqual({
+      message: 'Internal server error',
+      path: undefined,
+      locations: undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 });
 
@@ -73,7 +104,14 @@ describe('service calls', () => {
     const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
     const attempts = (results: (Error | string)[]) => {
       let n = 0;
-      return { send: async () => { const r = results[n++]!; if (r instanceof Error) throw r; return r; }, count: () => n };
+      return {
+        send: async () => {
+          const r = results[n++]!;
+          if (r instanceof Error) throw r;
+          return r;
+        },
+        count: () => n,
+      };
     };
     const signal = new AbortController().signal;
     const read = attempts([refused, 'ok']);
@@ -107,7 +145,11 @@ describe('service calls', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-      const client = new ServiceClient({ issuer: 'test', secret: 'a-test-secret-of-at-least-32-chars!', urls: Object.fromEntries(SUBGRAPHS.map((name) => [name, url])) as Record<SubgraphName, string> });
+      const client = new ServiceClient({
+        issuer: 'test',
+        secret: 'a-test-secret-of-at-least-32-chars!',
+        urls: Object.fromEntries(SUBGRAPHS.map((name) => [name, url])) as Record<SubgraphName, string>,
+      });
       const as = { viewer: { kind: 'system' as const }, requestId: 'edge-test' };
 
       drops = 1;
@@ -116,7 +158,9 @@ describe('service calls', () => {
       expect(received).toEqual([1, 2].map(() => ({ query: print(PartnerAdvisorCodeDocument), variables: { partnerId: 'p1' } })));
 
       drops = 1;
-      await expect(client.query('partner', AcceptPartnerEventsDocument, { events: [] }, as)).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(client.query('partner', AcceptPartnerEventsDocument, { events: [] }, as)).rejects.toBeInstanceOf(
+        ServiceUnavailableError,
+      );
       expect(received).toHaveLength(3);
     } finally {
       server.close();

@@ -62,7 +62,13 @@ beforeAll(async () => {
     failed: async (_manager, flow, failure) => void endings.push({ flowId: flow.id, outcome: failure.final ? 'refused' : 'paused' }),
   });
   const jobs = flows.jobs();
-  queue = await startJobQueue({ url: databaseUrl, db, logger: createLogger('flows-test', 'silent'), pollingIntervalSeconds: 0.5, handlers: jobs.handlers });
+  queue = await startJobQueue({
+    url: databaseUrl,
+    db,
+    logger: createLogger('flows-test', 'silent'),
+    pollingIntervalSeconds: 0.5,
+    handlers: jobs.handlers,
+  });
 }, 60_000);
 afterAll(async () => {
   await queue?.stop();
@@ -112,10 +118,33 @@ describe('a flow', () => {
   it('stays RUNNING when a step fails for now, and the next run skips the steps it recorded', async () => {
     const id = randomUUID();
     failures.set('second', 1);
-    await db.transaction((manager) => manager.insert(FlowEntity, { id, kind: 'test-flow', state: 'RUNNING', input: { greeting: 'hi' }, steps: {}, attempts: 0, lastError: null, createdAt: new Date(), updatedAt: new Date(), finishedAt: null }));
+    await db.transaction((manager) =>
+      manager.insert(FlowEntity, {
+        id,
+        kind: 'test-flow',
+        state: 'RUNNING',
+        input: { greeting: 'hi' },
+        steps: {},
+        attempts: 0,
+        lastError: null,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        finishedAt: null,
+      }),
+    );
     await expect(flows.run(id)).rejects.toBeInstanceOf(FlowFailed);
-    expect(await flows.get(id)).toMatchObject({ state: 'RUNNING', steps: { first: 'hi one' }, attempts: 1, lastError: 'second unavailable' });
-    expect(await flows.run(id)).toMatchObject({ state: 'SUCCEEDED', steps: { first: 'hi one', second: 'hi one, two' }, attempts: 2, lastError: null });
+    expect(await flows.get(id)).toMatchObject({
+      state: 'RUNNING',
+      steps: { first: 'hi one' },
+      attempts: 1,
+      lastError: 'second unavailable',
+    });
+    expect(await flows.run(id)).toMatchObject({
+      state: 'SUCCEEDED',
+      steps: { first: 'hi one', second: 'hi one, two' },
+      attempts: 2,
+      lastError: null,
+    });
     expect(calls.map((call) => call.step)).toEqual(['first', 'second', 'second']);
     expect(endings.map((ending) => ending.outcome)).toEqual(['paused', 'succeeded']);
   });
@@ -140,7 +169,20 @@ describe('a flow', () => {
 
   it('is found by the sweep while RUNNING and left alone once ended', async () => {
     const running = randomUUID();
-    await db.transaction((manager) => manager.insert(FlowEntity, { id: running, kind: 'test-flow', state: 'RUNNING', input: { greeting: 'hey' }, steps: {}, attempts: 0, lastError: null, createdAt: new Date(), updatedAt: new Date(Date.now() - 120_000), finishedAt: null }));
+    await db.transaction((manager) =>
+      manager.insert(FlowEntity, {
+        id: running,
+        kind: 'test-flow',
+        state: 'RUNNING',
+        input: { greeting: 'hey' },
+        steps: {},
+        attempts: 0,
+        lastError: null,
+        createdAt: new Date(),
+        updatedAt: new Date(Date.now() - 120_000),
+        finishedAt: null,
+      }),
+    );
     expect(await flows.running(60_000)).toContain(running);
     await flows.run(running);
     expect(await flows.running(0)).not.toContain(running);

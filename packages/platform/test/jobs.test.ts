@@ -78,7 +78,8 @@ describe('job spans', () => {
 
 describe('jobs sent after commit', () => {
   it('are sent once the transaction commits, and never when it rolls back', async () => {
-    const sent = (customerId: string) => db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'provision' AND data->>'customerId' = $1`, [customerId]);
+    const sent = (customerId: string) =>
+      db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'provision' AND data->>'customerId' = $1`, [customerId]);
     await db.transaction(async (manager) => {
       sendAfterCommit(manager, 'provision', { customerId: 'committed' });
       // Not before the commit: a worker would otherwise see work whose rows are not there yet.

@@ -17,17 +17,65 @@ describe('log lines', () => {
       body: '{"password":"hunter2-the-password"}',
     });
     logger.error({ err: failed, path: ['acceptDelegatedAdminOffer'] }, 'internal error');
-    logger.child({ requestId: 'r-1' }).warn(
-      { req: { headers: { authorization: 'Bearer the-users-token', cookie: 'sid=the-cookie', 'x-partner-graph-context': 'the-service-jwt', 'x-partner-graph-router-token': 'the-router-credential', accept: 'application/json' } }, variables: { code: 'the-code', password: 'the-password' } },
-      'refused',
+    logger
+      .child({ requestId: 'r-1' })
+      .warn(
+        {
+          req: {
+            headers: {
+              authorization: 'Bearer the-users-token',
+              cookie: 'sid=the-cookie',
+              'x-partner-graph-context': 'the-service-jwt',
+              'x-partner-graph-router-token': 'the-router-credential',
+              accept: 'application/json',
+            },
+          },
+          variables: { code: 'the-code', password: 'the-password' },
+        },
+        'refused',
+      );
+    logger.info(
+      {
+        input: {
+          temporaryPassword: 'the-temporary-password',
+          token: 'the-token',
+          secret: 'the-secret',
+          signingSecret: 'whsec_the-signing-secret',
+        },
+      },
+      'created',
     );
-    logger.info({ input: { temporaryPassword: 'the-temporary-password', token: 'the-token', secret: 'the-secret', signingSecret: 'whsec_the-signing-secret' } }, 'created');
     const written = JSON.stringify(out.lines);
-    for (const secret of ['delegated-admin-code', 'hunter2', 'the-users-token', 'the-cookie', 'the-service-jwt', 'the-router-credential', 'the-code', 'the-password', 'the-temporary-password', 'the-token', 'the-secret', 'the-signing-secret']) {
+    for (const secret of [
+      'delegated-admin-code',
+      'hunter2',
+      'the-users-token',
+      'the-cookie',
+      'the-service-jwt',
+      'the-router-credential',
+      'the-code',
+      'the-password',
+      'the-temporary-password',
+      'the-token',
+      'the-secret',
+      'the-signing-secret',
+    ]) {
       expect(written).not.toContain(secret);
     }
     // What helps to find the fault stays.
-    expect(out.lines[0]).toMatchObject({ msg: 'internal error', path: ['acceptDelegatedAdminOffer'], err: { message: 'duplicate key value violates unique constraint', query: 'INSERT INTO offer_acceptance (code_hash) VALUES ($1)', parameters: '[redacted]' } });
-    expect(out.lines[1]).toMatchObject({ requestId: 'r-1', req: { headers: { accept: 'application/json', authorization: '[redacted]' } }, variables: '[redacted]' });
+    expect(out.lines[0]).toMatchObject({
+      msg: 'internal error',
+      path: ['acceptDelegatedAdminOffer'],
+      err: {
+        message: 'duplicate key value violates unique constraint',
+        query: 'INSERT INTO offer_acceptance (code_hash) VALUES ($1)',
+        parameters: '[redacted]',
+      },
+    });
+    expect(out.lines[1]).toMatchObject({
+      requestId: 'r-1',
+      req: { headers: { accept: 'application/json', authorization: '[redacted]' } },
+      variables: '[redacted]',
+    });
   });
 });

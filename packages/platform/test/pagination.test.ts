@@ -6,7 +6,14 @@ const ID = '6f1a0c3e-0000-4000-8000-000000000001';
 
 describe('keyset pagination', () => {
   it('reads back the (key, id) a connection wrote', () => {
-    const connection = toConnection([{ at: '2026-01-02T03:04:05.000Z', id: ID }, { at: 'x', id: 'y' }], 1, (row) => [row.at, row.id]);
+    const connection = toConnection(
+      [
+        { at: '2026-01-02T03:04:05.000Z', id: ID },
+        { at: 'x', id: 'y' },
+      ],
+      1,
+      (row) => [row.at, row.id],
+    );
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[0]!.cursor });
     expect(decodeKeyset(connection.pageInfo.endCursor, 'timestamp')).toEqual({ key: '2026-01-02T03:04:05.000Z', id: ID });
     expect(decodeKeyset(encodeCursor(['Business Standard', ID]), 'text')).toEqual({ key: 'Business Standard', id: ID });

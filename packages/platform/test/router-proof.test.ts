@@ -6,13 +6,24 @@ import { routerProofOf, ROUTER_PROOF_EXTENSION, signRouterProof } from '../src/r
 const SECRET = 'a-router-secret-for-this-test-0123456789';
 /** What Hive Gateway's `hmacSignature` would put in the request (its own serializer, HMAC-SHA256, base64). */
 const hiveSignature = (query: string, variables?: Record<string, unknown>) =>
-  createHmac('sha256', SECRET).update(defaultParamsSerializer({ query, variables } as never)!).digest('base64');
+  createHmac('sha256', SECRET)
+    .update(defaultParamsSerializer({ query, variables } as never)!)
+    .digest('base64');
 
-const QUERY = 'query Op__customer__0($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id } } }';
+const QUERY =
+  'query Op__customer__0($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { id } } }';
 const cases: [string, Record<string, unknown> | undefined][] = [
   ['no variables', undefined],
   ['empty variables', {}],
-  ['keys in order (entity representations)', { representations: [{ __typename: 'Customer', id: '1' }, { __typename: 'Customer', id: '2' }] }],
+  [
+    'keys in order (entity representations)',
+    {
+      representations: [
+        { __typename: 'Customer', id: '1' },
+        { __typename: 'Customer', id: '2' },
+      ],
+    },
+  ],
   ['keys out of order, nested', { input: { z: 1, a: { y: [{ d: null, c: 'é\u2028"\\\\' }], b: -0 } }, first: 50 }],
   ['integer-like keys', { map: { 10: 'ten', 9: 'nine', a: 1e21 } }],
   ['undefined members and items', { a: undefined, list: [undefined, 1], nested: { b: undefined } }],
@@ -25,7 +36,13 @@ describe('the router proof', () => {
 
   it.each(cases)('holds for the request as sent, and for nothing else: %s', (_name, variables) => {
     // The subgraph reads the request from JSON, as sent.
-    const sent = JSON.parse(JSON.stringify({ query: QUERY, variables, extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(SECRET, { query: QUERY, variables }) } }));
+    const sent = JSON.parse(
+      JSON.stringify({
+        query: QUERY,
+        variables,
+        extensions: { [ROUTER_PROOF_EXTENSION]: signRouterProof(SECRET, { query: QUERY, variables }) },
+      }),
+    );
     expect(routerProofOf({ signingSecret: SECRET }, sent, undefined)).toBe('hmac');
     expect(routerProofOf({ signingSecret: SECRET }, { ...sent, variables: { ...sent.variables, extra: 1 } }, undefined)).toBeNull();
     expect(routerProofOf({ signingSecret: SECRET }, { ...sent, query: `${QUERY} ` }, undefined)).toBeNull();
@@ -33,7 +50,9 @@ describe('the router proof', () => {
   });
 
   it('refuses a malformed signature, and a static credential unless one is configured and matches', () => {
-    expect(routerProofOf({ signingSecret: SECRET }, { query: QUERY, extensions: { [ROUTER_PROOF_EXTENSION]: 'not base64 at all' } }, undefined)).toBeNull();
+    expect(
+      routerProofOf({ signingSecret: SECRET }, { query: QUERY, extensions: { [ROUTER_PROOF_EXTENSION]: 'not base64 at all' } }, undefined),
+    ).toBeNull();
     expect(routerProofOf({ signingSecret: SECRET }, { query: QUERY }, undefined)).toBeNull();
     expect(routerProofOf({ signingSecret: SECRET }, { query: QUERY }, 'anything')).toBeNull();
     const trust = { signingSecret: SECRET, staticToken: 'a-static-router-credential-0123456789' };

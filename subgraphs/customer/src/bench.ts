@@ -28,7 +28,13 @@ export async function benchCustomerSearch(
     let rows = 0;
     for (let run = 0; run < runs; run++) {
       const started = performance.now();
-      const page = await customerPage(db.manager, { partnerId: options.partnerId, now, limit, after: null, prefixPattern: search ? likePrefix(search) : null });
+      const page = await customerPage(db.manager, {
+        partnerId: options.partnerId,
+        now,
+        limit,
+        after: null,
+        prefixPattern: search ? likePrefix(search) : null,
+      });
       durations.push(performance.now() - started);
       rows = page.length;
     }

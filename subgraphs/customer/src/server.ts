@@ -1,4 +1,11 @@
-import { createSubgraphServer, readSubgraphSchema, signCustomerAccess, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import {
+  createSubgraphServer,
+  readSubgraphSchema,
+  signCustomerAccess,
+  startSubgraphWorkers,
+  type SubgraphModule,
+  type SubgraphRuntime,
+} from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -26,7 +33,14 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
       loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
       signAccess: (c) =>
         signCustomerAccess(
-          { customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights, adminAccess: c.adminAccess },
+          {
+            customerId: c.id,
+            country: c.country,
+            provisioningState: c.provisioningState,
+            relationship: c.relationship,
+            hasAdminRights: c.hasAdminRights,
+            adminAccess: c.adminAccess,
+          },
           c.partnerId,
           runtime.secret,
           runtime.clock.now(),

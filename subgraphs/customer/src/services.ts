@@ -25,8 +25,11 @@ export const customerServices = servicesPerRuntime((runtime): CustomerServices =
   return {
     // Asked as the system: the customer-facing page that shows it has no partner viewer.
     partnerContacts: async (partnerId, requestId) =>
-      (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId })).partnerContact,
-    accounts: new CustomerAccounts(runtime.db, runtime.clock, runtime.serviceClient, provisioner, (code) => delegatedAdmin.terminationUrl(code)),
+      (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
+        .partnerContact,
+    accounts: new CustomerAccounts(runtime.db, runtime.clock, runtime.serviceClient, provisioner, (code) =>
+      delegatedAdmin.terminationUrl(code),
+    ),
     provisioner,
     users: new CustomerUsers(runtime.db, runtime.clock, runtime.serviceClient),
     serviceRequests: new ServiceRequests(runtime.db, runtime.clock),

@@ -5,7 +5,6 @@ import { services } from './helpers.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 import { customerAdminSignIn, type CustomerAdminSignIn } from '../../../test/customer-admin.js';
 
-
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -79,7 +78,14 @@ describe('createCustomer', () => {
   it('admin@ (GLOBAL_ADMIN, FULL) may create; Fabrikam creates its own, invisible to Contoso', async () => {
     const byAdmin = await stack.graphql(CREATE, { input: input('byadmin'), key: 'k-admin' }, { as: ADMIN });
     expect(byAdmin.data?.createCustomer.errors).toEqual([]);
-    const byFabrikam = await stack.graphql(CREATE, { input: input('fabnew', { country: 'IT', postalCode: '20121', subscription: { offerId: DEMO.offers.businessBasic, quantity: 5 } }), key: 'k-fab' }, { as: FABRIKAM });
+    const byFabrikam = await stack.graphql(
+      CREATE,
+      {
+        input: input('fabnew', { country: 'IT', postalCode: '20121', subscription: { offerId: DEMO.offers.businessBasic, quantity: 5 } }),
+        key: 'k-fab',
+      },
+      { as: FABRIKAM },
+    );
     expect(byFabrikam.data?.createCustomer.errors).toEqual([]);
     const seen = await stack.graphql(STATE, { id: byFabrikam.data?.createCustomer.customer.id }, { as: AGENT });
     expect(seen.data?.customer).toBeNull();
@@ -103,7 +109,13 @@ describe('createCustomer', () => {
       customer: null,
       credentials: null,
       errors: [],
-      preview: { companyName: 'Company preview', defaultDomain: 'preview.onmicrosoft.com', adminUserName: 'admin@preview.onmicrosoft.com', relationship: 'RESELLER', subscription: { offerId: DEMO.offers.businessStandard, quantity: 10 } },
+      preview: {
+        companyName: 'Company preview',
+        defaultDomain: 'preview.onmicrosoft.com',
+        adminUserName: 'admin@preview.onmicrosoft.com',
+        relationship: 'RESELLER',
+        subscription: { offerId: DEMO.offers.businessStandard, quantity: 10 },
+      },
     });
     expect(await customerCount()).toBe(count);
     const available = await stack.graphql('{ isDomainAvailable(prefix: "preview") { available } }', {}, { as: AGENT });
@@ -115,12 +127,37 @@ describe('createCustomer', () => {
   });
 
   it('reports every invalid field at once', async () => {
-    const bad = input('Bad Prefix!', { companyName: ' ', country: 'FRA', addressLine1: '', city: '', postalCode: '', contactFirstName: '', contactLastName: '', contactEmail: 'nope', contactPhone: 'x' });
+    const bad = input('Bad Prefix!', {
+      companyName: ' ',
+      country: 'FRA',
+      addressLine1: '',
+      city: '',
+      postalCode: '',
+      contactFirstName: '',
+      contactLastName: '',
+      contactEmail: 'nope',
+      contactPhone: 'x',
+    });
     const { data } = await stack.graphql(CREATE, { input: bad, key: 'k-bad', dryRun: true }, { as: AGENT });
     expect(data?.createCustomer.errors.map((e: any) => e.field).sort()).toEqual(
-      ['addressLine1', 'city', 'companyName', 'contactEmail', 'contactFirstName', 'contactLastName', 'contactPhone', 'country', 'domainPrefix', 'postalCode'].sort(),
+      [
+        'addressLine1',
+        'city',
+        'companyName',
+        'contactEmail',
+        'contactFirstName',
+        'contactLastName',
+        'contactPhone',
+        'country',
+        'domainPrefix',
+        'postalCode',
+      ].sort(),
     );
-    const postal = await stack.graphql(CREATE, { input: input('postal', { postalCode: '7500' }), key: 'k-postal', dryRun: true }, { as: AGENT });
+    const postal = await stack.graphql(
+      CREATE,
+      { input: input('postal', { postalCode: '7500' }), key: 'k-postal', dryRun: true },
+      { as: AGENT },
+    );
     expect(postal.data?.createCustomer.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'postalCode' }]);
   });
 
@@ -141,7 +178,11 @@ describe('createCustomer', () => {
       expect(data?.createCustomer.errors).toContainEqual({ code, field });
     }
     // Fabrikam may sell only the Business offers.
-    const fabrikam = await stack.graphql(CREATE, { input: input('fabe3', { subscription: { offerId: DEMO.offers.e3, quantity: 10 } }), key: 'k-fab-e3', dryRun: true }, { as: FABRIKAM });
+    const fabrikam = await stack.graphql(
+      CREATE,
+      { input: input('fabe3', { subscription: { offerId: DEMO.offers.e3, quantity: 10 } }), key: 'k-fab-e3', dryRun: true },
+      { as: FABRIKAM },
+    );
     expect(fabrikam.data?.createCustomer.errors).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'subscription.offerId' }]);
   });
 });
@@ -155,11 +196,16 @@ describe('provisioning', () => {
     const state = await stack.graphql(STATE, { id }, { as: AGENT });
     expect(state.data?.customer).toMatchObject({ provisioningState: 'ACTIVE', provisioningError: null });
     expect(state.data?.customer.tenantId).toMatch(/^[0-9a-f-]{36}$/);
-    const subscriptions = await stack.subgraphs.subscription.db.query('SELECT id, channel, partner_id, quantity FROM subscription WHERE customer_id = $1', [id]);
+    const subscriptions = await stack.subgraphs.subscription.db.query(
+      'SELECT id, channel, partner_id, quantity FROM subscription WHERE customer_id = $1',
+      [id],
+    );
     expect(subscriptions).toEqual([expect.objectContaining({ channel: 'RESELLER', partner_id: DEMO.partners.contoso, quantity: 10 })]);
 
     // A crash after the subscription call but before its id was recorded: the re-run finishes without a duplicate.
-    await stack.subgraphs.customer.db.query(`UPDATE flow SET steps = steps - '0', state = 'RUNNING', finished_at = NULL WHERE id = $1`, [id]);
+    await stack.subgraphs.customer.db.query(`UPDATE flow SET steps = steps - '0', state = 'RUNNING', finished_at = NULL WHERE id = $1`, [
+      id,
+    ]);
     await stack.subgraphs.customer.db.query(`UPDATE customer SET provisioning_state = 'PROVISIONING' WHERE id = $1`, [id]);
     expect(await provisioner.provision(id)).toBe('ACTIVE');
     const after = await stack.subgraphs.subscription.db.query('SELECT id FROM subscription WHERE customer_id = $1', [id]);
@@ -186,8 +232,13 @@ describe('provisioning', () => {
     expect((await stack.graphql(RETRY, { id }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await stack.graphql(RETRY, { id }, { as: FABRIKAM })).data?.retryCustomerProvisioning.errors).toEqual([{ code: 'NOT_FOUND' }]);
     const retried = await stack.graphql(RETRY, { id }, { as: AGENT });
-    expect(retried.data?.retryCustomerProvisioning).toEqual({ customer: { provisioningState: 'PROVISIONING', provisioningError: null }, errors: [] });
-    expect((await stack.graphql(RETRY, { id }, { as: AGENT })).data?.retryCustomerProvisioning.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
+    expect(retried.data?.retryCustomerProvisioning).toEqual({
+      customer: { provisioningState: 'PROVISIONING', provisioningError: null },
+      errors: [],
+    });
+    expect((await stack.graphql(RETRY, { id }, { as: AGENT })).data?.retryCustomerProvisioning.errors).toEqual([
+      { code: 'INVALID_STATUS_TRANSITION' },
+    ]);
     expect(await provisioner.provision(id)).toBe('ACTIVE');
     expect((await stack.graphql(STATE, { id }, { as: AGENT })).data?.customer.provisioningState).toBe('ACTIVE');
   });
@@ -209,49 +260,81 @@ const account = (companyName: string, overrides: Record<string, unknown> = {}) =
 
 describe('createCustomerAccount (internal)', () => {
   it('creates an account with a derived domain, idempotently', async () => {
-    const call = () => stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-1' } });
+    const call = () =>
+      stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-1' } });
     const first = await call();
     expect(first.errors).toBeUndefined();
     expect(first.data?.createCustomerAccount).toMatchObject({ adminUserName: 'admin@cafeelan.onmicrosoft.com', errors: [] });
     expect(first.data?.createCustomerAccount.temporaryPassword).toMatch(/^.{16}$/);
     const replay = await call();
-    expect(replay.data?.createCustomerAccount).toMatchObject({ customerId: first.data?.createCustomerAccount.customerId, temporaryPassword: null });
+    expect(replay.data?.createCustomerAccount).toMatchObject({
+      customerId: first.data?.createCustomerAccount.customerId,
+      temporaryPassword: null,
+    });
     // Same company name, other key: a unique domain is derived.
-    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Café Élan'), key: 'acc-2' } });
+    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Café Élan'), key: 'acc-2' },
+    });
     expect(other.data?.createCustomerAccount.adminUserName).toMatch(/^admin@cafeelan\d{4}\.onmicrosoft\.com$/);
   });
 
   it('is refused to clients (gateway-signed)', async () => {
-    const response = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'router', variables: { input: account('Nope'), key: 'acc-x' } });
+    const response = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'router',
+      variables: { input: account('Nope'), key: 'acc-x' },
+    });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('an ADVISOR-only customer refuses user changes until a delegated-admin relationship is ACTIVE', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Advisor Only'), key: 'acc-advisor' } });
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Advisor Only'), key: 'acc-advisor' },
+    });
     const customerId = created.data?.createCustomerAccount.customerId;
     const CREATE_USER = `mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { user { id } errors { code } } }`;
-    const readable = await stack.graphql(`query($id: ID!) { customer(id: $id) { relationship hasAdminRights } }`, { id: customerId }, { as: HELPDESK });
+    const readable = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { relationship hasAdminRights } }`,
+      { id: customerId },
+      { as: HELPDESK },
+    );
     expect(readable.data?.customer).toEqual({ relationship: 'ADVISOR', hasAdminRights: false });
     const refused = await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT });
     expect(refused.data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
-    const reset = await stack.graphql(`mutation($id: ID!) { resetCustomerUserPassword(id: $id) { errors { code } } }`, { id: created.data?.createCustomerAccount.adminUserId }, { as: AGENT });
+    const reset = await stack.graphql(
+      `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { errors { code } } }`,
+      { id: created.data?.createCustomerAccount.adminUserId },
+      { as: AGENT },
+    );
     expect(reset.data?.resetCustomerUserPassword.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
 
     const offer = await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT });
-    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([
+      { code: 'NO_ADMIN_RIGHTS' },
+    ]);
     expect((await accept(offer.data?.sendDelegatedAdminOffer.code, adminOf(created))).errors).toEqual([]);
     expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([]);
 
     await stack.graphql(TERMINATE, { id: offer.data?.sendDelegatedAdminOffer.relationship.id }, { as: AGENT });
-    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([
+      { code: 'NO_ADMIN_RIGHTS' },
+    ]);
   });
 
   it('includeDelegatedAdmin gives the partner admin rights at once', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('With Delegation', { includeDelegatedAdmin: true }), key: 'acc-dap' } });
-    const access = await stack.subgraphRequest('customer', `query($p: ID!, $ids: [ID!]!) { customerAccess(partnerId: $p, customerIds: $ids) { relationship hasAdminRights provisioningState } }`, {
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
       issuer: 'offer',
-      variables: { p: DEMO.partners.contoso, ids: [created.data?.createCustomerAccount.customerId] },
+      variables: { input: account('With Delegation', { includeDelegatedAdmin: true }), key: 'acc-dap' },
     });
+    const access = await stack.subgraphRequest(
+      'customer',
+      `query($p: ID!, $ids: [ID!]!) { customerAccess(partnerId: $p, customerIds: $ids) { relationship hasAdminRights provisioningState } }`,
+      {
+        issuer: 'offer',
+        variables: { p: DEMO.partners.contoso, ids: [created.data?.createCustomerAccount.customerId] },
+      },
+    );
     expect(access.data?.customerAccess).toEqual([{ relationship: 'ADVISOR', hasAdminRights: true, provisioningState: 'PROVISIONING' }]);
   });
 
@@ -262,19 +345,43 @@ describe('createCustomerAccount (internal)', () => {
     const adminPasswordHash = await hashPassword('Handed0ffByAFlow');
     const created = await stack.subgraphRequest('customer', CREATE_WITH_LINK, {
       issuer: 'offer',
-      variables: { input: account('Hashed Hand-off', { includeDelegatedAdmin: true, adminPasswordHash, delegatedAdminTerminationCodeHash: sha256(terminationCode) }), key: 'acc-hashed' },
+      variables: {
+        input: account('Hashed Hand-off', {
+          includeDelegatedAdmin: true,
+          adminPasswordHash,
+          delegatedAdminTerminationCodeHash: sha256(terminationCode),
+        }),
+        key: 'acc-hashed',
+      },
     });
-    expect(created.data?.createCustomerAccount).toMatchObject({ customerId: expect.any(String), temporaryPassword: null, delegatedAdminTerminationUrl: null, errors: [] });
+    expect(created.data?.createCustomerAccount).toMatchObject({
+      customerId: expect.any(String),
+      temporaryPassword: null,
+      delegatedAdminTerminationUrl: null,
+      errors: [],
+    });
     const customerId = created.data?.createCustomerAccount.customerId;
-    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+    const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(
+      `SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`,
+      [customerId],
+    );
     expect(stored).toBe(adminPasswordHash);
-    expect((await stack.graphql(END, { code: terminationCode })).data?.endDelegatedAdminRelationship).toMatchObject({ relationship: { status: 'TERMINATED' }, errors: [] });
+    expect((await stack.graphql(END, { code: terminationCode })).data?.endDelegatedAdminRelationship).toMatchObject({
+      relationship: { status: 'TERMINATED' },
+      errors: [],
+    });
 
     const malformed = await stack.subgraphRequest('customer', CREATE_WITH_LINK, {
       issuer: 'offer',
-      variables: { input: account('Hashed Badly', { includeDelegatedAdmin: true, delegatedAdminTerminationCodeHash: terminationCode }), key: 'acc-hashed-badly' },
+      variables: {
+        input: account('Hashed Badly', { includeDelegatedAdmin: true, delegatedAdminTerminationCodeHash: terminationCode }),
+        key: 'acc-hashed-badly',
+      },
     });
-    expect(malformed.data?.createCustomerAccount).toMatchObject({ customerId: null, errors: [{ code: 'VALIDATION_FAILED', field: 'delegatedAdminTerminationCodeHash' }] });
+    expect(malformed.data?.createCustomerAccount).toMatchObject({
+      customerId: null,
+      errors: [{ code: 'VALIDATION_FAILED', field: 'delegatedAdminTerminationCodeHash' }],
+    });
   });
 });
 
@@ -283,7 +390,8 @@ const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!, $key: String) { 
 const ACCEPT = `mutation($code: String!, $signIn: CustomerAdminSignInInput!) {
   acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { relationship { relationshipId status access expiresAt } terminationUrl terminationCode errors { code } } }`;
 /** The customer's administrator accepts, signed out unless `as` says who calls. */
-const accept = async (code: string, signIn: CustomerAdminSignIn, as: string | null = null) => (await stack.graphql(ACCEPT, { code, signIn }, { as })).data?.acceptDelegatedAdminOffer;
+const accept = async (code: string, signIn: CustomerAdminSignIn, as: string | null = null) =>
+  (await stack.graphql(ACCEPT, { code, signIn }, { as })).data?.acceptDelegatedAdminOffer;
 /** The first administrator of an account createCustomerAccount made, with the temporary password it answered once. */
 const adminOf = (created: GraphQLResponse): CustomerAdminSignIn => ({
   userName: created.data?.createCustomerAccount.adminUserName,
@@ -310,9 +418,20 @@ describe('delegated administration', () => {
 
     const accepted = await stack.graphql(ACCEPT, { code: offer.code, signIn: northwindAdmin });
     expect(accepted.errors).toBeUndefined();
-    expect(accepted.data?.acceptDelegatedAdminOffer.relationship).toMatchObject({ relationshipId: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
-    expect(new Date(accepted.data?.acceptDelegatedAdminOffer.relationship.expiresAt).getUTCFullYear()).toBe(stack.clock.now().getUTCFullYear() + 2);
-    expect(await accept(offer.code, northwindAdmin)).toEqual({ relationship: null, terminationUrl: null, terminationCode: null, errors: [{ code: 'INVALID_CODE' }] });
+    expect(accepted.data?.acceptDelegatedAdminOffer.relationship).toMatchObject({
+      relationshipId: offer.relationship.id,
+      status: 'ACTIVE',
+      access: 'LIMITED',
+    });
+    expect(new Date(accepted.data?.acceptDelegatedAdminOffer.relationship.expiresAt).getUTCFullYear()).toBe(
+      stack.clock.now().getUTCFullYear() + 2,
+    );
+    expect(await accept(offer.code, northwindAdmin)).toEqual({
+      relationship: null,
+      terminationUrl: null,
+      terminationCode: null,
+      errors: [{ code: 'INVALID_CODE' }],
+    });
     const listed = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: HELPDESK });
     expect(listed.data?.delegatedAdminRelationships).toContainEqual({ id: offer.relationship.id, status: 'ACTIVE', access: 'LIMITED' });
   });
@@ -322,7 +441,11 @@ describe('delegated administration', () => {
     const offer = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
     const pending = await stack.graphql(PREVIEW, { code: offer.code }, { as: null });
     expect(pending.errors).toBeUndefined();
-    expect(pending.data?.delegatedAdminOfferByCode).toMatchObject({ status: 'PENDING', access: 'FULL', partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') } });
+    expect(pending.data?.delegatedAdminOfferByCode).toMatchObject({
+      status: 'PENDING',
+      access: 'FULL',
+      partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') },
+    });
     await accept(offer.code, northwindAdmin);
     const nothing = { status: 'NOT_VALID', access: null, partner: null };
     for (const code of [offer.code, 'x'.repeat(43), '']) {
@@ -335,8 +458,10 @@ describe('delegated administration', () => {
   });
 
   it('unaccepted offers expire after 90 days; relationships after 2 years', async () => {
-    const pending = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
-    const toAccept = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data?.sendDelegatedAdminOffer;
+    const pending = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data
+      ?.sendDelegatedAdminOffer;
+    const toAccept = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL' }, { as: ADMIN })).data
+      ?.sendDelegatedAdminOffer;
     await accept(toAccept.code, northwindAdmin);
     stack.clock.advanceDays(91);
     try {
@@ -348,7 +473,11 @@ describe('delegated administration', () => {
       const later = await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT });
       expect(later.data?.delegatedAdminRelationships).toContainEqual({ id: toAccept.relationship.id, status: 'EXPIRED', access: 'FULL' });
       // Adventure Works' relationship expired too: Contoso has no admin rights there any more.
-      const adventure = await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights } }`, { id: DEMO.customers.adventureWorks }, { as: AGENT });
+      const adventure = await stack.graphql(
+        `query($id: ID!) { customer(id: $id) { hasAdminRights } }`,
+        { id: DEMO.customers.adventureWorks },
+        { as: AGENT },
+      );
       expect(adventure.data?.customer.hasAdminRights).toBe(false);
       const terminate = await stack.graphql(TERMINATE, { id: toAccept.relationship.id }, { as: AGENT });
       expect(terminate.data?.terminateDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION' }]);
@@ -358,7 +487,8 @@ describe('delegated administration', () => {
   });
 
   it('terminating ends the relationship (and a pending offer’s code)', async () => {
-    const offer = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const offer = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'FULL' }, { as: AGENT })).data
+      ?.sendDelegatedAdminOffer;
     const ended = await stack.graphql(TERMINATE, { id: offer.relationship.id }, { as: AGENT });
     expect(ended.data?.terminateDelegatedAdminRelationship.relationship.status).toBe('TERMINATED');
     expect((await accept(offer.code, northwindAdmin)).errors).toEqual([{ code: 'INVALID_CODE' }]);
@@ -386,23 +516,37 @@ describe('delegated administration', () => {
   });
 
   it('a retry of sendDelegatedAdminOffer with the same idempotencyKey returns the same offer, without its code', async () => {
-    const pendingCount = async () => (await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT })).data?.delegatedAdminRelationships.filter((r: { status: string }) => r.status === 'PENDING').length;
+    const pendingCount = async () =>
+      (await stack.graphql(RELATIONSHIPS, { c: DEMO.customers.northwind }, { as: AGENT })).data?.delegatedAdminRelationships.filter(
+        (r: { status: string }) => r.status === 'PENDING',
+      ).length;
     const before = await pendingCount();
-    const first = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const first = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data
+      ?.sendDelegatedAdminOffer;
     expect(first.errors).toEqual([]);
     expect(first.code).toBeTruthy();
-    const retry = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
-    expect(retry).toMatchObject({ errors: [], code: null, acceptanceUrl: null, relationship: { id: first.relationship.id, status: 'PENDING' } });
+    const retry = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'FULL', key: 'dap-retry' }, { as: AGENT })).data
+      ?.sendDelegatedAdminOffer;
+    expect(retry).toMatchObject({
+      errors: [],
+      code: null,
+      acceptanceUrl: null,
+      relationship: { id: first.relationship.id, status: 'PENDING' },
+    });
     expect(await pendingCount()).toBe(before + 1);
     // The same key for another request is refused; without a key each call is a new offer.
-    const reused = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED', key: 'dap-retry' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
+    const reused = (await stack.graphql(SEND, { c: DEMO.customers.northwind, access: 'LIMITED', key: 'dap-retry' }, { as: AGENT })).data
+      ?.sendDelegatedAdminOffer;
     expect(reused.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED' }]);
     // The code still works once.
     expect((await accept(first.code, northwindAdmin)).errors).toEqual([]);
   });
 
   it('the customer ends a relationship from its own link, handed out once at acceptance', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Ends Itself'), key: 'acc-ends' } });
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Ends Itself'), key: 'acc-ends' },
+    });
     const customerId = created.data?.createCustomerAccount.customerId;
     const offer = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     const accepted = await accept(offer.code, adminOf(created));
@@ -410,35 +554,59 @@ describe('delegated administration', () => {
     expect(accepted.terminationCode).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     expect(accepted.terminationCode).not.toBe(offer.code);
     expect(accepted.terminationUrl).toBe(`https://partner-graph.example/accept/delegated-admin/end/${accepted.terminationCode}`);
-    const rights = async () => (await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data?.customer;
+    const rights = async () =>
+      (await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data
+        ?.customer;
     expect(await rights()).toEqual({ hasAdminRights: true, adminAccess: 'FULL' });
 
     // Neither the used acceptance code nor a made-up one ends anything.
     for (const code of [offer.code, 'x'.repeat(43), '']) {
-      expect((await stack.graphql(END, { code })).data?.endDelegatedAdminRelationship).toEqual({ relationship: null, errors: [{ code: 'INVALID_CODE', field: 'code' }] });
+      expect((await stack.graphql(END, { code })).data?.endDelegatedAdminRelationship).toEqual({
+        relationship: null,
+        errors: [{ code: 'INVALID_CODE', field: 'code' }],
+      });
     }
     expect(await rights()).toEqual({ hasAdminRights: true, adminAccess: 'FULL' });
 
     const ended = await stack.graphql(END, { code: accepted.terminationCode });
     expect(ended.errors).toBeUndefined();
-    expect(ended.data?.endDelegatedAdminRelationship).toEqual({ relationship: { relationshipId: offer.relationship.id, status: 'TERMINATED', access: 'FULL' }, errors: [] });
+    expect(ended.data?.endDelegatedAdminRelationship).toEqual({
+      relationship: { relationshipId: offer.relationship.id, status: 'TERMINATED', access: 'FULL' },
+      errors: [],
+    });
     expect(await rights()).toEqual({ hasAdminRights: false, adminAccess: null });
-    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([{ id: offer.relationship.id, status: 'TERMINATED', access: 'FULL' }]);
-    const createUser = await stack.graphql(`mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { errors { code } } }`, { c: customerId }, { as: AGENT });
+    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([
+      { id: offer.relationship.id, status: 'TERMINATED', access: 'FULL' },
+    ]);
+    const createUser = await stack.graphql(
+      `mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { errors { code } } }`,
+      { c: customerId },
+      { as: AGENT },
+    );
     expect(createUser.data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
     // The link works once.
-    expect((await stack.graphql(END, { code: accepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
+    expect((await stack.graphql(END, { code: accepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([
+      { code: 'INVALID_CODE', field: 'code' },
+    ]);
     // The partner ending it first makes the customer's link void too.
     const second = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     const secondAccepted = await accept(second.code, adminOf(created));
     await stack.graphql(TERMINATE, { id: second.relationship.id }, { as: AGENT });
-    expect((await stack.graphql(END, { code: secondAccepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([{ code: 'INVALID_CODE', field: 'code' }]);
+    expect((await stack.graphql(END, { code: secondAccepted.terminationCode })).data?.endDelegatedAdminRelationship.errors).toEqual([
+      { code: 'INVALID_CODE', field: 'code' },
+    ]);
   });
 
   it('only the customer’s own administrator accepts: the partner holding the code, the code alone or anyone else’s sign-in gets INVALID_CREDENTIALS, and the code still works', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Own Admin'), key: 'acc-own-admin' } });
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Own Admin'), key: 'acc-own-admin' },
+    });
     const customerId = created.data?.createCustomerAccount.customerId;
-    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Other Admin'), key: 'acc-other-admin' } });
+    const other = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Other Admin'), key: 'acc-other-admin' },
+    });
     const offer = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     const CREATE_USER = `mutation($c: ID!) { createCustomerUser(customerId: $c, input: { firstName: "Ana", lastName: "Lopez" }) { errors { code } } }`;
     const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { errors { code } } }`;
@@ -451,44 +619,78 @@ describe('delegated administration', () => {
     expect(await accept(offer.code, adminOf(other))).toEqual(refused);
     expect(await accept(offer.code, { ...adminOf(created), password: `${adminOf(created).password}x` })).toEqual(refused);
     // Still PENDING, and the partner has no admin rights yet.
-    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([{ id: offer.relationship.id, status: 'PENDING', access: 'FULL' }]);
-    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
-    expect((await stack.graphql(RESET, { id: adminUserId }, { as: AGENT })).data?.resetCustomerUserPassword.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+    expect((await stack.graphql(RELATIONSHIPS, { c: customerId }, { as: AGENT })).data?.delegatedAdminRelationships).toEqual([
+      { id: offer.relationship.id, status: 'PENDING', access: 'FULL' },
+    ]);
+    expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([
+      { code: 'NO_ADMIN_RIGHTS' },
+    ]);
+    expect((await stack.graphql(RESET, { id: adminUserId }, { as: AGENT })).data?.resetCustomerUserPassword.errors).toEqual([
+      { code: 'NO_ADMIN_RIGHTS' },
+    ]);
 
     // The customer's admin, its user name in any case: accepted, with the termination link for it alone.
     const accepted = await accept(offer.code, { ...adminOf(created), userName: ` ${adminOf(created).userName.toUpperCase()}` });
-    expect(accepted).toMatchObject({ relationship: { relationshipId: offer.relationship.id, status: 'ACTIVE' }, terminationUrl: expect.stringContaining(accepted.terminationCode), errors: [] });
+    expect(accepted).toMatchObject({
+      relationship: { relationshipId: offer.relationship.id, status: 'ACTIVE' },
+      terminationUrl: expect.stringContaining(accepted.terminationCode),
+      errors: [],
+    });
     expect((await stack.graphql(CREATE_USER, { c: customerId }, { as: AGENT })).data?.createCustomerUser.errors).toEqual([]);
     expect((await stack.graphql(RESET, { id: adminUserId }, { as: AGENT })).data?.resetCustomerUserPassword.errors).toEqual([]);
     // Nothing the partner can read carries the termination code: its relationships, its audit trail, its events.
-    const partnerSide = await stack.graphql(`query($c: ID!) { delegatedAdminRelationships(customerId: $c) { id status access createdAt acceptedAt expiresAt terminatedAt customer { id } }
-      auditRecords(first: 50, filter: { customerId: $c }) { edges { node { operation oldValue newValue user { email } } } } }`, { c: customerId }, { as: ADMIN });
+    const partnerSide = await stack.graphql(
+      `query($c: ID!) { delegatedAdminRelationships(customerId: $c) { id status access createdAt acceptedAt expiresAt terminatedAt customer { id } }
+      auditRecords(first: 50, filter: { customerId: $c }) { edges { node { operation oldValue newValue user { email } } } } }`,
+      { c: customerId },
+      { as: ADMIN },
+    );
     expect(partnerSide.errors).toBeUndefined();
-    expect(partnerSide.data?.auditRecords.edges).toContainEqual({ node: expect.objectContaining({ operation: 'acceptDelegatedAdminOffer', newValue: expect.objectContaining({ status: 'ACTIVE', acceptedBy: adminOf(created).userName }), user: null }) });
+    expect(partnerSide.data?.auditRecords.edges).toContainEqual({
+      node: expect.objectContaining({
+        operation: 'acceptDelegatedAdminOffer',
+        newValue: expect.objectContaining({ status: 'ACTIVE', acceptedBy: adminOf(created).userName }),
+        user: null,
+      }),
+    });
     const events = await stack.subgraphs.customer.db.query(`SELECT data FROM event_outbox WHERE object_id = $1`, [offer.relationship.id]);
     for (const seen of [partnerSide.data, events]) expect(JSON.stringify(seen)).not.toContain(accepted.terminationCode);
   });
 
   it('wrong passwords, even in a burst: 5 failures per code and per user name in 15 minutes, then TOO_MANY_ATTEMPTS even for the right one, until they age out', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Throttled Admin'), key: 'acc-throttled' } });
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Throttled Admin'), key: 'acc-throttled' },
+    });
     const customerId = created.data?.createCustomerAccount.customerId;
     const admin = adminOf(created);
     const first = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     const second = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     // A burst of 8 wrong guesses at once: they take turns, so exactly 5 are checked and the rest throttled.
-    const burst = await Promise.all(Array.from({ length: 8 }, (_, attempt) => accept(first.code, { ...admin, password: `wrong-${attempt}` })));
-    expect(burst.map((answer) => answer.errors[0].code).sort()).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), ...Array(3).fill('TOO_MANY_ATTEMPTS')]);
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, (_, attempt) => accept(first.code, { ...admin, password: `wrong-${attempt}` })),
+    );
+    expect(burst.map((answer) => answer.errors[0].code).sort()).toEqual([
+      ...Array(5).fill('INVALID_CREDENTIALS'),
+      ...Array(3).fill('TOO_MANY_ATTEMPTS'),
+    ]);
     const throttled = [{ code: 'TOO_MANY_ATTEMPTS' }];
     expect((await accept(first.code, admin)).errors).toEqual(throttled);
     // The user name is throttled on another code; the code for another user name (the failures are in the database, for every replica).
     expect((await accept(second.code, admin)).errors).toEqual(throttled);
     expect((await accept(first.code, northwindAdmin)).errors).toEqual(throttled);
-    const [{ failures }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS failures FROM sign_in_failure WHERE subject = $1`, [`user:${admin.userName}`]);
+    const [{ failures }] = await stack.subgraphs.customer.db.query(
+      `SELECT count(*)::int AS failures FROM sign_in_failure WHERE subject = $1`,
+      [`user:${admin.userName}`],
+    );
     expect(failures).toBe(5);
     // Throttled attempts are not failures: 15 minutes after the last one the right admin accepts with the same code.
     stack.clock.advance(15 * 60_000 + 1000);
     try {
-      expect(await accept(first.code, admin)).toMatchObject({ relationship: { relationshipId: first.relationship.id, status: 'ACTIVE' }, errors: [] });
+      expect(await accept(first.code, admin)).toMatchObject({
+        relationship: { relationshipId: first.relationship.id, status: 'ACTIVE' },
+        errors: [],
+      });
       expect((await accept(second.code, admin)).errors).toEqual([]);
     } finally {
       stack.clock.advance(-(15 * 60_000 + 1000));
@@ -496,7 +698,10 @@ describe('delegated administration', () => {
   });
 
   it('a LIMITED relationship gives even a FULL agent only password resets of non-admins and service requests', async () => {
-    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, { issuer: 'offer', variables: { input: account('Limited Trust'), key: 'acc-limited' } });
+    const created = await stack.subgraphRequest('customer', CREATE_ACCOUNT, {
+      issuer: 'offer',
+      variables: { input: account('Limited Trust'), key: 'acc-limited' },
+    });
     const { customerId, adminUserId } = created.data?.createCustomerAccount;
     // With a FULL relationship first, the agent adds an ordinary user; the customer then ends it.
     const full = (await stack.graphql(SEND, { c: customerId, access: 'FULL' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
@@ -507,15 +712,30 @@ describe('delegated administration', () => {
     await stack.graphql(END, { code: fullAccepted.terminationCode });
     const limited = (await stack.graphql(SEND, { c: customerId, access: 'LIMITED' }, { as: AGENT })).data?.sendDelegatedAdminOffer;
     await accept(limited.code, adminOf(created));
-    expect((await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data?.customer).toEqual({ hasAdminRights: true, adminAccess: 'LIMITED' });
+    expect(
+      (await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: customerId }, { as: AGENT })).data
+        ?.customer,
+    ).toEqual({ hasAdminRights: true, adminAccess: 'LIMITED' });
 
     const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { temporaryPassword errors { code } } }`;
-    const users = async () => (await stack.graphql(`query($id: ID!) { customer(id: $id) { users { id } } }`, { id: customerId }, { as: AGENT })).data?.customer.users.length;
+    const users = async () =>
+      (await stack.graphql(`query($id: ID!) { customer(id: $id) { users { id } } }`, { id: customerId }, { as: AGENT })).data?.customer
+        .users.length;
     const count = await users();
     for (const who of [AGENT, ADMIN]) {
-      expect((await stack.graphql(CREATE_USER, { c: customerId, first: 'Refused' }, { as: who })).data?.createCustomerUser.errors, who).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
-      expect((await stack.graphql(RESET, { id: adminUserId }, { as: who })).data?.resetCustomerUserPassword, who).toEqual({ temporaryPassword: null, errors: [{ code: 'NO_ADMIN_RIGHTS' }] });
-      const deleted = await stack.graphql(`mutation($id: ID!) { deleteCustomerUser(id: $id) { errors { code } } }`, { id: ordinary.user.id }, { as: who });
+      expect(
+        (await stack.graphql(CREATE_USER, { c: customerId, first: 'Refused' }, { as: who })).data?.createCustomerUser.errors,
+        who,
+      ).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
+      expect((await stack.graphql(RESET, { id: adminUserId }, { as: who })).data?.resetCustomerUserPassword, who).toEqual({
+        temporaryPassword: null,
+        errors: [{ code: 'NO_ADMIN_RIGHTS' }],
+      });
+      const deleted = await stack.graphql(
+        `mutation($id: ID!) { deleteCustomerUser(id: $id) { errors { code } } }`,
+        { id: ordinary.user.id },
+        { as: who },
+      );
       expect(deleted.data?.deleteCustomerUser.errors, who).toEqual([{ code: 'NO_ADMIN_RIGHTS' }]);
     }
     expect(await users()).toBe(count);
@@ -524,7 +744,11 @@ describe('delegated administration', () => {
       const reset = (await stack.graphql(RESET, { id: ordinary.user.id }, { as: who })).data?.resetCustomerUserPassword;
       expect(reset.errors, who).toEqual([]);
       expect(reset.temporaryPassword).toMatch(/^.{16}$/);
-      const request = await stack.graphql(`mutation($c: ID!) { createServiceRequest(customerId: $c, input: { title: "MFA", description: "Enable MFA", severity: MINIMAL }) { errors { code } } }`, { c: customerId }, { as: who });
+      const request = await stack.graphql(
+        `mutation($c: ID!) { createServiceRequest(customerId: $c, input: { title: "MFA", description: "Enable MFA", severity: MINIMAL }) { errors { code } } }`,
+        { c: customerId },
+        { as: who },
+      );
       expect(request.data?.createServiceRequest.errors, who).toEqual([]);
     }
     // Helpdesk stays refused an admin's password (its own access is LIMITED).

@@ -5,7 +5,6 @@ import { seedBulkCustomers } from '../src/db/seed.js';
 import { services } from './helpers.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -31,7 +30,12 @@ describe('listing and reading customers', () => {
     expect(errors).toBeUndefined();
     expect(names(data)).toEqual(['Adventure Works', 'Northwind Traders']);
     const [adventure, northwind] = data!.customers.edges.map((edge: any) => edge.node);
-    expect(northwind).toMatchObject({ relationship: 'RESELLER', hasAdminRights: true, provisioningState: 'ACTIVE', defaultDomain: 'northwindtraders.onmicrosoft.com' });
+    expect(northwind).toMatchObject({
+      relationship: 'RESELLER',
+      hasAdminRights: true,
+      provisioningState: 'ACTIVE',
+      defaultDomain: 'northwindtraders.onmicrosoft.com',
+    });
     expect(adventure).toMatchObject({ relationship: 'DELEGATED_ADMIN', hasAdminRights: true });
   });
 
@@ -61,7 +65,12 @@ describe('listing and reading customers', () => {
     const { data, errors } = await stack.graphql(ONE, { id: DEMO.customers.northwind }, { as: HELPDESK });
     expect(errors).toBeUndefined();
     expect(data?.customer.users).toHaveLength(3);
-    expect(data?.customer.users).toContainEqual({ id: DEMO.customerAdmins.northwind, userName: 'admin@northwindtraders.onmicrosoft.com', isAdmin: true, deleted: false });
+    expect(data?.customer.users).toContainEqual({
+      id: DEMO.customerAdmins.northwind,
+      userName: 'admin@northwindtraders.onmicrosoft.com',
+      isAdmin: true,
+      deleted: false,
+    });
     expect(data?.customer.serviceRequests.map((r: any) => r.status).sort()).toEqual(['ATTENTION_NEEDED', 'OPEN']);
   });
 
@@ -97,17 +106,36 @@ describe('listing and reading customers', () => {
 
   it('isDomainAvailable tells a taken prefix from an invalid one', async () => {
     const ask = async (prefix: string, as: string | null = AGENT) => {
-      const response = await stack.graphql('query($p: String!) { isDomainAvailable(prefix: $p) { domain available reason message } }', { p: prefix }, { as });
+      const response = await stack.graphql(
+        'query($p: String!) { isDomainAvailable(prefix: $p) { domain available reason message } }',
+        { p: prefix },
+        { as },
+      );
       return response.errors ? response.errors[0]?.extensions?.code : response.data?.isDomainAvailable;
     };
-    const taken = { domain: 'northwindtraders.onmicrosoft.com', available: false, reason: 'TAKEN', message: 'northwindtraders.onmicrosoft.com is already taken' };
+    const taken = {
+      domain: 'northwindtraders.onmicrosoft.com',
+      available: false,
+      reason: 'TAKEN',
+      message: 'northwindtraders.onmicrosoft.com is already taken',
+    };
     expect(await ask('northwindtraders')).toEqual(taken);
     expect(await ask('NorthwindTraders')).toEqual(taken);
     // Another partner's customer's domain is taken too: domains are global.
     expect(await ask('alpineskihouse', AGENT)).toMatchObject({ available: false, reason: 'TAKEN' });
-    expect(await ask('brand-new-prefix')).toEqual({ domain: 'brand-new-prefix.onmicrosoft.com', available: true, reason: null, message: null });
+    expect(await ask('brand-new-prefix')).toEqual({
+      domain: 'brand-new-prefix.onmicrosoft.com',
+      available: true,
+      reason: null,
+      message: null,
+    });
     for (const invalid of ['bad prefix!', 'a'.repeat(28), '-leading', '']) {
-      expect(await ask(invalid), invalid).toEqual({ domain: null, available: false, reason: 'INVALID_PREFIX', message: expect.stringContaining('27') });
+      expect(await ask(invalid), invalid).toEqual({
+        domain: null,
+        available: false,
+        reason: 'INVALID_PREFIX',
+        message: expect.stringContaining('27'),
+      });
     }
     expect(await ask('brand-new-prefix', null)).toBe('UNAUTHENTICATED');
   });
@@ -115,35 +143,68 @@ describe('listing and reading customers', () => {
 
 describe('internal fields', () => {
   it('are not in the client API', async () => {
-    const { errors } = await stack.graphql(`{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`, {}, { as: AGENT });
+    const { errors } = await stack.graphql(
+      `{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`,
+      {},
+      { as: AGENT },
+    );
     expect(errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('customerAccess answers another service with the partner’s relationships and admin rights', async () => {
-    const response = await stack.subgraphRequest('customer', `query($p: ID!, $ids: [ID!]!) { customerAccess(partnerId: $p, customerIds: $ids) { customerId country provisioningState relationship hasAdminRights } }`, {
-      issuer: 'subscription',
-      variables: { p: DEMO.partners.contoso, ids: [DEMO.customers.northwind, DEMO.customers.adventureWorks, DEMO.customers.alpineSkiHouse, 'junk'] },
-    });
+    const response = await stack.subgraphRequest(
+      'customer',
+      `query($p: ID!, $ids: [ID!]!) { customerAccess(partnerId: $p, customerIds: $ids) { customerId country provisioningState relationship hasAdminRights } }`,
+      {
+        issuer: 'subscription',
+        variables: {
+          p: DEMO.partners.contoso,
+          ids: [DEMO.customers.northwind, DEMO.customers.adventureWorks, DEMO.customers.alpineSkiHouse, 'junk'],
+        },
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.customerAccess).toEqual(
       expect.arrayContaining([
-        { customerId: DEMO.customers.northwind, country: 'FR', provisioningState: 'ACTIVE', relationship: 'RESELLER', hasAdminRights: true },
-        { customerId: DEMO.customers.adventureWorks, country: 'FR', provisioningState: 'ACTIVE', relationship: 'DELEGATED_ADMIN', hasAdminRights: true },
+        {
+          customerId: DEMO.customers.northwind,
+          country: 'FR',
+          provisioningState: 'ACTIVE',
+          relationship: 'RESELLER',
+          hasAdminRights: true,
+        },
+        {
+          customerId: DEMO.customers.adventureWorks,
+          country: 'FR',
+          provisioningState: 'ACTIVE',
+          relationship: 'DELEGATED_ADMIN',
+          hasAdminRights: true,
+        },
       ]),
     );
     expect(response.data?.customerAccess).toHaveLength(2);
   });
 
   it('customerUsersById returns the customer’s users only', async () => {
-    const response = await stack.subgraphRequest('customer', `query($c: ID!, $ids: [ID!]!) { customerUsersById(customerId: $c, userIds: $ids) { id customerId isAdmin deleted } }`, {
-      issuer: 'subscription',
-      variables: { c: DEMO.customers.northwind, ids: [DEMO.customerAdmins.northwind, DEMO.customerAdmins.alpineSkiHouse] },
-    });
-    expect(response.data?.customerUsersById).toEqual([{ id: DEMO.customerAdmins.northwind, customerId: DEMO.customers.northwind, isAdmin: true, deleted: false }]);
+    const response = await stack.subgraphRequest(
+      'customer',
+      `query($c: ID!, $ids: [ID!]!) { customerUsersById(customerId: $c, userIds: $ids) { id customerId isAdmin deleted } }`,
+      {
+        issuer: 'subscription',
+        variables: { c: DEMO.customers.northwind, ids: [DEMO.customerAdmins.northwind, DEMO.customerAdmins.alpineSkiHouse] },
+      },
+    );
+    expect(response.data?.customerUsersById).toEqual([
+      { id: DEMO.customerAdmins.northwind, customerId: DEMO.customers.northwind, isAdmin: true, deleted: false },
+    ]);
   });
 
   it('refuses the gateway (a client) on internal fields', async () => {
-    const response = await stack.subgraphRequest('customer', `{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`, { issuer: 'router' });
+    const response = await stack.subgraphRequest(
+      'customer',
+      `{ customerAccess(partnerId: "${DEMO.partners.contoso}", customerIds: []) { customerId } }`,
+      { issuer: 'router' },
+    );
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -156,18 +217,33 @@ const RESET = `mutation($id: ID!) { resetCustomerUserPassword(id: $id) { user { 
 
 describe('customer users', () => {
   it('agent@ creates a user (password once), deletes it and restores it', async () => {
-    const created = await stack.graphql(CREATE_USER, { c: DEMO.customers.northwind, input: { firstName: 'Zoé', lastName: 'Lefèvre' }, key: 'u-1' }, { as: AGENT });
+    const created = await stack.graphql(
+      CREATE_USER,
+      { c: DEMO.customers.northwind, input: { firstName: 'Zoé', lastName: 'Lefèvre' }, key: 'u-1' },
+      { as: AGENT },
+    );
     expect(created.data?.createCustomerUser.errors).toEqual([]);
-    expect(created.data?.createCustomerUser.user).toMatchObject({ userName: 'zoe.lefevre@northwindtraders.onmicrosoft.com', isAdmin: false });
+    expect(created.data?.createCustomerUser.user).toMatchObject({
+      userName: 'zoe.lefevre@northwindtraders.onmicrosoft.com',
+      isAdmin: false,
+    });
     expect(created.data?.createCustomerUser.temporaryPassword).toMatch(/^.{16}$/);
-    const replay = await stack.graphql(CREATE_USER, { c: DEMO.customers.northwind, input: { firstName: 'Zoé', lastName: 'Lefèvre' }, key: 'u-1' }, { as: AGENT });
+    const replay = await stack.graphql(
+      CREATE_USER,
+      { c: DEMO.customers.northwind, input: { firstName: 'Zoé', lastName: 'Lefèvre' }, key: 'u-1' },
+      { as: AGENT },
+    );
     expect(replay.data?.createCustomerUser.user.id).toBe(created.data?.createCustomerUser.user.id);
     expect(replay.data?.createCustomerUser.temporaryPassword).toBeNull();
     const id = created.data?.createCustomerUser.user.id;
 
     const deleted = await stack.graphql(DELETE_USER, { id }, { as: AGENT });
     expect(deleted.data?.deleteCustomerUser.user.deleted).toBe(true);
-    const listed = await stack.graphql(`query($id: ID!) { customer(id: $id) { users { id } all: users(includeDeleted: true) { id deleted } } }`, { id: DEMO.customers.northwind }, { as: AGENT });
+    const listed = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { users { id } all: users(includeDeleted: true) { id deleted } } }`,
+      { id: DEMO.customers.northwind },
+      { as: AGENT },
+    );
     expect(listed.data?.customer.users.map((u: any) => u.id)).not.toContain(id);
     expect(listed.data?.customer.all).toContainEqual({ id, deleted: true });
 
@@ -178,7 +254,11 @@ describe('customer users', () => {
   });
 
   it('a deleted user is purged after 30 days and cannot be restored', async () => {
-    const created = await stack.graphql(CREATE_USER, { c: DEMO.customers.northwind, input: { firstName: 'Old', lastName: 'Timer' } }, { as: AGENT });
+    const created = await stack.graphql(
+      CREATE_USER,
+      { c: DEMO.customers.northwind, input: { firstName: 'Old', lastName: 'Timer' } },
+      { as: AGENT },
+    );
     const id = created.data?.createCustomerUser.user.id;
     await stack.graphql(DELETE_USER, { id }, { as: AGENT });
     stack.clock.advanceDays(31);
@@ -195,7 +275,11 @@ describe('customer users', () => {
   });
 
   it('helpdesk@ (LIMITED) cannot create or delete users', async () => {
-    const created = await stack.graphql(CREATE_USER, { c: DEMO.customers.northwind, input: { firstName: 'No', lastName: 'Way' } }, { as: HELPDESK });
+    const created = await stack.graphql(
+      CREATE_USER,
+      { c: DEMO.customers.northwind, input: { firstName: 'No', lastName: 'Way' } },
+      { as: HELPDESK },
+    );
     expect(created.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const deleted = await stack.graphql(DELETE_USER, { id: DEMO.customerAdmins.northwind }, { as: HELPDESK });
     expect(deleted.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -224,7 +308,11 @@ describe('customer users', () => {
   });
 
   it('Fabrikam gets NOT_FOUND for Contoso’s customer users', async () => {
-    const created = await stack.graphql(CREATE_USER, { c: DEMO.customers.northwind, input: { firstName: 'Sneaky', lastName: 'Fab' } }, { as: FABRIKAM });
+    const created = await stack.graphql(
+      CREATE_USER,
+      { c: DEMO.customers.northwind, input: { firstName: 'Sneaky', lastName: 'Fab' } },
+      { as: FABRIKAM },
+    );
     expect(created.data?.createCustomerUser.errors[0]).toEqual({ code: 'NOT_FOUND', field: 'customerId' });
     for (const query of [DELETE_USER, RESTORE_USER]) {
       const response = await stack.graphql(query, { id: DEMO.customerAdmins.northwind }, { as: FABRIKAM });
@@ -246,7 +334,11 @@ const CLOSE_SR = `mutation($id: ID!) { closeServiceRequest(id: $id) { serviceReq
 
 describe('service requests', () => {
   it('helpdesk@ opens, notes and closes a request', async () => {
-    const created = await stack.graphql(CREATE_SR, { c: DEMO.customers.adventureWorks, input: { title: 'Password policy', description: 'Set 90-day expiry', severity: 'MODERATE' } }, { as: HELPDESK });
+    const created = await stack.graphql(
+      CREATE_SR,
+      { c: DEMO.customers.adventureWorks, input: { title: 'Password policy', description: 'Set 90-day expiry', severity: 'MODERATE' } },
+      { as: HELPDESK },
+    );
     expect(created.data?.createServiceRequest.errors).toEqual([]);
     const id = created.data?.createServiceRequest.serviceRequest.id;
     expect(created.data?.createServiceRequest.serviceRequest).toMatchObject({ status: 'OPEN', severity: 'MODERATE' });
@@ -262,15 +354,27 @@ describe('service requests', () => {
 
   // Notes, closing and input limits are rules: test/rules.test.ts.
   it('sales@ is refused; Fabrikam gets NOT_FOUND and sees none of Contoso’s requests', async () => {
-    const bySales = await stack.graphql(CREATE_SR, { c: DEMO.customers.northwind, input: { title: 't', description: 'd', severity: 'MINIMAL' } }, { as: SALES });
+    const bySales = await stack.graphql(
+      CREATE_SR,
+      { c: DEMO.customers.northwind, input: { title: 't', description: 'd', severity: 'MINIMAL' } },
+      { as: SALES },
+    );
     expect(bySales.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const byFabrikam = await stack.graphql(CREATE_SR, { c: DEMO.customers.northwind, input: { title: 't', description: 'd', severity: 'MINIMAL' } }, { as: FABRIKAM });
+    const byFabrikam = await stack.graphql(
+      CREATE_SR,
+      { c: DEMO.customers.northwind, input: { title: 't', description: 'd', severity: 'MINIMAL' } },
+      { as: FABRIKAM },
+    );
     expect(byFabrikam.data?.createServiceRequest.errors[0].code).toBe('NOT_FOUND');
     const contoso = await stack.graphql(ONE, { id: DEMO.customers.northwind }, { as: AGENT });
     const requestId = contoso.data?.customer.serviceRequests[0].id;
     const close = await stack.graphql(CLOSE_SR, { id: requestId }, { as: FABRIKAM });
     expect(close.data?.closeServiceRequest.errors[0].code).toBe('NOT_FOUND');
-    const own = await stack.graphql(`query($id: ID!) { customer(id: $id) { serviceRequests { title } } }`, { id: DEMO.customers.alpineSkiHouse }, { as: FABRIKAM });
+    const own = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { serviceRequests { title } } }`,
+      { id: DEMO.customers.alpineSkiHouse },
+      { as: FABRIKAM },
+    );
     expect(own.data?.customer.serviceRequests).toEqual([{ title: 'Teams calling setup' }]);
   });
 });
@@ -281,7 +385,11 @@ describe('N+1', () => {
     const query = `query($first: Int) { customers(first: $first) { edges { node { id hasAdminRights users { id userName } serviceRequests { id notes { id } } delegatedAdminRelationships { id status } } } } }`;
     // The first customer of the page gets a service request too, so the page of 1 walks every child list.
     const firstPage = await stack.graphql(`{ customers(first: 1) { edges { node { id } } } }`, {}, { as: FABRIKAM });
-    const opened = await stack.graphql(CREATE_SR, { c: firstPage.data?.customers.edges[0].node.id, input: { title: 'Bulk', description: 'd', severity: 'MINIMAL' } }, { as: FABRIKAM });
+    const opened = await stack.graphql(
+      CREATE_SR,
+      { c: firstPage.data?.customers.edges[0].node.id, input: { title: 'Bulk', description: 'd', severity: 'MINIMAL' } },
+      { as: FABRIKAM },
+    );
     expect(opened.data?.createServiceRequest.errors).toEqual([]);
     const cost = async (first: number) => {
       const before = stack.subgraphs.customer.queries.count;

@@ -32,9 +32,26 @@ import {
 } from '../src/domain/rules.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
-const viewer = (customerAccess: CustomerAccess): PartnerViewer => ({ kind: 'partner-user', partnerId: 'p', userId: 'u', companyRole: 'NONE', customerAccess, programs: [] });
+const viewer = (customerAccess: CustomerAccess): PartnerViewer => ({
+  kind: 'partner-user',
+  partnerId: 'p',
+  userId: 'u',
+  companyRole: 'NONE',
+  customerAccess,
+  programs: [],
+});
 const user = (changes: Partial<CustomerUserRow> = {}): CustomerUserRow => ({
-  id: 'u1', customerId: 'c', userName: 'anne@x.onmicrosoft.com', firstName: 'Anne', lastName: 'Dupré', isAdmin: false, passwordHash: 'h', deletedAt: null, createdAt: NOW, updatedAt: NOW, ...changes,
+  id: 'u1',
+  customerId: 'c',
+  userName: 'anne@x.onmicrosoft.com',
+  firstName: 'Anne',
+  lastName: 'Dupré',
+  isAdmin: false,
+  passwordHash: 'h',
+  deletedAt: null,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...changes,
 });
 
 describe('names, domains and locales', () => {
@@ -56,7 +73,9 @@ describe('names, domains and locales', () => {
 
 describe('admin rights on a customer (docs/api.md, "Who may do what")', () => {
   it('need a relationship with rights, and FULL effective access where FULL is needed', () => {
-    expect(refusals(() => checkAdminRights(viewer('FULL'), null, 'LIMITED', 'customerId'))).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'customerId' }]);
+    expect(refusals(() => checkAdminRights(viewer('FULL'), null, 'LIMITED', 'customerId'))).toEqual([
+      { code: 'NO_ADMIN_RIGHTS', field: 'customerId' },
+    ]);
     expect(refusals(() => checkAdminRights(viewer('FULL'), 'LIMITED', 'LIMITED', 'customerId'))).toEqual([]);
     expect(refusals(() => checkAdminRights(viewer('FULL'), 'LIMITED', 'FULL', 'id'))).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'id' }]);
     expect(refusals(() => checkAdminRights(viewer('LIMITED'), 'FULL', 'FULL', 'id'))).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'id' }]);
@@ -67,7 +86,11 @@ describe('admin rights on a customer (docs/api.md, "Who may do what")', () => {
 
 describe('customer users', () => {
   it('need both names and a valid user name, every mistake at once', () => {
-    expect(readNewCustomerUser({ firstName: ' Anne-Marie ', lastName: 'Dupré' })).toEqual({ firstName: 'Anne-Marie', lastName: 'Dupré', localPart: 'anne-marie.dupre' });
+    expect(readNewCustomerUser({ firstName: ' Anne-Marie ', lastName: 'Dupré' })).toEqual({
+      firstName: 'Anne-Marie',
+      lastName: 'Dupré',
+      localPart: 'anne-marie.dupre',
+    });
     expect(readNewCustomerUser({ firstName: 'A', lastName: 'B', userName: ' Boss ' }).localPart).toBe('boss');
     expect(refusals(() => readNewCustomerUser({ firstName: ' ', lastName: '', userName: 'no spaces' }))).toEqual([
       { code: 'VALIDATION_FAILED', field: 'input.firstName' },
@@ -90,22 +113,42 @@ describe('customer users', () => {
   it('get a new password from a password admin, an admin only with FULL access on a FULL relationship', () => {
     expect(refusals(() => checkPasswordReset(viewer('LIMITED'), user(), 'LIMITED'))).toEqual([]);
     expect(() => checkPasswordReset(viewer('LIMITED'), user({ isAdmin: true }), 'FULL')).toThrow(/FULL customer access/);
-    expect(refusals(() => checkPasswordReset(viewer('FULL'), user({ isAdmin: true }), 'LIMITED'))).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'id' }]);
+    expect(refusals(() => checkPasswordReset(viewer('FULL'), user({ isAdmin: true }), 'LIMITED'))).toEqual([
+      { code: 'NO_ADMIN_RIGHTS', field: 'id' },
+    ]);
     expect(refusals(() => checkPasswordReset(viewer('FULL'), user({ isAdmin: true }), 'FULL'))).toEqual([]);
-    expect(refusals(() => checkPasswordReset(viewer('FULL'), user({ deletedAt: NOW }), 'FULL'))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+    expect(refusals(() => checkPasswordReset(viewer('FULL'), user({ deletedAt: NOW }), 'FULL'))).toEqual([
+      { code: 'INVALID_STATUS_TRANSITION', field: 'id' },
+    ]);
   });
 });
 
 describe('service requests', () => {
-  const request = (status: ServiceRequestRow['status']): ServiceRequestRow => ({ id: 'r', customerId: 'c', partnerId: 'p', title: 't', description: 'd', severity: 'MINIMAL', status, createdAt: NOW, updatedAt: NOW, closedAt: null });
+  const request = (status: ServiceRequestRow['status']): ServiceRequestRow => ({
+    id: 'r',
+    customerId: 'c',
+    partnerId: 'p',
+    title: 't',
+    description: 'd',
+    severity: 'MINIMAL',
+    status,
+    createdAt: NOW,
+    updatedAt: NOW,
+    closedAt: null,
+  });
 
   it('need a title of at most 200 characters and a description', () => {
-    expect(readServiceRequest({ title: ' Mail down ', description: ' since 9:00 ' })).toEqual({ title: 'Mail down', description: 'since 9:00' });
+    expect(readServiceRequest({ title: ' Mail down ', description: ' since 9:00 ' })).toEqual({
+      title: 'Mail down',
+      description: 'since 9:00',
+    });
     expect(refusals(() => readServiceRequest({ title: ' ', description: '' }))).toEqual([
       { code: 'VALIDATION_FAILED', field: 'input.title' },
       { code: 'VALIDATION_FAILED', field: 'input.description' },
     ]);
-    expect(refusals(() => readServiceRequest({ title: 'x'.repeat(201), description: 'd' }))).toEqual([{ code: 'VALIDATION_FAILED', field: 'input.title' }]);
+    expect(refusals(() => readServiceRequest({ title: 'x'.repeat(201), description: 'd' }))).toEqual([
+      { code: 'VALIDATION_FAILED', field: 'input.title' },
+    ]);
   });
 
   it('take notes until closed, a note reopening one that waits for the partner; close once', () => {
@@ -128,15 +171,26 @@ describe('delegated administration', () => {
     expect(isOpenOffer(offer, addDays(NOW, 90))).toBe(false);
   });
 
-  it('is ACTIVE for 2 years once accepted, its code spent and the customer\'s termination code set', () => {
+  it("is ACTIVE for 2 years once accepted, its code spent and the customer's termination code set", () => {
     const active: DelegatedAdminRelationshipRow = accepted(offer, 'end', NOW);
-    expect(active).toMatchObject({ status: 'ACTIVE', codeHash: null, terminationCodeHash: 'end', acceptedAt: NOW, expiresAt: addMonths(NOW, 24) });
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      codeHash: null,
+      terminationCodeHash: 'end',
+      acceptedAt: NOW,
+      expiresAt: addMonths(NOW, 24),
+    });
     expect(isOpenOffer(active, NOW)).toBe(false);
     expect(effectiveStatus(active, addMonths(NOW, 24))).toBe('EXPIRED');
   });
 
   it('ends a PENDING or ACTIVE relationship once; expiry forgets the codes', () => {
-    expect(terminated(accepted(offer, 'end', NOW), NOW)).toMatchObject({ status: 'TERMINATED', codeHash: null, terminationCodeHash: null, terminatedAt: NOW });
+    expect(terminated(accepted(offer, 'end', NOW), NOW)).toMatchObject({
+      status: 'TERMINATED',
+      codeHash: null,
+      terminationCodeHash: null,
+      terminatedAt: NOW,
+    });
     expect(terminated(offer, NOW)?.status).toBe('TERMINATED');
     expect(terminated({ ...offer, status: 'TERMINATED' }, NOW)).toBeNull();
     expect(terminated(offer, addDays(NOW, 91))).toBeNull();
@@ -148,7 +202,13 @@ describe('delegated administration', () => {
     expect(enteredCode('  ')).toBeNull();
     expect(enteredCode('x'.repeat(201))).toBeNull();
     const event = relationshipEvent('delegated_admin.accepted', accepted(offer, 'end', NOW), 'acceptDelegatedAdminOffer');
-    expect(event).toMatchObject({ type: 'delegated_admin.accepted', partnerId: 'p', objectType: 'DelegatedAdminRelationship', objectId: 'd', data: { customerId: 'c', access: 'FULL', status: 'ACTIVE', reason: 'acceptDelegatedAdminOffer' } });
+    expect(event).toMatchObject({
+      type: 'delegated_admin.accepted',
+      partnerId: 'p',
+      objectType: 'DelegatedAdminRelationship',
+      objectId: 'd',
+      data: { customerId: 'c', access: 'FULL', status: 'ACTIVE', reason: 'acceptDelegatedAdminOffer' },
+    });
     expect(JSON.stringify(event)).not.toContain('end');
   });
 
@@ -179,7 +239,8 @@ describe('delegated administration', () => {
     it('allows 5 failures in 15 minutes per code or user name, then refuses until they age out', () => {
       expect(SIGN_IN_FAILURE_LIMIT).toBe(5);
       for (const failures of [0, 4]) expect(refusals(() => checkSignInAttempts(failures))).toEqual([]);
-      for (const failures of [5, 6]) expect(refusals(() => checkSignInAttempts(failures))).toEqual([{ code: 'TOO_MANY_ATTEMPTS', field: 'password' }]);
+      for (const failures of [5, 6])
+        expect(refusals(() => checkSignInAttempts(failures))).toEqual([{ code: 'TOO_MANY_ATTEMPTS', field: 'password' }]);
       expect(signInWindowStart(NOW)).toEqual(new Date('2026-03-10T11:45:00Z'));
     });
   });

@@ -41,7 +41,13 @@ describe(`customers of one partner at ${COUNT}`, () => {
     let after: [string, string] | null = null;
     let previous = '';
     for (let page = 0; page < 5; page++) {
-      const rows = await customerPage(db.manager, { partnerId: DEMO.partners.contoso, now: clock.now(), limit: 20, after, prefixPattern: 'willow%' });
+      const rows = await customerPage(db.manager, {
+        partnerId: DEMO.partners.contoso,
+        now: clock.now(),
+        limit: 20,
+        after,
+        prefixPattern: 'willow%',
+      });
       for (const row of rows) {
         expect(seen.has(row.id)).toBe(false);
         seen.add(row.id);

@@ -34,9 +34,18 @@ describe('provisioning through the job queue', () => {
     expect(data?.createCustomer.errors).toEqual([]);
     const id = data?.createCustomer.customer.id;
     const provisioningState = async () =>
-      (await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id }, { as: DEMO.users.contosoAgent.email })).data?.customer.provisioningState;
+      (await stack.graphql(`query($id: ID!) { customer(id: $id) { provisioningState } }`, { id }, { as: DEMO.users.contosoAgent.email }))
+        .data?.customer.provisioningState;
     await expect.poll(provisioningState, { timeout: 30_000, interval: 100 }).toBe('ACTIVE');
-    const audit = await stack.subgraphs.customer.db.query(`SELECT operation, outcome FROM audit_record WHERE customer_id = $1 ORDER BY occurred_at, operation`, [id]);
-    expect(audit).toEqual(expect.arrayContaining([{ operation: 'createCustomer', outcome: 'SUCCESS' }, { operation: 'provisionCustomer', outcome: 'SUCCESS' }]));
+    const audit = await stack.subgraphs.customer.db.query(
+      `SELECT operation, outcome FROM audit_record WHERE customer_id = $1 ORDER BY occurred_at, operation`,
+      [id],
+    );
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { operation: 'createCustomer', outcome: 'SUCCESS' },
+        { operation: 'provisionCustomer', outcome: 'SUCCESS' },
+      ]),
+    );
   });
 });

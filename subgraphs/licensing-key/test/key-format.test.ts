@@ -27,7 +27,13 @@ describe('product key format', () => {
   it('accepts any case, with or without hyphens or spaces', () => {
     const key = generateProductKey();
     const formatted = formatProductKey(key);
-    for (const typed of [key, formatted, formatted.toLowerCase(), formatted.replace(/-/g, ' '), ` ${key.toLowerCase().slice(0, 12)} - ${key.slice(12)} `]) {
+    for (const typed of [
+      key,
+      formatted,
+      formatted.toLowerCase(),
+      formatted.replace(/-/g, ' '),
+      ` ${key.toLowerCase().slice(0, 12)} - ${key.slice(12)} `,
+    ]) {
       expect(normaliseProductKey(typed)).toEqual({ ok: true, key });
     }
   });

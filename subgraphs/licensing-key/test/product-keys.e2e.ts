@@ -107,8 +107,16 @@ describe('authorisation: SUBSCRIPTION_ADVISOR + FULL', () => {
     ['orderProductKeys', ORDER, () => ({ offerId: DEMO.offers.businessStandard, count: 1 })],
     ['productKeys', LIST, () => ({})],
     ['validateProductKeys', VALIDATE, () => ({ keys: [formatProductKey(generateProductKey())] })],
-    ['redeemProductKeys', REDEEM, () => ({ keys: [formatProductKey(generateProductKey())], customer: newCustomer(), idempotencyKey: randomUUID() })],
-    ['renewSubscriptionWithProductKey', RENEW, () => ({ subscriptionId: DEMO.subscriptions.northwindE3Ending, key: formatProductKey(generateProductKey()) })],
+    [
+      'redeemProductKeys',
+      REDEEM,
+      () => ({ keys: [formatProductKey(generateProductKey())], customer: newCustomer(), idempotencyKey: randomUUID() }),
+    ],
+    [
+      'renewSubscriptionWithProductKey',
+      RENEW,
+      () => ({ subscriptionId: DEMO.subscriptions.northwindE3Ending, key: formatProductKey(generateProductKey()) }),
+    ],
     ['revokeProductKey', REVOKE, () => ({ id: randomUUID() })],
   ];
   it.each(operations)('%s: agent@ and admin@ (FULL) may, helpdesk@, sales@ and Fabrikam may not', async (field, query, variables) => {
@@ -130,11 +138,20 @@ describe('authorisation: SUBSCRIPTION_ADVISOR + FULL', () => {
 describe('ordering and listing', () => {
   it('returns the full keys once; the list and the database only ever hold the last five characters', async () => {
     const { data } = await stack.graphql(ORDER, { offerId: DEMO.offers.businessStandard, count: 3 }, { as: AGENT });
-    const ordered = data!.orderProductKeys.keys as { key: string; productKey: { id: string; maskedKey: string; lastFive: string; seats: number; termMonths: number; state: string } }[];
+    const ordered = data!.orderProductKeys.keys as {
+      key: string;
+      productKey: { id: string; maskedKey: string; lastFive: string; seats: number; termMonths: number; state: string };
+    }[];
     expect(ordered).toHaveLength(3);
     for (const { key, productKey } of ordered) {
       expect(key).toMatch(KEY_PATTERN);
-      expect(productKey).toMatchObject({ lastFive: key.slice(-5), maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${key.slice(-5)}`, seats: 1, termMonths: 12, state: 'AVAILABLE' });
+      expect(productKey).toMatchObject({
+        lastFive: key.slice(-5),
+        maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${key.slice(-5)}`,
+        seats: 1,
+        termMonths: 12,
+        state: 'AVAILABLE',
+      });
     }
     expect(new Set(ordered.map((k) => k.key)).size).toBe(3);
 
@@ -201,7 +218,10 @@ describe('ordering and listing', () => {
       after = page.data!.productKeys.pageInfo.endCursor;
     }
     expect(new Set(seen).size).toBe(seen.length);
-    const [{ count }] = await stack.subgraphs['licensing-key'].db.query(`SELECT count(*)::int AS count FROM product_key WHERE state = 'AVAILABLE' AND partner_id = $1`, [DEMO.partners.contoso]);
+    const [{ count }] = await stack.subgraphs['licensing-key'].db.query(
+      `SELECT count(*)::int AS count FROM product_key WHERE state = 'AVAILABLE' AND partner_id = $1`,
+      [DEMO.partners.contoso],
+    );
     expect(seen).toHaveLength(count);
   });
 });
@@ -211,11 +231,20 @@ describe('validation (the review step)', () => {
     const [a, b] = await order(2);
     const mistyped = `${a!.slice(0, -1)}0`;
     const random = formatProductKey(generateProductKey());
-    const { data, errors } = await stack.graphql(VALIDATE, { keys: [a, b!.toLowerCase().replace(/-/g, ' '), mistyped, random] }, { as: AGENT });
+    const { data, errors } = await stack.graphql(
+      VALIDATE,
+      { keys: [a, b!.toLowerCase().replace(/-/g, ' '), mistyped, random] },
+      { as: AGENT },
+    );
     expect(errors).toBeUndefined();
     const result = data!.validateProductKeys;
     expect(result.map((r: { status: string }) => r.status)).toEqual(['VALID', 'VALID', 'MALFORMED', 'UNKNOWN']);
-    expect(result[0]).toMatchObject({ seats: 1, termMonths: 12, offer: { id: DEMO.offers.businessStandard }, maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${a!.slice(-5)}` });
+    expect(result[0]).toMatchObject({
+      seats: 1,
+      termMonths: 12,
+      offer: { id: DEMO.offers.businessStandard },
+      maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${a!.slice(-5)}`,
+    });
     expect(result[2].message).toMatch(/"0"/);
     expect(result[3]).toMatchObject({ offer: null, seats: null, productKey: null });
     const again = await stack.graphql(VALIDATE, { keys: [a] }, { as: AGENT });
@@ -238,7 +267,9 @@ describe('validation (the review step)', () => {
     const listed = await stack.graphql(LIST, { first: 100 }, { as: AGENT });
     expect(JSON.stringify(listed.data)).not.toContain(fabrikamKeyId);
     const redeemed = await redeem([bare]);
-    expect(redeemed.data!.redeemProductKeys.errors).toEqual([{ code: 'INVALID_PRODUCT_KEY', message: expect.any(String), field: 'keys.0' }]);
+    expect(redeemed.data!.redeemProductKeys.errors).toEqual([
+      { code: 'INVALID_PRODUCT_KEY', message: expect.any(String), field: 'keys.0' },
+    ]);
     const unknown = await redeem([formatProductKey(generateProductKey())]);
     expect(unknown.data!.redeemProductKeys.errors[0].message).toBe(redeemed.data!.redeemProductKeys.errors[0].message);
   });
@@ -254,7 +285,9 @@ describe('revocation', () => {
     const validated = await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT });
     expect(validated.data!.validateProductKeys[0].status).toBe('REVOKED');
     const redeemed = await redeem([key!]);
-    expect(redeemed.data!.redeemProductKeys.errors).toEqual([{ code: 'PRODUCT_KEY_REVOKED', message: expect.any(String), field: 'keys.0' }]);
+    expect(redeemed.data!.redeemProductKeys.errors).toEqual([
+      { code: 'PRODUCT_KEY_REVOKED', message: expect.any(String), field: 'keys.0' },
+    ]);
     const again = await stack.graphql(REVOKE, { id }, { as: AGENT });
     expect(again.data!.revokeProductKey.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
   });
@@ -264,7 +297,11 @@ describe('revocation', () => {
     const id = (await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT })).data!.validateProductKeys[0].productKey.id;
     const viewer = await stack.viewerOf(FABRIKAM);
     // Fabrikam signed (by a service) as if it had the advisor program, so the partner filter itself is what refuses.
-    const asFabrikam = await stack.subgraphRequest('licensing-key', REVOKE, { issuer: 'subscription', viewer: { ...viewer, programs: ['RESELLER', 'SUBSCRIPTION_ADVISOR'] } as typeof viewer, variables: { id } });
+    const asFabrikam = await stack.subgraphRequest('licensing-key', REVOKE, {
+      issuer: 'subscription',
+      viewer: { ...viewer, programs: ['RESELLER', 'SUBSCRIPTION_ADVISOR'] } as typeof viewer,
+      variables: { id },
+    });
     expect(asFabrikam.data!.revokeProductKey.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
     for (const unknown of [randomUUID(), 'not-an-id']) {
       const response = await stack.graphql(REVOKE, { id: unknown }, { as: AGENT });
@@ -285,7 +322,11 @@ describe('redemption into a new customer account', () => {
     const result = data!.redeemProductKeys;
     expect(result.errors).toEqual([]);
     // At once: the keys reserved, the password shown once; the account is made in the background.
-    expect(result).toMatchObject({ redemption: { status: 'PENDING', usedFor: 'NEW_ACCOUNT', seats: 10, termMonths: 12 }, customer: null, subscription: null });
+    expect(result).toMatchObject({
+      redemption: { status: 'PENDING', usedFor: 'NEW_ACCOUNT', seats: 10, termMonths: 12 },
+      customer: null,
+      subscription: null,
+    });
     expect(result.redemption.keys.map((k: { state: string }) => k.state)).toEqual(['AVAILABLE', 'AVAILABLE']);
     expect(result.temporaryPassword).toEqual(expect.any(String));
     const done = await settled(result.redemption.id);
@@ -296,7 +337,12 @@ describe('redemption into a new customer account', () => {
     const subscriptionId = done.subscription.id;
 
     const customer = (await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT })).data!.customer;
-    expect(customer).toMatchObject({ companyName: customerInput.companyName, country: 'FR', relationship: 'ADVISOR', provisioningState: 'ACTIVE' });
+    expect(customer).toMatchObject({
+      companyName: customerInput.companyName,
+      country: 'FR',
+      relationship: 'ADVISOR',
+      provisioningState: 'ACTIVE',
+    });
     expect(customer.subscriptions).toHaveLength(1);
     expect(customer.subscriptions[0]).toMatchObject({
       id: subscriptionId,
@@ -312,22 +358,39 @@ describe('redemption into a new customer account', () => {
 
     // A retry with the same idempotency key returns the first result, without the password.
     const replay = await redeem([k1!, k2!], customerInput, idempotencyKey);
-    expect(replay.data!.redeemProductKeys).toMatchObject({ errors: [], customer: { id: customerId }, redemption: { id: result.redemption.id, status: 'COMPLETED' }, temporaryPassword: null });
+    expect(replay.data!.redeemProductKeys).toMatchObject({
+      errors: [],
+      customer: { id: customerId },
+      redemption: { id: result.redemption.id, status: 'COMPLETED' },
+      temporaryPassword: null,
+    });
     // The same idempotency key for other keys is refused.
     const reused = await redeem([k3!], customerInput, idempotencyKey);
     expect(reused.data!.redeemProductKeys.errors[0].code).toBe('IDEMPOTENCY_KEY_REUSED');
 
     const again = await redeem([k2!]);
-    expect(again.data!.redeemProductKeys).toMatchObject({ redemption: null, errors: [{ code: 'PRODUCT_KEY_ALREADY_REDEEMED', field: 'keys.0' }] });
+    expect(again.data!.redeemProductKeys).toMatchObject({
+      redemption: null,
+      errors: [{ code: 'PRODUCT_KEY_ALREADY_REDEEMED', field: 'keys.0' }],
+    });
     const validated = await stack.graphql(VALIDATE, { keys: [k1, k3] }, { as: AGENT });
     expect(validated.data!.validateProductKeys.map((v: { status: string }) => v.status)).toEqual(['ALREADY_REDEEMED', 'VALID']);
 
     const before = (await stack.graphql(SUBSCRIPTION, { id: subscriptionId }, { as: AGENT })).data!.subscription;
     const renewed = await stack.graphql(RENEW, { subscriptionId, key: k3 }, { as: AGENT });
     expect(renewed.errors).toBeUndefined();
-    expect(renewed.data!.renewSubscriptionWithProductKey).toMatchObject({ errors: [], redemption: { status: 'PENDING', usedFor: 'RENEWAL' }, subscription: { id: subscriptionId } });
+    expect(renewed.data!.renewSubscriptionWithProductKey).toMatchObject({
+      errors: [],
+      redemption: { status: 'PENDING', usedFor: 'RENEWAL' },
+      subscription: { id: subscriptionId },
+    });
     const renewal = await settled(renewed.data!.renewSubscriptionWithProductKey.redemption.id);
-    expect(renewal).toMatchObject({ status: 'COMPLETED', usedFor: 'RENEWAL', subscription: { id: subscriptionId }, keys: [{ state: 'REDEEMED', usedFor: 'RENEWAL', subscription: { id: subscriptionId } }] });
+    expect(renewal).toMatchObject({
+      status: 'COMPLETED',
+      usedFor: 'RENEWAL',
+      subscription: { id: subscriptionId },
+      keys: [{ state: 'REDEEMED', usedFor: 'RENEWAL', subscription: { id: subscriptionId } }],
+    });
     const after = (await stack.graphql(SUBSCRIPTION, { id: subscriptionId }, { as: AGENT })).data!.subscription;
     expect(new Date(after.endDate).toISOString()).toBe(addMonths(new Date(before.endDate), 12).toISOString());
     expect(new Date(renewal.subscription.endDate).toISOString()).toBe(new Date(after.endDate).toISOString());
@@ -340,8 +403,18 @@ describe('redemption into a new customer account', () => {
     const redeemed = list.data!.productKeys.edges.map((e: { node: unknown }) => e.node);
     expect(redeemed).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ lastFive: k1!.slice(-5), usedFor: 'NEW_ACCOUNT', customer: { id: customerId }, subscription: { id: subscriptionId } }),
-        expect.objectContaining({ lastFive: k3!.slice(-5), usedFor: 'RENEWAL', customer: { id: customerId }, subscription: { id: subscriptionId } }),
+        expect.objectContaining({
+          lastFive: k1!.slice(-5),
+          usedFor: 'NEW_ACCOUNT',
+          customer: { id: customerId },
+          subscription: { id: subscriptionId },
+        }),
+        expect.objectContaining({
+          lastFive: k3!.slice(-5),
+          usedFor: 'RENEWAL',
+          customer: { id: customerId },
+          subscription: { id: subscriptionId },
+        }),
       ]),
     );
     for (const key of [k1!, k2!, k3!]) expect(JSON.stringify(list.data)).not.toContain(key);
@@ -350,7 +423,9 @@ describe('redemption into a new customer account', () => {
   it('refuses a country where the offer is not sold, naming only that country', async () => {
     const [key] = await order(1, DEMO.offers.e5);
     const { data } = await redeem([key!], newCustomer({ country: 'IT' }));
-    expect(data!.redeemProductKeys.errors).toEqual([{ code: 'COUNTRY_NOT_SUPPORTED', message: 'Office 365 E5 is not sold in IT', field: 'customer.country' }]);
+    expect(data!.redeemProductKeys.errors).toEqual([
+      { code: 'COUNTRY_NOT_SUPPORTED', message: 'Office 365 E5 is not sold in IT', field: 'customer.country' },
+    ]);
     const validated = await stack.graphql(VALIDATE, { keys: [key] }, { as: AGENT });
     expect(validated.data!.validateProductKeys[0].status).toBe('VALID');
   });
@@ -361,7 +436,11 @@ describe('redemption into a new customer account', () => {
     const mixed = await redeem([standard!, e1!]);
     expect(mixed.data!.redeemProductKeys.errors[0].code).toBe('MIXED_OFFERS');
     const bad = await redeem(['not-a-key', standard!], newCustomer({ country: 'France', adminEmail: 'nope' }));
-    expect(bad.data!.redeemProductKeys.errors.map((e: { field: string }) => e.field)).toEqual(['keys.0', 'customer.country', 'customer.adminEmail']);
+    expect(bad.data!.redeemProductKeys.errors.map((e: { field: string }) => e.field)).toEqual([
+      'keys.0',
+      'customer.country',
+      'customer.adminEmail',
+    ]);
     expect(bad.data!.redeemProductKeys.errors[0].code).toBe('INVALID_PRODUCT_KEY');
   });
 
@@ -377,22 +456,34 @@ describe('redemption into a new customer account', () => {
     expect(new Set(payloads.flatMap((p) => (p.customer ? [p.customer.id] : []))).size).toBeLessThanOrEqual(1);
     expect(payloads.filter((p) => p.temporaryPassword !== null)).toHaveLength(1);
     expect(await settled(payloads[0].redemption.id)).toMatchObject({ status: 'COMPLETED', seats: 1, customer: { id: expect.any(String) } });
-    const [{ customers }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS customers FROM customer WHERE company_name = $1`, [customer.companyName]);
+    const [{ customers }] = await stack.subgraphs.customer.db.query(
+      `SELECT count(*)::int AS customers FROM customer WHERE company_name = $1`,
+      [customer.companyName],
+    );
     expect(customers).toBe(1);
   });
 
   it('the same key redeems once under 20 concurrent attempts', async () => {
     const [key] = await order(1, DEMO.offers.businessBasic);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => redeem([key!], newCustomer({ companyName: `Race ${i} ${randomUUID().slice(0, 6)}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => redeem([key!], newCustomer({ companyName: `Race ${i} ${randomUUID().slice(0, 6)}` }))),
+    );
     const payloads = results.map((r) => r.data!.redeemProductKeys);
     const succeeded = payloads.filter((p) => p.errors.length === 0);
     expect(succeeded).toHaveLength(1);
     const done = await settled(succeeded[0].redemption.id);
     expect(done.status).toBe('COMPLETED');
-    for (const p of payloads.filter((p) => p.errors.length > 0)) expect(p.errors.map((e: { code: string }) => e.code)).toEqual(['PRODUCT_KEY_ALREADY_REDEEMED']);
-    const [{ count }] = await stack.subgraphs.subscription.db.query(`SELECT count(*)::int AS count FROM subscription WHERE customer_id = $1`, [done.customer.id]);
+    for (const p of payloads.filter((p) => p.errors.length > 0))
+      expect(p.errors.map((e: { code: string }) => e.code)).toEqual(['PRODUCT_KEY_ALREADY_REDEEMED']);
+    const [{ count }] = await stack.subgraphs.subscription.db.query(
+      `SELECT count(*)::int AS count FROM subscription WHERE customer_id = $1`,
+      [done.customer.id],
+    );
     expect(count).toBe(1);
-    const [{ redemptions }] = await stack.subgraphs['licensing-key'].db.query(`SELECT count(*)::int AS redemptions FROM product_key_redemption WHERE $1 = ANY(key_ids)`, [succeeded[0].redemption.keys[0].id]);
+    const [{ redemptions }] = await stack.subgraphs['licensing-key'].db.query(
+      `SELECT count(*)::int AS redemptions FROM product_key_redemption WHERE $1 = ANY(key_ids)`,
+      [succeeded[0].redemption.keys[0].id],
+    );
     expect(redemptions).toBe(1);
   });
 
@@ -404,7 +495,11 @@ describe('redemption into a new customer account', () => {
     expect((await settled(first.data!.redeemProductKeys.redemption.id)).status).toBe('COMPLETED');
     const second = await redeem([k2!], newCustomer({ domainPrefix: prefix }));
     expect(second.data!.redeemProductKeys).toMatchObject({ redemption: { status: 'PENDING' }, errors: [] });
-    expect(await settled(second.data!.redeemProductKeys.redemption.id)).toMatchObject({ status: 'FAILED', failure: { code: 'DOMAIN_TAKEN' }, customer: null });
+    expect(await settled(second.data!.redeemProductKeys.redemption.id)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'DOMAIN_TAKEN' },
+      customer: null,
+    });
     const validated = await stack.graphql(VALIDATE, { keys: [k2] }, { as: AGENT });
     expect(validated.data!.validateProductKeys[0].status).toBe('VALID');
     const retried = await redeem([k2!], newCustomer());
@@ -420,7 +515,12 @@ describe('redemption into a new customer account', () => {
     } finally {
       await stack.subgraphs.customer.restart();
     }
-    expect(pending).toMatchObject({ errors: [], customer: null, subscription: null, redemption: { status: 'PENDING', keys: [{ state: 'AVAILABLE' }] } });
+    expect(pending).toMatchObject({
+      errors: [],
+      customer: null,
+      subscription: null,
+      redemption: { status: 'PENDING', keys: [{ state: 'AVAILABLE' }] },
+    });
     // Reserved: no one else can take the key meanwhile.
     const other = await redeem([key!]);
     expect(other.data!.redeemProductKeys.errors[0].code).toBe('PRODUCT_KEY_ALREADY_REDEEMED');
@@ -470,11 +570,16 @@ describe('renewal with a key', () => {
 
   it('renews only a subscription the partner may manage: the direct purchase is refused and nothing changes', async () => {
     const [direct, resold] = await order(2, DEMO.offers.e3);
-    const read = async (id: string) => (await stack.graphql(`query($id: ID!) { subscription(id: $id) { endDate version status allowedActions } }`, { id }, { as: AGENT })).data!.subscription;
+    const read = async (id: string) =>
+      (await stack.graphql(`query($id: ID!) { subscription(id: $id) { endDate version status allowedActions } }`, { id }, { as: AGENT }))
+        .data!.subscription;
     const before = await read(DEMO.subscriptions.adventureWorksDirectE3);
     expect(before.allowedActions).not.toContain('RENEW_WITH_PRODUCT_KEY');
     const refused = await stack.graphql(RENEW, { subscriptionId: DEMO.subscriptions.adventureWorksDirectE3, key: direct }, { as: AGENT });
-    expect(refused.data!.renewSubscriptionWithProductKey).toMatchObject({ redemption: null, errors: [{ code: 'SUBSCRIPTION_NOT_MANAGEABLE', field: 'subscriptionId' }] });
+    expect(refused.data!.renewSubscriptionWithProductKey).toMatchObject({
+      redemption: null,
+      errors: [{ code: 'SUBSCRIPTION_NOT_MANAGEABLE', field: 'subscriptionId' }],
+    });
     expect(await read(DEMO.subscriptions.adventureWorksDirectE3)).toEqual(before);
     expect((await stack.graphql(VALIDATE, { keys: [direct] }, { as: AGENT })).data!.validateProductKeys[0].status).toBe('VALID');
     // The subscription subgraph holds the rule itself, whoever calls it.

@@ -48,7 +48,7 @@ describe('ordering product keys', () => {
     expect(refusals(() => readOrder({ offerId: OFFER_ID, count: 101, termMonths: 0 }))).toHaveLength(2);
   });
 
-  it('gives each key the offer\'s minimum seats unless asked, within its range; never a trial nor an offer not sold', () => {
+  it("gives each key the offer's minimum seats unless asked, within its range; never a trial nor an offer not sold", () => {
     expect(seatsPerKey(offer({ minQuantity: 5 }), null)).toBe(5);
     expect(seatsPerKey(offer(), 300)).toBe(300);
     expect(refusals(() => seatsPerKey(offer(), 301))).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'seatsPerKey' }]);
@@ -60,9 +60,22 @@ describe('ordering product keys', () => {
 });
 
 describe('the account a redemption makes', () => {
-  it('is an ADVISOR customer, without delegated administration, whose one PRODUCT_KEY subscription has the keys\' seats and term', () => {
-    const customer = { companyName: 'Lumière', country: 'FR', domainPrefix: null, adminFirstName: 'Ada', adminLastName: 'Roy', adminEmail: 'ada@lumiere.example', adminPhone: null, addressLine1: null, city: null, postalCode: null };
-    expect(redemptionAccount({ partnerId: 'p', customer, offerId: OFFER_ID, seats: 15, termMonths: 24, adminPasswordHash: 'hash' })).toEqual({
+  it("is an ADVISOR customer, without delegated administration, whose one PRODUCT_KEY subscription has the keys' seats and term", () => {
+    const customer = {
+      companyName: 'Lumière',
+      country: 'FR',
+      domainPrefix: null,
+      adminFirstName: 'Ada',
+      adminLastName: 'Roy',
+      adminEmail: 'ada@lumiere.example',
+      adminPhone: null,
+      addressLine1: null,
+      city: null,
+      postalCode: null,
+    };
+    expect(
+      redemptionAccount({ partnerId: 'p', customer, offerId: OFFER_ID, seats: 15, termMonths: 24, adminPasswordHash: 'hash' }),
+    ).toEqual({
       partnerId: 'p',
       relationship: 'ADVISOR',
       companyName: 'Lumière',
@@ -93,20 +106,37 @@ describe('revoking a key', () => {
 });
 
 describe('the review step', () => {
-  const review = (input: string, own: ProductKeyRow[]) => reviewKey(input, normaliseProductKey(input), new Map(own.map((row) => [row.keyHash, row])));
+  const review = (input: string, own: ProductKeyRow[]) =>
+    reviewKey(input, normaliseProductKey(input), new Map(own.map((row) => [row.keyHash, row])));
 
   it('reads a key of the partner in any case and spacing, masked, with its offer, seats and term', () => {
     const bare = generateProductKey();
     const spaced = formatProductKey(bare).toLowerCase().replace(/-/g, ' ');
     expect(review(spaced, [key(bare)])).toMatchObject({
-      input: spaced, status: 'VALID', message: null, maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${bare.slice(-5)}`, offer: { id: OFFER_ID }, seats: 5, termMonths: 12,
+      input: spaced,
+      status: 'VALID',
+      message: null,
+      maskedKey: `XXXXX-XXXXX-XXXXX-XXXXX-${bare.slice(-5)}`,
+      offer: { id: OFFER_ID },
+      seats: 5,
+      termMonths: 12,
     });
   });
 
-  it('tells malformed, unknown (another partner\'s too), revoked and already redeemed keys apart', () => {
+  it("tells malformed, unknown (another partner's too), revoked and already redeemed keys apart", () => {
     const bare = generateProductKey();
-    expect(review(`${formatProductKey(bare).slice(0, -1)}0`, [key(bare)])).toMatchObject({ status: 'MALFORMED', maskedKey: null, message: expect.stringMatching(/"0"/) });
-    expect(review(formatProductKey(bare), [])).toMatchObject({ status: 'UNKNOWN', offer: null, seats: null, termMonths: null, productKey: null });
+    expect(review(`${formatProductKey(bare).slice(0, -1)}0`, [key(bare)])).toMatchObject({
+      status: 'MALFORMED',
+      maskedKey: null,
+      message: expect.stringMatching(/"0"/),
+    });
+    expect(review(formatProductKey(bare), [])).toMatchObject({
+      status: 'UNKNOWN',
+      offer: null,
+      seats: null,
+      termMonths: null,
+      productKey: null,
+    });
     expect(review(formatProductKey(bare), [key(bare, { state: 'REVOKED' })]).status).toBe('REVOKED');
     expect(review(formatProductKey(bare), [key(bare, { state: 'REDEEMED' })]).status).toBe('ALREADY_REDEEMED');
     expect(review(formatProductKey(bare), [key(bare, { redemptionId: 'r' })]).status).toBe('ALREADY_REDEEMED');

@@ -1,4 +1,10 @@
-import { createSubgraphServer, readSubgraphSchema, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import {
+  createSubgraphServer,
+  readSubgraphSchema,
+  startSubgraphWorkers,
+  type SubgraphModule,
+  type SubgraphRuntime,
+} from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';

@@ -1,4 +1,10 @@
-import { Flows, PartnerAdvisorCodeDocument, PartnerContactDocument, servicesPerRuntime, type SubgraphRuntime } from '@partner-graph/platform';
+import {
+  Flows,
+  PartnerAdvisorCodeDocument,
+  PartnerContactDocument,
+  servicesPerRuntime,
+  type SubgraphRuntime,
+} from '@partner-graph/platform';
 import { Acceptances } from './domain/acceptances.js';
 import { Catalogue } from './domain/catalogue.js';
 import { Invitations, type AdvisorCodes } from './domain/invitations.js';
@@ -24,10 +30,25 @@ function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
 export const offerServices = servicesPerRuntime((runtime): OfferServices => {
   const catalogue = new Catalogue(runtime.db);
   // The partner's contact is asked as the system: the customer-facing pages that show it have no partner viewer.
-  const invitations = new Invitations(runtime.db, runtime.clock, catalogue, advisorCodesFrom(runtime), runtime.publicAcceptUrl, async (partnerId, requestId) =>
-    (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId })).partnerContact,
+  const invitations = new Invitations(
+    runtime.db,
+    runtime.clock,
+    catalogue,
+    advisorCodesFrom(runtime),
+    runtime.publicAcceptUrl,
+    async (partnerId, requestId) =>
+      (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
+        .partnerContact,
   );
   const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
-  const acceptances = new Acceptances(runtime.db, runtime.clock, catalogue, invitations, runtime.serviceClient, flows, runtime.publicAcceptUrl);
+  const acceptances = new Acceptances(
+    runtime.db,
+    runtime.clock,
+    catalogue,
+    invitations,
+    runtime.serviceClient,
+    flows,
+    runtime.publicAcceptUrl,
+  );
   return { catalogue, invitations, acceptances, flows };
 });

@@ -12,7 +12,8 @@ const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false) {
 const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boolean! = false) {
   createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da) { purchaseOffer { id url } errors { code } }
 }`;
-const ACCEPTANCE_FIELDS = 'id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState failure { code message field } createdAt';
+const ACCEPTANCE_FIELDS =
+  'id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState failure { code message field } createdAt';
 const ACCEPTANCE = `acceptance { ${ACCEPTANCE_FIELDS} } errors { code message field }`;
 const PROGRESS = `query($code: String!, $id: ID!) { offerAcceptance(code: $code, id: $id) { ${ACCEPTANCE_FIELDS} } }`;
 const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!, $key: String) {
@@ -62,7 +63,11 @@ async function purchaseOffer(lines: { offerId: string; quantity: number }[], inc
 }
 
 async function trialInvitation(includeDelegatedAdmin = false) {
-  const { data } = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, da: includeDelegatedAdmin }, { as: AGENT });
+  const { data } = await stack.graphql(
+    CREATE_TRIAL,
+    { offerId: DEMO.offers.trialBusinessPremium, da: includeDelegatedAdmin },
+    { as: AGENT },
+  );
   expect(data?.createTrialInvitation.errors).toEqual([]);
   return { id: data!.createTrialInvitation.trialInvitation.id as string, code: codeOf(data!.createTrialInvitation.trialInvitation.url) };
 }
@@ -82,17 +87,32 @@ async function settled(code: string, id: string) {
 }
 
 /** Accepts and follows the acceptance until its flow ended: the mutation's payload and the acceptance then. */
-async function acceptAndSettle(mutation: string, field: 'acceptPurchaseOffer' | 'acceptTrialInvitation', variables: { code: string } & Record<string, unknown>, as: string | null = null) {
+async function acceptAndSettle(
+  mutation: string,
+  field: 'acceptPurchaseOffer' | 'acceptTrialInvitation',
+  variables: { code: string } & Record<string, unknown>,
+  as: string | null = null,
+) {
   const { data } = await stack.graphql(mutation, variables, { as });
   const payload = data![field];
   expect(payload.errors).toEqual([]);
-  expect(payload.acceptance).toMatchObject({ status: 'PENDING', customerId: null, customer: null, adminUserName: null, provisioningState: 'PROVISIONING', failure: null });
+  expect(payload.acceptance).toMatchObject({
+    status: 'PENDING',
+    customerId: null,
+    customer: null,
+    adminUserName: null,
+    provisioningState: 'PROVISIONING',
+    failure: null,
+  });
   return { payload, acceptance: await settled(variables.code, payload.acceptance.id) };
 }
 
 /** Whether `password` is the one the customer subgraph stored (scrypt, as the platform's hashPassword). */
 async function adminPasswordIs(customerId: string, password: string): Promise<boolean> {
-  const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(`SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`, [customerId]);
+  const [{ password_hash: stored }] = await stack.subgraphs.customer.db.query(
+    `SELECT password_hash FROM customer_user WHERE customer_id = $1 AND is_admin`,
+    [customerId],
+  );
   const [, salt, hash] = (stored as string).split(':');
   return scryptSync(password, Buffer.from(salt!, 'base64url'), 32).toString('base64url') === hash;
 }
@@ -112,13 +132,24 @@ describe('accepting a purchase offer', () => {
       true,
     );
     const key = randomUUID();
-    const variables = { code: offer.code, customer: prospect('Lumière Studio', { domainPrefix: 'lumierestudio' }), quantities: [{ offerId: DEMO.offers.e3, quantity: 20 }], key };
+    const variables = {
+      code: offer.code,
+      customer: prospect('Lumière Studio', { domainPrefix: 'lumierestudio' }),
+      quantities: [{ offerId: DEMO.offers.e3, quantity: 20 }],
+      key,
+    };
     // At once: PENDING, with the secrets shown this once; the account is made in the background.
     const { payload, acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', variables);
     const { temporaryPassword, delegatedAdminTerminationUrl } = payload.acceptance;
     expect(temporaryPassword).toMatch(/.{12,}/);
     expect(delegatedAdminTerminationUrl).toMatch(/^https:\/\/partner-graph\.example\/accept\/delegated-admin\/end\/[A-Za-z0-9_-]{22,}$/);
-    expect(acceptance).toMatchObject({ id: payload.acceptance.id, status: 'COMPLETED', adminUserName: 'admin@lumierestudio.onmicrosoft.com', provisioningState: 'PROVISIONING', failure: null });
+    expect(acceptance).toMatchObject({
+      id: payload.acceptance.id,
+      status: 'COMPLETED',
+      adminUserName: 'admin@lumierestudio.onmicrosoft.com',
+      provisioningState: 'PROVISIONING',
+      failure: null,
+    });
     expect(acceptance).toMatchObject({ temporaryPassword: null, delegatedAdminTerminationUrl: null });
     expect(acceptance.customer).toEqual({ id: acceptance.customerId });
     const customerId = acceptance.customerId as string;
@@ -143,7 +174,14 @@ describe('accepting a purchase offer', () => {
       provisioningState: 'ACTIVE',
       delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }],
     });
-    const subscriptions = seen!.customer.subscriptions as { offer: { id: string }; quantity: number; channel: string; isTrial: boolean; allowedActions: string[]; partnerOnRecord: { id: string } }[];
+    const subscriptions = seen!.customer.subscriptions as {
+      offer: { id: string };
+      quantity: number;
+      channel: string;
+      isTrial: boolean;
+      allowedActions: string[];
+      partnerOnRecord: { id: string };
+    }[];
     expect(subscriptions.map((s) => [s.offer.id, s.quantity, s.channel, s.isTrial]).sort()).toEqual(
       [
         [DEMO.offers.businessPremium, 10, 'ADVISOR', false],
@@ -156,13 +194,27 @@ describe('accepting a purchase offer', () => {
 
     // The same request again: the first result, without the password, and no second customer.
     const again = await stack.graphql(ACCEPT_PURCHASE, variables, { as: null });
-    expect(again.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: acceptance.id, status: 'COMPLETED', customerId, temporaryPassword: null, delegatedAdminTerminationUrl: null, provisioningState: 'ACTIVE' } });
+    expect(again.data?.acceptPurchaseOffer).toMatchObject({
+      errors: [],
+      acceptance: {
+        id: acceptance.id,
+        status: 'COMPLETED',
+        customerId,
+        temporaryPassword: null,
+        delegatedAdminTerminationUrl: null,
+        provisioningState: 'ACTIVE',
+      },
+    });
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
-    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Lumière Studio'`);
+    const [{ count }] = await stack.subgraphs.customer.db.query(
+      `SELECT count(*)::int AS count FROM customer WHERE company_name = 'Lumière Studio'`,
+    );
     expect(count).toBe(1);
     // The same key for another request is refused.
     const reused = await stack.graphql(ACCEPT_PURCHASE, { ...variables, quantities: [] }, { as: null });
-    expect(reused.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' })]);
+    expect(reused.data?.acceptPurchaseOffer.errors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' }),
+    ]);
 
     // Fabrikam sees none of it.
     expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
@@ -173,7 +225,10 @@ describe('accepting a purchase offer', () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 2 }]);
     const other = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 2 }]);
     const trial = await trialInvitation();
-    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Peek Proof') });
+    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', {
+      code: offer.code,
+      customer: prospect('Peek Proof'),
+    });
     expect(acceptance.status).toBe('COMPLETED');
     for (const [code, id] of [
       [other.code, acceptance.id],
@@ -190,36 +245,61 @@ describe('accepting a purchase offer', () => {
 
   it('the advisor’s subscriptions are view-only: no allowed action, changes fail SUBSCRIPTION_NOT_MANAGEABLE', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
-    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Viewonly Vins') });
+    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', {
+      code: offer.code,
+      customer: prospect('Viewonly Vins'),
+    });
     const customerId = acceptance.customerId;
     await provision(customerId);
     const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
     expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: false, delegatedAdminRelationships: [] });
     const [subscription] = seen!.customer.subscriptions;
-    expect(subscription).toMatchObject({ channel: 'ADVISOR', quantity: 3, allowedActions: [], partnerOnRecord: { id: DEMO.partners.contoso } });
+    expect(subscription).toMatchObject({
+      channel: 'ADVISOR',
+      quantity: 3,
+      allowedActions: [],
+      partnerOnRecord: { id: DEMO.partners.contoso },
+    });
     const change = await stack.graphql(
       `mutation($id: ID!) { changeSubscriptionQuantity(id: $id, quantity: 4) { errors { code } } }`,
       { id: subscription.id },
       { as: AGENT },
     );
     expect(change.data?.changeSubscriptionQuantity.errors).toEqual([{ code: 'SUBSCRIPTION_NOT_MANAGEABLE' }]);
-    const renew = await stack.graphql(`mutation($id: ID!) { renewSubscriptionWithDirectBilling(id: $id) { errors { code } } }`, { id: subscription.id }, { as: AGENT });
+    const renew = await stack.graphql(
+      `mutation($id: ID!) { renewSubscriptionWithDirectBilling(id: $id) { errors { code } } }`,
+      { id: subscription.id },
+      { as: AGENT },
+    );
     expect(renew.data?.renewSubscriptionWithDirectBilling.errors).toEqual([{ code: 'SUBSCRIPTION_NOT_MANAGEABLE' }]);
   });
 
   it('the code of a revoked offer fails REVOKED; an unknown code INVALID_CODE; neither says anything about the partner', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
-    const revoked = await stack.graphql(`mutation($id: ID!) { revokePurchaseOffer(id: $id) { errors { code } } }`, { id: offer.id }, { as: AGENT });
+    const revoked = await stack.graphql(
+      `mutation($id: ID!) { revokePurchaseOffer(id: $id) { errors { code } } }`,
+      { id: offer.id },
+      { as: AGENT },
+    );
     expect(revoked.data?.revokePurchaseOffer.errors).toEqual([]);
     const refused = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Too Late') }, { as: null });
-    expect(refused.data?.acceptPurchaseOffer).toEqual({ acceptance: null, errors: [{ code: 'REVOKED', message: 'This link has been withdrawn', field: 'code' }] });
+    expect(refused.data?.acceptPurchaseOffer).toEqual({
+      acceptance: null,
+      errors: [{ code: 'REVOKED', message: 'This link has been withdrawn', field: 'code' }],
+    });
     const unknown = await stack.graphql(ACCEPT_PURCHASE, { code: 'x'.repeat(43), customer: prospect('Guesser') }, { as: null });
-    expect(unknown.data?.acceptPurchaseOffer).toEqual({ acceptance: null, errors: [{ code: 'INVALID_CODE', message: 'This link is not valid', field: 'code' }] });
+    expect(unknown.data?.acceptPurchaseOffer).toEqual({
+      acceptance: null,
+      errors: [{ code: 'INVALID_CODE', message: 'This link is not valid', field: 'code' }],
+    });
     const trial = await trialInvitation();
     await stack.graphql(`mutation($id: ID!) { revokeTrialInvitation(id: $id) { errors { code } } }`, { id: trial.id }, { as: AGENT });
     const trialRefused = await stack.graphql(ACCEPT_TRIAL, { code: trial.code, customer: prospect('Too Late Trial') }, { as: null });
     expect(trialRefused.data?.acceptTrialInvitation.errors).toEqual([expect.objectContaining({ code: 'REVOKED' })]);
-    const rows = await stack.subgraphs.offer.db.query(`SELECT 1 FROM offer_acceptance WHERE purchase_offer_id = $1 OR trial_invitation_id = $2`, [offer.id, trial.id]);
+    const rows = await stack.subgraphs.offer.db.query(
+      `SELECT 1 FROM offer_acceptance WHERE purchase_offer_id = $1 OR trial_invitation_id = $2`,
+      [offer.id, trial.id],
+    );
     expect(rows).toEqual([]);
   });
 
@@ -229,28 +309,72 @@ describe('accepting a purchase offer', () => {
       { offerId: DEMO.offers.exchangePlan1, quantity: 2 },
     ]);
     const customer = prospect('Range Rovers');
-    const tooMany = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.exchangePlan1, quantity: 1 }, { offerId: DEMO.offers.businessBasic, quantity: 301 }] }, { as: null });
-    expect(tooMany.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[1].quantity' })]);
-    const zero = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.exchangePlan1, quantity: 0 }] }, { as: null });
-    expect(zero.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[0].quantity' })]);
-    const stranger = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.e5, quantity: 1 }] }, { as: null });
-    expect(stranger.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'quantities[0].offerId' })]);
+    const tooMany = await stack.graphql(
+      ACCEPT_PURCHASE,
+      {
+        code: offer.code,
+        customer,
+        quantities: [
+          { offerId: DEMO.offers.exchangePlan1, quantity: 1 },
+          { offerId: DEMO.offers.businessBasic, quantity: 301 },
+        ],
+      },
+      { as: null },
+    );
+    expect(tooMany.data?.acceptPurchaseOffer.errors).toEqual([
+      expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[1].quantity' }),
+    ]);
+    const zero = await stack.graphql(
+      ACCEPT_PURCHASE,
+      { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.exchangePlan1, quantity: 0 }] },
+      { as: null },
+    );
+    expect(zero.data?.acceptPurchaseOffer.errors).toEqual([
+      expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantities[0].quantity' }),
+    ]);
+    const stranger = await stack.graphql(
+      ACCEPT_PURCHASE,
+      { code: offer.code, customer, quantities: [{ offerId: DEMO.offers.e5, quantity: 1 }] },
+      { as: null },
+    );
+    expect(stranger.data?.acceptPurchaseOffer.errors).toEqual([
+      expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'quantities[0].offerId' }),
+    ]);
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(0);
-    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Range Rovers'`);
+    const [{ count }] = await stack.subgraphs.customer.db.query(
+      `SELECT count(*)::int AS count FROM customer WHERE company_name = 'Range Rovers'`,
+    );
     expect(count).toBe(0);
   });
 
   it('a customer in a country where a line is not sold fails COUNTRY_NOT_SUPPORTED; bad input lists every field', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.e5, quantity: 5 }]);
-    const italian = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect('Pasta Presto', { country: 'IT', postalCode: '20121', city: 'Milano' }) }, { as: null });
-    expect(italian.data?.acceptPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' })]);
-    const sloppy = await stack.graphql(ACCEPT_PURCHASE, { code: offer.code, customer: prospect(' ', { contactEmail: 'nope', country: 'France' }) }, { as: null });
-    expect(sloppy.data?.acceptPurchaseOffer.errors.map((e: { field: string }) => e.field).sort()).toEqual(['customer.companyName', 'customer.contactEmail', 'customer.country']);
+    const italian = await stack.graphql(
+      ACCEPT_PURCHASE,
+      { code: offer.code, customer: prospect('Pasta Presto', { country: 'IT', postalCode: '20121', city: 'Milano' }) },
+      { as: null },
+    );
+    expect(italian.data?.acceptPurchaseOffer.errors).toEqual([
+      expect.objectContaining({ code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' }),
+    ]);
+    const sloppy = await stack.graphql(
+      ACCEPT_PURCHASE,
+      { code: offer.code, customer: prospect(' ', { contactEmail: 'nope', country: 'France' }) },
+      { as: null },
+    );
+    expect(sloppy.data?.acceptPurchaseOffer.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'customer.companyName',
+      'customer.contactEmail',
+      'customer.country',
+    ]);
   });
 
   it('a taken domain, refused after the mutation answered: FAILED with the reason on the field, nothing created or counted; another attempt with a new key succeeds', async () => {
     const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
-    const first = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { code: offer.code, customer: prospect('Domain One', { domainPrefix: 'domainclash' }) });
+    const first = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', {
+      code: offer.code,
+      customer: prospect('Domain One', { domainPrefix: 'domainclash' }),
+    });
     expect(first.acceptance.status).toBe('COMPLETED');
     const clashing = { code: offer.code, customer: prospect('Domain Two', { domainPrefix: 'domainclash' }), key: 'clash-1' };
     const clash = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', clashing);
@@ -263,13 +387,22 @@ describe('accepting a purchase offer', () => {
       failure: { code: 'DOMAIN_TAKEN', message: 'domainclash.onmicrosoft.com is already taken', field: 'customer.domainPrefix' },
     });
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(1);
-    const [{ count }] = await stack.subgraphs.customer.db.query(`SELECT count(*)::int AS count FROM customer WHERE company_name = 'Domain Two'`);
+    const [{ count }] = await stack.subgraphs.customer.db.query(
+      `SELECT count(*)::int AS count FROM customer WHERE company_name = 'Domain Two'`,
+    );
     expect(count).toBe(0);
     // Resumed again, it stays FAILED; the same request with the same key answers it as it ended.
     expect((await offerServices(stack.subgraphs.offer.runtime).acceptances.resume(clash.acceptance.id)).status).toBe('FAILED');
     const replay = await stack.graphql(ACCEPT_PURCHASE, clashing, { as: null });
-    expect(replay.data?.acceptPurchaseOffer).toMatchObject({ errors: [], acceptance: { id: clash.acceptance.id, status: 'FAILED', temporaryPassword: null, failure: { code: 'DOMAIN_TAKEN' } } });
-    const fixed = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', { ...clashing, customer: prospect('Domain Two', { domainPrefix: 'domainclash2' }), key: 'clash-2' });
+    expect(replay.data?.acceptPurchaseOffer).toMatchObject({
+      errors: [],
+      acceptance: { id: clash.acceptance.id, status: 'FAILED', temporaryPassword: null, failure: { code: 'DOMAIN_TAKEN' } },
+    });
+    const fixed = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', {
+      ...clashing,
+      customer: prospect('Domain Two', { domainPrefix: 'domainclash2' }),
+      key: 'clash-2',
+    });
     expect(fixed.acceptance).toMatchObject({ status: 'COMPLETED', adminUserName: 'admin@domainclash2.onmicrosoft.com', failure: null });
     expect(await acceptanceCount('purchaseOffers', offer.id)).toBe(2);
   });
@@ -280,7 +413,10 @@ describe('accepting a trial invitation', () => {
     const invitation = await trialInvitation();
     const ids: string[] = [];
     for (const name of ['Trial Tapas', 'Trial Tajine']) {
-      const { acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect(name) });
+      const { acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', {
+        code: invitation.code,
+        customer: prospect(name),
+      });
       expect(acceptance).toMatchObject({ status: 'COMPLETED', provisioningState: 'PROVISIONING' });
       ids.push(acceptance.customerId);
     }
@@ -289,9 +425,21 @@ describe('accepting a trial invitation', () => {
     for (const id of ids) expect(await provision(id)).toBe('ACTIVE');
 
     const { data } = await stack.graphql(CUSTOMER, { id: ids[0] }, { as: AGENT });
-    expect(data?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: false, provisioningState: 'ACTIVE', delegatedAdminRelationships: [] });
+    expect(data?.customer).toMatchObject({
+      relationship: 'ADVISOR',
+      hasAdminRights: false,
+      provisioningState: 'ACTIVE',
+      delegatedAdminRelationships: [],
+    });
     const [trial] = data!.customer.subscriptions;
-    expect(trial).toMatchObject({ offer: { id: DEMO.offers.trialBusinessPremium }, quantity: 25, channel: 'ADVISOR', isTrial: true, autoRenew: false, allowedActions: [] });
+    expect(trial).toMatchObject({
+      offer: { id: DEMO.offers.trialBusinessPremium },
+      quantity: 25,
+      channel: 'ADVISOR',
+      isTrial: true,
+      autoRenew: false,
+      allowedActions: [],
+    });
     expect(new Date(trial.endDate).toISOString()).toBe(addDays(new Date(trial.startDate), 30).toISOString());
 
     for (const id of ids) expect((await stack.graphql(CUSTOMER, { id }, { as: FABRIKAM })).data?.customer).toBeNull();
@@ -301,25 +449,51 @@ describe('accepting a trial invitation', () => {
 
   it('with delegated admin: an ACTIVE relationship; a partner user may accept too, the customer is still the inviting partner’s', async () => {
     const invitation = await trialInvitation(true);
-    const { payload, acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, FABRIKAM);
+    const { payload, acceptance } = await acceptAndSettle(
+      ACCEPT_TRIAL,
+      'acceptTrialInvitation',
+      { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' },
+      FABRIKAM,
+    );
     const customerId = acceptance.customerId;
     const { data: seen } = await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT });
-    expect(seen?.customer).toMatchObject({ relationship: 'ADVISOR', hasAdminRights: true, delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }] });
+    expect(seen?.customer).toMatchObject({
+      relationship: 'ADVISOR',
+      hasAdminRights: true,
+      delegatedAdminRelationships: [{ status: 'ACTIVE', access: 'FULL' }],
+    });
     expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
 
     // The customer got, once, its own link to end the relationship, as with acceptDelegatedAdminOffer.
     const url: string = payload.acceptance.delegatedAdminTerminationUrl;
     expect(url).toMatch(/^https:\/\/partner-graph\.example\/accept\/delegated-admin\/end\/[A-Za-z0-9_-]{22,}$/);
-    const replay = await stack.graphql(ACCEPT_TRIAL, { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' }, { as: FABRIKAM });
-    expect(replay.data?.acceptTrialInvitation.acceptance).toMatchObject({ customerId, temporaryPassword: null, delegatedAdminTerminationUrl: null });
+    const replay = await stack.graphql(
+      ACCEPT_TRIAL,
+      { code: invitation.code, customer: prospect('Delegated Delices'), key: 'k1' },
+      { as: FABRIKAM },
+    );
+    expect(replay.data?.acceptTrialInvitation.acceptance).toMatchObject({
+      customerId,
+      temporaryPassword: null,
+      delegatedAdminTerminationUrl: null,
+    });
     const END = `mutation($code: String!) { endDelegatedAdminRelationship(code: $code) { relationship { status } errors { code } } }`;
-    expect((await stack.graphql(END, { code: codeOf(url) })).data?.endDelegatedAdminRelationship).toEqual({ relationship: { status: 'TERMINATED' }, errors: [] });
-    expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT })).data?.customer).toMatchObject({ hasAdminRights: false, delegatedAdminRelationships: [{ status: 'TERMINATED' }] });
+    expect((await stack.graphql(END, { code: codeOf(url) })).data?.endDelegatedAdminRelationship).toEqual({
+      relationship: { status: 'TERMINATED' },
+      errors: [],
+    });
+    expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: AGENT })).data?.customer).toMatchObject({
+      hasAdminRights: false,
+      delegatedAdminRelationships: [{ status: 'TERMINATED' }],
+    });
   });
 
   it('without delegated admin there is no termination link', async () => {
     const invitation = await trialInvitation(false);
-    const { payload, acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', { code: invitation.code, customer: prospect('Plain Patisserie') });
+    const { payload, acceptance } = await acceptAndSettle(ACCEPT_TRIAL, 'acceptTrialInvitation', {
+      code: invitation.code,
+      customer: prospect('Plain Patisserie'),
+    });
     expect(payload.acceptance).toMatchObject({ temporaryPassword: expect.any(String), delegatedAdminTerminationUrl: null });
     expect(acceptance.status).toBe('COMPLETED');
     const [flow] = await stack.subgraphs.offer.db.query(`SELECT input FROM flow WHERE id = $1`, [acceptance.id]);
@@ -341,7 +515,16 @@ describe('what a link shows before it is accepted (unauthenticated, by code)', (
       status: 'ACTIVE',
       partner: { companyName: 'Contoso Cloud Partners', email: expect.stringContaining('@') },
       includeDelegatedAdmin: true,
-      lines: [{ offerId: DEMO.offers.businessBasic, quantity: 7, isTrial: false, minQuantity: expect.any(Number), maxQuantity: expect.any(Number), countries: expect.arrayContaining(['FR']) }],
+      lines: [
+        {
+          offerId: DEMO.offers.businessBasic,
+          quantity: 7,
+          isTrial: false,
+          minQuantity: expect.any(Number),
+          maxQuantity: expect.any(Number),
+          countries: expect.arrayContaining(['FR']),
+        },
+      ],
     });
     const [line] = data!.purchaseOfferByCode.lines;
     expect(line.minQuantity).toBeLessThanOrEqual(7);

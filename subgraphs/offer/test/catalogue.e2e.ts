@@ -82,7 +82,10 @@ describe('catalogue visibility', () => {
 
   it('the add-on lists its prerequisite; per-offer authorisations count like category ones', async () => {
     const { data } = await stack.graphql(OFFER, { id: DEMO.offers.exchangeArchiving }, { as: AGENT });
-    expect(data?.offer).toMatchObject({ isAddOn: true, prerequisiteOffers: [{ id: DEMO.offers.exchangePlan1, name: 'Exchange Online (Plan 1)' }] });
+    expect(data?.offer).toMatchObject({
+      isAddOn: true,
+      prerequisiteOffers: [{ id: DEMO.offers.exchangePlan1, name: 'Exchange Online (Plan 1)' }],
+    });
     expect(await offerIds(AGENT, { country: 'CH' })).not.toContain(DEMO.offers.exchangeArchiving);
   });
 
@@ -137,9 +140,22 @@ describe('Offer references', () => {
   it('resolves only the offers the viewer partner may sell', async () => {
     const representations = [DEMO.offers.businessBasic, DEMO.offers.e5, randomUUID(), 'nope'].map((id) => ({ __typename: 'Offer', id }));
     const contoso = await stack.subgraphRequest('offer', ENTITIES, { viewer: await stack.viewerOf(ADMIN), variables: { representations } });
-    expect(contoso.data?._entities.map((entity: { id: string } | null) => entity?.id ?? null)).toEqual([DEMO.offers.businessBasic, DEMO.offers.e5, null, null]);
-    const fabrikam = await stack.subgraphRequest('offer', ENTITIES, { viewer: await stack.viewerOf(FABRIKAM), variables: { representations } });
-    expect(fabrikam.data?._entities.map((entity: { id: string } | null) => entity?.id ?? null)).toEqual([DEMO.offers.businessBasic, null, null, null]);
+    expect(contoso.data?._entities.map((entity: { id: string } | null) => entity?.id ?? null)).toEqual([
+      DEMO.offers.businessBasic,
+      DEMO.offers.e5,
+      null,
+      null,
+    ]);
+    const fabrikam = await stack.subgraphRequest('offer', ENTITIES, {
+      viewer: await stack.viewerOf(FABRIKAM),
+      variables: { representations },
+    });
+    expect(fabrikam.data?._entities.map((entity: { id: string } | null) => entity?.id ?? null)).toEqual([
+      DEMO.offers.businessBasic,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -153,10 +169,24 @@ describe('offerAvailability (internal)', () => {
   it('answers per offer, in order, for the given partner and country', async () => {
     const unknown = randomUUID();
     const offerIds = [DEMO.offers.e5, DEMO.offers.exchangeArchiving, unknown, DEMO.offers.businessPremium];
-    const it = await stack.subgraphRequest('offer', AVAILABILITY, { issuer: 'subscription', variables: { partnerId: DEMO.partners.contoso, country: 'IT', offerIds } });
+    const it = await stack.subgraphRequest('offer', AVAILABILITY, {
+      issuer: 'subscription',
+      variables: { partnerId: DEMO.partners.contoso, country: 'IT', offerIds },
+    });
     expect(it.errors).toBeUndefined();
     expect(it.data?.offerAvailability).toEqual([
-      { offerId: DEMO.offers.e5, available: false, name: null, minQuantity: null, maxQuantity: null, isTrial: null, isAddOn: null, prerequisiteOfferIds: [], term: null, billingCycle: null },
+      {
+        offerId: DEMO.offers.e5,
+        available: false,
+        name: null,
+        minQuantity: null,
+        maxQuantity: null,
+        isTrial: null,
+        isAddOn: null,
+        prerequisiteOfferIds: [],
+        term: null,
+        billingCycle: null,
+      },
       {
         offerId: DEMO.offers.exchangeArchiving,
         available: true,
@@ -172,7 +202,10 @@ describe('offerAvailability (internal)', () => {
       expect.objectContaining({ offerId: unknown, available: false }),
       expect.objectContaining({ offerId: DEMO.offers.businessPremium, available: true, minQuantity: 1, maxQuantity: 300 }),
     ]);
-    const fr = await stack.subgraphRequest('offer', AVAILABILITY, { issuer: 'customer', variables: { partnerId: DEMO.partners.contoso, country: 'FR', offerIds: [DEMO.offers.e5] } });
+    const fr = await stack.subgraphRequest('offer', AVAILABILITY, {
+      issuer: 'customer',
+      variables: { partnerId: DEMO.partners.contoso, country: 'FR', offerIds: [DEMO.offers.e5] },
+    });
     expect(fr.data?.offerAvailability[0]).toMatchObject({ available: true, term: 'P1Y', minQuantity: 1, maxQuantity: 10000 });
     const fabrikam = await stack.subgraphRequest('offer', AVAILABILITY, {
       issuer: 'customer',
@@ -183,15 +216,25 @@ describe('offerAvailability (internal)', () => {
 
   it('with no country, answers whether the partner may sell the offer anywhere', async () => {
     const query = `query($partnerId: ID!, $offerIds: [ID!]!) { offerAvailability(partnerId: $partnerId, country: null, offerIds: $offerIds) { offerId available } }`;
-    const contoso = await stack.subgraphRequest('offer', query, { issuer: 'licensing-key', variables: { partnerId: DEMO.partners.contoso, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] } });
+    const contoso = await stack.subgraphRequest('offer', query, {
+      issuer: 'licensing-key',
+      variables: { partnerId: DEMO.partners.contoso, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] },
+    });
     expect(contoso.data?.offerAvailability.map((entry: { available: boolean }) => entry.available)).toEqual([true, true]);
-    const fabrikam = await stack.subgraphRequest('offer', query, { issuer: 'licensing-key', variables: { partnerId: DEMO.partners.fabrikam, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] } });
+    const fabrikam = await stack.subgraphRequest('offer', query, {
+      issuer: 'licensing-key',
+      variables: { partnerId: DEMO.partners.fabrikam, offerIds: [DEMO.offers.e5, DEMO.offers.businessStandard] },
+    });
     expect(fabrikam.data?.offerAvailability.map((entry: { available: boolean }) => entry.available)).toEqual([false, true]);
   });
 
   it.each([
     ['advisor code', 'partnerAdvisorCode(partnerId: $id)', { partnerAdvisorCode: 'CONTOSO-ADV' }],
-    ['name and contact', 'partnerContact(partnerId: $id) { companyName email phone }', { partnerContact: expect.objectContaining({ companyName: 'Contoso Cloud Partners' }) }],
+    [
+      'name and contact',
+      'partnerContact(partnerId: $id) { companyName email phone }',
+      { partnerContact: expect.objectContaining({ companyName: 'Contoso Cloud Partners' }) },
+    ],
   ])("the partner's %s (partner subgraph, internal) is refused to the gateway", async (_what, field, answer) => {
     const query = `query($id: ID!) { ${field} }`;
     const service = await stack.subgraphRequest('partner', query, { issuer: 'offer', variables: { id: DEMO.partners.contoso } });
@@ -284,7 +327,13 @@ describe('a constant number of SQL statements', () => {
     for (let i = 0; i < 20; i++) {
       const { data } = await stack.graphql(
         `mutation($lines: [PurchaseOfferLineInput!]!) { createPurchaseOffer(lines: $lines) { errors { code } } }`,
-        { lines: [{ offerId: DEMO.offers.e3, quantity: 5 }, { offerId: extraIds[i], quantity: 5 }, { offerId: DEMO.offers.e1, quantity: 3 }] },
+        {
+          lines: [
+            { offerId: DEMO.offers.e3, quantity: 5 },
+            { offerId: extraIds[i], quantity: 5 },
+            { offerId: DEMO.offers.e1, quantity: 3 },
+          ],
+        },
         { as: ADMIN },
       );
       expect(data?.createPurchaseOffer.errors).toEqual([]);
@@ -304,7 +353,11 @@ describe('a constant number of SQL statements', () => {
 
   it('for a page of 1 or 20 trial invitations with their offers', async () => {
     for (let i = 0; i < 20; i++) {
-      await stack.graphql(`mutation { createTrialInvitation(offerId: "${i % 2 ? DEMO.offers.trialE3 : DEMO.offers.trialBusinessPremium}") { errors { code } } }`, {}, { as: ADMIN });
+      await stack.graphql(
+        `mutation { createTrialInvitation(offerId: "${i % 2 ? DEMO.offers.trialE3 : DEMO.offers.trialBusinessPremium}") { errors { code } } }`,
+        {},
+        { as: ADMIN },
+      );
     }
     const query = `query($first: Int) { trialInvitations(first: $first) { edges { node { id url offer { id name } } } } }`;
     const page = (first: number) => stack.graphql(query, { first }, { as: ADMIN });

@@ -4,8 +4,8 @@ import { DEMO, type Viewer } from '@partner-graph/platform';
 import { startStack, type GraphQLResponse, type Stack } from '../../../test/stack.js';
 import { ADMIN, AGENT, HELPDESK, SALES, FABRIKAM } from '../../../test/demo-users.js';
 
-
-const INVITATION_FIELDS = 'id url status acceptanceCount includeDelegatedAdmin createdAt revokedAt offer { id name } createdBy { id email }';
+const INVITATION_FIELDS =
+  'id url status acceptanceCount includeDelegatedAdmin createdAt revokedAt offer { id name } createdBy { id email }';
 const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false, $key: String) {
   createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $da, idempotencyKey: $key) {
     trialInvitation { ${INVITATION_FIELDS} }
@@ -15,7 +15,8 @@ const CREATE_TRIAL = `mutation($offerId: ID!, $da: Boolean! = false, $key: Strin
 const REVOKE_TRIAL = `mutation($id: ID!) { revokeTrialInvitation(id: $id) { trialInvitation { id status revokedAt } errors { code field } } }`;
 const TRIALS = `query($first: Int, $after: String) { trialInvitations(first: $first, after: $after) { edges { cursor node { id url status } } pageInfo { hasNextPage endCursor } } }`;
 
-const PURCHASE_FIELDS = 'id url status acceptanceCount includeDelegatedAdmin revokedAt lines { quantity offer { id name } } createdBy { id }';
+const PURCHASE_FIELDS =
+  'id url status acceptanceCount includeDelegatedAdmin revokedAt lines { quantity offer { id name } } createdBy { id }';
 const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boolean! = false, $key: String) {
   createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da, idempotencyKey: $key) {
     purchaseOffer { ${PURCHASE_FIELDS} }
@@ -50,26 +51,32 @@ afterAll(async () => {
 const asViewer = (viewer: Viewer, query: string, variables: Record<string, unknown>) =>
   stack.subgraphRequest('offer', query.replace('createdBy { id email }', 'createdBy { id }'), { viewer, issuer: 'customer', variables });
 
-const URL_PATTERN = (kind: string, advisorCode: string) => new RegExp(`^https://partner-graph\\.example/accept/${kind}/${advisorCode}/[A-Za-z0-9_-]{43,}$`);
+const URL_PATTERN = (kind: string, advisorCode: string) =>
+  new RegExp(`^https://partner-graph\\.example/accept/${kind}/${advisorCode}/[A-Za-z0-9_-]{43,}$`);
 
 describe('trial invitations', () => {
-  it.each([ADMIN, AGENT, HELPDESK])('%s (FULL or LIMITED) creates one with a URL embedding the advisor code and an unguessable code', async (email) => {
-    const { data, errors } = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium }, { as: email });
-    expect(errors).toBeUndefined();
-    const { trialInvitation, errors: payloadErrors } = data!.createTrialInvitation;
-    expect(payloadErrors).toEqual([]);
-    expect(trialInvitation).toMatchObject({
-      status: 'ACTIVE',
-      acceptanceCount: 0,
-      includeDelegatedAdmin: false,
-      revokedAt: null,
-      offer: { id: DEMO.offers.trialBusinessPremium, name: 'Microsoft 365 Business Premium Trial' },
-      createdBy: { email },
-    });
-    expect(trialInvitation.url).toMatch(URL_PATTERN('trial', 'CONTOSO-ADV'));
-    const audit = await stack.subgraphs.offer.db.query(`SELECT operation, partner_id FROM audit_record WHERE resource_id = $1`, [trialInvitation.id]);
-    expect(audit).toEqual([{ operation: 'createTrialInvitation', partner_id: DEMO.partners.contoso }]);
-  });
+  it.each([ADMIN, AGENT, HELPDESK])(
+    '%s (FULL or LIMITED) creates one with a URL embedding the advisor code and an unguessable code',
+    async (email) => {
+      const { data, errors } = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium }, { as: email });
+      expect(errors).toBeUndefined();
+      const { trialInvitation, errors: payloadErrors } = data!.createTrialInvitation;
+      expect(payloadErrors).toEqual([]);
+      expect(trialInvitation).toMatchObject({
+        status: 'ACTIVE',
+        acceptanceCount: 0,
+        includeDelegatedAdmin: false,
+        revokedAt: null,
+        offer: { id: DEMO.offers.trialBusinessPremium, name: 'Microsoft 365 Business Premium Trial' },
+        createdBy: { email },
+      });
+      expect(trialInvitation.url).toMatch(URL_PATTERN('trial', 'CONTOSO-ADV'));
+      const audit = await stack.subgraphs.offer.db.query(`SELECT operation, partner_id FROM audit_record WHERE resource_id = $1`, [
+        trialInvitation.id,
+      ]);
+      expect(audit).toEqual([{ operation: 'createTrialInvitation', partner_id: DEMO.partners.contoso }]);
+    },
+  );
 
   it.each([
     ['sales@ (NONE customer access)', SALES],
@@ -81,7 +88,9 @@ describe('trial invitations', () => {
     expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const revoke = await stack.graphql(REVOKE_TRIAL, { id: randomUUID() }, { as: email });
     expect(revoke.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const rows = await stack.subgraphs.offer.db.query(`SELECT count(*)::int AS n FROM trial_invitation WHERE created_by = $1`, [(await stack.viewerOf(email) as { userId: string }).userId]);
+    const rows = await stack.subgraphs.offer.db.query(`SELECT count(*)::int AS n FROM trial_invitation WHERE created_by = $1`, [
+      ((await stack.viewerOf(email)) as { userId: string }).userId,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -92,7 +101,10 @@ describe('trial invitations', () => {
 
   it('including delegated admin needs DELEGATED_ADMIN + CLOUD_ESSENTIALS', async () => {
     const allowed = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialE3, da: true }, { as: HELPDESK });
-    expect(allowed.data?.createTrialInvitation.trialInvitation).toMatchObject({ includeDelegatedAdmin: true, offer: { id: DEMO.offers.trialE3 } });
+    expect(allowed.data?.createTrialInvitation.trialInvitation).toMatchObject({
+      includeDelegatedAdmin: true,
+      offer: { id: DEMO.offers.trialE3 },
+    });
     const refused = await asViewer(advisorWithoutDelegatedAdmin, CREATE_TRIAL, { offerId: DEMO.offers.trialE3, da: true });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const withoutOption = await asViewer(advisorWithoutDelegatedAdmin, CREATE_TRIAL, { offerId: DEMO.offers.trialE3 });
@@ -102,10 +114,15 @@ describe('trial invitations', () => {
   it('refuses a non-trial offer, an unknown one and one the partner may not sell, as payload errors', async () => {
     const notTrial = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.e3 }, { as: AGENT });
     expect(notTrial.errors).toBeUndefined();
-    expect(notTrial.data?.createTrialInvitation).toMatchObject({ trialInvitation: null, errors: [{ code: 'NOT_A_TRIAL_OFFER', field: 'offerId' }] });
+    expect(notTrial.data?.createTrialInvitation).toMatchObject({
+      trialInvitation: null,
+      errors: [{ code: 'NOT_A_TRIAL_OFFER', field: 'offerId' }],
+    });
     for (const offerId of [randomUUID(), 'nope']) {
       const unknown = await stack.graphql(CREATE_TRIAL, { offerId }, { as: AGENT });
-      expect(unknown.data?.createTrialInvitation.errors).toEqual([expect.objectContaining({ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' })]);
+      expect(unknown.data?.createTrialInvitation.errors).toEqual([
+        expect.objectContaining({ code: 'OFFER_NOT_AVAILABLE', field: 'offerId' }),
+      ]);
     }
     const forbiddenOffer = await asViewer(fabrikamAdvisor, CREATE_TRIAL, { offerId: DEMO.offers.trialE3 });
     expect(forbiddenOffer.data?.createTrialInvitation.errors).toEqual([expect.objectContaining({ code: 'OFFER_NOT_AVAILABLE' })]);
@@ -116,7 +133,10 @@ describe('trial invitations', () => {
     const first = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, key }, { as: AGENT });
     const second = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium, key }, { as: AGENT });
     const id = first.data?.createTrialInvitation.trialInvitation.id;
-    expect(second.data?.createTrialInvitation.trialInvitation).toMatchObject({ id, url: first.data?.createTrialInvitation.trialInvitation.url });
+    expect(second.data?.createTrialInvitation.trialInvitation).toMatchObject({
+      id,
+      url: first.data?.createTrialInvitation.trialInvitation.url,
+    });
     const rows = await stack.subgraphs.offer.db.query(`SELECT count(*)::int AS n FROM audit_record WHERE resource_id = $1`, [id]);
     expect(rows[0].n).toBe(1);
     const other = await stack.graphql(CREATE_TRIAL, { offerId: DEMO.offers.trialE3, key }, { as: AGENT });
@@ -156,11 +176,14 @@ describe('trial invitations', () => {
 
   it("another partner never sees nor revokes Contoso's invitations", async () => {
     const contoso = await stack.graphql(TRIALS, { first: 100 }, { as: ADMIN });
-    const contosoId = contoso.data!.trialInvitations.edges.find((edge: { node: { status: string } }) => edge.node.status === 'ACTIVE').node.id;
+    const contosoId = contoso.data!.trialInvitations.edges.find((edge: { node: { status: string } }) => edge.node.status === 'ACTIVE').node
+      .id;
     const mine = await asViewer(fabrikamAdvisor, CREATE_TRIAL, { offerId: DEMO.offers.trialBusinessPremium });
     expect(mine.data?.createTrialInvitation.trialInvitation.url).toMatch(URL_PATTERN('trial', 'FABRIKAM-ADV'));
     const list = await asViewer(fabrikamAdvisor, TRIALS, { first: 100 });
-    expect(list.data?.trialInvitations.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([mine.data?.createTrialInvitation.trialInvitation.id]);
+    expect(list.data?.trialInvitations.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([
+      mine.data?.createTrialInvitation.trialInvitation.id,
+    ]);
     const revoke = await asViewer(fabrikamAdvisor, REVOKE_TRIAL, { id: contosoId });
     expect(revoke.data?.revokeTrialInvitation.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
     const [row] = await stack.subgraphs.offer.db.query(`SELECT status FROM trial_invitation WHERE id = $1`, [contosoId]);
@@ -208,7 +231,12 @@ describe('purchase offers', () => {
   });
 
   it('refuses offers the partner may not sell', async () => {
-    const { data } = await asViewer(fabrikamAdvisor, CREATE_PURCHASE, { lines: [{ offerId: DEMO.offers.businessBasic, quantity: 3 }, { offerId: DEMO.offers.e5, quantity: 3 }] });
+    const { data } = await asViewer(fabrikamAdvisor, CREATE_PURCHASE, {
+      lines: [
+        { offerId: DEMO.offers.businessBasic, quantity: 3 },
+        { offerId: DEMO.offers.e5, quantity: 3 },
+      ],
+    });
     expect(data?.createPurchaseOffer.errors).toEqual([expect.objectContaining({ code: 'OFFER_NOT_AVAILABLE', field: 'lines[1].offerId' })]);
   });
 
@@ -236,7 +264,10 @@ describe('purchase offers', () => {
     expect(revoked.data?.revokePurchaseOffer).toMatchObject({ purchaseOffer: { id: created.id, status: 'REVOKED' }, errors: [] });
     const again = await stack.graphql(REVOKE_PURCHASE, { id: created.id }, { as: AGENT });
     expect(again.data?.revokePurchaseOffer.errors).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
-    const audit = await stack.subgraphs.offer.db.query(`SELECT operation FROM audit_record WHERE resource_id = $1 ORDER BY occurred_at, operation`, [created.id]);
+    const audit = await stack.subgraphs.offer.db.query(
+      `SELECT operation FROM audit_record WHERE resource_id = $1 ORDER BY occurred_at, operation`,
+      [created.id],
+    );
     expect(audit.map((row: { operation: string }) => row.operation).sort()).toEqual(['createPurchaseOffer', 'revokePurchaseOffer']);
   });
 });
@@ -251,9 +282,17 @@ describe('audit trail (internal)', () => {
     const trail = await stack.subgraphRequest('offer', TRAIL, { issuer: 'partner', variables: { filter } });
     expect(trail.errors).toBeUndefined();
     expect(trail.data?.auditTrail).toContainEqual(
-      expect.objectContaining({ operation: 'createTrialInvitation', resourceId: id, partnerId: DEMO.partners.contoso, userId: DEMO.users.contosoAgent.id }),
+      expect.objectContaining({
+        operation: 'createTrialInvitation',
+        resourceId: id,
+        partnerId: DEMO.partners.contoso,
+        userId: DEMO.users.contosoAgent.id,
+      }),
     );
-    const fabrikam = await stack.subgraphRequest('offer', TRAIL, { issuer: 'partner', variables: { filter: { ...filter, partnerId: DEMO.partners.fabrikam } } });
+    const fabrikam = await stack.subgraphRequest('offer', TRAIL, {
+      issuer: 'partner',
+      variables: { filter: { ...filter, partnerId: DEMO.partners.fabrikam } },
+    });
     expect(fabrikam.data?.auditTrail.map((entry: { resourceId: string }) => entry.resourceId)).not.toContain(id);
     const gateway = await stack.subgraphRequest('offer', TRAIL, { issuer: 'router', variables: { filter } });
     expect(gateway.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -59,8 +59,18 @@ describe('countries and availability', () => {
 
   it('answers per offer, in order: available only where it is sold (anywhere without a country)', () => {
     const sold = [offer('a'), offer('b', { countries: ['US'] })];
-    expect(availabilityOf(['b', 'x', 'a'], sold, 'FR').map((entry) => [entry.offerId, entry.available])).toEqual([['b', false], ['x', false], ['a', true]]);
-    expect(availabilityOf(['b'], sold, null)[0]).toMatchObject({ available: true, minQuantity: 1, maxQuantity: 300, term: 'P1Y', billingCycle: 'MONTHLY' });
+    expect(availabilityOf(['b', 'x', 'a'], sold, 'FR').map((entry) => [entry.offerId, entry.available])).toEqual([
+      ['b', false],
+      ['x', false],
+      ['a', true],
+    ]);
+    expect(availabilityOf(['b'], sold, null)[0]).toMatchObject({
+      available: true,
+      minQuantity: 1,
+      maxQuantity: 300,
+      term: 'P1Y',
+      billingCycle: 'MONTHLY',
+    });
   });
 });
 
@@ -79,16 +89,32 @@ describe('purchase offer lines', () => {
     expect(refusals(() => checkLineCount(Array.from({ length: 20 }, () => ({}))))).toEqual([]);
   });
 
-  it('keep each quantity within the offer\'s min/max', () => {
+  it("keep each quantity within the offer's min/max", () => {
     const offers = byId(offer('a', { minQuantity: 1, maxQuantity: 300 }), offer('big', { maxQuantity: 10_000 }));
     for (const quantity of [0, 301, 1.5]) {
-      expect(refusals(() => checkPurchaseOfferLines([{ offerId: 'a', quantity }], offers))).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'lines[0].quantity' }]);
+      expect(refusals(() => checkPurchaseOfferLines([{ offerId: 'a', quantity }], offers))).toEqual([
+        { code: 'QUANTITY_OUT_OF_RANGE', field: 'lines[0].quantity' },
+      ]);
     }
-    expect(refusals(() => checkPurchaseOfferLines([{ offerId: 'a', quantity: 300 }, { offerId: 'big', quantity: 10_000 }], offers))).toEqual([]);
+    expect(
+      refusals(() =>
+        checkPurchaseOfferLines(
+          [
+            { offerId: 'a', quantity: 300 },
+            { offerId: 'big', quantity: 10_000 },
+          ],
+          offers,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('report every problem at once: not sold, a trial, twice, an add-on without its prerequisite', () => {
-    const offers = byId(offer('archiving', { isAddOn: true, prerequisiteOfferIds: ['plan1'] }), offer('trial', { isTrial: true, minQuantity: 25, maxQuantity: 25 }), offer('e1'));
+    const offers = byId(
+      offer('archiving', { isAddOn: true, prerequisiteOfferIds: ['plan1'] }),
+      offer('trial', { isTrial: true, minQuantity: 25, maxQuantity: 25 }),
+      offer('e1'),
+    );
     const lines = [
       { offerId: 'unknown', quantity: 1 },
       { offerId: 'archiving', quantity: 1 },
@@ -104,13 +130,30 @@ describe('purchase offer lines', () => {
     ]);
     // The prerequisite in the same offer, in any position, is enough.
     const withPlan = byId(...offers.values(), offer('plan1'));
-    expect(refusals(() => checkPurchaseOfferLines([{ offerId: 'archiving', quantity: 1 }, { offerId: 'plan1', quantity: 1 }], withPlan))).toEqual([]);
+    expect(
+      refusals(() =>
+        checkPurchaseOfferLines(
+          [
+            { offerId: 'archiving', quantity: 1 },
+            { offerId: 'plan1', quantity: 1 },
+          ],
+          withPlan,
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('what a link shows', () => {
   it('each line the partner may still sell, a trial free and fixed at 25 seats', () => {
-    const lines = previewLines([{ offerId: 'a', quantity: 3 }, { offerId: 'gone', quantity: 1 }, { offerId: 't', quantity: 25 }], byId(offer('a'), offer('t', { isTrial: true, trialDays: 30, minQuantity: 1, maxQuantity: 300 })));
+    const lines = previewLines(
+      [
+        { offerId: 'a', quantity: 3 },
+        { offerId: 'gone', quantity: 1 },
+        { offerId: 't', quantity: 25 },
+      ],
+      byId(offer('a'), offer('t', { isTrial: true, trialDays: 30, minQuantity: 1, maxQuantity: 300 })),
+    );
     expect(lines).toEqual([
       expect.objectContaining({ offerId: 'a', quantity: 3, minQuantity: 1, maxQuantity: 300, unitPrice: 12.5, isTrial: false }),
       expect.objectContaining({ offerId: 't', quantity: 25, minQuantity: 25, maxQuantity: 25, unitPrice: 0, isTrial: true, trialDays: 30 }),
@@ -126,7 +169,20 @@ describe('what a link shows', () => {
 
   it('revokes an invitation once', () => {
     const now = new Date('2026-03-10T12:00:00Z');
-    const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, maxAcceptances: null, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
+    const invitation = {
+      id: 'i',
+      partnerId: 'p',
+      offerId: 't',
+      includeDelegatedAdmin: false,
+      advisorCode: 'A',
+      code: 'c',
+      status: 'ACTIVE' as const,
+      acceptanceCount: 0,
+      maxAcceptances: null,
+      createdBy: 'u',
+      createdAt: new Date(0),
+      revokedAt: null,
+    };
     const after = revoked(invitation, now);
     expect(after).toMatchObject({ status: 'REVOKED', revokedAt: now });
     expect(refusals(() => revoked(after, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
@@ -144,8 +200,24 @@ describe('accepting a link', () => {
     contactLastName: 'Martin',
     contactEmail: 'Claire@Lumiere.example',
   };
-  const sold = (offerId: string, changes: Partial<OfferAvailability> = {}): OfferAvailability => ({ ...availabilityOf([offerId], [offer(offerId)], null)[0]!, ...changes });
-  const invitation = { id: 'i', partnerId: 'p', offerId: 't', includeDelegatedAdmin: false, advisorCode: 'A', code: 'c', status: 'ACTIVE' as const, acceptanceCount: 0, maxAcceptances: null, createdBy: 'u', createdAt: new Date(0), revokedAt: null };
+  const sold = (offerId: string, changes: Partial<OfferAvailability> = {}): OfferAvailability => ({
+    ...availabilityOf([offerId], [offer(offerId)], null)[0]!,
+    ...changes,
+  });
+  const invitation = {
+    id: 'i',
+    partnerId: 'p',
+    offerId: 't',
+    includeDelegatedAdmin: false,
+    advisorCode: 'A',
+    code: 'c',
+    status: 'ACTIVE' as const,
+    acceptanceCount: 0,
+    maxAcceptances: null,
+    createdBy: 'u',
+    createdAt: new Date(0),
+    revokedAt: null,
+  };
   const now = new Date('2026-03-10T12:00:00Z');
   const pending = (): OfferAcceptanceRow =>
     newAcceptance(
@@ -156,7 +228,20 @@ describe('accepting a link', () => {
         purchaseOfferId: null,
         idempotencyKey: 'k',
         requestHash: 'h',
-        accountRequest: { partnerId: 'p', relationship: 'ADVISOR', companyName: 'Lumière Studio', country: 'FR', addressLine1: '', city: '', postalCode: '', contactFirstName: 'C', contactLastName: 'M', contactEmail: 'c@m.example', includeDelegatedAdmin: false, subscriptions: [] },
+        accountRequest: {
+          partnerId: 'p',
+          relationship: 'ADVISOR',
+          companyName: 'Lumière Studio',
+          country: 'FR',
+          addressLine1: '',
+          city: '',
+          postalCode: '',
+          contactFirstName: 'C',
+          contactLastName: 'M',
+          contactEmail: 'c@m.example',
+          includeDelegatedAdmin: false,
+          subscriptions: [],
+        },
       },
       new Date(0),
     );
@@ -185,12 +270,15 @@ describe('accepting a link', () => {
 
   it('takes an idempotency key of 1 to 200 characters, or none', () => {
     for (const key of [null, undefined, 'k', 'k'.repeat(200)]) expect(refusals(() => checkIdempotencyKey(key))).toEqual([]);
-    for (const key of ['', ' ', 'k'.repeat(201)]) expect(refusals(() => checkIdempotencyKey(key))).toEqual([{ code: 'VALIDATION_FAILED', field: 'idempotencyKey' }]);
+    for (const key of ['', ' ', 'k'.repeat(201)])
+      expect(refusals(() => checkIdempotencyKey(key))).toEqual([{ code: 'VALIDATION_FAILED', field: 'idempotencyKey' }]);
   });
 
   it('answers a retry with the first acceptance only for the same request', () => {
     expect(sameAcceptanceRequest(pending(), 'h').id).toBe('a');
-    expect(refusals(() => sameAcceptanceRequest(pending(), 'other'))).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' }]);
+    expect(refusals(() => sameAcceptanceRequest(pending(), 'other'))).toEqual([
+      { code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' },
+    ]);
   });
 
   it('refuses a revoked link', () => {
@@ -207,7 +295,12 @@ describe('accepting a link', () => {
     expect(refusals(() => acceptable(capped, 3))).toEqual([{ code: 'ACCEPTANCE_LIMIT_REACHED', field: 'code' }]);
     // Revoked says so first: the customer has nothing to wait for.
     expect(refusals(() => acceptable({ ...capped, status: 'REVOKED' }, 2))).toEqual([{ code: 'REVOKED', field: 'code' }]);
-    expect([linkState(capped, 1), linkState(capped, 2), linkState({ ...capped, status: 'REVOKED' }, 2), linkState(invitation, 1_000_000)]).toEqual(['ACTIVE', 'FULL', 'REVOKED', 'ACTIVE']);
+    expect([
+      linkState(capped, 1),
+      linkState(capped, 2),
+      linkState({ ...capped, status: 'REVOKED' }, 2),
+      linkState(invitation, 1_000_000),
+    ]).toEqual(['ACTIVE', 'FULL', 'REVOKED', 'ACTIVE']);
   });
 
   it('takes a cap of 1 to 100 000 acceptances, or none', () => {
@@ -215,13 +308,18 @@ describe('accepting a link', () => {
     expect(checkMaxAcceptances(undefined)).toBeNull();
     expect(checkMaxAcceptances(1)).toBe(1);
     expect(checkMaxAcceptances(100_000)).toBe(100_000);
-    for (const wrong of [0, -1, 1.5, 100_001]) expect(refusals(() => checkMaxAcceptances(wrong))).toEqual([{ code: 'VALIDATION_FAILED', field: 'maxAcceptances' }]);
+    for (const wrong of [0, -1, 1.5, 100_001])
+      expect(refusals(() => checkMaxAcceptances(wrong))).toEqual([{ code: 'VALIDATION_FAILED', field: 'maxAcceptances' }]);
   });
 
   it('needs every offer sold by the partner, and sold in the customer’s country', () => {
     expect(soldIn('FR', [sold('a')], [sold('a')])).toEqual([sold('a')]);
-    expect(refusals(() => soldIn('FR', [unavailableOffer('a')], [unavailableOffer('a')]))).toEqual([{ code: 'OFFER_NOT_AVAILABLE', field: 'code' }]);
-    expect(refusals(() => soldIn('IT', [sold('a'), sold('b')], [sold('a'), unavailableOffer('b')]))).toEqual([{ code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' }]);
+    expect(refusals(() => soldIn('FR', [unavailableOffer('a')], [unavailableOffer('a')]))).toEqual([
+      { code: 'OFFER_NOT_AVAILABLE', field: 'code' },
+    ]);
+    expect(refusals(() => soldIn('IT', [sold('a'), sold('b')], [sold('a'), unavailableOffer('b')]))).toEqual([
+      { code: 'COUNTRY_NOT_SUPPORTED', field: 'customer.country' },
+    ]);
   });
 
   it('lets the customer change each line’s count once, naming the input a count came from', () => {
@@ -234,7 +332,15 @@ describe('accepting a link', () => {
       { offerId: 'b', quantity: 9, field: 'quantities[0].quantity' },
     ]);
     expect(chosenLines(lines, null).map((line) => line.quantity)).toEqual([3, 2]);
-    expect(refusals(() => chosenLines(lines, [{ offerId: 'x', quantity: 1 }, { offerId: 'a', quantity: 1 }, { offerId: 'a', quantity: 2 }]))).toEqual([
+    expect(
+      refusals(() =>
+        chosenLines(lines, [
+          { offerId: 'x', quantity: 1 },
+          { offerId: 'a', quantity: 1 },
+          { offerId: 'a', quantity: 2 },
+        ]),
+      ),
+    ).toEqual([
       { code: 'VALIDATION_FAILED', field: 'quantities[0].offerId' },
       { code: 'VALIDATION_FAILED', field: 'quantities[2].offerId' },
     ]);
@@ -257,18 +363,45 @@ describe('accepting a link', () => {
   it('is PENDING, then COMPLETED with its account or FAILED with the reason under the customer’s field, once', () => {
     const acceptance = pending();
     expect(acceptance).toMatchObject({ status: 'PENDING', customerId: null, completedAt: null });
-    const completed = completedAcceptance(acceptance, { customerId: 'c', adminUserId: 'u', adminUserName: 'admin@lumiere.onmicrosoft.com' }, now);
-    expect(completed).toMatchObject({ status: 'COMPLETED', customerId: 'c', adminUserId: 'u', adminUserName: 'admin@lumiere.onmicrosoft.com', completedAt: now, updatedAt: now });
+    const completed = completedAcceptance(
+      acceptance,
+      { customerId: 'c', adminUserId: 'u', adminUserName: 'admin@lumiere.onmicrosoft.com' },
+      now,
+    );
+    expect(completed).toMatchObject({
+      status: 'COMPLETED',
+      customerId: 'c',
+      adminUserId: 'u',
+      adminUserName: 'admin@lumiere.onmicrosoft.com',
+      completedAt: now,
+      updatedAt: now,
+    });
     expect(storedFailure(completed)).toBeNull();
 
-    const failed = failedAcceptance(acceptance, { code: 'DOMAIN_TAKEN', message: 'lumiere.onmicrosoft.com is already taken', field: 'domainPrefix' }, now);
+    const failed = failedAcceptance(
+      acceptance,
+      { code: 'DOMAIN_TAKEN', message: 'lumiere.onmicrosoft.com is already taken', field: 'domainPrefix' },
+      now,
+    );
     expect(failed).toMatchObject({ status: 'FAILED', customerId: null, completedAt: null, updatedAt: now });
-    expect(storedFailure(failed)).toEqual({ code: 'DOMAIN_TAKEN', message: 'lumiere.onmicrosoft.com is already taken', field: 'customer.domainPrefix' });
-    expect(storedFailure(failedAcceptance(acceptance, { code: 'VALIDATION_FAILED', message: 'Not a password hash', field: 'adminPasswordHash' }, now))?.field).toBe('adminPasswordHash');
+    expect(storedFailure(failed)).toEqual({
+      code: 'DOMAIN_TAKEN',
+      message: 'lumiere.onmicrosoft.com is already taken',
+      field: 'customer.domainPrefix',
+    });
+    expect(
+      storedFailure(
+        failedAcceptance(acceptance, { code: 'VALIDATION_FAILED', message: 'Not a password hash', field: 'adminPasswordHash' }, now),
+      )?.field,
+    ).toBe('adminPasswordHash');
 
     for (const done of [completed, failed]) {
-      expect(refusals(() => completedAcceptance(done, { customerId: 'd', adminUserId: null, adminUserName: null }, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
-      expect(refusals(() => failedAcceptance(done, { code: 'DOMAIN_TAKEN', message: '', field: null }, now))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+      expect(refusals(() => completedAcceptance(done, { customerId: 'd', adminUserId: null, adminUserName: null }, now))).toEqual([
+        { code: 'INVALID_STATUS_TRANSITION', field: 'id' },
+      ]);
+      expect(refusals(() => failedAcceptance(done, { code: 'DOMAIN_TAKEN', message: '', field: null }, now))).toEqual([
+        { code: 'INVALID_STATUS_TRANSITION', field: 'id' },
+      ]);
     }
   });
 });

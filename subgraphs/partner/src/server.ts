@@ -1,4 +1,11 @@
-import { auditRetentionJobs, createSubgraphServer, readSubgraphSchema, startJobQueue, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import {
+  auditRetentionJobs,
+  createSubgraphServer,
+  readSubgraphSchema,
+  startJobQueue,
+  type SubgraphModule,
+  type SubgraphRuntime,
+} from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
@@ -41,7 +48,8 @@ async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number
     schedules: [...jobs.schedules, ...audit.schedules],
   });
   // What an earlier run left due, at once rather than at the next sweep.
-  for (const endpointId of await delivery.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+  for (const endpointId of await delivery.endpointsWithDueDeliveries())
+    await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
   return async (graceMs) => {
     await queue.stop(graceMs);
     await delivery.stop();

@@ -10,10 +10,8 @@ export interface PartnerServices {
   webhooks: WebhookEndpoints;
 }
 
-export const partnerServices = servicesPerRuntime(
-  (runtime): PartnerServices => ({
-    directory: new PartnerDirectory(runtime.db, runtime.clock),
-    auditTrail: new AuditTrail(runtime.db, runtime.serviceClient),
-    webhooks: new WebhookEndpoints(runtime.db, runtime.clock, runtime.events?.allowPrivateAddresses ?? false),
-  }),
-);
+export const partnerServices = servicesPerRuntime((runtime): PartnerServices => ({
+  directory: new PartnerDirectory(runtime.db, runtime.clock),
+  auditTrail: new AuditTrail(runtime.db, runtime.serviceClient),
+  webhooks: new WebhookEndpoints(runtime.db, runtime.clock, runtime.events?.allowPrivateAddresses ?? false),
+}));

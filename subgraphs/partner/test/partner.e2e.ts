@@ -27,7 +27,11 @@ let sequence = 0;
 
 async function createUser(as: string, companyRole: string, customerAccess = 'NONE') {
   sequence += 1;
-  return stack.graphql(CREATE_USER, { input: { displayName: `User ${sequence}`, email: `user${sequence}@contoso-partner.example`, companyRole, customerAccess } }, { as });
+  return stack.graphql(
+    CREATE_USER,
+    { input: { displayName: `User ${sequence}`, email: `user${sequence}@contoso-partner.example`, companyRole, customerAccess } },
+    { as },
+  );
 }
 
 beforeAll(async () => {
@@ -67,12 +71,25 @@ describe('reading the partner directory', () => {
 
 describe('updatePartnerProfile: GLOBAL_ADMIN only', () => {
   it('GLOBAL_ADMIN edits the profile', async () => {
-    const { data } = await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 1 00 00 00 00', website: 'https://contoso.example' } }, { as: CONTOSO_ADMIN });
-    expect(data!.updatePartnerProfile).toMatchObject({ errors: [], partner: { phone: '+33 1 00 00 00 00', website: 'https://contoso.example' } });
+    const { data } = await stack.graphql(
+      UPDATE_PROFILE,
+      { input: { phone: '+33 1 00 00 00 00', website: 'https://contoso.example' } },
+      { as: CONTOSO_ADMIN },
+    );
+    expect(data!.updatePartnerProfile).toMatchObject({
+      errors: [],
+      partner: { phone: '+33 1 00 00 00 00', website: 'https://contoso.example' },
+    });
   });
 
   it('refuses every other role', async () => {
-    for (const as of [userAdmin, billingAdmin, DEMO.users.contosoAgent.email, DEMO.users.contosoHelpdesk.email, DEMO.users.contosoSales.email]) {
+    for (const as of [
+      userAdmin,
+      billingAdmin,
+      DEMO.users.contosoAgent.email,
+      DEMO.users.contosoHelpdesk.email,
+      DEMO.users.contosoSales.email,
+    ]) {
       const { errors, data } = await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 9 99 99 99 99' } }, { as });
       expect(errors?.[0]?.extensions?.code, as).toBe('FORBIDDEN');
       expect(data?.updatePartnerProfile ?? null).toBeNull();
@@ -87,8 +104,16 @@ describe('updatePartnerProfile: GLOBAL_ADMIN only', () => {
   });
 
   it('returns field errors for invalid input', async () => {
-    const { data } = await stack.graphql(UPDATE_PROFILE, { input: { email: 'not-an-email', website: 'ftp://x', address: { line1: 'x', city: 'Paris', postalCode: '75001', country: 'FRA' } } }, { as: CONTOSO_ADMIN });
-    expect(data!.updatePartnerProfile.errors.map((e: { field: string }) => e.field).sort()).toEqual(['address.country', 'email', 'website']);
+    const { data } = await stack.graphql(
+      UPDATE_PROFILE,
+      { input: { email: 'not-an-email', website: 'ftp://x', address: { line1: 'x', city: 'Paris', postalCode: '75001', country: 'FRA' } } },
+      { as: CONTOSO_ADMIN },
+    );
+    expect(data!.updatePartnerProfile.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'address.country',
+      'email',
+      'website',
+    ]);
   });
 });
 
@@ -98,7 +123,12 @@ describe('createPartnerUser', () => {
     const created = data!.createPartnerUser;
     expect(created.errors).toEqual([]);
     expect(created.temporaryPassword).toMatch(/^[A-Za-z0-9]{16}$/);
-    expect(created.user).toMatchObject({ companyRole: 'NONE', customerAccess: 'LIMITED', active: true, partner: { companyName: 'Contoso Cloud Partners' } });
+    expect(created.user).toMatchObject({
+      companyRole: 'NONE',
+      customerAccess: 'LIMITED',
+      active: true,
+      partner: { companyName: 'Contoso Cloud Partners' },
+    });
     const stored = await stack.subgraphs.partner.db.query('SELECT password_hash FROM partner_user WHERE id = $1', [created.user.id]);
     expect(stored[0].password_hash).not.toContain(created.temporaryPassword);
   });
@@ -122,9 +152,17 @@ describe('createPartnerUser', () => {
   });
 
   it('refuses a taken email and an invalid one', async () => {
-    const taken = await stack.graphql(CREATE_USER, { input: { displayName: 'Dup', email: 'AGENT@contoso-partner.example', companyRole: 'NONE', customerAccess: 'NONE' } }, { as: CONTOSO_ADMIN });
+    const taken = await stack.graphql(
+      CREATE_USER,
+      { input: { displayName: 'Dup', email: 'AGENT@contoso-partner.example', companyRole: 'NONE', customerAccess: 'NONE' } },
+      { as: CONTOSO_ADMIN },
+    );
     expect(taken.data!.createPartnerUser.errors).toEqual([{ code: 'EMAIL_TAKEN', message: expect.any(String), field: 'email' }]);
-    const invalid = await stack.graphql(CREATE_USER, { input: { displayName: 'Bad', email: 'nope', companyRole: 'NONE', customerAccess: 'NONE' } }, { as: CONTOSO_ADMIN });
+    const invalid = await stack.graphql(
+      CREATE_USER,
+      { input: { displayName: 'Bad', email: 'nope', companyRole: 'NONE', customerAccess: 'NONE' } },
+      { as: CONTOSO_ADMIN },
+    );
     expect(invalid.data!.createPartnerUser.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'email' });
   });
 
@@ -134,7 +172,9 @@ describe('createPartnerUser', () => {
     const second = await stack.graphql(CREATE_USER, { input, key: 'create-idem-1' }, { as: CONTOSO_ADMIN });
     expect(second.data!.createPartnerUser.user.id).toBe(first.data!.createPartnerUser.user.id);
     expect(second.data!.createPartnerUser.temporaryPassword).toBeNull();
-    const rows = await stack.subgraphs.partner.db.query("SELECT count(*)::int AS n FROM partner_user WHERE email = 'idem@contoso-partner.example'");
+    const rows = await stack.subgraphs.partner.db.query(
+      "SELECT count(*)::int AS n FROM partner_user WHERE email = 'idem@contoso-partner.example'",
+    );
     expect(rows[0].n).toBe(1);
   });
 });
@@ -146,7 +186,11 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
     expect(ok.data!.updatePartnerUser).toMatchObject({ errors: [], user: { customerAccess: 'FULL' } });
     const promote = await stack.graphql(UPDATE_USER, { id: target, input: { companyRole: 'GLOBAL_ADMIN' } }, { as: userAdmin });
     expect(promote.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const changeAdmin = await stack.graphql(UPDATE_USER, { id: DEMO.users.contosoAdmin.id, input: { displayName: 'Hijacked' } }, { as: userAdmin });
+    const changeAdmin = await stack.graphql(
+      UPDATE_USER,
+      { id: DEMO.users.contosoAdmin.id, input: { displayName: 'Hijacked' } },
+      { as: userAdmin },
+    );
     expect(changeAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const deactivateAdmin = await stack.graphql(DEACTIVATE_USER, { id: DEMO.users.contosoAdmin.id }, { as: userAdmin });
     expect(deactivateAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -158,7 +202,10 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
       const refused = await stack.graphql(UPDATE_USER, { id: created.id, input }, { as: created.email });
       expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('FORBIDDEN');
     }
-    const rows = await stack.subgraphs.partner.db.query('SELECT company_role AS "companyRole", customer_access AS "customerAccess" FROM partner_user WHERE id = $1', [created.id]);
+    const rows = await stack.subgraphs.partner.db.query(
+      'SELECT company_role AS "companyRole", customer_access AS "customerAccess" FROM partner_user WHERE id = $1',
+      [created.id],
+    );
     expect(rows[0]).toEqual({ companyRole: 'USER_ADMIN', customerAccess: 'NONE' });
     const renamed = await stack.graphql(UPDATE_USER, { id: created.id, input: { displayName: 'Renamed Self' } }, { as: created.email });
     expect(renamed.data!.updatePartnerUser.errors).toEqual([]);
@@ -193,7 +240,11 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
   });
 
   it('keeps the last active GLOBAL_ADMIN', async () => {
-    const { data } = await stack.graphql(UPDATE_USER, { id: DEMO.users.fabrikamAdmin.id, input: { companyRole: 'NONE' } }, { as: FABRIKAM_ADMIN });
+    const { data } = await stack.graphql(
+      UPDATE_USER,
+      { id: DEMO.users.fabrikamAdmin.id, input: { companyRole: 'NONE' } },
+      { as: FABRIKAM_ADMIN },
+    );
     expect(data!.updatePartnerUser.errors[0].code).toBe('LAST_GLOBAL_ADMIN');
     const self = await stack.graphql(DEACTIVATE_USER, { id: DEMO.users.fabrikamAdmin.id }, { as: FABRIKAM_ADMIN });
     expect(self.data!.deactivatePartnerUser.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'id' });
@@ -214,7 +265,10 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
   });
 
   it('every change is in the audit trail', async () => {
-    const rows = await stack.subgraphs.partner.db.query("SELECT operation, outcome, request_id FROM audit_record WHERE partner_id = $1 AND operation = 'deactivatePartnerUser'", [DEMO.partners.contoso]);
+    const rows = await stack.subgraphs.partner.db.query(
+      "SELECT operation, outcome, request_id FROM audit_record WHERE partner_id = $1 AND operation = 'deactivatePartnerUser'",
+      [DEMO.partners.contoso],
+    );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0].request_id).toBeTruthy();
     await expect(stack.subgraphs.partner.db.query('DELETE FROM audit_record')).rejects.toThrow(/append-only/);
@@ -222,12 +276,24 @@ describe('updatePartnerUser and deactivatePartnerUser', () => {
 
   it('refused attempts are audited too, without their input', async () => {
     await stack.graphql(UPDATE_PROFILE, { input: { phone: '+33 5 55 55 55 55' } }, { as: DEMO.users.contosoSales.email });
-    await stack.graphql(CREATE_USER, { input: { displayName: 'Dup', email: 'agent@contoso-partner.example', companyRole: 'NONE', customerAccess: 'NONE' } }, { as: CONTOSO_ADMIN });
+    await stack.graphql(
+      CREATE_USER,
+      { input: { displayName: 'Dup', email: 'agent@contoso-partner.example', companyRole: 'NONE', customerAccess: 'NONE' } },
+      { as: CONTOSO_ADMIN },
+    );
     const rows: { operation: string; outcome: string; user_id: string; new_value: unknown }[] = await stack.subgraphs.partner.db.query(
       "SELECT operation, outcome, user_id, new_value FROM audit_record WHERE partner_id = $1 AND outcome <> 'SUCCESS' ORDER BY occurred_at",
       [DEMO.partners.contoso],
     );
-    expect(rows).toContainEqual(expect.objectContaining({ operation: 'updatePartnerProfile', outcome: 'FORBIDDEN', user_id: DEMO.users.contosoSales.id }));
-    expect(rows).toContainEqual(expect.objectContaining({ operation: 'createPartnerUser', outcome: 'REJECTED: EMAIL_TAKEN', new_value: [{ code: 'EMAIL_TAKEN', field: 'email' }] }));
+    expect(rows).toContainEqual(
+      expect.objectContaining({ operation: 'updatePartnerProfile', outcome: 'FORBIDDEN', user_id: DEMO.users.contosoSales.id }),
+    );
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        operation: 'createPartnerUser',
+        outcome: 'REJECTED: EMAIL_TAKEN',
+        new_value: [{ code: 'EMAIL_TAKEN', field: 'email' }],
+      }),
+    );
   });
 });

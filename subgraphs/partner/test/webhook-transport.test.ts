@@ -2,7 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { endpointUrlProblem, generateSigningSecret, isPublicAddress, signatureHeader, WebhookSender } from '../src/domain/webhook-transport.js';
+import {
+  endpointUrlProblem,
+  generateSigningSecret,
+  isPublicAddress,
+  signatureHeader,
+  WebhookSender,
+} from '../src/domain/webhook-transport.js';
 import { retryDelaySeconds } from '../src/domain/webhook-delivery.js';
 
 describe('the address check (production)', () => {
@@ -62,7 +68,17 @@ describe('the address check (production)', () => {
     expect(await endpointUrlProblem('https://localhost/hooks', false)).toMatch(/private, loopback or link-local/);
     expect(await endpointUrlProblem('https://8.8.8.8/hooks', false)).toBeNull();
     // However the address is written in the URL.
-    for (const host of ['[::127.0.0.1]', '[::7f00:1]', '[::ffff:127.0.0.1]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::]', '2130706433', '0x7f.1', '0177.0.0.1', '127.1']) {
+    for (const host of [
+      '[::127.0.0.1]',
+      '[::7f00:1]',
+      '[::ffff:127.0.0.1]',
+      '[64:ff9b::a9fe:a9fe]',
+      '[2002:a9fe:a9fe::]',
+      '2130706433',
+      '0x7f.1',
+      '0177.0.0.1',
+      '127.1',
+    ]) {
       expect(await endpointUrlProblem(`https://${host}/hooks`, false), host).toMatch(/private, loopback or link-local/);
     }
     // Development allows loopback receivers.
@@ -121,7 +137,11 @@ describe('signatures and retries', () => {
     const [current, previous] = [generateSigningSecret(), generateSigningSecret()];
     const body = JSON.stringify({ type: 'subscription.renewed', timestamp: '2026-01-15T09:00:00.000Z', data: { id: 'e1' } });
     const timestamp = Math.floor(Date.now() / 1000);
-    const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader([current, previous], 'msg_1', timestamp, body) };
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader([current, previous], 'msg_1', timestamp, body),
+    };
     expect(new Webhook(current).verify(body, headers)).toMatchObject({ type: 'subscription.renewed' });
     expect(new Webhook(previous).verify(body, headers)).toMatchObject({ type: 'subscription.renewed' });
     expect(() => new Webhook(generateSigningSecret()).verify(body, headers)).toThrow();

@@ -8,7 +8,6 @@ import { MODULES } from '../../../scripts/subgraphs.js';
 import { deliverAfterCommit, WEBHOOK_DELIVERY_QUEUE, WEBHOOK_RETRY_QUEUE, WebhookDelivery } from '../src/domain/webhook-delivery.js';
 import { ADMIN, AGENT, FABRIKAM } from '../../../test/demo-users.js';
 
-
 const ENDPOINT_FIELDS = 'id url eventTypes status previousSecretExpiresAt';
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { ${ENDPOINT_FIELDS} } signingSecret errors { code field message } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { endpoint { ${ENDPOINT_FIELDS} } errors { code field } } }`;
@@ -49,7 +48,10 @@ async function startReceiver() {
     /** The events received, verified with the partner's secret as a receiver would (Standard Webhooks). */
     verified(secret: string) {
       const webhook = new Webhook(secret);
-      return received.map(({ headers, body }) => ({ id: headers['webhook-id'], ...(webhook.verify(body, headers) as { type: string; timestamp: string; data: Record<string, unknown> }) }));
+      return received.map(({ headers, body }) => ({
+        id: headers['webhook-id'],
+        ...(webhook.verify(body, headers) as { type: string; timestamp: string; data: Record<string, unknown> }),
+      }));
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -96,7 +98,11 @@ describe('webhook endpoints', () => {
 
     const asAgent = await stack.graphql(LIST, {}, { as: AGENT });
     expect(asAgent.data?.webhookEndpoints.map((e: { id: string }) => e.id)).toContain(id);
-    const forbidden = await stack.graphql(CREATE, { input: { url: 'http://127.0.0.1:9/x', eventTypes: ['customer.created'] } }, { as: AGENT });
+    const forbidden = await stack.graphql(
+      CREATE,
+      { input: { url: 'http://127.0.0.1:9/x', eventTypes: ['customer.created'] } },
+      { as: AGENT },
+    );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const agentUpdate = await stack.graphql(UPDATE, { id, input: { status: 'PAUSED' } }, { as: AGENT });
     expect(agentUpdate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -136,8 +142,15 @@ describe('webhook endpoints', () => {
     const invalid = await create(ADMIN, 'ftp://example.com/x', ['subscription.renamed']);
     expect(invalid.errors.map((e: { field: string }) => e.field).sort()).toEqual(['eventTypes', 'url']);
 
-    const paused = await stack.graphql(UPDATE, { id, input: { status: 'PAUSED', eventTypes: ['subscription.suspended', 'subscription.activated'] } }, { as: ADMIN });
-    expect(paused.data?.updateWebhookEndpoint).toMatchObject({ errors: [], endpoint: { status: 'PAUSED', eventTypes: ['subscription.suspended', 'subscription.activated'] } });
+    const paused = await stack.graphql(
+      UPDATE,
+      { id, input: { status: 'PAUSED', eventTypes: ['subscription.suspended', 'subscription.activated'] } },
+      { as: ADMIN },
+    );
+    expect(paused.data?.updateWebhookEndpoint).toMatchObject({
+      errors: [],
+      endpoint: { status: 'PAUSED', eventTypes: ['subscription.suspended', 'subscription.activated'] },
+    });
     const deleted = await stack.graphql(DELETE, { id }, { as: ADMIN });
     expect(deleted.data?.deleteWebhookEndpoint).toEqual({ deletedId: id, errors: [] });
 
@@ -160,14 +173,20 @@ describe('delivery', () => {
     const created = await create(ADMIN, contoso.url, ['subscription.quantity_changed', 'subscription.suspended', 'subscription.activated']);
     contosoEndpoint = created.endpoint.id;
     contosoSecret = created.signingSecret;
-    const other = await create(FABRIKAM, fabrikam.url, ['subscription.quantity_changed', 'subscription.suspended', 'subscription.activated']);
+    const other = await create(FABRIKAM, fabrikam.url, [
+      'subscription.quantity_changed',
+      'subscription.suspended',
+      'subscription.activated',
+    ]);
     fabrikamEndpoint = other.endpoint.id;
     fabrikamSecret = other.signingSecret;
 
     // No workers yet (as after a crash right after the commit), and the partner subgraph down.
     const changed = await stack.graphql(CHANGE, { id: DEMO.subscriptions.northwindBusinessStandard, quantity: 12 }, { as: AGENT });
     expect(changed.data?.changeSubscriptionQuantity).toEqual({ subscription: { quantity: 12 }, errors: [] });
-    const outbox: { type: string; relayed_at: Date | null }[] = await stack.subgraphs.subscription.db.query(`SELECT type, relayed_at FROM event_outbox`);
+    const outbox: { type: string; relayed_at: Date | null }[] = await stack.subgraphs.subscription.db.query(
+      `SELECT type, relayed_at FROM event_outbox`,
+    );
     expect(outbox).toEqual([{ type: 'subscription.quantity_changed', relayed_at: null }]);
     await stack.subgraphs.partner.kill();
     await startWorkers();
@@ -193,7 +212,11 @@ describe('delivery', () => {
   it('a receiver that fails three times gets the event once more with the same id, and the log shows each attempt', async () => {
     contoso.received.length = 0;
     contoso.failNext(3);
-    const suspended = await stack.graphql(`mutation($id: ID!) { suspendSubscription(id: $id) { errors { code } } }`, { id: DEMO.subscriptions.northwindBusinessStandard }, { as: AGENT });
+    const suspended = await stack.graphql(
+      `mutation($id: ID!) { suspendSubscription(id: $id) { errors { code } } }`,
+      { id: DEMO.subscriptions.northwindBusinessStandard },
+      { as: AGENT },
+    );
     expect(suspended.data?.suspendSubscription.errors).toEqual([]);
     await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(4);
     const ids = new Set(contoso.received.map((r) => r.headers['webhook-id']));
@@ -205,7 +228,9 @@ describe('delivery', () => {
     const attemptsOf = async () => {
       const log = await stack.graphql(LIST, {}, { as: AGENT });
       const endpoint = log.data!.webhookEndpoints.find((e: { id: string }) => e.id === contosoEndpoint);
-      return endpoint.deliveries.edges.map((edge: { node: Record<string, unknown> }) => edge.node).filter((n: { eventId: string }) => n.eventId === eventId);
+      return endpoint.deliveries.edges
+        .map((edge: { node: Record<string, unknown> }) => edge.node)
+        .filter((n: { eventId: string }) => n.eventId === eventId);
     };
     await expect.poll(async () => (await attemptsOf()).length, { timeout: 20_000, interval: 50 }).toBe(4);
     const attempts = await attemptsOf();
@@ -222,7 +247,11 @@ describe('delivery', () => {
   it('events of one object arrive in order; another partner receives none of them', async () => {
     contoso.received.length = 0;
     contoso.failNext(2);
-    await stack.graphql(`mutation($id: ID!) { activateSubscription(id: $id) { errors { code } } }`, { id: DEMO.subscriptions.northwindBusinessStandard }, { as: AGENT });
+    await stack.graphql(
+      `mutation($id: ID!) { activateSubscription(id: $id) { errors { code } } }`,
+      { id: DEMO.subscriptions.northwindBusinessStandard },
+      { as: AGENT },
+    );
     await stack.graphql(CHANGE, { id: DEMO.subscriptions.northwindBusinessStandard, quantity: 11 }, { as: AGENT });
     await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(4);
     // The quantity change waited for the activation's retries.
@@ -237,7 +266,9 @@ describe('delivery', () => {
     const test = await stack.graphql(TEST_EVENT, { id: fabrikamEndpoint }, { as: FABRIKAM });
     expect(test.data?.sendTestWebhookEvent.errors).toEqual([]);
     await expect.poll(() => fabrikam.received.length, { timeout: 20_000, interval: 50 }).toBe(1);
-    expect(fabrikam.verified(fabrikamSecret)).toEqual([expect.objectContaining({ type: 'webhook.test', data: expect.objectContaining({ partnerId: DEMO.partners.fabrikam }) })]);
+    expect(fabrikam.verified(fabrikamSecret)).toEqual([
+      expect.objectContaining({ type: 'webhook.test', data: expect.objectContaining({ partnerId: DEMO.partners.fabrikam }) }),
+    ]);
   });
 
   it('after a rotation both secrets sign for the overlap; redelivery sends the same event id again', async () => {
@@ -245,7 +276,9 @@ describe('delivery', () => {
     const newSecret = rotated.data?.rotateWebhookSecret.signingSecret as string;
     expect(newSecret).toMatch(/^whsec_/);
     expect(newSecret).not.toBe(contosoSecret);
-    expect(rotated.data?.rotateWebhookSecret.endpoint.previousSecretExpiresAt).toBe(new Date(stack.clock.now().getTime() + 24 * 3600_000).toISOString());
+    expect(rotated.data?.rotateWebhookSecret.endpoint.previousSecretExpiresAt).toBe(
+      new Date(stack.clock.now().getTime() + 24 * 3600_000).toISOString(),
+    );
 
     contoso.received.length = 0;
     const sent = await stack.graphql(TEST_EVENT, { id: contosoEndpoint }, { as: ADMIN });
@@ -291,12 +324,21 @@ describe('delivery', () => {
     expect(again.data?.redeliverWebhookEvent.errors).toEqual([]);
     await expect.poll(() => contoso.received.length, { timeout: 20_000, interval: 50 }).toBe(2);
     expect(contoso.received.map((r) => r.headers['webhook-id'])).toEqual([eventId, eventId]);
-    await expect.poll(async () => {
-      const latest = await stack.graphql(LIST, {}, { as: ADMIN });
-      return latest.data!.webhookEndpoints.find((e: { id: string }) => e.id === contosoEndpoint).deliveries.edges
-        .filter((edge: { node: { eventId: string } }) => edge.node.eventId === eventId)
-        .map((edge: { node: { attempt: number; outcome: string } }) => [edge.node.attempt, edge.node.outcome]);
-    }, { timeout: 20_000, interval: 50 }).toEqual([[1, 'SUCCEEDED'], [1, 'FAILED']]);
+    await expect
+      .poll(
+        async () => {
+          const latest = await stack.graphql(LIST, {}, { as: ADMIN });
+          return latest
+            .data!.webhookEndpoints.find((e: { id: string }) => e.id === contosoEndpoint)
+            .deliveries.edges.filter((edge: { node: { eventId: string } }) => edge.node.eventId === eventId)
+            .map((edge: { node: { attempt: number; outcome: string } }) => [edge.node.attempt, edge.node.outcome]);
+        },
+        { timeout: 20_000, interval: 50 },
+      )
+      .toEqual([
+        [1, 'SUCCEEDED'],
+        [1, 'FAILED'],
+      ]);
   });
 
   it('an endpoint that does not answer delays no one else', async () => {
@@ -304,7 +346,9 @@ describe('delivery', () => {
     const held: http.ServerResponse[] = [];
     const slow = http.createServer((_request, response) => held.push(response));
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowEndpoint = await create(FABRIKAM, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`, ['subscription.suspended']);
+    const slowEndpoint = await create(FABRIKAM, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`, [
+      'subscription.suspended',
+    ]);
     await stack.graphql(TEST_EVENT, { id: slowEndpoint.endpoint.id }, { as: FABRIKAM });
     await expect.poll(() => held.length, { timeout: 20_000, interval: 50 }).toBe(1);
 
@@ -314,10 +358,17 @@ describe('delivery', () => {
     expect(held).toHaveLength(1);
 
     for (const response of held) response.writeHead(204).end();
-    await expect.poll(async () => {
-      const [row] = await stack.subgraphs.partner.db.query(`SELECT status FROM webhook_delivery WHERE endpoint_id = $1`, [slowEndpoint.endpoint.id]);
-      return row.status;
-    }, { timeout: 20_000, interval: 50 }).toBe('DELIVERED');
+    await expect
+      .poll(
+        async () => {
+          const [row] = await stack.subgraphs.partner.db.query(`SELECT status FROM webhook_delivery WHERE endpoint_id = $1`, [
+            slowEndpoint.endpoint.id,
+          ]);
+          return row.status;
+        },
+        { timeout: 20_000, interval: 50 },
+      )
+      .toBe('DELIVERED');
     await new Promise<void>((resolve) => slow.close(() => resolve()));
   });
 
@@ -344,11 +395,16 @@ describe('delivery', () => {
       );
     }
     const jobsSince = async (queue: string, since: Date) =>
-      ((await db.query(`SELECT state, EXTRACT(EPOCH FROM start_after - $2)::float AS "startsIn" FROM pgboss.job WHERE name = $1 AND data->>'endpointId' = $3 AND created_on >= $2`, [queue, since, endpoint.id])) as { state: string; startsIn: number }[]);
+      (await db.query(
+        `SELECT state, EXTRACT(EPOCH FROM start_after - $2)::float AS "startsIn" FROM pgboss.job WHERE name = $1 AND data->>'endpointId' = $3 AND created_on >= $2`,
+        [queue, since, endpoint.id],
+      )) as { state: string; startsIn: number }[];
     const [{ now: before }] = await db.query(`SELECT now()`);
     // The wake-up a new event sends (outside a transaction: at once).
     deliverAfterCommit(db.manager, endpoint.id);
-    await expect.poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, before)).map((job) => job.state), { timeout: 20_000, interval: 100 }).toEqual(['completed']);
+    await expect
+      .poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, before)).map((job) => job.state), { timeout: 20_000, interval: 100 })
+      .toEqual(['completed']);
     // A few seconds on, still the one run: the next wake-up waits for the held delivery's lease.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await jobsSince(WEBHOOK_DELIVERY_QUEUE, before)).map((job) => job.state)).toEqual(['completed']);
@@ -361,12 +417,17 @@ describe('delivery', () => {
     await stack.graphql(DELETE, { id: endpoint.id }, { as: ADMIN });
     const [{ now: deletedAt }] = await db.query(`SELECT now()`);
     deliverAfterCommit(db.manager, endpoint.id);
-    await expect.poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, deletedAt)).map((job) => job.state), { timeout: 20_000, interval: 100 }).toEqual(['completed']);
+    await expect
+      .poll(async () => (await jobsSince(WEBHOOK_DELIVERY_QUEUE, deletedAt)).map((job) => job.state), { timeout: 20_000, interval: 100 })
+      .toEqual(['completed']);
     const [{ now: idleFrom }] = await db.query(`SELECT now()`);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await jobsSince(WEBHOOK_DELIVERY_QUEUE, idleFrom)).toEqual([]);
     expect(await jobsSince(WEBHOOK_RETRY_QUEUE, idleFrom)).toEqual([]);
-    const [{ opened }] = await db.query(`SELECT count(*)::int AS opened FROM pg_stat_activity WHERE datname = current_database() AND backend_start > $1 AND pid <> pg_backend_pid()`, [idleFrom]);
+    const [{ opened }] = await db.query(
+      `SELECT count(*)::int AS opened FROM pg_stat_activity WHERE datname = current_database() AND backend_start > $1 AND pid <> pg_backend_pid()`,
+      [idleFrom],
+    );
     expect(opened).toBe(0);
   });
 
@@ -393,13 +454,18 @@ describe('delivery', () => {
     expect(metrics).toMatch(/^webhook_oldest_pending_delivery_seconds\{service="partner"\} /m);
     expect(metrics).toMatch(/^webhook_attempts_last_hour\{outcome="SUCCEEDED",service="partner"\} [1-9]/m);
 
-    const counts = async () => (await partner.db.query(
-      `SELECT (SELECT count(*) FROM webhook_event)::int AS events, (SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING')::int AS pending`,
-    ))[0] as { events: number; pending: number };
+    const counts = async () =>
+      (
+        await partner.db.query(
+          `SELECT (SELECT count(*) FROM webhook_event)::int AS events, (SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING')::int AS pending`,
+        )
+      )[0] as { events: number; pending: number };
     // Everything so far is 40 days old; one delivery is still owed.
     await partner.db.query(`UPDATE webhook_event SET received_at = now() - interval '40 days'`);
     const [owed] = await partner.db.query(`SELECT id FROM webhook_delivery LIMIT 1`);
-    await partner.db.query(`UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now() + interval '1 day' WHERE id = $1`, [owed.id]);
+    await partner.db.query(`UPDATE webhook_delivery SET status = 'PENDING', next_attempt_at = now() + interval '1 day' WHERE id = $1`, [
+      owed.id,
+    ]);
     const before = await counts();
     const purged = await new WebhookDelivery(partner.db, partner.runtime.clock).purge();
     const after = await counts();

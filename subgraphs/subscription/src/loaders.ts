@@ -11,14 +11,24 @@ import {
   type ServiceClient,
   type Viewer,
 } from '@partner-graph/platform';
-import { LicenceAssignment, Subscription, SubscriptionHistory, type LicenceAssignmentRow, type SubscriptionHistoryRow, type SubscriptionRow } from './db/index.js';
+import {
+  LicenceAssignment,
+  Subscription,
+  SubscriptionHistory,
+  type LicenceAssignmentRow,
+  type SubscriptionHistoryRow,
+  type SubscriptionRow,
+} from './db/index.js';
 
 /** The subscription table's columns under their entity names, for reads that skip TypeORM. */
 const subscriptionColumns = new WeakMap<DataSource, string>();
 const columnsOf = (db: DataSource): string => {
   let columns = subscriptionColumns.get(db);
   if (!columns) {
-    columns = db.getMetadata(Subscription).columns.map((column) => `${column.databaseName} AS "${column.propertyName}"`).join(', ');
+    columns = db
+      .getMetadata(Subscription)
+      .columns.map((column) => `${column.databaseName} AS "${column.propertyName}"`)
+      .join(', ');
     subscriptionColumns.set(db, columns);
   }
   return columns;
@@ -35,7 +45,10 @@ export function createLoaders(db: DataSource, services: ServiceClient, as: { vie
     ),
     licenceAssignments: loaderByParent<LicenceAssignmentRow>(
       (row) => row.subscriptionId,
-      (ids) => db.getRepository(LicenceAssignment).find({ where: { subscriptionId: In(ids) }, order: { assignedAt: 'ASC', customerUserId: 'ASC' } }),
+      (ids) =>
+        db
+          .getRepository(LicenceAssignment)
+          .find({ where: { subscriptionId: In(ids) }, order: { assignedAt: 'ASC', customerUserId: 'ASC' } }),
     ),
     history: loaderByParent<SubscriptionHistoryRow>(
       (row) => row.subscriptionId,
@@ -47,7 +60,12 @@ export function createLoaders(db: DataSource, services: ServiceClient, as: { vie
       if (viewer.kind !== 'partner-user') return ids.map(() => null);
       const valid = [...new Set(ids.filter(isUuid))];
       if (valid.length === 0) return ids.map(() => null);
-      const { customerAccess } = await services.query('customer', CustomerAccessDocument, { partnerId: viewer.partnerId, customerIds: valid }, as);
+      const { customerAccess } = await services.query(
+        'customer',
+        CustomerAccessDocument,
+        { partnerId: viewer.partnerId, customerIds: valid },
+        as,
+      );
       const found = new Map(customerAccess.map((info) => [info.customerId, info]));
       return ids.map((id) => found.get(id) ?? null);
     }),
@@ -62,9 +80,9 @@ export function createLoaders(db: DataSource, services: ServiceClient, as: { vie
       }
       const answers = await Promise.all(
         [...byCountry].map(async ([country, offerIds]) =>
-          (await services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds }, as)).offerAvailability.map(
-            (offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer],
-          ),
+          (
+            await services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds }, as)
+          ).offerAvailability.map((offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer]),
         ),
       );
       const found = new Map(answers.flat());

@@ -1,4 +1,11 @@
-import { createSubgraphServer, readSubgraphSchema, verifyCustomerAccess, startSubgraphWorkers, type SubgraphModule, type SubgraphRuntime } from '@partner-graph/platform';
+import {
+  createSubgraphServer,
+  readSubgraphSchema,
+  verifyCustomerAccess,
+  startSubgraphWorkers,
+  type SubgraphModule,
+  type SubgraphRuntime,
+} from '@partner-graph/platform';
 import type { CustomerReference } from './codegen-mappers.js';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
@@ -29,7 +36,12 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
         actor: { ...as, customerAccess: (customerId: string) => loaders.customerAccess.load(customerId) },
         verifyAccess: (customer: CustomerReference) =>
           base.viewer.kind === 'partner-user'
-            ? verifyCustomerAccess(customer.accessGrant, { partnerId: base.viewer.partnerId, customerId: customer.id }, runtime.secret, runtime.clock.now())
+            ? verifyCustomerAccess(
+                customer.accessGrant,
+                { partnerId: base.viewer.partnerId, customerId: customer.id },
+                runtime.secret,
+                runtime.clock.now(),
+              )
             : null,
       };
     },

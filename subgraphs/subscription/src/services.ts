@@ -9,5 +9,8 @@ export interface SubscriptionServices {
 }
 
 export const subscriptionServices = servicesPerRuntime((runtime): SubscriptionServices => {
-  return { subscriptions: new SubscriptionManager(runtime.db, runtime.clock, runtime.serviceClient), notices: new RenewalNotices(runtime.db) };
+  return {
+    subscriptions: new SubscriptionManager(runtime.db, runtime.clock, runtime.serviceClient),
+    notices: new RenewalNotices(runtime.db),
+  };
 });

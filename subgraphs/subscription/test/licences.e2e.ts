@@ -44,7 +44,8 @@ async function createUser(customerId: string, first: string, last: string): Prom
   expect(response.data!.createCustomerUser.errors).toEqual([]);
   return response.data!.createCustomerUser.user.id;
 }
-const assign = async (id: string, user: string, as = AGENT, v?: number) => (await stack.graphql(ASSIGN, { id, user, v }, { as })).data!.assignLicence;
+const assign = async (id: string, user: string, as = AGENT, v?: number) =>
+  (await stack.graphql(ASSIGN, { id, user, v }, { as })).data!.assignLicence;
 
 describe('licences on a subscription the customer bought directly (Adventure Works, FULL delegated admin)', () => {
   const direct = DEMO.subscriptions.adventureWorksDirectE3;
@@ -53,7 +54,10 @@ describe('licences on a subscription the customer bought directly (Adventure Wor
     const user = await createUser(DEMO.customers.adventureWorks, 'Léa', 'Roux');
     const before = await read(direct);
     const assigned = await assign(direct, user);
-    expect(assigned).toMatchObject({ errors: [], subscription: { assignedLicences: before.assignedLicences + 1, version: before.version + 1 } });
+    expect(assigned).toMatchObject({
+      errors: [],
+      subscription: { assignedLicences: before.assignedLicences + 1, version: before.version + 1 },
+    });
     expect(assigned.subscription.licenceAssignments).toContainEqual({ userId: user });
 
     for (const who of [HELPDESK, SALES]) {
@@ -84,7 +88,10 @@ describe('licences on a subscription the customer bought directly (Adventure Wor
     expect(staleUnassign.errors).toEqual([{ code: 'VERSION_CONFLICT', field: 'expectedVersion' }]);
     expect((await read(direct)).licenceAssignments).toContainEqual({ userId: user });
     const unassigned = (await stack.graphql(UNASSIGN, { id: direct, user, v: before.version + 1 }, { as: AGENT })).data!.unassignLicence;
-    expect(unassigned).toMatchObject({ errors: [], subscription: { version: before.version + 2, assignedLicences: before.assignedLicences } });
+    expect(unassigned).toMatchObject({
+      errors: [],
+      subscription: { version: before.version + 2, assignedLicences: before.assignedLicences },
+    });
   });
 });
 
@@ -94,7 +101,9 @@ describe('allowedActions offers only what the mutation accepts', () => {
     // It converts to its paid offer instead, and is new enough to cancel.
     expect(trial.allowedActions).toEqual(['SUSPEND', 'CONVERT_TRIAL', 'CANCEL', 'ASSIGN_LICENCE', 'RENEW', 'RENEW_WITH_PRODUCT_KEY']);
     for (const quantity of [24, 26]) {
-      expect((await stack.graphql(CHANGE, { id: trial.id, q: quantity }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
+      expect((await stack.graphql(CHANGE, { id: trial.id, q: quantity }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([
+        { code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' },
+      ]);
     }
     // The same offer family outside a trial can change.
     const paid = await addSubscription(DEMO.offers.businessPremium, 25);
@@ -109,15 +118,28 @@ describe('deleting a customer user frees its licences; restoring gives them back
     const shared = await addSubscription(DEMO.offers.businessStandard, 2);
     const leaving = await createUser(DEMO.customers.northwind, 'Paul', 'Leroy');
     const staying = await createUser(DEMO.customers.northwind, 'Inès', 'Faure');
-    for (const [subscription, user] of [[single.id, leaving], [shared.id, leaving], [shared.id, staying]] as const) expect((await assign(subscription, user)).errors).toEqual([]);
-    expect((await stack.graphql(CHANGE, { id: shared.id, q: 1 }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([{ code: 'BELOW_ASSIGNED_LICENCES', field: 'quantity' }]);
+    for (const [subscription, user] of [
+      [single.id, leaving],
+      [shared.id, leaving],
+      [shared.id, staying],
+    ] as const)
+      expect((await assign(subscription, user)).errors).toEqual([]);
+    expect((await stack.graphql(CHANGE, { id: shared.id, q: 1 }, { as: AGENT })).data!.changeSubscriptionQuantity.errors).toEqual([
+      { code: 'BELOW_ASSIGNED_LICENCES', field: 'quantity' },
+    ]);
 
     // Refused deletions change nothing: the licences stay.
     expect((await stack.graphql(DELETE_USER, { id: leaving }, { as: HELPDESK })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await stack.graphql(DELETE_USER, { id: leaving }, { as: FABRIKAM })).data!.deleteCustomerUser).toEqual({ user: null, licencesReleased: [], errors: [{ code: 'NOT_FOUND' }] });
+    expect((await stack.graphql(DELETE_USER, { id: leaving }, { as: FABRIKAM })).data!.deleteCustomerUser).toEqual({
+      user: null,
+      licencesReleased: [],
+      errors: [{ code: 'NOT_FOUND' }],
+    });
     const lastAdmin = (await stack.graphql(DELETE_USER, { id: DEMO.customerAdmins.northwind }, { as: AGENT })).data!.deleteCustomerUser;
     expect(lastAdmin.errors).toEqual([{ code: 'VALIDATION_FAILED' }]);
-    expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({ userId: DEMO.customerAdmins.northwind });
+    expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({
+      userId: DEMO.customerAdmins.northwind,
+    });
     expect((await read(single.id)).assignedLicences).toBe(1);
     expect((await read(shared.id)).assignedLicences).toBe(2);
 
@@ -133,18 +155,28 @@ describe('deleting a customer user frees its licences; restoring gives them back
 
     const restored = (await stack.graphql(RESTORE_USER, { id: leaving }, { as: AGENT })).data!.restoreCustomerUser;
     expect(restored).toMatchObject({ errors: [], user: { id: leaving, deleted: false }, licencesRestored: [{ id: single.id }] });
-    expect(restored.licencesNotRestored).toEqual([{ subscription: { id: shared.id }, code: 'NO_AVAILABLE_LICENCES', message: expect.stringContaining('Business Standard') }]);
+    expect(restored.licencesNotRestored).toEqual([
+      { subscription: { id: shared.id }, code: 'NO_AVAILABLE_LICENCES', message: expect.stringContaining('Business Standard') },
+    ]);
     expect((await read(single.id)).licenceAssignments).toEqual([{ userId: leaving }]);
     expect((await read(shared.id)).licenceAssignments).toEqual([{ userId: staying }]);
     const history = (await read(single.id)).history.filter((entry: { field: string }) => entry.field === 'licence');
-    expect(history.map((entry: { action: string; oldValue: string | null; newValue: string | null }) => [entry.action, entry.oldValue, entry.newValue])).toEqual([
+    expect(
+      history.map((entry: { action: string; oldValue: string | null; newValue: string | null }) => [
+        entry.action,
+        entry.oldValue,
+        entry.newValue,
+      ]),
+    ).toEqual([
       ['assignLicence', null, leaving],
       ['deleteCustomerUser', leaving, null],
       ['restoreCustomerUser', null, leaving],
     ]);
 
     // Deleting and restoring again starts from the new state; nothing is given back twice.
-    expect((await stack.graphql(DELETE_USER, { id: leaving }, { as: AGENT })).data!.deleteCustomerUser.licencesReleased).toEqual([{ id: single.id }]);
+    expect((await stack.graphql(DELETE_USER, { id: leaving }, { as: AGENT })).data!.deleteCustomerUser.licencesReleased).toEqual([
+      { id: single.id },
+    ]);
     const again = (await stack.graphql(RESTORE_USER, { id: leaving }, { as: AGENT })).data!.restoreCustomerUser;
     expect(again).toMatchObject({ errors: [], licencesRestored: [{ id: single.id }], licencesNotRestored: [] });
   });
@@ -157,32 +189,63 @@ describe('the internal licence calls of the customer subgraph', () => {
     const variables = { c: DEMO.customers.northwind, u: DEMO.customerAdmins.northwind };
     for (const mutation of [RELEASE, REINSTATE]) {
       expect((await stack.graphql(mutation, variables, { as: AGENT })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const asClient = await stack.subgraphRequest('subscription', mutation, { issuer: 'router', viewer: await stack.viewerOf(AGENT), variables });
+      const asClient = await stack.subgraphRequest('subscription', mutation, {
+        issuer: 'router',
+        viewer: await stack.viewerOf(AGENT),
+        variables,
+      });
       expect(asClient.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
-    expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({ userId: DEMO.customerAdmins.northwind });
+    expect((await read(DEMO.subscriptions.northwindBusinessStandard)).licenceAssignments).toContainEqual({
+      userId: DEMO.customerAdmins.northwind,
+    });
   });
 });
 
 describe('a LIMITED delegated-admin relationship', () => {
   it('leaves a FULL agent without licence rights on the customer, and allowedActions says so', async () => {
     const SEND = `mutation($c: ID!, $access: DelegatedAdminAccess!) { sendDelegatedAdminOffer(customerId: $c, access: $access) { code errors { code } } }`;
-    const limited = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'LIMITED' }, { as: ADMIN })).data!.sendDelegatedAdminOffer;
+    const limited = (await stack.graphql(SEND, { c: DEMO.customers.adventureWorks, access: 'LIMITED' }, { as: ADMIN })).data!
+      .sendDelegatedAdminOffer;
     const signIn = await customerAdminSignIn(stack, DEMO.customerAdmins.adventureWorks);
-    const accepted = await stack.graphql(`mutation($code: String!, $signIn: CustomerAdminSignInInput!) { acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { errors { code } } }`, { code: limited.code, signIn });
+    const accepted = await stack.graphql(
+      `mutation($code: String!, $signIn: CustomerAdminSignInInput!) { acceptDelegatedAdminOffer(code: $code, signIn: $signIn) { errors { code } } }`,
+      { code: limited.code, signIn },
+    );
     expect(accepted.data!.acceptDelegatedAdminOffer.errors).toEqual([]);
-    const relationships = (await stack.graphql(`query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`, { c: DEMO.customers.adventureWorks }, { as: ADMIN })).data!.delegatedAdminRelationships;
-    const full = relationships.find((relationship: { status: string; access: string }) => relationship.status === 'ACTIVE' && relationship.access === 'FULL');
-    expect((await stack.graphql(`mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { errors { code } } }`, { id: full.id }, { as: ADMIN })).data!.terminateDelegatedAdminRelationship.errors).toEqual([]);
+    const relationships = (
+      await stack.graphql(
+        `query($c: ID) { delegatedAdminRelationships(customerId: $c) { id status access } }`,
+        { c: DEMO.customers.adventureWorks },
+        { as: ADMIN },
+      )
+    ).data!.delegatedAdminRelationships;
+    const full = relationships.find(
+      (relationship: { status: string; access: string }) => relationship.status === 'ACTIVE' && relationship.access === 'FULL',
+    );
+    expect(
+      (
+        await stack.graphql(
+          `mutation($id: ID!) { terminateDelegatedAdminRelationship(id: $id) { errors { code } } }`,
+          { id: full.id },
+          { as: ADMIN },
+        )
+      ).data!.terminateDelegatedAdminRelationship.errors,
+    ).toEqual([]);
 
     const direct = DEMO.subscriptions.adventureWorksDirectE3;
     const before = await read(direct);
     expect(before.allowedActions).toEqual([]);
-    const customer = await stack.graphql(`query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`, { id: DEMO.customers.adventureWorks }, { as: AGENT });
+    const customer = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { hasAdminRights adminAccess } }`,
+      { id: DEMO.customers.adventureWorks },
+      { as: AGENT },
+    );
     expect(customer.data!.customer).toEqual({ hasAdminRights: true, adminAccess: 'LIMITED' });
     const refused = await assign(direct, DEMO.customerAdmins.adventureWorks);
     expect(refused).toEqual({ subscription: null, errors: [{ code: 'NO_ADMIN_RIGHTS', field: 'subscriptionId' }] });
-    const refusedUnassign = (await stack.graphql(UNASSIGN, { id: direct, user: DEMO.customerAdmins.adventureWorks }, { as: AGENT })).data!.unassignLicence;
+    const refusedUnassign = (await stack.graphql(UNASSIGN, { id: direct, user: DEMO.customerAdmins.adventureWorks }, { as: AGENT })).data!
+      .unassignLicence;
     expect(refusedUnassign.errors).toEqual([{ code: 'NO_ADMIN_RIGHTS', field: 'subscriptionId' }]);
     expect(await read(direct)).toMatchObject({ version: before.version, assignedLicences: before.assignedLicences });
   });

@@ -51,15 +51,24 @@ async function insertSubscription(changes: Partial<SubscriptionRow> & { endDate:
 }
 
 const reload = (id: string) => db().getRepository(Subscription).findOneByOrFail({ id });
-const noticesOf = (id: string) => db().getRepository(RenewalNotice).find({ where: { subscriptionId: id }, order: { daysBefore: 'DESC' } });
+const noticesOf = (id: string) =>
+  db()
+    .getRepository(RenewalNotice)
+    .find({ where: { subscriptionId: id }, order: { daysBefore: 'DESC' } });
 const statusHistory = async (id: string) =>
-  (await db().getRepository(SubscriptionHistory).find({ where: { subscriptionId: id, field: 'status' }, order: { seq: 'ASC' } })).map((entry) => `${entry.oldValue}→${entry.newValue}`);
+  (
+    await db()
+      .getRepository(SubscriptionHistory)
+      .find({ where: { subscriptionId: id, field: 'status' }, order: { seq: 'ASC' } })
+  ).map((entry) => `${entry.oldValue}→${entry.newValue}`);
 
 describe('the expiry lifecycle with a moving clock', () => {
   it('walks a non-renewing subscription through 4 notices, EXPIRED, DISABLED and DELETED', async () => {
     const end = addDays(stack.clock.now(), 90);
     const sub = await insertSubscription({ endDate: end });
-    await db().getRepository(LicenceAssignment).insert({ subscriptionId: sub.id, customerUserId: randomUUID(), assignedAt: stack.clock.now() });
+    await db()
+      .getRepository(LicenceAssignment)
+      .insert({ subscriptionId: sub.id, customerUserId: randomUUID(), assignedAt: stack.clock.now() });
     const at = async (daysFromEnd: number) => {
       stack.clock.set(addDays(end, daysFromEnd));
       await lifecycle.runLifecycle(stack.clock.now());
@@ -93,7 +102,11 @@ describe('the expiry lifecycle with a moving clock', () => {
   it('records each notice exactly once when two runs overlap (two replicas), catching up late', async () => {
     const end = addDays(stack.clock.now(), 3);
     const sub = await insertSubscription({ endDate: end });
-    const runs = await Promise.all([lifecycle.runLifecycle(stack.clock.now()), lifecycle.runLifecycle(stack.clock.now()), lifecycle.runLifecycle(stack.clock.now())]);
+    const runs = await Promise.all([
+      lifecycle.runLifecycle(stack.clock.now()),
+      lifecycle.runLifecycle(stack.clock.now()),
+      lifecycle.runLifecycle(stack.clock.now()),
+    ]);
     // Late: the 60-, 30- and 7-day notices are all due and caught up; the 1-day one is not yet.
     expect((await noticesOf(sub.id)).map((notice) => notice.daysBefore)).toEqual([60, 30, 7]);
     expect(runs.reduce((sum, run) => sum + run.noticesRecorded, 0)).toBeGreaterThanOrEqual(3);
@@ -146,7 +159,9 @@ describe('the expiry lifecycle with a moving clock', () => {
     await boss.start();
     try {
       await boss.send(LIFECYCLE_QUEUE, {});
-      await expect.poll(async () => (await noticesOf(sub.id)).map((notice) => notice.daysBefore), { timeout: 20_000, interval: 100 }).toEqual([60, 30, 7, 1]);
+      await expect
+        .poll(async () => (await noticesOf(sub.id)).map((notice) => notice.daysBefore), { timeout: 20_000, interval: 100 })
+        .toEqual([60, 30, 7, 1]);
     } finally {
       await boss.stop({ graceful: false });
     }

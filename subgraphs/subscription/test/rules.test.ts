@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, effectiveCustomerAccess, type CustomerAccess, type CustomerAccessInfo, type PartnerViewer } from '@partner-graph/platform';
+import {
+  addDays,
+  addMonths,
+  effectiveCustomerAccess,
+  type CustomerAccess,
+  type CustomerAccessInfo,
+  type PartnerViewer,
+} from '@partner-graph/platform';
 import { refusals } from '../../../test/refusals.js';
 import type { SubscriptionRow } from '../src/db/index.js';
 import {
@@ -22,7 +29,10 @@ import {
 } from '../src/domain/rules.js';
 
 const PARTNER = '6f1a0c3e-0000-4000-8000-000000000001';
-const viewer = (customerAccess: CustomerAccess, programs: PartnerViewer['programs'] = ['RESELLER', 'SUBSCRIPTION_ADVISOR']): PartnerViewer => ({
+const viewer = (
+  customerAccess: CustomerAccess,
+  programs: PartnerViewer['programs'] = ['RESELLER', 'SUBSCRIPTION_ADVISOR'],
+): PartnerViewer => ({
   kind: 'partner-user',
   partnerId: PARTNER,
   userId: '6f1a0c3e-0000-4000-8001-000000000002',
@@ -89,13 +99,24 @@ describe('allowedActions', () => {
 
   it('offers licences on any subscription of a customer administered with FULL rights, and only then', () => {
     const direct = row({ channel: 'DIRECT', partnerId: null });
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual(['ASSIGN_LICENCE', 'UNASSIGN_LICENCE']);
-    expect(allowedActions(viewer('FULL'), direct, access('LIMITED'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([
+      'ASSIGN_LICENCE',
+      'UNASSIGN_LICENCE',
+    ]);
+    expect(
+      allowedActions(viewer('FULL'), direct, access('LIMITED'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS }),
+    ).toEqual([]);
     expect(allowedActions(viewer('FULL'), direct, access(null), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
-    expect(allowedActions(viewer('LIMITED'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
+    expect(
+      allowedActions(viewer('LIMITED'), direct, access('FULL'), { assignedLicences: 1, quantityRange: range, ...OFFER_FACTS }),
+    ).toEqual([]);
     // Full: nothing to assign; empty: nothing to unassign.
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 10, quantityRange: range, ...OFFER_FACTS })).toEqual(['UNASSIGN_LICENCE']);
-    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS })).toEqual(['ASSIGN_LICENCE']);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 10, quantityRange: range, ...OFFER_FACTS })).toEqual([
+      'UNASSIGN_LICENCE',
+    ]);
+    expect(allowedActions(viewer('FULL'), direct, access('FULL'), { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS })).toEqual([
+      'ASSIGN_LICENCE',
+    ]);
   });
 
   it('offers renewal with a key only to SUBSCRIPTION_ADVISOR on its own sale, and nothing once REPLACED', () => {
@@ -103,13 +124,18 @@ describe('allowedActions', () => {
     expect(allowedActions(viewer('FULL'), row({ status: 'EXPIRED' }), access('FULL'), facts)).toEqual(['RENEW', 'RENEW_WITH_PRODUCT_KEY']);
     expect(allowedActions(viewer('FULL', ['RESELLER']), row({ status: 'EXPIRED' }), access('FULL'), facts)).toEqual(['RENEW']);
     expect(allowedActions(viewer('FULL'), row({ channel: 'ADVISOR', status: 'EXPIRED' }), access('FULL'), facts)).toEqual([]);
-    expect(allowedActions(viewer('FULL'), row({ status: 'REPLACED' }), access('FULL'), { assignedLicences: 0, quantityRange: range, ...OFFER_FACTS })).toEqual([]);
+    expect(
+      allowedActions(viewer('FULL'), row({ status: 'REPLACED' }), access('FULL'), {
+        assignedLicences: 0,
+        quantityRange: range,
+        ...OFFER_FACTS,
+      }),
+    ).toEqual([]);
   });
 });
 
-
 describe('quantities and terms', () => {
-  it('keeps the quantity within the offer\'s range (no bound: 1 and unbounded)', () => {
+  it("keeps the quantity within the offer's range (no bound: 1 and unbounded)", () => {
     const offerRange = quantityRangeOf({ minQuantity: 1, maxQuantity: 300 });
     expect(refusals(() => checkQuantity(offerRange, 0))).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
     expect(refusals(() => checkQuantity(offerRange, 301))).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
@@ -127,7 +153,8 @@ describe('quantities and terms', () => {
   });
 
   it('takes a term of 1 to 60 whole months, and reads P1M, P1Y and P3Y', () => {
-    for (const months of [0, 61, 1.5]) expect(refusals(() => checkTermMonths(months, 'months'))).toEqual([{ code: 'VALIDATION_FAILED', field: 'months' }]);
+    for (const months of [0, 61, 1.5])
+      expect(refusals(() => checkTermMonths(months, 'months'))).toEqual([{ code: 'VALIDATION_FAILED', field: 'months' }]);
     expect(refusals(() => checkTermMonths(60, 'termMonths'))).toEqual([]);
     expect([termMonthsOf('P1M'), termMonthsOf('P1Y'), termMonthsOf('P3Y'), termMonthsOf(null)]).toEqual([1, 12, 36, 12]);
   });
@@ -160,18 +187,42 @@ describe('changes under the row lock', () => {
 
 describe('a new subscription', () => {
   const offer = { offerId: 'o', name: 'Microsoft 365 Business Standard', term: 'P1Y', billingCycle: 'MONTHLY' };
-  const spec = { id: 'n', customerId: 'c', partnerId: PARTNER, channel: 'RESELLER' as const, offer, quantity: 10, isTrial: false, termMonths: null };
+  const spec = {
+    id: 'n',
+    customerId: 'c',
+    partnerId: PARTNER,
+    channel: 'RESELLER' as const,
+    offer,
+    quantity: 10,
+    isTrial: false,
+    termMonths: null,
+  };
 
-  it('runs for the offer\'s term and renews, version 1, ACTIVE', () => {
+  it("runs for the offer's term and renews, version 1, ACTIVE", () => {
     expect(newSubscription(spec, NOW)).toMatchObject({
-      id: 'n', status: 'ACTIVE', version: 1, termMonths: 12, startDate: NOW, endDate: addMonths(NOW, 12), autoRenew: true, friendlyName: offer.name, billingCycle: 'MONTHLY',
+      id: 'n',
+      status: 'ACTIVE',
+      version: 1,
+      termMonths: 12,
+      startDate: NOW,
+      endDate: addMonths(NOW, 12),
+      autoRenew: true,
+      friendlyName: offer.name,
+      billingCycle: 'MONTHLY',
     });
   });
 
-  it('lasts 30 days as a trial without a term, and a trial or a product key\'s term does not renew', () => {
+  it("lasts 30 days as a trial without a term, and a trial or a product key's term does not renew", () => {
     expect(newSubscription({ ...spec, isTrial: true }, NOW)).toMatchObject({ termMonths: 1, endDate: addDays(NOW, 30), autoRenew: false });
-    expect(newSubscription({ ...spec, isTrial: true, termMonths: 3 }, NOW)).toMatchObject({ termMonths: 3, endDate: addMonths(NOW, 3), autoRenew: false });
-    expect(newSubscription({ ...spec, channel: 'PRODUCT_KEY', termMonths: 24 }, NOW)).toMatchObject({ endDate: addMonths(NOW, 24), autoRenew: false });
+    expect(newSubscription({ ...spec, isTrial: true, termMonths: 3 }, NOW)).toMatchObject({
+      termMonths: 3,
+      endDate: addMonths(NOW, 3),
+      autoRenew: false,
+    });
+    expect(newSubscription({ ...spec, channel: 'PRODUCT_KEY', termMonths: 24 }, NOW)).toMatchObject({
+      endDate: addMonths(NOW, 24),
+      autoRenew: false,
+    });
     expect(newSubscription({ ...spec, offer: { ...offer, name: null } }, NOW).friendlyName).toBe('Subscription');
   });
 });
@@ -180,7 +231,9 @@ describe('renewals', () => {
   it('with a key: from the end date while it is ahead, from now once past; EXPIRED and DISABLED are ACTIVE again', () => {
     const ahead = renewWithKey(row({ endDate: addDays(NOW, 10), version: 4 }), 12, NOW);
     expect(ahead.after).toMatchObject({ status: 'ACTIVE', endDate: addMonths(addDays(NOW, 10), 12), version: 5, updatedAt: NOW });
-    expect(ahead.changes).toEqual([{ field: 'endDate', from: addDays(NOW, 10).toISOString(), to: addMonths(addDays(NOW, 10), 12).toISOString() }]);
+    expect(ahead.changes).toEqual([
+      { field: 'endDate', from: addDays(NOW, 10).toISOString(), to: addMonths(addDays(NOW, 10), 12).toISOString() },
+    ]);
     const expired = renewWithKey(row({ status: 'EXPIRED', endDate: addDays(NOW, -1) }), 12, NOW);
     expect(expired.after).toMatchObject({ status: 'ACTIVE', endDate: addMonths(NOW, 12) });
     expect(expired.changes[1]).toEqual({ field: 'status', from: 'EXPIRED', to: 'ACTIVE' });
@@ -193,12 +246,27 @@ describe('renewals', () => {
   it('with direct billing: a DIRECT subscription starts now (a year after a trial), the old one is REPLACED', () => {
     const trial = row({ id: 'old', isTrial: true, termMonths: 1, status: 'EXPIRED', autoRenew: false, version: 2 });
     const { renewed, previous } = renewWithDirectBilling(trial, 'new', NOW);
-    expect(renewed).toMatchObject({ id: 'new', channel: 'DIRECT', status: 'ACTIVE', isTrial: false, termMonths: 12, startDate: NOW, endDate: addMonths(NOW, 12), autoRenew: true, version: 1, renewedFromId: 'old' });
+    expect(renewed).toMatchObject({
+      id: 'new',
+      channel: 'DIRECT',
+      status: 'ACTIVE',
+      isTrial: false,
+      termMonths: 12,
+      startDate: NOW,
+      endDate: addMonths(NOW, 12),
+      autoRenew: true,
+      version: 1,
+      renewedFromId: 'old',
+    });
     expect(previous).toMatchObject({ id: 'old', status: 'REPLACED', version: 3 });
     expect(renewWithDirectBilling(row({ autoRenew: false, termMonths: 36 }), 'new', NOW).renewed.endDate).toEqual(addMonths(NOW, 36));
     // An ACTIVE subscription that renews by itself needs no renewal; a suspended one cannot be renewed.
-    expect(refusals(() => renewWithDirectBilling(row({ autoRenew: true }), 'new', NOW))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
-    expect(refusals(() => renewWithDirectBilling(row({ status: 'SUSPENDED', autoRenew: false }), 'new', NOW))).toEqual([{ code: 'INVALID_STATUS_TRANSITION', field: 'id' }]);
+    expect(refusals(() => renewWithDirectBilling(row({ autoRenew: true }), 'new', NOW))).toEqual([
+      { code: 'INVALID_STATUS_TRANSITION', field: 'id' },
+    ]);
+    expect(refusals(() => renewWithDirectBilling(row({ status: 'SUSPENDED', autoRenew: false }), 'new', NOW))).toEqual([
+      { code: 'INVALID_STATUS_TRANSITION', field: 'id' },
+    ]);
   });
 
   it('gives a freed licence back only to an ACTIVE subscription with a free seat', () => {
@@ -233,7 +301,11 @@ describe('the expiry lifecycle', () => {
     const late = at(ending, 120);
     expect(statuses(late.steps)).toEqual(['EXPIRED', 'DISABLED', 'DELETED']);
     // One event per status step, in order.
-    expect(lifecycleEvents(late.steps).map((event) => event.type)).toEqual(['subscription.expired', 'subscription.disabled', 'subscription.deleted']);
+    expect(lifecycleEvents(late.steps).map((event) => event.type)).toEqual([
+      'subscription.expired',
+      'subscription.disabled',
+      'subscription.deleted',
+    ]);
   });
 
   it('never renews a trial or a suspended subscription: a SUSPENDED one is DISABLED at its end', () => {

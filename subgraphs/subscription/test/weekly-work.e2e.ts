@@ -57,7 +57,11 @@ async function withLicences(offerId: string, quantity: number, licences: number)
   const id = await add(offerId, quantity);
   const users: string[] = [];
   for (let index = 0; index < licences; index++) {
-    const created = await call(CREATE_USER, { c: DEMO.customers.northwind, first: 'Weekly', last: `User ${index} ${randomUUID().slice(0, 6)}` });
+    const created = await call(CREATE_USER, {
+      c: DEMO.customers.northwind,
+      first: 'Weekly',
+      last: `User ${index} ${randomUUID().slice(0, 6)}`,
+    });
     expect(created.errors).toEqual([]);
     users.push(created.user.id);
     expect((await call(ASSIGN, { id, user: created.user.id })).errors).toEqual([]);
@@ -90,7 +94,12 @@ describe('upgradeSubscription', () => {
     const eventsBefore = (await eventsOf(id)).length;
 
     const preview = await call(UPGRADE, { id, target: DEMO.offers.businessStandard, v: before.version, dryRun: true });
-    expect(preview).toMatchObject({ dryRun: true, errors: [], subscription: { quantity: 10, status: 'ACTIVE', offer: { id: DEMO.offers.businessStandard } }, previous: { status: 'REPLACED' } });
+    expect(preview).toMatchObject({
+      dryRun: true,
+      errors: [],
+      subscription: { quantity: 10, status: 'ACTIVE', offer: { id: DEMO.offers.businessStandard } },
+      previous: { status: 'REPLACED' },
+    });
     expect(await subscriptionCount()).toBe(count);
     expect(await read(id)).toMatchObject({ status: 'ACTIVE', version: before.version });
 
@@ -98,9 +107,21 @@ describe('upgradeSubscription', () => {
     const upgraded = await call(UPGRADE, { id, target: DEMO.offers.businessStandard, v: before.version, key });
     expect(upgraded.errors).toEqual([]);
     const next = upgraded.subscription;
-    expect(next).toMatchObject({ quantity: 10, status: 'ACTIVE', assignedLicences: 3, offer: { id: DEMO.offers.businessStandard }, renewedFrom: { id } });
+    expect(next).toMatchObject({
+      quantity: 10,
+      status: 'ACTIVE',
+      assignedLicences: 3,
+      offer: { id: DEMO.offers.businessStandard },
+      renewedFrom: { id },
+    });
     expect(next.licenceAssignments.map((licence: { userId: string }) => licence.userId).sort()).toEqual([...users].sort());
-    expect(upgraded.previous).toMatchObject({ id, status: 'REPLACED', assignedLicences: 0, replacedBy: { id: next.id }, allowedActions: [] });
+    expect(upgraded.previous).toMatchObject({
+      id,
+      status: 'REPLACED',
+      assignedLicences: 0,
+      replacedBy: { id: next.id },
+      allowedActions: [],
+    });
     expect(await subscriptionCount()).toBe(count + 1);
     // The retry answers as the first time and makes nothing new.
     const retried = await call(UPGRADE, { id, target: DEMO.offers.businessStandard, v: before.version, key });
@@ -110,10 +131,24 @@ describe('upgradeSubscription', () => {
     // One event for the whole upgrade, on the new subscription (none more on the old one).
     expect((await eventsOf(next.id)).map((event) => event.type)).toEqual(['subscription.upgraded']);
     expect(await eventsOf(id)).toHaveLength(eventsBefore);
-    expect((await eventsOf(next.id))[0]!.data).toMatchObject({ previousSubscriptionId: id, fromOfferId: DEMO.offers.businessBasic, toOfferId: DEMO.offers.businessStandard, licencesMoved: 3 });
-    expect((await read(id)).history).toEqual(expect.arrayContaining([{ action: 'upgradeSubscription', field: 'upgradedTo', oldValue: null, newValue: next.id }]));
-    const audit = await stack.graphql(`{ auditRecords(filter: { resourceType: "CustomerSubscription" }, first: 100) { edges { node { operation resourceId } } } }`, {}, { as: ADMIN });
-    expect(audit.data!.auditRecords.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ operation: 'upgradeSubscription', resourceId: id });
+    expect((await eventsOf(next.id))[0]!.data).toMatchObject({
+      previousSubscriptionId: id,
+      fromOfferId: DEMO.offers.businessBasic,
+      toOfferId: DEMO.offers.businessStandard,
+      licencesMoved: 3,
+    });
+    expect((await read(id)).history).toEqual(
+      expect.arrayContaining([{ action: 'upgradeSubscription', field: 'upgradedTo', oldValue: null, newValue: next.id }]),
+    );
+    const audit = await stack.graphql(
+      `{ auditRecords(filter: { resourceType: "CustomerSubscription" }, first: 100) { edges { node { operation resourceId } } } }`,
+      {},
+      { as: ADMIN },
+    );
+    expect(audit.data!.auditRecords.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({
+      operation: 'upgradeSubscription',
+      resourceId: id,
+    });
   });
 
   it('refuses a lower offer, seats out of range and a stale version, naming the field and changing nothing', async () => {
@@ -123,8 +158,12 @@ describe('upgradeSubscription', () => {
     expect(down.errors).toEqual([expect.objectContaining({ code: 'UPGRADE_NOT_ALLOWED', field: 'targetOfferId' })]);
     const across = await call(UPGRADE, { id, target: DEMO.offers.e3 });
     expect(across.errors).toEqual([expect.objectContaining({ code: 'UPGRADE_NOT_ALLOWED', field: 'targetOfferId' })]);
-    expect((await call(UPGRADE, { id, target: DEMO.offers.businessPremium, quantity: 301 })).errors).toEqual([expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' })]);
-    expect((await call(UPGRADE, { id, target: DEMO.offers.businessPremium, v: 99 })).errors).toEqual([expect.objectContaining({ code: 'VERSION_CONFLICT', field: 'expectedVersion' })]);
+    expect((await call(UPGRADE, { id, target: DEMO.offers.businessPremium, quantity: 301 })).errors).toEqual([
+      expect.objectContaining({ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }),
+    ]);
+    expect((await call(UPGRADE, { id, target: DEMO.offers.businessPremium, v: 99 })).errors).toEqual([
+      expect.objectContaining({ code: 'VERSION_CONFLICT', field: 'expectedVersion' }),
+    ]);
     expect(await subscriptionCount()).toBe(count);
     expect(await read(id)).toMatchObject({ status: 'ACTIVE', version: 1, quantity: 5, offer: { id: DEMO.offers.businessStandard } });
   });
@@ -139,10 +178,19 @@ describe('upgradeSubscription', () => {
   });
 
   it('shows the upgrade paths in the catalogue', async () => {
-    const { data } = await stack.graphql(`{ offer(id: "${DEMO.offers.businessBasic}") { upgradeTargets { name } } trial: offer(id: "${DEMO.offers.trialE3}") { convertsTo { name } } }`, {}, { as: AGENT });
-    expect(data).toEqual({ offer: { upgradeTargets: [{ name: 'Microsoft 365 Business Standard' }, { name: 'Microsoft 365 Business Premium' }] }, trial: { convertsTo: { name: 'Office 365 E3' } } });
+    const { data } = await stack.graphql(
+      `{ offer(id: "${DEMO.offers.businessBasic}") { upgradeTargets { name } } trial: offer(id: "${DEMO.offers.trialE3}") { convertsTo { name } } }`,
+      {},
+      { as: AGENT },
+    );
+    expect(data).toEqual({
+      offer: { upgradeTargets: [{ name: 'Microsoft 365 Business Standard' }, { name: 'Microsoft 365 Business Premium' }] },
+      trial: { convertsTo: { name: 'Office 365 E3' } },
+    });
     // Fabrikam sells the Business offers only: E1 is unknown to it, and so are its paths.
-    expect((await stack.graphql(`{ offer(id: "${DEMO.offers.e1}") { upgradeTargets { id } } }`, {}, { as: FABRIKAM })).data).toEqual({ offer: null });
+    expect((await stack.graphql(`{ offer(id: "${DEMO.offers.e1}") { upgradeTargets { id } } }`, {}, { as: FABRIKAM })).data).toEqual({
+      offer: null,
+    });
   });
 });
 
@@ -162,8 +210,14 @@ describe('convertTrialSubscription', () => {
       const converted = await call(CONVERT, { id, quantity: 30, v: trial.version, key: randomUUID() });
       expect(converted.errors).toEqual([]);
       expect(converted.subscription).toMatchObject({
-        id, isTrial: false, quantity: 30, autoRenew: true, status: 'ACTIVE', offer: { id: DEMO.offers.businessPremium },
-        startDate: stack.clock.now().toISOString(), licenceAssignments: [{ userId: users[0] }],
+        id,
+        isTrial: false,
+        quantity: 30,
+        autoRenew: true,
+        status: 'ACTIVE',
+        offer: { id: DEMO.offers.businessPremium },
+        startDate: stack.clock.now().toISOString(),
+        licenceAssignments: [{ userId: users[0] }],
       });
       expect(converted.subscription.allowedActions).not.toContain('CONVERT_TRIAL');
       expect((await eventsOf(id)).map((event) => event.type)).toContain('subscription.trial_converted');
@@ -200,7 +254,15 @@ describe('cancelSubscription (168 hours from the start)', () => {
       const cancelled = await call(CANCEL, { id, v: before.version, key: randomUUID() });
       expect(cancelled.errors).toEqual([]);
       // 4 seats x 11.70 a month, billed monthly: 46.80 less the 167 hours used of the month.
-      expect(cancelled.subscription).toMatchObject({ status: 'CANCELLED', assignedLicences: 0, licenceAssignments: [], autoRenew: false, cancelledAt: stack.clock.now().toISOString(), refundCurrency: 'EUR', allowedActions: [] });
+      expect(cancelled.subscription).toMatchObject({
+        status: 'CANCELLED',
+        assignedLicences: 0,
+        licenceAssignments: [],
+        autoRenew: false,
+        cancelledAt: stack.clock.now().toISOString(),
+        refundCurrency: 'EUR',
+        allowedActions: [],
+      });
       expect(cancelled.subscription.refundAmount).toBe(preview.subscription.refundAmount);
       expect(cancelled.subscription.refundAmount).toBeGreaterThan(35);
       expect(cancelled.subscription.refundAmount).toBeLessThan(46.8);
@@ -234,7 +296,11 @@ describe('changes at renewal', () => {
     expect(scheduled.subscription.scheduledChange).toMatchObject({ quantity: 8, termMonths: 12, offer: null });
     const changed = await call(CHANGE, { id, quantity: 12 });
     // Only the quantity is cleared: the term stays scheduled.
-    expect(changed).toMatchObject({ errors: [], subscription: { quantity: 12, scheduledChange: { quantity: null } }, clearedScheduledChange: { quantity: 8, termMonths: null } });
+    expect(changed).toMatchObject({
+      errors: [],
+      subscription: { quantity: 12, scheduledChange: { quantity: null } },
+      clearedScheduledChange: { quantity: 8, termMonths: null },
+    });
     expect((await read(id)).scheduledChange).toMatchObject({ quantity: null, termMonths: 12 });
     expect((await call(CHANGE, { id, quantity: 11 })).clearedScheduledChange).toBeNull();
     const removed = await call(REMOVE, { id });
@@ -248,7 +314,9 @@ describe('changes at renewal', () => {
     expect((await call(SCHEDULE, { id, quantity: 1 })).errors).toEqual([{ code: 'BELOW_ASSIGNED_LICENCES', field: 'quantity' }]);
     expect((await call(SCHEDULE, { id, quantity: 301 })).errors).toEqual([{ code: 'QUANTITY_OUT_OF_RANGE', field: 'quantity' }]);
     expect((await call(SCHEDULE, { id, offerId: DEMO.offers.e3 })).errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'offerId' }]);
-    expect((await call(SCHEDULE, { id, quantity: 8, v: version + 1 })).errors).toEqual([{ code: 'VERSION_CONFLICT', field: 'expectedVersion' }]);
+    expect((await call(SCHEDULE, { id, quantity: 8, v: version + 1 })).errors).toEqual([
+      { code: 'VERSION_CONFLICT', field: 'expectedVersion' },
+    ]);
     expect((await call(SCHEDULE, { id, quantity: 8, dryRun: true })).subscription.scheduledChange).toMatchObject({ quantity: 8 });
     expect(await read(id)).toMatchObject({ version, scheduledChange: null });
     await expectRefusedToOthers(SCHEDULE, { id, quantity: 8 });
@@ -259,26 +327,50 @@ describe('changes at renewal', () => {
     const scheduled = await call(SCHEDULE, { id, quantity: 8, offerId: DEMO.offers.businessPremium, key: randomUUID() });
     expect(scheduled.errors).toEqual([]);
     const { endDate } = scheduled.subscription;
-    expect(scheduled.subscription.scheduledChange).toMatchObject({ quantity: 8, offer: { id: DEMO.offers.businessPremium, name: 'Microsoft 365 Business Premium' }, effectiveDate: endDate });
+    expect(scheduled.subscription.scheduledChange).toMatchObject({
+      quantity: 8,
+      offer: { id: DEMO.offers.businessPremium, name: 'Microsoft 365 Business Premium' },
+      effectiveDate: endDate,
+    });
     expect(scheduled.subscription.allowedActions).toContain('REMOVE_SCHEDULED_CHANGE');
     // The customer's page reads it with the other subscriptions.
-    const customer = await stack.graphql(`query($c: ID!) { customer(id: $c) { subscriptions { id scheduledChange { quantity } } } }`, { c: DEMO.customers.northwind }, { as: AGENT });
+    const customer = await stack.graphql(
+      `query($c: ID!) { customer(id: $c) { subscriptions { id scheduledChange { quantity } } } }`,
+      { c: DEMO.customers.northwind },
+      { as: AGENT },
+    );
     expect(customer.data!.customer.subscriptions).toContainEqual({ id, scheduledChange: { quantity: 8 } });
 
     // The 7-day notice of an auto-renewing subscription with a change says what changes.
     stack.clock.set(addDays(new Date(endDate), -7));
     await lifecycle.runLifecycle(stack.clock.now());
-    const notices = await stack.graphql(`{ renewalNotices(first: 100) { edges { node { daysBefore subscription { id } scheduledChange { quantity offer { id } } } } } }`, {}, { as: AGENT });
-    const mine = notices.data!.renewalNotices.edges.map((edge: { node: any }) => edge.node).filter((notice: any) => notice.subscription?.id === id);
+    const notices = await stack.graphql(
+      `{ renewalNotices(first: 100) { edges { node { daysBefore subscription { id } scheduledChange { quantity offer { id } } } } } }`,
+      {},
+      { as: AGENT },
+    );
+    const mine = notices
+      .data!.renewalNotices.edges.map((edge: { node: any }) => edge.node)
+      .filter((notice: any) => notice.subscription?.id === id);
     // A month's term: the 60- and 30-day thresholds had passed too, and are caught up once.
     expect(mine.map((notice: any) => notice.daysBefore).sort((a: number, b: number) => a - b)).toEqual([7, 30, 60]);
-    expect(mine.every((notice: any) => notice.scheduledChange?.quantity === 8 && notice.scheduledChange.offer.id === DEMO.offers.businessPremium)).toBe(true);
+    expect(
+      mine.every(
+        (notice: any) => notice.scheduledChange?.quantity === 8 && notice.scheduledChange.offer.id === DEMO.offers.businessPremium,
+      ),
+    ).toBe(true);
 
     stack.clock.set(addDays(new Date(endDate), 2));
     await Promise.all([lifecycle.runLifecycle(stack.clock.now()), lifecycle.runLifecycle(stack.clock.now())]);
     await lifecycle.runLifecycle(stack.clock.now());
     const renewed = await read(id);
-    expect(renewed).toMatchObject({ quantity: 8, status: 'ACTIVE', offer: { id: DEMO.offers.businessPremium }, scheduledChange: null, startDate: endDate });
+    expect(renewed).toMatchObject({
+      quantity: 8,
+      status: 'ACTIVE',
+      offer: { id: DEMO.offers.businessPremium },
+      scheduledChange: null,
+      startDate: endDate,
+    });
     expect(renewed.history.filter((entry: { action: string }) => entry.action === 'scheduledChange')).toEqual([
       { action: 'scheduledChange', field: 'quantity', oldValue: '10', newValue: '8' },
       { action: 'scheduledChange', field: 'offerId', oldValue: DEMO.offers.businessStandard, newValue: DEMO.offers.businessPremium },

@@ -5,8 +5,7 @@ import { GraphQLRequestError } from '../graphql/execute';
 
 /** How this deployment signs users in, from the gateway (`/auth/config`). */
 export type SignInConfig =
-  | { mode: 'development'; demoUsers: string[] }
-  | { mode: 'oidc'; authority: string; clientId: string; scope: string };
+  { mode: 'development'; demoUsers: string[] } | { mode: 'oidc'; authority: string; clientId: string; scope: string };
 
 interface AuthState {
   config: SignInConfig | null;
@@ -30,7 +29,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     fetch('/auth/config')
       .then(async (response) => {
-        if (!response.ok) throw new GraphQLRequestError(`Sign-in is not configured on this server (${response.status}).`, 'SIGN_IN_NOT_CONFIGURED');
+        if (!response.ok)
+          throw new GraphQLRequestError(`Sign-in is not configured on this server (${response.status}).`, 'SIGN_IN_NOT_CONFIGURED');
         setConfig((await response.json()) as SignInConfig);
       })
       .catch((error: Error) => setConfigError(error));
@@ -53,7 +53,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [config]);
 
   const signInAsDemoUser = useCallback(async (email: string) => {
-    const response = await fetch('/auth/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const response = await fetch('/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
     if (!response.ok) throw new GraphQLRequestError('Could not sign in as this demo user.', 'DEMO_SIGN_IN_REFUSED');
     setToken(((await response.json()) as { token: string }).token);
   }, []);

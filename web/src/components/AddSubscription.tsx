@@ -52,7 +52,15 @@ const AddSubscriptionDocument = graphql(`
  * Add a new subscription (seed 000): an offer the partner may sell in the customer's country,
  * the number of licences, then the confirmation (dryRun) before it is bought.
  */
-export function AddSubscription({ customer, opened, onClose }: { customer: { id: string; companyName: string; country: string }; opened: boolean; onClose: () => void }) {
+export function AddSubscription({
+  customer,
+  opened,
+  onClose,
+}: {
+  customer: { id: string; companyName: string; country: string };
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t, rich, price } = useI18n();
   const labels = useLabels();
   const queryClient = useQueryClient();
@@ -77,11 +85,16 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
   };
   const send = async (dryRun: boolean) => {
     if (!offerId) return;
-    const payload = (await add.mutateAsync({ customerId: customer.id, offerId, quantity: Number(quantity), dryRun, idempotencyKey })).addSubscription;
+    const payload = (await add.mutateAsync({ customerId: customer.id, offerId, quantity: Number(quantity), dryRun, idempotencyKey }))
+      .addSubscription;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return setConfirming(null);
-    if (dryRun && payload.subscription) return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });
-    notifications.show({ color: 'green', message: t('addSubscription.addedFor', { friendlyName: payload.subscription?.friendlyName ?? '', companyName: customer.companyName }) });
+    if (dryRun && payload.subscription)
+      return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });
+    notifications.show({
+      color: 'green',
+      message: t('addSubscription.addedFor', { friendlyName: payload.subscription?.friendlyName ?? '', companyName: customer.companyName }),
+    });
     void queryClient.invalidateQueries();
     close();
   };
@@ -92,7 +105,11 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
         <Stack>
           <Alert color="blue" title={t('addSubscription.checkTheNumberOfLicences')}>
             {offer
-              ? rich('addSubscription.confirmWithPrice', { name: confirming.friendlyName, licences: labels.licences(confirming.quantity), price: price(confirming.quantity * offer.unitPrice, offer.currency) })
+              ? rich('addSubscription.confirmWithPrice', {
+                  name: confirming.friendlyName,
+                  licences: labels.licences(confirming.quantity),
+                  price: price(confirming.quantity * offer.unitPrice, offer.currency),
+                })
               : rich('addSubscription.confirm', { name: confirming.friendlyName, licences: labels.licences(confirming.quantity) })}
           </Alert>
           <Group justify="flex-end">
@@ -135,7 +152,9 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
               allowNegative={false}
               value={quantity}
               onChange={setQuantity}
-              description={offer ? t('addSubscription.betweenAnd', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined}
+              description={
+                offer ? t('addSubscription.betweenAnd', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined
+              }
               error={fieldError(errors, 'quantity')}
             />
             {offer && offer.upgradeTargets.length > 0 && (
@@ -143,7 +162,11 @@ export function AddSubscription({ customer, opened, onClose }: { customer: { id:
                 {t('addSubscription.upgradePath', { path: [offer.name, ...offer.upgradeTargets.map((target) => target.name)].join(' → ') })}
               </Text>
             )}
-            {offersQuery.error && <Text c="red"><ErrorMessage error={offersQuery.error} /></Text>}
+            {offersQuery.error && (
+              <Text c="red">
+                <ErrorMessage error={offersQuery.error} />
+              </Text>
+            )}
             <FormErrors errors={errors} shownFields={['offerId', 'quantity']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>

@@ -18,7 +18,10 @@ export function useCursorPages() {
 }
 
 /** Previous page · Page n · Next page, shown once there is more than one page. */
-export function CursorPager(props: { pages: ReturnType<typeof useCursorPages>; pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined }) {
+export function CursorPager(props: {
+  pages: ReturnType<typeof useCursorPages>;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+}) {
   const { t } = useI18n();
   const { pages, pageInfo } = props;
   if (pages.page <= 1 && !pageInfo?.hasNextPage) return null;

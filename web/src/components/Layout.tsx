@@ -70,7 +70,13 @@ export function Layout() {
                 <Menu.Divider />
                 <Menu.Label>{t('layout.language')}</Menu.Label>
                 {LOCALES.map((language) => (
-                  <Menu.Item key={language} lang={language} aria-current={language === locale ? 'true' : undefined} fw={language === locale ? 600 : undefined} onClick={() => setLocale(language, { keep: true })}>
+                  <Menu.Item
+                    key={language}
+                    lang={language}
+                    aria-current={language === locale ? 'true' : undefined}
+                    fw={language === locale ? 600 : undefined}
+                    onClick={() => setLocale(language, { keep: true })}
+                  >
                     {t(`layout.language.${language}`)}
                   </Menu.Item>
                 ))}

@@ -29,7 +29,14 @@ export function MainNavigation({ as }: { as: 'links' | 'menu' }) {
     return (
       <Group component="nav" aria-label={t('navigation.main')} gap={4} visibleFrom="sm" wrap="nowrap">
         {items.map((item) => (
-          <Button key={item.to} component={Link} to={item.to} variant={current(item.to) ? 'light' : 'subtle'} size="compact-sm" aria-current={current(item.to) ? 'page' : undefined}>
+          <Button
+            key={item.to}
+            component={Link}
+            to={item.to}
+            variant={current(item.to) ? 'light' : 'subtle'}
+            size="compact-sm"
+            aria-current={current(item.to) ? 'page' : undefined}
+          >
             {item.label}
           </Button>
         ))}
@@ -38,16 +45,16 @@ export function MainNavigation({ as }: { as: 'links' | 'menu' }) {
   }
   return (
     <Menu opened={opened} onChange={(open) => (open ? toggle() : close())} position="bottom-start" withinPortal>
-        <Menu.Target>
-          <Burger opened={opened} hiddenFrom="sm" size="sm" aria-label={t('navigation.openNavigation')} />
-        </Menu.Target>
-        <Menu.Dropdown>
-          {items.map((item) => (
-            <Menu.Item key={item.to} component={Link} to={item.to} aria-current={current(item.to) ? 'page' : undefined}>
-              {item.label}
-            </Menu.Item>
-          ))}
-        </Menu.Dropdown>
+      <Menu.Target>
+        <Burger opened={opened} hiddenFrom="sm" size="sm" aria-label={t('navigation.openNavigation')} />
+      </Menu.Target>
+      <Menu.Dropdown>
+        {items.map((item) => (
+          <Menu.Item key={item.to} component={Link} to={item.to} aria-current={current(item.to) ? 'page' : undefined}>
+            {item.label}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
     </Menu>
   );
 }

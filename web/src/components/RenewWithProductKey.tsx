@@ -64,7 +64,12 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
   useEffect(() => {
     if (progress?.status === 'COMPLETED') {
       const endDate = progress.subscription?.endDate;
-      notifications.show({ color: 'green', message: endDate ? t('renewWithProductKey.renewedTheSubscriptionNowEnds', { formatDate: labels.date(endDate) }) : t('renewWithProductKey.renewed') });
+      notifications.show({
+        color: 'green',
+        message: endDate
+          ? t('renewWithProductKey.renewedTheSubscriptionNowEnds', { formatDate: labels.date(endDate) })
+          : t('renewWithProductKey.renewed'),
+      });
       setRenewalId(null);
       onChanged();
     } else if (progress?.status === 'FAILED') {

@@ -5,7 +5,14 @@ import { useI18n } from '../i18n/I18nProvider';
  * A secret the API returns once (a temporary password, an acceptance link): shown with a copy
  * button until the user confirms they have it; it cannot be read again afterwards.
  */
-export function SecretOnce(props: { opened: boolean; title: string; label: string; secret: string | null; details?: React.ReactNode; onDone: () => void }) {
+export function SecretOnce(props: {
+  opened: boolean;
+  title: string;
+  label: string;
+  secret: string | null;
+  details?: React.ReactNode;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   return (
     <Modal opened={props.opened} onClose={props.onDone} title={props.title} closeOnClickOutside={false}>
@@ -38,7 +45,13 @@ export function SecretOnce(props: { opened: boolean; title: string; label: strin
 }
 
 /** A new customer account's administrator credentials (add customer, redeem product keys), shown once. */
-export function AdminCredentialsOnce(props: { opened: boolean; title: string; userName: string | undefined; password: string | null; onDone: () => void }) {
+export function AdminCredentialsOnce(props: {
+  opened: boolean;
+  title: string;
+  userName: string | undefined;
+  password: string | null;
+  onDone: () => void;
+}) {
   const { t, rich } = useI18n();
   return (
     <SecretOnce
@@ -46,11 +59,7 @@ export function AdminCredentialsOnce(props: { opened: boolean; title: string; us
       title={props.title}
       label={t('common.temporaryPassword')}
       secret={props.password}
-      details={
-        <Text size="sm">
-          {rich('secretOnce.signInName', { userName: props.userName ?? '' })}
-        </Text>
-      }
+      details={<Text size="sm">{rich('secretOnce.signInName', { userName: props.userName ?? '' })}</Text>}
       onDone={props.onDone}
     />
   );

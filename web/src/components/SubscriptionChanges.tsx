@@ -59,8 +59,22 @@ const SubscriptionChangesFragment = graphql(`
 `);
 
 const UpgradeDocument = graphql(`
-  mutation UpgradeSubscription($id: ID!, $targetOfferId: ID!, $quantity: Int!, $expectedVersion: Int!, $dryRun: Boolean!, $idempotencyKey: String) {
-    upgradeSubscription(id: $id, targetOfferId: $targetOfferId, quantity: $quantity, expectedVersion: $expectedVersion, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
+  mutation UpgradeSubscription(
+    $id: ID!
+    $targetOfferId: ID!
+    $quantity: Int!
+    $expectedVersion: Int!
+    $dryRun: Boolean!
+    $idempotencyKey: String
+  ) {
+    upgradeSubscription(
+      id: $id
+      targetOfferId: $targetOfferId
+      quantity: $quantity
+      expectedVersion: $expectedVersion
+      dryRun: $dryRun
+      idempotencyKey: $idempotencyKey
+    ) {
       dryRun
       errors {
         code
@@ -78,7 +92,13 @@ const UpgradeDocument = graphql(`
 
 const ConvertTrialDocument = graphql(`
   mutation ConvertTrialSubscription($id: ID!, $quantity: Int!, $expectedVersion: Int!, $dryRun: Boolean!, $idempotencyKey: String) {
-    convertTrialSubscription(id: $id, quantity: $quantity, expectedVersion: $expectedVersion, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
+    convertTrialSubscription(
+      id: $id
+      quantity: $quantity
+      expectedVersion: $expectedVersion
+      dryRun: $dryRun
+      idempotencyKey: $idempotencyKey
+    ) {
       dryRun
       errors {
         code
@@ -281,7 +301,14 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
 
   const send = async (dryRun: boolean) => {
     if (!targetId) return;
-    const variables = { id: subscription.id, targetOfferId: targetId, quantity: Number(quantity), expectedVersion: subscription.version, dryRun, idempotencyKey: form.idempotencyKey };
+    const variables = {
+      id: subscription.id,
+      targetOfferId: targetId,
+      quantity: Number(quantity),
+      expectedVersion: subscription.version,
+      dryRun,
+      idempotencyKey: form.idempotencyKey,
+    };
     const payload = (await mutation.mutateAsync(variables)).upgradeSubscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed') || dryRun || !payload.subscription) return;
     notifications.show({ color: 'green', message: t('subscriptionChanges.upgraded', { name: payload.subscription.friendlyName }) });
@@ -313,7 +340,13 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
           <Stack gap="sm" maw={420}>
             <Select
               label={t('subscriptionChanges.newOffer')}
-              data={targets.map((offer) => ({ value: offer.id, label: t('subscriptionChanges.offerPerLicence', { name: offer.name, price: monthlyPrice(offer.unitPrice, 1, offer.currency) }) }))}
+              data={targets.map((offer) => ({
+                value: offer.id,
+                label: t('subscriptionChanges.offerPerLicence', {
+                  name: offer.name,
+                  price: monthlyPrice(offer.unitPrice, 1, offer.currency),
+                }),
+              }))}
               value={targetId}
               onChange={setTargetId}
               allowDeselect={false}
@@ -322,7 +355,14 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
             />
             <NumberInput
               label={t('common.licences')}
-              description={target ? t('subscriptionChanges.between', { min: Math.max(target.minQuantity, subscription.assignedLicences), max: target.maxQuantity }) : undefined}
+              description={
+                target
+                  ? t('subscriptionChanges.between', {
+                      min: Math.max(target.minQuantity, subscription.assignedLicences),
+                      max: target.maxQuantity,
+                    })
+                  : undefined
+              }
               value={quantity}
               onChange={setQuantity}
               allowDecimal={false}
@@ -349,7 +389,13 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
               })}
             </Text>
             <Text size="sm" fw={700}>
-              {t('subscriptionChanges.priceDifference', { difference: priceDifference(subscription.offer.unitPrice * subscription.quantity, target.unitPrice * Number(quantity), target.currency) })}
+              {t('subscriptionChanges.priceDifference', {
+                difference: priceDifference(
+                  subscription.offer.unitPrice * subscription.quantity,
+                  target.unitPrice * Number(quantity),
+                  target.currency,
+                ),
+              })}
             </Text>
             <Text size="sm">
               {subscription.assignedLicences > 0
@@ -383,11 +429,20 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
   const paid = subscription.offer?.convertsTo;
 
   const send = async (dryRun: boolean) => {
-    const variables = { id: subscription.id, quantity: Number(quantity), expectedVersion: subscription.version, dryRun, idempotencyKey: form.idempotencyKey };
+    const variables = {
+      id: subscription.id,
+      quantity: Number(quantity),
+      expectedVersion: subscription.version,
+      dryRun,
+      idempotencyKey: form.idempotencyKey,
+    };
     const payload = (await mutation.mutateAsync(variables)).convertTrialSubscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed')) return;
     if (dryRun) return setEndDate(payload.subscription?.endDate ?? null);
-    notifications.show({ color: 'green', message: t('subscriptionChanges.trialConverted', { name: payload.subscription?.friendlyName ?? '' }) });
+    notifications.show({
+      color: 'green',
+      message: t('subscriptionChanges.trialConverted', { name: payload.subscription?.friendlyName ?? '' }),
+    });
     form.close();
     props.onChanged();
   };
@@ -461,7 +516,14 @@ function Cancel({ subscription, props }: { subscription: Subscription; props: Pr
   const [refund, setRefund] = useState<string | null>(null);
 
   const send = async (dryRun: boolean) => {
-    const payload = (await mutation.mutateAsync({ id: subscription.id, expectedVersion: subscription.version, dryRun, idempotencyKey: form.idempotencyKey })).cancelSubscription;
+    const payload = (
+      await mutation.mutateAsync({
+        id: subscription.id,
+        expectedVersion: subscription.version,
+        dryRun,
+        idempotencyKey: form.idempotencyKey,
+      })
+    ).cancelSubscription;
     const answer = payload.subscription;
     if (!form.answered(payload, dryRun ? 'review' : 'closed')) return;
     const refunded = answer?.refundAmount != null && answer.refundCurrency ? price(answer.refundAmount, answer.refundCurrency) : null;
@@ -551,7 +613,8 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
     props.onChanged();
   };
   const removeScheduled = async () => {
-    const payload = (await remove.mutateAsync({ id: subscription.id, expectedVersion: subscription.version })).removeScheduledSubscriptionChange;
+    const payload = (await remove.mutateAsync({ id: subscription.id, expectedVersion: subscription.version }))
+      .removeScheduledSubscriptionChange;
     if (!form.answered(payload, 'closed')) return;
     notifications.show({ color: 'green', message: t('subscriptionChanges.scheduledChangeRemoved') });
     props.onChanged();
@@ -594,7 +657,10 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
           <Stack gap="sm" maw={420}>
             <NumberInput
               label={t('subscriptionChanges.licencesFromTheRenewal')}
-              description={t('subscriptionChanges.nowNotBelowAssigned', { quantity: subscription.quantity, assigned: subscription.assignedLicences })}
+              description={t('subscriptionChanges.nowNotBelowAssigned', {
+                quantity: subscription.quantity,
+                assigned: subscription.assignedLicences,
+              })}
               value={quantity}
               onChange={setQuantity}
               allowDecimal={false}
@@ -616,7 +682,11 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
               label={t('subscription.term')}
               placeholder={t('subscription.termMonths', { months: subscription.termMonths })}
               data={TERMS.map((months) => ({ value: months, label: t('subscription.termMonths', { months: Number(months) }) }))}
-              value={term} onChange={setTerm} clearable error={fieldError(form.errors, 'termMonths')} />
+              value={term}
+              onChange={setTerm}
+              clearable
+              error={fieldError(form.errors, 'termMonths')}
+            />
             <Select
               label={t('subscriptionChanges.billing')}
               placeholder={subscription.billingCycle ? labels.billingCycle[subscription.billingCycle] : undefined}
@@ -637,12 +707,23 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
             <Text size="sm">
               {t('subscriptionChanges.fromTheRenewalOn', {
                 date: date(subscription.endDate),
-                change: labels.scheduledChange({ offer: nextOffer, quantity: nextQuantity, termMonths: term ? Number(term) : null, billingCycle }),
+                change: labels.scheduledChange({
+                  offer: nextOffer,
+                  quantity: nextQuantity,
+                  termMonths: term ? Number(term) : null,
+                  billingCycle,
+                }),
               })}
             </Text>
             {subscription.offer && nextOffer && (
               <Text size="sm" fw={700}>
-                {t('subscriptionChanges.priceDifference', { difference: priceDifference(subscription.offer.unitPrice * subscription.quantity, nextOffer.unitPrice * nextQuantity, nextOffer.currency) })}
+                {t('subscriptionChanges.priceDifference', {
+                  difference: priceDifference(
+                    subscription.offer.unitPrice * subscription.quantity,
+                    nextOffer.unitPrice * nextQuantity,
+                    nextOffer.currency,
+                  ),
+                })}
               </Text>
             )}
             <FormErrors errors={form.errors} />

@@ -47,7 +47,10 @@ export function useCapabilities() {
     /** Trial invitations and purchase offers (docs/api.md, "Who may do what"). */
     sendsInvitations: programs.has('SUBSCRIPTION_ADVISOR') && viewer.customerAccess !== 'NONE',
     invitesWithDelegatedAdmin:
-      programs.has('SUBSCRIPTION_ADVISOR') && programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess !== 'NONE',
+      programs.has('SUBSCRIPTION_ADVISOR') &&
+      programs.has('DELEGATED_ADMIN') &&
+      programs.has('CLOUD_ESSENTIALS') &&
+      viewer.customerAccess !== 'NONE',
     offersDelegatedAdmin: programs.has('DELEGATED_ADMIN') && programs.has('CLOUD_ESSENTIALS') && viewer.customerAccess === 'FULL',
   };
 }

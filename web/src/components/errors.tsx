@@ -13,7 +13,10 @@ export function useErrorMessage() {
   const { t, has } = useI18n();
   return (error: { code?: string | null; message: string; field?: string | null }): string => {
     // `customer.domainPrefix`, `lines[0].quantity`: the input's own name.
-    const field = error.field?.split('.').pop()?.replace(/\[\d+\]$/, '');
+    const field = error.field
+      ?.split('.')
+      .pop()
+      ?.replace(/\[\d+\]$/, '');
     const ids = [field && `error.${error.code}.${field}`, `error.${error.code}`].filter((id): id is string => !!id && !!error.code);
     const id = ids.find(has);
     return id ? t(id as MessageId) : error.message;
@@ -34,7 +37,11 @@ export function fieldError(errors: readonly PayloadError[] | undefined, ...field
 /** Errors not tied to a shown input. */
 export function FormErrors({ errors, shownFields = [] }: { errors: readonly PayloadError[] | undefined; shownFields?: string[] }) {
   const { t } = useI18n();
-  const rest = (errors ?? []).filter((error) => error.code !== 'VERSION_CONFLICT' && !(error.field && shownFields.some((field) => error.field === field || error.field?.endsWith(`.${field}`))));
+  const rest = (errors ?? []).filter(
+    (error) =>
+      error.code !== 'VERSION_CONFLICT' &&
+      !(error.field && shownFields.some((field) => error.field === field || error.field?.endsWith(`.${field}`))),
+  );
   if (rest.length === 0) return null;
   return (
     <Alert color="red" role="alert" title={t('errors.notDone')}>
@@ -55,9 +62,7 @@ export function VersionConflict({ onReload, reloading }: { onReload: () => void;
   const { t } = useI18n();
   return (
     <Alert color="orange" role="alert" title={t('errors.thisSubscriptionWasChangedBy')}>
-      <Text size="sm">
-        {t('errors.sinceYouOpenedThisPage')}
-      </Text>
+      <Text size="sm">{t('errors.sinceYouOpenedThisPage')}</Text>
       <Button size="xs" mt="sm" onClick={onReload} loading={reloading}>
         {t('errors.reloadCurrentValues')}
       </Button>

@@ -56,7 +56,12 @@ export function useLabels() {
       priceDifference: (before: number, after: number, currency: string) =>
         (after >= before ? '+' : '-') + i18n.price(Math.abs(after - before), currency),
       /** What a scheduled change sets at the renewal, e.g. `8 licences, Microsoft 365 Business Premium, 12 months`. */
-      scheduledChange: (change: { quantity?: number | null; offer?: { name: string } | null; termMonths?: number | null; billingCycle?: string | null }): string => {
+      scheduledChange: (change: {
+        quantity?: number | null;
+        offer?: { name: string } | null;
+        termMonths?: number | null;
+        billingCycle?: string | null;
+      }): string => {
         const parts: string[] = [];
         if (change.quantity != null) parts.push(t('label.licences', { count: change.quantity }));
         if (change.offer) parts.push(change.offer.name);

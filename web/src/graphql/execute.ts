@@ -19,7 +19,11 @@ interface Response<T> {
  * Sends a generated document by its persisted id; the text goes along only from Vite's dev
  * server, where documents change faster than the gateway's manifest.
  */
-export async function execute<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables, token: string | null): Promise<TResult> {
+export async function execute<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  token: string | null,
+): Promise<TResult> {
   const hash = (document.__meta__ as { hash?: string } | undefined)?.hash;
   const body: Record<string, unknown> = { documentId: hash, variables };
   if (import.meta.env.DEV || !hash) body.query = document.toString();

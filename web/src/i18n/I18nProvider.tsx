@@ -70,7 +70,8 @@ export function useI18n() {
       locale,
       // Tags are text here (`<name>@domain`); `rich` is for messages that mark words up (`<b>…</b>`).
       t: (id: MessageId, values?: Values): string => intl.formatMessage({ id }, values, { ignoreTag: true }),
-      rich: (id: MessageId, values: Record<string, ReactNode | ((chunks: ReactNode[]) => ReactNode)>): ReactNode => intl.formatMessage({ id }, { b: bold, ...values }),
+      rich: (id: MessageId, values: Record<string, ReactNode | ((chunks: ReactNode[]) => ReactNode)>): ReactNode =>
+        intl.formatMessage({ id }, { b: bold, ...values }),
       /** Whether a message exists (ids made from the graph's enums, e.g. an error code). */
       has: (id: string): id is MessageId => id in intl.messages,
       date: (iso: string | Date) => intl.formatDate(iso, { day: 'numeric', month: 'short', year: 'numeric' }),

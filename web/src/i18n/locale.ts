@@ -17,7 +17,9 @@ export function initialLocale(): Locale {
   } catch {
     // Storage can be refused (private mode): the browser's language then decides.
   }
-  return supported(chosen) ?? navigator.languages.map(supported).find((locale) => locale !== null) ?? supported(navigator.language) ?? LOCALES[0];
+  return (
+    supported(chosen) ?? navigator.languages.map(supported).find((locale) => locale !== null) ?? supported(navigator.language) ?? LOCALES[0]
+  );
 }
 
 export function keepLocale(locale: Locale): void {

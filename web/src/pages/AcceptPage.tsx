@@ -1,8 +1,33 @@
-import { Alert, Anchor, Badge, Button, Code, Container, CopyButton, Divider, Group, Loader, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Container,
+  CopyButton,
+  Divider,
+  Group,
+  Loader,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
-import type { AcceptingCustomerInput, DelegatedAdminAccess, InvitationPreviewFragment as InvitationPreviewData } from '../__generated__/graphql';
+import type {
+  AcceptingCustomerInput,
+  DelegatedAdminAccess,
+  InvitationPreviewFragment as InvitationPreviewData,
+} from '../__generated__/graphql';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
@@ -98,7 +123,12 @@ const AcceptTrialInvitationDocument = graphql(`
 `);
 
 const AcceptPurchaseOfferDocument = graphql(`
-  mutation AcceptPurchaseOffer($code: String!, $customer: AcceptingCustomerInput!, $quantities: [OfferQuantityInput!], $idempotencyKey: String) {
+  mutation AcceptPurchaseOffer(
+    $code: String!
+    $customer: AcceptingCustomerInput!
+    $quantities: [OfferQuantityInput!]
+    $idempotencyKey: String
+  ) {
     acceptPurchaseOffer(code: $code, customer: $customer, quantities: $quantities, idempotencyKey: $idempotencyKey) {
       acceptance {
         id
@@ -167,7 +197,6 @@ const EndDelegatedAdminRelationshipDocument = graphql(`
 type Preview = InvitationPreviewData;
 type Line = Preview['lines'][number];
 
-
 /** The plain frame of every customer page: no partner navigation, nothing to sign in to. */
 function CustomerFrame({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -199,7 +228,13 @@ export function AcceptTrialInvitationPage() {
   const { code = '' } = useParams();
   const { data, error, isPending } = useGraphQLQuery(TrialInvitationByCodeDocument, { code });
   if (isPending) return <Loader aria-label={t('accept.loadingTheInvitation')} m="xl" />;
-  if (error || !data) return <UnusableLink title={t('accept.trialInvitation')} message={error ? <ErrorMessage error={error} /> : t('accept.thisInvitationCannotBeLoaded')} />;
+  if (error || !data)
+    return (
+      <UnusableLink
+        title={t('accept.trialInvitation')}
+        message={error ? <ErrorMessage error={error} /> : t('accept.thisInvitationCannotBeLoaded')}
+      />
+    );
   return <AcceptOffer kind="trial" code={code} preview={getFragmentData(InvitationPreviewFragment, data.trialInvitationByCode)} />;
 }
 
@@ -208,7 +243,13 @@ export function AcceptPurchaseOfferPage() {
   const { code = '' } = useParams();
   const { data, error, isPending } = useGraphQLQuery(PurchaseOfferByCodeDocument, { code });
   if (isPending) return <Loader aria-label={t('accept.loadingTheOffer')} m="xl" />;
-  if (error || !data) return <UnusableLink title={t('accept.purchaseOffer')} message={error ? <ErrorMessage error={error} /> : t('accept.thisOfferCannotBeLoaded')} />;
+  if (error || !data)
+    return (
+      <UnusableLink
+        title={t('accept.purchaseOffer')}
+        message={error ? <ErrorMessage error={error} /> : t('accept.thisOfferCannotBeLoaded')}
+      />
+    );
   return <AcceptOffer kind="purchase" code={code} preview={getFragmentData(InvitationPreviewFragment, data.purchaseOfferByCode)} />;
 }
 
@@ -253,7 +294,9 @@ const EMPTY_CUSTOMER: AcceptingCustomerInput = {
 function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code: string; preview: Preview }) {
   const { t, price, countryOptions } = useI18n();
   const title = kind === 'trial' ? t('accept.tryMicrosoft365') : t('accept.yourMicrosoft365Offer');
-  const [quantities, setQuantities] = useState<Record<string, number>>(() => Object.fromEntries(preview.lines.map((line) => [line.offerId, line.quantity])));
+  const [quantities, setQuantities] = useState<Record<string, number>>(() =>
+    Object.fromEntries(preview.lines.map((line) => [line.offerId, line.quantity])),
+  );
   const [customer, setCustomer] = useState<AcceptingCustomerInput>(EMPTY_CUSTOMER);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   // One key per attempt on this page: a retry after a lost answer returns the same acceptance. A refused attempt takes a new one.
@@ -300,8 +343,14 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
     const payload =
       kind === 'trial'
         ? (await acceptTrial.mutateAsync({ code, customer: input, idempotencyKey })).acceptTrialInvitation
-        : (await acceptPurchase.mutateAsync({ code, customer: input, idempotencyKey, quantities: preview.lines.map((line) => ({ offerId: line.offerId, quantity: quantities[line.offerId]! })) }))
-            .acceptPurchaseOffer;
+        : (
+            await acceptPurchase.mutateAsync({
+              code,
+              customer: input,
+              idempotencyKey,
+              quantities: preview.lines.map((line) => ({ offerId: line.offerId, quantity: quantities[line.offerId]! })),
+            })
+          ).acceptPurchaseOffer;
     setErrors(payload.errors);
     if (payload.acceptance) setStarted(payload.acceptance);
   };
@@ -312,7 +361,13 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
       <FollowedAcceptance code={code} started={started} onRefused={refused}>
         {(acceptance) => (
           <>
-            <Accepted acceptance={acceptance} started={started} lines={preview.lines} quantities={quantities} companyName={customer.companyName} />
+            <Accepted
+              acceptance={acceptance}
+              started={started}
+              lines={preview.lines}
+              quantities={quantities}
+              companyName={customer.companyName}
+            />
             <PartnerCard partner={partner} />
           </>
         )}
@@ -326,7 +381,14 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
       <Paper withBorder p="md" component="section" aria-label={t('accept.whatYouGet')}>
         <Stack gap="sm">
           {preview.lines.map((line, index) => (
-            <OfferLine key={line.offerId} line={line} index={index} quantity={quantities[line.offerId] ?? line.quantity} onChange={(quantity) => setQuantities((current) => ({ ...current, [line.offerId]: quantity }))} error={fieldError(errors, `quantities[${index}].quantity`)} />
+            <OfferLine
+              key={line.offerId}
+              line={line}
+              index={index}
+              quantity={quantities[line.offerId] ?? line.quantity}
+              onChange={(quantity) => setQuantities((current) => ({ ...current, [line.offerId]: quantity }))}
+              error={fieldError(errors, `quantities[${index}].quantity`)}
+            />
           ))}
           <Divider />
           <Group justify="space-between">
@@ -348,7 +410,13 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
             {t('common.yourOrganisation')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('common.companyName')} required value={customer.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+            <TextInput
+              label={t('common.companyName')}
+              required
+              value={customer.companyName}
+              onChange={set('companyName')}
+              error={fieldError(errors, 'companyName')}
+            />
             <Select
               label={t('common.country')}
               required
@@ -358,28 +426,85 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
               onChange={(country) => setCustomer((current) => ({ ...current, country: country ?? '' }))}
               error={fieldError(errors, 'country')}
             />
-            <TextInput label={t('common.address')} required value={customer.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+            <TextInput
+              label={t('common.address')}
+              required
+              value={customer.addressLine1}
+              onChange={set('addressLine1')}
+              error={fieldError(errors, 'addressLine1')}
+            />
             <TextInput label={t('common.city')} required value={customer.city} onChange={set('city')} error={fieldError(errors, 'city')} />
-            <TextInput label={t('common.postalCode')} required value={customer.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
+            <TextInput
+              label={t('common.postalCode')}
+              required
+              value={customer.postalCode}
+              onChange={set('postalCode')}
+              error={fieldError(errors, 'postalCode')}
+            />
             <TextInput
               label={t('accept.domainName')}
               description={t('accept.yourSignInNamesEnd')}
-              rightSection={<Text size="xs" c="dimmed">{t('common.onmicrosoftCom')}</Text>}
+              rightSection={
+                <Text size="xs" c="dimmed">
+                  {t('common.onmicrosoftCom')}
+                </Text>
+              }
               rightSectionWidth={130}
               value={customer.domainPrefix ?? ''}
               onChange={set('domainPrefix')}
               error={fieldError(errors, 'domainPrefix')}
             />
-            <TextInput label={t('common.firstName')} required value={customer.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
-            <TextInput label={t('common.lastName')} required value={customer.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
-            <TextInput label={t('accept.eMail')} type="email" required value={customer.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
-            <TextInput label={t('accept.phone')} type="tel" value={customer.contactPhone ?? ''} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
+            <TextInput
+              label={t('common.firstName')}
+              required
+              value={customer.contactFirstName}
+              onChange={set('contactFirstName')}
+              error={fieldError(errors, 'contactFirstName')}
+            />
+            <TextInput
+              label={t('common.lastName')}
+              required
+              value={customer.contactLastName}
+              onChange={set('contactLastName')}
+              error={fieldError(errors, 'contactLastName')}
+            />
+            <TextInput
+              label={t('accept.eMail')}
+              type="email"
+              required
+              value={customer.contactEmail}
+              onChange={set('contactEmail')}
+              error={fieldError(errors, 'contactEmail')}
+            />
+            <TextInput
+              label={t('accept.phone')}
+              type="tel"
+              value={customer.contactPhone ?? ''}
+              onChange={set('contactPhone')}
+              error={fieldError(errors, 'contactPhone')}
+            />
           </SimpleGrid>
           <FormErrors
             errors={errors}
-            shownFields={['companyName', 'country', 'addressLine1', 'city', 'postalCode', 'domainPrefix', 'contactFirstName', 'contactLastName', 'contactEmail', 'contactPhone', ...preview.lines.map((_line, index) => `quantities[${index}].quantity`)]}
+            shownFields={[
+              'companyName',
+              'country',
+              'addressLine1',
+              'city',
+              'postalCode',
+              'domainPrefix',
+              'contactFirstName',
+              'contactLastName',
+              'contactEmail',
+              'contactPhone',
+              ...preview.lines.map((_line, index) => `quantities[${index}].quantity`),
+            ]}
           />
-          {failure && <Alert color="red"><ErrorMessage error={failure} /></Alert>}
+          {failure && (
+            <Alert color="red">
+              <ErrorMessage error={failure} />
+            </Alert>
+          )}
           <Group>
             <Button type="submit" loading={pending} disabled={outOfRange || !customer.country}>
               {kind === 'trial' ? t('accept.startTheTrial') : t('accept.acceptTheOffer')}
@@ -405,7 +530,9 @@ function OfferLine(props: { line: Line; index: number; quantity: number; onChang
         </Text>
         {!line.isTrial && (
           <Text size="sm">
-            {t(line.billingCycle === 'ANNUAL' ? 'accept.pricePerMonthBilledYearly' : 'accept.pricePerMonth', { price: price(line.unitPrice, line.currency) })}
+            {t(line.billingCycle === 'ANNUAL' ? 'accept.pricePerMonthBilledYearly' : 'accept.pricePerMonth', {
+              price: price(line.unitPrice, line.currency),
+            })}
           </Text>
         )}
       </div>
@@ -423,7 +550,12 @@ function OfferLine(props: { line: Line; index: number; quantity: number; onChang
           clampBehavior="none"
           value={props.quantity}
           onChange={(value) => props.onChange(typeof value === 'number' ? value : Number(value) || 0)}
-          error={props.error ?? (props.quantity < line.minQuantity || props.quantity > line.maxQuantity ? t('accept.chooseTo', { minQuantity: line.minQuantity, maxQuantity: line.maxQuantity }) : undefined)}
+          error={
+            props.error ??
+            (props.quantity < line.minQuantity || props.quantity > line.maxQuantity
+              ? t('accept.chooseTo', { minQuantity: line.minQuantity, maxQuantity: line.maxQuantity })
+              : undefined)
+          }
           w={{ base: '100%', xs: 200 }}
         />
       )}
@@ -440,7 +572,10 @@ interface Started {
 
 /** Refused, or its account made and its subscriptions set up (or failed): nothing more to follow. */
 function hasSettled(acceptance: { status: string; provisioningState?: string | null }): boolean {
-  return acceptance.status === 'FAILED' || (acceptance.status === 'COMPLETED' && acceptance.provisioningState != null && acceptance.provisioningState !== 'PROVISIONING');
+  return (
+    acceptance.status === 'FAILED' ||
+    (acceptance.status === 'COMPLETED' && acceptance.provisioningState != null && acceptance.provisioningState !== 'PROVISIONING')
+  );
 }
 
 /**
@@ -470,19 +605,30 @@ function FollowedAcceptance(props: {
   useEffect(() => {
     if (failure) onRefused(failure);
   }, [failure, onRefused]);
-  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED') return <CustomerFrame title={t('accept.yourAccountIsReady')}>{props.children(data.offerAcceptance)}</CustomerFrame>;
+  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED')
+    return <CustomerFrame title={t('accept.yourAccountIsReady')}>{props.children(data.offerAcceptance)}</CustomerFrame>;
   return (
     <CustomerFrame title={t('accept.yourAccountIsBeingCreated')}>
       <Alert color="yellow" role="status" title={t('accept.yourRequestIsRecorded')} icon={<Loader size="xs" />}>
         {t('accept.yourAccountIsBeingCreated2')}
       </Alert>
-      {error && <Alert color="red"><ErrorMessage error={error} /></Alert>}
+      {error && (
+        <Alert color="red">
+          <ErrorMessage error={error} />
+        </Alert>
+      )}
     </CustomerFrame>
   );
 }
 
 /** What was created, with the admin's credentials shown this once. */
-function Accepted(props: { acceptance: FragmentType<typeof AcceptanceFragment>; started: Started; lines: Line[]; quantities: Record<string, number>; companyName: string }) {
+function Accepted(props: {
+  acceptance: FragmentType<typeof AcceptanceFragment>;
+  started: Started;
+  lines: Line[];
+  quantities: Record<string, number>;
+  companyName: string;
+}) {
   const { t } = useI18n();
   const labels = useLabels();
   const acceptance = getFragmentData(AcceptanceFragment, props.acceptance);
@@ -540,7 +686,14 @@ function Credential({ label, value }: { label: string; value: string | null | un
         </Code>
         <CopyButton value={value}>
           {({ copied, copy }) => (
-            <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={t('accept.copy', { label: label.toLowerCase() })}>
+            <Button
+              size="compact-xs"
+              style={{ flexShrink: 0 }}
+              variant={copied ? 'filled' : 'light'}
+              color={copied ? 'teal' : undefined}
+              onClick={copy}
+              aria-label={t('accept.copy', { label: label.toLowerCase() })}
+            >
               {copied ? t('common.copied') : t('common.copy')}
             </Button>
           )}
@@ -588,7 +741,12 @@ export function AcceptDelegatedAdminOfferPage() {
     );
   }
   if (!offer || offer.status !== 'PENDING' || !offer.partner || !offer.access) {
-    return <UnusableLink title={t('common.delegatedAdministration')} message={preview.error ? <ErrorMessage error={preview.error} /> : t('accept.thisLinkIsNotValid2')} />;
+    return (
+      <UnusableLink
+        title={t('common.delegatedAdministration')}
+        message={preview.error ? <ErrorMessage error={preview.error} /> : t('accept.thisLinkIsNotValid2')}
+      />
+    );
   }
   const set = (field: 'userName' | 'password') => (event: React.ChangeEvent<HTMLInputElement>) => {
     const { value } = event.currentTarget;
@@ -601,9 +759,7 @@ export function AcceptDelegatedAdminOfferPage() {
   return (
     <CustomerFrame title={t('common.delegatedAdministration')}>
       <PartnerCard partner={offer.partner} />
-      <Text>
-        {t('accept.offersToAdministerYourMicrosoft', { companyName: offer.partner.companyName, access: access(offer.access) })}
-      </Text>
+      <Text>{t('accept.offersToAdministerYourMicrosoft', { companyName: offer.partner.companyName, access: access(offer.access) })}</Text>
       <form onSubmit={submit} aria-label={t('accept.signInAsYourAdministrator')}>
         <Paper withBorder p="md">
           <Stack gap="sm">
@@ -613,10 +769,29 @@ export function AcceptDelegatedAdminOfferPage() {
             <Text size="sm" c="dimmed">
               {t('accept.onlyAGlobalAdministratorCanAccept')}
             </Text>
-            <TextInput label={t('accept.userName')} placeholder={t('accept.userNamePlaceholder')} autoComplete="username" required value={signIn.userName} onChange={set('userName')} error={fieldError(errors, 'userName')} />
-            <PasswordInput label={t('accept.password')} autoComplete="current-password" required value={signIn.password} onChange={set('password')} error={fieldError(errors, 'password')} />
+            <TextInput
+              label={t('accept.userName')}
+              placeholder={t('accept.userNamePlaceholder')}
+              autoComplete="username"
+              required
+              value={signIn.userName}
+              onChange={set('userName')}
+              error={fieldError(errors, 'userName')}
+            />
+            <PasswordInput
+              label={t('accept.password')}
+              autoComplete="current-password"
+              required
+              value={signIn.password}
+              onChange={set('password')}
+              error={fieldError(errors, 'password')}
+            />
             <FormErrors errors={errors} shownFields={['userName', 'password']} />
-            {accept.error && <Alert color="red"><ErrorMessage error={accept.error} /></Alert>}
+            {accept.error && (
+              <Alert color="red">
+                <ErrorMessage error={accept.error} />
+              </Alert>
+            )}
             <Group>
               <Button type="submit" loading={accept.isPending}>
                 {t('accept.acceptDelegatedAdministration')}
@@ -647,7 +822,11 @@ export function EndDelegatedAdminPage() {
   return (
     <CustomerFrame title={t('accept.endDelegatedAdministration')}>
       <Text>{t('accept.endingItRemovesYourPartner')}</Text>
-      {end.error && <Alert color="red"><ErrorMessage error={end.error} /></Alert>}
+      {end.error && (
+        <Alert color="red">
+          <ErrorMessage error={end.error} />
+        </Alert>
+      )}
       <Group>
         <Button color="red" loading={end.isPending} onClick={() => end.mutate({ code })}>
           {t('accept.endDelegatedAdministration')}

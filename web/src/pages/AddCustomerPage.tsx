@@ -1,4 +1,19 @@
-import { Alert, Anchor, Button, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Loader,
+  NumberInput,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Stepper,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -143,7 +158,10 @@ export function AddCustomerPage() {
 
   const allOffers = useGraphQLQuery(SellableOffersDocument, { country: null });
   const countryOffers = useGraphQLQuery(SellableOffersDocument, { country: details.country || null }, { enabled: details.country !== '' });
-  const countries = useMemo(() => countryOptions([...new Set(allOffers.data?.offers.edges.flatMap((edge) => edge.node.countries) ?? [])]), [allOffers.data, countryOptions]);
+  const countries = useMemo(
+    () => countryOptions([...new Set(allOffers.data?.offers.edges.flatMap((edge) => edge.node.countries) ?? [])]),
+    [allOffers.data, countryOptions],
+  );
   // A first subscription is a paid offer with no prerequisite (trials go through invitations), as the graph marks them.
   const offers = (countryOffers.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial && !offer.isAddOn);
   const offer = offers.find((candidate) => candidate.id === offerId) ?? null;
@@ -152,10 +170,15 @@ export function AddCustomerPage() {
   const availability = useGraphQLQuery(DomainAvailableDocument, { prefix }, { enabled: prefix !== '' });
 
   if (!createsCustomers) {
-    return <Alert color="gray" title={t('common.notAvailable')}>{t('addCustomer.creatingCustomerAccountsNeedsThe')}</Alert>;
+    return (
+      <Alert color="gray" title={t('common.notAvailable')}>
+        {t('addCustomer.creatingCustomerAccountsNeedsThe')}
+      </Alert>
+    );
   }
 
-  const set = (field: keyof Details) => (event: React.ChangeEvent<HTMLInputElement>) => setDetails({ ...details, [field]: event.currentTarget.value });
+  const set = (field: keyof Details) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setDetails({ ...details, [field]: event.currentTarget.value });
   const input = (): CreateCustomerInput => ({
     ...details,
     addressLine2: details.addressLine2 || null,
@@ -178,7 +201,11 @@ export function AddCustomerPage() {
     setErrors(payload.errors);
     if (payload.errors.length > 0) return goToErrors(payload.errors);
     if (!payload.customer || !payload.credentials) return;
-    setCreated({ id: payload.customer.id, userName: payload.credentials.userName, password: payload.credentials.temporaryPassword ?? null });
+    setCreated({
+      id: payload.customer.id,
+      userName: payload.credentials.userName,
+      password: payload.credentials.temporaryPassword ?? null,
+    });
     setCredentialsOpen(true);
     setStep(3);
   };
@@ -186,7 +213,8 @@ export function AddCustomerPage() {
   const domainHint = (() => {
     if (!details.domainPrefix) return t('addCustomer.domainPrefixHint');
     if (prefix !== details.domainPrefix.trim().toLowerCase() || availability.isFetching) return t('addCustomer.checkingDomain');
-    if (availability.data?.isDomainAvailable.available) return t('addCustomer.domainAvailable', { domain: availability.data.isDomainAvailable.domain ?? '' });
+    if (availability.data?.isDomainAvailable.available)
+      return t('addCustomer.domainAvailable', { domain: availability.data.isDomainAvailable.domain ?? '' });
     return undefined;
   })();
   // The graph says why: a prefix that is not valid reads differently from one another tenant has.
@@ -207,7 +235,11 @@ export function AddCustomerPage() {
         {t('common.addCustomer')}
       </Title>
       <Stepper active={step} onStepClick={(target) => target < step && step < 3 && setStep(target)} size="sm" allowNextStepsSelect={false}>
-        <Stepper.Step label={named(0) ? t('addCustomer.details') : undefined} description={wide ? t('addCustomer.companyAndContact') : undefined} aria-label={t('addCustomer.details')}>
+        <Stepper.Step
+          label={named(0) ? t('addCustomer.details') : undefined}
+          description={wide ? t('addCustomer.companyAndContact') : undefined}
+          aria-label={t('addCustomer.details')}
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -219,13 +251,23 @@ export function AddCustomerPage() {
                 {t('addCustomer.fieldsMarkedWithAnAsterisk')}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput label={t('common.companyName')} required value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+                <TextInput
+                  label={t('common.companyName')}
+                  required
+                  value={details.companyName}
+                  onChange={set('companyName')}
+                  error={fieldError(errors, 'companyName')}
+                />
                 <TextInput
                   label={t('common.domainPrefix')}
                   required
                   value={details.domainPrefix}
                   onChange={set('domainPrefix')}
-                  rightSection={<Text size="xs" c="dimmed" pr="xs">{t('common.onmicrosoftCom')}</Text>}
+                  rightSection={
+                    <Text size="xs" c="dimmed" pr="xs">
+                      {t('common.onmicrosoftCom')}
+                    </Text>
+                  }
                   rightSectionWidth={120}
                   description={domainHint}
                   error={fieldError(errors, 'domainPrefix') ?? domainTaken}
@@ -242,15 +284,59 @@ export function AddCustomerPage() {
                   }}
                   error={fieldError(errors, 'country')}
                 />
-                <TextInput label={t('common.addressLine1')} required value={details.addressLine1} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+                <TextInput
+                  label={t('common.addressLine1')}
+                  required
+                  value={details.addressLine1}
+                  onChange={set('addressLine1')}
+                  error={fieldError(errors, 'addressLine1')}
+                />
                 <TextInput label={t('addCustomer.addressLine2')} value={details.addressLine2 ?? ''} onChange={set('addressLine2')} />
-                <TextInput label={t('common.city')} required value={details.city} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput label={t('common.postalCode')} required value={details.postalCode} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
+                <TextInput
+                  label={t('common.city')}
+                  required
+                  value={details.city}
+                  onChange={set('city')}
+                  error={fieldError(errors, 'city')}
+                />
+                <TextInput
+                  label={t('common.postalCode')}
+                  required
+                  value={details.postalCode}
+                  onChange={set('postalCode')}
+                  error={fieldError(errors, 'postalCode')}
+                />
                 <TextInput label={t('addCustomer.region')} value={details.region ?? ''} onChange={set('region')} />
-                <TextInput label={t('addCustomer.contactFirstName')} required value={details.contactFirstName} onChange={set('contactFirstName')} error={fieldError(errors, 'contactFirstName')} />
-                <TextInput label={t('addCustomer.contactLastName')} required value={details.contactLastName} onChange={set('contactLastName')} error={fieldError(errors, 'contactLastName')} />
-                <TextInput label={t('addCustomer.contactEmail')} type="email" required value={details.contactEmail} onChange={set('contactEmail')} error={fieldError(errors, 'contactEmail')} />
-                <TextInput label={t('addCustomer.contactPhone')} type="tel" required value={details.contactPhone} onChange={set('contactPhone')} error={fieldError(errors, 'contactPhone')} />
+                <TextInput
+                  label={t('addCustomer.contactFirstName')}
+                  required
+                  value={details.contactFirstName}
+                  onChange={set('contactFirstName')}
+                  error={fieldError(errors, 'contactFirstName')}
+                />
+                <TextInput
+                  label={t('addCustomer.contactLastName')}
+                  required
+                  value={details.contactLastName}
+                  onChange={set('contactLastName')}
+                  error={fieldError(errors, 'contactLastName')}
+                />
+                <TextInput
+                  label={t('addCustomer.contactEmail')}
+                  type="email"
+                  required
+                  value={details.contactEmail}
+                  onChange={set('contactEmail')}
+                  error={fieldError(errors, 'contactEmail')}
+                />
+                <TextInput
+                  label={t('addCustomer.contactPhone')}
+                  type="tel"
+                  required
+                  value={details.contactPhone}
+                  onChange={set('contactPhone')}
+                  error={fieldError(errors, 'contactPhone')}
+                />
               </SimpleGrid>
               <Group justify="flex-end">
                 <Button type="submit">{t('common.next')}</Button>
@@ -258,7 +344,11 @@ export function AddCustomerPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(1) ? t('addCustomer.offerAndSeats') : undefined} description={wide ? t('addCustomer.firstSubscription') : undefined} aria-label={t('addCustomer.offerAndSeats')}>
+        <Stepper.Step
+          label={named(1) ? t('addCustomer.offerAndSeats') : undefined}
+          description={wide ? t('addCustomer.firstSubscription') : undefined}
+          aria-label={t('addCustomer.offerAndSeats')}
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -277,7 +367,11 @@ export function AddCustomerPage() {
                   const chosen = offers.find((candidate) => candidate.id === value);
                   if (chosen) setSeats(Math.max(chosen.minQuantity, Math.min(Number(seats) || 1, chosen.maxQuantity)));
                 }}
-                description={details.country ? t('addCustomer.offersYourOrganisationMaySell', { country: country(details.country) }) : t('addCustomer.offersForTheCustomersCountry')}
+                description={
+                  details.country
+                    ? t('addCustomer.offersYourOrganisationMaySell', { country: country(details.country) })
+                    : t('addCustomer.offersForTheCustomersCountry')
+                }
                 nothingFoundMessage={t('addCustomer.noOfferForThisCountry')}
                 error={fieldError(errors, 'subscription.offerId')}
               />
@@ -290,7 +384,15 @@ export function AddCustomerPage() {
                 allowNegative={false}
                 value={seats}
                 onChange={setSeats}
-                description={offer ? t('addCustomer.betweenAndPerLicenceA', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity, price: price(offer.unitPrice, offer.currency) }) : undefined}
+                description={
+                  offer
+                    ? t('addCustomer.betweenAndPerLicenceA', {
+                        minQuantity: offer.minQuantity,
+                        maxQuantity: offer.maxQuantity,
+                        price: price(offer.unitPrice, offer.currency),
+                      })
+                    : undefined
+                }
                 error={fieldError(errors, 'subscription.quantity')}
               />
               <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
@@ -305,7 +407,11 @@ export function AddCustomerPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(2) ? t('common.review') : undefined} description={wide ? t('addCustomer.checkAndSubmit') : undefined} aria-label={t('common.review')}>
+        <Stepper.Step
+          label={named(2) ? t('common.review') : undefined}
+          description={wide ? t('addCustomer.checkAndSubmit') : undefined}
+          aria-label={t('common.review')}
+        >
           {preview && (
             <Stack mt="md">
               <Paper withBorder p="md" component="section" aria-labelledby="review-customer">
@@ -324,7 +430,12 @@ export function AddCustomerPage() {
                   {details.addressLine1}, {details.postalCode} {details.city}, {country(preview.country)}
                 </Text>
                 <Text size="sm">
-                  {t('addCustomer.contact', { contactFirstName: details.contactFirstName, contactLastName: details.contactLastName, contactEmail: details.contactEmail, contactPhone: details.contactPhone })}
+                  {t('addCustomer.contact', {
+                    contactFirstName: details.contactFirstName,
+                    contactLastName: details.contactLastName,
+                    contactEmail: details.contactEmail,
+                    contactPhone: details.contactPhone,
+                  })}
                 </Text>
               </Paper>
               <Paper withBorder p="md" component="section" aria-labelledby="review-offer">
@@ -337,7 +448,10 @@ export function AddCustomerPage() {
                   </Button>
                 </Group>
                 <Text size="sm">
-                  {t('addCustomer.reviewSubscription', { offer: preview.subscription.offerName ?? '', licences: labels.licences(preview.subscription.quantity) })}
+                  {t('addCustomer.reviewSubscription', {
+                    offer: preview.subscription.offerName ?? '',
+                    licences: labels.licences(preview.subscription.quantity),
+                  })}
                 </Text>
               </Paper>
               <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
@@ -352,9 +466,7 @@ export function AddCustomerPage() {
             </Stack>
           )}
         </Stepper.Step>
-        <Stepper.Completed>
-          {created && <Provisioning customerId={created.id} credentialsOpen={credentialsOpen} />}
-        </Stepper.Completed>
+        <Stepper.Completed>{created && <Provisioning customerId={created.id} credentialsOpen={credentialsOpen} />}</Stepper.Completed>
       </Stepper>
       <AdminCredentialsOnce
         opened={credentialsOpen}
@@ -375,22 +487,34 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
   const queryClient = useQueryClient();
   const retry = useGraphQLMutation(RetryDocument);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const { data, error } = useGraphQLQuery(ProvisioningDocument, { id: customerId }, {
+  const { data, error } = useGraphQLQuery(
+    ProvisioningDocument,
+    { id: customerId },
+    {
       // PROVISIONING is followed closely; FAILED too, more slowly, as the background job also retries.
       refetchInterval: (query) => {
         const state = query.state.data?.customer?.provisioningState;
         return state === 'FAILED' ? 5_000 : untilSettled(state === 'ACTIVE', query.state.dataUpdateCount);
       },
-    });
+    },
+  );
   const customer = data?.customer;
-  if (error) return <Alert color="red"><ErrorMessage error={error} /></Alert>;
+  if (error)
+    return (
+      <Alert color="red">
+        <ErrorMessage error={error} />
+      </Alert>
+    );
   if (!customer) return <Loader aria-label={t('addCustomer.loadingTheNewCustomer')} />;
   return (
     <Stack mt="md" aria-hidden={credentialsOpen || undefined}>
       <Alert
         role="status"
         color={customer.provisioningState === 'ACTIVE' ? 'green' : customer.provisioningState === 'FAILED' ? 'red' : 'yellow'}
-        title={t('addCustomer.provisioningTitle', { companyName: customer.companyName, state: labels.provisioningState[customer.provisioningState] })}
+        title={t('addCustomer.provisioningTitle', {
+          companyName: customer.companyName,
+          state: labels.provisioningState[customer.provisioningState],
+        })}
         icon={customer.provisioningState === 'PROVISIONING' ? <Loader size="xs" /> : undefined}
       >
         {customer.provisioningState === 'PROVISIONING' && t('addCustomer.theTenantAndFirstSubscription')}
@@ -411,7 +535,10 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
             {t('common.retryProvisioning')}
           </Button>
         )}
-        <Button variant={customer.provisioningState === 'ACTIVE' ? 'filled' : 'default'} onClick={() => navigate(`/customers/${customerId}`)}>
+        <Button
+          variant={customer.provisioningState === 'ACTIVE' ? 'filled' : 'default'}
+          onClick={() => navigate(`/customers/${customerId}`)}
+        >
           {t('common.openCustomerPage')}
         </Button>
         <Button variant="default" onClick={() => navigate('/customers')}>

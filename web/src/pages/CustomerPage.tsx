@@ -1,4 +1,19 @@
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -93,12 +108,20 @@ export function CustomerPage() {
   const changed = () => void queryClient.invalidateQueries();
 
   if (isPending) return <Loader aria-label={t('customer.loadingTheCustomer')} />;
-  if (error) return <Alert color="red" title={t('customer.theCustomerCouldNotBe')}><ErrorMessage error={error} /></Alert>;
+  if (error)
+    return (
+      <Alert color="red" title={t('customer.theCustomerCouldNotBe')}>
+        <ErrorMessage error={error} />
+      </Alert>
+    );
   const customer = data?.customer;
   if (!customer) {
     return (
       <Alert color="gray" title={t('customer.customerNotFound')}>
-        {t('customer.itDoesNotExistOr')}{' '}<Anchor component={Link} to="/customers">{t('common.backToCustomers')}</Anchor>
+        {t('customer.itDoesNotExistOr')}{' '}
+        <Anchor component={Link} to="/customers">
+          {t('common.backToCustomers')}
+        </Anchor>
       </Alert>
     );
   }
@@ -173,7 +196,11 @@ export function CustomerPage() {
             <Text size="xs" c="dimmed">
               {t('common.address')}
             </Text>
-            <Text size="sm">{customer.address ? `${customer.address.line1}, ${customer.address.postalCode} ${customer.address.city}, ${customer.address.country}` : customer.country}</Text>
+            <Text size="sm">
+              {customer.address
+                ? `${customer.address.line1}, ${customer.address.postalCode} ${customer.address.city}, ${customer.address.country}`
+                : customer.country}
+            </Text>
           </div>
         </SimpleGrid>
       </Paper>
@@ -215,7 +242,10 @@ export function CustomerPage() {
                       <Table.Td>
                         {subscription.scheduledChange ? (
                           <Text size="sm">
-                            {t('customer.scheduledChange', { date: labels.date(subscription.scheduledChange.effectiveDate), change: labels.scheduledChange(subscription.scheduledChange) })}
+                            {t('customer.scheduledChange', {
+                              date: labels.date(subscription.scheduledChange.effectiveDate),
+                              change: labels.scheduledChange(subscription.scheduledChange),
+                            })}
                           </Text>
                         ) : (
                           <Text size="sm" c="dimmed">

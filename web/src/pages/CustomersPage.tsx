@@ -1,4 +1,20 @@
-import { Alert, Badge, Button, Drawer, Grid, Group, Loader, Paper, Stack, Table, Text, TextInput, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Drawer,
+  Grid,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
@@ -110,7 +126,9 @@ export function CustomersPage() {
             />
             {error && (
               <Alert color="red" title={t('customers.customersCouldNotBeLoaded')}>
-                <Text size="sm"><ErrorMessage error={error} /></Text>
+                <Text size="sm">
+                  <ErrorMessage error={error} />
+                </Text>
                 <Button size="xs" mt="xs" onClick={() => void refetch()}>
                   {t('common.tryAgain')}
                 </Button>
@@ -118,7 +136,9 @@ export function CustomersPage() {
             )}
             {isPending && !error && <Loader aria-label={t('customers.loadingCustomers')} />}
             {data && edges.length === 0 && (
-              <Text role="status">{debounced ? t('customers.noCustomerSNameOr', { search: debounced }) : t('customers.youHaveNoCustomersYet')}</Text>
+              <Text role="status">
+                {debounced ? t('customers.noCustomerSNameOr', { search: debounced }) : t('customers.youHaveNoCustomersYet')}
+              </Text>
             )}
             {edges.length > 0 && (
               <Table.ScrollContainer minWidth={320}>
@@ -187,14 +207,25 @@ export function CustomersPage() {
         </Grid.Col>
         {wide && (
           <Grid.Col span={{ base: 12, md: 4 }}>
-            <Paper withBorder p="md" component="section" aria-label={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')}>
+            <Paper
+              withBorder
+              p="md"
+              component="section"
+              aria-label={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')}
+            >
               {pane ?? <Text size="sm">{t('customers.selectACustomerToSee')}</Text>}
             </Paper>
           </Grid.Col>
         )}
       </Grid>
       {!wide && (
-        <Drawer opened={selected !== null} onClose={() => setSelectedId(null)} position="bottom" title={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')} size="auto">
+        <Drawer
+          opened={selected !== null}
+          onClose={() => setSelectedId(null)}
+          position="bottom"
+          title={selected ? t('customers.actions', { companyName: selected.companyName }) : t('common.actions')}
+          size="auto"
+        >
           {pane}
         </Drawer>
       )}

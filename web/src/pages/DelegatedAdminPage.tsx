@@ -55,8 +55,15 @@ export function DelegatedAdminPage() {
   const customers = useGraphQLQuery(CustomerChoicesDocument, { search: debounced || null }, { enabled: offersDelegatedAdmin });
   const changed = () => void queryClient.invalidateQueries();
 
-  if (!seesCustomers) return <Alert color="gray" title={t('common.notAvailable')}>{t('delegatedAdmin.delegatedAdministrationNeedsCustomerAccess')}</Alert>;
-  const relationships = (data?.delegatedAdminRelationships ?? []).filter((relationship) => filter === 'ALL' || relationship.status === filter);
+  if (!seesCustomers)
+    return (
+      <Alert color="gray" title={t('common.notAvailable')}>
+        {t('delegatedAdmin.delegatedAdministrationNeedsCustomerAccess')}
+      </Alert>
+    );
+  const relationships = (data?.delegatedAdminRelationships ?? []).filter(
+    (relationship) => filter === 'ALL' || relationship.status === filter,
+  );
   return (
     <Stack maw={1100}>
       <Title order={1} size="h2">
@@ -90,7 +97,11 @@ export function DelegatedAdminPage() {
         style={{ alignSelf: 'flex-start' }}
       />
       {isPending && <Loader aria-label={t('delegatedAdmin.loadingRelationships')} />}
-      {error && <Alert color="red"><ErrorMessage error={error} /></Alert>}
+      {error && (
+        <Alert color="red">
+          <ErrorMessage error={error} />
+        </Alert>
+      )}
       {data && relationships.length === 0 && <Text>{t(`delegatedAdmin.none.${filter}`)}</Text>}
       {relationships.length > 0 && <DelegatedAdminTable relationships={relationships} onChanged={changed} />}
     </Stack>

@@ -1,4 +1,22 @@
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Loader, Modal, NumberInput, Paper, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -88,7 +106,12 @@ const InvitationsPageDocument = graphql(`
 
 const CreateTrialInvitationDocument = graphql(`
   mutation CreateTrialInvitation($offerId: ID!, $includeDelegatedAdmin: Boolean!, $maxAcceptances: Int, $idempotencyKey: String) {
-    createTrialInvitation(offerId: $offerId, includeDelegatedAdmin: $includeDelegatedAdmin, maxAcceptances: $maxAcceptances, idempotencyKey: $idempotencyKey) {
+    createTrialInvitation(
+      offerId: $offerId
+      includeDelegatedAdmin: $includeDelegatedAdmin
+      maxAcceptances: $maxAcceptances
+      idempotencyKey: $idempotencyKey
+    ) {
       trialInvitation {
         id
       }
@@ -102,8 +125,18 @@ const CreateTrialInvitationDocument = graphql(`
 `);
 
 const CreatePurchaseOfferDocument = graphql(`
-  mutation CreatePurchaseOffer($lines: [PurchaseOfferLineInput!]!, $includeDelegatedAdmin: Boolean!, $maxAcceptances: Int, $idempotencyKey: String) {
-    createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $includeDelegatedAdmin, maxAcceptances: $maxAcceptances, idempotencyKey: $idempotencyKey) {
+  mutation CreatePurchaseOffer(
+    $lines: [PurchaseOfferLineInput!]!
+    $includeDelegatedAdmin: Boolean!
+    $maxAcceptances: Int
+    $idempotencyKey: String
+  ) {
+    createPurchaseOffer(
+      lines: $lines
+      includeDelegatedAdmin: $includeDelegatedAdmin
+      maxAcceptances: $maxAcceptances
+      idempotencyKey: $idempotencyKey
+    ) {
       purchaseOffer {
         id
       }
@@ -179,7 +212,12 @@ export function InvitationsPage() {
     );
   }
   if (isPending) return <Loader aria-label={t('invitations.loadingInvitationsAndOffers')} />;
-  if (error || !data) return <Alert color="red" title={t('invitations.cannotLoadInvitationsAndOffers')}>{error && <ErrorMessage error={error} />}</Alert>;
+  if (error || !data)
+    return (
+      <Alert color="red" title={t('invitations.cannotLoadInvitationsAndOffers')}>
+        {error && <ErrorMessage error={error} />}
+      </Alert>
+    );
 
   const offers = data.offers.edges.map((edge) => edge.node);
   return (
@@ -287,7 +325,11 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
         <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
         <FormErrors errors={errors} shownFields={['offerId', 'maxAcceptances']} />
-        {create.error && <Alert color="red"><ErrorMessage error={create.error} /></Alert>}
+        {create.error && (
+          <Alert color="red">
+            <ErrorMessage error={create.error} />
+          </Alert>
+        )}
         <Group>
           <Button onClick={() => void submit()} disabled={!offerId} loading={create.isPending}>
             {t('invitations.createTrialInvitation')}
@@ -313,7 +355,8 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
   const create = useGraphQLMutation(CreatePurchaseOfferDocument);
   const byId = new Map(props.offers.map((offer) => [offer.id, offer]));
 
-  const update = (key: number, change: Partial<DraftLine>) => setLines((current) => current.map((line) => (line.key === key ? { ...line, ...change } : line)));
+  const update = (key: number, change: Partial<DraftLine>) =>
+    setLines((current) => current.map((line) => (line.key === key ? { ...line, ...change } : line)));
   const complete = lines.every((line) => line.offerId);
 
   const submit = async () => {
@@ -354,7 +397,10 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
                 value={line.offerId}
                 onChange={(offerId) => {
                   const chosen = offerId ? byId.get(offerId) : undefined;
-                  update(line.key, { offerId, quantity: chosen ? Math.max(chosen.minQuantity, Math.min(line.quantity, chosen.maxQuantity)) : line.quantity });
+                  update(line.key, {
+                    offerId,
+                    quantity: chosen ? Math.max(chosen.minQuantity, Math.min(line.quantity, chosen.maxQuantity)) : line.quantity,
+                  });
                 }}
                 error={fieldError(errors, `lines[${index}].offerId`)}
                 w={{ base: '100%', sm: 360 }}
@@ -371,7 +417,12 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
                 w={{ base: '100%', sm: 200 }}
               />
               {lines.length > 1 && (
-                <Button variant="subtle" color="red" mt={{ base: 0, sm: 24 }} onClick={() => setLines((current) => current.filter((l) => l.key !== line.key))}>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  mt={{ base: 0, sm: 24 }}
+                  onClick={() => setLines((current) => current.filter((l) => l.key !== line.key))}
+                >
                   {t('invitations.removeOffer', { number: index + 1 })}
                 </Button>
               )}
@@ -385,8 +436,15 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
         </Group>
         <AcceptanceCapInput value={maxAcceptances} onChange={setMaxAcceptances} errors={errors} />
         <DelegatedAdminOption checked={includeDelegatedAdmin} onChange={setIncludeDelegatedAdmin} />
-        <FormErrors errors={errors} shownFields={['maxAcceptances', ...lines.flatMap((_line, index) => [`lines[${index}].offerId`, `lines[${index}].quantity`])]} />
-        {create.error && <Alert color="red"><ErrorMessage error={create.error} /></Alert>}
+        <FormErrors
+          errors={errors}
+          shownFields={['maxAcceptances', ...lines.flatMap((_line, index) => [`lines[${index}].offerId`, `lines[${index}].quantity`])]}
+        />
+        {create.error && (
+          <Alert color="red">
+            <ErrorMessage error={create.error} />
+          </Alert>
+        )}
         <Group>
           <Button onClick={() => void submit()} disabled={!complete} loading={create.isPending}>
             {t('invitations.createPurchaseOffer')}
@@ -407,7 +465,14 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
       </Code>
       <CopyButton value={url}>
         {({ copied, copy }) => (
-          <Button size="compact-xs" style={{ flexShrink: 0 }} variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={t('invitations.copyTheUrlOf', { name })}>
+          <Button
+            size="compact-xs"
+            style={{ flexShrink: 0 }}
+            variant={copied ? 'filled' : 'light'}
+            color={copied ? 'teal' : undefined}
+            onClick={copy}
+            aria-label={t('invitations.copyTheUrlOf', { name })}
+          >
             {copied ? t('common.copied') : t('common.copy')}
           </Button>
         )}
@@ -418,7 +483,9 @@ function PersonalUrl({ url, name }: { url: string; name: string }) {
 
 function StatusBadge({ status }: { status: 'ACTIVE' | 'REVOKED' }) {
   const { t } = useI18n();
-  return <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? t('invitations.active') : t('invitations.revoked')}</Badge>;
+  return (
+    <Badge color={status === 'ACTIVE' ? 'green' : 'gray'}>{status === 'ACTIVE' ? t('invitations.active') : t('invitations.revoked')}</Badge>
+  );
 }
 
 /** Revoking is for good (the URL stops working for everyone), so it is confirmed first. */
@@ -438,11 +505,20 @@ function LinkDetails({ row, name }: { row: { createdAt: string; includeDelegated
 }
 
 /** A link's "Accepted" and "Status" cells, with the revoke action while it is active. */
-function LinkStatusCells(props: { row: { acceptanceCount: number; maxAcceptances?: number | null; status: 'ACTIVE' | 'REVOKED' }; name: string; onChanged: () => void; revoke: () => Promise<readonly PayloadError[]> }) {
+function LinkStatusCells(props: {
+  row: { acceptanceCount: number; maxAcceptances?: number | null; status: 'ACTIVE' | 'REVOKED' };
+  name: string;
+  onChanged: () => void;
+  revoke: () => Promise<readonly PayloadError[]>;
+}) {
   const { t, number } = useI18n();
   return (
     <>
-      <Table.Td>{props.row.maxAcceptances == null ? number(props.row.acceptanceCount) : t('invitations.acceptedOfCap', { accepted: props.row.acceptanceCount, cap: props.row.maxAcceptances })}</Table.Td>
+      <Table.Td>
+        {props.row.maxAcceptances == null
+          ? number(props.row.acceptanceCount)
+          : t('invitations.acceptedOfCap', { accepted: props.row.acceptanceCount, cap: props.row.maxAcceptances })}
+      </Table.Td>
       <Table.Td miw={96}>
         <StatusBadge status={props.row.status} />
         {props.row.status === 'ACTIVE' && <RevokeButton name={props.name} onChanged={props.onChanged} revoke={props.revoke} />}
@@ -484,7 +560,16 @@ function RevokeButton(props: { name: string; revoke: () => Promise<readonly Payl
   };
   return (
     <>
-      <Button size="compact-sm" variant="subtle" color="red" display="block" mt={4} px={0} aria-label={t('invitations.revoke2', { name: props.name })} onClick={() => setConfirming(true)}>
+      <Button
+        size="compact-sm"
+        variant="subtle"
+        color="red"
+        display="block"
+        mt={4}
+        px={0}
+        aria-label={t('invitations.revoke2', { name: props.name })}
+        onClick={() => setConfirming(true)}
+      >
         {t('common.revoke')}
       </Button>
       <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('invitations.revokeThisUrl')}>
@@ -516,7 +601,10 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
         <ListHead first={t('invitations.offersAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
-            const name = t('invitations.purchaseOfferName', { date: labels.date(row.createdAt), offers: row.lines.map((line) => line.offer?.name ?? t('invitations.anOfferNoLongerSold')).join(', ') });
+            const name = t('invitations.purchaseOfferName', {
+              date: labels.date(row.createdAt),
+              offers: row.lines.map((line) => line.offer?.name ?? t('invitations.anOfferNoLongerSold')).join(', '),
+            });
             return (
               <Table.Tr key={row.id}>
                 <Table.Td>
@@ -527,7 +615,12 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                   ))}
                   <LinkDetails row={row} name={name} />
                 </Table.Td>
-                <LinkStatusCells row={row} name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors} />
+                <LinkStatusCells
+                  row={row}
+                  name={name}
+                  onChanged={props.onChanged}
+                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors}
+                />
               </Table.Tr>
             );
           })}
@@ -549,14 +642,22 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
         <ListHead first={t('invitations.trialAndPersonalUrl')} />
         <Table.Tbody>
           {rows.map((row) => {
-            const name = t('invitations.trialInvitationName', { date: labels.date(row.createdAt), offer: row.offer?.name ?? t('invitations.aTrialNoLongerOffered') });
+            const name = t('invitations.trialInvitationName', {
+              date: labels.date(row.createdAt),
+              offer: row.offer?.name ?? t('invitations.aTrialNoLongerOffered'),
+            });
             return (
               <Table.Tr key={row.id}>
                 <Table.Td>
                   <Text size="sm">{row.offer?.name ?? t('invitations.aTrialYouMayNo')}</Text>
                   <LinkDetails row={row} name={name} />
                 </Table.Td>
-                <LinkStatusCells row={row} name={name} onChanged={props.onChanged} revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors} />
+                <LinkStatusCells
+                  row={row}
+                  name={name}
+                  onChanged={props.onChanged}
+                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors}
+                />
               </Table.Tr>
             );
           })}

@@ -38,7 +38,11 @@ export function SignInPage() {
           <Title order={1} size="h2">
             {t('signIn.signInToThePartner')}
           </Title>
-          {configError && <Alert color="red"><ErrorMessage error={configError} /></Alert>}
+          {configError && (
+            <Alert color="red">
+              <ErrorMessage error={configError} />
+            </Alert>
+          )}
           {error && (
             <Alert color="red" role="alert">
               <ErrorMessage error={error} />

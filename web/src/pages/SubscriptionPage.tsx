@@ -1,4 +1,21 @@
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Loader, Modal, NumberInput, Paper, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -67,12 +84,20 @@ export function SubscriptionPage() {
   const reload = () => void refetch();
 
   if (isPending) return <Loader aria-label={t('subscription.loadingTheSubscription')} />;
-  if (error) return <Alert color="red" title={t('subscription.theSubscriptionCouldNotBe')}><ErrorMessage error={error} /></Alert>;
+  if (error)
+    return (
+      <Alert color="red" title={t('subscription.theSubscriptionCouldNotBe')}>
+        <ErrorMessage error={error} />
+      </Alert>
+    );
   const subscription = data?.subscription;
   if (!subscription) {
     return (
       <Alert color="gray" title={t('subscription.subscriptionNotFound')}>
-        {t('subscription.itDoesNotExistOr')}{' '}<Anchor component={Link} to="/customers">{t('common.backToCustomers')}</Anchor>
+        {t('subscription.itDoesNotExistOr')}{' '}
+        <Anchor component={Link} to="/customers">
+          {t('common.backToCustomers')}
+        </Anchor>
       </Alert>
     );
   }
@@ -108,14 +133,33 @@ export function SubscriptionPage() {
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
           <Detail label={t('common.offer')} value={subscription.offer?.name ?? t('subscription.notInYourCatalogue')} />
-          <Detail label={t('subscription.soldBy')} value={subscription.partnerOnRecord?.companyName ?? labels.channel[subscription.channel]} />
-          <Detail label={t('subscription.term')} value={subscription.billingCycle ? t(subscription.billingCycle === 'ANNUAL' ? 'subscription.term.ANNUAL' : 'subscription.term.MONTHLY', { months: subscription.termMonths }) : t('subscription.termMonths', { months: subscription.termMonths })} />
+          <Detail
+            label={t('subscription.soldBy')}
+            value={subscription.partnerOnRecord?.companyName ?? labels.channel[subscription.channel]}
+          />
+          <Detail
+            label={t('subscription.term')}
+            value={
+              subscription.billingCycle
+                ? t(subscription.billingCycle === 'ANNUAL' ? 'subscription.term.ANNUAL' : 'subscription.term.MONTHLY', {
+                    months: subscription.termMonths,
+                  })
+                : t('subscription.termMonths', { months: subscription.termMonths })
+            }
+          />
           <Detail label={t('subscription.commitmentEnds')} value={labels.date(subscription.endDate)} />
           <Detail label={t('subscription.started')} value={labels.date(subscription.startDate)} />
           {subscription.isTrial && <Detail label={t('subscription.trial')} value={t('subscription.yes')} />}
           {subscription.cancelledAt && <Detail label={t('subscription.cancelled')} value={labels.date(subscription.cancelledAt)} />}
           {subscription.refundAmount != null && (
-            <Detail label={t('subscription.refund')} value={subscription.refundCurrency ? price(subscription.refundAmount, subscription.refundCurrency) : number(subscription.refundAmount)} />
+            <Detail
+              label={t('subscription.refund')}
+              value={
+                subscription.refundCurrency
+                  ? price(subscription.refundAmount, subscription.refundCurrency)
+                  : number(subscription.refundAmount)
+              }
+            />
           )}
         </SimpleGrid>
         {subscription.replacedBy && (
@@ -130,7 +174,9 @@ export function SubscriptionPage() {
       <LicenceCount subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
       <SubscriptionStatus subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
       <SubscriptionChanges subscription={subscription} onChanged={changed} onReload={reload} reloading={isRefetching} />
-      {subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY') && <RenewWithProductKey subscriptionId={subscription.id} onChanged={changed} />}
+      {subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY') && (
+        <RenewWithProductKey subscriptionId={subscription.id} onChanged={changed} />
+      )}
       <Licences subscription={subscription} onChanged={changed} />
     </Stack>
   );
@@ -211,12 +257,20 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
     setErrors([]);
   };
   const send = async (dryRun: boolean) => {
-    const result = await mutation.mutateAsync({ id: subscription.id, quantity: Number(quantity), expectedVersion: subscription.version, dryRun });
+    const result = await mutation.mutateAsync({
+      id: subscription.id,
+      quantity: Number(quantity),
+      expectedVersion: subscription.version,
+      dryRun,
+    });
     const payload = result.changeSubscriptionQuantity;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
     if (dryRun) return setReview(payload.subscription ?? null);
-    notifications.show({ color: 'green', message: t('subscription.licenceCountChangedTo', { quantity: payload.subscription?.quantity ?? review?.quantity ?? 0 }) });
+    notifications.show({
+      color: 'green',
+      message: t('subscription.licenceCountChangedTo', { quantity: payload.subscription?.quantity ?? review?.quantity ?? 0 }),
+    });
     reset();
     props.onChanged();
   };
@@ -229,7 +283,13 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
             {t('common.licences')}
           </Title>
           {canChange && !editing && (
-            <Button variant="light" onClick={() => { setQuantity(subscription.quantity); setEditing(true); }}>
+            <Button
+              variant="light"
+              onClick={() => {
+                setQuantity(subscription.quantity);
+                setEditing(true);
+              }}
+            >
               {t('subscription.changeLicenceCount')}
             </Button>
           )}
@@ -242,7 +302,10 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
             {t('subscription.licencesWord', { count: subscription.quantity })}
           </Text>
           <Text size="sm" c="dimmed">
-            {t('subscription.assignedAvailable', { assignedLicences: subscription.assignedLicences, availableLicences: subscription.availableLicences })}
+            {t('subscription.assignedAvailable', {
+              assignedLicences: subscription.assignedLicences,
+              availableLicences: subscription.availableLicences,
+            })}
           </Text>
         </Group>
         {hasConflict(errors) && (
@@ -264,7 +327,11 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
             <Stack gap="sm" maw={360}>
               <NumberInput
                 label={t('subscription.newLicenceCount')}
-                description={t(max == null ? 'subscription.betweenAndOfferMaximum' : 'subscription.betweenAnd', { min, max: max ?? 0, assigned: subscription.assignedLicences })}
+                description={t(max == null ? 'subscription.betweenAndOfferMaximum' : 'subscription.betweenAnd', {
+                  min,
+                  max: max ?? 0,
+                  assigned: subscription.assignedLicences,
+                })}
                 min={min}
                 max={max}
                 value={quantity}
@@ -292,7 +359,11 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
             <Stack gap="xs">
               <Text size="sm">
                 {subscription.offer
-                  ? rich('subscription.reviewWithPrice', { from: labels.licences(subscription.quantity), to: labels.licences(review.quantity), price: price(review.quantity * subscription.offer.unitPrice, subscription.offer.currency) })
+                  ? rich('subscription.reviewWithPrice', {
+                      from: labels.licences(subscription.quantity),
+                      to: labels.licences(review.quantity),
+                      price: price(review.quantity * subscription.offer.unitPrice, subscription.offer.currency),
+                    })
                   : rich('subscription.review', { from: labels.licences(subscription.quantity), to: labels.licences(review.quantity) })}
               </Text>
               <FormErrors errors={errors} />
@@ -307,7 +378,11 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
             </Stack>
           </Alert>
         )}
-        {mutation.error && <Alert color="red"><ErrorMessage error={mutation.error} /></Alert>}
+        {mutation.error && (
+          <Alert color="red">
+            <ErrorMessage error={mutation.error} />
+          </Alert>
+        )}
       </Stack>
     </Paper>
   );
@@ -440,11 +515,13 @@ function SubscriptionStatus(props: SectionProps & { subscription: FragmentType<t
           }}
         />
       </Stack>
-      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={confirming === 'suspend' ? t('subscription.suspendThisSubscription') : t('subscription.activateThisSubscription')}>
+      <Modal
+        opened={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={confirming === 'suspend' ? t('subscription.suspendThisSubscription') : t('subscription.activateThisSubscription')}
+      >
         <Text size="sm" mb="md">
-          {confirming === 'suspend'
-            ? t('subscription.suspendingStartsTheCustomerS')
-            : t('subscription.theCustomerGetsItsLicences')}
+          {confirming === 'suspend' ? t('subscription.suspendingStartsTheCustomerS') : t('subscription.theCustomerGetsItsLicences')}
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setConfirming(null)}>
@@ -516,7 +593,8 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
 
   const run = async (userId: string, action: 'assign' | 'unassign') => {
     const variables = { subscriptionId: subscription.id, userId };
-    const payload = action === 'assign' ? (await assign.mutateAsync(variables)).assignLicence : (await unassign.mutateAsync(variables)).unassignLicence;
+    const payload =
+      action === 'assign' ? (await assign.mutateAsync(variables)).assignLicence : (await unassign.mutateAsync(variables)).unassignLicence;
     setErrors(payload.errors);
     if (payload.errors.length === 0) props.onChanged();
   };
@@ -552,11 +630,22 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
                       </Table.Td>
                       <Table.Td>
                         {has && canUnassign ? (
-                          <Button size="xs" variant="default" aria-label={t('subscription.removeLicenceFrom', { displayName: user.displayName })} onClick={() => void run(user.id, 'unassign')}>
+                          <Button
+                            size="xs"
+                            variant="default"
+                            aria-label={t('subscription.removeLicenceFrom', { displayName: user.displayName })}
+                            onClick={() => void run(user.id, 'unassign')}
+                          >
                             {t('subscription.removeLicence')}
                           </Button>
                         ) : !has && canAssign ? (
-                          <Button size="xs" variant="light" aria-label={t('subscription.assignLicenceTo', { displayName: user.displayName })} disabled={subscription.availableLicences === 0} onClick={() => void run(user.id, 'assign')}>
+                          <Button
+                            size="xs"
+                            variant="light"
+                            aria-label={t('subscription.assignLicenceTo', { displayName: user.displayName })}
+                            disabled={subscription.availableLicences === 0}
+                            onClick={() => void run(user.id, 'assign')}
+                          >
                             {t('subscription.assignLicence')}
                           </Button>
                         ) : (

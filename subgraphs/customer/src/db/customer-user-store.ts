@@ -27,7 +27,9 @@ export class CustomerUserStore {
 
   /** The user signing in as `userName` (any case), deleted or not. */
   async byUserName(userName: string, manager: EntityManager = this.db.manager): Promise<CustomerUserRow | null> {
-    const [row]: { id: string }[] = await manager.query(`SELECT id FROM customer_user WHERE lower(user_name) = $1`, [userName.toLowerCase()]);
+    const [row]: { id: string }[] = await manager.query(`SELECT id FROM customer_user WHERE lower(user_name) = $1`, [
+      userName.toLowerCase(),
+    ]);
     return row ? this.find(row.id, manager) : null;
   }
 
@@ -54,7 +56,10 @@ export class CustomerUserStore {
   }
 
   /** Deletes the users deleted at or before `before`; returns them. */
-  async purgeDeletedBefore(before: Date, manager: EntityManager = this.db.manager): Promise<{ id: string; customerId: string; userName: string }[]> {
+  async purgeDeletedBefore(
+    before: Date,
+    manager: EntityManager = this.db.manager,
+  ): Promise<{ id: string; customerId: string; userName: string }[]> {
     const purged: { id: string; customer_id: string; user_name: string }[] = await manager.query(
       `DELETE FROM customer_user WHERE deleted_at <= $1 RETURNING id, customer_id, user_name`,
       [before],

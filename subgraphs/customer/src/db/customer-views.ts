@@ -53,7 +53,13 @@ function toView(raw: Raw): CustomerAccessView {
 }
 
 /** The customers among `ids` related to `partnerId` (one statement). `ids` must be UUIDs. */
-export async function customersOfPartner(manager: EntityManager, partnerId: string, ids: string[], now: Date, lock = false): Promise<CustomerAccessView[]> {
+export async function customersOfPartner(
+  manager: EntityManager,
+  partnerId: string,
+  ids: string[],
+  now: Date,
+  lock = false,
+): Promise<CustomerAccessView[]> {
   if (ids.length === 0) return [];
   const rows: Raw[] = await manager.query(
     `SELECT ${COLUMNS} FROM customer_partner cp JOIN customer c ON c.id = cp.customer_id

@@ -6,7 +6,11 @@ export class DelegatedAdminStore {
   constructor(private readonly db: DataSource) {}
 
   /** The partner's relationships (with one customer when given), newest first, at most 500. */
-  ofPartner(partnerId: string, customerId: string | null, manager: EntityManager = this.db.manager): Promise<DelegatedAdminRelationshipRow[]> {
+  ofPartner(
+    partnerId: string,
+    customerId: string | null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<DelegatedAdminRelationshipRow[]> {
     return manager.find(DelegatedAdminRelationship, {
       where: customerId != null ? { partnerId, customerId } : { partnerId },
       order: { createdAt: 'DESC', id: 'ASC' },
@@ -23,7 +27,10 @@ export class DelegatedAdminStore {
   }
 
   /** Under a write lock until the caller's transaction ends. */
-  lock(manager: EntityManager, where: { id: string; partnerId: string } | { codeHash: string } | { terminationCodeHash: string }): Promise<DelegatedAdminRelationshipRow | null> {
+  lock(
+    manager: EntityManager,
+    where: { id: string; partnerId: string } | { codeHash: string } | { terminationCodeHash: string },
+  ): Promise<DelegatedAdminRelationshipRow | null> {
     return manager.findOne(DelegatedAdminRelationship, { where, lock: { mode: 'pessimistic_write' } });
   }
 

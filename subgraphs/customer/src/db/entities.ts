@@ -209,4 +209,3 @@ export const DelegatedAdminRelationship = new EntitySchema<DelegatedAdminRelatio
     terminatedAt: { type: 'timestamptz', name: 'terminated_at', nullable: true },
   },
 });
-

@@ -8,8 +8,26 @@ import { ProvisioningFlows1764400000000 } from './migrations/1764400000000-Provi
 import { SignInFailures1764500000000 } from './migrations/1764500000000-SignInFailures.js';
 import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 
-export const entities = [Customer, CustomerPartner, CustomerUser, ServiceRequest, ServiceRequestNote, DelegatedAdminRelationship, ...platformEntities, EventOutboxEntity, FlowEntity];
-export const migrations = [CustomerAccounts1763900000000, CoveringDomainSearch1763900100000, CustomerSideTermination1764200000000, EventOutbox1764300000000, ProvisioningFlows1764400000000, SignInFailures1764500000000, AuditRetention1764600000000];
+export const entities = [
+  Customer,
+  CustomerPartner,
+  CustomerUser,
+  ServiceRequest,
+  ServiceRequestNote,
+  DelegatedAdminRelationship,
+  ...platformEntities,
+  EventOutboxEntity,
+  FlowEntity,
+];
+export const migrations = [
+  CustomerAccounts1763900000000,
+  CoveringDomainSearch1763900100000,
+  CustomerSideTermination1764200000000,
+  EventOutbox1764300000000,
+  ProvisioningFlows1764400000000,
+  SignInFailures1764500000000,
+  AuditRetention1764600000000,
+];
 export * from './entities.js';
 export { CustomerUserStore } from './customer-user-store.js';
 export { DelegatedAdminStore } from './delegated-admin-store.js';

@@ -106,7 +106,11 @@ const DEMO_CUSTOMERS: DemoCustomer[] = [
   },
 ];
 
-const ascii = (value: string) => value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const ascii = (value: string) =>
+  value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /** The demo customers with their users, service requests and delegated administration; does nothing when customers exist. */
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
@@ -117,7 +121,14 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   const passwordHash = await hashPassword(generateTemporaryPassword());
   await db.transaction(async (manager) => {
     for (const demo of DEMO_CUSTOMERS) {
-      await manager.insert(Customer, { ...demo.row, id: demo.id, provisioningState: 'ACTIVE', provisioningError: null, createdAt: created, updatedAt: created });
+      await manager.insert(Customer, {
+        ...demo.row,
+        id: demo.id,
+        provisioningState: 'ACTIVE',
+        provisioningError: null,
+        createdAt: created,
+        updatedAt: created,
+      });
       await manager.insert(CustomerPartner, {
         customerId: demo.id,
         partnerId: demo.partnerId,
@@ -128,7 +139,18 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
       });
       const domain = demo.row.defaultDomain;
       const users: CustomerUserRow[] = [
-        { id: demo.adminId, customerId: demo.id, userName: `admin@${domain}`, firstName: demo.row.contactFirstName, lastName: demo.row.contactLastName, isAdmin: true, passwordHash, deletedAt: null, createdAt: created, updatedAt: created },
+        {
+          id: demo.adminId,
+          customerId: demo.id,
+          userName: `admin@${domain}`,
+          firstName: demo.row.contactFirstName,
+          lastName: demo.row.contactLastName,
+          isAdmin: true,
+          passwordHash,
+          deletedAt: null,
+          createdAt: created,
+          updatedAt: created,
+        },
         ...demo.users.map(([firstName, lastName]) => ({
           id: randomUUID(),
           customerId: demo.id,
@@ -160,27 +182,85 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
       terminatedAt: null,
     });
     const requests = [
-      { customerId: DEMO.customers.northwind, partnerId: DEMO.partners.contoso, title: 'Mailbox not receiving external mail', description: 'Since this morning no external mail arrives in the sales mailbox.', severity: 'CRITICAL', status: 'OPEN' },
-      { customerId: DEMO.customers.northwind, partnerId: DEMO.partners.contoso, title: 'Licence assignment question', description: 'How do we move a licence between two users?', severity: 'MINIMAL', status: 'ATTENTION_NEEDED' },
-      { customerId: DEMO.customers.alpineSkiHouse, partnerId: DEMO.partners.fabrikam, title: 'Teams calling setup', description: 'The customer wants to enable Teams calling for the front desk.', severity: 'MODERATE', status: 'OPEN' },
+      {
+        customerId: DEMO.customers.northwind,
+        partnerId: DEMO.partners.contoso,
+        title: 'Mailbox not receiving external mail',
+        description: 'Since this morning no external mail arrives in the sales mailbox.',
+        severity: 'CRITICAL',
+        status: 'OPEN',
+      },
+      {
+        customerId: DEMO.customers.northwind,
+        partnerId: DEMO.partners.contoso,
+        title: 'Licence assignment question',
+        description: 'How do we move a licence between two users?',
+        severity: 'MINIMAL',
+        status: 'ATTENTION_NEEDED',
+      },
+      {
+        customerId: DEMO.customers.alpineSkiHouse,
+        partnerId: DEMO.partners.fabrikam,
+        title: 'Teams calling setup',
+        description: 'The customer wants to enable Teams calling for the front desk.',
+        severity: 'MODERATE',
+        status: 'OPEN',
+      },
     ] as const;
     for (const [index, request] of requests.entries()) {
       const at = addDays(now, -10 + index);
       const id = randomUUID();
       await manager.insert(ServiceRequest, { ...request, id, createdAt: at, updatedAt: at, closedAt: null });
-      await manager.insert(ServiceRequestNote, { id: randomUUID(), serviceRequestId: id, authorUserId: null, text: 'Request received by support.', createdAt: at });
+      await manager.insert(ServiceRequestNote, {
+        id: randomUUID(),
+        serviceRequestId: id,
+        authorUserId: null,
+        text: 'Request received by support.',
+        createdAt: at,
+      });
     }
   });
 }
 
-const WORDS = ['alpha', 'blue', 'cedar', 'delta', 'ember', 'falcon', 'granite', 'harbor', 'iris', 'jade', 'kestrel', 'lumen', 'maple', 'nova', 'orchid', 'pine', 'quartz', 'river', 'summit', 'tidal', 'umber', 'vertex', 'willow', 'xenon', 'yarrow', 'zephyr'];
+const WORDS = [
+  'alpha',
+  'blue',
+  'cedar',
+  'delta',
+  'ember',
+  'falcon',
+  'granite',
+  'harbor',
+  'iris',
+  'jade',
+  'kestrel',
+  'lumen',
+  'maple',
+  'nova',
+  'orchid',
+  'pine',
+  'quartz',
+  'river',
+  'summit',
+  'tidal',
+  'umber',
+  'vertex',
+  'willow',
+  'xenon',
+  'yarrow',
+  'zephyr',
+];
 
 /**
  * Loads `count` ACTIVE customers of one partner (with their admin users) in a few set-based
  * statements — `npm run seed -- --customers 100000` — for scale tests and `npm run bench`.
  * Names are `<Word> Trading <n>`; domains `<word><n>x<run>.onmicrosoft.com`, unique per run.
  */
-export async function seedBulkCustomers(db: DataSource, clock: Clock, options: { partnerId: string; count: number; relationship?: CustomerRelationship }): Promise<{ inserted: number; run: string }> {
+export async function seedBulkCustomers(
+  db: DataSource,
+  clock: Clock,
+  options: { partnerId: string; count: number; relationship?: CustomerRelationship },
+): Promise<{ inserted: number; run: string }> {
   const run = randomBytes(3).toString('hex');
   const now = clock.now();
   // Bulk customers' admins share one random, never-shown password hash.

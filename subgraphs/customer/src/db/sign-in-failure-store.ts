@@ -13,7 +13,8 @@ export class SignInFailureStore {
    */
   async lockSubjects(manager: EntityManager, subjects: string[]): Promise<void> {
     // One order for everyone: no two sign-ins wait for each other's second lock.
-    for (const subject of [...subjects].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sign_in_failure:${subject}`]);
+    for (const subject of [...subjects].sort())
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sign_in_failure:${subject}`]);
   }
 
   /** The most failures any of `subjects` has had since `since`. */

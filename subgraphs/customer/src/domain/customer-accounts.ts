@@ -45,14 +45,7 @@ import {
 } from '../db/index.js';
 import { customerPage, customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
-import {
-  DELEGATED_ADMIN_MONTHS,
-  domainOf,
-  likePrefix,
-  localeOf,
-  prefixFromName,
-  type Actor,
-} from './rules.js';
+import { DELEGATED_ADMIN_MONTHS, domainOf, likePrefix, localeOf, prefixFromName, type Actor } from './rules.js';
 import type { Provisioner } from './provisioner.js';
 
 /** A partner's new customer names everything: its domain, its address, a contact with a phone. */
@@ -104,7 +97,13 @@ export interface AccountInput {
    * its link returned once.
    */
   delegatedAdminTerminationCodeHash?: string | null;
-  subscriptions: { offerId: string; quantity: number; channel: SubscriptionChannel; termMonths?: number | null; isTrial?: boolean | null }[];
+  subscriptions: {
+    offerId: string;
+    quantity: number;
+    channel: SubscriptionChannel;
+    termMonths?: number | null;
+    isTrial?: boolean | null;
+  }[];
 }
 
 export interface CustomerPreview {
@@ -154,7 +153,10 @@ export class CustomerAccounts {
     private readonly terminationUrl: (code: string) => string,
   ) {}
 
-  async list(viewer: Viewer, args: { first?: number | null; after?: string | null; search?: string | null }): Promise<Connection<CustomerAccessView>> {
+  async list(
+    viewer: Viewer,
+    args: { first?: number | null; after?: string | null; search?: string | null },
+  ): Promise<Connection<CustomerAccessView>> {
     const partner = authorize(viewer, READ_CUSTOMERS);
     const size = pageSize(args.first);
     const cursor = decodeCursor(args.after);
@@ -180,10 +182,16 @@ export class CustomerAccounts {
     authorize(viewer);
     const value = prefix.trim().toLowerCase();
     if (!isDomainPrefix(value)) {
-      return { domain: null, available: false, reason: 'INVALID_PREFIX', message: 'Domain prefix: 1 to 27 letters, digits or inner hyphens' };
+      return {
+        domain: null,
+        available: false,
+        reason: 'INVALID_PREFIX',
+        message: 'Domain prefix: 1 to 27 letters, digits or inner hyphens',
+      };
     }
     const domain = domainOf(value);
-    if (await this.domainTaken(this.db.manager, domain)) return { domain, available: false, reason: 'TAKEN', message: `${domain} is already taken` };
+    if (await this.domainTaken(this.db.manager, domain))
+      return { domain, available: false, reason: 'TAKEN', message: `${domain} is already taken` };
     return { domain, available: true, reason: null, message: null };
   }
 
@@ -192,7 +200,10 @@ export class CustomerAccounts {
     const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
     if (!idempotencyKey.trim()) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey is required', 'idempotencyKey');
     const replay =
-      !dryRun && (await this.db.getRepository(IdempotencyRecordEntity).existsBy({ scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
+      !dryRun &&
+      (await this.db
+        .getRepository(IdempotencyRecordEntity)
+        .existsBy({ scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
 
     const problems = new Problems();
     const account = readCustomerAccount(input, NEW_CUSTOMER, problems);
@@ -226,7 +237,14 @@ export class CustomerAccounts {
       },
       includeDelegatedAdmin: false,
       subscriptions: [
-        { offerId: input.subscription.offerId, quantity: input.subscription.quantity, channel: 'RESELLER', partnerId: viewer.partnerId, termMonths: null, isTrial: false },
+        {
+          offerId: input.subscription.offerId,
+          quantity: input.subscription.quantity,
+          channel: 'RESELLER',
+          partnerId: viewer.partnerId,
+          termMonths: null,
+          isTrial: false,
+        },
       ],
     };
     const preview: CustomerPreview = {
@@ -235,17 +253,27 @@ export class CustomerAccounts {
       country,
       relationship: 'RESELLER',
       adminUserName: `admin@${spec.row.defaultDomain}`,
-      subscription: { offerId: input.subscription.offerId, offerName: offer?.name ?? null, quantity: input.subscription.quantity, term: offer?.term ?? null, billingCycle: offer?.billingCycle ?? null },
+      subscription: {
+        offerId: input.subscription.offerId,
+        offerName: offer?.name ?? null,
+        quantity: input.subscription.quantity,
+        term: offer?.term ?? null,
+        billingCycle: offer?.billingCycle ?? null,
+      },
     };
     if (dryRun) return { dryRun: true, preview, customer: null, credentials: null };
 
     let temporaryPassword: string | null = null;
     const receipt = await this.inTransaction((manager) =>
-      idempotent(manager, { scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey, request: input, clock: this.clock }, async () => {
-        const created = await this.insertAccount(manager, actor, spec, 'createCustomer');
-        temporaryPassword = created.temporaryPassword;
-        return created.receipt;
-      }),
+      idempotent(
+        manager,
+        { scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey, request: input, clock: this.clock },
+        async () => {
+          const created = await this.insertAccount(manager, actor, spec, 'createCustomer');
+          temporaryPassword = created.temporaryPassword;
+          return created.receipt;
+        },
+      ),
     );
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [receipt.customerId], this.clock.now());
     return { dryRun: false, preview, customer: customer ?? null, credentials: { userName: receipt.adminUserName, temporaryPassword } };
@@ -259,7 +287,8 @@ export class CustomerAccounts {
   ): Promise<AccountReceipt & { temporaryPassword: string | null; delegatedAdminTerminationUrl: string | null }> {
     const problems = new Problems();
     if (!isUuid(input.partnerId)) problems.add('VALIDATION_FAILED', 'Unknown partner', 'partnerId');
-    if (input.adminPasswordHash != null && !input.adminPasswordHash.startsWith('scrypt:')) problems.add('VALIDATION_FAILED', 'Not a password hash', 'adminPasswordHash');
+    if (input.adminPasswordHash != null && !input.adminPasswordHash.startsWith('scrypt:'))
+      problems.add('VALIDATION_FAILED', 'Not a password hash', 'adminPasswordHash');
     if (input.delegatedAdminTerminationCodeHash != null && !/^[0-9a-f]{64}$/.test(input.delegatedAdminTerminationCodeHash)) {
       problems.add('VALIDATION_FAILED', 'Not a sha256 hash', 'delegatedAdminTerminationCodeHash');
     }
@@ -268,56 +297,62 @@ export class CustomerAccounts {
     const prefix = account.domainPrefix;
     input.subscriptions.forEach((s, i) => {
       if (!isUuid(s.offerId)) problems.add('OFFER_NOT_AVAILABLE', 'Unknown offer', `subscriptions.${i}.offerId`);
-      if (!Number.isInteger(s.quantity) || s.quantity < 1) problems.add('QUANTITY_OUT_OF_RANGE', 'Quantity must be at least 1', `subscriptions.${i}.quantity`);
+      if (!Number.isInteger(s.quantity) || s.quantity < 1)
+        problems.add('QUANTITY_OUT_OF_RANGE', 'Quantity must be at least 1', `subscriptions.${i}.quantity`);
     });
     problems.throwIfAny();
 
     let temporaryPassword: string | null = null;
     let terminationCode: string | null = null;
     const receipt = await this.inTransaction((manager) =>
-      idempotent(manager, { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock }, async () => {
-        const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, account.companyName);
-        if (prefix && (await this.domainTaken(manager, domain))) throw new DomainError('DOMAIN_TAKEN', `${domain} is already taken`, 'domainPrefix');
-        const { language, culture } = localeOf(country);
-        const created = await this.insertAccount(
-          manager,
-          actor,
-          {
-            partnerId: input.partnerId,
-            relationship: input.relationship,
-            row: {
-              companyName: account.companyName,
-              defaultDomain: domain,
-              country,
-              addressLine1: account.addressLine1,
-              addressLine2: null,
-              city: account.city,
-              region: null,
-              postalCode: account.postalCode?.toUpperCase() ?? null,
-              contactFirstName: account.person.firstName,
-              contactLastName: account.person.lastName,
-              contactEmail: normaliseEmail(account.person.email),
-              contactPhone: account.person.phone,
-              language,
-              culture,
+      idempotent(
+        manager,
+        { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock },
+        async () => {
+          const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, account.companyName);
+          if (prefix && (await this.domainTaken(manager, domain)))
+            throw new DomainError('DOMAIN_TAKEN', `${domain} is already taken`, 'domainPrefix');
+          const { language, culture } = localeOf(country);
+          const created = await this.insertAccount(
+            manager,
+            actor,
+            {
+              partnerId: input.partnerId,
+              relationship: input.relationship,
+              row: {
+                companyName: account.companyName,
+                defaultDomain: domain,
+                country,
+                addressLine1: account.addressLine1,
+                addressLine2: null,
+                city: account.city,
+                region: null,
+                postalCode: account.postalCode?.toUpperCase() ?? null,
+                contactFirstName: account.person.firstName,
+                contactLastName: account.person.lastName,
+                contactEmail: normaliseEmail(account.person.email),
+                contactPhone: account.person.phone,
+                language,
+                culture,
+              },
+              includeDelegatedAdmin: input.includeDelegatedAdmin ?? false,
+              subscriptions: input.subscriptions.map((s) => ({
+                offerId: s.offerId,
+                quantity: s.quantity,
+                channel: s.channel,
+                partnerId: s.channel === 'DIRECT' ? null : input.partnerId,
+                termMonths: s.termMonths ?? null,
+                isTrial: s.isTrial ?? false,
+              })),
             },
-            includeDelegatedAdmin: input.includeDelegatedAdmin ?? false,
-            subscriptions: input.subscriptions.map((s) => ({
-              offerId: s.offerId,
-              quantity: s.quantity,
-              channel: s.channel,
-              partnerId: s.channel === 'DIRECT' ? null : input.partnerId,
-              termMonths: s.termMonths ?? null,
-              isTrial: s.isTrial ?? false,
-            })),
-          },
-          'createCustomerAccount',
-          { adminPasswordHash: input.adminPasswordHash ?? null, terminationCodeHash: input.delegatedAdminTerminationCodeHash ?? null },
-        );
-        temporaryPassword = created.temporaryPassword;
-        terminationCode = created.terminationCode;
-        return created.receipt;
-      }),
+            'createCustomerAccount',
+            { adminPasswordHash: input.adminPasswordHash ?? null, terminationCodeHash: input.delegatedAdminTerminationCodeHash ?? null },
+          );
+          temporaryPassword = created.temporaryPassword;
+          terminationCode = created.terminationCode;
+          return created.receipt;
+        },
+      ),
     );
     return { ...receipt, temporaryPassword, delegatedAdminTerminationUrl: terminationCode ? this.terminationUrl(terminationCode) : null };
   }
@@ -328,17 +363,29 @@ export class CustomerAccounts {
     await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { lock: true });
       if (customer.provisioningState !== 'FAILED') {
-        throw new DomainError('INVALID_STATUS_TRANSITION', `Only a FAILED customer can be provisioned again (it is ${customer.provisioningState})`, 'customerId');
+        throw new DomainError(
+          'INVALID_STATUS_TRANSITION',
+          `Only a FAILED customer can be provisioned again (it is ${customer.provisioningState})`,
+          'customerId',
+        );
       }
-      await manager.update(Customer, { id: customerId }, { provisioningState: 'PROVISIONING', provisioningError: null, updatedAt: this.clock.now() });
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'retryCustomerProvisioning',
-        resourceType: 'Customer',
-        resourceId: customerId,
-        customerId,
-        oldValue: { provisioningState: 'FAILED', provisioningError: customer.provisioningError },
-        newValue: { provisioningState: 'PROVISIONING' },
-      });
+      await manager.update(
+        Customer,
+        { id: customerId },
+        { provisioningState: 'PROVISIONING', provisioningError: null, updatedAt: this.clock.now() },
+      );
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'retryCustomerProvisioning',
+          resourceType: 'Customer',
+          resourceId: customerId,
+          customerId,
+          oldValue: { provisioningState: 'FAILED', provisioningError: customer.provisioningError },
+          newValue: { provisioningState: 'PROVISIONING' },
+        },
+      );
       await this.provisioner.restart(manager, customerId);
     });
     const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [customerId], this.clock.now());
@@ -368,22 +415,50 @@ export class CustomerAccounts {
     if (!isCountryCode(country)) return null;
     let offer: OfferAvailability | undefined;
     try {
-      [offer] = (await this.services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds: [subscription.offerId] }, actor)).offerAvailability;
+      [offer] = (
+        await this.services.query(
+          'offer',
+          OfferAvailabilityDocument,
+          { partnerId: viewer.partnerId, country, offerIds: [subscription.offerId] },
+          actor,
+        )
+      ).offerAvailability;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError || error instanceof ServiceCallError)) throw error;
       // The form cannot be checked right now: the client may retry; nothing was created.
-      throw new GraphQLError('The offer catalogue is unavailable; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE' }, originalError: error });
+      throw new GraphQLError('The offer catalogue is unavailable; try again shortly', {
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+        originalError: error,
+      });
     }
     if (!offer?.available) {
       problems.add('OFFER_NOT_AVAILABLE', `This offer is not available to your organisation in ${country}`, 'subscription.offerId');
       return null;
     }
-    if (offer.isTrial) problems.add('OFFER_NOT_AVAILABLE', 'A trial is offered through a trial invitation, not a new customer account', 'subscription.offerId');
-    if (offer.isAddOn) problems.add('PREREQUISITE_MISSING', 'An add-on needs a prerequisite subscription the new customer does not have', 'subscription.offerId');
+    if (offer.isTrial)
+      problems.add(
+        'OFFER_NOT_AVAILABLE',
+        'A trial is offered through a trial invitation, not a new customer account',
+        'subscription.offerId',
+      );
+    if (offer.isAddOn)
+      problems.add(
+        'PREREQUISITE_MISSING',
+        'An add-on needs a prerequisite subscription the new customer does not have',
+        'subscription.offerId',
+      );
     const min = offer.minQuantity ?? 1;
     const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
-    if (Number.isInteger(subscription.quantity) && subscription.quantity >= 1 && (subscription.quantity < min || subscription.quantity > max)) {
-      problems.add('QUANTITY_OUT_OF_RANGE', `The number of seats must be between ${min} and ${offer.maxQuantity ?? 'unlimited'}`, 'subscription.quantity');
+    if (
+      Number.isInteger(subscription.quantity) &&
+      subscription.quantity >= 1 &&
+      (subscription.quantity < min || subscription.quantity > max)
+    ) {
+      problems.add(
+        'QUANTITY_OUT_OF_RANGE',
+        `The number of seats must be between ${min} and ${offer.maxQuantity ?? 'unlimited'}`,
+        'subscription.quantity',
+      );
     }
     return offer;
   }
@@ -394,7 +469,10 @@ export class CustomerAccounts {
     spec: AccountSpec,
     operation: string,
     /** Secrets the caller made and showed itself, hashed; what is missing is made here and returned once. */
-    secrets: { adminPasswordHash: string | null; terminationCodeHash: string | null } = { adminPasswordHash: null, terminationCodeHash: null },
+    secrets: { adminPasswordHash: string | null; terminationCodeHash: string | null } = {
+      adminPasswordHash: null,
+      terminationCodeHash: null,
+    },
   ): Promise<{ receipt: AccountReceipt; temporaryPassword: string | null; terminationCode: string | null }> {
     const { adminPasswordHash } = secrets;
     if (await this.domainTaken(manager, spec.row.defaultDomain)) {
@@ -405,7 +483,15 @@ export class CustomerAccounts {
     const adminUserId = randomUUID();
     const adminUserName = `admin@${spec.row.defaultDomain}`;
     const temporaryPassword = adminPasswordHash ? null : generateTemporaryPassword();
-    await manager.insert(Customer, { ...spec.row, id: customerId, tenantId: null, provisioningState: 'PROVISIONING', provisioningError: null, createdAt: now, updatedAt: now });
+    await manager.insert(Customer, {
+      ...spec.row,
+      id: customerId,
+      tenantId: null,
+      provisioningState: 'PROVISIONING',
+      provisioningError: null,
+      createdAt: now,
+      updatedAt: now,
+    });
     await manager.insert(CustomerPartner, {
       customerId,
       partnerId: spec.partnerId,
@@ -445,19 +531,36 @@ export class CustomerAccounts {
       });
     }
     await this.provisioner.start(manager, customerId, { partnerId: spec.partnerId, adminUserId, subscriptions: spec.subscriptions });
-    await writeAudit(manager, { ...actor, clock: this.clock }, {
-      operation,
-      resourceType: 'Customer',
-      resourceId: customerId,
-      customerId,
-      newValue: { ...spec.row, relationship: spec.relationship, provisioningState: 'PROVISIONING', adminUserName, subscriptions: spec.subscriptions },
-    });
+    await writeAudit(
+      manager,
+      { ...actor, clock: this.clock },
+      {
+        operation,
+        resourceType: 'Customer',
+        resourceId: customerId,
+        customerId,
+        newValue: {
+          ...spec.row,
+          relationship: spec.relationship,
+          provisioningState: 'PROVISIONING',
+          adminUserName,
+          subscriptions: spec.subscriptions,
+        },
+      },
+    );
     await recordEvent(manager, this.clock, {
       type: 'customer.created',
       partnerId: spec.partnerId,
       objectType: 'Customer',
       objectId: customerId,
-      data: { companyName: spec.row.companyName, defaultDomain: spec.row.defaultDomain, country: spec.row.country, relationship: spec.relationship, provisioningState: 'PROVISIONING', reason: operation },
+      data: {
+        companyName: spec.row.companyName,
+        defaultDomain: spec.row.defaultDomain,
+        country: spec.row.country,
+        relationship: spec.relationship,
+        provisioningState: 'PROVISIONING',
+        reason: operation,
+      },
     });
     return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword, terminationCode };
   }
@@ -492,4 +595,3 @@ export class CustomerAccounts {
     }
   }
 }
-

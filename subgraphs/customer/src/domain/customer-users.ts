@@ -29,7 +29,13 @@ export interface NewCustomerUser {
   isAdmin?: boolean | null;
 }
 
-const auditView = (user: CustomerUserRow) => ({ userName: user.userName, firstName: user.firstName, lastName: user.lastName, isAdmin: user.isAdmin, deletedAt: user.deletedAt });
+const auditView = (user: CustomerUserRow) => ({
+  userName: user.userName,
+  firstName: user.firstName,
+  lastName: user.lastName,
+  isAdmin: user.isAdmin,
+  deletedAt: user.deletedAt,
+});
 
 /** A customer's users: create, soft-delete / restore (30 days), reset password. */
 export class CustomerUsers {
@@ -49,34 +55,60 @@ export class CustomerUsers {
     return addDays(this.clock.now(), -USER_RESTORE_DAYS);
   }
 
-  async create(actor: Actor, customerId: string, input: NewCustomerUser, idempotencyKey: string | null | undefined): Promise<{ user: CustomerUserRow; temporaryPassword: string | null }> {
+  async create(
+    actor: Actor,
+    customerId: string,
+    input: NewCustomerUser,
+    idempotencyKey: string | null | undefined,
+  ): Promise<{ user: CustomerUserRow; temporaryPassword: string | null }> {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
     let temporaryPassword: string | null = null;
     const receipt = await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { admin: 'FULL', lock: true });
       // The customer first: an unrelated one answers NOT_FOUND whatever the input.
       const { firstName, lastName, localPart } = readNewCustomerUser(input);
-      return idempotent(manager, { scope: viewer.partnerId, operation: 'createCustomerUser', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
-        const userName = `${localPart}@${customer.defaultDomain}`;
-        if (await this.store.userNameTaken(userName, manager)) throw new DomainError('EMAIL_TAKEN', `${userName} already exists`, 'input.userName');
-        temporaryPassword = generateTemporaryPassword();
-        const now = this.clock.now();
-        const user: CustomerUserRow = {
-          id: randomUUID(),
-          customerId: customer.id,
-          userName,
-          firstName,
-          lastName,
-          isAdmin: input.isAdmin ?? false,
-          passwordHash: await hashPassword(temporaryPassword),
-          deletedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        await this.store.insert(user, manager);
-        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createCustomerUser', resourceType: 'CustomerUser', resourceId: user.id, customerId: customer.id, newValue: auditView(user) });
-        return { userId: user.id };
-      });
+      return idempotent(
+        manager,
+        {
+          scope: viewer.partnerId,
+          operation: 'createCustomerUser',
+          key: idempotencyKey,
+          request: { customerId, input },
+          clock: this.clock,
+        },
+        async () => {
+          const userName = `${localPart}@${customer.defaultDomain}`;
+          if (await this.store.userNameTaken(userName, manager))
+            throw new DomainError('EMAIL_TAKEN', `${userName} already exists`, 'input.userName');
+          temporaryPassword = generateTemporaryPassword();
+          const now = this.clock.now();
+          const user: CustomerUserRow = {
+            id: randomUUID(),
+            customerId: customer.id,
+            userName,
+            firstName,
+            lastName,
+            isAdmin: input.isAdmin ?? false,
+            passwordHash: await hashPassword(temporaryPassword),
+            deletedAt: null,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await this.store.insert(user, manager);
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'createCustomerUser',
+              resourceType: 'CustomerUser',
+              resourceId: user.id,
+              customerId: customer.id,
+              newValue: auditView(user),
+            },
+          );
+          return { userId: user.id };
+        },
+      );
     });
     const user = await this.store.get(receipt.userId);
     return { user, temporaryPassword };
@@ -90,16 +122,25 @@ export class CustomerUsers {
   async delete(actor: Actor, id: string): Promise<{ user: CustomerUserRow; released: string[] }> {
     const viewer = authorize(actor.viewer, { customerAccess: ['FULL'] });
     const rule: UserChange = async (manager, user) =>
-      deleted(user, user.isAdmin && !user.deletedAt ? await this.store.otherAdmins(user.customerId, user.id, manager) : 0, this.clock.now());
+      deleted(
+        user,
+        user.isAdmin && !user.deletedAt ? await this.store.otherAdmins(user.customerId, user.id, manager) : 0,
+        this.clock.now(),
+      );
     const before = await this.check(viewer, id, 'FULL', rule);
     const licences = { customerId: before.customerId, userId: id };
-    const { subscriptionIds: released } = accepted((await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences);
+    const { subscriptionIds: released } = accepted(
+      (await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
+    );
     try {
       return { user: await this.change(actor, viewer, id, 'deleteCustomerUser', 'FULL', rule), released };
     } catch (error) {
       // Refused after all: give the licences back — unless a concurrent delete of the same user
       // won, whose licences these now are to keep aside.
-      if (!(await this.isDeleted(id))) accepted((await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences);
+      if (!(await this.isDeleted(id)))
+        accepted(
+          (await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
+        );
       throw error;
     }
   }
@@ -120,7 +161,10 @@ export class CustomerUsers {
       return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), reinstated, notReinstated };
     } catch (error) {
       // Refused after all: free them again — unless a concurrent restore of the same user won.
-      if (await this.isDeleted(id)) accepted((await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences);
+      if (await this.isDeleted(id))
+        accepted(
+          (await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
+        );
       throw error;
     }
   }
@@ -146,13 +190,17 @@ export class CustomerUsers {
     return this.db.transaction(async (manager) => {
       const purged = await this.store.purgeDeletedBefore(this.visibleSince(), manager);
       for (const user of purged) {
-        await writeAudit(manager, { viewer: { kind: 'system' }, requestId: 'purge-customer-users', clock: this.clock }, {
-          operation: 'purgeCustomerUser',
-          resourceType: 'CustomerUser',
-          resourceId: user.id,
-          customerId: user.customerId,
-          oldValue: { userName: user.userName },
-        });
+        await writeAudit(
+          manager,
+          { viewer: { kind: 'system' }, requestId: 'purge-customer-users', clock: this.clock },
+          {
+            operation: 'purgeCustomerUser',
+            resourceType: 'CustomerUser',
+            resourceId: user.id,
+            customerId: user.customerId,
+            oldValue: { userName: user.userName },
+          },
+        );
       }
       return purged.length;
     });
@@ -168,17 +216,41 @@ export class CustomerUsers {
   }
 
   /** Loads a (not purged) user of a customer the viewer's partner administers, applies `change` under lock, audits. */
-  private async change(actor: Actor, viewer: PartnerViewer, id: string, operation: string, admin: 'FULL' | 'LIMITED', change: UserChange): Promise<CustomerUserRow> {
+  private async change(
+    actor: Actor,
+    viewer: PartnerViewer,
+    id: string,
+    operation: string,
+    admin: 'FULL' | 'LIMITED',
+    change: UserChange,
+  ): Promise<CustomerUserRow> {
     return this.db.transaction(async (manager) => {
       const { user, customer } = await this.load(manager, viewer, id, admin, true);
       const after = { ...(await change(manager, user, customer)), updatedAt: this.clock.now() };
       await this.store.save(after, manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'CustomerUser', resourceId: id, customerId: user.customerId, oldValue: auditView(user), newValue: auditView(after) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation,
+          resourceType: 'CustomerUser',
+          resourceId: id,
+          customerId: user.customerId,
+          oldValue: auditView(user),
+          newValue: auditView(after),
+        },
+      );
       return after;
     });
   }
 
-  private async load(manager: EntityManager, viewer: PartnerViewer, id: string, admin: 'FULL' | 'LIMITED', lock: boolean): Promise<{ user: CustomerUserRow; customer: CustomerAccessView }> {
+  private async load(
+    manager: EntityManager,
+    viewer: PartnerViewer,
+    id: string,
+    admin: 'FULL' | 'LIMITED',
+    lock: boolean,
+  ): Promise<{ user: CustomerUserRow; customer: CustomerAccessView }> {
     if (!isUuid(id)) throw notFound('Customer user', 'id');
     // Another partner's user is never read nor locked, so it answers exactly like an unknown id.
     const user = await this.store.ofPartner(viewer.partnerId, id, lock, manager);

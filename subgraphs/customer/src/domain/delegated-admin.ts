@@ -17,7 +17,14 @@ import {
   type Clock,
   type Viewer,
 } from '@partner-graph/platform';
-import { CustomerUserStore, DelegatedAdminStore, SignInFailureStore, type CustomerUserRow, type DelegatedAdminAccess, type DelegatedAdminRelationshipRow } from '../db/index.js';
+import {
+  CustomerUserStore,
+  DelegatedAdminStore,
+  SignInFailureStore,
+  type CustomerUserRow,
+  type DelegatedAdminAccess,
+  type DelegatedAdminRelationshipRow,
+} from '../db/index.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
 import {
   accepted,
@@ -77,13 +84,36 @@ export class DelegatedAdministration {
     let code: string | null = null;
     const receipt = await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId);
-      return idempotent(manager, { scope: viewer.partnerId, operation: 'sendDelegatedAdminOffer', key: idempotencyKey, request: { customerId, access }, clock: this.clock }, async () => {
-        code = generateCode();
-        const relationship = newOffer({ id: randomUUID(), customerId: customer.id, partnerId: viewer.partnerId, access, codeHash: sha256(code) }, this.clock.now());
-        await this.store.insert(relationship, manager);
-        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendDelegatedAdminOffer', resourceType: 'DelegatedAdminRelationship', resourceId: relationship.id, customerId: customer.id, newValue: auditView(relationship) });
-        return { relationshipId: relationship.id };
-      });
+      return idempotent(
+        manager,
+        {
+          scope: viewer.partnerId,
+          operation: 'sendDelegatedAdminOffer',
+          key: idempotencyKey,
+          request: { customerId, access },
+          clock: this.clock,
+        },
+        async () => {
+          code = generateCode();
+          const relationship = newOffer(
+            { id: randomUUID(), customerId: customer.id, partnerId: viewer.partnerId, access, codeHash: sha256(code) },
+            this.clock.now(),
+          );
+          await this.store.insert(relationship, manager);
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'sendDelegatedAdminOffer',
+              resourceType: 'DelegatedAdminRelationship',
+              resourceId: relationship.id,
+              customerId: customer.id,
+              newValue: auditView(relationship),
+            },
+          );
+          return { relationshipId: relationship.id };
+        },
+      );
     });
     const relationship = await this.store.get(receipt.relationshipId);
     return { relationship, code, acceptanceUrl: code ? customerPageUrl(this.publicAcceptUrl, 'delegated-admin', code) : null };
@@ -108,7 +138,8 @@ export class DelegatedAdministration {
     code: string,
     credentials: { userName: string; password: string },
   ): Promise<{ relationship: DelegatedAdminRelationshipRow; terminationCode: string; terminationUrl: string }> {
-    const invalid = () => new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
+    const invalid = () =>
+      new DomainError('INVALID_CODE', 'This delegated-admin offer code is not valid (unknown, already used or expired)', 'code');
     const entered = enteredCode(code);
     if (entered === null) throw invalid();
     const codeHash = sha256(entered);
@@ -124,15 +155,19 @@ export class DelegatedAdministration {
       const after = accepted(locked, sha256(terminationCode), now);
       await this.store.save(after, manager);
       // No partner user acts: the record belongs to the offering partner's trail and names the customer's admin.
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        partnerId: locked.partnerId,
-        operation: 'acceptDelegatedAdminOffer',
-        resourceType: 'DelegatedAdminRelationship',
-        resourceId: locked.id,
-        customerId: locked.customerId,
-        oldValue: auditView(locked),
-        newValue: { ...auditView(after), acceptedBy: admin.userName },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          partnerId: locked.partnerId,
+          operation: 'acceptDelegatedAdminOffer',
+          resourceType: 'DelegatedAdminRelationship',
+          resourceId: locked.id,
+          customerId: locked.customerId,
+          oldValue: auditView(locked),
+          newValue: { ...auditView(after), acceptedBy: admin.userName },
+        },
+      );
       await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.accepted', after, 'acceptDelegatedAdminOffer'));
       return after;
     });
@@ -145,7 +180,11 @@ export class DelegatedAdministration {
    * guesses cannot all pass the limit), and a failure is recorded against both in the database,
    * so it counts on every replica; it never touches the offer.
    */
-  private async signIn(offer: DelegatedAdminRelationshipRow, codeHash: string, credentials: { userName: string; password: string }): Promise<CustomerUserRow> {
+  private async signIn(
+    offer: DelegatedAdminRelationshipRow,
+    codeHash: string,
+    credentials: { userName: string; password: string },
+  ): Promise<CustomerUserRow> {
     const userName = enteredUserName(credentials.userName);
     const subjects = [`code:${codeHash}`, ...(userName ? [`user:${userName}`] : [])];
     const outcome = await this.db.transaction(async (manager) => {
@@ -170,12 +209,15 @@ export class DelegatedAdministration {
   async terminate(actor: Actor, id: string): Promise<DelegatedAdminRelationshipRow> {
     const viewer = authorize(actor.viewer, MANAGE_DELEGATED_ADMIN);
     if (!isUuid(id)) throw notFound('Delegated-admin relationship', 'id');
-    return this.end(actor, { id, partnerId: viewer.partnerId }, 'terminateDelegatedAdminRelationship', () => notFound('Delegated-admin relationship', 'id'));
+    return this.end(actor, { id, partnerId: viewer.partnerId }, 'terminateDelegatedAdminRelationship', () =>
+      notFound('Delegated-admin relationship', 'id'),
+    );
   }
 
   /** Customer side, unauthenticated: the termination code handed out at acceptance ends the relationship. */
   async terminateAsCustomer(actor: Actor, code: string): Promise<DelegatedAdminRelationshipRow> {
-    const invalid = () => new DomainError('INVALID_CODE', 'This termination code is not valid (unknown, or the relationship has already ended)', 'code');
+    const invalid = () =>
+      new DomainError('INVALID_CODE', 'This termination code is not valid (unknown, or the relationship has already ended)', 'code');
     const entered = enteredCode(code);
     if (entered === null) throw invalid();
     return this.end(actor, { terminationCodeHash: sha256(entered) }, 'endDelegatedAdminRelationship', invalid);
@@ -198,15 +240,19 @@ export class DelegatedAdministration {
         throw new DomainError('INVALID_STATUS_TRANSITION', `This relationship is already ${effectiveStatus(before, now)}`, 'id');
       }
       await this.store.save(after, manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        partnerId: before.partnerId,
-        operation,
-        resourceType: 'DelegatedAdminRelationship',
-        resourceId: before.id,
-        customerId: before.customerId,
-        oldValue: auditView(before),
-        newValue: auditView(after),
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          partnerId: before.partnerId,
+          operation,
+          resourceType: 'DelegatedAdminRelationship',
+          resourceId: before.id,
+          customerId: before.customerId,
+          oldValue: auditView(before),
+          newValue: auditView(after),
+        },
+      );
       await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.terminated', after, operation));
       return after;
     });
@@ -223,16 +269,24 @@ export class DelegatedAdministration {
       for (const before of due) {
         const after = expired(before);
         await this.store.save(after, manager);
-        await writeAudit(manager, { viewer: { kind: 'system' }, requestId, clock: this.clock }, {
-          partnerId: before.partnerId,
-          operation: 'expireDelegatedAdminRelationship',
-          resourceType: 'DelegatedAdminRelationship',
-          resourceId: before.id,
-          customerId: before.customerId,
-          oldValue: auditView(before),
-          newValue: auditView(after),
-        });
-        await recordEvent(manager, this.clock, relationshipEvent('delegated_admin.expired', after, before.status === 'PENDING' ? 'offerExpired' : 'relationshipExpired'));
+        await writeAudit(
+          manager,
+          { viewer: { kind: 'system' }, requestId, clock: this.clock },
+          {
+            partnerId: before.partnerId,
+            operation: 'expireDelegatedAdminRelationship',
+            resourceType: 'DelegatedAdminRelationship',
+            resourceId: before.id,
+            customerId: before.customerId,
+            oldValue: auditView(before),
+            newValue: auditView(after),
+          },
+        );
+        await recordEvent(
+          manager,
+          this.clock,
+          relationshipEvent('delegated_admin.expired', after, before.status === 'PENDING' ? 'offerExpired' : 'relationshipExpired'),
+        );
       }
       return due.length;
     });

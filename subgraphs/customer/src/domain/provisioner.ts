@@ -90,21 +90,29 @@ export class Provisioner {
     const before = await manager.findOneByOrFail(Customer, { id: customerId });
     const now = this.clock.now();
     await manager.update(Customer, { id: customerId }, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now });
-    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock }, {
-      partnerId: flow.input.partnerId,
-      operation: 'provisionCustomer',
-      resourceType: 'Customer',
-      resourceId: customerId,
-      customerId,
-      oldValue: { provisioningState: before.provisioningState },
-      newValue: { provisioningState: 'ACTIVE', subscriptionIds: ids },
-    });
+    await writeAudit(
+      manager,
+      { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock },
+      {
+        partnerId: flow.input.partnerId,
+        operation: 'provisionCustomer',
+        resourceType: 'Customer',
+        resourceId: customerId,
+        customerId,
+        oldValue: { provisioningState: before.provisioningState },
+        newValue: { provisioningState: 'ACTIVE', subscriptionIds: ids },
+      },
+    );
     await recordEvent(manager, this.clock, {
       type: 'customer.provisioned',
       partnerId: flow.input.partnerId,
       objectType: 'Customer',
       objectId: customerId,
-      data: { provisioningState: 'ACTIVE', subscriptionIds: ids, changes: [{ field: 'provisioningState', from: before.provisioningState, to: 'ACTIVE' }] },
+      data: {
+        provisioningState: 'ACTIVE',
+        subscriptionIds: ids,
+        changes: [{ field: 'provisioningState', from: before.provisioningState, to: 'ACTIVE' }],
+      },
     });
   }
 
@@ -116,16 +124,24 @@ export class Provisioner {
     const customerId = flow.id;
     const before = await manager.findOneByOrFail(Customer, { id: customerId });
     if (before.provisioningState === 'FAILED' && before.provisioningError === failure.reason) return;
-    await manager.update(Customer, { id: customerId }, { provisioningState: 'FAILED', provisioningError: failure.reason, updatedAt: this.clock.now() });
-    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock }, {
-      partnerId: flow.input.partnerId,
-      operation: 'provisionCustomer',
-      resourceType: 'Customer',
-      resourceId: customerId,
-      customerId,
-      newValue: { provisioningState: 'FAILED', provisioningError: failure.reason },
-      outcome: 'FAILURE',
-    });
+    await manager.update(
+      Customer,
+      { id: customerId },
+      { provisioningState: 'FAILED', provisioningError: failure.reason, updatedAt: this.clock.now() },
+    );
+    await writeAudit(
+      manager,
+      { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock },
+      {
+        partnerId: flow.input.partnerId,
+        operation: 'provisionCustomer',
+        resourceType: 'Customer',
+        resourceId: customerId,
+        customerId,
+        newValue: { provisioningState: 'FAILED', provisioningError: failure.reason },
+        outcome: 'FAILURE',
+      },
+    );
     await recordEvent(manager, this.clock, {
       type: 'customer.provisioning_failed',
       partnerId: flow.input.partnerId,
@@ -135,7 +151,12 @@ export class Provisioner {
     });
   }
 
-  private async provisionSubscription(flow: FlowRecord<ProvisioningInput>, index: number, planned: PlannedSubscriptionRow, idempotencyKey: string): Promise<string> {
+  private async provisionSubscription(
+    flow: FlowRecord<ProvisioningInput>,
+    index: number,
+    planned: PlannedSubscriptionRow,
+    idempotencyKey: string,
+  ): Promise<string> {
     const customerId = flow.id;
     const data = await this.services.query(
       'subscription',
@@ -158,7 +179,9 @@ export class Provisioner {
     const result = data.provisionSubscription;
     if (result.errors.length > 0 || !result.subscriptionId) {
       const first = result.errors[0];
-      throw new SubscriptionRefused(first ? `Subscription ${index + 1} was refused: ${first.code}: ${first.message}` : `Subscription ${index + 1} was not created`);
+      throw new SubscriptionRefused(
+        first ? `Subscription ${index + 1} was refused: ${first.code}: ${first.message}` : `Subscription ${index + 1} was not created`,
+      );
     }
     return result.subscriptionId;
   }
@@ -166,7 +189,8 @@ export class Provisioner {
 
 function failureOf(error: unknown): FlowFailure {
   if (error instanceof SubscriptionRefused) return { reason: error.message, final: true };
-  if (error instanceof ServiceUnavailableError) return { reason: 'The subscription service is unavailable; provisioning will be retried', final: false };
+  if (error instanceof ServiceUnavailableError)
+    return { reason: 'The subscription service is unavailable; provisioning will be retried', final: false };
   if (error instanceof ServiceCallError) return { reason: `The subscription service refused the request: ${error.message}`, final: false };
   return { reason: 'Provisioning failed unexpectedly; it will be retried', final: false };
 }

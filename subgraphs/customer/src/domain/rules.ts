@@ -1,5 +1,22 @@
-import { addDays, addMonths, DomainError, effectiveCustomerAccess, forbidden, Problems, type EventType, type NewEvent, type PartnerViewer, type Viewer } from '@partner-graph/platform';
-import type { CustomerUserRow, DelegatedAdminAccess, DelegatedAdminRelationshipRow, DelegatedAdminStatus, ServiceRequestRow } from '../db/entities.js';
+import {
+  addDays,
+  addMonths,
+  DomainError,
+  effectiveCustomerAccess,
+  forbidden,
+  Problems,
+  type EventType,
+  type NewEvent,
+  type PartnerViewer,
+  type Viewer,
+} from '@partner-graph/platform';
+import type {
+  CustomerUserRow,
+  DelegatedAdminAccess,
+  DelegatedAdminRelationshipRow,
+  DelegatedAdminStatus,
+  ServiceRequestRow,
+} from '../db/entities.js';
 
 /** Who acts, for the audit trail. */
 export interface Actor {
@@ -70,17 +87,30 @@ export const likePrefix = (value: string): string => `${value.replace(/[\\%_]/g,
  * without any): with `needed`, the viewer's effective access — the lesser of its own and its
  * partner's — must reach that level, else NO_ADMIN_RIGHTS.
  */
-export function checkAdminRights(viewer: PartnerViewer, adminAccess: 'FULL' | 'LIMITED' | null, needed: 'FULL' | 'LIMITED' | undefined, field: string): void {
+export function checkAdminRights(
+  viewer: PartnerViewer,
+  adminAccess: 'FULL' | 'LIMITED' | null,
+  needed: 'FULL' | 'LIMITED' | undefined,
+  field: string,
+): void {
   if (!needed) return;
   if (adminAccess === null) {
-    throw new DomainError('NO_ADMIN_RIGHTS', 'Your organisation has no admin rights on this customer (reseller or active delegated administration needed)', field);
+    throw new DomainError(
+      'NO_ADMIN_RIGHTS',
+      'Your organisation has no admin rights on this customer (reseller or active delegated administration needed)',
+      field,
+    );
   }
   if (needed === 'FULL' && effectiveCustomerAccess(viewer, adminAccess) !== 'FULL') throw limitedRelationship(field);
 }
 
 /** A LIMITED delegated-admin relationship is a password admin's rights, whatever the agent's own access. */
 export const limitedRelationship = (field: string) =>
-  new DomainError('NO_ADMIN_RIGHTS', "Your organisation's delegated administration of this customer is LIMITED: password resets of non-admin users and service requests only", field);
+  new DomainError(
+    'NO_ADMIN_RIGHTS',
+    "Your organisation's delegated administration of this customer is LIMITED: password resets of non-admin users and service requests only",
+    field,
+  );
 
 /* Customer users */
 
@@ -88,12 +118,17 @@ export const limitedRelationship = (field: string) =>
 export const purgeAt = (user: CustomerUserRow): Date | null => (user.deletedAt ? addDays(user.deletedAt, USER_RESTORE_DAYS) : null);
 
 /** A new user's names, and the local part of its user name (given, or made from the names): every mistake at once. */
-export function readNewCustomerUser(input: { firstName: string; lastName: string; userName?: string | null }): { firstName: string; lastName: string; localPart: string } {
+export function readNewCustomerUser(input: { firstName: string; lastName: string; userName?: string | null }): {
+  firstName: string;
+  lastName: string;
+  localPart: string;
+} {
   const problems = new Problems();
   if (!input.firstName.trim()) problems.add('VALIDATION_FAILED', 'First name is required', 'input.firstName');
   if (!input.lastName.trim()) problems.add('VALIDATION_FAILED', 'Last name is required', 'input.lastName');
   const localPart = (input.userName?.trim() || localPartFromName(input.firstName, input.lastName)).toLowerCase();
-  if (!isUserLocalPart(localPart)) problems.add('VALIDATION_FAILED', 'User name: letters, digits, dots, hyphens or underscores', 'input.userName');
+  if (!isUserLocalPart(localPart))
+    problems.add('VALIDATION_FAILED', 'User name: letters, digits, dots, hyphens or underscores', 'input.userName');
   problems.throwIfAny();
   return { firstName: input.firstName.trim(), lastName: input.lastName.trim(), localPart };
 }
@@ -162,16 +197,35 @@ export function enteredCode(code: string): string | null {
 }
 
 /** A new offer: PENDING for 90 days. */
-export function newOffer(spec: { id: string; customerId: string; partnerId: string; access: DelegatedAdminAccess; codeHash: string }, now: Date): DelegatedAdminRelationshipRow {
-  return { ...spec, status: 'PENDING', terminationCodeHash: null, createdAt: now, acceptedAt: null, expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS), terminatedAt: null };
+export function newOffer(
+  spec: { id: string; customerId: string; partnerId: string; access: DelegatedAdminAccess; codeHash: string },
+  now: Date,
+): DelegatedAdminRelationshipRow {
+  return {
+    ...spec,
+    status: 'PENDING',
+    terminationCodeHash: null,
+    createdAt: now,
+    acceptedAt: null,
+    expiresAt: addDays(now, DELEGATED_ADMIN_OFFER_DAYS),
+    terminatedAt: null,
+  };
 }
 
 /** Whether the offer can still be accepted at `now`. */
-export const isOpenOffer = (offer: DelegatedAdminRelationshipRow, now: Date): boolean => offer.status === 'PENDING' && effectiveStatus(offer, now) === 'PENDING';
+export const isOpenOffer = (offer: DelegatedAdminRelationshipRow, now: Date): boolean =>
+  offer.status === 'PENDING' && effectiveStatus(offer, now) === 'PENDING';
 
 /** An accepted offer is ACTIVE for 2 years; its code is spent and the customer's termination code set. */
 export function accepted(offer: DelegatedAdminRelationshipRow, terminationCodeHash: string, now: Date): DelegatedAdminRelationshipRow {
-  return { ...offer, status: 'ACTIVE', codeHash: null, terminationCodeHash, acceptedAt: now, expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS) };
+  return {
+    ...offer,
+    status: 'ACTIVE',
+    codeHash: null,
+    terminationCodeHash,
+    acceptedAt: now,
+    expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
+  };
 }
 
 /** Ending a PENDING or ACTIVE relationship; null when it has ended already (the caller says how to refuse). */
@@ -181,7 +235,12 @@ export function terminated(before: DelegatedAdminRelationshipRow, now: Date): De
   return { ...before, status: 'TERMINATED', codeHash: null, terminationCodeHash: null, terminatedAt: now };
 }
 
-export const expired = (before: DelegatedAdminRelationshipRow): DelegatedAdminRelationshipRow => ({ ...before, status: 'EXPIRED', codeHash: null, terminationCodeHash: null });
+export const expired = (before: DelegatedAdminRelationshipRow): DelegatedAdminRelationshipRow => ({
+  ...before,
+  status: 'EXPIRED',
+  codeHash: null,
+  terminationCodeHash: null,
+});
 
 /** Failed sign-ins to accept an offer: at most this many per code and per user name in the window, then refused until they age out. */
 export const SIGN_IN_FAILURE_LIMIT = 5;
@@ -207,14 +266,26 @@ export function enteredUserName(userName: string): string | null {
  * Who may accept an offer: an undeleted admin user of the offer's customer whose password
  * matched. Any other case gets the same answer, so a refusal tells nothing of who exists.
  */
-export function acceptingAdmin(user: CustomerUserRow | null, offer: DelegatedAdminRelationshipRow, passwordMatches: boolean): CustomerUserRow {
+export function acceptingAdmin(
+  user: CustomerUserRow | null,
+  offer: DelegatedAdminRelationshipRow,
+  passwordMatches: boolean,
+): CustomerUserRow {
   if (!user || !passwordMatches || !user.isAdmin || user.deletedAt !== null || user.customerId !== offer.customerId) {
-    throw new DomainError('INVALID_CREDENTIALS', "The user name or password is incorrect, or this user is not an administrator of the account offered administration", 'password');
+    throw new DomainError(
+      'INVALID_CREDENTIALS',
+      'The user name or password is incorrect, or this user is not an administrator of the account offered administration',
+      'password',
+    );
   }
   return user;
 }
 
-export const relationshipAuditView = (row: DelegatedAdminRelationshipRow) => ({ access: row.access, status: row.status, expiresAt: row.expiresAt });
+export const relationshipAuditView = (row: DelegatedAdminRelationshipRow) => ({
+  access: row.access,
+  status: row.status,
+  expiresAt: row.expiresAt,
+});
 
 /** An event about a delegated-admin relationship; its codes never leave the subgraph. */
 export function relationshipEvent(type: EventType, row: DelegatedAdminRelationshipRow, reason: string): NewEvent {

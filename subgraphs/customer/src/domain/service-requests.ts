@@ -21,30 +21,55 @@ export class ServiceRequests {
     this.store = new ServiceRequestStore(db);
   }
 
-  async create(actor: Actor, customerId: string, input: { title: string; description: string; severity: ServiceRequestSeverity }, idempotencyKey: string | null | undefined): Promise<ServiceRequestRow> {
+  async create(
+    actor: Actor,
+    customerId: string,
+    input: { title: string; description: string; severity: ServiceRequestSeverity },
+    idempotencyKey: string | null | undefined,
+  ): Promise<ServiceRequestRow> {
     const viewer = authorize(actor.viewer, HANDLE_REQUESTS);
     const receipt = await this.db.transaction(async (manager) => {
       const customer = await customerOfViewer(manager, this.clock, viewer, customerId, { admin: 'LIMITED' });
       // The customer first: an unrelated one answers NOT_FOUND whatever the input.
       const { title, description } = readServiceRequest(input);
-      return idempotent(manager, { scope: viewer.partnerId, operation: 'createServiceRequest', key: idempotencyKey, request: { customerId, input }, clock: this.clock }, async () => {
-        const now = this.clock.now();
-        const request: ServiceRequestRow = {
-          id: randomUUID(),
-          customerId: customer.id,
-          partnerId: viewer.partnerId,
-          title,
-          description,
-          severity: input.severity,
-          status: 'OPEN',
-          createdAt: now,
-          updatedAt: now,
-          closedAt: null,
-        };
-        await this.store.insert(request, manager);
-        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createServiceRequest', resourceType: 'ServiceRequest', resourceId: request.id, customerId: customer.id, newValue: auditView(request) });
-        return { id: request.id };
-      });
+      return idempotent(
+        manager,
+        {
+          scope: viewer.partnerId,
+          operation: 'createServiceRequest',
+          key: idempotencyKey,
+          request: { customerId, input },
+          clock: this.clock,
+        },
+        async () => {
+          const now = this.clock.now();
+          const request: ServiceRequestRow = {
+            id: randomUUID(),
+            customerId: customer.id,
+            partnerId: viewer.partnerId,
+            title,
+            description,
+            severity: input.severity,
+            status: 'OPEN',
+            createdAt: now,
+            updatedAt: now,
+            closedAt: null,
+          };
+          await this.store.insert(request, manager);
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'createServiceRequest',
+              resourceType: 'ServiceRequest',
+              resourceId: request.id,
+              customerId: customer.id,
+              newValue: auditView(request),
+            },
+          );
+          return { id: request.id };
+        },
+      );
     });
     return this.store.get(receipt.id);
   }
@@ -55,7 +80,10 @@ export class ServiceRequests {
     const note = readNote(text);
     return this.change(actor, viewer, id, 'addServiceRequestNote', async (manager, request) => {
       const after = noted(request);
-      await this.store.addNote({ id: randomUUID(), serviceRequestId: id, authorUserId: viewer.userId, text: note, createdAt: this.clock.now() }, manager);
+      await this.store.addNote(
+        { id: randomUUID(), serviceRequestId: id, authorUserId: viewer.userId, text: note, createdAt: this.clock.now() },
+        manager,
+      );
       return after;
     });
   }
@@ -79,7 +107,18 @@ export class ServiceRequests {
       await customerOfViewer(manager, this.clock, viewer, request.customerId, { admin: 'LIMITED', field: 'id' });
       const after = { ...(await change(manager, request)), updatedAt: this.clock.now() };
       await this.store.save(after, manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'ServiceRequest', resourceId: id, customerId: request.customerId, oldValue: auditView(request), newValue: auditView(after) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation,
+          resourceType: 'ServiceRequest',
+          resourceId: id,
+          customerId: request.customerId,
+          oldValue: auditView(request),
+          newValue: auditView(after),
+        },
+      );
       return after;
     });
   }

@@ -5,7 +5,12 @@ import type { DelegatedAdminRelationshipRow } from '../db/index.js';
 const NO_LICENCE_CHANGES = { licencesReleased: [], licencesRestored: [], licencesNotRestored: [] };
 
 /** What the customer side sees of a relationship: no partner data beyond the outcome. */
-const customerView = (row: DelegatedAdminRelationshipRow) => ({ relationshipId: row.id, status: row.status, access: row.access, expiresAt: row.expiresAt });
+const customerView = (row: DelegatedAdminRelationshipRow) => ({
+  relationshipId: row.id,
+  status: row.status,
+  access: row.access,
+  expiresAt: row.expiresAt,
+});
 
 export const Mutation: MutationResolvers = {
   createCustomer: async (_root, { input, idempotencyKey, dryRun }, { accounts, viewer, requestId }) => {
@@ -32,7 +37,11 @@ export const Mutation: MutationResolvers = {
       return {
         user,
         licencesRestored: reinstated.map((subscriptionId) => ({ id: subscriptionId })),
-        licencesNotRestored: notReinstated.map(({ subscriptionId, code, message }) => ({ subscription: { id: subscriptionId }, code, message })),
+        licencesNotRestored: notReinstated.map(({ subscriptionId, code, message }) => ({
+          subscription: { id: subscriptionId },
+          code,
+          message,
+        })),
       };
     })),
   }),

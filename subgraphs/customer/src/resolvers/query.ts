@@ -20,13 +20,22 @@ export const Query: QueryResolvers = {
   customerAccess: async (_root, { partnerId, customerIds }, { signed, accounts }) => {
     requireService(signed);
     const customers = await accounts.accessOf(partnerId, customerIds);
-    return customers.map((c) => ({ customerId: c.id, country: c.country, provisioningState: c.provisioningState, relationship: c.relationship, hasAdminRights: c.hasAdminRights, adminAccess: c.adminAccess }));
+    return customers.map((c) => ({
+      customerId: c.id,
+      country: c.country,
+      provisioningState: c.provisioningState,
+      relationship: c.relationship,
+      hasAdminRights: c.hasAdminRights,
+      adminAccess: c.adminAccess,
+    }));
   },
   customerUsersById: async (_root, { customerId, userIds }, { signed, loaders }) => {
     requireService(signed);
     const users = await loaders.user.loadMany(userIds);
     return users.flatMap((user) =>
-      user && !(user instanceof Error) && user.customerId === customerId ? [{ id: user.id, customerId: user.customerId, isAdmin: user.isAdmin, deleted: user.deletedAt !== null }] : [],
+      user && !(user instanceof Error) && user.customerId === customerId
+        ? [{ id: user.id, customerId: user.customerId, isAdmin: user.isAdmin, deleted: user.deletedAt !== null }]
+        : [],
     );
   },
 };

@@ -15,7 +15,11 @@ export class ProductKeyStore {
   }
 
   /** The partner's keys, newest first, after an (orderedAt, id) position. */
-  page(partnerId: string, args: { state?: ProductKeyState | null; limit: number; after: { key: string; id: string } | null }, manager: EntityManager = this.db.manager): Promise<ProductKeyRow[]> {
+  page(
+    partnerId: string,
+    args: { state?: ProductKeyState | null; limit: number; after: { key: string; id: string } | null },
+    manager: EntityManager = this.db.manager,
+  ): Promise<ProductKeyRow[]> {
     const query = manager
       .getRepository(ProductKey)
       .createQueryBuilder('k')

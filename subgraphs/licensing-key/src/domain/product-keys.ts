@@ -48,18 +48,33 @@ export class ProductKeys {
     this.store = new ProductKeyStore(db);
   }
 
-  async order(actor: Actor, input: { offerId: string; count: number; seatsPerKey?: number | null; termMonths?: number | null }, idempotencyKey: string | null | undefined): Promise<OrderedKey[]> {
+  async order(
+    actor: Actor,
+    input: { offerId: string; count: number; seatsPerKey?: number | null; termMonths?: number | null },
+    idempotencyKey: string | null | undefined,
+  ): Promise<OrderedKey[]> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const { termMonths } = readOrder(input);
     // `country: null`: may the partner sell the offer at all, in any country.
-    const { offerAvailability } = await this.services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country: null, offerIds: [input.offerId] }, { viewer, requestId: actor.requestId });
+    const { offerAvailability } = await this.services.query(
+      'offer',
+      OfferAvailabilityDocument,
+      { partnerId: viewer.partnerId, country: null, offerIds: [input.offerId] },
+      { viewer, requestId: actor.requestId },
+    );
     const seats = seatsPerKey(offerAvailability[0] ?? null, input.seatsPerKey);
 
     const fullKeys = new Map<string, string>();
     const receipt = await this.db.transaction((manager) =>
       idempotent(
         manager,
-        { scope: viewer.partnerId, operation: 'orderProductKeys', key: idempotencyKey, request: { offerId: input.offerId, count: input.count, seats, termMonths }, clock: this.clock },
+        {
+          scope: viewer.partnerId,
+          operation: 'orderProductKeys',
+          key: idempotencyKey,
+          request: { offerId: input.offerId, count: input.count, seats, termMonths },
+          clock: this.clock,
+        },
         async () => {
           const now = this.clock.now();
           const orderId = randomUUID();
@@ -88,12 +103,22 @@ export class ProductKeys {
             return row;
           });
           await this.store.insert(rows, manager);
-          await writeAudit(manager, { ...actor, clock: this.clock }, {
-            operation: 'orderProductKeys',
-            resourceType: 'ProductKeyOrder',
-            resourceId: orderId,
-            newValue: { offerId: input.offerId, count: input.count, seatsPerKey: seats, termMonths, keys: rows.map((r) => maskProductKey(r.lastFive)) },
-          });
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'orderProductKeys',
+              resourceType: 'ProductKeyOrder',
+              resourceId: orderId,
+              newValue: {
+                offerId: input.offerId,
+                count: input.count,
+                seatsPerKey: seats,
+                termMonths,
+                keys: rows.map((r) => maskProductKey(r.lastFive)),
+              },
+            },
+          );
           return { keyIds: rows.map((r) => r.id) };
         },
       ),
@@ -103,10 +128,17 @@ export class ProductKeys {
     return receipt.keyIds.map((id) => ({ key: fullKeys.get(id) ?? null, productKey: byId.get(id)! }));
   }
 
-  async list(viewerIn: Viewer, args: { state?: ProductKeyState | null; first?: number | null; after?: string | null }): Promise<Connection<ProductKeyRow>> {
+  async list(
+    viewerIn: Viewer,
+    args: { state?: ProductKeyState | null; first?: number | null; after?: string | null },
+  ): Promise<Connection<ProductKeyRow>> {
     const viewer = authorize(viewerIn, PRODUCT_KEYS);
     const size = pageSize(args.first);
-    const rows = await this.store.page(viewer.partnerId, { state: args.state, limit: size + 1, after: decodeKeyset(args.after, 'timestamp') });
+    const rows = await this.store.page(viewer.partnerId, {
+      state: args.state,
+      limit: size + 1,
+      after: decodeKeyset(args.after, 'timestamp'),
+    });
     return toConnection(rows, size, (row) => [row.orderedAt.toISOString(), row.id]);
   }
 
@@ -119,13 +151,17 @@ export class ProductKeys {
       checkRevocable(key);
       const revoked: ProductKeyRow = { ...key, state: 'REVOKED' };
       await this.store.setState(id, 'REVOKED', manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'revokeProductKey',
-        resourceType: 'ProductKey',
-        resourceId: id,
-        oldValue: { state: key.state },
-        newValue: { state: 'REVOKED' },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'revokeProductKey',
+          resourceType: 'ProductKey',
+          resourceId: id,
+          oldValue: { state: key.state },
+          newValue: { state: 'REVOKED' },
+        },
+      );
       return revoked;
     });
   }
@@ -133,7 +169,8 @@ export class ProductKeys {
   /** The review step: what each entered key is, for the viewer's partner. Changes nothing. */
   async validate(viewerIn: Viewer, inputs: string[]): Promise<ProductKeyValidationView[]> {
     const viewer = authorize(viewerIn, PRODUCT_KEYS);
-    if (inputs.length > MAX_KEYS_PER_REQUEST) throw new DomainError('VALIDATION_FAILED', `At most ${MAX_KEYS_PER_REQUEST} keys at a time`, 'keys');
+    if (inputs.length > MAX_KEYS_PER_REQUEST)
+      throw new DomainError('VALIDATION_FAILED', `At most ${MAX_KEYS_PER_REQUEST} keys at a time`, 'keys');
     const parsed = inputs.map((input) => ({ input, result: normaliseProductKey(input) }));
     const hashes = parsed.flatMap(({ result }) => (result.ok ? [hashProductKey(result.key)] : []));
     const found = await keysByHash(this.db.manager, viewer, hashes);
@@ -142,7 +179,12 @@ export class ProductKeys {
 }
 
 /** The viewer partner's keys among `hashes`, by hash; `lock` takes them FOR UPDATE (in id order, so lockers never deadlock). */
-export async function keysByHash(manager: EntityManager, viewer: PartnerViewer, hashes: string[], lock = false): Promise<Map<string, ProductKeyRow>> {
+export async function keysByHash(
+  manager: EntityManager,
+  viewer: PartnerViewer,
+  hashes: string[],
+  lock = false,
+): Promise<Map<string, ProductKeyRow>> {
   if (hashes.length === 0) return new Map();
   const query = manager
     .getRepository(ProductKey)

@@ -117,13 +117,20 @@ export class Redemptions {
     });
   }
 
-  async redeem(actor: Actor, keyInputs: string[], customerInput: RedemptionCustomerInput, idempotencyKey: string): Promise<RedemptionOutcome> {
+  async redeem(
+    actor: Actor,
+    keyInputs: string[],
+    customerInput: RedemptionCustomerInput,
+    idempotencyKey: string,
+  ): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const as: CallContext = { viewer, requestId: actor.requestId };
     const problems = new Problems();
-    if (!idempotencyKey.trim() || idempotencyKey.length > 200) problems.add('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
+    if (!idempotencyKey.trim() || idempotencyKey.length > 200)
+      problems.add('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
     if (keyInputs.length === 0) problems.add('VALIDATION_FAILED', 'Enter at least one product key', 'keys');
-    if (keyInputs.length > MAX_KEYS_PER_REQUEST) problems.add('VALIDATION_FAILED', `At most ${MAX_KEYS_PER_REQUEST} keys at a time`, 'keys');
+    if (keyInputs.length > MAX_KEYS_PER_REQUEST)
+      problems.add('VALIDATION_FAILED', `At most ${MAX_KEYS_PER_REQUEST} keys at a time`, 'keys');
     const hashes: string[] = [];
     keyInputs.forEach((input, i) => {
       const result = normaliseProductKey(input);
@@ -140,24 +147,47 @@ export class Redemptions {
     if (replayed) return replayed;
 
     // Checked before anything is reserved, then again under the keys' locks.
-    const checked = await this.keysOrReplay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash, async () => this.checkKeys(hashes, await keysByHash(this.db.manager, viewer, hashes)));
+    const checked = await this.keysOrReplay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash, async () =>
+      this.checkKeys(hashes, await keysByHash(this.db.manager, viewer, hashes)),
+    );
     if ('replayed' in checked) return checked.replayed;
     const { keys } = checked;
     const offerId = keys[0]!.offerId;
     const seats = keys.reduce((sum, key) => sum + key.seats, 0);
     const termMonths = keys[0]!.termMonths;
-    if (keys.some((key) => key.termMonths !== termMonths)) throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must have the same term', 'keys');
-    const offers = await this.services.query('offer', OfferAvailabilityAnywhereAndInCountryDocument, { partnerId: viewer.partnerId, country: customer.country, offerIds: [offerId] }, as);
+    if (keys.some((key) => key.termMonths !== termMonths))
+      throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must have the same term', 'keys');
+    const offers = await this.services.query(
+      'offer',
+      OfferAvailabilityAnywhereAndInCountryDocument,
+      { partnerId: viewer.partnerId, country: customer.country, offerIds: [offerId] },
+      as,
+    );
     const [anywhere] = offers.anywhere;
     const [here] = offers.here;
-    if (!anywhere?.available) throw new DomainError('OFFER_NOT_AVAILABLE', 'The offer of these keys is not available to your organisation', 'keys');
+    if (!anywhere?.available)
+      throw new DomainError('OFFER_NOT_AVAILABLE', 'The offer of these keys is not available to your organisation', 'keys');
     if (!here?.available) {
-      throw new DomainError('COUNTRY_NOT_SUPPORTED', `${anywhere.name ?? 'This offer'} is not sold in ${customer.country}`, 'customer.country');
+      throw new DomainError(
+        'COUNTRY_NOT_SUPPORTED',
+        `${anywhere.name ?? 'This offer'} is not sold in ${customer.country}`,
+        'customer.country',
+      );
     }
-    if (here.isAddOn) throw new DomainError('PREREQUISITE_MISSING', `${here.name ?? 'This offer'} is an add-on: it needs a subscription to its prerequisite first`, 'keys');
+    if (here.isAddOn)
+      throw new DomainError(
+        'PREREQUISITE_MISSING',
+        `${here.name ?? 'This offer'} is an add-on: it needs a subscription to its prerequisite first`,
+        'keys',
+      );
     const min = here.minQuantity ?? 1;
     const max = here.maxQuantity ?? Number.MAX_SAFE_INTEGER;
-    if (seats < min || seats > max) throw new DomainError('QUANTITY_OUT_OF_RANGE', `These keys add ${seats} seats; ${here.name ?? 'the offer'} takes ${min} to ${max}`, 'keys');
+    if (seats < min || seats > max)
+      throw new DomainError(
+        'QUANTITY_OUT_OF_RANGE',
+        `These keys add ${seats} seats; ${here.name ?? 'the offer'} takes ${min} to ${max}`,
+        'keys',
+      );
 
     const id = randomUUID();
     const temporaryPassword = generateTemporaryPassword();
@@ -191,12 +221,24 @@ export class Redemptions {
       if (!(await this.insertUnlessReplayed(manager, row))) return false;
       const locked = this.checkKeys(hashes, await keysByHash(manager, viewer, hashes, true));
       await this.reserve(manager, locked, id, now);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'redeemProductKeys',
-        resourceType: 'ProductKeyRedemption',
-        resourceId: id,
-        newValue: { status: 'PENDING', offerId, seats, termMonths, keys: locked.map((k) => maskProductKey(k.lastFive)), companyName: customer.companyName, country: customer.country },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'redeemProductKeys',
+          resourceType: 'ProductKeyRedemption',
+          resourceId: id,
+          newValue: {
+            status: 'PENDING',
+            offerId,
+            seats,
+            termMonths,
+            keys: locked.map((k) => maskProductKey(k.lastFive)),
+            companyName: customer.companyName,
+            country: customer.country,
+          },
+        },
+      );
       await this.flows.start(manager, this.flow, id, { adminPasswordHash });
       return true;
     });
@@ -218,7 +260,9 @@ export class Redemptions {
     const replayed = await this.replay(viewer, 'RENEWAL', idempotencyKey, requestHash);
     if (replayed) return replayed;
 
-    const checked = await this.keysOrReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () => this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'));
+    const checked = await this.keysOrReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () =>
+      this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'),
+    );
     if ('replayed' in checked) return checked.replayed;
     const [key] = checked.keys;
     const { subscription } = await this.services.query('subscription', SubscriptionToRenewDocument, { id: subscriptionId }, as);
@@ -228,9 +272,14 @@ export class Redemptions {
     }
     // The subscription subgraph owns the rule (its partner's own reseller or product-key sale); checked before the key is reserved.
     if (!subscription.allowedActions.includes('RENEW_WITH_PRODUCT_KEY')) {
-      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key', 'subscriptionId');
+      throw new DomainError(
+        'SUBSCRIPTION_NOT_MANAGEABLE',
+        'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key',
+        'subscriptionId',
+      );
     }
-    if (subscription.offer?.id !== key!.offerId) throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
+    if (subscription.offer?.id !== key!.offerId)
+      throw new DomainError('MIXED_OFFERS', 'This key is for another offer than the subscription’s', 'key');
 
     const id = randomUUID();
     const started = await this.db.transaction(async (manager) => {
@@ -262,14 +311,18 @@ export class Redemptions {
       if (!inserted) return false;
       const locked = this.checkKeys([hash], await keysByHash(manager, viewer, [hash], true), 'key');
       await this.reserve(manager, locked, id, now);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'renewSubscriptionWithProductKey',
-        resourceType: 'ProductKeyRedemption',
-        resourceId: id,
-        customerId: subscription.customer.id,
-        oldValue: { subscriptionId, status: subscription.status, endDate: subscription.endDate },
-        newValue: { status: 'PENDING', key: maskProductKey(key!.lastFive), termMonths: key!.termMonths },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'renewSubscriptionWithProductKey',
+          resourceType: 'ProductKeyRedemption',
+          resourceId: id,
+          customerId: subscription.customer.id,
+          oldValue: { subscriptionId, status: subscription.status, endDate: subscription.endDate },
+          newValue: { status: 'PENDING', key: maskProductKey(key!.lastFive), termMonths: key!.termMonths },
+        },
+      );
       await this.flows.start(manager, this.flow, id, { adminPasswordHash: null });
       return true;
     });
@@ -299,16 +352,32 @@ export class Redemptions {
     }
     const account = await step('account', async () => {
       const input = redemptionAccount({ ...redemption, customer: redemption.customer!, adminPasswordHash: flow.input.adminPasswordHash });
-      const { createCustomerAccount: result } = await this.services.query('customer', CreateCustomerAccountDocument, { input, idempotencyKey: key }, as);
-      if (result.errors.length > 0 || !result.customerId) throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null });
+      const { createCustomerAccount: result } = await this.services.query(
+        'customer',
+        CreateCustomerAccountDocument,
+        { input, idempotencyKey: key },
+        as,
+      );
+      if (result.errors.length > 0 || !result.customerId)
+        throw new Refused(
+          result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null },
+        );
       return { customerId: result.customerId, adminUserName: result.adminUserName };
     });
     await this.db
       .getRepository(Redemption)
-      .update({ id, status: 'PENDING' }, { status: 'ACCOUNT_CREATED', customerId: account.customerId, adminUserName: account.adminUserName, updatedAt: this.clock.now() });
+      .update(
+        { id, status: 'PENDING' },
+        { status: 'ACCOUNT_CREATED', customerId: account.customerId, adminUserName: account.adminUserName, updatedAt: this.clock.now() },
+      );
     // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.
     await step('subscription', async (): Promise<SubscriptionStep> => {
-      const { customerAccess } = await this.services.query('customer', CustomerAccessDocument, { partnerId: redemption.partnerId, customerIds: [account.customerId] }, as);
+      const { customerAccess } = await this.services.query(
+        'customer',
+        CustomerAccessDocument,
+        { partnerId: redemption.partnerId, customerIds: [account.customerId] },
+        as,
+      );
       const access = customerAccess.find((c) => c.customerId === account.customerId);
       if (access?.provisioningState !== 'ACTIVE') throw new NotYet('Waiting for the new account to be provisioned');
       // The account was created for this redemption: its one subscription is the keys' subscription.
@@ -353,7 +422,6 @@ export class Redemptions {
     };
   }
 
-
   /** The keys, in input order, if every one is the partner's, free, and of one offer; otherwise every problem at once. */
   private checkKeys(hashes: string[], found: Map<string, ProductKeyRow>, field = 'keys'): ProductKeyRow[] {
     const problems = new Problems();
@@ -363,12 +431,15 @@ export class Redemptions {
       const key = found.get(hash);
       // Another partner's key fails exactly like a key that does not exist.
       if (!key) return void problems.add('INVALID_PRODUCT_KEY', 'This key is not one of your organisation’s product keys', at(i));
-      if (key.state === 'REVOKED') return void problems.add('PRODUCT_KEY_REVOKED', `Key ${maskProductKey(key.lastFive)} was revoked`, at(i));
-      if (isTaken(key)) return void problems.add('PRODUCT_KEY_ALREADY_REDEEMED', `Key ${maskProductKey(key.lastFive)} was already redeemed`, at(i));
+      if (key.state === 'REVOKED')
+        return void problems.add('PRODUCT_KEY_REVOKED', `Key ${maskProductKey(key.lastFive)} was revoked`, at(i));
+      if (isTaken(key))
+        return void problems.add('PRODUCT_KEY_ALREADY_REDEEMED', `Key ${maskProductKey(key.lastFive)} was already redeemed`, at(i));
       keys.push(key);
     });
     problems.throwIfAny();
-    if (new Set(keys.map((k) => k.offerId)).size > 1) throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must be of the same offer', field);
+    if (new Set(keys.map((k) => k.offerId)).size > 1)
+      throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must be of the same offer', field);
     return keys;
   }
 
@@ -379,14 +450,18 @@ export class Redemptions {
   }
 
   private async reserve(manager: EntityManager, keys: ProductKeyRow[], redemptionId: string, now: Date): Promise<void> {
-    await manager.query(`UPDATE product_key SET redemption_id = $1, updated_at = $2 WHERE id = ANY($3) AND redemption_id IS NULL AND state = 'AVAILABLE'`, [
-      redemptionId,
-      now,
-      keys.map((k) => k.id),
-    ]);
+    await manager.query(
+      `UPDATE product_key SET redemption_id = $1, updated_at = $2 WHERE id = ANY($3) AND redemption_id IS NULL AND state = 'AVAILABLE'`,
+      [redemptionId, now, keys.map((k) => k.id)],
+    );
   }
 
-  private async replay(viewer: PartnerViewer, usedFor: RedemptionRow['usedFor'], idempotencyKey: string, requestHash: string): Promise<RedemptionOutcome | null> {
+  private async replay(
+    viewer: PartnerViewer,
+    usedFor: RedemptionRow['usedFor'],
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<RedemptionOutcome | null> {
     const existing = await this.db.getRepository(Redemption).findOneBy({ partnerId: viewer.partnerId, usedFor, idempotencyKey });
     if (!existing) return null;
     if (existing.requestHash !== requestHash) {
@@ -436,14 +511,25 @@ export class Redemptions {
        WHERE redemption_id = $1 AND state = 'AVAILABLE'`,
       [id, redemption.usedFor, now, redemption.customerId, step.subscriptionId],
     );
-    await this.auditEnd(manager, redemption, { newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate } });
+    await this.auditEnd(manager, redemption, {
+      newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate },
+    });
     await recordEvent(manager, this.clock, {
       type: 'product_key.redeemed',
       partnerId: redemption.partnerId,
       objectType: 'ProductKeyRedemption',
       objectId: id,
       // The keys themselves are secrets: only how many, for which offer and what they made.
-      data: { usedFor: redemption.usedFor, offerId: redemption.offerId, keyCount: redemption.keyIds.length, seats: redemption.seats, termMonths: redemption.termMonths, customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate },
+      data: {
+        usedFor: redemption.usedFor,
+        offerId: redemption.offerId,
+        keyCount: redemption.keyIds.length,
+        seats: redemption.seats,
+        termMonths: redemption.termMonths,
+        customerId: redemption.customerId,
+        subscriptionId: step.subscriptionId,
+        endDate,
+      },
     });
   }
 
@@ -454,24 +540,38 @@ export class Redemptions {
     const updated = await manager
       .createQueryBuilder()
       .update(Redemption)
-      .set({ status: 'FAILED', failureCode: error.code, failureMessage: error.message, failureField: error.field, completedAt: now, updatedAt: now })
+      .set({
+        status: 'FAILED',
+        failureCode: error.code,
+        failureMessage: error.message,
+        failureField: error.field,
+        completedAt: now,
+        updatedAt: now,
+      })
       .where('id = :id AND status = :pending', { id, pending: 'PENDING' })
       .returning(['id'])
       .execute();
     if (updated.raw.length === 0) return;
-    await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [id, now]);
+    await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [
+      id,
+      now,
+    ]);
     await this.auditEnd(manager, redemption, { newValue: { status: 'FAILED', failure: error }, outcome: 'FAILED' });
   }
 
   /** The audit record of a redemption's end, written by the request's viewer under the redemption's own request id. */
   private auditEnd(manager: EntityManager, redemption: RedemptionRow, end: { newValue: unknown; outcome?: string }): Promise<void> {
-    return writeAudit(manager, { viewer: redemption.requestedBy, requestId: `redemption:${redemption.id}`, clock: this.clock }, {
-      operation: redemption.usedFor === 'NEW_ACCOUNT' ? 'redeemProductKeys' : 'renewSubscriptionWithProductKey',
-      resourceType: 'ProductKeyRedemption',
-      resourceId: redemption.id,
-      customerId: redemption.customerId,
-      oldValue: { status: redemption.status },
-      ...end,
-    });
+    return writeAudit(
+      manager,
+      { viewer: redemption.requestedBy, requestId: `redemption:${redemption.id}`, clock: this.clock },
+      {
+        operation: redemption.usedFor === 'NEW_ACCOUNT' ? 'redeemProductKeys' : 'renewSubscriptionWithProductKey',
+        resourceType: 'ProductKeyRedemption',
+        resourceId: redemption.id,
+        customerId: redemption.customerId,
+        oldValue: { status: redemption.status },
+        ...end,
+      },
+    );
   }
 }

@@ -1,4 +1,10 @@
-import { DomainError, isUuid, Problems, type CreateCustomerAccountMutationVariables, type OfferAvailability } from '@partner-graph/platform';
+import {
+  DomainError,
+  isUuid,
+  Problems,
+  type CreateCustomerAccountMutationVariables,
+  type OfferAvailability,
+} from '@partner-graph/platform';
 import type { ProductKeyRow, RedemptionCustomer } from '../db/index.js';
 import { hashProductKey, lastFiveOf, maskProductKey, type NormalisedKey } from './key-format.js';
 
@@ -33,7 +39,11 @@ export function seatsPerKey(offer: OfferAvailability | null, requested: number |
   const max = offer.maxQuantity ?? Number.MAX_SAFE_INTEGER;
   const seats = requested ?? min;
   if (!Number.isInteger(seats) || seats < min || seats > max) {
-    throw new DomainError('QUANTITY_OUT_OF_RANGE', `Seats per key must be between ${min} and ${max} for ${offer.name ?? 'this offer'}`, 'seatsPerKey');
+    throw new DomainError(
+      'QUANTITY_OUT_OF_RANGE',
+      `Seats per key must be between ${min} and ${max} for ${offer.name ?? 'this offer'}`,
+      'seatsPerKey',
+    );
   }
   return seats;
 }
@@ -41,7 +51,11 @@ export function seatsPerKey(offer: OfferAvailability | null, requested: number |
 /** Only an AVAILABLE key that no redemption holds can be revoked. */
 export function checkRevocable(key: ProductKeyRow): void {
   if (key.state !== 'AVAILABLE' || key.redemptionId !== null) {
-    throw new DomainError('INVALID_STATUS_TRANSITION', `Only an unused key can be revoked (this one is ${isTaken(key) ? 'redeemed' : key.state.toLowerCase()})`, 'id');
+    throw new DomainError(
+      'INVALID_STATUS_TRANSITION',
+      `Only an unused key can be revoked (this one is ${isTaken(key) ? 'redeemed' : key.state.toLowerCase()})`,
+      'id',
+    );
   }
 }
 
@@ -99,6 +113,14 @@ export function redemptionAccount(redemption: {
     contactPhone: c.adminPhone,
     includeDelegatedAdmin: false,
     adminPasswordHash: redemption.adminPasswordHash,
-    subscriptions: [{ offerId: redemption.offerId, quantity: redemption.seats, channel: 'PRODUCT_KEY', termMonths: redemption.termMonths, isTrial: false }],
+    subscriptions: [
+      {
+        offerId: redemption.offerId,
+        quantity: redemption.seats,
+        channel: 'PRODUCT_KEY',
+        termMonths: redemption.termMonths,
+        isTrial: false,
+      },
+    ],
   };
 }

@@ -7,7 +7,9 @@ const reference = (id: string | null) => (id ? { id } : null);
 export const Mutation: MutationResolvers = {
   orderProductKeys: (_root, { offerId, count, seatsPerKey, termMonths, idempotencyKey }, { productKeys, viewer, requestId }) =>
     // On errors the payload still has its (empty) non-null list of keys.
-    payload(async () => ({ keys: await productKeys.order({ viewer, requestId }, { offerId, count, seatsPerKey, termMonths }, idempotencyKey) })).then((result) => ({
+    payload(async () => ({
+      keys: await productKeys.order({ viewer, requestId }, { offerId, count, seatsPerKey, termMonths }, idempotencyKey),
+    })).then((result) => ({
       ...result,
       keys: result.keys ?? [],
     })),

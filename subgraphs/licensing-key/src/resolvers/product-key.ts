@@ -1,4 +1,8 @@
-import type { ProductKeyRedemptionResolvers, ProductKeyResolvers, ProductKeyValidationResolvers } from '../__generated__/resolvers-types.js';
+import type {
+  ProductKeyRedemptionResolvers,
+  ProductKeyResolvers,
+  ProductKeyValidationResolvers,
+} from '../__generated__/resolvers-types.js';
 import { maskProductKey } from '../domain/key-format.js';
 import { storedFailure } from '@partner-graph/platform';
 
@@ -18,7 +22,8 @@ export const ProductKey: ProductKeyResolvers = {
 export const ProductKeyValidation: ProductKeyValidationResolvers = {};
 
 export const ProductKeyRedemption: ProductKeyRedemptionResolvers = {
-  keys: async (redemption, _args, { loaders }) => (await loaders.productKey.loadMany(redemption.keyIds)).flatMap((key) => (key && !(key instanceof Error) ? [key] : [])),
+  keys: async (redemption, _args, { loaders }) =>
+    (await loaders.productKey.loadMany(redemption.keyIds)).flatMap((key) => (key && !(key instanceof Error) ? [key] : [])),
   offer: (redemption) => ({ id: redemption.offerId }),
   customer: (redemption) => (redemption.customerId ? { id: redemption.customerId } : null),
   // The subscription is shown once it is the keys' for good.

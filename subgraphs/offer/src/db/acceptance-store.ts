@@ -16,7 +16,11 @@ export class AcceptanceStore {
   }
 
   /** The acceptance recorded under the caller's idempotency key on this invitation, if any. */
-  byIdempotencyKey(source: AcceptanceSource, idempotencyKey: string, manager: EntityManager = this.db.manager): Promise<OfferAcceptanceRow | null> {
+  byIdempotencyKey(
+    source: AcceptanceSource,
+    idempotencyKey: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<OfferAcceptanceRow | null> {
     return manager.findOneBy(OfferAcceptance, { ...source, idempotencyKey });
   }
 
@@ -35,8 +39,12 @@ export class AcceptanceStore {
 
   /** The acceptances of a link that hold an account or are making one (PENDING or COMPLETED). */
   async takenCount(source: AcceptanceSource, manager: EntityManager = this.db.manager): Promise<number> {
-    const [column, id] = 'trialInvitationId' in source ? ['trial_invitation_id', source.trialInvitationId] : ['purchase_offer_id', source.purchaseOfferId];
-    const [row]: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM offer_acceptance WHERE ${column} = $1 AND status <> 'FAILED'`, [id]);
+    const [column, id] =
+      'trialInvitationId' in source ? ['trial_invitation_id', source.trialInvitationId] : ['purchase_offer_id', source.purchaseOfferId];
+    const [row]: { count: number }[] = await manager.query(
+      `SELECT count(*)::int AS count FROM offer_acceptance WHERE ${column} = $1 AND status <> 'FAILED'`,
+      [id],
+    );
     return row?.count ?? 0;
   }
 

@@ -8,8 +8,26 @@ import { UpgradePaths1764600000000 } from './migrations/1764600000000-UpgradePat
 import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 import { AcceptanceCaps1764600100000 } from './migrations/1764600100000-AcceptanceCaps.js';
 
-export const entities = [Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance, ...platformEntities, EventOutboxEntity, FlowEntity];
-export const migrations = [OfferCatalogue1763800400000, OfferAcceptances1764000000000, EventOutbox1764300000000, AcceptanceFlows1764500000000, UpgradePaths1764600000000, AuditRetention1764600000000, AcceptanceCaps1764600100000];
+export const entities = [
+  Offer,
+  OfferAuthorisation,
+  TrialInvitation,
+  PurchaseOffer,
+  PurchaseOfferLine,
+  OfferAcceptance,
+  ...platformEntities,
+  EventOutboxEntity,
+  FlowEntity,
+];
+export const migrations = [
+  OfferCatalogue1763800400000,
+  OfferAcceptances1764000000000,
+  EventOutbox1764300000000,
+  AcceptanceFlows1764500000000,
+  UpgradePaths1764600000000,
+  AuditRetention1764600000000,
+  AcceptanceCaps1764600100000,
+];
 export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';
 export { InvitationStore } from './invitation-store.js';

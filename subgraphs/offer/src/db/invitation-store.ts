@@ -1,6 +1,13 @@
 import type { DataSource, EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { AcceptanceSource } from './acceptance-store.js';
-import { PurchaseOffer, PurchaseOfferLine, TrialInvitation, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from './entities.js';
+import {
+  PurchaseOffer,
+  PurchaseOfferLine,
+  TrialInvitation,
+  type PurchaseOfferLineRow,
+  type PurchaseOfferRow,
+  type TrialInvitationRow,
+} from './entities.js';
 
 type Invitation = TrialInvitationRow | PurchaseOfferRow;
 
@@ -49,7 +56,13 @@ export class InvitationStore {
   }
 
   /** The partner's invitations, newest first, after a (createdAt, id) position. */
-  page<T extends Invitation>(entity: EntityTarget<T>, partnerId: string, limit: number, after: { key: string; id: string } | null, manager: EntityManager = this.db.manager): Promise<T[]> {
+  page<T extends Invitation>(
+    entity: EntityTarget<T>,
+    partnerId: string,
+    limit: number,
+    after: { key: string; id: string } | null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<T[]> {
     const query = manager.getRepository(entity).createQueryBuilder('i').where('i.partnerId = :partnerId', { partnerId });
     if (after) query.andWhere('(i.createdAt, i.id) < (:afterCreatedAt, :afterId)', { afterCreatedAt: after.key, afterId: after.id });
     return query.orderBy('i.createdAt', 'DESC').addOrderBy('i.id', 'DESC').limit(limit).getMany();

@@ -6,7 +6,18 @@ import { Offer, OfferAuthorisation, type OfferAuthorisationRow, type OfferRow } 
 const EUROPE_AND_US = ['AT', 'BE', 'CH', 'DE', 'ES', 'FR', 'GB', 'IE', 'IT', 'LU', 'NL', 'PT', 'US'];
 const except = (...countries: string[]) => EUROPE_AND_US.filter((country) => !countries.includes(country));
 
-type DemoOffer = Omit<OfferRow, 'createdAt' | 'updatedAt' | 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds' | 'upgradeTargetIds' | 'convertsToId' | 'currency'> &
+type DemoOffer = Omit<
+  OfferRow,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'trialDays'
+  | 'isTrial'
+  | 'isAddOn'
+  | 'prerequisiteOfferIds'
+  | 'upgradeTargetIds'
+  | 'convertsToId'
+  | 'currency'
+> &
   Partial<Pick<OfferRow, 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds'>>;
 
 /**
@@ -30,16 +41,80 @@ const upgradeTargetsOf = (offerId: string): string[] => {
 const business = { category: 'MICROSOFT_365_BUSINESS', minQuantity: 1, maxQuantity: 300, billingCycle: 'MONTHLY', term: 'P1M' } as const;
 const enterprise = { category: 'OFFICE_365_ENTERPRISE', minQuantity: 1, maxQuantity: 10_000, billingCycle: 'ANNUAL', term: 'P1Y' } as const;
 const exchange = { category: 'EXCHANGE_ONLINE', minQuantity: 1, maxQuantity: 10_000, billingCycle: 'MONTHLY', term: 'P1M' } as const;
-const trial = { minQuantity: 25, maxQuantity: 25, billingCycle: 'MONTHLY', term: 'P1M', isTrial: true, trialDays: 30, unitPrice: '0.00' } as const;
+const trial = {
+  minQuantity: 25,
+  maxQuantity: 25,
+  billingCycle: 'MONTHLY',
+  term: 'P1M',
+  isTrial: true,
+  trialDays: 30,
+  unitPrice: '0.00',
+} as const;
 
 const DEMO_OFFERS: DemoOffer[] = [
-  { id: DEMO.offers.businessBasic, name: 'Microsoft 365 Business Basic', sku: 'O365_BUSINESS_ESSENTIALS', ...business, description: 'Web and mobile Office apps, Exchange email, 1 TB OneDrive storage and Teams.', countries: EUROPE_AND_US, unitPrice: '5.60' },
-  { id: DEMO.offers.businessStandard, name: 'Microsoft 365 Business Standard', sku: 'O365_BUSINESS_PREMIUM', ...business, description: 'Everything in Business Basic plus desktop Office apps.', countries: EUROPE_AND_US, unitPrice: '11.70' },
-  { id: DEMO.offers.businessPremium, name: 'Microsoft 365 Business Premium', sku: 'SPB', ...business, description: 'Everything in Business Standard plus advanced security and device management.', countries: EUROPE_AND_US, unitPrice: '20.60' },
-  { id: DEMO.offers.e1, name: 'Office 365 E1', sku: 'STANDARDPACK', ...enterprise, description: 'Web-based Office apps, email, file storage and Teams for the enterprise.', countries: EUROPE_AND_US, unitPrice: '9.40' },
-  { id: DEMO.offers.e3, name: 'Office 365 E3', sku: 'ENTERPRISEPACK', ...enterprise, description: 'Desktop Office apps, 100 GB mailboxes, compliance and information protection.', countries: EUROPE_AND_US, unitPrice: '22.50' },
-  { id: DEMO.offers.e5, name: 'Office 365 E5', sku: 'ENTERPRISEPREMIUM', ...enterprise, description: 'Everything in E3 plus Teams Phone, Power BI Pro and advanced security.', countries: except('IT'), unitPrice: '36.70' },
-  { id: DEMO.offers.exchangePlan1, name: 'Exchange Online (Plan 1)', sku: 'EXCHANGESTANDARD', ...exchange, description: 'Business email with a 50 GB mailbox per user.', countries: EUROPE_AND_US, unitPrice: '3.70' },
+  {
+    id: DEMO.offers.businessBasic,
+    name: 'Microsoft 365 Business Basic',
+    sku: 'O365_BUSINESS_ESSENTIALS',
+    ...business,
+    description: 'Web and mobile Office apps, Exchange email, 1 TB OneDrive storage and Teams.',
+    countries: EUROPE_AND_US,
+    unitPrice: '5.60',
+  },
+  {
+    id: DEMO.offers.businessStandard,
+    name: 'Microsoft 365 Business Standard',
+    sku: 'O365_BUSINESS_PREMIUM',
+    ...business,
+    description: 'Everything in Business Basic plus desktop Office apps.',
+    countries: EUROPE_AND_US,
+    unitPrice: '11.70',
+  },
+  {
+    id: DEMO.offers.businessPremium,
+    name: 'Microsoft 365 Business Premium',
+    sku: 'SPB',
+    ...business,
+    description: 'Everything in Business Standard plus advanced security and device management.',
+    countries: EUROPE_AND_US,
+    unitPrice: '20.60',
+  },
+  {
+    id: DEMO.offers.e1,
+    name: 'Office 365 E1',
+    sku: 'STANDARDPACK',
+    ...enterprise,
+    description: 'Web-based Office apps, email, file storage and Teams for the enterprise.',
+    countries: EUROPE_AND_US,
+    unitPrice: '9.40',
+  },
+  {
+    id: DEMO.offers.e3,
+    name: 'Office 365 E3',
+    sku: 'ENTERPRISEPACK',
+    ...enterprise,
+    description: 'Desktop Office apps, 100 GB mailboxes, compliance and information protection.',
+    countries: EUROPE_AND_US,
+    unitPrice: '22.50',
+  },
+  {
+    id: DEMO.offers.e5,
+    name: 'Office 365 E5',
+    sku: 'ENTERPRISEPREMIUM',
+    ...enterprise,
+    description: 'Everything in E3 plus Teams Phone, Power BI Pro and advanced security.',
+    countries: except('IT'),
+    unitPrice: '36.70',
+  },
+  {
+    id: DEMO.offers.exchangePlan1,
+    name: 'Exchange Online (Plan 1)',
+    sku: 'EXCHANGESTANDARD',
+    ...exchange,
+    description: 'Business email with a 50 GB mailbox per user.',
+    countries: EUROPE_AND_US,
+    unitPrice: '3.70',
+  },
   {
     id: DEMO.offers.exchangeArchiving,
     name: 'Exchange Online Archiving',
@@ -51,8 +126,24 @@ const DEMO_OFFERS: DemoOffer[] = [
     isAddOn: true,
     prerequisiteOfferIds: [DEMO.offers.exchangePlan1],
   },
-  { id: DEMO.offers.trialBusinessPremium, name: 'Microsoft 365 Business Premium Trial', sku: 'SPB_TRIAL', category: 'MICROSOFT_365_BUSINESS', ...trial, description: '30-day free trial of Microsoft 365 Business Premium for 25 users.', countries: EUROPE_AND_US },
-  { id: DEMO.offers.trialE3, name: 'Office 365 E3 Trial', sku: 'ENTERPRISEPACK_TRIAL', category: 'OFFICE_365_ENTERPRISE', ...trial, description: '30-day free trial of Office 365 E3 for 25 users.', countries: EUROPE_AND_US },
+  {
+    id: DEMO.offers.trialBusinessPremium,
+    name: 'Microsoft 365 Business Premium Trial',
+    sku: 'SPB_TRIAL',
+    category: 'MICROSOFT_365_BUSINESS',
+    ...trial,
+    description: '30-day free trial of Microsoft 365 Business Premium for 25 users.',
+    countries: EUROPE_AND_US,
+  },
+  {
+    id: DEMO.offers.trialE3,
+    name: 'Office 365 E3 Trial',
+    sku: 'ENTERPRISEPACK_TRIAL',
+    category: 'OFFICE_365_ENTERPRISE',
+    ...trial,
+    description: '30-day free trial of Office 365 E3 for 25 users.',
+    countries: EUROPE_AND_US,
+  },
 ];
 
 /** The demo catalogue and who may sell it; does nothing when the catalogue has offers. */
@@ -71,7 +162,10 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
     createdAt: now,
     updatedAt: now,
   }));
-  const authorisation = (partnerId: string, grant: { category: OfferRow['category'] } | { offerId: string }): Omit<OfferAuthorisationRow, 'id'> => ({
+  const authorisation = (
+    partnerId: string,
+    grant: { category: OfferRow['category'] } | { offerId: string },
+  ): Omit<OfferAuthorisationRow, 'id'> => ({
     partnerId,
     offerId: 'offerId' in grant ? grant.offerId : null,
     category: 'category' in grant ? grant.category : null,

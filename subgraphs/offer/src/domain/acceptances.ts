@@ -124,14 +124,21 @@ export class Acceptances {
       run: (run) => this.steps(run),
       succeeded: (manager, flow) => this.completed(manager, flow.id, flow.steps.account as AccountStep),
       failure: (error) =>
-        error instanceof Refused ? { reason: error.message, final: true } : { reason: 'The customer service is unavailable; the acceptance will be resumed', final: false },
+        error instanceof Refused
+          ? { reason: error.message, final: true }
+          : { reason: 'The customer service is unavailable; the acceptance will be resumed', final: false },
       failed: async (manager, flow, failure, error) => {
         if (failure.final && error instanceof Refused) await this.refused(manager, flow.id, error.error);
       },
     });
   }
 
-  async acceptTrialInvitation(actor: Actor, code: string, customerInput: AcceptingCustomer, idempotencyKey: string | null | undefined): Promise<AcceptanceView> {
+  async acceptTrialInvitation(
+    actor: Actor,
+    code: string,
+    customerInput: AcceptingCustomer,
+    idempotencyKey: string | null | undefined,
+  ): Promise<AcceptanceView> {
     checkIdempotencyKey(idempotencyKey);
     const invitation = await this.byCode(TrialInvitation, code);
     const customer = acceptingCustomer(customerInput);
@@ -160,7 +167,14 @@ export class Acceptances {
     const replayed = await this.replay({ purchaseOfferId: purchaseOffer.id }, idempotencyKey, requestHash);
     if (replayed) return replayed;
     acceptable(purchaseOffer, purchaseOffer.acceptanceCount);
-    checkChosenQuantities(chosen, await this.sellable(purchaseOffer.partnerId, customer.country, chosen.map((line) => line.offerId)));
+    checkChosenQuantities(
+      chosen,
+      await this.sellable(
+        purchaseOffer.partnerId,
+        customer.country,
+        chosen.map((line) => line.offerId),
+      ),
+    );
     return this.start(
       actor,
       PurchaseOffer,
@@ -198,7 +212,12 @@ export class Acceptances {
     if (!acceptance.customerId) return null;
     try {
       const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
-      const data = await this.serviceClient.query('customer', CustomerAccessDocument, { partnerId: acceptance.partnerId, customerIds: [acceptance.customerId] }, as);
+      const data = await this.serviceClient.query(
+        'customer',
+        CustomerAccessDocument,
+        { partnerId: acceptance.partnerId, customerIds: [acceptance.customerId] },
+        as,
+      );
       return data.customerAccess.find((access) => access.customerId === acceptance.customerId)?.provisioningState ?? null;
     } catch (error) {
       if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) return null;
@@ -219,9 +238,15 @@ export class Acceptances {
       };
       const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
       // The key is `acceptance:<id>`, as before the flows: a call made before an upgrade is answered the same.
-      const data = await this.serviceClient.query('customer', CreateCustomerAccountDocument, { input, idempotencyKey: `acceptance:${flow.id}` }, as);
+      const data = await this.serviceClient.query(
+        'customer',
+        CreateCustomerAccountDocument,
+        { input, idempotencyKey: `acceptance:${flow.id}` },
+        as,
+      );
       const result = data.createCustomerAccount;
-      if (result.errors.length > 0 || !result.customerId) throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The account was not created', field: null });
+      if (result.errors.length > 0 || !result.customerId)
+        throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The account was not created', field: null });
       return { customerId: result.customerId, adminUserId: result.adminUserId, adminUserName: result.adminUserName };
     });
   }
@@ -236,12 +261,19 @@ export class Acceptances {
 
   /** The offers, each sold by the partner in the customer's country, in order. */
   private async sellable(partnerId: string, country: string, offerIds: string[]) {
-    const [anywhere, here] = await Promise.all([this.catalogue.availability(partnerId, null, offerIds), this.catalogue.availability(partnerId, country, offerIds)]);
+    const [anywhere, here] = await Promise.all([
+      this.catalogue.availability(partnerId, null, offerIds),
+      this.catalogue.availability(partnerId, country, offerIds),
+    ]);
     return soldIn(country, anywhere, here);
   }
 
   /** With an idempotency key already used on this invitation: its acceptance as it stands. */
-  private async replay(source: AcceptanceSource, idempotencyKey: string | null | undefined, requestHash: string): Promise<AcceptanceView | null> {
+  private async replay(
+    source: AcceptanceSource,
+    idempotencyKey: string | null | undefined,
+    requestHash: string,
+  ): Promise<AcceptanceView | null> {
     if (idempotencyKey == null) return null;
     const recorded = await this.store.byIdempotencyKey(source, idempotencyKey);
     return recorded && { ...sameAcceptanceRequest(recorded, requestHash), ...SHOWN_ONCE };
@@ -262,37 +294,63 @@ export class Acceptances {
     customer: AcceptedCustomer,
     subscriptions: AccountRequest['subscriptions'],
   ): Promise<AcceptanceView> {
-    const request: AccountRequest = { ...customer, partnerId: invitation.partnerId, relationship: 'ADVISOR', includeDelegatedAdmin: invitation.includeDelegatedAdmin, subscriptions };
+    const request: AccountRequest = {
+      ...customer,
+      partnerId: invitation.partnerId,
+      relationship: 'ADVISOR',
+      includeDelegatedAdmin: invitation.includeDelegatedAdmin,
+      subscriptions,
+    };
     const acceptance = newAcceptance(
-      { id: randomUUID(), partnerId: invitation.partnerId, trialInvitationId: null, purchaseOfferId: null, ...where, idempotencyKey: idempotencyKey ?? null, requestHash, accountRequest: request },
+      {
+        id: randomUUID(),
+        partnerId: invitation.partnerId,
+        trialInvitationId: null,
+        purchaseOfferId: null,
+        ...where,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        accountRequest: request,
+      },
       this.clock.now(),
     );
     const temporaryPassword = generateTemporaryPassword();
     const terminationCode = invitation.includeDelegatedAdmin ? generateCode() : null;
-    const input: AcceptanceFlowInput = { adminPasswordHash: await hashPassword(temporaryPassword), delegatedAdminTerminationCodeHash: terminationCode && sha256(terminationCode) };
+    const input: AcceptanceFlowInput = {
+      adminPasswordHash: await hashPassword(temporaryPassword),
+      delegatedAdminTerminationCodeHash: terminationCode && sha256(terminationCode),
+    };
     const started = await this.db.transaction(async (manager) => {
       acceptable(await this.invitationStore.lock(manager, entity, invitation.id), await this.store.takenCount(where, manager));
       if (!(await this.store.insertUnlessReplayed(acceptance, manager))) return false;
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        partnerId: invitation.partnerId,
-        operation: operationOf(acceptance),
-        resourceType: 'OfferAcceptance',
-        resourceId: acceptance.id,
-        newValue: {
-          status: 'PENDING',
-          ...where,
-          companyName: request.companyName,
-          country: request.country,
-          includeDelegatedAdmin: request.includeDelegatedAdmin,
-          subscriptions: request.subscriptions,
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          partnerId: invitation.partnerId,
+          operation: operationOf(acceptance),
+          resourceType: 'OfferAcceptance',
+          resourceId: acceptance.id,
+          newValue: {
+            status: 'PENDING',
+            ...where,
+            companyName: request.companyName,
+            country: request.country,
+            includeDelegatedAdmin: request.includeDelegatedAdmin,
+            subscriptions: request.subscriptions,
+          },
         },
-      });
+      );
       await this.flows.start(manager, this.flow, acceptance.id, input);
       return true;
     });
     // A concurrent request with the same idempotency key recorded it first: answer with its acceptance.
     if (!started) return (await this.replay(where, idempotencyKey, requestHash))!;
-    return { ...acceptance, temporaryPassword, delegatedAdminTerminationUrl: terminationCode && delegatedAdminTerminationUrl(this.publicAcceptUrl, terminationCode) };
+    return {
+      ...acceptance,
+      temporaryPassword,
+      delegatedAdminTerminationUrl: terminationCode && delegatedAdminTerminationUrl(this.publicAcceptUrl, terminationCode),
+    };
   }
 
   /** The account exists (in the transaction that ends the flow): COMPLETED, counted on its invitation, audited and announced. */
@@ -303,22 +361,33 @@ export class Acceptances {
     await this.store.save(after, manager);
     const source = sourceOf(after);
     await this.invitationStore.countAcceptance(source, manager);
-    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock }, {
-      partnerId: after.partnerId,
-      operation: operationOf(after),
-      resourceType: 'OfferAcceptance',
-      resourceId: id,
-      customerId: account.customerId,
-      oldValue: { status: before.status },
-      newValue: { status: after.status, customerId: account.customerId, adminUserName: account.adminUserName },
-    });
+    await writeAudit(
+      manager,
+      { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock },
+      {
+        partnerId: after.partnerId,
+        operation: operationOf(after),
+        resourceType: 'OfferAcceptance',
+        resourceId: id,
+        customerId: account.customerId,
+        oldValue: { status: before.status },
+        newValue: { status: after.status, customerId: account.customerId, adminUserName: account.adminUserName },
+      },
+    );
     const request = after.accountRequest;
     await recordEvent(manager, this.clock, {
       type: 'trialInvitationId' in source ? 'trial_invitation.accepted' : 'purchase_offer.accepted',
       partnerId: after.partnerId,
       objectType: 'trialInvitationId' in source ? 'TrialInvitation' : 'PurchaseOffer',
       objectId: 'trialInvitationId' in source ? source.trialInvitationId : source.purchaseOfferId,
-      data: { acceptanceId: id, customerId: account.customerId, companyName: request.companyName, country: request.country, includeDelegatedAdmin: request.includeDelegatedAdmin, subscriptions: request.subscriptions },
+      data: {
+        acceptanceId: id,
+        customerId: account.customerId,
+        companyName: request.companyName,
+        country: request.country,
+        includeDelegatedAdmin: request.includeDelegatedAdmin,
+        subscriptions: request.subscriptions,
+      },
     });
   }
 
@@ -328,14 +397,18 @@ export class Acceptances {
     if (before?.status !== 'PENDING') return;
     const after = failedAcceptance(before, refusal, this.clock.now());
     await this.store.save(after, manager);
-    await writeAudit(manager, { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock }, {
-      partnerId: after.partnerId,
-      operation: operationOf(after),
-      resourceType: 'OfferAcceptance',
-      resourceId: id,
-      oldValue: { status: before.status },
-      newValue: { status: after.status, failure: refusal },
-      outcome: 'FAILURE',
-    });
+    await writeAudit(
+      manager,
+      { viewer: { kind: 'system' }, requestId: `acceptance:${id}`, clock: this.clock },
+      {
+        partnerId: after.partnerId,
+        operation: operationOf(after),
+        resourceType: 'OfferAcceptance',
+        resourceId: id,
+        oldValue: { status: before.status },
+        newValue: { status: after.status, failure: refusal },
+        outcome: 'FAILURE',
+      },
+    );
   }
 }

@@ -1,5 +1,15 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { authorize, decodeKeyset, isCountryCode, isUuid, pageSize, toConnection, type Connection, type OfferAvailability, type Viewer } from '@partner-graph/platform';
+import {
+  authorize,
+  decodeKeyset,
+  isCountryCode,
+  isUuid,
+  pageSize,
+  toConnection,
+  type Connection,
+  type OfferAvailability,
+  type Viewer,
+} from '@partner-graph/platform';
 import { Offer, OFFER_CATEGORIES, type OfferCategory, type OfferRow } from '../db/index.js';
 import { availabilityOf, normaliseCountry } from './rules.js';
 
@@ -43,14 +53,21 @@ export class Catalogue {
     if (args.category) query.andWhere('o.category = :category', { category: args.category });
     const after = decodeKeyset(args.after, 'text');
     if (after) query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: after.key, afterId: after.id });
-    const rows = await query.orderBy('o.name', 'ASC').addOrderBy('o.id', 'ASC').limit(size + 1).getMany();
+    const rows = await query
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(size + 1)
+      .getMany();
     return toConnection(rows, size, (row) => [row.name, row.id]);
   }
 
   async categories(viewer: Viewer, countryArg: string | null | undefined): Promise<OfferCategory[]> {
     const { partnerId } = authorize(viewer);
     const country = normaliseCountry(countryArg);
-    const rows: { category: OfferCategory }[] = await this.visible(partnerId, country).select('o.category', 'category').distinct(true).getRawMany();
+    const rows: { category: OfferCategory }[] = await this.visible(partnerId, country)
+      .select('o.category', 'category')
+      .distinct(true)
+      .getRawMany();
     const present = new Set(rows.map((row) => row.category));
     return OFFER_CATEGORIES.filter((category) => present.has(category));
   }

@@ -17,10 +17,29 @@ import {
   type PartnerViewer,
   type Viewer,
 } from '@partner-graph/platform';
-import { AcceptanceStore, InvitationStore, PurchaseOffer, TrialInvitation, type AcceptanceSource, type PurchaseOfferLineRow, type PurchaseOfferRow, type TrialInvitationRow } from '../db/index.js';
+import {
+  AcceptanceStore,
+  InvitationStore,
+  PurchaseOffer,
+  TrialInvitation,
+  type AcceptanceSource,
+  type PurchaseOfferLineRow,
+  type PurchaseOfferRow,
+  type TrialInvitationRow,
+} from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import { checkLineCount, checkMaxAcceptances, checkPurchaseOfferLines, checkTrialOffer, invitationCode, linkState, previewLines, revoked, TRIAL_SEATS, type InvitationPreviewLine } from './rules.js';
-
+import {
+  checkLineCount,
+  checkMaxAcceptances,
+  checkPurchaseOfferLines,
+  checkTrialOffer,
+  invitationCode,
+  linkState,
+  previewLines,
+  revoked,
+  TRIAL_SEATS,
+  type InvitationPreviewLine,
+} from './rules.js';
 
 export interface Actor {
   viewer: Viewer;
@@ -49,7 +68,12 @@ export interface InvitationPreview {
   includeDelegatedAdmin: boolean;
 }
 
-const nothing = (status: Exclude<InvitationPreview['status'], 'ACTIVE'>): InvitationPreview => ({ status, partner: null, lines: [], includeDelegatedAdmin: false });
+const nothing = (status: Exclude<InvitationPreview['status'], 'ACTIVE'>): InvitationPreview => ({
+  status,
+  partner: null,
+  lines: [],
+  includeDelegatedAdmin: false,
+});
 
 type Invitation = TrialInvitationRow | PurchaseOfferRow;
 
@@ -91,7 +115,10 @@ export class Invitations {
   }
 
   /** Why a link cannot be accepted, as its page says it; null when it can. */
-  private async unusable(invitation: Invitation | null, source: AcceptanceSource | null): Promise<Exclude<InvitationPreview['status'], 'ACTIVE'> | null> {
+  private async unusable(
+    invitation: Invitation | null,
+    source: AcceptanceSource | null,
+  ): Promise<Exclude<InvitationPreview['status'], 'ACTIVE'> | null> {
     if (!invitation || !source) return 'NOT_FOUND';
     const state = linkState(invitation, invitation.maxAcceptances === null ? 0 : await this.acceptanceStore.takenCount(source));
     return state === 'ACTIVE' ? null : state;
@@ -102,9 +129,16 @@ export class Invitations {
     return value === null ? null : this.store.byCode(entity, value);
   }
 
-  private async preview(invitation: Invitation, wanted: { offerId: string; quantity: number }[], requestId: string): Promise<InvitationPreview> {
+  private async preview(
+    invitation: Invitation,
+    wanted: { offerId: string; quantity: number }[],
+    requestId: string,
+  ): Promise<InvitationPreview> {
     const [offers, partner] = await Promise.all([
-      this.catalogue.visibleByIds(invitation.partnerId, wanted.map((line) => line.offerId)),
+      this.catalogue.visibleByIds(
+        invitation.partnerId,
+        wanted.map((line) => line.offerId),
+      ),
       this.partnerContacts(invitation.partnerId, requestId),
     ]);
     const lines = previewLines(wanted, new Map(offers.map((offer) => [offer.id, offer])));
@@ -149,12 +183,16 @@ export class Invitations {
             revokedAt: null,
           };
           await this.store.insertTrialInvitation(row, manager);
-          await writeAudit(manager, { ...actor, clock: this.clock }, {
-            operation: 'createTrialInvitation',
-            resourceType: 'TrialInvitation',
-            resourceId: row.id,
-            newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
-          });
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'createTrialInvitation',
+              resourceType: 'TrialInvitation',
+              resourceId: row.id,
+              newValue: { offerId: row.offerId, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
+            },
+          );
           return { id: row.id };
         },
       ),
@@ -170,7 +208,10 @@ export class Invitations {
     const viewer = authorize(actor.viewer, input.includeDelegatedAdmin ? ADVISOR_WITH_DELEGATED_ADMIN : ADVISOR);
     const maxAcceptances = checkMaxAcceptances(input.maxAcceptances);
     checkLineCount(input.lines);
-    const offers = await this.catalogue.visibleByIds(viewer.partnerId, input.lines.map((line) => line.offerId));
+    const offers = await this.catalogue.visibleByIds(
+      viewer.partnerId,
+      input.lines.map((line) => line.offerId),
+    );
     checkPurchaseOfferLines(input.lines, new Map(offers.map((offer) => [offer.id, offer])));
     const advisorCode = await this.advisorCodes(viewer.partnerId, actor);
 
@@ -192,14 +233,23 @@ export class Invitations {
             createdAt: this.clock.now(),
             revokedAt: null,
           };
-          const lines: PurchaseOfferLineRow[] = input.lines.map((line, position) => ({ purchaseOfferId: row.id, position, offerId: line.offerId, quantity: line.quantity }));
+          const lines: PurchaseOfferLineRow[] = input.lines.map((line, position) => ({
+            purchaseOfferId: row.id,
+            position,
+            offerId: line.offerId,
+            quantity: line.quantity,
+          }));
           await this.store.insertPurchaseOffer(row, lines, manager);
-          await writeAudit(manager, { ...actor, clock: this.clock }, {
-            operation: 'createPurchaseOffer',
-            resourceType: 'PurchaseOffer',
-            resourceId: row.id,
-            newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
-          });
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'createPurchaseOffer',
+              resourceType: 'PurchaseOffer',
+              resourceId: row.id,
+              newValue: { lines: input.lines, includeDelegatedAdmin: row.includeDelegatedAdmin, maxAcceptances, status: row.status },
+            },
+          );
           return { id: row.id };
         },
       ),
@@ -228,7 +278,13 @@ export class Invitations {
     return purchaseOfferIds.length === 0 ? [] : this.store.linesOf(purchaseOfferIds);
   }
 
-  private async revoke<T extends Invitation>(actor: Actor, entity: EntityTarget<T>, resourceType: string, operation: string, id: string): Promise<T> {
+  private async revoke<T extends Invitation>(
+    actor: Actor,
+    entity: EntityTarget<T>,
+    resourceType: string,
+    operation: string,
+    id: string,
+  ): Promise<T> {
     const viewer = authorize(actor.viewer, ADVISOR);
     if (!isUuid(id)) throw notFound(resourceType, 'id');
     return this.db.transaction(async (manager: EntityManager) => {
@@ -237,19 +293,27 @@ export class Invitations {
       if (!before) throw notFound(resourceType, 'id');
       const after = revoked(before, this.clock.now());
       await this.store.save(entity, after, manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation,
-        resourceType,
-        resourceId: id,
-        oldValue: { status: before.status },
-        newValue: { status: after.status, revokedAt: after.revokedAt },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation,
+          resourceType,
+          resourceId: id,
+          oldValue: { status: before.status },
+          newValue: { status: after.status, revokedAt: after.revokedAt },
+        },
+      );
       return after;
     });
   }
 
   /** The partner's invitations (or purchase offers), newest first, keyset-paginated on (createdAt, id). */
-  private async list<T extends Invitation>(viewer: PartnerViewer, entity: EntityTarget<T>, args: { first?: number | null; after?: string | null }): Promise<Connection<T>> {
+  private async list<T extends Invitation>(
+    viewer: PartnerViewer,
+    entity: EntityTarget<T>,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<T>> {
     const size = pageSize(args.first);
     const rows = await this.store.page(entity, viewer.partnerId, size + 1, decodeKeyset(args.after, 'timestamp'));
     return toConnection(rows, size, (row) => [row.createdAt.toISOString(), row.id]);

@@ -9,7 +9,14 @@ import {
   type OfferAvailability,
   type PayloadError,
 } from '@partner-graph/platform';
-import type { AccountRequest, OfferAcceptanceRow, OfferRow, PurchaseOfferLineRow, PurchaseOfferRow, TrialInvitationRow } from '../db/index.js';
+import type {
+  AccountRequest,
+  OfferAcceptanceRow,
+  OfferRow,
+  PurchaseOfferLineRow,
+  PurchaseOfferRow,
+  TrialInvitationRow,
+} from '../db/index.js';
 
 /** A trial is 25 licences (for the offer's 30 days, counted by the subscription subgraph). */
 export const TRIAL_SEATS = 25;
@@ -71,7 +78,10 @@ export function checkLineCount(lines: readonly unknown[]): void {
  * problem at once — an offer not sold, twice, or a trial; a quantity outside the offer's range;
  * an add-on without one of its prerequisites in the same offer (the customer is new).
  */
-export function checkPurchaseOfferLines(lines: readonly { offerId: string; quantity: number }[], offers: ReadonlyMap<string, OfferRow>): void {
+export function checkPurchaseOfferLines(
+  lines: readonly { offerId: string; quantity: number }[],
+  offers: ReadonlyMap<string, OfferRow>,
+): void {
   const problems = new Problems();
   const seen = new Set<string>();
   lines.forEach((line, index) => {
@@ -84,13 +94,21 @@ export function checkPurchaseOfferLines(lines: readonly { offerId: string; quant
     seen.add(offer.id);
     if (offer.isTrial) problems.add('VALIDATION_FAILED', 'Trial offers are sent with a trial invitation', `lines[${index}].offerId`);
     if (!Number.isInteger(line.quantity) || line.quantity < offer.minQuantity || line.quantity > offer.maxQuantity) {
-      problems.add('QUANTITY_OUT_OF_RANGE', `${offer.name} needs between ${offer.minQuantity} and ${offer.maxQuantity} licences`, `lines[${index}].quantity`);
+      problems.add(
+        'QUANTITY_OUT_OF_RANGE',
+        `${offer.name} needs between ${offer.minQuantity} and ${offer.maxQuantity} licences`,
+        `lines[${index}].quantity`,
+      );
     }
   });
   lines.forEach((line, index) => {
     const offer = offers.get(line.offerId);
     if (offer?.isAddOn && !offer.prerequisiteOfferIds.some((id) => seen.has(id))) {
-      problems.add('PREREQUISITE_MISSING', `${offer.name} needs one of its prerequisite offers in the same purchase offer`, `lines[${index}].offerId`);
+      problems.add(
+        'PREREQUISITE_MISSING',
+        `${offer.name} needs one of its prerequisite offers in the same purchase offer`,
+        `lines[${index}].offerId`,
+      );
     }
   });
   problems.throwIfAny();
@@ -117,26 +135,31 @@ export interface InvitationPreviewLine {
  * `offers`) is left out: accepting would answer OFFER_NOT_AVAILABLE. A trial is free and fixed
  * at its 25 seats.
  */
-export function previewLines(wanted: readonly { offerId: string; quantity: number }[], offers: ReadonlyMap<string, OfferRow>): InvitationPreviewLine[] {
+export function previewLines(
+  wanted: readonly { offerId: string; quantity: number }[],
+  offers: ReadonlyMap<string, OfferRow>,
+): InvitationPreviewLine[] {
   return wanted.flatMap(({ offerId, quantity }) => {
     const offer = offers.get(offerId);
     if (!offer) return [];
     const fixed = offer.isTrial ? TRIAL_SEATS : null;
-    return [{
-      offerId,
-      name: offer.name,
-      description: offer.description,
-      quantity,
-      minQuantity: fixed ?? offer.minQuantity,
-      maxQuantity: fixed ?? offer.maxQuantity,
-      unitPrice: offer.isTrial ? 0 : Number(offer.unitPrice),
-      currency: offer.currency,
-      billingCycle: offer.billingCycle,
-      term: offer.term,
-      isTrial: offer.isTrial,
-      trialDays: offer.trialDays,
-      countries: offer.countries,
-    }];
+    return [
+      {
+        offerId,
+        name: offer.name,
+        description: offer.description,
+        quantity,
+        minQuantity: fixed ?? offer.minQuantity,
+        maxQuantity: fixed ?? offer.maxQuantity,
+        unitPrice: offer.isTrial ? 0 : Number(offer.unitPrice),
+        currency: offer.currency,
+        billingCycle: offer.billingCycle,
+        term: offer.term,
+        isTrial: offer.isTrial,
+        trialDays: offer.trialDays,
+        countries: offer.countries,
+      },
+    ];
   });
 }
 
@@ -204,7 +227,8 @@ export function checkIdempotencyKey(idempotencyKey: string | null | undefined): 
 
 /** A retry under the same idempotency key must be the same request: it then answers with the first acceptance. */
 export function sameAcceptanceRequest(recorded: OfferAcceptanceRow, requestHash: string): OfferAcceptanceRow {
-  if (recorded.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
+  if (recorded.requestHash !== requestHash)
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
   return recorded;
 }
 
@@ -228,7 +252,8 @@ export function checkMaxAcceptances(maxAcceptances: number | null | undefined): 
 export function acceptable<T extends TrialInvitationRow | PurchaseOfferRow>(invitation: T, taken: number): T {
   const state = linkState(invitation, taken);
   if (state === 'REVOKED') throw new DomainError('REVOKED', 'This link has been withdrawn', 'code');
-  if (state === 'FULL') throw new DomainError('ACCEPTANCE_LIMIT_REACHED', 'This link has been accepted as many times as its sender allows', 'code');
+  if (state === 'FULL')
+    throw new DomainError('ACCEPTANCE_LIMIT_REACHED', 'This link has been accepted as many times as its sender allows', 'code');
   return invitation;
 }
 
@@ -243,7 +268,11 @@ export function linkState(invitation: TrialInvitationRow | PurchaseOfferRow, tak
  * Every offer must still be one the partner may sell (`anywhere`), and be sold in the customer's
  * country (`here`, one answer per offer in the same order); returns `here`.
  */
-export function soldIn(country: string, anywhere: readonly OfferAvailability[], here: readonly OfferAvailability[]): readonly OfferAvailability[] {
+export function soldIn(
+  country: string,
+  anywhere: readonly OfferAvailability[],
+  here: readonly OfferAvailability[],
+): readonly OfferAvailability[] {
   if (anywhere.some((offer) => !offer.available)) throw new DomainError('OFFER_NOT_AVAILABLE', 'This offer is no longer available', 'code');
   const missing = here.find((offer) => !offer.available);
   if (missing) {
@@ -261,7 +290,10 @@ export interface ChosenLine {
 }
 
 /** The customer's counts override the suggested ones, line by line; each names an offer of the purchase offer, once. */
-export function chosenLines(lines: readonly PurchaseOfferLineRow[], quantities: readonly { offerId: string; quantity: number }[] | null | undefined): ChosenLine[] {
+export function chosenLines(
+  lines: readonly PurchaseOfferLineRow[],
+  quantities: readonly { offerId: string; quantity: number }[] | null | undefined,
+): ChosenLine[] {
   const problems = new Problems();
   const wanted = new Map<string, { quantity: number; index: number }>();
   (quantities ?? []).forEach((entry, index) => {
@@ -300,7 +332,10 @@ export function checkChosenQuantities(chosen: readonly ChosenLine[], offers: rea
 
 /** A new acceptance: PENDING until the customer subgraph has made its account. */
 export function newAcceptance(
-  fields: Pick<OfferAcceptanceRow, 'id' | 'partnerId' | 'trialInvitationId' | 'purchaseOfferId' | 'idempotencyKey' | 'requestHash' | 'accountRequest'>,
+  fields: Pick<
+    OfferAcceptanceRow,
+    'id' | 'partnerId' | 'trialInvitationId' | 'purchaseOfferId' | 'idempotencyKey' | 'requestHash' | 'accountRequest'
+  >,
   now: Date,
 ): OfferAcceptanceRow {
   return {
@@ -319,17 +354,49 @@ export function newAcceptance(
 }
 
 /** The customer subgraph made the account: COMPLETED. */
-export function completedAcceptance(acceptance: OfferAcceptanceRow, account: { customerId: string; adminUserId: string | null; adminUserName: string | null }, now: Date): OfferAcceptanceRow {
-  if (acceptance.status !== 'PENDING') throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
-  return { ...acceptance, status: 'COMPLETED', customerId: account.customerId, adminUserId: account.adminUserId, adminUserName: account.adminUserName, updatedAt: now, completedAt: now };
+export function completedAcceptance(
+  acceptance: OfferAcceptanceRow,
+  account: { customerId: string; adminUserId: string | null; adminUserName: string | null },
+  now: Date,
+): OfferAcceptanceRow {
+  if (acceptance.status !== 'PENDING')
+    throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
+  return {
+    ...acceptance,
+    status: 'COMPLETED',
+    customerId: account.customerId,
+    adminUserId: account.adminUserId,
+    adminUserName: account.adminUserName,
+    updatedAt: now,
+    completedAt: now,
+  };
 }
 
 /** The customer subgraph's field names are the accepting customer's, under `customer.` here. */
-const CUSTOMER_FIELDS = new Set(['companyName', 'domainPrefix', 'country', 'addressLine1', 'city', 'postalCode', 'contactFirstName', 'contactLastName', 'contactEmail', 'contactPhone']);
+const CUSTOMER_FIELDS = new Set([
+  'companyName',
+  'domainPrefix',
+  'country',
+  'addressLine1',
+  'city',
+  'postalCode',
+  'contactFirstName',
+  'contactLastName',
+  'contactEmail',
+  'contactPhone',
+]);
 
 /** The customer subgraph refused the account for good (nothing was made): FAILED, with its first reason, named by the accepting customer's field. */
 export function failedAcceptance(acceptance: OfferAcceptanceRow, refusal: PayloadError, now: Date): OfferAcceptanceRow {
-  if (acceptance.status !== 'PENDING') throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
+  if (acceptance.status !== 'PENDING')
+    throw new DomainError('INVALID_STATUS_TRANSITION', `This acceptance is already ${acceptance.status}`, 'id');
   const field = refusal.field && CUSTOMER_FIELDS.has(refusal.field) ? `customer.${refusal.field}` : (refusal.field ?? null);
-  return { ...acceptance, status: 'FAILED', failureCode: refusal.code, failureMessage: refusal.message, failureField: field, updatedAt: now };
+  return {
+    ...acceptance,
+    status: 'FAILED',
+    failureCode: refusal.code,
+    failureMessage: refusal.message,
+    failureField: field,
+    updatedAt: now,
+  };
 }

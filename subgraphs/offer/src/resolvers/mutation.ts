@@ -7,7 +7,11 @@ const capOf = (maxAcceptances: number | null | undefined) => (maxAcceptances == 
 export const Mutation: MutationResolvers = {
   createTrialInvitation: (_root, { offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey }, { invitations, viewer, requestId }) =>
     payload(async () => ({
-      trialInvitation: await invitations.createTrialInvitation({ viewer, requestId }, { offerId, includeDelegatedAdmin, ...capOf(maxAcceptances) }, idempotencyKey),
+      trialInvitation: await invitations.createTrialInvitation(
+        { viewer, requestId },
+        { offerId, includeDelegatedAdmin, ...capOf(maxAcceptances) },
+        idempotencyKey,
+      ),
     })),
   revokeTrialInvitation: (_root, { id }, { invitations, viewer, requestId }) =>
     payload(async () => ({ trialInvitation: await invitations.revokeTrialInvitation({ viewer, requestId }, id) })),

@@ -7,7 +7,13 @@ import { WebhookRetention1764400000000 } from './migrations/1764400000000-Webhoo
 import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 
 export const entities = [Partner, PartnerUser, ...platformEntities];
-export const migrations = [PartnerDirectory1763800000000, PartnerUserEmailPerPartner1764200000000, Webhooks1764300000000, WebhookRetention1764400000000, AuditRetention1764600000000];
+export const migrations = [
+  PartnerDirectory1763800000000,
+  PartnerUserEmailPerPartner1764200000000,
+  Webhooks1764300000000,
+  WebhookRetention1764400000000,
+  AuditRetention1764600000000,
+];
 export { Partner, PartnerUser };
 export type { PartnerRow, PartnerUserRow } from './entities.js';
 export { WebhookStore } from './webhook-store.js';

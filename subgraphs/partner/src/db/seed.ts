@@ -1,5 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { DEMO, hashPassword, generateTemporaryPassword, type Clock, type CompanyRole, type CustomerAccess, type Program } from '@partner-graph/platform';
+import {
+  DEMO,
+  hashPassword,
+  generateTemporaryPassword,
+  type Clock,
+  type CompanyRole,
+  type CustomerAccess,
+  type Program,
+} from '@partner-graph/platform';
 import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from './entities.js';
 
 /** The demo partners and users (README, demo users); does nothing when the directory has partners. */

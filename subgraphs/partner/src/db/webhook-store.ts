@@ -49,7 +49,12 @@ export class WebhookStore {
   }
 
   /** The partner's endpoint (FOR UPDATE when `lock`); another partner's is null. */
-  async endpoint(partnerId: string, id: string, lock: boolean, manager: EntityManager = this.db.manager): Promise<WebhookEndpointRow | null> {
+  async endpoint(
+    partnerId: string,
+    id: string,
+    lock: boolean,
+    manager: EntityManager = this.db.manager,
+  ): Promise<WebhookEndpointRow | null> {
     const rows: WebhookEndpointRow[] = await manager.query(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND partner_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [id, partnerId],
@@ -57,19 +62,37 @@ export class WebhookStore {
     return rows[0] ?? null;
   }
 
-  async insertEndpoint(endpoint: { id: string; partnerId: string; url: string; eventTypes: string[]; secret: string; at: Date }, manager: EntityManager = this.db.manager): Promise<void> {
+  async insertEndpoint(
+    endpoint: { id: string; partnerId: string; url: string; eventTypes: string[]; secret: string; at: Date },
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO webhook_endpoint (id, partner_id, url, event_types, active, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, true, $5, $6, $6)`,
       [endpoint.id, endpoint.partnerId, endpoint.url, endpoint.eventTypes, endpoint.secret, endpoint.at],
     );
   }
 
-  async updateEndpoint(id: string, changes: { eventTypes: string[]; active: boolean; at: Date }, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`UPDATE webhook_endpoint SET event_types = $2, active = $3, updated_at = $4 WHERE id = $1`, [id, changes.eventTypes, changes.active, changes.at]);
+  async updateEndpoint(
+    id: string,
+    changes: { eventTypes: string[]; active: boolean; at: Date },
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
+    await manager.query(`UPDATE webhook_endpoint SET event_types = $2, active = $3, updated_at = $4 WHERE id = $1`, [
+      id,
+      changes.eventTypes,
+      changes.active,
+      changes.at,
+    ]);
   }
 
   /** The current secret becomes the previous one until `previousExpiresAt`. */
-  async rotateSecret(id: string, secret: string, previousExpiresAt: Date, at: Date, manager: EntityManager = this.db.manager): Promise<void> {
+  async rotateSecret(
+    id: string,
+    secret: string,
+    previousExpiresAt: Date,
+    at: Date,
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
     await manager.query(
       `UPDATE webhook_endpoint SET previous_secret = secret, previous_secret_expires_at = $2, secret = $3, updated_at = $4 WHERE id = $1`,
       [id, previousExpiresAt, secret, at],
@@ -81,7 +104,10 @@ export class WebhookStore {
   }
 
   /** False when an event with this id was recorded before (a relay sending a batch again). */
-  async insertEvent(event: Omit<RelayedEvent, 'occurredAt' | 'data'> & { occurredAt: Date; data: unknown }, manager: EntityManager = this.db.manager): Promise<boolean> {
+  async insertEvent(
+    event: Omit<RelayedEvent, 'occurredAt' | 'data'> & { occurredAt: Date; data: unknown },
+    manager: EntityManager = this.db.manager,
+  ): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
       `INSERT INTO webhook_event (id, partner_id, type, object_type, object_id, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -91,7 +117,10 @@ export class WebhookStore {
   }
 
   /** The event owed to every active endpoint of its partner that subscribes to its type; returns those endpoints. */
-  async oweToSubscribers(event: { id: string; partnerId: string; type: string; objectId: string }, manager: EntityManager = this.db.manager): Promise<string[]> {
+  async oweToSubscribers(
+    event: { id: string; partnerId: string; type: string; objectId: string },
+    manager: EntityManager = this.db.manager,
+  ): Promise<string[]> {
     const owed: { endpointId: string }[] = await manager.query(
       `INSERT INTO webhook_delivery (id, endpoint_id, event_id, object_id, status, next_attempt_at)
        SELECT gen_random_uuid(), e.id, $1, $2, 'PENDING', now() FROM webhook_endpoint e

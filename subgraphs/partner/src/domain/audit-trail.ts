@@ -41,12 +41,20 @@ export class AuditTrail {
     if (!mayReadAuditTrail(viewer)) throw forbidden('Reading the audit trail requires an admin role or customer access');
     const size = pageSize(first);
     const position = decodeKeyset(after, 'timestamp');
-    const shared = { partnerId: partner.partnerId, from: filter.from ?? null, to: filter.to ?? null, customerId: filter.customerId ?? null, resourceType: filter.resourceType ?? null };
+    const shared = {
+      partnerId: partner.partnerId,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      customerId: filter.customerId ?? null,
+      resourceType: filter.resourceType ?? null,
+    };
     const shares = await Promise.all(
       SUBGRAPHS.map(async (service): Promise<AuditRecordView[]> => {
         const entries =
           service === 'partner'
-            ? (await readAuditTrail(this.db, shared, size + 1, position ? { occurredAt: position.key, id: position.id } : null)).map(toAuditTrailEntry)
+            ? (await readAuditTrail(this.db, shared, size + 1, position ? { occurredAt: position.key, id: position.id } : null)).map(
+                toAuditTrailEntry,
+              )
             : (
                 await this.services.query(
                   service,

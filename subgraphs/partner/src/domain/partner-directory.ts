@@ -96,7 +96,8 @@ export class PartnerDirectory {
   async updateProfile(actor: Actor, changes: ProfileChanges): Promise<PartnerRow> {
     const viewer = authorize(actor.viewer, { companyRole: ['GLOBAL_ADMIN'] });
     const problems = new Problems();
-    if (changes.companyName !== undefined && !changes.companyName?.trim()) problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
+    if (changes.companyName !== undefined && !changes.companyName?.trim())
+      problems.add('VALIDATION_FAILED', 'Company name is required', 'companyName');
     if (changes.email != null && !isEmail(changes.email)) problems.add('VALIDATION_FAILED', 'Not a valid email address', 'email');
     if (changes.phone != null && !isPhone(changes.phone)) problems.add('VALIDATION_FAILED', 'Not a valid phone number', 'phone');
     if (changes.website && !isWebsite(changes.website)) problems.add('VALIDATION_FAILED', 'Website must be an http(s) URL', 'website');
@@ -104,7 +105,8 @@ export class PartnerDirectory {
       if (!changes.address.line1.trim()) problems.add('VALIDATION_FAILED', 'Address line 1 is required', 'address.line1');
       if (!changes.address.city.trim()) problems.add('VALIDATION_FAILED', 'City is required', 'address.city');
       if (!changes.address.postalCode.trim()) problems.add('VALIDATION_FAILED', 'Postal code is required', 'address.postalCode');
-      if (!isCountryCode(changes.address.country)) problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'address.country');
+      if (!isCountryCode(changes.address.country))
+        problems.add('VALIDATION_FAILED', 'Country must be an ISO 3166-1 alpha-2 code', 'address.country');
     }
     problems.throwIfAny();
 
@@ -131,12 +133,20 @@ export class PartnerDirectory {
       await manager.save(Partner, after);
       const { createdAt: _c, updatedAt: _u, ...oldValue } = before;
       const { createdAt: _c2, updatedAt: _u2, ...newValue } = after;
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'updatePartnerProfile', resourceType: 'Partner', resourceId: before.id, oldValue, newValue });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation: 'updatePartnerProfile', resourceType: 'Partner', resourceId: before.id, oldValue, newValue },
+      );
       return after;
     });
   }
 
-  async createUser(actor: Actor, input: NewPartnerUser, idempotencyKey: string | null | undefined): Promise<{ user: PartnerUserRow; temporaryPassword: string | null }> {
+  async createUser(
+    actor: Actor,
+    input: NewPartnerUser,
+    idempotencyKey: string | null | undefined,
+  ): Promise<{ user: PartnerUserRow; temporaryPassword: string | null }> {
     const viewer = authorize(actor.viewer, { companyRole: USER_MANAGERS });
     if (input.companyRole === 'GLOBAL_ADMIN' && viewer.companyRole !== 'GLOBAL_ADMIN') {
       throw forbidden('Only a GLOBAL_ADMIN can grant GLOBAL_ADMIN');
@@ -149,29 +159,40 @@ export class PartnerDirectory {
 
     let temporaryPassword: string | null = null;
     const receipt = await this.db.transaction(async (manager) =>
-      idempotent(manager, { scope: viewer.partnerId, operation: 'createPartnerUser', key: idempotencyKey, request: input, clock: this.clock }, async () => {
-        // Unique within the partner only: another partner's users are not this partner's business.
-        const taken = await manager.createQueryBuilder(PartnerUser, 'u').where('u.partner_id = :partnerId AND lower(u.email) = :email', { partnerId: viewer.partnerId, email }).getExists();
-        if (taken) throw new DomainError('EMAIL_TAKEN', 'A partner user with this email already exists', 'email');
-        temporaryPassword = generateTemporaryPassword();
-        const now = this.clock.now();
-        const user: PartnerUserRow = {
-          id: randomUUID(),
-          partnerId: viewer.partnerId,
-          displayName: input.displayName.trim(),
-          email,
-          subject: randomUUID(),
-          companyRole: input.companyRole,
-          customerAccess: input.customerAccess,
-          active: true,
-          passwordHash: await hashPassword(temporaryPassword),
-          createdAt: now,
-          updatedAt: now,
-        };
-        await manager.insert(PartnerUser, user);
-        await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createPartnerUser', resourceType: 'PartnerUser', resourceId: user.id, newValue: userAuditView(user) });
-        return { userId: user.id };
-      }),
+      idempotent(
+        manager,
+        { scope: viewer.partnerId, operation: 'createPartnerUser', key: idempotencyKey, request: input, clock: this.clock },
+        async () => {
+          // Unique within the partner only: another partner's users are not this partner's business.
+          const taken = await manager
+            .createQueryBuilder(PartnerUser, 'u')
+            .where('u.partner_id = :partnerId AND lower(u.email) = :email', { partnerId: viewer.partnerId, email })
+            .getExists();
+          if (taken) throw new DomainError('EMAIL_TAKEN', 'A partner user with this email already exists', 'email');
+          temporaryPassword = generateTemporaryPassword();
+          const now = this.clock.now();
+          const user: PartnerUserRow = {
+            id: randomUUID(),
+            partnerId: viewer.partnerId,
+            displayName: input.displayName.trim(),
+            email,
+            subject: randomUUID(),
+            companyRole: input.companyRole,
+            customerAccess: input.customerAccess,
+            active: true,
+            passwordHash: await hashPassword(temporaryPassword),
+            createdAt: now,
+            updatedAt: now,
+          };
+          await manager.insert(PartnerUser, user);
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            { operation: 'createPartnerUser', resourceType: 'PartnerUser', resourceId: user.id, newValue: userAuditView(user) },
+          );
+          return { userId: user.id };
+        },
+      ),
     );
     const user = await this.db.getRepository(PartnerUser).findOneByOrFail({ id: receipt.userId });
     // A replayed request returns the same user; the password was shown once and is not stored.
@@ -198,7 +219,13 @@ export class PartnerDirectory {
   }
 
   /** Loads a user of the viewer's partner under the partner's lock, applies `change`, keeps one active global admin. */
-  private async changeUser(actor: Actor, viewer: PartnerViewer, id: string, operation: string, change: (user: PartnerUserRow) => PartnerUserRow): Promise<PartnerUserRow> {
+  private async changeUser(
+    actor: Actor,
+    viewer: PartnerViewer,
+    id: string,
+    operation: string,
+    change: (user: PartnerUserRow) => PartnerUserRow,
+  ): Promise<PartnerUserRow> {
     return this.db.transaction(async (manager) => {
       // Serialises role changes within a partner, so two demotions cannot both pass the last-admin check.
       await manager.findOne(Partner, { where: { id: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
@@ -209,12 +236,17 @@ export class PartnerDirectory {
         throw forbidden('Only a GLOBAL_ADMIN can grant or change GLOBAL_ADMIN');
       }
       checkOwnRolesUnchanged(viewer, before, after);
-      const losesGlobalAdmin = before.companyRole === 'GLOBAL_ADMIN' && before.active && (after.companyRole !== 'GLOBAL_ADMIN' || !after.active);
+      const losesGlobalAdmin =
+        before.companyRole === 'GLOBAL_ADMIN' && before.active && (after.companyRole !== 'GLOBAL_ADMIN' || !after.active);
       if (losesGlobalAdmin && (await this.activeGlobalAdmins(manager, viewer.partnerId)) <= 1) {
         throw new DomainError('LAST_GLOBAL_ADMIN', 'The partner must keep at least one active GLOBAL_ADMIN', 'companyRole');
       }
       await manager.save(PartnerUser, after);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation, resourceType: 'PartnerUser', resourceId: id, oldValue: userAuditView(before), newValue: userAuditView(after) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation, resourceType: 'PartnerUser', resourceId: id, oldValue: userAuditView(before), newValue: userAuditView(after) },
+      );
       return after;
     });
   }
@@ -223,4 +255,3 @@ export class PartnerDirectory {
     return manager.countBy(PartnerUser, { partnerId, companyRole: 'GLOBAL_ADMIN', active: true });
   }
 }
-

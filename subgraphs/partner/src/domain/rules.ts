@@ -1,4 +1,17 @@
-import { encodeCursor, EVENT_TYPES, forbidden, isAllowed, isUuid, type AccessRule, type AuditTrailEntry, type CompanyRole, type CustomerAccess, type PartnerViewer, type Problems, type Viewer } from '@partner-graph/platform';
+import {
+  encodeCursor,
+  EVENT_TYPES,
+  forbidden,
+  isAllowed,
+  isUuid,
+  type AccessRule,
+  type AuditTrailEntry,
+  type CompanyRole,
+  type CustomerAccess,
+  type PartnerViewer,
+  type Problems,
+  type Viewer,
+} from '@partner-graph/platform';
 import type { AttemptPosition, WebhookEndpointRow } from '../db/webhook-store.js';
 
 /**
@@ -46,7 +59,10 @@ export function attemptPosition(cursor: unknown[] | null): AttemptPosition | 'no
 
 /** The audit trail is for an admin role, or a user with customer access. */
 export function mayReadAuditTrail(viewer: Viewer): boolean {
-  return isAllowed(viewer, { companyRole: ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN'] }) || isAllowed(viewer, { customerAccess: ['FULL', 'LIMITED'] });
+  return (
+    isAllowed(viewer, { companyRole: ['GLOBAL_ADMIN', 'USER_ADMIN', 'BILLING_ADMIN'] }) ||
+    isAllowed(viewer, { customerAccess: ['FULL', 'LIMITED'] })
+  );
 }
 
 /** Newest first; ties by id, as every subgraph sorts its share. */
@@ -59,6 +75,9 @@ export function mergeAuditShares<T extends AuditTrailEntry>(shares: T[][], size:
   const page = merged.slice(0, size);
   return {
     edges: page.map((node) => ({ cursor: encodeCursor([node.occurredAt, node.id]), node })),
-    pageInfo: { hasNextPage: merged.length > size, endCursor: page.length > 0 ? encodeCursor([page.at(-1)!.occurredAt, page.at(-1)!.id]) : null },
+    pageInfo: {
+      hasNextPage: merged.length > size,
+      endCursor: page.length > 0 ? encodeCursor([page.at(-1)!.occurredAt, page.at(-1)!.id]) : null,
+    },
   };
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { sendAfterCommit, type Clock, type EventSettings, type JobDefinition, type JobHandler, type JobQueue } from '@partner-graph/platform';
+import {
+  sendAfterCommit,
+  type Clock,
+  type EventSettings,
+  type JobDefinition,
+  type JobHandler,
+  type JobQueue,
+} from '@partner-graph/platform';
 import { signatureHeader, WebhookSender } from './webhook-transport.js';
 
 /** Production's delivery settings (Standard Webhooks' guidance: retries over about a day). */
@@ -82,12 +89,18 @@ export class WebhookDelivery {
     private readonly clock: Clock,
     settings: EventSettings = {},
   ) {
-    this.settings = { ...DELIVERY_DEFAULTS, ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) } as typeof this.settings;
+    this.settings = {
+      ...DELIVERY_DEFAULTS,
+      ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
+    } as typeof this.settings;
     this.sender = new WebhookSender({ allowPrivate: settings.allowPrivateAddresses ?? false, timeoutMs: this.settings.requestTimeoutMs });
   }
 
   /** The partner subgraph's delivery jobs, for its job queue. */
-  jobs(pollingIntervalSeconds?: number): { handlers: Record<string, JobDefinition | JobHandler>; schedules: { queue: string; cron: string }[] } {
+  jobs(pollingIntervalSeconds?: number): {
+    handlers: Record<string, JobDefinition | JobHandler>;
+    schedules: { queue: string; cron: string }[];
+  } {
     return {
       handlers: {
         [WEBHOOK_DELIVERY_QUEUE]: {
@@ -107,7 +120,8 @@ export class WebhookDelivery {
           },
         },
         [WEBHOOK_SWEEP_QUEUE]: async (_data, queue) => {
-          for (const endpointId of await this.endpointsWithDueDeliveries()) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+          for (const endpointId of await this.endpointsWithDueDeliveries())
+            await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
         },
         [WEBHOOK_PURGE_QUEUE]: async () => {
           await this.purge();
@@ -176,7 +190,10 @@ export class WebhookDelivery {
                     WHERE v.received_at < now() - make_interval(days => $1)
                       AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = v.id AND d.status = 'PENDING')`;
       await manager.query(`DELETE FROM webhook_delivery WHERE event_id IN (${old})`, [this.settings.retentionDays]);
-      const [, deleted] = (await manager.query(`DELETE FROM webhook_event WHERE id IN (${old})`, [this.settings.retentionDays])) as [unknown, number];
+      const [, deleted] = (await manager.query(`DELETE FROM webhook_event WHERE id IN (${old})`, [this.settings.retentionDays])) as [
+        unknown,
+        number,
+      ];
       return deleted;
     });
   }
@@ -198,19 +215,30 @@ export class WebhookDelivery {
     const delivery = leased[0];
     if (!delivery) return null;
     const secrets = [delivery.secret];
-    if (delivery.previousSecret && delivery.previousSecretExpiresAt && delivery.previousSecretExpiresAt > this.clock.now()) secrets.push(delivery.previousSecret);
+    if (delivery.previousSecret && delivery.previousSecretExpiresAt && delivery.previousSecretExpiresAt > this.clock.now())
+      secrets.push(delivery.previousSecret);
     const body = JSON.stringify({
       type: delivery.eventType,
       timestamp: delivery.occurredAt.toISOString(),
-      data: { id: delivery.eventId, partnerId: delivery.partnerId, objectType: delivery.objectType, objectId: delivery.objectId, ...delivery.data },
+      data: {
+        id: delivery.eventId,
+        partnerId: delivery.partnerId,
+        objectType: delivery.objectType,
+        objectId: delivery.objectId,
+        ...delivery.data,
+      },
     });
     // Receivers compare the signed timestamp with their own clock: it is the real time of sending.
     const timestamp = Math.floor(Date.now() / 1000);
-    const result = await this.sender.send(delivery.url, {
-      'webhook-id': delivery.eventId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureHeader(secrets, delivery.eventId, timestamp, body),
-    }, body);
+    const result = await this.sender.send(
+      delivery.url,
+      {
+        'webhook-id': delivery.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, delivery.eventId, timestamp, body),
+      },
+      body,
+    );
     const succeeded = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
     const attempt = delivery.attempts + 1;
     const delay = retryDelaySeconds(attempt, this.settings.retryBaseSeconds, this.settings.retryMaxSeconds);
@@ -269,7 +297,10 @@ export function registerDeliveryMetrics(registry: Registry, db: DataSource): voi
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const rows = (await db.query(`SELECT status, count(*)::int AS count FROM webhook_delivery GROUP BY status`)) as { status: string; count: number }[];
+      const rows = (await db.query(`SELECT status, count(*)::int AS count FROM webhook_delivery GROUP BY status`)) as {
+        status: string;
+        count: number;
+      }[];
       this.reset();
       for (const status of ['PENDING', 'DELIVERED', 'FAILED']) this.set({ status }, rows.find((row) => row.status === status)?.count ?? 0);
     },
@@ -279,7 +310,9 @@ export function registerDeliveryMetrics(registry: Registry, db: DataSource): voi
     help: 'Age of the oldest pending webhook delivery (0 when none)',
     registers: [registry],
     async collect() {
-      const [row] = (await db.query(`SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS age FROM webhook_delivery WHERE status = 'PENDING'`)) as { age: number }[];
+      const [row] = (await db.query(
+        `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS age FROM webhook_delivery WHERE status = 'PENDING'`,
+      )) as { age: number }[];
       this.set(row?.age ?? 0);
     },
   });
@@ -289,9 +322,12 @@ export function registerDeliveryMetrics(registry: Registry, db: DataSource): voi
     labelNames: ['outcome'] as const,
     registers: [registry],
     async collect() {
-      const rows = (await db.query(`SELECT outcome, count(*)::int AS count FROM webhook_delivery_attempt WHERE attempted_at > now() - interval '1 hour' GROUP BY outcome`)) as { outcome: string; count: number }[];
+      const rows = (await db.query(
+        `SELECT outcome, count(*)::int AS count FROM webhook_delivery_attempt WHERE attempted_at > now() - interval '1 hour' GROUP BY outcome`,
+      )) as { outcome: string; count: number }[];
       this.reset();
-      for (const outcome of ['SUCCEEDED', 'RETRYING', 'FAILED']) this.set({ outcome }, rows.find((row) => row.outcome === outcome)?.count ?? 0);
+      for (const outcome of ['SUCCEEDED', 'RETRYING', 'FAILED'])
+        this.set({ outcome }, rows.find((row) => row.outcome === outcome)?.count ?? 0);
     },
   });
 }

@@ -62,7 +62,11 @@ export function checkedLookup(allowPrivate: boolean): LookupFunction {
       const list = addresses as LookupAddress[];
       const refused = allowPrivate ? undefined : list.find((entry) => !isPublicAddress(entry.address));
       if (refused || list.length === 0) {
-        return callback(new AddressRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not a public address`), '', 0);
+        return callback(
+          new AddressRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, which is not a public address`),
+          '',
+          0,
+        );
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       return callback(null, list[0]!.address, list[0]!.family);
@@ -87,9 +91,13 @@ export async function endpointUrlProblem(url: string, allowPrivate: boolean): Pr
   if (allowPrivate) return null;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return isPublicAddress(host) ? null : 'The URL points to a private, loopback or link-local address';
-  const addresses = await new Promise<LookupAddress[] | null>((resolve) => dnsLookup(host, { all: true }, (error, found) => resolve(error ? null : found)));
-  if (!addresses || addresses.length === 0) return 'The URL\'s host does not resolve';
-  return addresses.every((entry) => isPublicAddress(entry.address)) ? null : 'The URL resolves to a private, loopback or link-local address';
+  const addresses = await new Promise<LookupAddress[] | null>((resolve) =>
+    dnsLookup(host, { all: true }, (error, found) => resolve(error ? null : found)),
+  );
+  if (!addresses || addresses.length === 0) return "The URL's host does not resolve";
+  return addresses.every((entry) => isPublicAddress(entry.address))
+    ? null
+    : 'The URL resolves to a private, loopback or link-local address';
 }
 
 export interface SendResult {
@@ -139,7 +147,14 @@ export class WebhookSender {
       return { httpStatus: response.statusCode, latencyMs: latency(), error: null };
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
-      const message = error instanceof AddressRefused || cause instanceof AddressRefused ? (cause instanceof AddressRefused ? cause.message : (error as Error).message) : (error as Error).name === 'TimeoutError' ? `No answer within ${this.options.timeoutMs} ms` : (error as Error).message;
+      const message =
+        error instanceof AddressRefused || cause instanceof AddressRefused
+          ? cause instanceof AddressRefused
+            ? cause.message
+            : (error as Error).message
+          : (error as Error).name === 'TimeoutError'
+            ? `No answer within ${this.options.timeoutMs} ms`
+            : (error as Error).message;
       return { httpStatus: null, latencyMs: latency(), error: message.slice(0, 500) };
     }
   }

@@ -15,7 +15,13 @@ import {
   type RelayedEvent,
   type Viewer,
 } from '@partner-graph/platform';
-import { WebhookStore, type AttemptPosition, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookEndpointStatus } from '../db/index.js';
+import {
+  WebhookStore,
+  type AttemptPosition,
+  type WebhookAttemptRow,
+  type WebhookEndpointRow,
+  type WebhookEndpointStatus,
+} from '../db/index.js';
 import { attemptPosition, auditView, checkEventTypes, MANAGE_WEBHOOKS, SECRET_OVERLAP_MS, TEST_EVENT_TYPE } from './rules.js';
 import { deliverAfterCommit } from './webhook-delivery.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
@@ -26,7 +32,11 @@ export interface Actor {
 }
 
 /** The per-request loader of delivery-log pages (`loaders.ts` builds it). */
-export type AttemptPageLoader = DataLoader<{ endpointId: string; size: number; after: AttemptPosition | null }, WebhookAttemptRow[], string>;
+export type AttemptPageLoader = DataLoader<
+  { endpointId: string; size: number; after: AttemptPosition | null },
+  WebhookAttemptRow[],
+  string
+>;
 
 /**
  * The partner's webhook endpoints: GLOBAL_ADMIN manages them, any
@@ -48,7 +58,10 @@ export class WebhookEndpoints {
     return this.store.endpointsOf(partnerId);
   }
 
-  async create(actor: Actor, input: { url: string; eventTypes: string[] }): Promise<{ endpoint: WebhookEndpointRow; signingSecret: string }> {
+  async create(
+    actor: Actor,
+    input: { url: string; eventTypes: string[] },
+  ): Promise<{ endpoint: WebhookEndpointRow; signingSecret: string }> {
     const viewer = authorize(actor.viewer, MANAGE_WEBHOOKS);
     const problems = new Problems();
     const urlProblem = await endpointUrlProblem(input.url, this.allowPrivateAddresses);
@@ -58,29 +71,61 @@ export class WebhookEndpoints {
     const signingSecret = generateSigningSecret();
     return this.db.transaction(async (manager) => {
       const id = randomUUID();
-      await this.store.insertEndpoint({ id, partnerId: viewer.partnerId, url: input.url, eventTypes: [...new Set(input.eventTypes)], secret: signingSecret, at: this.clock.now() }, manager);
+      await this.store.insertEndpoint(
+        {
+          id,
+          partnerId: viewer.partnerId,
+          url: input.url,
+          eventTypes: [...new Set(input.eventTypes)],
+          secret: signingSecret,
+          at: this.clock.now(),
+        },
+        manager,
+      );
       const endpoint = await this.load(manager, viewer.partnerId, id);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'createWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, newValue: auditView(endpoint) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation: 'createWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, newValue: auditView(endpoint) },
+      );
       return { endpoint, signingSecret };
     });
   }
 
-  async update(actor: Actor, id: string, input: { eventTypes?: string[] | null; status?: WebhookEndpointStatus | null }): Promise<WebhookEndpointRow> {
+  async update(
+    actor: Actor,
+    id: string,
+    input: { eventTypes?: string[] | null; status?: WebhookEndpointStatus | null },
+  ): Promise<WebhookEndpointRow> {
     const viewer = authorize(actor.viewer, MANAGE_WEBHOOKS);
     const problems = new Problems();
     if (input.eventTypes) checkEventTypes(problems, input.eventTypes);
     problems.throwIfAny();
     return this.db.transaction(async (manager) => {
       const before = await this.load(manager, viewer.partnerId, id, true);
-      await this.store.updateEndpoint(id, {
-        eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : before.eventTypes,
-        active: (input.status ?? before.status) === 'ACTIVE',
-        at: this.clock.now(),
-      }, manager);
+      await this.store.updateEndpoint(
+        id,
+        {
+          eventTypes: input.eventTypes ? [...new Set(input.eventTypes)] : before.eventTypes,
+          active: (input.status ?? before.status) === 'ACTIVE',
+          at: this.clock.now(),
+        },
+        manager,
+      );
       const after = await this.load(manager, viewer.partnerId, id);
       // Resumed: what it was owed while paused goes out now.
       if (after.status === 'ACTIVE' && before.status !== 'ACTIVE') deliverAfterCommit(manager, id);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'updateWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, oldValue: auditView(before), newValue: auditView(after) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'updateWebhookEndpoint',
+          resourceType: 'WebhookEndpoint',
+          resourceId: id,
+          oldValue: auditView(before),
+          newValue: auditView(after),
+        },
+      );
       return after;
     });
   }
@@ -93,7 +138,16 @@ export class WebhookEndpoints {
       const now = this.clock.now();
       await this.store.rotateSecret(id, signingSecret, new Date(now.getTime() + SECRET_OVERLAP_MS), now, manager);
       const endpoint = await this.load(manager, viewer.partnerId, id);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'rotateWebhookSecret', resourceType: 'WebhookEndpoint', resourceId: id, newValue: { previousSecretExpiresAt: endpoint.previousSecretExpiresAt } });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'rotateWebhookSecret',
+          resourceType: 'WebhookEndpoint',
+          resourceId: id,
+          newValue: { previousSecretExpiresAt: endpoint.previousSecretExpiresAt },
+        },
+      );
       return { endpoint, signingSecret };
     });
   }
@@ -103,7 +157,11 @@ export class WebhookEndpoints {
     return this.db.transaction(async (manager) => {
       const before = await this.load(manager, viewer.partnerId, id, true);
       await this.store.deleteEndpoint(id, manager);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'deleteWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, oldValue: auditView(before) });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation: 'deleteWebhookEndpoint', resourceType: 'WebhookEndpoint', resourceId: id, oldValue: auditView(before) },
+      );
       return id;
     });
   }
@@ -115,11 +173,23 @@ export class WebhookEndpoints {
       const endpoint = await this.load(manager, viewer.partnerId, id);
       const eventId = randomUUID();
       await this.store.insertEvent(
-        { id: eventId, partnerId: viewer.partnerId, type: TEST_EVENT_TYPE, objectType: 'WebhookEndpoint', objectId: endpoint.id, occurredAt: this.clock.now(), data: { url: endpoint.url } },
+        {
+          id: eventId,
+          partnerId: viewer.partnerId,
+          type: TEST_EVENT_TYPE,
+          objectType: 'WebhookEndpoint',
+          objectId: endpoint.id,
+          occurredAt: this.clock.now(),
+          data: { url: endpoint.url },
+        },
         manager,
       );
       await this.owe(manager, endpoint.id, eventId, endpoint.id);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'sendTestWebhookEvent', resourceType: 'WebhookEndpoint', resourceId: id, newValue: { eventId } });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation: 'sendTestWebhookEvent', resourceType: 'WebhookEndpoint', resourceId: id, newValue: { eventId } },
+      );
       return eventId;
     });
   }
@@ -132,13 +202,22 @@ export class WebhookEndpoints {
       const objectId = isUuid(eventId) ? await this.store.owedObject(endpointId, eventId, manager) : null;
       if (objectId === null) throw notFound('Event', 'eventId');
       await this.owe(manager, endpointId, eventId, objectId);
-      await writeAudit(manager, { ...actor, clock: this.clock }, { operation: 'redeliverWebhookEvent', resourceType: 'WebhookEndpoint', resourceId: endpointId, newValue: { eventId } });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        { operation: 'redeliverWebhookEvent', resourceType: 'WebhookEndpoint', resourceId: endpointId, newValue: { eventId } },
+      );
       return endpoint;
     });
   }
 
   /** Every attempt of every delivery to this endpoint, newest first, a page at a time (one statement for all endpoints of a request). */
-  async deliveries(loaders: { webhookAttempts: AttemptPageLoader }, endpoint: WebhookEndpointRow, first: number | null | undefined, after: string | null | undefined): Promise<Connection<WebhookAttemptRow>> {
+  async deliveries(
+    loaders: { webhookAttempts: AttemptPageLoader },
+    endpoint: WebhookEndpointRow,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<WebhookAttemptRow>> {
     const size = pageSize(first);
     const position = attemptPosition(decodeCursor(after));
     if (position === 'none') return toConnection([], size, () => []);

@@ -10,7 +10,8 @@ export const Mutation: MutationResolvers = {
     payload(async () => ({ user: await directory.updateUser({ viewer, requestId }, id, input) })),
   deactivatePartnerUser: (_root, { id }, { directory, viewer, requestId }) =>
     payload(async () => ({ user: await directory.deactivateUser({ viewer, requestId }, id) })),
-  createWebhookEndpoint: (_root, { input }, { webhooks, viewer, requestId }) => payload(() => webhooks.create({ viewer, requestId }, input)),
+  createWebhookEndpoint: (_root, { input }, { webhooks, viewer, requestId }) =>
+    payload(() => webhooks.create({ viewer, requestId }, input)),
   updateWebhookEndpoint: (_root, { id, input }, { webhooks, viewer, requestId }) =>
     payload(async () => ({ endpoint: await webhooks.update({ viewer, requestId }, id, input) })),
   rotateWebhookSecret: (_root, { id }, { webhooks, viewer, requestId }) => payload(() => webhooks.rotateSecret({ viewer, requestId }, id)),

@@ -6,8 +6,22 @@ import { EventOutbox1764300000000 } from './migrations/1764300000000-EventOutbox
 import { WeeklyWork1764600000000 } from './migrations/1764600000000-WeeklyWork.js';
 import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 
-export const entities = [Subscription, LicenceAssignment, ReleasedLicence, SubscriptionHistory, RenewalNotice, ...platformEntities, EventOutboxEntity];
-export const migrations = [CustomerSubscriptions1763900000000, ReplacedAndReleasedLicences1764200000000, EventOutbox1764300000000, WeeklyWork1764600000000, AuditRetention1764600000000];
+export const entities = [
+  Subscription,
+  LicenceAssignment,
+  ReleasedLicence,
+  SubscriptionHistory,
+  RenewalNotice,
+  ...platformEntities,
+  EventOutboxEntity,
+];
+export const migrations = [
+  CustomerSubscriptions1763900000000,
+  ReplacedAndReleasedLicences1764200000000,
+  EventOutbox1764300000000,
+  WeeklyWork1764600000000,
+  AuditRetention1764600000000,
+];
 export { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory };
 export * from './entities.js';
 export { SubscriptionStore } from './subscription-store.js';

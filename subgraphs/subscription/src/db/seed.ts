@@ -6,9 +6,33 @@ import { LicenceAssignment, Subscription, SubscriptionHistory, type Subscription
 export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
   if ((await db.getRepository(Subscription).count()) > 0) return;
   const now = clock.now();
-  const subscription = (spec: Pick<SubscriptionRow, 'id' | 'customerId' | 'offerId' | 'partnerId' | 'channel' | 'friendlyName' | 'quantity' | 'termMonths' | 'billingCycle' | 'endDate' | 'autoRenew'>): SubscriptionRow => {
+  const subscription = (
+    spec: Pick<
+      SubscriptionRow,
+      | 'id'
+      | 'customerId'
+      | 'offerId'
+      | 'partnerId'
+      | 'channel'
+      | 'friendlyName'
+      | 'quantity'
+      | 'termMonths'
+      | 'billingCycle'
+      | 'endDate'
+      | 'autoRenew'
+    >,
+  ): SubscriptionRow => {
     const startDate = addMonths(spec.endDate, -spec.termMonths);
-    return { ...spec, status: 'ACTIVE', isTrial: false, startDate, version: 1, renewedFromId: null, createdAt: startDate, updatedAt: startDate };
+    return {
+      ...spec,
+      status: 'ACTIVE',
+      isTrial: false,
+      startDate,
+      version: 1,
+      renewedFromId: null,
+      createdAt: startDate,
+      updatedAt: startDate,
+    };
   };
   const rows: SubscriptionRow[] = [
     subscription({
@@ -73,7 +97,11 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
     await manager.insert(Subscription, rows);
     await manager.insert(
       LicenceAssignment,
-      admins.map(([subscriptionId, customerUserId]) => ({ subscriptionId, customerUserId, assignedAt: rows.find((row) => row.id === subscriptionId)!.startDate })),
+      admins.map(([subscriptionId, customerUserId]) => ({
+        subscriptionId,
+        customerUserId,
+        assignedAt: rows.find((row) => row.id === subscriptionId)!.startDate,
+      })),
     );
     await manager.insert(
       SubscriptionHistory,

@@ -1,5 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory, type ReleasedLicenceRow, type RenewalNoticeRow, type SubscriptionHistoryRow, type SubscriptionRow } from './entities.js';
+import {
+  LicenceAssignment,
+  ReleasedLicence,
+  RenewalNotice,
+  Subscription,
+  SubscriptionHistory,
+  type ReleasedLicenceRow,
+  type RenewalNoticeRow,
+  type SubscriptionHistoryRow,
+  type SubscriptionRow,
+} from './entities.js';
 
 type Changes = Partial<Omit<SubscriptionRow, 'id' | 'customerId' | 'partnerId' | 'channel' | 'renewedFromId' | 'createdAt'>>;
 
@@ -63,7 +73,12 @@ export class SubscriptionStore {
     return manager.findOneBy(LicenceAssignment, { subscriptionId, customerUserId });
   }
 
-  async assignLicence(subscriptionId: string, customerUserId: string, assignedAt: Date, manager: EntityManager = this.db.manager): Promise<void> {
+  async assignLicence(
+    subscriptionId: string,
+    customerUserId: string,
+    assignedAt: Date,
+    manager: EntityManager = this.db.manager,
+  ): Promise<void> {
     await manager.insert(LicenceAssignment, { subscriptionId, customerUserId, assignedAt });
   }
 
@@ -117,7 +132,12 @@ export class SubscriptionStore {
    * while the end date is still ahead. One statement, so each notice and its event are written
    * together. Returns how many were recorded.
    */
-  async recordRenewalNotices(now: Date, daysBefore: readonly number[], recordedAt: Date, manager: EntityManager = this.db.manager): Promise<number> {
+  async recordRenewalNotices(
+    now: Date,
+    daysBefore: readonly number[],
+    recordedAt: Date,
+    manager: EntityManager = this.db.manager,
+  ): Promise<number> {
     const rows: unknown[] = await manager.query(
       `WITH notices AS (
        INSERT INTO renewal_notice (subscription_id, customer_id, partner_id, end_date, days_before, recipients, scheduled_change, recorded_at)
@@ -142,7 +162,12 @@ export class SubscriptionStore {
   }
 
   /** The subscriptions whose lifecycle has a step due at `now`: an end date passed, or the days after it that expire and delete. */
-  async dueForLifecycle(now: Date, expiredDays: number, deletedAfterDays: number, manager: EntityManager = this.db.manager): Promise<string[]> {
+  async dueForLifecycle(
+    now: Date,
+    expiredDays: number,
+    deletedAfterDays: number,
+    manager: EntityManager = this.db.manager,
+  ): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(
       `SELECT id FROM subscription
        WHERE (status IN ('ACTIVE', 'SUSPENDED') AND end_date <= $1)
@@ -155,7 +180,12 @@ export class SubscriptionStore {
   }
 
   /** A partner's renewal notices, newest first, after a (recordedAt, id) position. */
-  renewalNotices(partnerId: string, limit: number, after: { key: string; id: string } | null, manager: EntityManager = this.db.manager): Promise<RenewalNoticeRow[]> {
+  renewalNotices(
+    partnerId: string,
+    limit: number,
+    after: { key: string; id: string } | null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<RenewalNoticeRow[]> {
     const query = manager
       .getRepository(RenewalNotice)
       .createQueryBuilder('n')

@@ -23,7 +23,8 @@ import {
 type SoldOffer = OfferAvailability & { available: true };
 
 function sold(offer: OfferAvailability | null | undefined, field: string): SoldOffer {
-  if (!offer?.available) throw new DomainError('OFFER_NOT_AVAILABLE', "This offer is not available to you for this customer's country", field);
+  if (!offer?.available)
+    throw new DomainError('OFFER_NOT_AVAILABLE', "This offer is not available to you for this customer's country", field);
   return offer as SoldOffer;
 }
 
@@ -51,10 +52,18 @@ export interface UpgradeRequest {
  * lower offer or out of the family mid-term. An add-on whose only prerequisite was the old offer
  * follows when the target is also one of its prerequisites; otherwise the upgrade is refused, naming it.
  */
-export function upgrade(subscription: SubscriptionRow, request: UpgradeRequest, now: Date): { upgraded: SubscriptionRow; previous: SubscriptionRow; addOnsFollowing: string[] } {
+export function upgrade(
+  subscription: SubscriptionRow,
+  request: UpgradeRequest,
+  now: Date,
+): { upgraded: SubscriptionRow; previous: SubscriptionRow; addOnsFollowing: string[] } {
   requireStatus(subscription, ['ACTIVE'], 'upgrade');
   if (!request.current.upgradeTargetIds.includes(request.target.offerId)) {
-    throw new DomainError('UPGRADE_NOT_ALLOWED', 'The target is not one of this offer\'s upgrades: a subscription only moves to a higher offer of its family mid-term', 'targetOfferId');
+    throw new DomainError(
+      'UPGRADE_NOT_ALLOWED',
+      "The target is not one of this offer's upgrades: a subscription only moves to a higher offer of its family mid-term",
+      'targetOfferId',
+    );
   }
   const target = sold(request.target, 'targetOfferId');
   checkQuantity(quantityRangeOf(target), request.quantity);
@@ -64,16 +73,35 @@ export function upgrade(subscription: SubscriptionRow, request: UpgradeRequest, 
     if (!addOn.prerequisiteOfferIds.includes(subscription.offerId)) continue;
     if (request.otherActiveOfferIds.some((offerId) => addOn.prerequisiteOfferIds.includes(offerId))) continue;
     if (!addOn.prerequisiteOfferIds.includes(target.offerId)) {
-      throw new DomainError('ADD_ON_NOT_SUPPORTED', `${addOn.friendlyName} needs ${subscription.friendlyName}, and ${target.name} does not support it: cancel the add-on first`, 'targetOfferId');
+      throw new DomainError(
+        'ADD_ON_NOT_SUPPORTED',
+        `${addOn.friendlyName} needs ${subscription.friendlyName}, and ${target.name} does not support it: cancel the add-on first`,
+        'targetOfferId',
+      );
     }
     addOnsFollowing.push(addOn.friendlyName);
   }
   const fresh = newSubscription(
-    { id: request.newId, customerId: subscription.customerId, partnerId: subscription.partnerId, channel: subscription.channel, offer: target, quantity: request.quantity, isTrial: false, termMonths: null },
+    {
+      id: request.newId,
+      customerId: subscription.customerId,
+      partnerId: subscription.partnerId,
+      channel: subscription.channel,
+      offer: target,
+      quantity: request.quantity,
+      isTrial: false,
+      termMonths: null,
+    },
     now,
   );
   const upgraded: SubscriptionRow = { ...fresh, autoRenew: subscription.autoRenew, renewedFromId: subscription.id };
-  const previous: SubscriptionRow = { ...subscription, status: 'REPLACED', scheduledChange: null, version: subscription.version + 1, updatedAt: now };
+  const previous: SubscriptionRow = {
+    ...subscription,
+    status: 'REPLACED',
+    scheduledChange: null,
+    version: subscription.version + 1,
+    updatedAt: now,
+  };
   return { upgraded, previous, addOnsFollowing };
 }
 
@@ -115,7 +143,9 @@ export function convertTrial(
   };
   const fields = ['offerId', 'isTrial', 'quantity', 'termMonths', 'startDate', 'endDate', 'autoRenew'] as const;
   const text = (value: SubscriptionRow[(typeof fields)[number]]) => (value instanceof Date ? value.toISOString() : String(value));
-  const changes = fields.filter((field) => text(after[field]) !== text(subscription[field])).map((field) => ({ field, from: text(subscription[field]), to: text(after[field]) }));
+  const changes = fields
+    .filter((field) => text(after[field]) !== text(subscription[field]))
+    .map((field) => ({ field, from: text(subscription[field]), to: text(after[field]) }));
   return { after, changes };
 }
 
@@ -139,7 +169,11 @@ export function refundOf(subscription: SubscriptionRow, unitPrice: string, now: 
 export function cancel(subscription: SubscriptionRow, price: OfferAvailability, now: Date): SubscriptionRow {
   requireStatus(subscription, CANCELLABLE_STATUSES, 'cancel');
   if (!withinCancellationWindow(subscription, now)) {
-    throw new DomainError('CANCELLATION_WINDOW_CLOSED', `A subscription can be cancelled only within ${CANCELLATION_WINDOW_HOURS} hours of its start or last renewal`, 'id');
+    throw new DomainError(
+      'CANCELLATION_WINDOW_CLOSED',
+      `A subscription can be cancelled only within ${CANCELLATION_WINDOW_HOURS} hours of its start or last renewal`,
+      'id',
+    );
   }
   const offer = sold(price, 'id');
   return {
@@ -185,13 +219,18 @@ export function scheduleChange(
 ): ScheduledChange {
   requireStatus(subscription, ['ACTIVE'], 'schedule a change of');
   if (!subscription.autoRenew || subscription.isTrial) {
-    throw new DomainError('AUTO_RENEW_OFF', 'This subscription does not renew automatically: turn auto-renew on to change it at renewal', 'id');
+    throw new DomainError(
+      'AUTO_RENEW_OFF',
+      'This subscription does not renew automatically: turn auto-renew on to change it at renewal',
+      'id',
+    );
   }
   const change: ScheduledChange = { scheduledAt: now.toISOString() };
   let offer = sold(offers.current, 'offerId');
   if (request.offerId != null && request.offerId !== subscription.offerId) {
     const target = sold(offers.target, 'offerId');
-    if (!sameFamily(offers.current, target)) throw new DomainError('VALIDATION_FAILED', `${target.name} is not of the same family as ${subscription.friendlyName}`, 'offerId');
+    if (!sameFamily(offers.current, target))
+      throw new DomainError('VALIDATION_FAILED', `${target.name} is not of the same family as ${subscription.friendlyName}`, 'offerId');
     offer = target;
     change.offerId = target.offerId;
     change.offerName = target.name ?? undefined;

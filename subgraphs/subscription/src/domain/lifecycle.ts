@@ -75,7 +75,12 @@ export class SubscriptionLifecycle {
           actorKind: 'SYSTEM' as const,
           partnerId: null,
           userId: null,
-          action: step.field === 'status' ? 'lifecycle' : step.field === 'startDate' || step.field === 'endDate' ? 'autoRenew' : 'scheduledChange',
+          action:
+            step.field === 'status'
+              ? 'lifecycle'
+              : step.field === 'startDate' || step.field === 'endDate'
+                ? 'autoRenew'
+                : 'scheduledChange',
           field: step.field,
           oldValue: step.from,
           newValue: step.to,
@@ -83,15 +88,19 @@ export class SubscriptionLifecycle {
         })),
         manager,
       );
-      await writeAudit(manager, { viewer: SYSTEM, requestId, clock: this.clock }, {
-        partnerId: locked.partnerId,
-        operation: 'subscriptionLifecycle',
-        resourceType: 'CustomerSubscription',
-        resourceId: id,
-        customerId: locked.customerId,
-        oldValue: { status: locked.status, startDate: locked.startDate, endDate: locked.endDate },
-        newValue: { status: updated.status, startDate: updated.startDate, endDate: updated.endDate },
-      });
+      await writeAudit(
+        manager,
+        { viewer: SYSTEM, requestId, clock: this.clock },
+        {
+          partnerId: locked.partnerId,
+          operation: 'subscriptionLifecycle',
+          resourceType: 'CustomerSubscription',
+          resourceId: id,
+          customerId: locked.customerId,
+          oldValue: { status: locked.status, startDate: locked.startDate, endDate: locked.endDate },
+          newValue: { status: updated.status, startDate: updated.startDate, endDate: updated.endDate },
+        },
+      );
       for (const event of lifecycleEvents(steps)) {
         await recordEvent(manager, this.clock, subscriptionEvent(event.type, updated, { reason: 'lifecycle', changes: event.changes }));
       }

@@ -66,7 +66,12 @@ export function isSoldBy(viewer: Viewer, subscription: SubscriptionRow): boolean
  * so it is view-only too, like a direct purchase or another partner's sale.
  */
 export function isRenewableBy(viewer: Viewer, subscription: SubscriptionRow): boolean {
-  return viewer.kind === 'partner-user' && subscription.channel !== 'DIRECT' && subscription.channel !== 'ADVISOR' && subscription.partnerId === viewer.partnerId;
+  return (
+    viewer.kind === 'partner-user' &&
+    subscription.channel !== 'DIRECT' &&
+    subscription.channel !== 'ADVISOR' &&
+    subscription.partnerId === viewer.partnerId
+  );
 }
 
 /**
@@ -124,7 +129,12 @@ export const CANCELLABLE_STATUSES: SubscriptionStatus[] = ['ACTIVE', 'SUSPENDED'
  * What the viewer may do with the subscription now — only what the mutation would accept: rules
  * first, then status, then the facts (a trial's fixed seats, a full or empty subscription).
  */
-export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, access: CustomerAccessInfo | null, facts: ActionFacts): SubscriptionAction[] {
+export function allowedActions(
+  viewer: Viewer,
+  subscription: SubscriptionRow,
+  access: CustomerAccessInfo | null,
+  facts: ActionFacts,
+): SubscriptionAction[] {
   if (!access || !isAllowed(viewer, ADMINISTER_CUSTOMER)) return [];
   const actions: SubscriptionAction[] = [];
   const status = subscription.status;
@@ -132,7 +142,8 @@ export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, ac
     // Some other quantity must be acceptable: within the offer's range, not below the assigned licences.
     const range = facts.quantityRange;
     const lowest = range ? Math.max(range.min, facts.assignedLicences) : 0;
-    if (status === 'ACTIVE' && range && lowest <= range.max && !(lowest === range.max && subscription.quantity === lowest)) actions.push('CHANGE_QUANTITY');
+    if (status === 'ACTIVE' && range && lowest <= range.max && !(lowest === range.max && subscription.quantity === lowest))
+      actions.push('CHANGE_QUANTITY');
     if (status === 'ACTIVE') actions.push('SUSPEND');
     if (status === 'SUSPENDED') actions.push('ACTIVATE');
     if ((status === 'ACTIVE' || status === 'SUSPENDED') && !subscription.isTrial) actions.push('SET_AUTO_RENEW');
@@ -149,7 +160,8 @@ export function allowedActions(viewer: Viewer, subscription: SubscriptionRow, ac
   if (isRenewableBy(viewer, subscription) && RENEWABLE_STATUSES.includes(status) && !(status === 'ACTIVE' && subscription.autoRenew)) {
     actions.push('RENEW');
   }
-  if (isRenewableBy(viewer, subscription) && isAllowed(viewer, RENEW_WITH_KEYS) && KEY_RENEWABLE_STATUSES.includes(status)) actions.push('RENEW_WITH_PRODUCT_KEY');
+  if (isRenewableBy(viewer, subscription) && isAllowed(viewer, RENEW_WITH_KEYS) && KEY_RENEWABLE_STATUSES.includes(status))
+    actions.push('RENEW_WITH_PRODUCT_KEY');
   return actions;
 }
 
@@ -173,7 +185,8 @@ const RENEWAL_FIELDS: LifecycleStep['field'][] = ['startDate', 'endDate'];
  */
 export function lifecycleEvents(steps: LifecycleStep[]): { type: EventType; changes: LifecycleStep[] }[] {
   const statusSteps = steps.filter((step) => step.field === 'status');
-  if (statusSteps.length > 0) return statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }));
+  if (statusSteps.length > 0)
+    return statusSteps.map((step) => ({ type: STATUS_EVENTS[step.to as keyof typeof STATUS_EVENTS], changes: [step] }));
   const applied = steps.filter((step) => !RENEWAL_FIELDS.includes(step.field));
   const renewed = { type: 'subscription.renewed' as const, changes: steps };
   return applied.length > 0 ? [renewed, { type: 'subscription.scheduled_change_applied', changes: applied }] : [renewed];
@@ -235,7 +248,8 @@ function applyScheduledChange(next: SubscriptionRow, change: ScheduledChange, as
 
 /** A term in months, as a caller gives it (provisioning, a product key): 1 to 60. */
 export function checkTermMonths(months: number, field: string): void {
-  if (!Number.isInteger(months) || months < 1 || months > 60) throw new DomainError('VALIDATION_FAILED', `${field} must be between 1 and 60`, field);
+  if (!Number.isInteger(months) || months < 1 || months > 60)
+    throw new DomainError('VALIDATION_FAILED', `${field} must be between 1 and 60`, field);
 }
 
 /** The seats must be within the offer's range. */
@@ -248,7 +262,11 @@ export function checkQuantity(range: { min: number; max: number }, quantity: num
 /** Optimistic concurrency: a caller that read an older version is refused. */
 export function checkVersion(subscription: SubscriptionRow, expectedVersion: number | null | undefined): void {
   if (expectedVersion != null && expectedVersion !== subscription.version) {
-    throw new DomainError('VERSION_CONFLICT', `The subscription changed (version ${subscription.version}); reload and try again`, 'expectedVersion');
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      `The subscription changed (version ${subscription.version}); reload and try again`,
+      'expectedVersion',
+    );
   }
 }
 
@@ -261,13 +279,18 @@ export function requireStatus(subscription: SubscriptionRow, allowed: readonly S
 /** A quantity never goes below the licences assigned. */
 export function checkNotBelowAssigned(quantity: number, assignedLicences: number): void {
   if (quantity < assignedLicences) {
-    throw new DomainError('BELOW_ASSIGNED_LICENCES', `${assignedLicences} licences are assigned: unassign some before going below`, 'quantity');
+    throw new DomainError(
+      'BELOW_ASSIGNED_LICENCES',
+      `${assignedLicences} licences are assigned: unassign some before going below`,
+      'quantity',
+    );
   }
 }
 
 /** One more licence needs a free seat. */
 export function checkFreeSeat(subscription: SubscriptionRow, assignedLicences: number): void {
-  if (assignedLicences >= subscription.quantity) throw new DomainError('NO_AVAILABLE_LICENCES', 'Every licence of this subscription is assigned', 'subscriptionId');
+  if (assignedLicences >= subscription.quantity)
+    throw new DomainError('NO_AVAILABLE_LICENCES', 'Every licence of this subscription is assigned', 'subscriptionId');
 }
 
 export function checkAutoRenew(subscription: SubscriptionRow, enabled: boolean): void {
@@ -286,13 +309,19 @@ const HISTORY_FIELDS = ['quantity', 'status', 'autoRenew'] as const;
 /** A scheduled change as its history entry shows it (`quantity=8, termMonths=1`), null for none. */
 export function describeScheduledChange(change: ScheduledChange | null | undefined): string | null {
   if (!change) return null;
-  const parts = (['quantity', 'offerId', 'termMonths', 'billingCycle'] as const).filter((field) => change[field] !== undefined).map((field) => `${field}=${change[field]}`);
+  const parts = (['quantity', 'offerId', 'termMonths', 'billingCycle'] as const)
+    .filter((field) => change[field] !== undefined)
+    .map((field) => `${field}=${change[field]}`);
   return parts.join(', ');
 }
 
 /** The history a change leaves: one entry per field that changed value (the scheduled change as a whole). */
 export function changedFields(before: SubscriptionRow, after: SubscriptionRow): HistoryEntry[] {
-  const entries: HistoryEntry[] = HISTORY_FIELDS.filter((field) => after[field] !== before[field]).map((field) => ({ field, from: String(before[field]), to: String(after[field]) }));
+  const entries: HistoryEntry[] = HISTORY_FIELDS.filter((field) => after[field] !== before[field]).map((field) => ({
+    field,
+    from: String(before[field]),
+    to: String(after[field]),
+  }));
   const [from, to] = [describeScheduledChange(before.scheduledChange), describeScheduledChange(after.scheduledChange)];
   if (from !== to) entries.push({ field: 'scheduledChange', from, to });
   return entries;
@@ -340,11 +369,21 @@ export function newSubscription(spec: NewSubscription, now: Date): SubscriptionR
  * Renewal with a product key: the end date moves by `months` — from the end date, or from now
  * when that is already past — and an EXPIRED or DISABLED subscription is ACTIVE again.
  */
-export function renewWithKey(subscription: SubscriptionRow, months: number, now: Date): { after: SubscriptionRow; changes: HistoryEntry[] } {
+export function renewWithKey(
+  subscription: SubscriptionRow,
+  months: number,
+  now: Date,
+): { after: SubscriptionRow; changes: HistoryEntry[] } {
   requireStatus(subscription, KEY_RENEWABLE_STATUSES, 'renew');
   const from = subscription.endDate.getTime() > now.getTime() ? subscription.endDate : now;
   const status = subscription.status === 'EXPIRED' || subscription.status === 'DISABLED' ? 'ACTIVE' : subscription.status;
-  const after: SubscriptionRow = { ...subscription, status, endDate: addMonths(from, months), version: subscription.version + 1, updatedAt: now };
+  const after: SubscriptionRow = {
+    ...subscription,
+    status,
+    endDate: addMonths(from, months),
+    version: subscription.version + 1,
+    updatedAt: now,
+  };
   const changes: HistoryEntry[] = [{ field: 'endDate', from: subscription.endDate.toISOString(), to: after.endDate.toISOString() }];
   if (status !== subscription.status) changes.push({ field: 'status', from: subscription.status, to: status });
   return { after, changes };
@@ -355,7 +394,11 @@ export function renewWithKey(subscription: SubscriptionRow, months: number, now:
  * year after a trial, and the old one is REPLACED — not DELETED, so a dashboard tells a renewal
  * from a deprovisioning.
  */
-export function renewWithDirectBilling(subscription: SubscriptionRow, renewedId: string, now: Date): { renewed: SubscriptionRow; previous: SubscriptionRow } {
+export function renewWithDirectBilling(
+  subscription: SubscriptionRow,
+  renewedId: string,
+  now: Date,
+): { renewed: SubscriptionRow; previous: SubscriptionRow } {
   requireStatus(subscription, RENEWABLE_STATUSES, 'renew');
   if (subscription.status === 'ACTIVE' && subscription.autoRenew) {
     throw new DomainError('INVALID_STATUS_TRANSITION', 'This subscription renews automatically', 'id');
@@ -381,12 +424,21 @@ export function renewWithDirectBilling(subscription: SubscriptionRow, renewedId:
 }
 
 /** Why a licence freed at a user's deletion cannot come back at its restore, or null when it can. */
-export function reinstatementRefusal(subscription: SubscriptionRow, assignedLicences: number): { code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string } | null {
+export function reinstatementRefusal(
+  subscription: SubscriptionRow,
+  assignedLicences: number,
+): { code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string } | null {
   if (subscription.status !== 'ACTIVE') {
-    return { code: 'INVALID_STATUS_TRANSITION', message: `${subscription.friendlyName} is ${subscription.status}: its licence was not given back` };
+    return {
+      code: 'INVALID_STATUS_TRANSITION',
+      message: `${subscription.friendlyName} is ${subscription.status}: its licence was not given back`,
+    };
   }
   if (assignedLicences >= subscription.quantity) {
-    return { code: 'NO_AVAILABLE_LICENCES', message: `Every licence of ${subscription.friendlyName} is assigned: its licence was not given back` };
+    return {
+      code: 'NO_AVAILABLE_LICENCES',
+      message: `Every licence of ${subscription.friendlyName} is assigned: its licence was not given back`,
+    };
   }
   return null;
 }

@@ -21,7 +21,13 @@ import {
   type Viewer,
   unavailableOffer,
 } from '@partner-graph/platform';
-import { SubscriptionStore, type HistoryActorKind, type ScheduledChange, type SubscriptionChannel, type SubscriptionRow } from '../db/index.js';
+import {
+  SubscriptionStore,
+  type HistoryActorKind,
+  type ScheduledChange,
+  type SubscriptionChannel,
+  type SubscriptionRow,
+} from '../db/index.js';
 import { cancel, clearScheduled, convertTrial, scheduleChange, upgrade, type ChangeRequest } from './change-rules.js';
 import { subscriptionEvent } from './events.js';
 import {
@@ -106,11 +112,18 @@ export class SubscriptionManager {
     const access = isUuid(input.customerId) ? await actor.customerAccess(input.customerId) : null;
     if (!access) throw notFound('Customer', 'customerId');
     if (access.relationship !== 'RESELLER') {
-      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only the customer\'s reseller can add subscriptions', 'customerId');
+      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', "Only the customer's reseller can add subscriptions", 'customerId');
     }
-    if (access.provisioningState !== 'ACTIVE') throw new DomainError('CUSTOMER_NOT_ACTIVE', 'The customer account is not active yet', 'customerId');
+    if (access.provisioningState !== 'ACTIVE')
+      throw new DomainError('CUSTOMER_NOT_ACTIVE', 'The customer account is not active yet', 'customerId');
 
-    const ids = { scope: viewer.partnerId, operation: 'addSubscription', key: input.idempotencyKey, request: { customerId: input.customerId, offerId: input.offerId, quantity: input.quantity }, clock: this.clock };
+    const ids = {
+      scope: viewer.partnerId,
+      operation: 'addSubscription',
+      key: input.idempotencyKey,
+      request: { customerId: input.customerId, offerId: input.offerId, quantity: input.quantity },
+      clock: this.clock,
+    };
     const replayed = input.dryRun ? null : await recordedResult<{ subscriptionId: string }>(this.db.manager, ids);
     if (replayed) return this.store.get(replayed.result.subscriptionId);
 
@@ -118,7 +131,15 @@ export class SubscriptionManager {
     checkQuantity(quantityRangeOf(offer), input.quantity);
     const build = async (manager: EntityManager): Promise<SubscriptionRow> => {
       await this.checkPrerequisite(manager, input.customerId, offer);
-      return this.newSubscription({ customerId: input.customerId, partnerId: viewer.partnerId, channel: 'RESELLER', offer, quantity: input.quantity, isTrial: offer.isTrial ?? false, termMonths: null });
+      return this.newSubscription({
+        customerId: input.customerId,
+        partnerId: viewer.partnerId,
+        channel: 'RESELLER',
+        offer,
+        quantity: input.quantity,
+        isTrial: offer.isTrial ?? false,
+        termMonths: null,
+      });
     };
     if (input.dryRun) return build(this.db.manager);
 
@@ -133,7 +154,11 @@ export class SubscriptionManager {
   }
 
   /** The subscription side of creating a customer account (customer subgraph's provisioning job). */
-  async provisionSubscription(actor: Omit<Actor, 'customerAccess'>, input: ProvisionSubscriptionInput, idempotencyKey: string): Promise<{ subscriptionId: string }> {
+  async provisionSubscription(
+    actor: Omit<Actor, 'customerAccess'>,
+    input: ProvisionSubscriptionInput,
+    idempotencyKey: string,
+  ): Promise<{ subscriptionId: string }> {
     if (!isUuid(input.customerId)) throw notFound('Customer', 'customerId');
     if (!input.partnerId || !isUuid(input.partnerId)) {
       // The offer subgraph answers availability for a partner; every flow that provisions has one.
@@ -147,7 +172,8 @@ export class SubscriptionManager {
     if (replayed) return replayed.result;
 
     // Read, call, then write: the customer and offer subgraphs answer before the transaction opens.
-    const [access] = (await this.services.query('customer', CustomerAccessDocument, { partnerId, customerIds: [input.customerId] }, as)).customerAccess;
+    const [access] = (await this.services.query('customer', CustomerAccessDocument, { partnerId, customerIds: [input.customerId] }, as))
+      .customerAccess;
     if (!access) throw notFound('Customer', 'customerId');
     const offer = await this.availableOffer(as, partnerId, access.country, input.offerId);
     checkQuantity(quantityRangeOf(offer), input.quantity);
@@ -169,7 +195,11 @@ export class SubscriptionManager {
         if (licensee) {
           await this.store.assignLicence(row.id, licensee, this.clock.now(), manager);
           await this.recordHistory(manager, actor, row, 'assignLicence', [{ field: 'licence', from: null, to: licensee }]);
-          await recordEvent(manager, this.clock, subscriptionEvent('licence.assigned', row, { userId: licensee, reason: 'provisionSubscription' }));
+          await recordEvent(
+            manager,
+            this.clock,
+            subscriptionEvent('licence.assigned', row, { userId: licensee, reason: 'provisionSubscription' }),
+          );
         }
         return { subscriptionId: row.id };
       }),
@@ -177,7 +207,13 @@ export class SubscriptionManager {
   }
 
   /** A new quantity now; a quantity scheduled for the renewal is cleared (the answer says so). */
-  async changeQuantity(actor: Actor, id: string, quantity: number, expectedVersion: number | null | undefined, dryRun: boolean): Promise<ChangedSubscription> {
+  async changeQuantity(
+    actor: Actor,
+    id: string,
+    quantity: number,
+    expectedVersion: number | null | undefined,
+    dryRun: boolean,
+  ): Promise<ChangedSubscription> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, id);
     // The offer's limits come from the offer subgraph, before any lock is held.
@@ -238,13 +274,23 @@ export class SubscriptionManager {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const ids = this.idempotency(viewer, 'upgradeSubscription', input, { targetOfferId: input.targetOfferId, quantity: input.quantity });
-    const replayed = input.dryRun ? null : await recordedResult<{ subscriptionId: string; previousId: string; cleared: ScheduledChange | null }>(this.db.manager, ids);
+    const replayed = input.dryRun
+      ? null
+      : await recordedResult<{ subscriptionId: string; previousId: string; cleared: ScheduledChange | null }>(this.db.manager, ids);
     if (replayed) {
       const { subscriptionId, previousId, cleared } = replayed.result;
-      return { subscription: await this.store.get(subscriptionId), previous: await this.store.get(previousId), clearedScheduledChange: cleared };
+      return {
+        subscription: await this.store.get(subscriptionId),
+        previous: await this.store.get(previousId),
+        clearedScheduledChange: cleared,
+      };
     }
     const others = (await this.store.activeOfCustomer(row.customerId)).filter((other) => other.id !== row.id);
-    const offers = await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId, input.targetOfferId, ...others.map((other) => other.offerId)]);
+    const offers = await this.offersIn(actor, viewer.partnerId, access.country, [
+      row.offerId,
+      input.targetOfferId,
+      ...others.map((other) => other.offerId),
+    ]);
     const addOns = others.flatMap((other) => {
       const offer = offers.get(other.offerId);
       return offer?.isAddOn ? [{ friendlyName: other.friendlyName, prerequisiteOfferIds: offer.prerequisiteOfferIds }] : [];
@@ -278,26 +324,50 @@ export class SubscriptionManager {
         await this.insertSubscription(manager, actor, upgraded, 'upgradeSubscription', false);
         await this.recordHistory(manager, actor, upgraded, 'upgradeSubscription', [{ field: 'upgradedFrom', from: null, to: locked.id }]);
         await this.store.moveLicences(locked.id, upgraded.id, manager);
-        await this.store.update(locked.id, { status: previous.status, scheduledChange: null, version: previous.version, updatedAt: previous.updatedAt }, manager);
+        await this.store.update(
+          locked.id,
+          { status: previous.status, scheduledChange: null, version: previous.version, updatedAt: previous.updatedAt },
+          manager,
+        );
         await this.recordHistory(manager, actor, previous, 'upgradeSubscription', [
           { field: 'status', from: locked.status, to: previous.status },
           { field: 'upgradedTo', from: null, to: upgraded.id },
-          ...(locked.scheduledChange ? [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }] : []),
+          ...(locked.scheduledChange
+            ? [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }]
+            : []),
         ]);
-        const upgradeFacts = { fromOfferId: locked.offerId, toOfferId: upgraded.offerId, quantity: upgraded.quantity, licencesMoved, addOnsFollowing };
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
-          operation: 'upgradeSubscription',
-          resourceType: 'CustomerSubscription',
-          resourceId: locked.id,
-          customerId: locked.customerId,
-          oldValue: { status: locked.status, offerId: locked.offerId, quantity: locked.quantity },
-          newValue: { status: previous.status, upgradedTo: upgraded.id, ...upgradeFacts },
-        });
-        await recordEvent(manager, this.clock, subscriptionEvent('subscription.upgraded', upgraded, { previousSubscriptionId: locked.id, ...upgradeFacts }));
+        const upgradeFacts = {
+          fromOfferId: locked.offerId,
+          toOfferId: upgraded.offerId,
+          quantity: upgraded.quantity,
+          licencesMoved,
+          addOnsFollowing,
+        };
+        await writeAudit(
+          manager,
+          { ...actor, clock: this.clock },
+          {
+            operation: 'upgradeSubscription',
+            resourceType: 'CustomerSubscription',
+            resourceId: locked.id,
+            customerId: locked.customerId,
+            oldValue: { status: locked.status, offerId: locked.offerId, quantity: locked.quantity },
+            newValue: { status: previous.status, upgradedTo: upgraded.id, ...upgradeFacts },
+          },
+        );
+        await recordEvent(
+          manager,
+          this.clock,
+          subscriptionEvent('subscription.upgraded', upgraded, { previousSubscriptionId: locked.id, ...upgradeFacts }),
+        );
         return { subscriptionId: upgraded.id, previousId: locked.id, cleared: locked.scheduledChange ?? null };
       }),
     );
-    return { subscription: await this.store.get(receipt.subscriptionId), previous: await this.store.get(receipt.previousId), clearedScheduledChange: receipt.cleared };
+    return {
+      subscription: await this.store.get(receipt.subscriptionId),
+      previous: await this.store.get(receipt.previousId),
+      clearedScheduledChange: receipt.cleared,
+    };
   }
 
   /** Trial conversion (`convertTrial`): the same subscription, paid, from today; `quantity` defaults to the trial's seats. */
@@ -307,10 +377,24 @@ export class SubscriptionManager {
     const trialOffer = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
     const paidId = trialOffer.available ? trialOffer.convertsToId : null;
     const paid = paidId ? (await this.offersIn(actor, viewer.partnerId, access.country, [paidId])).get(paidId)! : null;
-    return this.rewrite(actor, viewer, input, 'convertTrialSubscription', { quantity: input.quantity }, 'subscription.trial_converted', async (locked, manager) => {
-      const { after, changes } = convertTrial(locked, paid, input.quantity ?? locked.quantity, await this.store.assignedLicences(locked.id, manager), this.clock.now());
-      return { after, changes, extra: { fromOfferId: locked.offerId, toOfferId: after.offerId } };
-    });
+    return this.rewrite(
+      actor,
+      viewer,
+      input,
+      'convertTrialSubscription',
+      { quantity: input.quantity },
+      'subscription.trial_converted',
+      async (locked, manager) => {
+        const { after, changes } = convertTrial(
+          locked,
+          paid,
+          input.quantity ?? locked.quantity,
+          await this.store.assignedLicences(locked.id, manager),
+          this.clock.now(),
+        );
+        return { after, changes, extra: { fromOfferId: locked.offerId, toOfferId: after.offerId } };
+      },
+    );
   }
 
   /** Cancellation within the window (`cancel`): CANCELLED at once, licences freed, the refund recorded. */
@@ -319,22 +403,32 @@ export class SubscriptionManager {
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const price = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
     let clearedScheduledChange: ScheduledChange | null = null;
-    const subscription = await this.rewrite(actor, viewer, input, 'cancelSubscription', {}, 'subscription.cancelled', async (locked, manager) => {
-      const after = cancel(locked, price, this.clock.now());
-      clearedScheduledChange = locked.scheduledChange ?? null;
-      const licencesFreed = await this.store.assignedLicences(locked.id, manager);
-      return {
-        after,
-        changes: [
-          { field: 'status', from: locked.status, to: after.status },
-          { field: 'refundAmount', from: null, to: `${after.refundAmount} ${after.refundCurrency}` },
-          ...(licencesFreed > 0 ? [{ field: 'licences', from: String(licencesFreed), to: '0' }] : []),
-          ...(clearedScheduledChange ? [{ field: 'scheduledChange', from: describeScheduledChange(clearedScheduledChange), to: null }] : []),
-        ],
-        extra: { cancelledAt: after.cancelledAt, refundAmount: after.refundAmount, refundCurrency: after.refundCurrency, licencesFreed },
-        write: (writer) => this.store.unassignAll(locked.id, writer),
-      };
-    });
+    const subscription = await this.rewrite(
+      actor,
+      viewer,
+      input,
+      'cancelSubscription',
+      {},
+      'subscription.cancelled',
+      async (locked, manager) => {
+        const after = cancel(locked, price, this.clock.now());
+        clearedScheduledChange = locked.scheduledChange ?? null;
+        const licencesFreed = await this.store.assignedLicences(locked.id, manager);
+        return {
+          after,
+          changes: [
+            { field: 'status', from: locked.status, to: after.status },
+            { field: 'refundAmount', from: null, to: `${after.refundAmount} ${after.refundCurrency}` },
+            ...(licencesFreed > 0 ? [{ field: 'licences', from: String(licencesFreed), to: '0' }] : []),
+            ...(clearedScheduledChange
+              ? [{ field: 'scheduledChange', from: describeScheduledChange(clearedScheduledChange), to: null }]
+              : []),
+          ],
+          extra: { cancelledAt: after.cancelledAt, refundAmount: after.refundAmount, refundCurrency: after.refundCurrency, licencesFreed },
+          write: (writer) => this.store.unassignAll(locked.id, writer),
+        };
+      },
+    );
     return { subscription, clearedScheduledChange };
   }
 
@@ -344,36 +438,71 @@ export class SubscriptionManager {
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const offerIds = input.offerId != null && input.offerId !== row.offerId ? [row.offerId, input.offerId] : [row.offerId];
     const offers = await this.offersIn(actor, viewer.partnerId, access.country, offerIds);
-    const request: ChangeRequest = { quantity: input.quantity, offerId: input.offerId, termMonths: input.termMonths, billingCycle: input.billingCycle };
-    return this.rewrite(actor, viewer, input, 'scheduleSubscriptionChange', request, 'subscription.change_scheduled', async (locked, manager) => {
-      const current = offers.get(locked.offerId) ?? unavailableOffer(locked.offerId);
-      const target = input.offerId != null ? (offers.get(input.offerId) ?? null) : null;
-      const scheduled = scheduleChange(locked, request, { current, target }, await this.store.assignedLicences(locked.id, manager), this.clock.now());
-      const after: SubscriptionRow = { ...locked, scheduledChange: scheduled, version: locked.version + 1, updatedAt: this.clock.now() };
-      return {
-        after,
-        changes: [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: describeScheduledChange(scheduled) }],
-        extra: { scheduledChange: scheduled, effectiveDate: locked.endDate },
-      };
-    });
+    const request: ChangeRequest = {
+      quantity: input.quantity,
+      offerId: input.offerId,
+      termMonths: input.termMonths,
+      billingCycle: input.billingCycle,
+    };
+    return this.rewrite(
+      actor,
+      viewer,
+      input,
+      'scheduleSubscriptionChange',
+      request,
+      'subscription.change_scheduled',
+      async (locked, manager) => {
+        const current = offers.get(locked.offerId) ?? unavailableOffer(locked.offerId);
+        const target = input.offerId != null ? (offers.get(input.offerId) ?? null) : null;
+        const scheduled = scheduleChange(
+          locked,
+          request,
+          { current, target },
+          await this.store.assignedLicences(locked.id, manager),
+          this.clock.now(),
+        );
+        const after: SubscriptionRow = { ...locked, scheduledChange: scheduled, version: locked.version + 1, updatedAt: this.clock.now() };
+        return {
+          after,
+          changes: [
+            { field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: describeScheduledChange(scheduled) },
+          ],
+          extra: { scheduledChange: scheduled, effectiveDate: locked.endDate },
+        };
+      },
+    );
   }
 
   async removeScheduledChange(actor: Actor, input: { id: string } & WeeklyOptions): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { viewer } = await this.manageable(actor, input.id);
-    return this.rewrite(actor, viewer, input, 'removeScheduledSubscriptionChange', {}, 'subscription.scheduled_change_removed', async (locked) => {
-      if (!locked.scheduledChange) throw new DomainError('NO_SCHEDULED_CHANGE', 'Nothing is scheduled for the renewal of this subscription', 'id');
-      const after: SubscriptionRow = { ...locked, scheduledChange: null, version: locked.version + 1, updatedAt: this.clock.now() };
-      return {
-        after,
-        changes: [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }],
-        extra: { removed: locked.scheduledChange },
-      };
-    });
+    return this.rewrite(
+      actor,
+      viewer,
+      input,
+      'removeScheduledSubscriptionChange',
+      {},
+      'subscription.scheduled_change_removed',
+      async (locked) => {
+        if (!locked.scheduledChange)
+          throw new DomainError('NO_SCHEDULED_CHANGE', 'Nothing is scheduled for the renewal of this subscription', 'id');
+        const after: SubscriptionRow = { ...locked, scheduledChange: null, version: locked.version + 1, updatedAt: this.clock.now() };
+        return {
+          after,
+          changes: [{ field: 'scheduledChange', from: describeScheduledChange(locked.scheduledChange), to: null }],
+          extra: { removed: locked.scheduledChange },
+        };
+      },
+    );
   }
 
   /** Licences are an admin action in the customer's tenant: any of its subscriptions, whoever sold it (docs/api.md, "Who may do what"). */
-  async assignLicence(actor: Actor, subscriptionId: string, userId: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+  async assignLicence(
+    actor: Actor,
+    subscriptionId: string,
+    userId: string,
+    expectedVersion: number | null | undefined,
+  ): Promise<SubscriptionRow> {
     const { row } = await this.licensable(actor, subscriptionId);
     await this.checkCustomerUser(actor, row.customerId, userId, 'userId');
     return this.change(actor, subscriptionId, expectedVersion, 'assignLicence', false, async (locked, manager) => {
@@ -386,7 +515,12 @@ export class SubscriptionManager {
     });
   }
 
-  async unassignLicence(actor: Actor, subscriptionId: string, userId: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+  async unassignLicence(
+    actor: Actor,
+    subscriptionId: string,
+    userId: string,
+    expectedVersion: number | null | undefined,
+  ): Promise<SubscriptionRow> {
     await this.licensable(actor, subscriptionId);
     if (!isUuid(userId)) throw notFound('Licence assignment', 'userId');
     return this.change(actor, subscriptionId, expectedVersion, 'unassignLicence', false, async (locked, manager) => {
@@ -411,7 +545,10 @@ export class SubscriptionManager {
         const assignment = await this.store.findLicence(subscriptionId, userId, manager);
         if (!assignment) return;
         await this.store.unassignLicence(subscriptionId, userId, manager);
-        await this.store.keepReleased({ subscriptionId, customerUserId: userId, customerId, assignedAt: assignment.assignedAt, releasedAt: this.clock.now() }, manager);
+        await this.store.keepReleased(
+          { subscriptionId, customerUserId: userId, customerId, assignedAt: assignment.assignedAt, releasedAt: this.clock.now() },
+          manager,
+        );
         await this.bumpForLicence(manager, actor, locked, 'deleteCustomerUser', { from: userId, to: null });
         released.push(subscriptionId);
       });
@@ -428,7 +565,10 @@ export class SubscriptionManager {
     actor: Omit<Actor, 'customerAccess'>,
     customerId: string,
     userId: string,
-  ): Promise<{ reinstated: string[]; notReinstated: { subscriptionId: string; code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string }[] }> {
+  ): Promise<{
+    reinstated: string[];
+    notReinstated: { subscriptionId: string; code: 'NO_AVAILABLE_LICENCES' | 'INVALID_STATUS_TRANSITION'; message: string }[];
+  }> {
     authorize(actor.viewer, ADMINISTER_CUSTOMER);
     const result: Awaited<ReturnType<SubscriptionManager['reinstateUserLicences']>> = { reinstated: [], notReinstated: [] };
     if (!isUuid(customerId) || !isUuid(userId)) return result;
@@ -450,19 +590,36 @@ export class SubscriptionManager {
   }
 
   /** A licence moved by another flow (a user deleted or restored): new version, history and audit, like assignLicence. */
-  private async bumpForLicence(manager: EntityManager, actor: CallAs, locked: SubscriptionRow, operation: string, licence: { from: string | null; to: string | null }): Promise<void> {
+  private async bumpForLicence(
+    manager: EntityManager,
+    actor: CallAs,
+    locked: SubscriptionRow,
+    operation: string,
+    licence: { from: string | null; to: string | null },
+  ): Promise<void> {
     const after: SubscriptionRow = { ...locked, version: locked.version + 1, updatedAt: this.clock.now() };
     await this.store.update(locked.id, { version: after.version, updatedAt: after.updatedAt }, manager);
     await this.recordHistory(manager, actor, after, operation, [{ field: 'licence', ...licence }]);
-    await writeAudit(manager, { ...actor, clock: this.clock }, {
-      operation,
-      resourceType: 'CustomerSubscription',
-      resourceId: locked.id,
-      customerId: locked.customerId,
-      oldValue: { licence: licence.from },
-      newValue: { licence: licence.to, version: after.version },
-    });
-    await recordEvent(manager, this.clock, subscriptionEvent(licence.to ? 'licence.assigned' : 'licence.unassigned', after, { userId: licence.to ?? licence.from, reason: operation }));
+    await writeAudit(
+      manager,
+      { ...actor, clock: this.clock },
+      {
+        operation,
+        resourceType: 'CustomerSubscription',
+        resourceId: locked.id,
+        customerId: locked.customerId,
+        oldValue: { licence: licence.from },
+        newValue: { licence: licence.to, version: after.version },
+      },
+    );
+    await recordEvent(
+      manager,
+      this.clock,
+      subscriptionEvent(licence.to ? 'licence.assigned' : 'licence.unassigned', after, {
+        userId: licence.to ?? licence.from,
+        reason: operation,
+      }),
+    );
   }
 
   /** The ids of a customer's subscriptions, oldest first. */
@@ -476,35 +633,66 @@ export class SubscriptionManager {
     checkTermMonths(months, 'months');
     const { row } = await this.visible(actor, subscriptionId);
     if (!isRenewableBy(viewer, row)) {
-      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key', 'subscriptionId');
+      throw new DomainError(
+        'SUBSCRIPTION_NOT_MANAGEABLE',
+        'Only a subscription your organisation sold (as reseller or with product keys) can be renewed with a key',
+        'subscriptionId',
+      );
     }
     const receipt = await this.db.transaction((manager) =>
-      idempotent(manager, { scope: viewer.partnerId, operation: 'extendSubscriptionTerm', key: idempotencyKey, request: { subscriptionId, months }, clock: this.clock }, async () => {
-        const locked = await this.lock(manager, subscriptionId);
-        const { after, changes } = renewWithKey(locked, months, this.clock.now());
-        await this.store.update(subscriptionId, { status: after.status, endDate: after.endDate, version: after.version, updatedAt: after.updatedAt }, manager);
-        await this.recordHistory(manager, actor, after, 'renewSubscriptionWithProductKey', changes);
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
+      idempotent(
+        manager,
+        {
+          scope: viewer.partnerId,
           operation: 'extendSubscriptionTerm',
-          resourceType: 'CustomerSubscription',
-          resourceId: subscriptionId,
-          customerId: locked.customerId,
-          oldValue: { status: locked.status, endDate: locked.endDate },
-          newValue: { status: after.status, endDate: after.endDate, version: after.version },
-        });
-        // A product key's extra term is a renewal; the licensing-key subgraph reports the redemption itself.
-        await recordEvent(manager, this.clock, subscriptionEvent('subscription.renewed', after, { reason: 'extendSubscriptionTerm', changes }));
-        return { subscriptionId };
-      }),
+          key: idempotencyKey,
+          request: { subscriptionId, months },
+          clock: this.clock,
+        },
+        async () => {
+          const locked = await this.lock(manager, subscriptionId);
+          const { after, changes } = renewWithKey(locked, months, this.clock.now());
+          await this.store.update(
+            subscriptionId,
+            { status: after.status, endDate: after.endDate, version: after.version, updatedAt: after.updatedAt },
+            manager,
+          );
+          await this.recordHistory(manager, actor, after, 'renewSubscriptionWithProductKey', changes);
+          await writeAudit(
+            manager,
+            { ...actor, clock: this.clock },
+            {
+              operation: 'extendSubscriptionTerm',
+              resourceType: 'CustomerSubscription',
+              resourceId: subscriptionId,
+              customerId: locked.customerId,
+              oldValue: { status: locked.status, endDate: locked.endDate },
+              newValue: { status: after.status, endDate: after.endDate, version: after.version },
+            },
+          );
+          // A product key's extra term is a renewal; the licensing-key subgraph reports the redemption itself.
+          await recordEvent(
+            manager,
+            this.clock,
+            subscriptionEvent('subscription.renewed', after, { reason: 'extendSubscriptionTerm', changes }),
+          );
+          return { subscriptionId };
+        },
+      ),
     );
     return this.store.get(receipt.subscriptionId);
   }
 
   /** A new directly billed subscription starts at once; it takes over the licences and the old one ends. */
-  async renewWithDirectBilling(actor: Actor, id: string, expectedVersion: number | null | undefined): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow }> {
+  async renewWithDirectBilling(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | null | undefined,
+  ): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow }> {
     const viewer = authorize(actor.viewer, ADMINISTER_CUSTOMER);
     const { row } = await this.visible(actor, id);
-    if (!isRenewableBy(viewer, row)) throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only the partner on record can renew this subscription', 'id');
+    if (!isRenewableBy(viewer, row))
+      throw new DomainError('SUBSCRIPTION_NOT_MANAGEABLE', 'Only the partner on record can renew this subscription', 'id');
     return this.db.transaction(async (manager) => {
       const locked = await this.lock(manager, id);
       checkVersion(locked, expectedVersion);
@@ -516,14 +704,18 @@ export class SubscriptionManager {
         { field: 'status', from: locked.status, to: 'REPLACED' },
         { field: 'renewedAs', from: null, to: renewed.id },
       ]);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation: 'renewSubscriptionWithDirectBilling',
-        resourceType: 'CustomerSubscription',
-        resourceId: locked.id,
-        customerId: locked.customerId,
-        oldValue: { status: locked.status },
-        newValue: { status: 'REPLACED', renewedAs: renewed.id },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation: 'renewSubscriptionWithDirectBilling',
+          resourceType: 'CustomerSubscription',
+          resourceId: locked.id,
+          customerId: locked.customerId,
+          oldValue: { status: locked.status },
+          newValue: { status: 'REPLACED', renewedAs: renewed.id },
+        },
+      );
       return { subscription: renewed, previous };
     });
   }
@@ -569,7 +761,10 @@ export class SubscriptionManager {
     expectedVersion: number | null | undefined,
     operation: string,
     dryRun: boolean,
-    decide: (locked: SubscriptionRow, manager: EntityManager) => Promise<Changes | { licence: { from: string | null; to: string | null } } | null>,
+    decide: (
+      locked: SubscriptionRow,
+      manager: EntityManager,
+    ) => Promise<Changes | { licence: { from: string | null; to: string | null } } | null>,
   ): Promise<SubscriptionRow> {
     return this.db.transaction(async (manager) => {
       const locked = await this.lock(manager, id);
@@ -587,28 +782,53 @@ export class SubscriptionManager {
       if (dryRun) return after;
       if (entries.length === 0) return locked;
       after = { ...after, version: locked.version + 1, updatedAt: this.clock.now() };
-      await this.store.update(id, { quantity: after.quantity, status: after.status, autoRenew: after.autoRenew, scheduledChange: after.scheduledChange ?? null, version: after.version, updatedAt: after.updatedAt }, manager);
+      await this.store.update(
+        id,
+        {
+          quantity: after.quantity,
+          status: after.status,
+          autoRenew: after.autoRenew,
+          scheduledChange: after.scheduledChange ?? null,
+          version: after.version,
+          updatedAt: after.updatedAt,
+        },
+        manager,
+      );
       await this.recordHistory(manager, actor, after, operation, entries);
-      await writeAudit(manager, { ...actor, clock: this.clock }, {
-        operation,
-        resourceType: 'CustomerSubscription',
-        resourceId: id,
-        customerId: locked.customerId,
-        oldValue: Object.fromEntries(entries.map((entry) => [entry.field, entry.from])),
-        newValue: { ...Object.fromEntries(entries.map((entry) => [entry.field, entry.to])), version: after.version },
-      });
+      await writeAudit(
+        manager,
+        { ...actor, clock: this.clock },
+        {
+          operation,
+          resourceType: 'CustomerSubscription',
+          resourceId: id,
+          customerId: locked.customerId,
+          oldValue: Object.fromEntries(entries.map((entry) => [entry.field, entry.from])),
+          newValue: { ...Object.fromEntries(entries.map((entry) => [entry.field, entry.to])), version: after.version },
+        },
+      );
       const type = CHANGE_EVENTS[operation];
       if (type) {
-        await recordEvent(manager, this.clock, subscriptionEvent(type, after, {
-          changes: entries.map(({ field, from, to }) => ({ field, from, to })),
-        }));
+        await recordEvent(
+          manager,
+          this.clock,
+          subscriptionEvent(type, after, {
+            changes: entries.map(({ field, from, to }) => ({ field, from, to })),
+          }),
+        );
       }
       return after;
     });
   }
 
   private idempotency(viewer: PartnerViewer, operation: string, input: { id: string } & WeeklyOptions, request: object) {
-    return { scope: viewer.partnerId, operation, key: input.idempotencyKey, request: { id: input.id, expectedVersion: input.expectedVersion ?? null, ...request }, clock: this.clock };
+    return {
+      scope: viewer.partnerId,
+      operation,
+      key: input.idempotencyKey,
+      request: { id: input.id, expectedVersion: input.expectedVersion ?? null, ...request },
+      clock: this.clock,
+    };
   }
 
   /**
@@ -626,7 +846,12 @@ export class SubscriptionManager {
     decide: (
       locked: SubscriptionRow,
       manager: EntityManager,
-    ) => Promise<{ after: SubscriptionRow; changes: HistoryEntry[]; extra: Record<string, unknown>; write?: (manager: EntityManager) => Promise<void> }>,
+    ) => Promise<{
+      after: SubscriptionRow;
+      changes: HistoryEntry[];
+      extra: Record<string, unknown>;
+      write?: (manager: EntityManager) => Promise<void>;
+    }>,
   ): Promise<SubscriptionRow> {
     const settle = async (manager: EntityManager) => {
       const locked = await this.lock(manager, input.id);
@@ -640,18 +865,30 @@ export class SubscriptionManager {
     await this.db.transaction((manager) =>
       idempotent(manager, ids, async () => {
         const { locked, after, changes, extra, write } = await settle(manager);
-        const { id: _id, customerId: _customer, partnerId: _partner, channel: _channel, renewedFromId: _renewed, createdAt: _created, ...columns } = after;
+        const {
+          id: _id,
+          customerId: _customer,
+          partnerId: _partner,
+          channel: _channel,
+          renewedFromId: _renewed,
+          createdAt: _created,
+          ...columns
+        } = after;
         await this.store.update(locked.id, columns, manager);
         await write?.(manager);
         await this.recordHistory(manager, actor, after, operation, changes);
-        await writeAudit(manager, { ...actor, clock: this.clock }, {
-          operation,
-          resourceType: 'CustomerSubscription',
-          resourceId: locked.id,
-          customerId: locked.customerId,
-          oldValue: Object.fromEntries(changes.map((entry) => [entry.field, entry.from])),
-          newValue: { ...Object.fromEntries(changes.map((entry) => [entry.field, entry.to])), version: after.version },
-        });
+        await writeAudit(
+          manager,
+          { ...actor, clock: this.clock },
+          {
+            operation,
+            resourceType: 'CustomerSubscription',
+            resourceId: locked.id,
+            customerId: locked.customerId,
+            oldValue: Object.fromEntries(changes.map((entry) => [entry.field, entry.from])),
+            newValue: { ...Object.fromEntries(changes.map((entry) => [entry.field, entry.to])), version: after.version },
+          },
+        );
         await recordEvent(manager, this.clock, subscriptionEvent(event, after, { changes, ...extra }));
         return { subscriptionId: locked.id };
       }),
@@ -662,7 +899,10 @@ export class SubscriptionManager {
   /** The offer subgraph's answer for each offer in the customer's country, by id, in one call (an id that is no UUID is simply unavailable). */
   private async offersIn(as: CallAs, partnerId: string, country: string, offerIds: string[]): Promise<Map<string, OfferAvailability>> {
     const asked = [...new Set(offerIds.filter(isUuid))];
-    const answers = asked.length > 0 ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: asked }, as)).offerAvailability : [];
+    const answers =
+      asked.length > 0
+        ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: asked }, as)).offerAvailability
+        : [];
     const found = new Map(answers.map((offer) => [offer.offerId, offer]));
     return new Map(offerIds.map((id) => [id, found.get(id) ?? unavailableOffer(id)]));
   }
@@ -675,9 +915,17 @@ export class SubscriptionManager {
 
   private async availableOffer(as: CallAs, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
     const [offer] = isUuid(offerId)
-      ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: [offerId] }, { viewer: as.viewer, requestId: as.requestId })).offerAvailability
+      ? (
+          await this.services.query(
+            'offer',
+            OfferAvailabilityDocument,
+            { partnerId, country, offerIds: [offerId] },
+            { viewer: as.viewer, requestId: as.requestId },
+          )
+        ).offerAvailability
       : [];
-    if (!offer?.available) throw new DomainError('OFFER_NOT_AVAILABLE', 'This offer is not available to you for this customer\'s country', 'offerId');
+    if (!offer?.available)
+      throw new DomainError('OFFER_NOT_AVAILABLE', "This offer is not available to you for this customer's country", 'offerId');
     return offer;
   }
 
@@ -691,7 +939,14 @@ export class SubscriptionManager {
 
   private async checkCustomerUser(as: CallAs, customerId: string, userId: string, field: string): Promise<void> {
     const users = isUuid(userId)
-      ? (await this.services.query('customer', CustomerUsersByIdDocument, { customerId, userIds: [userId] }, { viewer: as.viewer, requestId: as.requestId })).customerUsersById
+      ? (
+          await this.services.query(
+            'customer',
+            CustomerUsersByIdDocument,
+            { customerId, userIds: [userId] },
+            { viewer: as.viewer, requestId: as.requestId },
+          )
+        ).customerUsersById
       : [];
     const user = users.find((candidate) => candidate.id === userId);
     if (!user || user.customerId !== customerId || user.deleted) throw notFound('Customer user', field);
@@ -702,23 +957,59 @@ export class SubscriptionManager {
   }
 
   /** `announce` false: the caller reports the new subscription with its own event (an upgrade). */
-  private async insertSubscription(manager: EntityManager, actor: CallAs, row: SubscriptionRow, operation: string, announce = true): Promise<void> {
+  private async insertSubscription(
+    manager: EntityManager,
+    actor: CallAs,
+    row: SubscriptionRow,
+    operation: string,
+    announce = true,
+  ): Promise<void> {
     await this.store.insert(row, manager);
     await this.recordHistory(manager, actor, row, operation, [
       { field: 'status', from: null, to: row.status },
       { field: 'quantity', from: null, to: String(row.quantity) },
     ]);
-    await writeAudit(manager, { ...actor, clock: this.clock }, {
-      operation,
-      resourceType: 'CustomerSubscription',
-      resourceId: row.id,
-      customerId: row.customerId,
-      newValue: { offerId: row.offerId, quantity: row.quantity, channel: row.channel, status: row.status, endDate: row.endDate, autoRenew: row.autoRenew },
-    });
-    if (announce) await recordEvent(manager, this.clock, subscriptionEvent('subscription.added', row, { offerId: row.offerId, channel: row.channel, isTrial: row.isTrial, endDate: row.endDate, autoRenew: row.autoRenew, renewedFromId: row.renewedFromId, reason: operation }));
+    await writeAudit(
+      manager,
+      { ...actor, clock: this.clock },
+      {
+        operation,
+        resourceType: 'CustomerSubscription',
+        resourceId: row.id,
+        customerId: row.customerId,
+        newValue: {
+          offerId: row.offerId,
+          quantity: row.quantity,
+          channel: row.channel,
+          status: row.status,
+          endDate: row.endDate,
+          autoRenew: row.autoRenew,
+        },
+      },
+    );
+    if (announce)
+      await recordEvent(
+        manager,
+        this.clock,
+        subscriptionEvent('subscription.added', row, {
+          offerId: row.offerId,
+          channel: row.channel,
+          isTrial: row.isTrial,
+          endDate: row.endDate,
+          autoRenew: row.autoRenew,
+          renewedFromId: row.renewedFromId,
+          reason: operation,
+        }),
+      );
   }
 
-  private async recordHistory(manager: EntityManager, actor: CallAs, row: SubscriptionRow, action: string, entries: HistoryEntry[]): Promise<void> {
+  private async recordHistory(
+    manager: EntityManager,
+    actor: CallAs,
+    row: SubscriptionRow,
+    action: string,
+    entries: HistoryEntry[],
+  ): Promise<void> {
     const viewer = actor.viewer;
     // The lifecycle job records its own (SYSTEM) history; here a non-user is a calling service.
     const actorKind: HistoryActorKind = viewer.kind === 'partner-user' ? 'PARTNER_USER' : 'SERVICE';

@@ -1,5 +1,10 @@
 import { isAllowed } from '@partner-graph/platform';
-import type { CustomerSubscriptionResolvers, LicenceAssignmentResolvers, ScheduledSubscriptionChangeResolvers, SubscriptionHistoryEntryResolvers } from '../__generated__/resolvers-types.js';
+import type {
+  CustomerSubscriptionResolvers,
+  LicenceAssignmentResolvers,
+  ScheduledSubscriptionChangeResolvers,
+  SubscriptionHistoryEntryResolvers,
+} from '../__generated__/resolvers-types.js';
 import type { ScheduledChangeOf } from '../codegen-mappers.js';
 import type { ScheduledChange, SubscriptionRow } from '../db/index.js';
 import { allowedActions, isSoldBy, quantityRangeOf, READ_SUBSCRIPTIONS, SELL_SUBSCRIPTIONS } from '../domain/rules.js';
@@ -24,7 +29,7 @@ export const CustomerSubscription: CustomerSubscriptionResolvers = {
       assignedLicences: assignments.length,
       quantityRange: offer?.available ? quantityRangeOf(offer) : null,
       upgradeTargetIds: offer?.available ? offer.upgradeTargetIds : [],
-      convertsToId: offer?.available ? offer.convertsToId ?? null : null,
+      convertsToId: offer?.available ? (offer.convertsToId ?? null) : null,
       now: clock.now(),
     });
   },
@@ -34,7 +39,8 @@ export const CustomerSubscription: CustomerSubscriptionResolvers = {
     const previous = await loaders.subscription.load(row.renewedFromId);
     return previous && (await loaders.customerAccess.load(previous.customerId)) ? previous : null;
   },
-  replacedBy: async (row, _args, { loaders }) => (row.status === 'REPLACED' ? ((await loaders.replacements.load(row.id))[0] ?? null) : null),
+  replacedBy: async (row, _args, { loaders }) =>
+    row.status === 'REPLACED' ? ((await loaders.replacements.load(row.id))[0] ?? null) : null,
   history: (row, _args, { loaders }) => loaders.history.load(row.id),
   // On the row itself: no statement, however many subscriptions a page lists.
   scheduledChange: (row) => scheduledChangeOf(row, row.scheduledChange),
@@ -44,8 +50,10 @@ export const CustomerSubscription: CustomerSubscriptionResolvers = {
 };
 
 /** A scheduled change as the API shows it: applied by the renewal at the end of the current term. */
-export const scheduledChangeOf = (row: Pick<SubscriptionRow, 'endDate'>, change: ScheduledChange | null | undefined): ScheduledChangeOf | null =>
-  change ? { change, effectiveDate: row.endDate } : null;
+export const scheduledChangeOf = (
+  row: Pick<SubscriptionRow, 'endDate'>,
+  change: ScheduledChange | null | undefined,
+): ScheduledChangeOf | null => (change ? { change, effectiveDate: row.endDate } : null);
 
 export const ScheduledSubscriptionChange: ScheduledSubscriptionChangeResolvers = {
   quantity: ({ change }) => change.quantity ?? null,
@@ -61,5 +69,6 @@ export const LicenceAssignment: LicenceAssignmentResolvers = {
 
 export const SubscriptionHistoryEntry: SubscriptionHistoryEntryResolvers = {
   // Only the viewer's own partner's users resolve; the partner subgraph hides the others.
-  changedBy: (row, _args, { viewer }) => (row.userId && viewer.kind === 'partner-user' && row.partnerId === viewer.partnerId ? { id: row.userId } : null),
+  changedBy: (row, _args, { viewer }) =>
+    row.userId && viewer.kind === 'partner-user' && row.partnerId === viewer.partnerId ? { id: row.userId } : null,
 };

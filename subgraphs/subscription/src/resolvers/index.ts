@@ -4,4 +4,13 @@ import { CustomerSubscription, LicenceAssignment, ScheduledSubscriptionChange, S
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 
-export const resolvers: Resolvers = { Query, Mutation, Customer, CustomerSubscription, LicenceAssignment, SubscriptionHistoryEntry, RenewalNotice, ScheduledSubscriptionChange };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Customer,
+  CustomerSubscription,
+  LicenceAssignment,
+  SubscriptionHistoryEntry,
+  RenewalNotice,
+  ScheduledSubscriptionChange,
+};

@@ -11,7 +11,10 @@ const changed = async (dryRun: boolean, run: () => Promise<SubscriptionRow>) => 
 });
 
 /** A change that may clear part of the scheduled change: the payload says which. */
-const clearing = async (dryRun: boolean, run: () => Promise<{ subscription: SubscriptionRow; clearedScheduledChange: ScheduledChange | null }>) => ({
+const clearing = async (
+  dryRun: boolean,
+  run: () => Promise<{ subscription: SubscriptionRow; clearedScheduledChange: ScheduledChange | null }>,
+) => ({
   dryRun,
   ...(await payload(async () => {
     const { subscription, clearedScheduledChange } = await run();
@@ -24,8 +27,10 @@ export const Mutation: MutationResolvers = {
     changed(dryRun ?? false, () => subscriptions.addSubscription(actor, { customerId, offerId, quantity, idempotencyKey, dryRun })),
   changeSubscriptionQuantity: (_root, { id, quantity, expectedVersion, dryRun }, { subscriptions, actor }) =>
     clearing(dryRun ?? false, () => subscriptions.changeQuantity(actor, id, quantity, expectedVersion, dryRun ?? false)),
-  suspendSubscription: (_root, { id, expectedVersion }, { subscriptions, actor }) => changed(false, () => subscriptions.suspend(actor, id, expectedVersion)),
-  activateSubscription: (_root, { id, expectedVersion }, { subscriptions, actor }) => changed(false, () => subscriptions.activate(actor, id, expectedVersion)),
+  suspendSubscription: (_root, { id, expectedVersion }, { subscriptions, actor }) =>
+    changed(false, () => subscriptions.suspend(actor, id, expectedVersion)),
+  activateSubscription: (_root, { id, expectedVersion }, { subscriptions, actor }) =>
+    changed(false, () => subscriptions.activate(actor, id, expectedVersion)),
   setSubscriptionAutoRenew: (_root, { id, enabled, expectedVersion }, { subscriptions, actor }) =>
     clearing(false, () => subscriptions.setAutoRenew(actor, id, enabled, expectedVersion)),
   assignLicence: (_root, { subscriptionId, userId, expectedVersion }, { subscriptions, actor }) =>
@@ -41,10 +46,13 @@ export const Mutation: MutationResolvers = {
       return { subscription, previous, clearedScheduledChange: scheduledChangeOf(previous, clearedScheduledChange) };
     })),
   }),
-  convertTrialSubscription: (_root, args, { subscriptions, actor }) => changed(args.dryRun ?? false, () => subscriptions.convertTrial(actor, args)),
+  convertTrialSubscription: (_root, args, { subscriptions, actor }) =>
+    changed(args.dryRun ?? false, () => subscriptions.convertTrial(actor, args)),
   cancelSubscription: (_root, args, { subscriptions, actor }) => clearing(args.dryRun ?? false, () => subscriptions.cancel(actor, args)),
-  scheduleSubscriptionChange: (_root, args, { subscriptions, actor }) => changed(args.dryRun ?? false, () => subscriptions.scheduleChange(actor, args)),
-  removeScheduledSubscriptionChange: (_root, args, { subscriptions, actor }) => changed(args.dryRun ?? false, () => subscriptions.removeScheduledChange(actor, args)),
+  scheduleSubscriptionChange: (_root, args, { subscriptions, actor }) =>
+    changed(args.dryRun ?? false, () => subscriptions.scheduleChange(actor, args)),
+  removeScheduledSubscriptionChange: (_root, args, { subscriptions, actor }) =>
+    changed(args.dryRun ?? false, () => subscriptions.removeScheduledChange(actor, args)),
   provisionSubscription: (_root, { input, idempotencyKey }, { signed, subscriptions, viewer, requestId }) => {
     requireService(signed);
     return payload(() => subscriptions.provisionSubscription({ viewer, requestId }, input, idempotencyKey));

@@ -118,13 +118,19 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
 
   const submitNew = async () => {
     if (!adding) return;
-    const input = { firstName: form.firstName, lastName: form.lastName, isAdmin: form.isAdmin, ...(form.userName ? { userName: form.userName } : {}) };
+    const input = {
+      firstName: form.firstName,
+      lastName: form.lastName,
+      isAdmin: form.isAdmin,
+      ...(form.userName ? { userName: form.userName } : {}),
+    };
     const payload = (await create.mutateAsync({ customerId: customer.id, input, idempotencyKey: adding.key })).createCustomerUser;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
     setAdding(null);
     props.onChanged();
-    if (payload.user && payload.temporaryPassword) setSecret({ title: t('customerUsers.userCreated'), userName: payload.user.userName, password: payload.temporaryPassword });
+    if (payload.user && payload.temporaryPassword)
+      setSecret({ title: t('customerUsers.userCreated'), userName: payload.user.userName, password: payload.temporaryPassword });
   };
 
   return (
@@ -168,7 +174,11 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
                       {user.deleted && user.purgeAt ? t('customerUsers.deletedRestorableUntil', { date: labels.date(user.purgeAt) }) : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td><Text size="sm" fw={user.isAdmin ? 600 : undefined}>{user.isAdmin ? t('customerUsers.admin') : t('common.user')}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="sm" fw={user.isAdmin ? 600 : undefined}>
+                      {user.isAdmin ? t('customerUsers.admin') : t('common.user')}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       {!user.deleted && resets(user.isAdmin) && (
@@ -179,19 +189,45 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
                           onClick={async () => {
                             const payload = (await reset.mutateAsync({ id: user.id })).resetCustomerUserPassword;
                             setErrors(payload.errors);
-                            if (payload.temporaryPassword) setSecret({ title: t('customerUsers.passwordReset'), userName: user.userName, password: payload.temporaryPassword });
+                            if (payload.temporaryPassword)
+                              setSecret({
+                                title: t('customerUsers.passwordReset'),
+                                userName: user.userName,
+                                password: payload.temporaryPassword,
+                              });
                           }}
                         >
                           {t('customerUsers.resetPassword')}
                         </Button>
                       )}
                       {manages && !user.deleted && (
-                        <Button size="xs" variant="default" color="red" aria-label={t('customerUsers.delete2', { displayName: user.displayName })} onClick={() => void act(async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser, t('customerUsers.deleted', { displayName: user.displayName }))}>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          color="red"
+                          aria-label={t('customerUsers.delete2', { displayName: user.displayName })}
+                          onClick={() =>
+                            void act(
+                              async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser,
+                              t('customerUsers.deleted', { displayName: user.displayName }),
+                            )
+                          }
+                        >
                           {t('customerUsers.delete')}
                         </Button>
                       )}
                       {manages && user.deleted && (
-                        <Button size="xs" variant="default" aria-label={t('customerUsers.restore2', { displayName: user.displayName })} onClick={() => void act(async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser, t('customerUsers.restored', { displayName: user.displayName }))}>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          aria-label={t('customerUsers.restore2', { displayName: user.displayName })}
+                          onClick={() =>
+                            void act(
+                              async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser,
+                              t('customerUsers.restored', { displayName: user.displayName }),
+                            )
+                          }
+                        >
                           {t('customerUsers.restore')}
                         </Button>
                       )}
@@ -211,8 +247,21 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
           }}
         >
           <Stack>
-            <TextInput label={t('common.firstName')} required value={form.firstName} onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })} error={fieldError(errors, 'firstName')} data-autofocus />
-            <TextInput label={t('common.lastName')} required value={form.lastName} onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })} error={fieldError(errors, 'lastName')} />
+            <TextInput
+              label={t('common.firstName')}
+              required
+              value={form.firstName}
+              onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })}
+              error={fieldError(errors, 'firstName')}
+              data-autofocus
+            />
+            <TextInput
+              label={t('common.lastName')}
+              required
+              value={form.lastName}
+              onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })}
+              error={fieldError(errors, 'lastName')}
+            />
             <TextInput
               label={t('common.userName')}
               description={t('customerUsers.optionalSignsInAsUser', { defaultDomain: customer.defaultDomain })}
@@ -220,7 +269,11 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
               onChange={(e) => setForm({ ...form, userName: e.currentTarget.value })}
               error={fieldError(errors, 'userName')}
             />
-            <Checkbox label={t('customerUsers.administratorOfTheCustomer')} checked={form.isAdmin} onChange={(e) => setForm({ ...form, isAdmin: e.currentTarget.checked })} />
+            <Checkbox
+              label={t('customerUsers.administratorOfTheCustomer')}
+              checked={form.isAdmin}
+              onChange={(e) => setForm({ ...form, isAdmin: e.currentTarget.checked })}
+            />
             <FormErrors errors={errors} shownFields={['firstName', 'lastName', 'userName']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setAdding(null)}>

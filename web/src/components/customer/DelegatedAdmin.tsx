@@ -174,7 +174,9 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
                   <Text size="xs">
                     {t('delegatedAdmin.offered', { date: labels.date(relationship.createdAt) })}
                     {relationship.acceptedAt ? t('delegatedAdmin.accepted', { date: labels.date(relationship.acceptedAt) }) : ''}
-                    {relationship.terminatedAt ? t('delegatedAdmin.ended', { date: labels.date(relationship.terminatedAt) }) : t('delegatedAdmin.expires', { date: labels.date(relationship.expiresAt) })}
+                    {relationship.terminatedAt
+                      ? t('delegatedAdmin.ended', { date: labels.date(relationship.terminatedAt) })
+                      : t('delegatedAdmin.expires', { date: labels.date(relationship.expiresAt) })}
                   </Text>
                 </Table.Td>
                 <Table.Td>

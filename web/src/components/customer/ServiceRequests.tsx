@@ -81,7 +81,11 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
   const addNote = useGraphQLMutation(AddNoteDocument);
   const close = useGraphQLMutation(CloseDocument);
   const [opening, setOpening] = useState<{ key: string } | null>(null);
-  const [form, setForm] = useState<{ title: string; description: string; severity: ServiceRequestSeverity }>({ title: '', description: '', severity: 'MODERATE' });
+  const [form, setForm] = useState<{ title: string; description: string; severity: ServiceRequestSeverity }>({
+    title: '',
+    description: '',
+    severity: 'MODERATE',
+  });
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const manages = customer.hasAdminRights && seesCustomers;
@@ -133,7 +137,10 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
           </Text>
           {request.notes.map((note) => (
             <Text size="sm" key={note.id} mt="xs" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-4)' }}>
-              {note.text} <Text span size="xs" c="dimmed">({labels.date(note.createdAt)})</Text>
+              {note.text}{' '}
+              <Text span size="xs" c="dimmed">
+                ({labels.date(note.createdAt)})
+              </Text>
             </Text>
           ))}
           {manages && request.status !== 'CLOSED' && (
@@ -150,12 +157,24 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
                 variant="light"
                 disabled={!notes[request.id]?.trim()}
                 onClick={async () => {
-                  if (done((await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote, t('serviceRequests.noteAdded'))) setNotes({ ...notes, [request.id]: '' });
+                  if (
+                    done(
+                      (await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote,
+                      t('serviceRequests.noteAdded'),
+                    )
+                  )
+                    setNotes({ ...notes, [request.id]: '' });
                 }}
               >
                 {t('serviceRequests.addNote')}
               </Button>
-              <Button variant="default" aria-label={t('serviceRequests.close', { title: request.title })} onClick={async () => void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, t('serviceRequests.closedNotice'))}>
+              <Button
+                variant="default"
+                aria-label={t('serviceRequests.close', { title: request.title })}
+                onClick={async () =>
+                  void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, t('serviceRequests.closedNotice'))
+                }
+              >
                 {t('serviceRequests.closeRequest')}
               </Button>
             </Group>
@@ -167,13 +186,29 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
           onSubmit={async (event) => {
             event.preventDefault();
             if (!opening) return;
-            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key })).createServiceRequest;
+            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key }))
+              .createServiceRequest;
             if (done(payload, t('serviceRequests.openedNotice'))) setOpening(null);
           }}
         >
           <Stack>
-            <TextInput label={t('serviceRequests.title')} required value={form.title} onChange={(e) => setForm({ ...form, title: e.currentTarget.value })} error={fieldError(errors, 'title')} data-autofocus />
-            <Textarea label={t('serviceRequests.description')} required minRows={3} autosize value={form.description} onChange={(e) => setForm({ ...form, description: e.currentTarget.value })} error={fieldError(errors, 'description')} />
+            <TextInput
+              label={t('serviceRequests.title')}
+              required
+              value={form.title}
+              onChange={(e) => setForm({ ...form, title: e.currentTarget.value })}
+              error={fieldError(errors, 'title')}
+              data-autofocus
+            />
+            <Textarea
+              label={t('serviceRequests.description')}
+              required
+              minRows={3}
+              autosize
+              value={form.description}
+              onChange={(e) => setForm({ ...form, description: e.currentTarget.value })}
+              error={fieldError(errors, 'description')}
+            />
             <Select
               label={t('serviceRequests.severity')}
               required

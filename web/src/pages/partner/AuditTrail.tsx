@@ -83,7 +83,11 @@ function ChangeList({ changes }: { changes: FieldChange[] }) {
       {changes.map((change) => (
         <Text key={change.field} component="li" size="xs" style={{ overflowWrap: 'anywhere' }}>
           {change.field && <strong>{change.field}: </strong>}
-          {change.from !== undefined && <Text span size="xs" c="dimmed" td="line-through">{change.from}</Text>}
+          {change.from !== undefined && (
+            <Text span size="xs" c="dimmed" td="line-through">
+              {change.from}
+            </Text>
+          )}
           {change.from !== undefined && change.to !== undefined && ' → '}
           {change.to ?? (change.from === undefined ? '—' : '')}
         </Text>
@@ -132,7 +136,13 @@ export function AuditTrail() {
             nothingFoundMessage={t('common.noCustomer')}
           />
         )}
-        <Select label={t('auditTrail.resourceType')} clearable data={RESOURCE_TYPES.map((type) => ({ value: type, label: t(`auditTrail.resourceType.${type}`) }))} value={resourceType} onChange={refilter(setResourceType)} />
+        <Select
+          label={t('auditTrail.resourceType')}
+          clearable
+          data={RESOURCE_TYPES.map((type) => ({ value: type, label: t(`auditTrail.resourceType.${type}`) }))}
+          value={resourceType}
+          onChange={refilter(setResourceType)}
+        />
         <TextInput label={t('common.from')} type="date" value={from} onChange={(event) => refilter(setFrom)(event.currentTarget.value)} />
         <TextInput label={t('auditTrail.to')} type="date" value={to} onChange={(event) => refilter(setTo)(event.currentTarget.value)} />
       </SimpleGrid>
@@ -163,7 +173,9 @@ export function AuditTrail() {
                   <Table.Td>{record.user?.displayName ?? t('auditTrail.customerOrSystem')}</Table.Td>
                   <Table.Td>{record.operation}</Table.Td>
                   <Table.Td>
-                    {RESOURCE_TYPES.includes(record.resourceType as ResourceType) ? t(`auditTrail.resourceType.${record.resourceType as ResourceType}`) : record.resourceType}
+                    {RESOURCE_TYPES.includes(record.resourceType as ResourceType)
+                      ? t(`auditTrail.resourceType.${record.resourceType as ResourceType}`)
+                      : record.resourceType}
                     <Text size="xs" c="dimmed">
                       {record.resourceId}
                     </Text>
@@ -191,7 +203,11 @@ export function AuditTrail() {
           {t('common.previousPage')}
         </Button>
         <Text size="sm">{t('common.page', { count: cursors.length })}</Text>
-        <Button variant="default" disabled={!data?.auditRecords.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, data?.auditRecords.pageInfo.endCursor ?? null])}>
+        <Button
+          variant="default"
+          disabled={!data?.auditRecords.pageInfo.hasNextPage}
+          onClick={() => setCursors([...cursors, data?.auditRecords.pageInfo.endCursor ?? null])}
+        >
           {t('common.nextPage')}
         </Button>
       </Group>

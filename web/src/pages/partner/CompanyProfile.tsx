@@ -54,7 +54,8 @@ export function CompanyProfile() {
   const { t } = useI18n();
   const { data, error, isPending } = useGraphQLQuery(CompanyProfileDocument, {});
   if (isPending) return <Loader aria-label={t('companyProfile.loadingTheCompanyProfile')} />;
-  if (error || !data?.partner) return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('companyProfile.theProfileCouldNotBe')}</Alert>;
+  if (error || !data?.partner)
+    return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('companyProfile.theProfileCouldNotBe')}</Alert>;
   return <ProfileForm profile={data.partner} key={JSON.stringify(data.partner)} />;
 }
 
@@ -91,7 +92,13 @@ function ProfileForm({ profile }: { profile: Profile }) {
     const { companyName, email, phone, website, line1, line2, city, postalCode, region, country } = values;
     const payload = (
       await update.mutateAsync({
-        input: { companyName, email, phone, website: website || null, address: { line1, line2: line2 || null, city, postalCode, region: region || null, country } },
+        input: {
+          companyName,
+          email,
+          phone,
+          website: website || null,
+          address: { line1, line2: line2 || null, city, postalCode, region: region || null, country },
+        },
       })
     ).updatePartnerProfile;
     setErrors(payload.errors);
@@ -107,11 +114,19 @@ function ProfileForm({ profile }: { profile: Profile }) {
       }}
     >
       <Stack maw={760}>
-        {!editsProfile && <Text size="sm" c="dimmed">{t('companyProfile.onlyAGlobalAdministratorCan')}</Text>}
+        {!editsProfile && (
+          <Text size="sm" c="dimmed">
+            {t('companyProfile.onlyAGlobalAdministratorCan')}
+          </Text>
+        )}
         <Paper withBorder p="md">
           <Text size="sm">{t('companyProfile.partnerIdMpn', { mpnId: profile.mpnId })}</Text>
           <Text size="sm">{t('companyProfile.advisorCode', { advisorCode: profile.advisorCode })}</Text>
-          <Text size="sm">{t('companyProfile.programmes', { programmes: profile.programs.map((program) => t(`companyProfile.program.${program}`)).join(', ') })}</Text>
+          <Text size="sm">
+            {t('companyProfile.programmes', {
+              programmes: profile.programs.map((program) => t(`companyProfile.program.${program}`)).join(', '),
+            })}
+          </Text>
         </Paper>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {field('companyName', t('common.companyName'), true)}

@@ -17,7 +17,11 @@ export function PartnerPage() {
       <Title order={1} size="h2">
         {t('common.yourOrganisation')}
       </Title>
-      <Tabs value={tab} onChange={(value) => setParams(value && value !== 'profile' ? { tab: value } : {}, { replace: true })} keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(value) => setParams(value && value !== 'profile' ? { tab: value } : {}, { replace: true })}
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab value="profile">{t('partner.companyProfile')}</Tabs.Tab>
           {managesUsers && <Tabs.Tab value="users">{t('common.users')}</Tabs.Tab>}

@@ -97,11 +97,16 @@ export function PartnerUsers() {
   const rules = useRoleRules();
 
   if (isPending) return <Loader aria-label={t('partnerUsers.loadingUsers')} />;
-  if (error || !data?.partner) return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('partnerUsers.theUsersCouldNotBe')}</Alert>;
+  if (error || !data?.partner)
+    return <Alert color="red">{error ? <ErrorMessage error={error} /> : t('partnerUsers.theUsersCouldNotBe')}</Alert>;
   return (
     <Stack>
       <Group justify="space-between">
-        <Switch label={t('partnerUsers.showDeactivatedUsers')} checked={includeInactive} onChange={(event) => setIncludeInactive(event.currentTarget.checked)} />
+        <Switch
+          label={t('partnerUsers.showDeactivatedUsers')}
+          checked={includeInactive}
+          onChange={(event) => setIncludeInactive(event.currentTarget.checked)}
+        />
         <Button onClick={() => setAdding(true)}>{t('partnerUsers.addPartnerUser')}</Button>
       </Group>
       <Table.ScrollContainer minWidth={720}>
@@ -127,11 +132,22 @@ export function PartnerUsers() {
                 <Table.Td>
                   {user.active && rules.manages(user) && (
                     <Group gap={4} wrap="nowrap">
-                      <Button size="compact-sm" variant="light" onClick={() => setEditing(user)} aria-label={t('partnerUsers.changeRolesOf', { displayName: user.displayName })}>
+                      <Button
+                        size="compact-sm"
+                        variant="light"
+                        onClick={() => setEditing(user)}
+                        aria-label={t('partnerUsers.changeRolesOf', { displayName: user.displayName })}
+                      >
                         {t('partnerUsers.changeRoles')}
                       </Button>
                       {user.id !== rules.self && (
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeactivating(user)} aria-label={t('partnerUsers.deactivate2', { displayName: user.displayName })}>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setDeactivating(user)}
+                          aria-label={t('partnerUsers.deactivate2', { displayName: user.displayName })}
+                        >
                           {t('partnerUsers.deactivate')}
                         </Button>
                       )}
@@ -150,7 +166,13 @@ export function PartnerUsers() {
   );
 }
 
-function RoleFields(props: { roles: CompanyRole[]; companyRole: CompanyRole; customerAccess: CustomerAccess; errors: readonly PayloadError[]; onChange: (role: CompanyRole, access: CustomerAccess) => void }) {
+function RoleFields(props: {
+  roles: CompanyRole[];
+  companyRole: CompanyRole;
+  customerAccess: CustomerAccess;
+  errors: readonly PayloadError[];
+  onChange: (role: CompanyRole, access: CustomerAccess) => void;
+}) {
   const { t } = useI18n();
   return (
     <>
@@ -180,7 +202,12 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const create = useGraphQLMutation(CreatePartnerUserDocument);
-  const [form, setForm] = useState({ displayName: '', email: '', companyRole: 'NONE' as CompanyRole, customerAccess: 'NONE' as CustomerAccess });
+  const [form, setForm] = useState({
+    displayName: '',
+    email: '',
+    companyRole: 'NONE' as CompanyRole,
+    customerAccess: 'NONE' as CustomerAccess,
+  });
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [created, setCreated] = useState<{ email: string; password: string | null } | null>(null);
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
@@ -208,9 +235,28 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
           }}
         >
           <Stack>
-            <TextInput label={t('partnerUsers.displayName')} required value={form.displayName} onChange={(event) => setForm({ ...form, displayName: event.currentTarget.value })} error={fieldError(errors, 'displayName')} />
-            <TextInput label={t('partnerUsers.email')} type="email" required value={form.email} onChange={(event) => setForm({ ...form, email: event.currentTarget.value })} error={fieldError(errors, 'email')} />
-            <RoleFields roles={roles} companyRole={form.companyRole} customerAccess={form.customerAccess} errors={errors} onChange={(companyRole, customerAccess) => setForm({ ...form, companyRole, customerAccess })} />
+            <TextInput
+              label={t('partnerUsers.displayName')}
+              required
+              value={form.displayName}
+              onChange={(event) => setForm({ ...form, displayName: event.currentTarget.value })}
+              error={fieldError(errors, 'displayName')}
+            />
+            <TextInput
+              label={t('partnerUsers.email')}
+              type="email"
+              required
+              value={form.email}
+              onChange={(event) => setForm({ ...form, email: event.currentTarget.value })}
+              error={fieldError(errors, 'email')}
+            />
+            <RoleFields
+              roles={roles}
+              companyRole={form.companyRole}
+              customerAccess={form.customerAccess}
+              errors={errors}
+              onChange={(companyRole, customerAccess) => setForm({ ...form, companyRole, customerAccess })}
+            />
             <FormErrors errors={errors} shownFields={['displayName', 'email', 'companyRole', 'customerAccess']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={done}>

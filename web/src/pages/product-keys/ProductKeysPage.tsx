@@ -1,4 +1,21 @@
-import { Alert, Anchor, Badge, Button, Code, CopyButton, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -59,7 +76,13 @@ const KeyOffersDocument = graphql(`
 
 const OrderProductKeysDocument = graphql(`
   mutation OrderProductKeys($offerId: ID!, $count: Int!, $seatsPerKey: Int, $termMonths: Int, $idempotencyKey: String) {
-    orderProductKeys(offerId: $offerId, count: $count, seatsPerKey: $seatsPerKey, termMonths: $termMonths, idempotencyKey: $idempotencyKey) {
+    orderProductKeys(
+      offerId: $offerId
+      count: $count
+      seatsPerKey: $seatsPerKey
+      termMonths: $termMonths
+      idempotencyKey: $idempotencyKey
+    ) {
       keys {
         key
         productKey {
@@ -107,7 +130,11 @@ export function ProductKeysPage() {
   const { data, error, isPending } = useGraphQLQuery(ProductKeysDocument, { after, first: PAGE_SIZE }, { enabled: sellsProductKeys });
 
   if (!sellsProductKeys) {
-    return <Alert color="gray" title={t('common.notAvailable')}>{t('productKeys.productKeysNeedTheSubscription')}</Alert>;
+    return (
+      <Alert color="gray" title={t('common.notAvailable')}>
+        {t('productKeys.productKeysNeedTheSubscription')}
+      </Alert>
+    );
   }
   const keys = data?.productKeys.edges.map((edge) => edge.node) ?? [];
   return (
@@ -129,7 +156,11 @@ export function ProductKeysPage() {
         {t('productKeys.aKeyIsShownIn')}
       </Text>
       {isPending && <Loader aria-label={t('productKeys.loadingProductKeys')} />}
-      {error && <Alert color="red" title={t('productKeys.theProductKeysCouldNot')}><ErrorMessage error={error} /></Alert>}
+      {error && (
+        <Alert color="red" title={t('productKeys.theProductKeysCouldNot')}>
+          <ErrorMessage error={error} />
+        </Alert>
+      )}
       {data && keys.length === 0 && <Text>{t('productKeys.noProductKeysYetOrder')}</Text>}
       {keys.length > 0 && (
         <Table.ScrollContainer minWidth={640}>
@@ -151,12 +182,12 @@ export function ProductKeysPage() {
               {keys.map((key) => (
                 <Table.Tr key={key.id}>
                   <Table.Td>
-                    <Code aria-label={t('productKeys.keyEnding', { lastFive: key.lastFive })} style={{ whiteSpace: 'nowrap' }}>…{key.lastFive}</Code>
+                    <Code aria-label={t('productKeys.keyEnding', { lastFive: key.lastFive })} style={{ whiteSpace: 'nowrap' }}>
+                      …{key.lastFive}
+                    </Code>
                   </Table.Td>
                   <Table.Td>{key.offer?.name ?? t('productKeys.noLongerInYourCatalogue')}</Table.Td>
-                  <Table.Td>
-                    {t('productKeys.forMonths', { seats: key.seats, months: key.termMonths })}
-                  </Table.Td>
+                  <Table.Td>{t('productKeys.forMonths', { seats: key.seats, months: key.termMonths })}</Table.Td>
                   <Table.Td>
                     <Badge color={KEY_STATE_COLOR[key.state]}>{t(`productKeys.state.${key.state}`)}</Badge>
                   </Table.Td>
@@ -172,7 +203,13 @@ export function ProductKeysPage() {
                   <Table.Td>{labels.date(key.orderedAt)}</Table.Td>
                   <Table.Td>
                     {key.state === 'AVAILABLE' && (
-                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setRevoking(key)} aria-label={t('productKeys.revokeKeyEnding', { lastFive: key.lastFive })}>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setRevoking(key)}
+                        aria-label={t('productKeys.revokeKeyEnding', { lastFive: key.lastFive })}
+                      >
                         {t('common.revoke')}
                       </Button>
                     )}
@@ -262,7 +299,13 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
   const submit = async () => {
     if (!offerId) return;
     const payload = (
-      await order.mutateAsync({ offerId, count: Number(count), seatsPerKey: seats === '' ? null : Number(seats), termMonths: Number(termMonths), idempotencyKey })
+      await order.mutateAsync({
+        offerId,
+        count: Number(count),
+        seatsPerKey: seats === '' ? null : Number(seats),
+        termMonths: Number(termMonths),
+        idempotencyKey,
+      })
     ).orderProductKeys;
     setErrors(payload.errors);
     if (payload.errors.length > 0) return;
@@ -272,12 +315,16 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={ordered ? t('productKeys.yourNewProductKeys') : t('productKeys.orderProductKeys')} closeOnClickOutside={!ordered} size="lg">
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={ordered ? t('productKeys.yourNewProductKeys') : t('productKeys.orderProductKeys')}
+      closeOnClickOutside={!ordered}
+      size="lg"
+    >
       {ordered ? (
         <Stack>
-          <Text size="sm">
-            {t('productKeys.orderedOf', { count: ordered.length, offer: offer?.name ?? '' })}
-          </Text>
+          <Text size="sm">{t('productKeys.orderedOf', { count: ordered.length, offer: offer?.name ?? '' })}</Text>
           <Stack gap={4} aria-label={t('productKeys.orderedKeys')} role="list">
             {ordered.map((key) => (
               <Code key={key} role="listitem" fz="md">
@@ -319,7 +366,17 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
               onChange={setOfferId}
               error={fieldError(errors, 'offerId')}
             />
-            <NumberInput label={t('productKeys.numberOfKeys')} required min={1} max={100} allowDecimal={false} allowNegative={false} value={count} onChange={setCount} error={fieldError(errors, 'count')} />
+            <NumberInput
+              label={t('productKeys.numberOfKeys')}
+              required
+              min={1}
+              max={100}
+              allowDecimal={false}
+              allowNegative={false}
+              value={count}
+              onChange={setCount}
+              error={fieldError(errors, 'count')}
+            />
             <NumberInput
               label={t('productKeys.seatsPerKey')}
               min={offer?.minQuantity}
@@ -328,15 +385,15 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
               allowNegative={false}
               value={seats}
               onChange={setSeats}
-              description={offer ? t('productKeys.betweenAndEmptyFor', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined}
+              description={
+                offer ? t('productKeys.betweenAndEmptyFor', { minQuantity: offer.minQuantity, maxQuantity: offer.maxQuantity }) : undefined
+              }
               error={fieldError(errors, 'seatsPerKey')}
             />
             <Select
               label={t('productKeys.termOfEachKey')}
               required
-              data={[
-                ...[1, 12, 24, 36].map((months) => ({ value: String(months), label: t('productKeys.months', { months }) })),
-              ]}
+              data={[...[1, 12, 24, 36].map((months) => ({ value: String(months), label: t('productKeys.months', { months }) }))]}
               value={termMonths}
               onChange={(value) => setTermMonths(value ?? '12')}
               allowDeselect={false}

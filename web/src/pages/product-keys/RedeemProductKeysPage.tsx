@@ -1,4 +1,21 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, SimpleGrid, Stack, Stepper, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Stepper,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -98,7 +115,12 @@ export function RedeemProductKeysPage() {
   const [keys, setKeys] = useState<string[]>([]);
   const [details, setDetails] = useState<ProductKeyCustomerInput>(EMPTY);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const [created, setCreated] = useState<{ redemptionId: string | null; customerId: string | null; userName: string; password: string | null } | null>(null);
+  const [created, setCreated] = useState<{
+    redemptionId: string | null;
+    customerId: string | null;
+    userName: string;
+    password: string | null;
+  } | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   // One key for the whole wizard: submitting twice redeems once.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -108,17 +130,24 @@ export function RedeemProductKeysPage() {
   const redeem = useGraphQLMutation(RedeemProductKeysDocument);
 
   if (!sellsProductKeys) {
-    return <Alert color="gray" title={t('common.notAvailable')}>{t('redeemProductKeys.productKeysNeedTheSubscription')}</Alert>;
+    return (
+      <Alert color="gray" title={t('common.notAvailable')}>
+        {t('redeemProductKeys.productKeysNeedTheSubscription')}
+      </Alert>
+    );
   }
   const results = validation.data?.validateProductKeys ?? [];
   const allValid = results.length > 0 && results.every((result) => result.status === 'VALID');
   const offers = new Set(results.map((result) => result.offer?.id));
   const offer = results[0]?.offer ?? null;
   const totalSeats = results.reduce((sum, result) => sum + (result.seats ?? 0), 0);
-  const set = (field: keyof ProductKeyCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) => setDetails({ ...details, [field]: event.currentTarget.value });
+  const set = (field: keyof ProductKeyCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setDetails({ ...details, [field]: event.currentTarget.value });
 
   const submit = async () => {
-    const customer = Object.fromEntries(Object.entries(details).map(([field, value]) => [field, value === '' ? null : value])) as unknown as ProductKeyCustomerInput;
+    const customer = Object.fromEntries(
+      Object.entries(details).map(([field, value]) => [field, value === '' ? null : value]),
+    ) as unknown as ProductKeyCustomerInput;
     const payload = (await redeem.mutateAsync({ keys, customer, idempotencyKey })).redeemProductKeys;
     setErrors(payload.errors);
     if (payload.errors.length > 0) {
@@ -144,7 +173,11 @@ export function RedeemProductKeysPage() {
         {t('common.redeemProductKeys')}
       </Title>
       <Stepper active={step} onStepClick={(target) => target < step && step < 3 && setStep(target)} size="sm" allowNextStepsSelect={false}>
-        <Stepper.Step label={named(0) ? t('redeemProductKeys.keys') : undefined} description={wide ? t('redeemProductKeys.oneOrMore') : undefined} aria-label={t('redeemProductKeys.keys')}>
+        <Stepper.Step
+          label={named(0) ? t('redeemProductKeys.keys') : undefined}
+          description={wide ? t('redeemProductKeys.oneOrMore') : undefined}
+          aria-label={t('redeemProductKeys.keys')}
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -171,10 +204,18 @@ export function RedeemProductKeysPage() {
             </Stack>
           </form>
         </Stepper.Step>
-        <Stepper.Step label={named(1) ? t('common.review') : undefined} description={wide ? t('redeemProductKeys.stateAndSeats') : undefined} aria-label={t('common.review')}>
+        <Stepper.Step
+          label={named(1) ? t('common.review') : undefined}
+          description={wide ? t('redeemProductKeys.stateAndSeats') : undefined}
+          aria-label={t('common.review')}
+        >
           <Stack mt="md">
             {validation.isFetching && <Loader aria-label={t('redeemProductKeys.checkingTheKeys')} />}
-            {validation.error && <Alert color="red"><ErrorMessage error={validation.error} /></Alert>}
+            {validation.error && (
+              <Alert color="red">
+                <ErrorMessage error={validation.error} />
+              </Alert>
+            )}
             {results.length > 0 && <KeyReview results={results} />}
             {results.length > 0 && !allValid && <Alert color="orange">{t('redeemProductKeys.removeOrCorrectTheKeys')}</Alert>}
             {allValid && offers.size > 1 && <Alert color="orange">{t('redeemProductKeys.allKeysOfOneRedemption')}</Alert>}
@@ -200,7 +241,11 @@ export function RedeemProductKeysPage() {
             </Group>
           </Stack>
         </Stepper.Step>
-        <Stepper.Step label={named(2) ? t('common.customer') : undefined} description={wide ? t('redeemProductKeys.companyAndAdministrator') : undefined} aria-label={t('common.customer')}>
+        <Stepper.Step
+          label={named(2) ? t('common.customer') : undefined}
+          description={wide ? t('redeemProductKeys.companyAndAdministrator') : undefined}
+          aria-label={t('common.customer')}
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -212,12 +257,22 @@ export function RedeemProductKeysPage() {
                 {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
               </Text>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput required label={t('common.companyName')} value={details.companyName} onChange={set('companyName')} error={fieldError(errors, 'companyName')} />
+                <TextInput
+                  required
+                  label={t('common.companyName')}
+                  value={details.companyName}
+                  onChange={set('companyName')}
+                  error={fieldError(errors, 'companyName')}
+                />
                 <TextInput
                   label={t('common.domainPrefix')}
                   value={details.domainPrefix ?? ''}
                   onChange={set('domainPrefix')}
-                  rightSection={<Text size="xs" c="dimmed" pr="xs">{t('common.onmicrosoftCom')}</Text>}
+                  rightSection={
+                    <Text size="xs" c="dimmed" pr="xs">
+                      {t('common.onmicrosoftCom')}
+                    </Text>
+                  }
                   rightSectionWidth={120}
                   description={t('redeemProductKeys.emptyToDeriveItFrom')}
                   error={fieldError(errors, 'domainPrefix')}
@@ -232,17 +287,56 @@ export function RedeemProductKeysPage() {
                   description={offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined}
                   error={fieldError(errors, 'country')}
                 />
-                <TextInput label={t('common.addressLine1')} value={details.addressLine1 ?? ''} onChange={set('addressLine1')} error={fieldError(errors, 'addressLine1')} />
+                <TextInput
+                  label={t('common.addressLine1')}
+                  value={details.addressLine1 ?? ''}
+                  onChange={set('addressLine1')}
+                  error={fieldError(errors, 'addressLine1')}
+                />
                 <TextInput label={t('common.city')} value={details.city ?? ''} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput label={t('common.postalCode')} value={details.postalCode ?? ''} onChange={set('postalCode')} error={fieldError(errors, 'postalCode')} />
-                <TextInput label={t('redeemProductKeys.administratorFirstName')} required value={details.adminFirstName} onChange={set('adminFirstName')} error={fieldError(errors, 'adminFirstName')} />
-                <TextInput label={t('redeemProductKeys.administratorLastName')} required value={details.adminLastName} onChange={set('adminLastName')} error={fieldError(errors, 'adminLastName')} />
-                <TextInput label={t('redeemProductKeys.administratorEmail')} type="email" required value={details.adminEmail} onChange={set('adminEmail')} error={fieldError(errors, 'adminEmail')} />
-                <TextInput label={t('redeemProductKeys.administratorPhone')} type="tel" value={details.adminPhone ?? ''} onChange={set('adminPhone')} error={fieldError(errors, 'adminPhone')} />
+                <TextInput
+                  label={t('common.postalCode')}
+                  value={details.postalCode ?? ''}
+                  onChange={set('postalCode')}
+                  error={fieldError(errors, 'postalCode')}
+                />
+                <TextInput
+                  label={t('redeemProductKeys.administratorFirstName')}
+                  required
+                  value={details.adminFirstName}
+                  onChange={set('adminFirstName')}
+                  error={fieldError(errors, 'adminFirstName')}
+                />
+                <TextInput
+                  label={t('redeemProductKeys.administratorLastName')}
+                  required
+                  value={details.adminLastName}
+                  onChange={set('adminLastName')}
+                  error={fieldError(errors, 'adminLastName')}
+                />
+                <TextInput
+                  label={t('redeemProductKeys.administratorEmail')}
+                  type="email"
+                  required
+                  value={details.adminEmail}
+                  onChange={set('adminEmail')}
+                  error={fieldError(errors, 'adminEmail')}
+                />
+                <TextInput
+                  label={t('redeemProductKeys.administratorPhone')}
+                  type="tel"
+                  value={details.adminPhone ?? ''}
+                  onChange={set('adminPhone')}
+                  error={fieldError(errors, 'adminPhone')}
+                />
               </SimpleGrid>
               <Paper withBorder p="sm">
                 <Text size="sm">
-                  {t('redeemProductKeys.summary', { count: results.length, offer: offer?.name ?? '', licences: labels.licences(totalSeats) })}
+                  {t('redeemProductKeys.summary', {
+                    count: results.length,
+                    offer: offer?.name ?? '',
+                    licences: labels.licences(totalSeats),
+                  })}
                 </Text>
               </Paper>
               <FormErrors errors={errors} shownFields={Object.keys(EMPTY)} />
@@ -301,7 +395,11 @@ function KeyReview({ results }: { results: readonly Validation[] }) {
                 <Badge color={result.status === 'VALID' ? 'green' : 'red'}>{t(`redeemProductKeys.status.${result.status}`)}</Badge>
               </Table.Td>
               <Table.Td>{result.offer?.name ?? '—'}</Table.Td>
-              <Table.Td>{result.seats != null ? t('redeemProductKeys.months', { licences: labels.licences(result.seats), months: result.termMonths ?? 0 }) : '—'}</Table.Td>
+              <Table.Td>
+                {result.seats != null
+                  ? t('redeemProductKeys.months', { licences: labels.licences(result.seats), months: result.termMonths ?? 0 })
+                  : '—'}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -347,18 +445,33 @@ function Redemption({
     if (status === 'COMPLETED' || status === 'FAILED') void queryClient.invalidateQueries();
   }, [status, queryClient]);
   const customerId = redemption?.customer?.id ?? created.customerId;
-  if (error) return <Alert color="red"><ErrorMessage error={error} /></Alert>;
+  if (error)
+    return (
+      <Alert color="red">
+        <ErrorMessage error={error} />
+      </Alert>
+    );
   if (redemption?.status === 'FAILED') {
     return (
       <Alert color="red" role="status" title={t('redeemProductKeys.theKeysWereNotRedeemed')} mt="md">
-        {redemption.failure ? <ErrorMessage error={redemption.failure} /> : t('redeemProductKeys.theRedemptionFailed')} {t('redeemProductKeys.theKeysWereReleasedAnd')}
+        {redemption.failure ? <ErrorMessage error={redemption.failure} /> : t('redeemProductKeys.theRedemptionFailed')}{' '}
+        {t('redeemProductKeys.theKeysWereReleasedAnd')}
       </Alert>
     );
   }
   if (created.redemptionId && redemption?.status !== 'COMPLETED') {
     return (
-      <Alert color="yellow" role="status" title={t('redeemProductKeys.redeemingTheKeys')} icon={<Loader size="xs" />} mt="md" aria-hidden={credentialsOpen || undefined}>
-        {redemption?.status === 'ACCOUNT_CREATED' ? t('redeemProductKeys.theCustomerAccountIsCreated') : t('redeemProductKeys.theKeysAreReservedThe')}
+      <Alert
+        color="yellow"
+        role="status"
+        title={t('redeemProductKeys.redeemingTheKeys')}
+        icon={<Loader size="xs" />}
+        mt="md"
+        aria-hidden={credentialsOpen || undefined}
+      >
+        {redemption?.status === 'ACCOUNT_CREATED'
+          ? t('redeemProductKeys.theCustomerAccountIsCreated')
+          : t('redeemProductKeys.theKeysAreReservedThe')}
       </Alert>
     );
   }

@@ -98,7 +98,9 @@ export class CustomerAccounts1763900000000 implements MigrationInterface {
         expires_at timestamptz NOT NULL,
         terminated_at timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX delegated_admin_partner_customer ON delegated_admin_relationship (partner_id, customer_id, created_at)`);
+    await queryRunner.query(
+      `CREATE INDEX delegated_admin_partner_customer ON delegated_admin_relationship (partner_id, customer_id, created_at)`,
+    );
     // The provisioning work of a new account: what to create, and what was created so far (resumable).
     await queryRunner.query(`
       CREATE TABLE customer_provisioning (
@@ -116,7 +118,15 @@ export class CustomerAccounts1763900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['customer_provisioning', 'delegated_admin_relationship', 'service_request_note', 'service_request', 'customer_user', 'customer_partner', 'customer']) {
+    for (const table of [
+      'customer_provisioning',
+      'delegated_admin_relationship',
+      'service_request_note',
+      'service_request',
+      'customer_user',
+      'customer_partner',
+      'customer',
+    ]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
     await dropPlatformTables(queryRunner);

@@ -35,7 +35,9 @@ export class ProductKeys1764100000000 implements MigrationInterface {
         UNIQUE (partner_id, used_for, idempotency_key)
       )`);
     // The resume job looks only at unfinished flows.
-    await queryRunner.query(`CREATE INDEX product_key_redemption_unfinished ON product_key_redemption (updated_at) WHERE status IN ('PENDING', 'ACCOUNT_CREATED')`);
+    await queryRunner.query(
+      `CREATE INDEX product_key_redemption_unfinished ON product_key_redemption (updated_at) WHERE status IN ('PENDING', 'ACCOUNT_CREATED')`,
+    );
     await queryRunner.query(`
       CREATE TABLE product_key (
         id uuid PRIMARY KEY,

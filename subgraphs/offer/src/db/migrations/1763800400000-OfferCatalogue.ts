@@ -42,8 +42,12 @@ export class OfferCatalogue1763800400000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         CHECK ((offer_id IS NULL) <> (category IS NULL))
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX offer_authorisation_offer ON offer_authorisation (partner_id, offer_id) WHERE offer_id IS NOT NULL`);
-    await queryRunner.query(`CREATE UNIQUE INDEX offer_authorisation_category ON offer_authorisation (partner_id, category) WHERE category IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX offer_authorisation_offer ON offer_authorisation (partner_id, offer_id) WHERE offer_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX offer_authorisation_category ON offer_authorisation (partner_id, category) WHERE category IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE trial_invitation (
         id uuid PRIMARY KEY,

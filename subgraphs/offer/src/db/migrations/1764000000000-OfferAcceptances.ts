@@ -26,8 +26,12 @@ export class OfferAcceptances1764000000000 implements MigrationInterface {
         CHECK ((trial_invitation_id IS NULL) <> (purchase_offer_id IS NULL)),
         CHECK ((status = 'COMPLETED') = (customer_id IS NOT NULL AND completed_at IS NOT NULL))
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX offer_acceptance_trial_key ON offer_acceptance (trial_invitation_id, idempotency_key) WHERE trial_invitation_id IS NOT NULL AND idempotency_key IS NOT NULL`);
-    await queryRunner.query(`CREATE UNIQUE INDEX offer_acceptance_purchase_key ON offer_acceptance (purchase_offer_id, idempotency_key) WHERE purchase_offer_id IS NOT NULL AND idempotency_key IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX offer_acceptance_trial_key ON offer_acceptance (trial_invitation_id, idempotency_key) WHERE trial_invitation_id IS NOT NULL AND idempotency_key IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX offer_acceptance_purchase_key ON offer_acceptance (purchase_offer_id, idempotency_key) WHERE purchase_offer_id IS NOT NULL AND idempotency_key IS NOT NULL`,
+    );
     await queryRunner.query(`CREATE INDEX offer_acceptance_pending ON offer_acceptance (updated_at) WHERE status = 'PENDING'`);
   }
 

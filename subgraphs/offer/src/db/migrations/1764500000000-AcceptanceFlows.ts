@@ -15,10 +15,16 @@ export class AcceptanceFlows1764500000000 implements MigrationInterface {
       FROM offer_acceptance WHERE status = 'PENDING'`);
     await queryRunner.query(`DROP INDEX offer_acceptance_pending`);
     await queryRunner.query(`ALTER TABLE offer_acceptance DROP COLUMN attempts, DROP COLUMN last_error`);
-    await queryRunner.query(`ALTER TABLE offer_acceptance ADD COLUMN failure_code text, ADD COLUMN failure_message text, ADD COLUMN failure_field text`);
+    await queryRunner.query(
+      `ALTER TABLE offer_acceptance ADD COLUMN failure_code text, ADD COLUMN failure_message text, ADD COLUMN failure_field text`,
+    );
     await queryRunner.query(`ALTER TABLE offer_acceptance DROP CONSTRAINT offer_acceptance_status_check`);
-    await queryRunner.query(`ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_status_check CHECK (status IN ('PENDING', 'COMPLETED', 'FAILED'))`);
-    await queryRunner.query(`ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_failure_check CHECK ((status = 'FAILED') = (failure_code IS NOT NULL))`);
+    await queryRunner.query(
+      `ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_status_check CHECK (status IN ('PENDING', 'COMPLETED', 'FAILED'))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_failure_check CHECK ((status = 'FAILED') = (failure_code IS NOT NULL))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -26,10 +32,16 @@ export class AcceptanceFlows1764500000000 implements MigrationInterface {
     await queryRunner.query(`DELETE FROM offer_acceptance WHERE status = 'FAILED'`);
     await queryRunner.query(`ALTER TABLE offer_acceptance DROP CONSTRAINT offer_acceptance_failure_check`);
     await queryRunner.query(`ALTER TABLE offer_acceptance DROP CONSTRAINT offer_acceptance_status_check`);
-    await queryRunner.query(`ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_status_check CHECK (status IN ('PENDING', 'COMPLETED'))`);
-    await queryRunner.query(`ALTER TABLE offer_acceptance DROP COLUMN failure_code, DROP COLUMN failure_message, DROP COLUMN failure_field`);
+    await queryRunner.query(
+      `ALTER TABLE offer_acceptance ADD CONSTRAINT offer_acceptance_status_check CHECK (status IN ('PENDING', 'COMPLETED'))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE offer_acceptance DROP COLUMN failure_code, DROP COLUMN failure_message, DROP COLUMN failure_field`,
+    );
     await queryRunner.query(`ALTER TABLE offer_acceptance ADD COLUMN attempts int NOT NULL DEFAULT 0, ADD COLUMN last_error text`);
-    await queryRunner.query(`UPDATE offer_acceptance a SET attempts = f.attempts, last_error = f.last_error FROM flow f WHERE f.id = a.id::text`);
+    await queryRunner.query(
+      `UPDATE offer_acceptance a SET attempts = f.attempts, last_error = f.last_error FROM flow f WHERE f.id = a.id::text`,
+    );
     await queryRunner.query(`CREATE INDEX offer_acceptance_pending ON offer_acceptance (updated_at) WHERE status = 'PENDING'`);
     await dropFlowTable(queryRunner);
   }

@@ -15,7 +15,10 @@ export class UpgradePaths1764600000000 implements MigrationInterface {
       }
     }
     for (const [trial, paid] of DEMO_CONVERSIONS) {
-      await queryRunner.query(`UPDATE offer SET converts_to_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM offer WHERE id = $2)`, [trial, paid]);
+      await queryRunner.query(`UPDATE offer SET converts_to_id = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM offer WHERE id = $2)`, [
+        trial,
+        paid,
+      ]);
     }
   }
 

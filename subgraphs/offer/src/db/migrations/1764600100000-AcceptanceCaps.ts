@@ -7,8 +7,12 @@ export class AcceptanceCaps1764600100000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE trial_invitation ADD COLUMN max_acceptances int CHECK (max_acceptances >= 1)`);
     await queryRunner.query(`ALTER TABLE purchase_offer ADD COLUMN max_acceptances int CHECK (max_acceptances >= 1)`);
-    await queryRunner.query(`CREATE INDEX offer_acceptance_trial_invitation ON offer_acceptance (trial_invitation_id) WHERE trial_invitation_id IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX offer_acceptance_purchase_offer ON offer_acceptance (purchase_offer_id) WHERE purchase_offer_id IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX offer_acceptance_trial_invitation ON offer_acceptance (trial_invitation_id) WHERE trial_invitation_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX offer_acceptance_purchase_offer ON offer_acceptance (purchase_offer_id) WHERE purchase_offer_id IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -47,7 +47,9 @@ export class Webhooks1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE status = 'PENDING'`);
-    await queryRunner.query(`CREATE INDEX webhook_delivery_object ON webhook_delivery (endpoint_id, object_id, sequence) WHERE status = 'PENDING'`);
+    await queryRunner.query(
+      `CREATE INDEX webhook_delivery_object ON webhook_delivery (endpoint_id, object_id, sequence) WHERE status = 'PENDING'`,
+    );
     await queryRunner.query(`
       CREATE TABLE webhook_delivery_attempt (
         id uuid PRIMARY KEY,
@@ -63,7 +65,9 @@ export class Webhooks1764300000000 implements MigrationInterface {
         next_retry_at timestamptz,
         error text
       )`);
-    await queryRunner.query(`CREATE INDEX webhook_delivery_attempt_log ON webhook_delivery_attempt (endpoint_id, attempted_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX webhook_delivery_attempt_log ON webhook_delivery_attempt (endpoint_id, attempted_at DESC, id DESC)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

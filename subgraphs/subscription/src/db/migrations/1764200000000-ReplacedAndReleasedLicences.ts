@@ -10,7 +10,9 @@ export class ReplacedAndReleasedLicences1764200000000 implements MigrationInterf
       `ALTER TABLE subscription ADD CONSTRAINT subscription_status_check CHECK (status IN ('PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED', 'REPLACED'))`,
     );
     // Renewals made before this status existed were marked DELETED.
-    await queryRunner.query(`UPDATE subscription s SET status = 'REPLACED' WHERE s.status = 'DELETED' AND EXISTS (SELECT 1 FROM subscription r WHERE r.renewed_from_id = s.id)`);
+    await queryRunner.query(
+      `UPDATE subscription s SET status = 'REPLACED' WHERE s.status = 'DELETED' AND EXISTS (SELECT 1 FROM subscription r WHERE r.renewed_from_id = s.id)`,
+    );
     await queryRunner.query(`
       CREATE TABLE released_licence (
         subscription_id uuid NOT NULL REFERENCES subscription(id),
@@ -26,6 +28,8 @@ export class ReplacedAndReleasedLicences1764200000000 implements MigrationInterf
     await queryRunner.query(`DROP TABLE released_licence`);
     await queryRunner.query(`UPDATE subscription SET status = 'DELETED' WHERE status = 'REPLACED'`);
     await queryRunner.query(`ALTER TABLE subscription DROP CONSTRAINT subscription_status_check`);
-    await queryRunner.query(`ALTER TABLE subscription ADD CONSTRAINT subscription_status_check CHECK (status IN ('PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED'))`);
+    await queryRunner.query(
+      `ALTER TABLE subscription ADD CONSTRAINT subscription_status_check CHECK (status IN ('PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED', 'DELETED'))`,
+    );
   }
 }

@@ -12,7 +12,9 @@ export class WeeklyWork1764600000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE subscription ADD COLUMN cancelled_at timestamptz`);
     await queryRunner.query(`ALTER TABLE subscription ADD COLUMN refund_amount numeric(12, 2) CHECK (refund_amount >= 0)`);
     await queryRunner.query(`ALTER TABLE subscription ADD COLUMN refund_currency char(3)`);
-    await queryRunner.query(`ALTER TABLE subscription ADD CONSTRAINT subscription_cancelled CHECK ((status = 'CANCELLED') = (cancelled_at IS NOT NULL))`);
+    await queryRunner.query(
+      `ALTER TABLE subscription ADD CONSTRAINT subscription_cancelled CHECK ((status = 'CANCELLED') = (cancelled_at IS NOT NULL))`,
+    );
     await queryRunner.query(`ALTER TABLE subscription ADD COLUMN scheduled_change jsonb`);
     await queryRunner.query(`ALTER TABLE renewal_notice ADD COLUMN scheduled_change jsonb`);
   }
