@@ -17,23 +17,21 @@ describe('log lines', () => {
       body: '{"password":"hunter2-the-password"}',
     });
     logger.error({ err: failed, path: ['acceptDelegatedAdminOffer'] }, 'internal error');
-    logger
-      .child({ requestId: 'r-1' })
-      .warn(
-        {
-          req: {
-            headers: {
-              authorization: 'Bearer the-users-token',
-              cookie: 'sid=the-cookie',
-              'x-partner-graph-context': 'the-service-jwt',
-              'x-partner-graph-router-token': 'the-router-credential',
-              accept: 'application/json',
-            },
+    logger.child({ requestId: 'r-1' }).warn(
+      {
+        req: {
+          headers: {
+            authorization: 'Bearer the-users-token',
+            cookie: 'sid=the-cookie',
+            'x-partner-graph-context': 'the-service-jwt',
+            'x-partner-graph-router-token': 'the-router-credential',
+            accept: 'application/json',
           },
-          variables: { code: 'the-code', password: 'the-password' },
         },
-        'refused',
-      );
+        variables: { code: 'the-code', password: 'the-password' },
+      },
+      'refused',
+    );
     logger.info(
       {
         input: {
