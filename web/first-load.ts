@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DASHBOARD } from './build';
+import { DASHBOARD } from './build.js';
 
 // The JavaScript a browser downloads before the dashboard's first screen: index.html's module
 // script and the chunks it preloads (lazy pages and the message catalogues come later).
