@@ -43,9 +43,14 @@ beforeAll(async () => {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
+  // npm ls lists the tree even when it exits 1 over a problem that is not this test's (an extraneous
+  // package the `node` package's install script leaves in a clone): read what it listed.
   const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable', ...workspaces.flatMap((name) => ['-w', name])], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string }) => {
+    if (!error.stdout) throw new Error(`npm ls listed nothing: ${error.stderr ?? ''}`);
+    return { stdout: error.stdout };
   });
   productionPackages = [...new Set(stdout.split('\n').filter(Boolean))];
   modulesDir = mkdtempSync(path.join(os.tmpdir(), 'partner-graph-image-'));

