@@ -89,7 +89,6 @@ async function startCompiled(name: string, entry: string, port: number, env: Rec
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       APOLLO_TELEMETRY_DISABLED: '1',
-      INTERNAL_SIGNING_SECRET: 'image-test-internal-secret-0123456789abcdef',
       ROUTER_SIGNING_SECRET: 'image-test-router-secret-0123456789abcdef',
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
       AUTH_ISSUER: 'https://idp.example/',
@@ -159,11 +158,16 @@ describe('the production image', () => {
     const partner = await startCompiled('partner', 'subgraphs/partner/dist/index.js', partnerPort, {
       PORT: String(partnerPort),
       PARTNER_DATABASE_URL: database,
+      // The services' own secret is the subgraphs' alone: production refuses it in the gateway.
+      INTERNAL_SIGNING_SECRET: 'image-test-internal-secret-0123456789abcdef',
     });
     const gateway = await startCompiled('gateway', 'gateway/dist/index.js', gatewayPort, {
       GATEWAY_PORT: String(gatewayPort),
       PARTNER_URL: `http://127.0.0.1:${partnerPort}/graphql`,
       GATEWAY_DATABASE_URL: gatewayDatabase,
+      // Production asks how many proxies append to X-Forwarded-For, and a manifest unless told otherwise.
+      TRUST_PROXY_HOPS: '0',
+      PERSISTED_DOCUMENTS_ONLY: 'false',
     });
     // The partner subgraph is ready, the others are not running: the gateway serves degraded.
     expect(await (await fetch(`http://127.0.0.1:${gatewayPort}/ready`)).text()).toContain('degraded');
