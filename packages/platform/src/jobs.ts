@@ -94,9 +94,11 @@ const HEARTBEAT_SECONDS = 10;
 const SUPERVISE_SECONDS = 15;
 /**
  * Workers are woken by PostgreSQL NOTIFY when a job is sent (from any replica); polling is the
- * backstop for what NOTIFY does not announce (a retry coming due, a lost notification).
+ * backstop for what NOTIFY does not announce (a retry coming due, a lost notification). Every
+ * 5 s, not 20: a flow whose step is retried (a service that answered late) waited up to 20 s
+ * more per retry, and a product-key redemption could take over 30 s on a busy machine.
  */
-const BACKSTOP_POLL_SECONDS = 20;
+const BACKSTOP_POLL_SECONDS = 5;
 
 export interface SendOptions {
   singletonKey?: string;
