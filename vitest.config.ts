@@ -10,12 +10,13 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: require.resolve('gra
 // Unit and integration tests (`*.test.ts`) and end-to-end tests through the gateway (`*.e2e.ts`)
 // are two projects: `npm run test:unit` and `npm run test:e2e` run one, `npm test` both. They share
 // one PostgreSQL server, started once for the run by the root's global setup.
-export const project = (name: string, include: string[]) => ({
+export const project = (name: string, include: string[], more: { exclude?: string[]; groupOrder?: number } = {}) => ({
   resolve,
   test: {
     name,
     include,
-    exclude: ['**/node_modules/**'],
+    exclude: ['**/node_modules/**', ...(more.exclude ?? [])],
+    sequence: { groupOrder: more.groupOrder ?? 0 },
     env: { APOLLO_TELEMETRY_DISABLED: '1' },
     pool: 'forks' as const,
     // Test files share a worker's module graph: no file relies on module state of its own, and
@@ -27,6 +28,8 @@ export const project = (name: string, include: string[]) => ({
   },
 });
 
+const REPLICAS = 'test/replicas.e2e.ts';
+
 export default defineConfig({
   resolve,
   test: {
@@ -34,7 +37,10 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       project('unit', ['**/test/**/*.test.ts']),
-      project('e2e', ['test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts', 'web/test/**/*.e2e.ts']),
+      project('e2e', ['test/**/*.e2e.ts', 'subgraphs/*/test/**/*.e2e.ts', 'web/test/**/*.e2e.ts'], { exclude: [REPLICAS] }),
+      // Twelve processes on one PostgreSQL: alone, after the rest, so that no other file's stack
+      // shares the server's connections (the machine's PostgreSQL allows 100) or the CPU.
+      project('e2e-replicas', [REPLICAS], { groupOrder: 1 }),
     ],
   },
 });

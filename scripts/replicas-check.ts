@@ -152,6 +152,9 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
       HOST: '127.0.0.1',
       LOG_LEVEL: options.logLevel,
       AUTH_JWT_SECRET: options.jwtSecret,
+      // Twelve processes on one server: 10 subgraph replicas × (3 + the job queue's 5) and the
+      // gateways' stay under PostgreSQL's default max_connections (100); a steady load needs no more.
+      DATABASE_POOL_SIZE: '3',
       ...Object.fromEntries(
         SUBGRAPHS.flatMap((name) => [
           [`${envPrefix(name)}_URL`, urls[name]],

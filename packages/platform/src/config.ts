@@ -107,6 +107,11 @@ const subgraph = base.extend({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   PORT: port.optional(),
   DATABASE_URL: z.url().optional(),
+  /**
+   * Connections the subgraph's queries may hold; its job queue holds up to 5 more (4 and one for
+   * LISTEN). Size the replicas × (this + 5) of every subgraph on one server to its max_connections.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Public base URL of the customer-facing acceptance pages (invitations, offers, delegated admin); default: the gateway's `/accept`. */
   PUBLIC_ACCEPT_URL: z.url().optional(),
   /** Federated inline traces (ftv1) for a gateway that reports usage; off unless asked for. */

@@ -185,7 +185,6 @@ export function eventRelayJobs(runtime: { db: DataSource; serviceClient: Service
     handlers: {
       [EVENT_RELAY_QUEUE]: {
         policy: 'stately',
-        pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
         // The partner subgraph restarting: try again soon, then less and less often.
         retryDelaySeconds: 1,
         run: async () => {
@@ -206,7 +205,7 @@ export function eventRelayJobs(runtime: { db: DataSource; serviceClient: Service
 
 /** How events are relayed and delivered; the defaults are production's, tests shorten them. */
 export interface EventSettings {
-  /** How often idle relay and delivery workers look for jobs another process sent. */
+  /** How often the subgraph's job queue looks for due jobs NOTIFY did not announce (15 s by default). */
   pollingIntervalSeconds?: number;
   /** Loopback and private receivers (development and tests); never in production. */
   allowPrivateAddresses?: boolean;

@@ -71,7 +71,6 @@ export interface JobDefinition {
   policy?: 'standard' | 'stately';
   /** How many of its jobs this process runs at once (one worker each); 1 by default. */
   workers?: number;
-  pollingIntervalSeconds?: number;
   /** First retry of a failed job (then doubling); 5 s by default. */
   retryDelaySeconds?: number;
   /**
@@ -89,16 +88,109 @@ export interface JobDefinition {
 const HEARTBEAT_SECONDS = 10;
 /**
  * How often one instance per database (any replica) looks for jobs whose heartbeat stopped and
- * for expired ones. With the heartbeat, a dead process's job is retried at most 25 s after it died.
+ * for expired ones. With the heartbeat, a dead process's job is handed back (retry) at most 25 s
+ after it died, and taken up again at most a due check (`DUE_CHECK_SECONDS`) after its retry delay.
  */
 const SUPERVISE_SECONDS = 15;
 /**
- * Workers are woken by PostgreSQL NOTIFY when a job is sent (from any replica); polling is the
- * backstop for what NOTIFY does not announce (a retry coming due, a lost notification). Every
- * 5 s, not 20: a flow whose step is retried (a service that answered late) waited up to 20 s
- * more per retry, and a product-key redemption could take over 30 s on a busy machine.
+ * Workers are woken by PostgreSQL NOTIFY when a job is sent (from any replica). What NOTIFY does
+ * not announce (a retry coming due, a dead process's job handed back, a lost notification) is
+ * found by one statement per process for all its queues (`DueJobs`), not by one poll per worker:
+ * an idle partner subgraph made 148 of its 207 statements a minute in its 12 workers' polls.
  */
-const BACKSTOP_POLL_SECONDS = 5;
+const DUE_CHECK_SECONDS = 15;
+/** pg-boss's own poll per worker: only the last resort, should the due check ever stop. */
+const WORKER_POLL_SECONDS = 300;
+
+/**
+ * When this process's queues have jobs due: every `everySeconds` it asks the database once, wakes
+ * the workers of each queue with a due job, and sets a timer for a job coming due before the next
+ * look (a retry's backoff, a delayed send), so a retry runs at its time, not up to a poll later.
+ */
+class DueJobs {
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private next?: NodeJS.Timeout;
+  private soon?: NodeJS.Timeout;
+  private checking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly workers: Map<string, string[]>,
+    private readonly everySeconds: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** Wakes `queue`'s workers in this process, now or in `seconds`. */
+  wake(queue: string, seconds = 0): void {
+    if (this.stopped) return;
+    if (seconds <= 0) {
+      for (const worker of this.workers.get(queue) ?? []) this.boss.notifyWorker(worker);
+      return;
+    }
+    // Past the next look, the look sets the timer.
+    if (seconds > this.everySeconds) return;
+    const at = Date.now() + seconds * 1000;
+    const known = this.timers.get(queue);
+    if (known && known.at <= at) return;
+    if (known) clearTimeout(known.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(queue);
+      this.wake(queue);
+    }, seconds * 1000 + 50);
+    timer.unref();
+    this.timers.set(queue, { at, timer });
+  }
+
+  /** Looks again shortly: a job of this process just failed, and its retry comes due in a while. */
+  checkSoon(): void {
+    if (this.stopped || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.check();
+    }, 500);
+    this.soon.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.next);
+    clearTimeout(this.soon);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.next = setTimeout(() => {
+      void this.check().finally(() => this.schedule());
+    }, this.everySeconds * 1000);
+    this.next.unref();
+  }
+
+  private async check(): Promise<void> {
+    if (this.stopped || this.checking) return;
+    this.checking = true;
+    try {
+      const { rows } = await this.boss
+        .getDb()
+        .executeSql(
+          `SELECT name, extract(epoch FROM min(start_after) - now())::float AS in_seconds FROM ${SCHEMA}.job
+           WHERE name = ANY($1) AND state < 'active' AND NOT blocked GROUP BY name`,
+          [[...this.workers.keys()]],
+        );
+      for (const { name, in_seconds } of rows as { name: string; in_seconds: number }[]) this.wake(name, in_seconds);
+    } catch (error) {
+      if (!isDatabaseShutdown(error)) this.logger.warn({ err: error }, 'job queue: could not look for due jobs; looking again later');
+    } finally {
+      this.checking = false;
+    }
+  }
+}
 
 export interface SendOptions {
   singletonKey?: string;
@@ -171,6 +263,7 @@ export async function startJobQueue(options: {
   handlers: Record<string, JobHandler | JobDefinition>;
   /** Cron schedules (UTC); pg-boss runs each once per tick across all replicas. */
   schedules?: { queue: string; cron: string; singletonKey?: string }[];
+  /** How often this process looks for due jobs NOTIFY did not announce (`DUE_CHECK_SECONDS`; tests shorten it). */
   pollingIntervalSeconds?: number;
   /** The subgraph's database: transactions on it can `sendAfterCommit`. */
   db?: DataSource;
@@ -188,6 +281,9 @@ export async function startJobQueue(options: {
     monitorIntervalSeconds: SUPERVISE_SECONDS,
     // Cron ticks are minutes: looking every 15 s is soon enough, and 4 statements a minute, not 12.
     cronWorkerIntervalSeconds: 15,
+    // Vacuum is PostgreSQL's and the operator's (autovacuum): pg-boss's check of it cost 2
+    // statements per supervisor pass.
+    monitorVacuum: false,
     instanceHeartbeatSeconds: 60,
     // pg-boss's job dependencies (flows) and background schema migrations: unused, or rare, here.
     flowIntervalSeconds: 300,
@@ -205,14 +301,15 @@ export async function startJobQueue(options: {
   boss.on('warning', (warning) => options.logger.warn({ warning }, 'job queue warning'));
   await boss.start();
   const workers = new Map<string, string[]>();
+  const due = new DueJobs(boss, workers, options.pollingIntervalSeconds ?? DUE_CHECK_SECONDS, options.logger);
   const queue: JobQueue = {
     send: async (name, data, sendOptions = {}) => {
       const id = await boss.send(name, withTraceContext(data), {
         singletonKey: sendOptions.singletonKey,
         startAfter: sendOptions.startAfterSeconds,
       });
-      // Due now: this process's workers fetch it at once rather than at their next poll.
-      if (id && !sendOptions.startAfterSeconds) for (const worker of workers.get(name) ?? []) boss.notifyWorker(worker);
+      // This process's workers fetch it when due rather than at the next look (NOTIFY wakes the others').
+      if (id) due.wake(name, sendOptions.startAfterSeconds ?? 0);
       return id;
     },
     stop: async (graceMs = 10_000) => {
@@ -220,6 +317,7 @@ export async function startJobQueue(options: {
         queues.delete(options.db);
         options.db.subscribers.splice(options.db.subscribers.indexOf(subscriber), 1);
       }
+      due.stop();
       // Running jobs finish within the grace; what is still running then is failed, so retried.
       await boss.stop({ graceful: true, timeout: graceMs });
     },
@@ -237,19 +335,19 @@ export async function startJobQueue(options: {
     await boss.createQueue(name, { policy: definition.policy ?? 'standard', ...settings });
     // A queue made by an earlier version keeps its policy but takes today's settings.
     await boss.updateQueue(name, settings);
-    const pollingIntervalSeconds = definition.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? BACKSTOP_POLL_SECONDS;
     const ids: string[] = [];
     for (let i = 0; i < (definition.workers ?? 1); i++) {
       ids.push(
         await boss.work<Record<string, unknown>>(
           name,
-          { pollingIntervalSeconds, notifyPollingIntervalSeconds: pollingIntervalSeconds },
+          { pollingIntervalSeconds: WORKER_POLL_SECONDS, notifyPollingIntervalSeconds: WORKER_POLL_SECONDS },
           async (jobs) => {
             for (const job of jobs) {
               try {
                 await runAs('background', () => traced(name, job, (data) => definition.run(data, queue)));
               } catch (error) {
                 options.logger.warn({ err: error, queue: name, jobId: job.id }, 'job failed; it will be retried');
+                due.checkSoon();
                 throw error;
               }
             }
@@ -259,6 +357,7 @@ export async function startJobQueue(options: {
     }
     workers.set(name, ids);
   }
+  due.start();
   for (const { queue, cron, singletonKey } of options.schedules ?? []) await boss.schedule(queue, cron, {}, { tz: 'UTC', singletonKey });
   const subscriber = afterCommitSender(queue, options.logger);
   if (options.db) {

@@ -81,6 +81,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     entities: module.entities,
     migrations: module.migrations,
     logger,
+    poolSize: config.DATABASE_POOL_SIZE,
   });
   const runtime: SubgraphRuntime = {
     db,

@@ -20,6 +20,7 @@ export async function startSubgraphWorkers(
     url: runtime.databaseUrl,
     db: runtime.db,
     logger: runtime.logger,
+    pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
     handlers: { ...relay.handlers, ...audit.handlers, ...flows?.handlers, ...work.handlers },
     schedules: [...relay.schedules, ...audit.schedules, ...(flows?.schedules ?? []), ...(work.schedules ?? [])],
   });

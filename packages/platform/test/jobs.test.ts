@@ -27,7 +27,9 @@ beforeAll(async () => {
     url: databaseUrl,
     db,
     logger: createLogger('jobs-test', 'silent'),
-    pollingIntervalSeconds: 0.5,
+    // Longer than any wait below: what runs here runs because it was announced or timed, not found
+    // by the periodic look.
+    pollingIntervalSeconds: 120,
     handlers: {
       provision: {
         run: async (data) => {
@@ -94,5 +96,26 @@ describe('jobs sent after commit', () => {
     await expect.poll(() => received.some((job) => job.data.customerId === 'committed'), { timeout: 30_000 }).toBe(true);
     expect(await sent('committed')).toEqual([{ n: 1 }]);
     expect(await sent('rolled-back')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('due jobs', () => {
+  it('a job another process sends runs at once: NOTIFY wakes this one', async () => {
+    const other = await startJobQueue({ url: databaseUrl, logger: createLogger('jobs-test', 'silent'), handlers: {} });
+    try {
+      const sentAt = Date.now();
+      await other.send('provision', { customerId: 'from-another-process' });
+      await expect.poll(() => received.some((job) => job.data.customerId === 'from-another-process'), { timeout: 20_000 }).toBe(true);
+      expect(Date.now() - sentAt).toBeLessThan(20_000);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a job sent for later runs when due, not at the next look', async () => {
+    const sentAt = Date.now();
+    await queue.send('provision', { customerId: 'later' }, { startAfterSeconds: 2 });
+    await expect.poll(() => received.some((job) => job.data.customerId === 'later'), { timeout: 30_000, interval: 100 }).toBe(true);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(1_900);
   });
 });

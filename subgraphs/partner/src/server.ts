@@ -38,12 +38,13 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
 /** Webhook delivery (any replica, one run per endpoint at a time) and the audit trail's retention purge, on the partner subgraph's job queue. */
 async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events);
-  const jobs = delivery.jobs(runtime.events?.pollingIntervalSeconds);
+  const jobs = delivery.jobs();
   const audit = auditRetentionJobs(runtime);
   const queue = await startJobQueue({
     url: runtime.databaseUrl,
     db: runtime.db,
     logger: runtime.logger,
+    pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
     handlers: { ...jobs.handlers, ...audit.handlers },
     schedules: [...jobs.schedules, ...audit.schedules],
   });

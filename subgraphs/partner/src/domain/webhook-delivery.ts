@@ -97,7 +97,7 @@ export class WebhookDelivery {
   }
 
   /** The partner subgraph's delivery jobs, for its job queue. */
-  jobs(pollingIntervalSeconds?: number): {
+  jobs(): {
     handlers: Record<string, JobDefinition | JobHandler>;
     schedules: { queue: string; cron: string }[];
   } {
@@ -106,18 +106,14 @@ export class WebhookDelivery {
         [WEBHOOK_DELIVERY_QUEUE]: {
           policy: 'stately',
           workers: this.settings.workers,
-          pollingIntervalSeconds,
           // A run makes at most ATTEMPTS_PER_RUN attempts of requestTimeoutMs each.
           expireInSeconds: Math.ceil((ATTEMPTS_PER_RUN * this.settings.requestTimeoutMs) / 1000) + 60,
           run: async (data, queue) => {
             await this.run(String(data.endpointId), queue);
           },
         },
-        [WEBHOOK_RETRY_QUEUE]: {
-          pollingIntervalSeconds,
-          run: async (data, queue) => {
-            await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId: data.endpointId }, { singletonKey: String(data.endpointId) });
-          },
+        [WEBHOOK_RETRY_QUEUE]: async (data, queue) => {
+          await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId: data.endpointId }, { singletonKey: String(data.endpointId) });
         },
         [WEBHOOK_SWEEP_QUEUE]: async (_data, queue) => {
           for (const endpointId of await this.endpointsWithDueDeliveries())
