@@ -62,6 +62,8 @@ export interface ReplicasReport {
   webhooks: { recorded: number; received: number; missing: number; acceptedTwice: number; badSignatures: number; pending: number };
   notices: { recorded: number; duplicated: number; events: number; eventsDuplicated: number };
   rateLimit: { perMinute: number; sent: number; accepted: number; refused: number };
+  /** SIGTERM to a gateway replica under load, through one address for both (a load balancer's): what the clients saw. */
+  gatewayStop: { replica: string; requests: number; answered: number; connectionErrors: number; http5xx: number; backAfterSeconds: number };
   /** Per subgraph and queue, the longest a job that was due waited to be taken, in seconds. */
   queueWaits: { subgraph: SubgraphName; queue: string; longestWaitSeconds: number }[];
   /** The longest any queue did not move: the worst of `queueWaits`. */
@@ -354,6 +356,45 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
         else if (status === 429) rateLimit.refused++;
       }
     }
+    // SIGTERM to a gateway replica (a deploy, a scale-in) under load, the clients reaching both
+    // through one address as behind a load balancer: none of their requests may fail.
+    say('SIGTERM to gateway-1 under load, both gateways behind one address…');
+    const balancer = await startRoundRobin(ports.gateway);
+    proxies.push(balancer);
+    const readers = await Promise.all(
+      [DEMO.users.contosoAdmin.email, DEMO.users.contosoHelpdesk.email, DEMO.users.fabrikamAdmin.email].map(token),
+    );
+    const gatewayStop = { replica: 'gateway-1', requests: 0, answered: 0, connectionErrors: 0, http5xx: 0, backAfterSeconds: 0 };
+    let reading = true;
+    const reader = async (readerToken: string) => {
+      while (reading) {
+        gatewayStop.requests++;
+        try {
+          const response = await fetch(`http://127.0.0.1:${balancer.port}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${readerToken}` },
+            body: JSON.stringify({ query: '{ me { email } }' }),
+            signal: AbortSignal.timeout(30_000),
+          });
+          await response.arrayBuffer();
+          if (response.status >= 500) gatewayStop.http5xx++;
+          else gatewayStop.answered++;
+        } catch {
+          gatewayStop.connectionErrors++;
+        }
+        // Each user within its rate limit: about 4 requests a second.
+        await sleep(250);
+      }
+    };
+    const reads = readers.map((readerToken) => reader(readerToken!));
+    await sleep(1_000);
+    const stopped = Date.now();
+    await supervisor.kill(gatewayStop.replica, 'SIGTERM', 180_000);
+    gatewayStop.backAfterSeconds = (Date.now() - stopped) / 1000;
+    await sleep(1_000);
+    reading = false;
+    await Promise.all(reads);
+
     sampling = false;
     await sampler;
 
@@ -423,6 +464,7 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
         eventsDuplicated: noticeEvents.length - noticeKeys.size,
       },
       rateLimit,
+      gatewayStop,
       queueWaits: waits,
       longestQueueStallSeconds: waits[0]?.longestWaitSeconds ?? 0,
       settledAfterSeconds,
@@ -450,6 +492,7 @@ export function formatReplicasReport(report: ReplicasReport): string {
     `Webhooks: ${webhooks.recorded} owed to the receiver, ${webhooks.received} accepted (signature verified), ${webhooks.missing} missing, ${webhooks.acceptedTwice} accepted twice, ${webhooks.badSignatures} bad signatures, ${webhooks.pending} still pending`,
     `Renewal notices: ${notices.recorded} recorded, ${notices.duplicated} doubled; ${notices.events} notice events received, ${notices.eventsDuplicated} doubled`,
     `Rate limit (${rateLimit.perMinute}/min, one caller, both gateways): ${rateLimit.sent} sent, ${rateLimit.accepted} accepted, ${rateLimit.refused} refused (429)`,
+    `SIGTERM to ${report.gatewayStop.replica} under load (back in ${report.gatewayStop.backAfterSeconds.toFixed(1)} s): ${report.gatewayStop.requests} requests through one address, ${report.gatewayStop.answered} answered, ${report.gatewayStop.connectionErrors} connection errors, ${report.gatewayStop.http5xx} HTTP 5xx`,
     `Everything acknowledged done ${report.settledAfterSeconds === null ? 'NOT within the settle time' : `${report.settledAfterSeconds.toFixed(1)} s after the load stopped`}`,
     `Longest a due job waited (the longest time a queue did not move): ${report.longestQueueStallSeconds.toFixed(1)} s`,
     ...report.queueWaits

@@ -46,6 +46,10 @@ describe('two replicas of every service behave as one', () => {
     // One budget across both gateways: separate counters would let all 1.5 budgets through.
     expect(report.rateLimit.accepted).toBeGreaterThanOrEqual(report.rateLimit.perMinute * 0.9);
     expect(report.rateLimit.accepted).toBeLessThanOrEqual(report.rateLimit.perMinute * 1.1);
+    // SIGTERM to a gateway replica under load: every request answered, none cut or refused.
+    expect(report.gatewayStop.requests).toBeGreaterThan(10);
+    expect(report.gatewayStop).toMatchObject({ connectionErrors: 0, http5xx: 0 });
+    expect(report.gatewayStop.answered).toBe(report.gatewayStop.requests);
     expect(report.queueWaits.length).toBeGreaterThan(0);
     // After every kill -9 every queue moved again within a minute (a dead replica's job is handed
     // back by the heartbeat supervisor and taken up by the other one): everything acknowledged done,

@@ -73,6 +73,11 @@ describe('SIGTERM to the gateway', () => {
     expect(Date.now() - signalledAt).toBeLessThan(DELAY_MS);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'stopping', service: 'gateway' });
+    // Still serving, and every answer now closes its connection: a keep-alive client's next
+    // request opens a new one (elsewhere, behind a load balancer) instead of racing the close.
+    const meanwhile = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(meanwhile.status).toBe(200);
+    expect(meanwhile.headers.get('connection')).toBe('close');
 
     // Then no new connection is taken, while the request in flight still waits for its answer.
     await expect

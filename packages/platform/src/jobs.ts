@@ -138,10 +138,13 @@ class DueJobs {
     const known = this.timers.get(queue);
     if (known && known.at <= at) return;
     if (known) clearTimeout(known.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(queue);
-      this.wake(queue);
-    }, seconds * 1000 + 50);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(queue);
+        this.wake(queue);
+      },
+      seconds * 1000 + 50,
+    );
     timer.unref();
     this.timers.set(queue, { at, timer });
   }
@@ -176,13 +179,11 @@ class DueJobs {
     if (this.stopped || this.checking) return;
     this.checking = true;
     try {
-      const { rows } = await this.boss
-        .getDb()
-        .executeSql(
-          `SELECT name, extract(epoch FROM min(start_after) - now())::float AS in_seconds FROM ${SCHEMA}.job
+      const { rows } = await this.boss.getDb().executeSql(
+        `SELECT name, extract(epoch FROM min(start_after) - now())::float AS in_seconds FROM ${SCHEMA}.job
            WHERE name = ANY($1) AND state < 'active' AND NOT blocked GROUP BY name`,
-          [[...this.workers.keys()]],
-        );
+        [[...this.workers.keys()]],
+      );
       for (const { name, in_seconds } of rows as { name: string; in_seconds: number }[]) this.wake(name, in_seconds);
     } catch (error) {
       if (!isDatabaseShutdown(error)) this.logger.warn({ err: error }, 'job queue: could not look for due jobs; looking again later');

@@ -7,7 +7,7 @@ export interface ListeningServer {
   url: string;
   port: number;
   /**
-   * Stops serving: `/ready` fails at once; after `delayMs` (0 by default: a load balancer's time to
+   * Stops serving: `/ready` fails at once and answers close their connection; after `delayMs` (0 by default: a load balancer's time to
    * notice) `onClose` runs, which stops accepting and answers what is in flight (Apollo's drain
    * plugin, within its grace); then whatever connection is left is closed.
    */
@@ -36,6 +36,13 @@ export function listen(
   options: { server?: http.Server; unready?: () => void; onClose?: () => Promise<void> } = {},
 ): Promise<ListeningServer> {
   const server = options.server ?? createHttpServer();
+  // Once stopping, every answer says `Connection: close`: a keep-alive client (a load balancer's
+  // pool, undici's) opens its next request's connection elsewhere rather than sending it on a
+  // connection this server is about to close (a POST lost in that race is not retried).
+  let stopping = false;
+  server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (stopping) response.setHeader('connection', 'close');
+  });
   server.on('request', handler);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -45,6 +52,7 @@ export function listen(
         url: `http://${host}:${actual}/graphql`,
         port: actual,
         close: async (delayMs = 0) => {
+          stopping = true;
           options.unready?.();
           if (delayMs > 0) await new Promise((done) => setTimeout(done, delayMs));
           await options.onClose?.();
