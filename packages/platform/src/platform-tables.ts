@@ -2,7 +2,7 @@ import { EntitySchema, type EntityManager, type QueryRunner } from 'typeorm';
 import { sha256 } from './secrets.js';
 import { DomainError } from './errors.js';
 import type { Clock } from './clock.js';
-import type { Viewer } from './viewer.js';
+import type { Actor } from './viewer.js';
 
 /**
  * Tables every subgraph's database has: the audit trail of its mutations and the stored
@@ -148,11 +148,7 @@ export interface AuditEntry {
 }
 
 /** Writes one audit record in the caller's transaction. */
-export async function writeAudit(
-  manager: EntityManager,
-  actor: { viewer: Viewer; requestId: string; clock: Clock },
-  entry: AuditEntry,
-): Promise<void> {
+export async function writeAudit(manager: EntityManager, actor: Actor & { clock: Clock }, entry: AuditEntry): Promise<void> {
   const viewer = actor.viewer;
   await manager.insert(AuditRecordEntity, {
     partnerId: viewer.kind === 'partner-user' ? viewer.partnerId : (entry.partnerId ?? null),

@@ -32,6 +32,7 @@ import {
   type PartnerViewer,
   type ServiceClient,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import {
   Customer,
@@ -45,7 +46,7 @@ import {
 } from '../db/index.js';
 import { customerPage, customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
-import { DELEGATED_ADMIN_MONTHS, domainOf, likePrefix, localeOf, prefixFromName, type Actor } from './rules.js';
+import { DELEGATED_ADMIN_MONTHS, domainOf, likePrefix, localeOf, prefixFromName } from './rules.js';
 import type { Provisioner } from './provisioner.js';
 
 /** A partner's new customer names everything: its domain, its address, a contact with a phone. */

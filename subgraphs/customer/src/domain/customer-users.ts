@@ -16,11 +16,12 @@ import {
   type PartnerViewer,
   type PayloadError,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
 import { CustomerUserStore, type CustomerUserRow } from '../db/index.js';
 import type { CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer } from './access.js';
-import { checkPasswordReset, deleted, readNewCustomerUser, restored, USER_RESTORE_DAYS, type Actor } from './rules.js';
+import { checkPasswordReset, deleted, readNewCustomerUser, restored, USER_RESTORE_DAYS } from './rules.js';
 
 export interface NewCustomerUser {
   firstName: string;

@@ -16,6 +16,7 @@ import {
   recordEvent,
   type Clock,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import {
   CustomerUserStore,
@@ -40,7 +41,6 @@ import {
   effectiveStatus,
   signInWindowStart,
   terminated,
-  type Actor,
 } from './rules.js';
 
 /** Offering and ending delegated administration (docs/api.md, "Who may do what"). */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { authorize, idempotent, isUuid, notFound, writeAudit, type Clock, type PartnerViewer } from '@partner-graph/platform';
+import { authorize, idempotent, isUuid, notFound, writeAudit, type Clock, type PartnerViewer, type Actor } from '@partner-graph/platform';
 import { ServiceRequestStore, type ServiceRequestRow, type ServiceRequestSeverity } from '../db/index.js';
 import { customerOfViewer } from './access.js';
-import { closed, noted, readNote, readServiceRequest, type Actor } from './rules.js';
+import { closed, noted, readNote, readServiceRequest } from './rules.js';
 
 /** Opening and updating service requests: FULL or LIMITED with admin rights on the customer. */
 const HANDLE_REQUESTS = { customerAccess: ['FULL', 'LIMITED'] } as const;

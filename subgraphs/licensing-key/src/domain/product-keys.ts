@@ -16,6 +16,7 @@ import {
   type PartnerViewer,
   type ServiceClient,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import { ProductKey, ProductKeyStore, type ProductKeyRow, type ProductKeyState } from '../db/index.js';
 import { formatProductKey, generateProductKey, hashProductKey, lastFiveOf, maskProductKey, normaliseProductKey } from './key-format.js';
@@ -25,11 +26,6 @@ import { checkRevocable, readOrder, reviewKey, seatsPerKey, type ProductKeyValid
 export const PRODUCT_KEYS: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], customerAccess: ['FULL'] };
 
 export const MAX_KEYS_PER_REQUEST = 100;
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 export interface OrderedKey {
   key: string | null;

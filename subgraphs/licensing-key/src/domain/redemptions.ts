@@ -20,7 +20,6 @@ import {
   SubscriptionToRenewDocument,
   writeAudit,
   recordEvent,
-  type CallContext,
   type Clock,
   type CustomerAccountRules,
   type FlowDefinition,
@@ -30,10 +29,11 @@ import {
   type PartnerViewer,
   type ErrorCode,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
 import { Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
 import { hashProductKey, maskProductKey, normaliseProductKey } from './key-format.js';
-import { keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
+import { keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS } from './product-keys.js';
 import { isTaken, redemptionAccount } from './rules.js';
 
 export interface RedemptionCustomerInput {
@@ -124,7 +124,7 @@ export class Redemptions {
     idempotencyKey: string,
   ): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
-    const as: CallContext = { viewer, requestId: actor.requestId };
+    const as: Actor = { viewer, requestId: actor.requestId };
     const problems = new Problems();
     if (!idempotencyKey.trim() || idempotencyKey.length > 200)
       problems.add('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
@@ -249,7 +249,7 @@ export class Redemptions {
 
   async renew(actor: Actor, subscriptionId: string, keyInput: string): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
-    const as: CallContext = { viewer, requestId: actor.requestId };
+    const as: Actor = { viewer, requestId: actor.requestId };
     const parsed = normaliseProductKey(keyInput);
     if (!parsed.ok) throw new DomainError('INVALID_PRODUCT_KEY', parsed.message, 'key');
     if (!isUuid(subscriptionId)) throw notFound('Subscription', 'subscriptionId');
@@ -334,7 +334,7 @@ export class Redemptions {
   private async steps({ flow, step }: FlowRun<RedemptionFlowInput>): Promise<void> {
     const id = flow.id;
     const redemption = await this.db.getRepository(Redemption).findOneByOrFail({ id });
-    const as: CallContext = { viewer: redemption.requestedBy, requestId: `redemption:${id}` };
+    const as: Actor = { viewer: redemption.requestedBy, requestId: `redemption:${id}` };
     // The remote calls' idempotency key is `redemption:<id>`, as before the flows: a call made before an upgrade is answered the same.
     const key = `redemption:${id}`;
     if (redemption.usedFor === 'RENEWAL') {

@@ -15,7 +15,6 @@ import {
   ServiceUnavailableError,
   sha256,
   writeAudit,
-  type CallContext,
   type Clock,
   type CustomerAccessInfo,
   type FlowDefinition,
@@ -23,6 +22,7 @@ import {
   type Flows,
   type PayloadError,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
 import {
   AcceptanceStore,
@@ -36,7 +36,7 @@ import {
   type TrialInvitationRow,
 } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import type { Actor, Invitations } from './invitations.js';
+import type { Invitations } from './invitations.js';
 import {
   acceptable,
   acceptingCustomer,
@@ -211,7 +211,7 @@ export class Acceptances {
     if (acceptance.status === 'PENDING') return 'PROVISIONING';
     if (!acceptance.customerId) return null;
     try {
-      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
+      const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
       const data = await this.serviceClient.query(
         'customer',
         CustomerAccessDocument,
@@ -236,7 +236,7 @@ export class Acceptances {
         ...(adminPasswordHash ? { adminPasswordHash } : {}),
         ...(delegatedAdminTerminationCodeHash ? { delegatedAdminTerminationCodeHash } : {}),
       };
-      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
+      const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
       // The key is `acceptance:<id>`, as before the flows: a call made before an upgrade is answered the same.
       const data = await this.serviceClient.query(
         'customer',

@@ -16,6 +16,7 @@ import {
   type PartnerContactFragment,
   type PartnerViewer,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import {
   AcceptanceStore,
@@ -40,11 +41,6 @@ import {
   TRIAL_SEATS,
   type InvitationPreviewLine,
 } from './rules.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /** Who may (docs/api.md, "Who may do what"): trial invitations and purchase offers. */
 const ADVISOR: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], customerAccess: ['FULL', 'LIMITED'] };

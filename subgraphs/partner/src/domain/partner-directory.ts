@@ -21,14 +21,10 @@ import {
   type CustomerAccess,
   type PartnerViewer,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from '../db/index.js';
 import { checkOwnRolesUnchanged } from './rules.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 const USER_MANAGERS = ['GLOBAL_ADMIN', 'USER_ADMIN'] as const;
 

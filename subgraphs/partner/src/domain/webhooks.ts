@@ -14,6 +14,7 @@ import {
   type Connection,
   type RelayedEvent,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import {
   WebhookStore,
@@ -25,11 +26,6 @@ import {
 import { attemptPosition, auditView, checkEventTypes, MANAGE_WEBHOOKS, SECRET_OVERLAP_MS, TEST_EVENT_TYPE } from './rules.js';
 import { deliverAfterCommit } from './webhook-delivery.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /** The per-request loader of delivery-log pages (`loaders.ts` builds it). */
 export type AttemptPageLoader = DataLoader<
