@@ -187,6 +187,11 @@ export async function recordedResult<T>(
   return { result: sameRequest(existing, sha256(JSON.stringify(ids.request ?? null))).response as T };
 }
 
+/** Whether an `idempotent` create was recorded under this key (whatever its request). */
+export function idempotencyKeyUsed(manager: EntityManager, ids: { scope: string; operation: string; key: string }): Promise<boolean> {
+  return manager.existsBy(IdempotencyRecordEntity, ids);
+}
+
 /**
  * Runs `create` at most once per (scope, operation, key): the first run's result is stored in
  * the same transaction, so a retry — even a concurrent one, which waits on the row lock —
