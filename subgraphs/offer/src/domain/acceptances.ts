@@ -25,9 +25,9 @@ import {
   type Actor,
 } from '@partner-graph/platform';
 import {
-  AcceptanceStore,
-  InvitationStore,
   PurchaseOffer,
+  type AcceptanceStore,
+  type InvitationStore,
   TrialInvitation,
   type AcceptanceSource,
   type AccountRequest,
@@ -105,8 +105,6 @@ const operationOf = (acceptance: OfferAcceptanceRow) => (acceptance.trialInvitat
  */
 export class Acceptances {
   private readonly flow: FlowDefinition<AcceptanceFlowInput>;
-  private readonly store: AcceptanceStore;
-  private readonly invitationStore: InvitationStore;
 
   constructor(
     private readonly db: DataSource,
@@ -116,9 +114,9 @@ export class Acceptances {
     private readonly serviceClient: ServiceClient,
     private readonly flows: Flows,
     private readonly publicAcceptUrl: string,
+    private readonly store: AcceptanceStore,
+    private readonly invitationStore: InvitationStore,
   ) {
-    this.store = new AcceptanceStore(db);
-    this.invitationStore = new InvitationStore(db);
     this.flow = flows.define<AcceptanceFlowInput>({
       kind: 'offer-acceptance',
       run: (run) => this.steps(run),
