@@ -22,7 +22,7 @@ import {
   unavailableOffer,
 } from '@partner-graph/platform';
 import {
-  SubscriptionStore,
+  type SubscriptionStore,
   type HistoryActorKind,
   type ScheduledChange,
   type SubscriptionChannel,
@@ -95,16 +95,13 @@ export interface WeeklyOptions {
  * the rules and writes through the store in one transaction — never a remote call inside it.
  */
 export class SubscriptionManager {
-  private readonly store: SubscriptionStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     /** The customer and offer subgraphs, called with the caller's signed context. */
     private readonly services: ServiceClient,
-  ) {
-    this.store = new SubscriptionStore(db);
-  }
+    private readonly store: SubscriptionStore,
+  ) {}
 
   async addSubscription(
     actor: SubscriptionActor,
