@@ -2,7 +2,7 @@ import { EntitySchema, type EntityManager, type QueryRunner } from 'typeorm';
 import { sha256 } from './secrets.js';
 import { DomainError } from './errors.js';
 import type { Clock } from './clock.js';
-import type { Viewer } from './viewer.js';
+import type { Actor } from './viewer.js';
 
 /**
  * Tables every subgraph's database has: the audit trail of its mutations and the stored
@@ -148,11 +148,7 @@ export interface AuditEntry {
 }
 
 /** Writes one audit record in the caller's transaction. */
-export async function writeAudit(
-  manager: EntityManager,
-  actor: { viewer: Viewer; requestId: string; clock: Clock },
-  entry: AuditEntry,
-): Promise<void> {
+export async function writeAudit(manager: EntityManager, actor: Actor & { clock: Clock }, entry: AuditEntry): Promise<void> {
   const viewer = actor.viewer;
   await manager.insert(AuditRecordEntity, {
     partnerId: viewer.kind === 'partner-user' ? viewer.partnerId : (entry.partnerId ?? null),
@@ -189,6 +185,11 @@ export async function recordedResult<T>(
   const existing = await manager.findOneBy(IdempotencyRecordEntity, { scope: ids.scope, operation: ids.operation, key: ids.key });
   if (!existing || existing.response === null) return null;
   return { result: sameRequest(existing, sha256(JSON.stringify(ids.request ?? null))).response as T };
+}
+
+/** Whether an `idempotent` create was recorded under this key (whatever its request). */
+export function idempotencyKeyUsed(manager: EntityManager, ids: { scope: string; operation: string; key: string }): Promise<boolean> {
+  return manager.existsBy(IdempotencyRecordEntity, ids);
 }
 
 /**

@@ -3,16 +3,11 @@ import { print, type DocumentNode } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { SubgraphName } from './config.js';
 import { ServiceUnavailableError } from './errors.js';
-import { CONTEXT_HEADER, signContext, type Viewer } from './viewer.js';
+import { CONTEXT_HEADER, signContext, type Actor } from './viewer.js';
 import { currentWork, WORK_HEADER } from './work.js';
 
 /** One keep-alive connection pool per process for every call between services. */
 export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-
-export interface CallContext {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /**
  * Calls another subgraph's GraphQL endpoint directly (internal fields are `@inaccessible`, so
@@ -35,7 +30,7 @@ export class ServiceClient {
     service: SubgraphName,
     document: TypedDocumentNode<Result, Variables>,
     variables: NoInfer<Variables>,
-    as: CallContext,
+    as: Actor,
   ): Promise<Result> {
     const { query, readOnly } = printed(document);
     const token = await signContext({ viewer: as.viewer, requestId: as.requestId, issuer: this.options.issuer }, this.options.secret);

@@ -31,10 +31,17 @@ export interface SystemViewer {
 
 export type Viewer = PartnerViewer | AnonymousViewer | SystemViewer;
 
-/** Who is calling a subgraph, and for whom: the router (for the user of the token it forwarded) or another service. */
-export interface SignedContext {
+/**
+ * Who acts, and in which request: what the audit trail records and what a call to another
+ * service signs. The one caller type of every subgraph's domain and of `ServiceClient.query`.
+ */
+export interface Actor {
   viewer: Viewer;
   requestId: string;
+}
+
+/** Who is calling a subgraph, and for whom: the router (for the user of the token it forwarded) or another service. */
+export interface SignedContext extends Actor {
   /** `router` (a request proven to come from the router) or the calling service's name. */
   issuer: string;
   /** A router's request proven by its signature: the query and variables the signature covers, the only ones it may run. */

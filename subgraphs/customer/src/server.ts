@@ -11,7 +11,7 @@ import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { customerServices } from './services.js';
+import { customerServices, customerStores } from './services.js';
 
 const USER_PURGE_QUEUE = 'customer-user-purge';
 const DELEGATED_ADMIN_EXPIRY_QUEUE = 'delegated-admin-expiry';
@@ -30,7 +30,7 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
       ...base,
       ...services,
       clock: runtime.clock,
-      loaders: createLoaders(runtime.db, runtime.clock, base.viewer),
+      loaders: createLoaders(customerStores(runtime), runtime.clock, base.viewer),
       signAccess: (c) =>
         signCustomerAccess(
           {

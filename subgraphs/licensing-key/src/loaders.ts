@@ -1,10 +1,10 @@
-import { In, type DataSource } from 'typeorm';
 import { loaderById } from '@partner-graph/platform';
-import { ProductKey, type ProductKeyRow } from './db/index.js';
+import type { ProductKeyRow } from './db/index.js';
+import type { LicensingKeyStores } from './services.js';
 
-export function createLoaders(db: DataSource) {
+export function createLoaders(stores: LicensingKeyStores) {
   return {
-    productKey: loaderById<ProductKeyRow>((ids) => db.getRepository(ProductKey).findBy({ id: In(ids) })),
+    productKey: loaderById<ProductKeyRow>(async (ids) => [...(await stores.productKeys.byIds(ids)).values()]),
   };
 }
 

@@ -10,7 +10,7 @@ import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { licensingKeyServices } from './services.js';
+import { licensingKeyServices, licensingKeyStores } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
@@ -25,7 +25,7 @@ export function createLicensingKeyServer(runtime: SubgraphRuntime) {
     context: (base) => ({
       ...base,
       ...services,
-      loaders: createLoaders(runtime.db),
+      loaders: createLoaders(licensingKeyStores(runtime)),
     }),
   });
 }

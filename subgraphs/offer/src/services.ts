@@ -5,6 +5,7 @@ import {
   servicesPerRuntime,
   type SubgraphRuntime,
 } from '@partner-graph/platform';
+import { AcceptanceStore, InvitationStore, OfferStore } from './db/index.js';
 import { Acceptances } from './domain/acceptances.js';
 import { Catalogue } from './domain/catalogue.js';
 import { Invitations, type AdvisorCodes } from './domain/invitations.js';
@@ -27,8 +28,18 @@ function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
   };
 }
 
+/** The offer subgraph's stores, built once per runtime for its services. */
+function offerStores(runtime: SubgraphRuntime) {
+  return {
+    offers: new OfferStore(runtime.db),
+    invitations: new InvitationStore(runtime.db),
+    acceptances: new AcceptanceStore(runtime.db),
+  };
+}
+
 export const offerServices = servicesPerRuntime((runtime): OfferServices => {
-  const catalogue = new Catalogue(runtime.db);
+  const stores = offerStores(runtime);
+  const catalogue = new Catalogue(stores.offers);
   // The partner's contact is asked as the system: the customer-facing pages that show it have no partner viewer.
   const invitations = new Invitations(
     runtime.db,
@@ -39,6 +50,8 @@ export const offerServices = servicesPerRuntime((runtime): OfferServices => {
     async (partnerId, requestId) =>
       (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
         .partnerContact,
+    stores.invitations,
+    stores.acceptances,
   );
   const flows = new Flows(runtime.db, runtime.clock, runtime.logger);
   const acceptances = new Acceptances(
@@ -49,6 +62,8 @@ export const offerServices = servicesPerRuntime((runtime): OfferServices => {
     runtime.serviceClient,
     flows,
     runtime.publicAcceptUrl,
+    stores.acceptances,
+    stores.invitations,
   );
   return { catalogue, invitations, acceptances, flows };
 });

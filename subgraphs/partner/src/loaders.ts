@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
 import { loaderById } from '@partner-graph/platform';
-import { Partner, PartnerUser, type AttemptPosition, type PartnerRow, type PartnerUserRow, type WebhookAttemptRow } from './db/index.js';
+import type { AttemptPosition, DeliveryStore, PartnerRow, PartnerUserRow, WebhookAttemptRow } from './db/index.js';
 import type { AttemptPageLoader } from './domain/webhooks.js';
+import type { PartnerStores } from './services.js';
 
-export function createLoaders(db: DataSource) {
+export function createLoaders(stores: PartnerStores) {
   return {
-    partner: loaderById<PartnerRow>((ids) => db.getRepository(Partner).findBy({ id: In(ids) })),
-    user: loaderById<PartnerUserRow>((ids) => db.getRepository(PartnerUser).findBy({ id: In(ids) })),
-    webhookAttempts: attemptPageLoader(db),
+    partner: loaderById<PartnerRow>((ids) => stores.partners.partnersByIds(ids)),
+    user: loaderById<PartnerUserRow>((ids) => stores.partners.usersByIds(ids)),
+    webhookAttempts: attemptPageLoader(stores.deliveries),
   };
 }
 
@@ -16,7 +16,7 @@ export function createLoaders(db: DataSource) {
  * Per request: the log pages of many endpoints, one statement per distinct page (`first`,
  * `after`), each endpoint's page cut by a lateral subquery.
  */
-export function attemptPageLoader(db: DataSource): AttemptPageLoader {
+export function attemptPageLoader(deliveries: DeliveryStore): AttemptPageLoader {
   return new DataLoader(
     async (keys) => {
       const pages = new Map<string, WebhookAttemptRow[]>();
@@ -27,17 +27,7 @@ export function attemptPageLoader(db: DataSource): AttemptPageLoader {
         groups.get(group)!.endpointIds.push(key.endpointId);
       }
       for (const [group, { size, after, endpointIds }] of groups) {
-        const params: unknown[] = [endpointIds, size];
-        if (after) params.push(new Date(after.attemptedAt), after.id);
-        const rows: (WebhookAttemptRow & { endpointId: string })[] = await db.query(
-          `SELECT e.endpoint_id AS "endpointId", a.* FROM unnest($1::uuid[]) AS e(endpoint_id) CROSS JOIN LATERAL (
-             SELECT id, attempted_at AS "attemptedAt", event_id AS "eventId", event_type AS "eventType", attempt, http_status AS "httpStatus",
-                    latency_ms AS "latencyMs", outcome, next_retry_at AS "nextRetryAt", error
-               FROM webhook_delivery_attempt
-              WHERE endpoint_id = e.endpoint_id${after ? ' AND (attempted_at, id) < ($3, $4)' : ''}
-              ORDER BY attempted_at DESC, id DESC LIMIT $2) a`,
-          params,
-        );
+        const rows = await deliveries.attemptPages(endpointIds, size, after);
         for (const { endpointId, ...row } of rows) {
           const key = `${group}:${endpointId}`;
           if (!pages.has(key)) pages.set(key, []);

@@ -12,7 +12,7 @@ import { seedDemo } from './db/seed.js';
 import { registerDeliveryMetrics, WEBHOOK_DELIVERY_QUEUE, WebhookDelivery } from './domain/webhook-delivery.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { partnerServices } from './services.js';
+import { partnerServices, partnerStores } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
@@ -24,20 +24,20 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
     typeDefs,
     resolvers,
     runtime,
-    metrics: (registry) => registerDeliveryMetrics(registry, runtime.db),
+    metrics: (registry) => registerDeliveryMetrics(registry, partnerStores(runtime).deliveries),
     // The directory is this subgraph's own table: no call to itself.
     viewerLookup: (subject) => services.directory.viewerContext(subject),
     context: (base) => ({
       ...base,
       ...services,
-      loaders: createLoaders(runtime.db),
+      loaders: createLoaders(partnerStores(runtime)),
     }),
   });
 }
 
 /** Webhook delivery (any replica, one run per endpoint at a time) and the audit trail's retention purge, on the partner subgraph's job queue. */
 async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
-  const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events);
+  const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events, partnerStores(runtime).deliveries);
   const jobs = delivery.jobs();
   const audit = auditRetentionJobs(runtime);
   const queue = await startJobQueue({

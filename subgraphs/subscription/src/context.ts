@@ -1,5 +1,5 @@
 import type { BaseSubgraphContext, Clock, CustomerAccessInfo } from '@partner-graph/platform';
-import type { Actor } from './domain/subscription-manager.js';
+import type { SubscriptionActor } from './domain/subscription-manager.js';
 import type { Loaders } from './loaders.js';
 import type { SubscriptionServices } from './services.js';
 import type { CustomerReference } from './codegen-mappers.js';
@@ -10,7 +10,7 @@ export interface Context extends BaseSubgraphContext, SubscriptionServices {
   /** The runtime's clock (what the viewer may do now: a trial running, the cancellation window). */
   clock: Clock;
   /** The viewer as the domain sees it, with customer access batched through `loaders`. */
-  actor: Actor;
+  actor: SubscriptionActor;
   /** The access a customer's `accessGrant` carries for the viewer's partner; null unless genuine. */
   verifyAccess(customer: CustomerReference): CustomerAccessInfo | null;
 }

@@ -1,58 +1,31 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
 import {
   CustomerAccessDocument,
   isUuid,
   loaderById,
   loaderByParent,
   OfferAvailabilityDocument,
+  type Actor,
   type CustomerAccessInfo,
   type OfferAvailability,
   type ServiceClient,
-  type Viewer,
 } from '@partner-graph/platform';
-import {
-  LicenceAssignment,
-  Subscription,
-  SubscriptionHistory,
-  type LicenceAssignmentRow,
-  type SubscriptionHistoryRow,
-  type SubscriptionRow,
-} from './db/index.js';
+import type { LicenceAssignmentRow, SubscriptionHistoryRow, SubscriptionRow, SubscriptionStore } from './db/index.js';
 
-/** The subscription table's columns under their entity names, for reads that skip TypeORM. */
-const subscriptionColumns = new WeakMap<DataSource, string>();
-const columnsOf = (db: DataSource): string => {
-  let columns = subscriptionColumns.get(db);
-  if (!columns) {
-    columns = db
-      .getMetadata(Subscription)
-      .columns.map((column) => `${column.databaseName} AS "${column.propertyName}"`)
-      .join(', ');
-    subscriptionColumns.set(db, columns);
-  }
-  return columns;
-};
-
-export function createLoaders(db: DataSource, services: ServiceClient, as: { viewer: Viewer; requestId: string }) {
+export function createLoaders(store: SubscriptionStore, services: ServiceClient, as: Actor) {
   return {
-    subscription: loaderById<SubscriptionRow>((ids) => db.getRepository(Subscription).findBy({ id: In(ids) })),
-    // The dashboard's hot read, in plain SQL: TypeORM's query building and entity mapping cost
-    // 1.4 ms of CPU for 100 rows, this 0.9 ms (same rows, same types).
+    subscription: loaderById<SubscriptionRow>((ids) => store.byIds(ids)),
     subscriptionsByCustomer: loaderByParent<SubscriptionRow>(
       (row) => row.customerId,
-      (ids) => db.query(`SELECT ${columnsOf(db)} FROM subscription WHERE customer_id = ANY($1::uuid[]) ORDER BY created_at, id`, [ids]),
+      (ids) => store.ofCustomers(ids),
     ),
     licenceAssignments: loaderByParent<LicenceAssignmentRow>(
       (row) => row.subscriptionId,
-      (ids) =>
-        db
-          .getRepository(LicenceAssignment)
-          .find({ where: { subscriptionId: In(ids) }, order: { assignedAt: 'ASC', customerUserId: 'ASC' } }),
+      (ids) => store.licenceAssignmentsOf(ids),
     ),
     history: loaderByParent<SubscriptionHistoryRow>(
       (row) => row.subscriptionId,
-      (ids) => db.getRepository(SubscriptionHistory).find({ where: { subscriptionId: In(ids) }, order: { seq: 'ASC' } }),
+      (ids) => store.historyOf(ids),
     ),
     /** The viewer's partner's access to customers: one call to the customer subgraph per batch. */
     customerAccess: new DataLoader<string, CustomerAccessInfo | null>(async (ids) => {
@@ -91,7 +64,7 @@ export function createLoaders(db: DataSource, services: ServiceClient, as: { vie
     /** The subscriptions that replaced others (direct-billing renewals), by the one they replaced. */
     replacements: loaderByParent<SubscriptionRow>(
       (row) => row.renewedFromId!,
-      (ids) => db.getRepository(Subscription).find({ where: { renewedFromId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      (ids) => store.replacementsOf(ids),
     ),
   };
 }

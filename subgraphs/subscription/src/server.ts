@@ -13,7 +13,7 @@ import { seedDemo } from './db/seed.js';
 import { LIFECYCLE_QUEUE, SubscriptionLifecycle } from './domain/lifecycle.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
-import { subscriptionServices } from './services.js';
+import { subscriptionServices, subscriptionStore } from './services.js';
 
 const typeDefs = readSubgraphSchema(new URL('../schema.graphql', import.meta.url));
 
@@ -27,7 +27,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
     runtime,
     context: (base) => {
       const as = { viewer: base.viewer, requestId: base.requestId };
-      const loaders = createLoaders(runtime.db, runtime.serviceClient, as);
+      const loaders = createLoaders(subscriptionStore(runtime), runtime.serviceClient, as);
       return {
         ...base,
         ...services,
@@ -50,7 +50,7 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
 
 /** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
 function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
-  const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock);
+  const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock, subscriptionStore(runtime));
   return startSubgraphWorkers(runtime, {
     handlers: {
       [LIFECYCLE_QUEUE]: async () => {

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, IsNull, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { CustomerUser, type CustomerUserRow } from './entities.js';
 
 /** A customer's users. Every method takes an optional `EntityManager` so a caller can join its transaction. */
@@ -65,5 +65,26 @@ export class CustomerUserStore {
       [before],
     );
     return purged.map((row) => ({ id: row.id, customerId: row.customer_id, userName: row.user_name }));
+  }
+
+  /** The users among `ids` not deleted, or deleted after `deletedSince` (not yet purged). */
+  visibleByIds(ids: string[], deletedSince: Date, manager: EntityManager = this.db.manager): Promise<CustomerUserRow[]> {
+    return manager.find(CustomerUser, {
+      where: [
+        { id: In(ids), deletedAt: IsNull() },
+        { id: In(ids), deletedAt: MoreThan(deletedSince) },
+      ],
+    });
+  }
+
+  /** The customers' users by user name, not deleted or deleted after `deletedSince`. */
+  visibleOfCustomers(customerIds: string[], deletedSince: Date, manager: EntityManager = this.db.manager): Promise<CustomerUserRow[]> {
+    return manager.find(CustomerUser, {
+      where: [
+        { customerId: In(customerIds), deletedAt: IsNull() },
+        { customerId: In(customerIds), deletedAt: MoreThan(deletedSince) },
+      ],
+      order: { userName: 'ASC' },
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DelegatedAdminRelationship, type DelegatedAdminRelationshipRow } from './entities.js';
 
 /** Delegated-admin offers and relationships. Every method takes an optional `EntityManager` so a caller can join its transaction. */
@@ -54,5 +54,17 @@ export class DelegatedAdminStore {
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getMany();
+  }
+
+  /** The partner's relationships with these customers, newest first. */
+  ofCustomers(
+    partnerId: string,
+    customerIds: string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<DelegatedAdminRelationshipRow[]> {
+    return manager.find(DelegatedAdminRelationship, {
+      where: { customerId: In(customerIds), partnerId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
   }
 }

@@ -29,6 +29,7 @@ export const migrations = [
   AuditRetention1764600000000,
 ];
 export * from './entities.js';
+export { CustomerStore } from './customer-store.js';
 export { CustomerUserStore } from './customer-user-store.js';
 export { DelegatedAdminStore } from './delegated-admin-store.js';
 export { ServiceRequestStore } from './service-request-store.js';

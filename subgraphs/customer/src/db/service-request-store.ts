@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { ServiceRequest, ServiceRequestNote, type ServiceRequestNoteRow, type ServiceRequestRow } from './entities.js';
 
 /** Service requests and their notes. Every method takes an optional `EntityManager` so a caller can join its transaction. */
@@ -24,5 +24,15 @@ export class ServiceRequestStore {
 
   async addNote(note: ServiceRequestNoteRow, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.insert(ServiceRequestNote, note);
+  }
+
+  /** The partner's requests for these customers, newest first. */
+  ofCustomers(partnerId: string, customerIds: string[], manager: EntityManager = this.db.manager): Promise<ServiceRequestRow[]> {
+    return manager.find(ServiceRequest, { where: { customerId: In(customerIds), partnerId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  /** The requests' notes, oldest first. */
+  notesOf(requestIds: string[], manager: EntityManager = this.db.manager): Promise<ServiceRequestNoteRow[]> {
+    return manager.find(ServiceRequestNote, { where: { serviceRequestId: In(requestIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

@@ -8,7 +8,7 @@ import {
   generateTemporaryPassword,
   hashPassword,
   idempotent,
-  IdempotencyRecordEntity,
+  idempotencyKeyUsed,
   isCountryCode,
   isDomainPrefix,
   isUuid,
@@ -32,20 +32,20 @@ import {
   type PartnerViewer,
   type ServiceClient,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
-import {
-  Customer,
-  CustomerPartner,
-  CustomerUser,
-  DelegatedAdminRelationship,
-  type CustomerRelationship,
-  type CustomerRow,
-  type PlannedSubscriptionRow,
-  type SubscriptionChannel,
+import type {
+  CustomerStore,
+  CustomerUserStore,
+  DelegatedAdminStore,
+  CustomerRelationship,
+  CustomerRow,
+  PlannedSubscriptionRow,
+  SubscriptionChannel,
 } from '../db/index.js';
-import { customerPage, customersOfPartner, type CustomerAccessView } from '../db/customer-views.js';
+import type { CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
-import { DELEGATED_ADMIN_MONTHS, domainOf, likePrefix, localeOf, prefixFromName, type Actor } from './rules.js';
+import { DELEGATED_ADMIN_MONTHS, domainOf, likePrefix, localeOf, prefixFromName } from './rules.js';
 import type { Provisioner } from './provisioner.js';
 
 /** A partner's new customer names everything: its domain, its address, a contact with a phone. */
@@ -151,6 +151,9 @@ export class CustomerAccounts {
     private readonly provisioner: Provisioner,
     /** The customer's link to end a delegated-admin relationship, from its code. */
     private readonly terminationUrl: (code: string) => string,
+    private readonly customers: CustomerStore,
+    private readonly users: CustomerUserStore,
+    private readonly relationships: DelegatedAdminStore,
   ) {}
 
   async list(
@@ -164,7 +167,7 @@ export class CustomerAccounts {
       throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', 'after');
     }
     const search = args.search?.trim().toLowerCase();
-    const rows = await customerPage(this.db.manager, {
+    const rows = await this.customers.page({
       partnerId: partner.partnerId,
       now: this.clock.now(),
       limit: size + 1,
@@ -190,7 +193,7 @@ export class CustomerAccounts {
       };
     }
     const domain = domainOf(value);
-    if (await this.domainTaken(this.db.manager, domain))
+    if (await this.customers.domainTaken(domain))
       return { domain, available: false, reason: 'TAKEN', message: `${domain} is already taken` };
     return { domain, available: true, reason: null, message: null };
   }
@@ -200,16 +203,13 @@ export class CustomerAccounts {
     const viewer = authorize(actor.viewer, CREATE_CUSTOMER);
     if (!idempotencyKey.trim()) throw new DomainError('VALIDATION_FAILED', 'idempotencyKey is required', 'idempotencyKey');
     const replay =
-      !dryRun &&
-      (await this.db
-        .getRepository(IdempotencyRecordEntity)
-        .existsBy({ scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
+      !dryRun && (await idempotencyKeyUsed(this.db.manager, { scope: viewer.partnerId, operation: 'createCustomer', key: idempotencyKey }));
 
     const problems = new Problems();
     const account = readCustomerAccount(input, NEW_CUSTOMER, problems);
     const { country } = account;
     const prefix = account.domainPrefix ?? '';
-    if (isDomainPrefix(prefix) && !replay && (await this.domainTaken(this.db.manager, domainOf(prefix)))) {
+    if (isDomainPrefix(prefix) && !replay && (await this.customers.domainTaken(domainOf(prefix)))) {
       problems.add('DOMAIN_TAKEN', `${domainOf(prefix)} is already taken`, 'domainPrefix');
     }
     const offer = await this.checkFirstSubscription(actor, viewer, country, input.subscription, problems);
@@ -275,7 +275,7 @@ export class CustomerAccounts {
         },
       ),
     );
-    const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [receipt.customerId], this.clock.now());
+    const [customer] = await this.customers.ofPartner(viewer.partnerId, [receipt.customerId], this.clock.now());
     return { dryRun: false, preview, customer: customer ?? null, credentials: { userName: receipt.adminUserName, temporaryPassword } };
   }
 
@@ -310,7 +310,7 @@ export class CustomerAccounts {
         { scope: input.partnerId, operation: 'createCustomerAccount', key: idempotencyKey, request: input, clock: this.clock },
         async () => {
           const domain = prefix ? domainOf(prefix) : await this.freeDomainFor(manager, account.companyName);
-          if (prefix && (await this.domainTaken(manager, domain)))
+          if (prefix && (await this.customers.domainTaken(domain, manager)))
             throw new DomainError('DOMAIN_TAKEN', `${domain} is already taken`, 'domainPrefix');
           const { language, culture } = localeOf(country);
           const created = await this.insertAccount(
@@ -369,10 +369,10 @@ export class CustomerAccounts {
           'customerId',
         );
       }
-      await manager.update(
-        Customer,
-        { id: customerId },
+      await this.customers.setProvisioning(
+        customerId,
         { provisioningState: 'PROVISIONING', provisioningError: null, updatedAt: this.clock.now() },
+        manager,
       );
       await writeAudit(
         manager,
@@ -388,14 +388,14 @@ export class CustomerAccounts {
       );
       await this.provisioner.restart(manager, customerId);
     });
-    const [customer] = await customersOfPartner(this.db.manager, viewer.partnerId, [customerId], this.clock.now());
+    const [customer] = await this.customers.ofPartner(viewer.partnerId, [customerId], this.clock.now());
     return customer!;
   }
 
   /** Internal: the customers among `customerIds` related to `partnerId`. */
   async accessOf(partnerId: string, customerIds: string[]): Promise<CustomerAccessView[]> {
     if (!isUuid(partnerId)) return [];
-    return customersOfPartner(this.db.manager, partnerId, [...new Set(customerIds.filter(isUuid))], this.clock.now());
+    return this.customers.ofPartner(partnerId, [...new Set(customerIds.filter(isUuid))], this.clock.now());
   }
 
   private async checkFirstSubscription(
@@ -475,7 +475,7 @@ export class CustomerAccounts {
     },
   ): Promise<{ receipt: AccountReceipt; temporaryPassword: string | null; terminationCode: string | null }> {
     const { adminPasswordHash } = secrets;
-    if (await this.domainTaken(manager, spec.row.defaultDomain)) {
+    if (await this.customers.domainTaken(spec.row.defaultDomain, manager)) {
       throw new DomainError('DOMAIN_TAKEN', `${spec.row.defaultDomain} is already taken`, 'domainPrefix');
     }
     const now = this.clock.now();
@@ -483,52 +483,64 @@ export class CustomerAccounts {
     const adminUserId = randomUUID();
     const adminUserName = `admin@${spec.row.defaultDomain}`;
     const temporaryPassword = adminPasswordHash ? null : generateTemporaryPassword();
-    await manager.insert(Customer, {
-      ...spec.row,
-      id: customerId,
-      tenantId: null,
-      provisioningState: 'PROVISIONING',
-      provisioningError: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await manager.insert(CustomerPartner, {
-      customerId,
-      partnerId: spec.partnerId,
-      relationship: spec.relationship,
-      nameKey: spec.row.companyName.toLowerCase(),
-      domainKey: spec.row.defaultDomain.toLowerCase(),
-      createdAt: now,
-    });
-    await manager.insert(CustomerUser, {
-      id: adminUserId,
-      customerId,
-      userName: adminUserName,
-      firstName: spec.row.contactFirstName,
-      lastName: spec.row.contactLastName,
-      isAdmin: true,
-      passwordHash: adminPasswordHash ?? (await hashPassword(temporaryPassword!)),
-      deletedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await this.customers.insert(
+      {
+        ...spec.row,
+        id: customerId,
+        tenantId: null,
+        provisioningState: 'PROVISIONING',
+        provisioningError: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      manager,
+    );
+    await this.customers.relate(
+      {
+        customerId,
+        partnerId: spec.partnerId,
+        relationship: spec.relationship,
+        nameKey: spec.row.companyName.toLowerCase(),
+        domainKey: spec.row.defaultDomain.toLowerCase(),
+        createdAt: now,
+      },
+      manager,
+    );
+    await this.users.insert(
+      {
+        id: adminUserId,
+        customerId,
+        userName: adminUserName,
+        firstName: spec.row.contactFirstName,
+        lastName: spec.row.contactLastName,
+        isAdmin: true,
+        passwordHash: adminPasswordHash ?? (await hashPassword(temporaryPassword!)),
+        deletedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      manager,
+    );
     // Accepted with the offer: the customer gets its own code to end the relationship, as on acceptDelegatedAdminOffer.
     const terminationCode = spec.includeDelegatedAdmin && !secrets.terminationCodeHash ? generateCode() : null;
     const terminationCodeHash = spec.includeDelegatedAdmin ? (secrets.terminationCodeHash ?? sha256(terminationCode!)) : null;
     if (terminationCodeHash) {
-      await manager.insert(DelegatedAdminRelationship, {
-        id: randomUUID(),
-        customerId,
-        partnerId: spec.partnerId,
-        access: 'FULL',
-        status: 'ACTIVE',
-        codeHash: null,
-        terminationCodeHash,
-        createdAt: now,
-        acceptedAt: now,
-        expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
-        terminatedAt: null,
-      });
+      await this.relationships.insert(
+        {
+          id: randomUUID(),
+          customerId,
+          partnerId: spec.partnerId,
+          access: 'FULL',
+          status: 'ACTIVE',
+          codeHash: null,
+          terminationCodeHash,
+          createdAt: now,
+          acceptedAt: now,
+          expiresAt: addMonths(now, DELEGATED_ADMIN_MONTHS),
+          terminatedAt: null,
+        },
+        manager,
+      );
     }
     await this.provisioner.start(manager, customerId, { partnerId: spec.partnerId, adminUserId, subscriptions: spec.subscriptions });
     await writeAudit(
@@ -565,17 +577,12 @@ export class CustomerAccounts {
     return { receipt: { customerId, adminUserId, adminUserName }, temporaryPassword, terminationCode };
   }
 
-  private async domainTaken(manager: EntityManager, domain: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM customer WHERE lower(default_domain) = $1`, [domain.toLowerCase()]);
-    return rows.length > 0;
-  }
-
   /** `<slug>.onmicrosoft.com`, or `<slug><n>` when taken. */
   private async freeDomainFor(manager: EntityManager, companyName: string): Promise<string> {
     const slug = prefixFromName(companyName);
     for (let attempt = 0; attempt < 20; attempt++) {
       const candidate = domainOf(attempt === 0 ? slug : `${slug}${Math.floor(1000 + Math.random() * 9000)}`);
-      if (!(await this.domainTaken(manager, candidate))) return candidate;
+      if (!(await this.customers.domainTaken(candidate, manager))) return candidate;
     }
     throw new DomainError('DOMAIN_TAKEN', 'No free domain could be derived from the company name', 'domainPrefix');
   }

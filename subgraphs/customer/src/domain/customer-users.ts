@@ -16,11 +16,12 @@ import {
   type PartnerViewer,
   type PayloadError,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
-import { CustomerUserStore, type CustomerUserRow } from '../db/index.js';
+import type { CustomerUserRow, CustomerUserStore } from '../db/index.js';
 import type { CustomerAccessView } from '../db/customer-views.js';
 import { customerOfViewer } from './access.js';
-import { checkPasswordReset, deleted, readNewCustomerUser, restored, USER_RESTORE_DAYS, type Actor } from './rules.js';
+import { checkPasswordReset, deleted, readNewCustomerUser, restored, USER_RESTORE_DAYS } from './rules.js';
 
 export interface NewCustomerUser {
   firstName: string;
@@ -39,16 +40,13 @@ const auditView = (user: CustomerUserRow) => ({
 
 /** A customer's users: create, soft-delete / restore (30 days), reset password. */
 export class CustomerUsers {
-  private readonly store: CustomerUserStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     /** The user's licences are the subscription subgraph's: freed at a deletion, given back at a restore (both idempotent). */
     private readonly services: ServiceClient,
-  ) {
-    this.store = new CustomerUserStore(db);
-  }
+    private readonly store: CustomerUserStore,
+  ) {}
 
   /** Users deleted more than 30 days ago no longer exist, even before the purge job has run. */
   visibleSince(): Date {

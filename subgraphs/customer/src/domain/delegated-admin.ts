@@ -16,14 +16,15 @@ import {
   recordEvent,
   type Clock,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
-import {
+import type {
+  CustomerUserRow,
   CustomerUserStore,
+  DelegatedAdminAccess,
+  DelegatedAdminRelationshipRow,
   DelegatedAdminStore,
   SignInFailureStore,
-  type CustomerUserRow,
-  type DelegatedAdminAccess,
-  type DelegatedAdminRelationshipRow,
 } from '../db/index.js';
 import { customerOfViewer, READ_CUSTOMERS } from './access.js';
 import {
@@ -40,7 +41,6 @@ import {
   effectiveStatus,
   signInWindowStart,
   terminated,
-  type Actor,
 } from './rules.js';
 
 /** Offering and ending delegated administration (docs/api.md, "Who may do what"). */
@@ -51,9 +51,6 @@ const MANAGE_DELEGATED_ADMIN = { programs: ['DELEGATED_ADMIN', 'CLOUD_ESSENTIALS
  * the customer accepts (ACTIVE for 2 years) and either side can end.
  */
 export class DelegatedAdministration {
-  private readonly store: DelegatedAdminStore;
-  private readonly users: CustomerUserStore;
-  private readonly signInFailures: SignInFailureStore;
   /** Checked against when the user name is unknown, so that answer takes as long as a wrong password. */
   private readonly noUserHash = hashPassword(generateCode());
 
@@ -61,11 +58,10 @@ export class DelegatedAdministration {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly publicAcceptUrl: string,
-  ) {
-    this.store = new DelegatedAdminStore(db);
-    this.users = new CustomerUserStore(db);
-    this.signInFailures = new SignInFailureStore(db);
-  }
+    private readonly store: DelegatedAdminStore,
+    private readonly users: CustomerUserStore,
+    private readonly signInFailures: SignInFailureStore,
+  ) {}
 
   async list(viewer: Viewer, customerId: string | null | undefined): Promise<DelegatedAdminRelationshipRow[]> {
     const partner = authorize(viewer, READ_CUSTOMERS);

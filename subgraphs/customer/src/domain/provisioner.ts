@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   isUuid,
   ProvisionSubscriptionDocument,
@@ -14,7 +14,7 @@ import {
   type Flows,
   type ServiceClient,
 } from '@partner-graph/platform';
-import { Customer, type PlannedSubscriptionRow, type ProvisioningState } from '../db/index.js';
+import type { CustomerStore, PlannedSubscriptionRow, ProvisioningState } from '../db/index.js';
 
 /** What a customer's provisioning flow was started with (its id is the customer's). */
 export interface ProvisioningInput {
@@ -39,19 +39,15 @@ export class Provisioner {
   readonly flow: FlowDefinition<ProvisioningInput>;
 
   constructor(
-    private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly services: ServiceClient,
     private readonly flows: Flows,
+    private readonly customers: CustomerStore,
   ) {
     this.flow = flows.define<ProvisioningInput>({
       kind: 'customer-provisioning',
       run: async ({ flow, step }) => {
-        await step(TENANT, async () => {
-          await this.db.query(`UPDATE customer SET tenant_id = $2 WHERE id = $1 AND tenant_id IS NULL`, [flow.id, randomUUID()]);
-          const [row]: { tenant_id: string }[] = await this.db.query(`SELECT tenant_id FROM customer WHERE id = $1`, [flow.id]);
-          return row?.tenant_id ?? null;
-        });
+        await step(TENANT, () => this.customers.assignTenant(flow.id, randomUUID()));
         for (const [index, planned] of flow.input.subscriptions.entries()) {
           await step(String(index), (idempotencyKey) => this.provisionSubscription(flow, index, planned, idempotencyKey));
         }
@@ -76,7 +72,7 @@ export class Provisioner {
   async provision(customerId: string): Promise<ProvisioningState | null> {
     if (!isUuid(customerId)) return null;
     await this.flows.run(customerId);
-    const customer = await this.db.getRepository(Customer).findOneBy({ id: customerId });
+    const customer = await this.customers.find(customerId);
     return customer?.provisioningState ?? null;
   }
 
@@ -87,9 +83,9 @@ export class Provisioner {
   private async succeeded(manager: EntityManager, flow: FlowRecord<ProvisioningInput>): Promise<void> {
     const customerId = flow.id;
     const ids = this.subscriptionIds(flow);
-    const before = await manager.findOneByOrFail(Customer, { id: customerId });
+    const before = await this.customers.get(customerId, manager);
     const now = this.clock.now();
-    await manager.update(Customer, { id: customerId }, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now });
+    await this.customers.setProvisioning(customerId, { provisioningState: 'ACTIVE', provisioningError: null, updatedAt: now }, manager);
     await writeAudit(
       manager,
       { viewer: { kind: 'system' }, requestId: `provision:${customerId}`, clock: this.clock },
@@ -122,12 +118,12 @@ export class Provisioner {
    */
   private async failed(manager: EntityManager, flow: FlowRecord<ProvisioningInput>, failure: FlowFailure): Promise<void> {
     const customerId = flow.id;
-    const before = await manager.findOneByOrFail(Customer, { id: customerId });
+    const before = await this.customers.get(customerId, manager);
     if (before.provisioningState === 'FAILED' && before.provisioningError === failure.reason) return;
-    await manager.update(
-      Customer,
-      { id: customerId },
+    await this.customers.setProvisioning(
+      customerId,
       { provisioningState: 'FAILED', provisioningError: failure.reason, updatedAt: this.clock.now() },
+      manager,
     );
     await writeAudit(
       manager,

@@ -18,12 +18,6 @@ import type {
   ServiceRequestRow,
 } from '../db/entities.js';
 
-/** Who acts, for the audit trail. */
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
-
 export const ONMICROSOFT = '.onmicrosoft.com';
 /** Deleted customer users can be restored this long, then they are purged. */
 export const USER_RESTORE_DAYS = 30;

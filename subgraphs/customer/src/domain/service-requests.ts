@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { authorize, idempotent, isUuid, notFound, writeAudit, type Clock, type PartnerViewer } from '@partner-graph/platform';
-import { ServiceRequestStore, type ServiceRequestRow, type ServiceRequestSeverity } from '../db/index.js';
+import { authorize, idempotent, isUuid, notFound, writeAudit, type Clock, type PartnerViewer, type Actor } from '@partner-graph/platform';
+import type { ServiceRequestRow, ServiceRequestSeverity, ServiceRequestStore } from '../db/index.js';
 import { customerOfViewer } from './access.js';
-import { closed, noted, readNote, readServiceRequest, type Actor } from './rules.js';
+import { closed, noted, readNote, readServiceRequest } from './rules.js';
 
 /** Opening and updating service requests: FULL or LIMITED with admin rights on the customer. */
 const HANDLE_REQUESTS = { customerAccess: ['FULL', 'LIMITED'] } as const;
@@ -12,14 +12,11 @@ const auditView = (request: ServiceRequestRow) => ({ title: request.title, sever
 
 /** Service requests a partner opens for a customer; each partner sees only its own. */
 export class ServiceRequests {
-  private readonly store: ServiceRequestStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-  ) {
-    this.store = new ServiceRequestStore(db);
-  }
+    private readonly store: ServiceRequestStore,
+  ) {}
 
   async create(
     actor: Actor,

@@ -8,5 +8,6 @@ import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRet
 export const entities = [ProductKey, Redemption, ...platformEntities, EventOutboxEntity, FlowEntity];
 export const migrations = [ProductKeys1764100000000, EventOutbox1764300000000, RedemptionFlows1764400000000, AuditRetention1764600000000];
 export { ProductKey, Redemption };
-export type { ProductKeyRow, ProductKeyState, RedemptionCustomer, RedemptionRow, RedemptionStatus } from './entities.js';
+export type { ProductKeyRow, ProductKeyState, RedemptionCustomer, RedemptionRow } from './entities.js';
 export { ProductKeyStore } from './product-key-store.js';
+export { RedemptionStore } from './redemption-store.js';

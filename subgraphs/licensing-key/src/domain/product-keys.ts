@@ -16,8 +16,9 @@ import {
   type PartnerViewer,
   type ServiceClient,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
-import { ProductKey, ProductKeyStore, type ProductKeyRow, type ProductKeyState } from '../db/index.js';
+import type { ProductKeyRow, ProductKeyState, ProductKeyStore } from '../db/index.js';
 import { formatProductKey, generateProductKey, hashProductKey, lastFiveOf, maskProductKey, normaliseProductKey } from './key-format.js';
 import { checkRevocable, readOrder, reviewKey, seatsPerKey, type ProductKeyValidationView } from './rules.js';
 
@@ -26,11 +27,6 @@ export const PRODUCT_KEYS: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], cu
 
 export const MAX_KEYS_PER_REQUEST = 100;
 
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
-
 export interface OrderedKey {
   key: string | null;
   productKey: ProductKeyRow;
@@ -38,15 +34,12 @@ export interface OrderedKey {
 
 /** The partner's stock of product keys: ordering, listing, and the review step before a redemption. */
 export class ProductKeys {
-  private readonly store: ProductKeyStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly services: ServiceClient,
-  ) {
-    this.store = new ProductKeyStore(db);
-  }
+    private readonly store: ProductKeyStore,
+  ) {}
 
   async order(
     actor: Actor,
@@ -173,26 +166,7 @@ export class ProductKeys {
       throw new DomainError('VALIDATION_FAILED', `At most ${MAX_KEYS_PER_REQUEST} keys at a time`, 'keys');
     const parsed = inputs.map((input) => ({ input, result: normaliseProductKey(input) }));
     const hashes = parsed.flatMap(({ result }) => (result.ok ? [hashProductKey(result.key)] : []));
-    const found = await keysByHash(this.db.manager, viewer, hashes);
+    const found = await this.store.byHashes(viewer.partnerId, hashes);
     return parsed.map(({ input, result }) => reviewKey(input, result, found));
   }
-}
-
-/** The viewer partner's keys among `hashes`, by hash; `lock` takes them FOR UPDATE (in id order, so lockers never deadlock). */
-export async function keysByHash(
-  manager: EntityManager,
-  viewer: PartnerViewer,
-  hashes: string[],
-  lock = false,
-): Promise<Map<string, ProductKeyRow>> {
-  if (hashes.length === 0) return new Map();
-  const query = manager
-    .getRepository(ProductKey)
-    .createQueryBuilder('k')
-    .where('k.partner_id = :partnerId', { partnerId: viewer.partnerId })
-    .andWhere('k.key_hash = ANY(:hashes)', { hashes })
-    .orderBy('k.id');
-  if (lock) query.setLock('pessimistic_write');
-  const rows = await query.getMany();
-  return new Map(rows.map((row) => [row.keyHash, row]));
 }

@@ -20,7 +20,6 @@ import {
   SubscriptionToRenewDocument,
   writeAudit,
   recordEvent,
-  type CallContext,
   type Clock,
   type CustomerAccountRules,
   type FlowDefinition,
@@ -30,10 +29,11 @@ import {
   type PartnerViewer,
   type ErrorCode,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
-import { Redemption, type ProductKeyRow, type RedemptionCustomer, type RedemptionRow, type RedemptionStatus } from '../db/index.js';
+import type { ProductKeyRow, ProductKeyStore, RedemptionCustomer, RedemptionRow, RedemptionStore } from '../db/index.js';
 import { hashProductKey, maskProductKey, normaliseProductKey } from './key-format.js';
-import { keysByHash, MAX_KEYS_PER_REQUEST, PRODUCT_KEYS, type Actor } from './product-keys.js';
+import { MAX_KEYS_PER_REQUEST, PRODUCT_KEYS } from './product-keys.js';
 import { isTaken, redemptionAccount } from './rules.js';
 
 export interface RedemptionCustomerInput {
@@ -59,8 +59,6 @@ export interface RedemptionOutcome {
   temporaryPassword: string | null;
   errors: PayloadError[];
 }
-
-const UNFINISHED: RedemptionStatus[] = ['PENDING', 'ACCOUNT_CREATED'];
 
 /** What the flow of a redemption carries besides its row: the first administrator's password, hashed (shown once to the partner who started it). */
 interface RedemptionFlowInput {
@@ -102,6 +100,8 @@ export class Redemptions {
     /** The offer, customer and subscription subgraphs, called with the partner user's signed context. */
     private readonly services: ServiceClient,
     private readonly flows: Flows,
+    private readonly redemptions: RedemptionStore,
+    private readonly keys: ProductKeyStore,
   ) {
     this.flow = flows.define<RedemptionFlowInput>({
       kind: 'product-key-redemption',
@@ -124,7 +124,7 @@ export class Redemptions {
     idempotencyKey: string,
   ): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
-    const as: CallContext = { viewer, requestId: actor.requestId };
+    const as: Actor = { viewer, requestId: actor.requestId };
     const problems = new Problems();
     if (!idempotencyKey.trim() || idempotencyKey.length > 200)
       problems.add('VALIDATION_FAILED', 'idempotencyKey: 1 to 200 characters', 'idempotencyKey');
@@ -148,7 +148,7 @@ export class Redemptions {
 
     // Checked before anything is reserved, then again under the keys' locks.
     const checked = await this.keysOrReplay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash, async () =>
-      this.checkKeys(hashes, await keysByHash(this.db.manager, viewer, hashes)),
+      this.checkKeys(hashes, await this.keys.byHashes(viewer.partnerId, hashes)),
     );
     if ('replayed' in checked) return checked.replayed;
     const { keys } = checked;
@@ -218,9 +218,14 @@ export class Redemptions {
         updatedAt: now,
         completedAt: null,
       };
-      if (!(await this.insertUnlessReplayed(manager, row))) return false;
-      const locked = this.checkKeys(hashes, await keysByHash(manager, viewer, hashes, true));
-      await this.reserve(manager, locked, id, now);
+      if (!(await this.redemptions.insertUnlessTaken(row, manager))) return false;
+      const locked = this.checkKeys(hashes, await this.keys.byHashes(viewer.partnerId, hashes, true, manager));
+      await this.keys.reserve(
+        locked.map((k) => k.id),
+        id,
+        now,
+        manager,
+      );
       await writeAudit(
         manager,
         { ...actor, clock: this.clock },
@@ -244,12 +249,12 @@ export class Redemptions {
     });
     // A concurrent request with the same idempotency key recorded it first: answer with its redemption.
     if (!started) return (await this.replay(viewer, 'NEW_ACCOUNT', idempotencyKey, requestHash))!;
-    return { redemption: await this.db.getRepository(Redemption).findOneByOrFail({ id }), temporaryPassword, errors: [] };
+    return { redemption: await this.redemptions.byId(id), temporaryPassword, errors: [] };
   }
 
   async renew(actor: Actor, subscriptionId: string, keyInput: string): Promise<RedemptionOutcome> {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
-    const as: CallContext = { viewer, requestId: actor.requestId };
+    const as: Actor = { viewer, requestId: actor.requestId };
     const parsed = normaliseProductKey(keyInput);
     if (!parsed.ok) throw new DomainError('INVALID_PRODUCT_KEY', parsed.message, 'key');
     if (!isUuid(subscriptionId)) throw notFound('Subscription', 'subscriptionId');
@@ -261,7 +266,7 @@ export class Redemptions {
     if (replayed) return replayed;
 
     const checked = await this.keysOrReplay(viewer, 'RENEWAL', idempotencyKey, requestHash, async () =>
-      this.checkKeys([hash], await keysByHash(this.db.manager, viewer, [hash]), 'key'),
+      this.checkKeys([hash], await this.keys.byHashes(viewer.partnerId, [hash]), 'key'),
     );
     if ('replayed' in checked) return checked.replayed;
     const [key] = checked.keys;
@@ -284,33 +289,41 @@ export class Redemptions {
     const id = randomUUID();
     const started = await this.db.transaction(async (manager) => {
       const now = this.clock.now();
-      const inserted = await this.insertUnlessReplayed(manager, {
-        id,
-        partnerId: viewer.partnerId,
-        usedFor: 'RENEWAL',
-        status: 'PENDING',
-        idempotencyKey,
-        requestHash,
-        offerId: key!.offerId,
-        keyIds: [key!.id],
-        seats: key!.seats,
-        termMonths: key!.termMonths,
-        customer: null,
-        requestedBy: viewer,
-        customerId: subscription.customer.id,
-        subscriptionId,
-        adminUserName: null,
-        endDate: null,
-        failureCode: null,
-        failureMessage: null,
-        failureField: null,
-        createdAt: now,
-        updatedAt: now,
-        completedAt: null,
-      });
+      const inserted = await this.redemptions.insertUnlessTaken(
+        {
+          id,
+          partnerId: viewer.partnerId,
+          usedFor: 'RENEWAL',
+          status: 'PENDING',
+          idempotencyKey,
+          requestHash,
+          offerId: key!.offerId,
+          keyIds: [key!.id],
+          seats: key!.seats,
+          termMonths: key!.termMonths,
+          customer: null,
+          requestedBy: viewer,
+          customerId: subscription.customer.id,
+          subscriptionId,
+          adminUserName: null,
+          endDate: null,
+          failureCode: null,
+          failureMessage: null,
+          failureField: null,
+          createdAt: now,
+          updatedAt: now,
+          completedAt: null,
+        },
+        manager,
+      );
       if (!inserted) return false;
-      const locked = this.checkKeys([hash], await keysByHash(manager, viewer, [hash], true), 'key');
-      await this.reserve(manager, locked, id, now);
+      const locked = this.checkKeys([hash], await this.keys.byHashes(viewer.partnerId, [hash], true, manager), 'key');
+      await this.keys.reserve(
+        locked.map((k) => k.id),
+        id,
+        now,
+        manager,
+      );
       await writeAudit(
         manager,
         { ...actor, clock: this.clock },
@@ -327,14 +340,14 @@ export class Redemptions {
       return true;
     });
     if (!started) return (await this.replay(viewer, 'RENEWAL', idempotencyKey, requestHash))!;
-    return this.outcomeOf(await this.db.getRepository(Redemption).findOneByOrFail({ id }));
+    return this.outcomeOf(await this.redemptions.byId(id));
   }
 
   /** The flow's steps, from what the redemption row records. */
   private async steps({ flow, step }: FlowRun<RedemptionFlowInput>): Promise<void> {
     const id = flow.id;
-    const redemption = await this.db.getRepository(Redemption).findOneByOrFail({ id });
-    const as: CallContext = { viewer: redemption.requestedBy, requestId: `redemption:${id}` };
+    const redemption = await this.redemptions.byId(id);
+    const as: Actor = { viewer: redemption.requestedBy, requestId: `redemption:${id}` };
     // The remote calls' idempotency key is `redemption:<id>`, as before the flows: a call made before an upgrade is answered the same.
     const key = `redemption:${id}`;
     if (redemption.usedFor === 'RENEWAL') {
@@ -364,12 +377,7 @@ export class Redemptions {
         );
       return { customerId: result.customerId, adminUserName: result.adminUserName };
     });
-    await this.db
-      .getRepository(Redemption)
-      .update(
-        { id, status: 'PENDING' },
-        { status: 'ACCOUNT_CREATED', customerId: account.customerId, adminUserName: account.adminUserName, updatedAt: this.clock.now() },
-      );
+    await this.redemptions.accountCreated(id, { ...account, at: this.clock.now() });
     // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.
     await step('subscription', async (): Promise<SubscriptionStep> => {
       const { customerAccess } = await this.services.query(
@@ -397,13 +405,13 @@ export class Redemptions {
       // Recorded in the flow (and, when final, in the redemption); the job would try again.
       if (!(error instanceof FlowFailed)) throw error;
     }
-    return this.db.getRepository(Redemption).findOneByOrFail({ id });
+    return this.redemptions.byId(id);
   }
 
   /** A redemption of the viewer's partner. */
   async get(viewer: PartnerViewer, id: string): Promise<RedemptionRow | null> {
     if (!isUuid(id)) return null;
-    return this.db.getRepository(Redemption).findOneBy({ id, partnerId: viewer.partnerId });
+    return this.redemptions.ofPartner(viewer.partnerId, id);
   }
 
   private customerOf(input: RedemptionCustomerInput, problems: Problems): RedemptionCustomer {
@@ -443,26 +451,13 @@ export class Redemptions {
     return keys;
   }
 
-  /** Inserts the redemption's record; false when its idempotency key is already taken (a concurrent retry). */
-  private async insertUnlessReplayed(manager: EntityManager, row: RedemptionRow): Promise<boolean> {
-    const inserted = await manager.createQueryBuilder().insert().into(Redemption).values(row).orIgnore().returning(['id']).execute();
-    return inserted.raw.length > 0;
-  }
-
-  private async reserve(manager: EntityManager, keys: ProductKeyRow[], redemptionId: string, now: Date): Promise<void> {
-    await manager.query(
-      `UPDATE product_key SET redemption_id = $1, updated_at = $2 WHERE id = ANY($3) AND redemption_id IS NULL AND state = 'AVAILABLE'`,
-      [redemptionId, now, keys.map((k) => k.id)],
-    );
-  }
-
   private async replay(
     viewer: PartnerViewer,
     usedFor: RedemptionRow['usedFor'],
     idempotencyKey: string,
     requestHash: string,
   ): Promise<RedemptionOutcome | null> {
-    const existing = await this.db.getRepository(Redemption).findOneBy({ partnerId: viewer.partnerId, usedFor, idempotencyKey });
+    const existing = await this.redemptions.byIdempotencyKey(viewer.partnerId, usedFor, idempotencyKey);
     if (!existing) return null;
     if (existing.requestHash !== requestHash) {
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', 'idempotencyKey');
@@ -495,21 +490,14 @@ export class Redemptions {
 
   /** The subscription exists (in the transaction that ends the flow): the keys are redeemed, for good. */
   private async complete(manager: EntityManager, id: string, step: SubscriptionStep): Promise<void> {
-    const redemption = await manager.findOneByOrFail(Redemption, { id });
+    const redemption = await this.redemptions.byId(id, manager);
     const now = this.clock.now();
     const endDate = step.endDate ? new Date(step.endDate) : null;
-    const updated = await manager
-      .createQueryBuilder()
-      .update(Redemption)
-      .set({ status: 'COMPLETED', subscriptionId: step.subscriptionId, endDate, completedAt: now, updatedAt: now })
-      .where('id = :id AND status IN (:...unfinished)', { id, unfinished: UNFINISHED })
-      .returning(['id'])
-      .execute();
-    if (updated.raw.length === 0) return;
-    await manager.query(
-      `UPDATE product_key SET state = 'REDEEMED', used_for = $2, redeemed_at = $3, customer_id = $4, subscription_id = $5, updated_at = $3
-       WHERE redemption_id = $1 AND state = 'AVAILABLE'`,
-      [id, redemption.usedFor, now, redemption.customerId, step.subscriptionId],
+    if (!(await this.redemptions.complete(id, { subscriptionId: step.subscriptionId, endDate, at: now }, manager))) return;
+    await this.keys.redeemReserved(
+      id,
+      { usedFor: redemption.usedFor, at: now, customerId: redemption.customerId, subscriptionId: step.subscriptionId },
+      manager,
     );
     await this.auditEnd(manager, redemption, {
       newValue: { status: 'COMPLETED', customerId: redemption.customerId, subscriptionId: step.subscriptionId, endDate },
@@ -535,27 +523,10 @@ export class Redemptions {
 
   /** The other subgraph refused for good (in the transaction that ends the flow): nothing was created, so the keys are released (compensation). */
   private async fail(manager: EntityManager, id: string, error: PayloadError): Promise<void> {
-    const redemption = await manager.findOneByOrFail(Redemption, { id });
+    const redemption = await this.redemptions.byId(id, manager);
     const now = this.clock.now();
-    const updated = await manager
-      .createQueryBuilder()
-      .update(Redemption)
-      .set({
-        status: 'FAILED',
-        failureCode: error.code,
-        failureMessage: error.message,
-        failureField: error.field,
-        completedAt: now,
-        updatedAt: now,
-      })
-      .where('id = :id AND status = :pending', { id, pending: 'PENDING' })
-      .returning(['id'])
-      .execute();
-    if (updated.raw.length === 0) return;
-    await manager.query(`UPDATE product_key SET redemption_id = NULL, updated_at = $2 WHERE redemption_id = $1 AND state = 'AVAILABLE'`, [
-      id,
-      now,
-    ]);
+    if (!(await this.redemptions.fail(id, { code: error.code, message: error.message, field: error.field, at: now }, manager))) return;
+    await this.keys.releaseReserved(id, now, manager);
     await this.auditEnd(manager, redemption, { newValue: { status: 'FAILED', failure: error }, outcome: 'FAILED' });
   }
 

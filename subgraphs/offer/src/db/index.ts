@@ -31,4 +31,5 @@ export const migrations = [
 export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';
 export { InvitationStore } from './invitation-store.js';
+export { OfferStore } from './offer-store.js';
 export { AcceptanceStore, type AcceptanceSource } from './acceptance-store.js';

@@ -15,7 +15,6 @@ import {
   ServiceUnavailableError,
   sha256,
   writeAudit,
-  type CallContext,
   type Clock,
   type CustomerAccessInfo,
   type FlowDefinition,
@@ -23,11 +22,12 @@ import {
   type Flows,
   type PayloadError,
   type ServiceClient,
+  type Actor,
 } from '@partner-graph/platform';
 import {
-  AcceptanceStore,
-  InvitationStore,
   PurchaseOffer,
+  type AcceptanceStore,
+  type InvitationStore,
   TrialInvitation,
   type AcceptanceSource,
   type AccountRequest,
@@ -36,7 +36,7 @@ import {
   type TrialInvitationRow,
 } from '../db/index.js';
 import type { Catalogue } from './catalogue.js';
-import type { Actor, Invitations } from './invitations.js';
+import type { Invitations } from './invitations.js';
 import {
   acceptable,
   acceptingCustomer,
@@ -105,8 +105,6 @@ const operationOf = (acceptance: OfferAcceptanceRow) => (acceptance.trialInvitat
  */
 export class Acceptances {
   private readonly flow: FlowDefinition<AcceptanceFlowInput>;
-  private readonly store: AcceptanceStore;
-  private readonly invitationStore: InvitationStore;
 
   constructor(
     private readonly db: DataSource,
@@ -116,9 +114,9 @@ export class Acceptances {
     private readonly serviceClient: ServiceClient,
     private readonly flows: Flows,
     private readonly publicAcceptUrl: string,
+    private readonly store: AcceptanceStore,
+    private readonly invitationStore: InvitationStore,
   ) {
-    this.store = new AcceptanceStore(db);
-    this.invitationStore = new InvitationStore(db);
     this.flow = flows.define<AcceptanceFlowInput>({
       kind: 'offer-acceptance',
       run: (run) => this.steps(run),
@@ -211,7 +209,7 @@ export class Acceptances {
     if (acceptance.status === 'PENDING') return 'PROVISIONING';
     if (!acceptance.customerId) return null;
     try {
-      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
+      const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
       const data = await this.serviceClient.query(
         'customer',
         CustomerAccessDocument,
@@ -236,7 +234,7 @@ export class Acceptances {
         ...(adminPasswordHash ? { adminPasswordHash } : {}),
         ...(delegatedAdminTerminationCodeHash ? { delegatedAdminTerminationCodeHash } : {}),
       };
-      const as: CallContext = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
+      const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
       // The key is `acceptance:<id>`, as before the flows: a call made before an upgrade is answered the same.
       const data = await this.serviceClient.query(
         'customer',

@@ -1,4 +1,3 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import {
   authorize,
   decodeKeyset,
@@ -10,7 +9,7 @@ import {
   type OfferAvailability,
   type Viewer,
 } from '@partner-graph/platform';
-import { Offer, OFFER_CATEGORIES, type OfferCategory, type OfferRow } from '../db/index.js';
+import { OFFER_CATEGORIES, type OfferCategory, type OfferRow, type OfferStore } from '../db/index.js';
 import { availabilityOf, normaliseCountry } from './rules.js';
 
 /**
@@ -18,28 +17,13 @@ import { availabilityOf, normaliseCountry } from './rules.js';
  * authorised to sell it (the offer itself or its whole category) and it is sold somewhere.
  */
 export class Catalogue {
-  constructor(private readonly db: DataSource) {}
-
-  /** Restricts `o` to the offers `partnerId` may sell, in `country` when given. */
-  private visible(partnerId: string, country: string | null): SelectQueryBuilder<OfferRow> {
-    const query = this.db
-      .getRepository(Offer)
-      .createQueryBuilder('o')
-      .where('cardinality(o.countries) > 0')
-      .andWhere(
-        'EXISTS (SELECT 1 FROM offer_authorisation a WHERE a.partner_id = :partnerId AND (a.offer_id = o.id OR a.category = o.category))',
-        { partnerId },
-      );
-    // `@>` (not `= ANY`) so the GIN index on countries serves it.
-    if (country) query.andWhere('o.countries @> ARRAY[:country]::text[]', { country });
-    return query;
-  }
+  constructor(private readonly offers: OfferStore) {}
 
   /** One statement for any number of ids: the batch function of the per-request offer loader. */
   async visibleByIds(partnerId: string, ids: readonly string[]): Promise<OfferRow[]> {
     const valid = [...new Set(ids.filter(isUuid))];
     if (valid.length === 0) return [];
-    return this.visible(partnerId, null).andWhere('o.id = ANY(:ids)', { ids: valid }).getMany();
+    return this.offers.visibleByIds(partnerId, valid);
   }
 
   async list(
@@ -49,26 +33,15 @@ export class Catalogue {
     const { partnerId } = authorize(viewer);
     const country = normaliseCountry(args.country);
     const size = pageSize(args.first);
-    const query = this.visible(partnerId, country);
-    if (args.category) query.andWhere('o.category = :category', { category: args.category });
     const after = decodeKeyset(args.after, 'text');
-    if (after) query.andWhere('(o.name, o.id) > (:afterName, :afterId)', { afterName: after.key, afterId: after.id });
-    const rows = await query
-      .orderBy('o.name', 'ASC')
-      .addOrderBy('o.id', 'ASC')
-      .limit(size + 1)
-      .getMany();
+    const rows = await this.offers.page(partnerId, { country, category: args.category ?? null, after, limit: size + 1 });
     return toConnection(rows, size, (row) => [row.name, row.id]);
   }
 
   async categories(viewer: Viewer, countryArg: string | null | undefined): Promise<OfferCategory[]> {
     const { partnerId } = authorize(viewer);
     const country = normaliseCountry(countryArg);
-    const rows: { category: OfferCategory }[] = await this.visible(partnerId, country)
-      .select('o.category', 'category')
-      .distinct(true)
-      .getRawMany();
-    const present = new Set(rows.map((row) => row.category));
+    const present = await this.offers.categoriesOf(partnerId, country);
     return OFFER_CATEGORIES.filter((category) => present.has(category));
   }
 

@@ -16,11 +16,12 @@ import {
   type PartnerContactFragment,
   type PartnerViewer,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
 import {
-  AcceptanceStore,
-  InvitationStore,
   PurchaseOffer,
+  type AcceptanceStore,
+  type InvitationStore,
   TrialInvitation,
   type AcceptanceSource,
   type PurchaseOfferLineRow,
@@ -40,11 +41,6 @@ import {
   TRIAL_SEATS,
   type InvitationPreviewLine,
 } from './rules.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /** Who may (docs/api.md, "Who may do what"): trial invitations and purchase offers. */
 const ADVISOR: AccessRule = { programs: ['SUBSCRIPTION_ADVISOR'], customerAccess: ['FULL', 'LIMITED'] };
@@ -83,9 +79,6 @@ type Invitation = TrialInvitationRow | PurchaseOfferRow;
  * (like the advisor code, it is meant to be handed out); it is 256 random bits and revocable.
  */
 export class Invitations {
-  private readonly store: InvitationStore;
-  private readonly acceptanceStore: AcceptanceStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
@@ -93,10 +86,9 @@ export class Invitations {
     private readonly advisorCodes: AdvisorCodes,
     private readonly publicAcceptUrl: string,
     private readonly partnerContacts: PartnerContacts,
-  ) {
-    this.store = new InvitationStore(db);
-    this.acceptanceStore = new AcceptanceStore(db);
-  }
+    private readonly store: InvitationStore,
+    private readonly acceptanceStore: AcceptanceStore,
+  ) {}
 
   /** Customer side, unauthenticated: what a trial invitation's link offers. */
   async trialInvitationPreview(code: string, requestId: string): Promise<InvitationPreview> {

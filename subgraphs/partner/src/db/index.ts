@@ -18,3 +18,5 @@ export { Partner, PartnerUser };
 export type { PartnerRow, PartnerUserRow } from './entities.js';
 export { WebhookStore } from './webhook-store.js';
 export type { AttemptPosition, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointStatus } from './webhook-store.js';
+export { PartnerStore } from './partner-store.js';
+export { DeliveryStore } from './delivery-store.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   authorize,
   DomainError,
@@ -21,14 +21,10 @@ import {
   type CustomerAccess,
   type PartnerViewer,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
-import { Partner, PartnerUser, type PartnerRow, type PartnerUserRow } from '../db/index.js';
+import type { PartnerRow, PartnerStore, PartnerUserRow } from '../db/index.js';
 import { checkOwnRolesUnchanged } from './rules.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 const USER_MANAGERS = ['GLOBAL_ADMIN', 'USER_ADMIN'] as const;
 
@@ -66,13 +62,14 @@ export class PartnerDirectory {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly partners: PartnerStore,
   ) {}
 
   /** The gateway's view of a token subject: only an active user of an existing partner. */
   async viewerContext(subject: string): Promise<(PartnerViewer & { kind: 'partner-user' }) | null> {
-    const user = await this.db.getRepository(PartnerUser).findOneBy({ subject, active: true });
+    const user = await this.partners.activeUserBySubject(subject);
     if (!user) return null;
-    const partner = await this.db.getRepository(Partner).findOneByOrFail({ id: user.partnerId });
+    const partner = await this.partners.partner(user.partnerId);
     return {
       kind: 'partner-user',
       partnerId: partner.id,
@@ -87,10 +84,7 @@ export class PartnerDirectory {
   async listUsers(viewer: Viewer, partnerId: string, includeInactive: boolean): Promise<PartnerUserRow[]> {
     const allowed = authorize(viewer, { companyRole: USER_MANAGERS });
     if (allowed.partnerId !== partnerId) return [];
-    return this.db.getRepository(PartnerUser).find({
-      where: includeInactive ? { partnerId } : { partnerId, active: true },
-      order: { displayName: 'ASC', id: 'ASC' },
-    });
+    return this.partners.usersOf(partnerId, includeInactive);
   }
 
   async updateProfile(actor: Actor, changes: ProfileChanges): Promise<PartnerRow> {
@@ -111,7 +105,7 @@ export class PartnerDirectory {
     problems.throwIfAny();
 
     return this.db.transaction(async (manager) => {
-      const before = await manager.findOneOrFail(Partner, { where: { id: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.partners.lockedPartner(manager, viewer.partnerId);
       const after: PartnerRow = {
         ...before,
         companyName: changes.companyName?.trim() ?? before.companyName,
@@ -130,7 +124,7 @@ export class PartnerDirectory {
           : {}),
         updatedAt: this.clock.now(),
       };
-      await manager.save(Partner, after);
+      await this.partners.savePartner(after, manager);
       const { createdAt: _c, updatedAt: _u, ...oldValue } = before;
       const { createdAt: _c2, updatedAt: _u2, ...newValue } = after;
       await writeAudit(
@@ -164,11 +158,8 @@ export class PartnerDirectory {
         { scope: viewer.partnerId, operation: 'createPartnerUser', key: idempotencyKey, request: input, clock: this.clock },
         async () => {
           // Unique within the partner only: another partner's users are not this partner's business.
-          const taken = await manager
-            .createQueryBuilder(PartnerUser, 'u')
-            .where('u.partner_id = :partnerId AND lower(u.email) = :email', { partnerId: viewer.partnerId, email })
-            .getExists();
-          if (taken) throw new DomainError('EMAIL_TAKEN', 'A partner user with this email already exists', 'email');
+          if (await this.partners.emailTaken(viewer.partnerId, email, manager))
+            throw new DomainError('EMAIL_TAKEN', 'A partner user with this email already exists', 'email');
           temporaryPassword = generateTemporaryPassword();
           const now = this.clock.now();
           const user: PartnerUserRow = {
@@ -184,7 +175,7 @@ export class PartnerDirectory {
             createdAt: now,
             updatedAt: now,
           };
-          await manager.insert(PartnerUser, user);
+          await this.partners.insertUser(user, manager);
           await writeAudit(
             manager,
             { ...actor, clock: this.clock },
@@ -194,7 +185,7 @@ export class PartnerDirectory {
         },
       ),
     );
-    const user = await this.db.getRepository(PartnerUser).findOneByOrFail({ id: receipt.userId });
+    const user = await this.partners.user(receipt.userId);
     // A replayed request returns the same user; the password was shown once and is not stored.
     return { user, temporaryPassword };
   }
@@ -228,8 +219,8 @@ export class PartnerDirectory {
   ): Promise<PartnerUserRow> {
     return this.db.transaction(async (manager) => {
       // Serialises role changes within a partner, so two demotions cannot both pass the last-admin check.
-      await manager.findOne(Partner, { where: { id: viewer.partnerId }, lock: { mode: 'pessimistic_write' } });
-      const before = isUuid(id) ? await manager.findOneBy(PartnerUser, { id, partnerId: viewer.partnerId }) : null;
+      await this.partners.lockPartner(manager, viewer.partnerId);
+      const before = isUuid(id) ? await this.partners.userOf(viewer.partnerId, id, manager) : null;
       if (!before) throw notFound('Partner user', 'id');
       const after = { ...change(before), updatedAt: this.clock.now() };
       if (viewer.companyRole !== 'GLOBAL_ADMIN' && (before.companyRole === 'GLOBAL_ADMIN' || after.companyRole === 'GLOBAL_ADMIN')) {
@@ -238,10 +229,10 @@ export class PartnerDirectory {
       checkOwnRolesUnchanged(viewer, before, after);
       const losesGlobalAdmin =
         before.companyRole === 'GLOBAL_ADMIN' && before.active && (after.companyRole !== 'GLOBAL_ADMIN' || !after.active);
-      if (losesGlobalAdmin && (await this.activeGlobalAdmins(manager, viewer.partnerId)) <= 1) {
+      if (losesGlobalAdmin && (await this.partners.activeGlobalAdmins(viewer.partnerId, manager)) <= 1) {
         throw new DomainError('LAST_GLOBAL_ADMIN', 'The partner must keep at least one active GLOBAL_ADMIN', 'companyRole');
       }
-      await manager.save(PartnerUser, after);
+      await this.partners.saveUser(after, manager);
       await writeAudit(
         manager,
         { ...actor, clock: this.clock },
@@ -249,9 +240,5 @@ export class PartnerDirectory {
       );
       return after;
     });
-  }
-
-  private activeGlobalAdmins(manager: EntityManager, partnerId: string): Promise<number> {
-    return manager.countBy(PartnerUser, { partnerId, companyRole: 'GLOBAL_ADMIN', active: true });
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -9,6 +8,7 @@ import {
   type JobHandler,
   type JobQueue,
 } from '@partner-graph/platform';
+import { DeliveryStore } from '../db/index.js';
 import { signatureHeader, WebhookSender } from './webhook-transport.js';
 
 /** Production's delivery settings (Standard Webhooks' guidance: retries over about a day). */
@@ -35,17 +35,6 @@ export const WEBHOOK_SWEEP_QUEUE = 'webhook-delivery-sweep';
 export const WEBHOOK_PURGE_QUEUE = 'webhook-purge';
 /** Attempts in one run before the job hands over to the next one (bounded runs stay well under the job's expiry). */
 const ATTEMPTS_PER_RUN = 20;
-/**
- * The deliveries a run may attempt, once due and not held: pending, of an active endpoint, and the
- * oldest pending one of their object (so an object's events arrive in order). The run, its next
- * wake-up and the sweep read this one rule, so none wakes an endpoint for a delivery the run
- * cannot take (a later event of an object whose earlier one waits for its retry).
- */
-const DELIVERABLE = `webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id AND e.active
-  WHERE d.status = 'PENDING'
-    AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
-                     WHERE p.endpoint_id = d.endpoint_id AND p.object_id = d.object_id AND p.status = 'PENDING' AND p.sequence < d.sequence)`;
-
 /** Wakes the endpoint's delivery job once the caller's transaction commits. */
 export function deliverAfterCommit(manager: EntityManager, endpointId: string): void {
   sendAfterCommit(manager, WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
@@ -55,23 +44,6 @@ export function deliverAfterCommit(manager: EntityManager, endpointId: string): 
 export function retryDelaySeconds(attempts: number, base: number, max: number, random: () => number = Math.random): number {
   const exponential = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
   return exponential * (0.8 + 0.4 * random());
-}
-
-interface LeasedDelivery {
-  id: string;
-  attempts: number;
-  endpointId: string;
-  url: string;
-  secret: string;
-  previousSecret: string | null;
-  previousSecretExpiresAt: Date | null;
-  eventId: string;
-  eventType: string;
-  partnerId: string;
-  objectType: string;
-  objectId: string;
-  occurredAt: Date;
-  data: Record<string, unknown>;
 }
 
 /**
@@ -88,9 +60,10 @@ export class WebhookDelivery {
   private readonly sender: WebhookSender;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly clock: Clock,
     settings: EventSettings = {},
+    private readonly deliveries: DeliveryStore = new DeliveryStore(db),
   ) {
     this.settings = {
       ...DELIVERY_DEFAULTS,
@@ -147,27 +120,19 @@ export class WebhookDelivery {
         stoppedShort = true;
         break;
       }
-      const [due] = (await this.db.query(
-        `SELECT d.id FROM ${DELIVERABLE} AND d.endpoint_id = $1 AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-          ORDER BY d.sequence LIMIT 1`,
-        [endpointId],
-      )) as { id: string }[];
+      const due = await this.deliveries.dueFor(endpointId);
       if (!due) break;
-      const outcome = await this.attempt(due.id);
+      const outcome = await this.attempt(due);
       if (outcome === null) break; // another run took it meanwhile: its lease says when it is free again
       attempts++;
       failed = outcome !== 'SUCCEEDED';
     }
     // When the next delivery can be attempted, by the same rule as above (the oldest pending one of
     // its object, not held by another run); the paused endpoint waits to be resumed.
-    const [next] = (await this.db.query(
-      `SELECT EXTRACT(EPOCH FROM min(GREATEST(d.next_attempt_at, COALESCE(d.lease_until, d.next_attempt_at))) - now())::float AS "inSeconds"
-         FROM ${DELIVERABLE} AND d.endpoint_id = $1`,
-      [endpointId],
-    )) as { inSeconds: number | null }[];
-    if (next?.inSeconds === null || next?.inSeconds === undefined) return attempts;
+    const next = await this.deliveries.secondsUntilNextFor(endpointId);
+    if (next === null) return attempts;
     // After a failure the endpoint rests at least the first retry delay, whatever else is due.
-    const inSeconds = failed ? Math.max(next.inSeconds, this.settings.retryBaseSeconds) : next.inSeconds;
+    const inSeconds = failed ? Math.max(next, this.settings.retryBaseSeconds) : next;
     if (inSeconds > 0) await queue.send(WEBHOOK_RETRY_QUEUE, { endpointId }, { startAfterSeconds: inSeconds });
     // Due now: this run stopped at its bound, or a delivery came due (or its lease lapsed) as it ended.
     else if (stoppedShort || attempts > 0) await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
@@ -175,26 +140,13 @@ export class WebhookDelivery {
     return attempts;
   }
 
-  async endpointsWithDueDeliveries(): Promise<string[]> {
-    const rows = (await this.db.query(
-      `SELECT DISTINCT d.endpoint_id AS "endpointId" FROM ${DELIVERABLE} AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())`,
-    )) as { endpointId: string }[];
-    return rows.map((row) => row.endpointId);
+  endpointsWithDueDeliveries(): Promise<string[]> {
+    return this.deliveries.endpointsWithDue();
   }
 
   /** Events whose deliveries have all ended, older than the retention, go with their delivery log. */
-  async purge(): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const old = `SELECT v.id FROM webhook_event v
-                    WHERE v.received_at < now() - make_interval(days => $1)
-                      AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = v.id AND d.status = 'PENDING')`;
-      await manager.query(`DELETE FROM webhook_delivery WHERE event_id IN (${old})`, [this.settings.retentionDays]);
-      const [, deleted] = (await manager.query(`DELETE FROM webhook_event WHERE id IN (${old})`, [this.settings.retentionDays])) as [
-        unknown,
-        number,
-      ];
-      return deleted;
-    });
+  purge(): Promise<number> {
+    return this.deliveries.purgeEnded(this.settings.retentionDays);
   }
 
   /** One attempt of one delivery, if it is still pending and no one else holds it (`null` otherwise). */
@@ -203,17 +155,7 @@ export class WebhookDelivery {
     // a lease only lapses when its process died; and short, since the endpoint's next event of the
     // same object waits for it: 60 s had a delivery after a kill -9 arrive 57.8 s after the restart.
     const leaseSeconds = Math.ceil(this.settings.requestTimeoutMs / 1000) + LEASE_MARGIN_SECONDS;
-    const leased: LeasedDelivery[] = await this.db.query(
-      `WITH leased AS (
-         UPDATE webhook_delivery SET lease_until = now() + make_interval(secs => $2), first_attempt_at = COALESCE(first_attempt_at, now())
-          WHERE id = $1 AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < now())
-          RETURNING id, attempts, endpoint_id, event_id)
-       SELECT l.id, l.attempts, w.id AS "endpointId", w.url, w.secret, w.previous_secret AS "previousSecret", w.previous_secret_expires_at AS "previousSecretExpiresAt",
-              v.id AS "eventId", v.type AS "eventType", v.partner_id AS "partnerId", v.object_type AS "objectType", v.object_id AS "objectId", v.occurred_at AS "occurredAt", v.data
-         FROM leased l JOIN webhook_endpoint w ON w.id = l.endpoint_id JOIN webhook_event v ON v.id = l.event_id`,
-      [id, leaseSeconds],
-    );
-    const delivery = leased[0];
+    const delivery = await this.deliveries.lease(id, leaseSeconds);
     if (!delivery) return null;
     const secrets = [delivery.secret];
     if (delivery.previousSecret && delivery.previousSecretExpiresAt && delivery.previousSecretExpiresAt > this.clock.now())
@@ -241,43 +183,17 @@ export class WebhookDelivery {
       body,
     );
     const succeeded = result.httpStatus !== null && result.httpStatus >= 200 && result.httpStatus < 300;
-    const attempt = delivery.attempts + 1;
-    const delay = retryDelaySeconds(attempt, this.settings.retryBaseSeconds, this.settings.retryMaxSeconds);
-    return this.db.transaction(async (manager) => {
-      const [state] = (await manager.query(
-        // In a CTE so the driver answers with the rows (a bare UPDATE answers [rows, count]).
-        `WITH updated AS (
-         UPDATE webhook_delivery
-            SET attempts = $2, lease_until = NULL,
-                status = CASE WHEN $3 THEN 'DELIVERED'
-                              WHEN first_attempt_at + make_interval(secs => $4) <= now() THEN 'FAILED'
-                              ELSE 'PENDING' END,
-                next_attempt_at = CASE WHEN $3 THEN next_attempt_at ELSE now() + make_interval(secs => $5) END
-          WHERE id = $1
-          RETURNING status, next_attempt_at AS "nextAttemptAt")
-         SELECT * FROM updated`,
-        [delivery.id, attempt, succeeded, this.settings.giveUpAfterSeconds, delay],
-      )) as { status: 'DELIVERED' | 'FAILED' | 'PENDING'; nextAttemptAt: Date }[];
-      const outcome = state!.status === 'DELIVERED' ? 'SUCCEEDED' : state!.status === 'FAILED' ? 'FAILED' : 'RETRYING';
-      await manager.query(
-        `INSERT INTO webhook_delivery_attempt (id, delivery_id, endpoint_id, event_id, event_type, attempt, attempted_at, http_status, latency_ms, outcome, next_retry_at, error)
-         VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11)`,
-        [
-          randomUUID(),
-          delivery.id,
-          delivery.endpointId,
-          delivery.eventId,
-          delivery.eventType,
-          attempt,
-          result.httpStatus,
-          result.latencyMs,
-          outcome,
-          outcome === 'RETRYING' ? state!.nextAttemptAt : null,
-          result.error ?? (succeeded ? null : `HTTP ${result.httpStatus}`),
-        ],
-      );
-      return outcome;
-    });
+    const delay = retryDelaySeconds(delivery.attempts + 1, this.settings.retryBaseSeconds, this.settings.retryMaxSeconds);
+    return this.deliveries.recordAttempt(
+      delivery,
+      {
+        succeeded,
+        httpStatus: result.httpStatus,
+        latencyMs: result.latencyMs,
+        error: result.error ?? (succeeded ? null : `HTTP ${result.httpStatus}`),
+      },
+      { giveUpAfterSeconds: this.settings.giveUpAfterSeconds, retryInSeconds: delay },
+    );
   }
 
   /** Closes the connections to receivers (after the job queue stopped). */
@@ -291,17 +207,14 @@ export class WebhookDelivery {
  * every replica): deliveries by status, the age of the oldest pending one, and the last hour's
  * attempts by outcome. Alert on a growing backlog or age, or on FAILED deliveries.
  */
-export function registerDeliveryMetrics(registry: Registry, db: DataSource): void {
+export function registerDeliveryMetrics(registry: Registry, deliveries: DeliveryStore): void {
   new Gauge({
     name: 'webhook_deliveries',
     help: 'Webhook deliveries by status (PENDING, DELIVERED, FAILED), kept for the retention period',
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const rows = (await db.query(`SELECT status, count(*)::int AS count FROM webhook_delivery GROUP BY status`)) as {
-        status: string;
-        count: number;
-      }[];
+      const rows = await deliveries.countsByStatus();
       this.reset();
       for (const status of ['PENDING', 'DELIVERED', 'FAILED']) this.set({ status }, rows.find((row) => row.status === status)?.count ?? 0);
     },
@@ -311,10 +224,7 @@ export function registerDeliveryMetrics(registry: Registry, db: DataSource): voi
     help: 'Age of the oldest pending webhook delivery (0 when none)',
     registers: [registry],
     async collect() {
-      const [row] = (await db.query(
-        `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS age FROM webhook_delivery WHERE status = 'PENDING'`,
-      )) as { age: number }[];
-      this.set(row?.age ?? 0);
+      this.set(await deliveries.oldestPendingAgeSeconds());
     },
   });
   new Gauge({
@@ -323,9 +233,7 @@ export function registerDeliveryMetrics(registry: Registry, db: DataSource): voi
     labelNames: ['outcome'] as const,
     registers: [registry],
     async collect() {
-      const rows = (await db.query(
-        `SELECT outcome, count(*)::int AS count FROM webhook_delivery_attempt WHERE attempted_at > now() - interval '1 hour' GROUP BY outcome`,
-      )) as { outcome: string; count: number }[];
+      const rows = await deliveries.attemptsLastHourByOutcome();
       this.reset();
       for (const outcome of ['SUCCEEDED', 'RETRYING', 'FAILED'])
         this.set({ outcome }, rows.find((row) => row.outcome === outcome)?.count ?? 0);

@@ -14,22 +14,12 @@ import {
   type Connection,
   type RelayedEvent,
   type Viewer,
+  type Actor,
 } from '@partner-graph/platform';
-import {
-  WebhookStore,
-  type AttemptPosition,
-  type WebhookAttemptRow,
-  type WebhookEndpointRow,
-  type WebhookEndpointStatus,
-} from '../db/index.js';
+import type { AttemptPosition, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointStatus, WebhookStore } from '../db/index.js';
 import { attemptPosition, auditView, checkEventTypes, MANAGE_WEBHOOKS, SECRET_OVERLAP_MS, TEST_EVENT_TYPE } from './rules.js';
 import { deliverAfterCommit } from './webhook-delivery.js';
 import { endpointUrlProblem, generateSigningSecret } from './webhook-transport.js';
-
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /** The per-request loader of delivery-log pages (`loaders.ts` builds it). */
 export type AttemptPageLoader = DataLoader<
@@ -43,15 +33,12 @@ export type AttemptPageLoader = DataLoader<
  * partner user reads them without secrets; another partner's endpoints answer like unknown ids.
  */
 export class WebhookEndpoints {
-  private readonly store: WebhookStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly store: WebhookStore,
     private readonly allowPrivateAddresses: boolean,
-  ) {
-    this.store = new WebhookStore(db);
-  }
+  ) {}
 
   async list(viewer: Viewer): Promise<WebhookEndpointRow[]> {
     const { partnerId } = authorize(viewer);

@@ -19,14 +19,11 @@ export interface LifecycleRun {
  * neither double a notice (unique key) nor a transition (row lock, state re-read).
  */
 export class SubscriptionLifecycle {
-  private readonly store: SubscriptionStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-  ) {
-    this.store = new SubscriptionStore(db);
-  }
+    private readonly store: SubscriptionStore = new SubscriptionStore(db),
+  ) {}
 
   async runLifecycle(now: Date = this.clock.now()): Promise<LifecycleRun> {
     const noticesRecorded = await this.store.recordRenewalNotices(now, RENEWAL_NOTICE_DAYS, this.clock.now());

@@ -1,15 +1,10 @@
-import type { DataSource } from 'typeorm';
 import { authorize, decodeKeyset, pageSize, toConnection, type Connection, type Viewer } from '@partner-graph/platform';
-import { SubscriptionStore, type RenewalNoticeRow } from '../db/index.js';
+import type { RenewalNoticeRow, SubscriptionStore } from '../db/index.js';
 import { READ_SUBSCRIPTIONS } from './rules.js';
 
 /** The renewal notices the lifecycle recorded for a partner on record. */
 export class RenewalNotices {
-  private readonly store: SubscriptionStore;
-
-  constructor(db: DataSource) {
-    this.store = new SubscriptionStore(db);
-  }
+  constructor(private readonly store: SubscriptionStore) {}
 
   async list(viewer: Viewer, first: number | null | undefined, after: string | null | undefined): Promise<Connection<RenewalNoticeRow>> {
     const partner = authorize(viewer, READ_SUBSCRIPTIONS);

@@ -18,11 +18,11 @@ import {
   type OfferAvailability,
   type PartnerViewer,
   type ServiceClient,
-  type Viewer,
+  type Actor,
   unavailableOffer,
 } from '@partner-graph/platform';
 import {
-  SubscriptionStore,
+  type SubscriptionStore,
   type HistoryActorKind,
   type ScheduledChange,
   type SubscriptionChannel,
@@ -54,10 +54,13 @@ import {
   type HistoryEntry,
 } from './rules.js';
 
-/** Who acts, and how this request sees customers (batched per request by the caller). */
-export interface Actor {
-  viewer: Viewer;
-  requestId: string;
+/**
+ * Who acts, and how this request sees customers (batched per request by the caller). More than
+ * the platform's `Actor`: deciding what a partner may do to a customer's subscriptions needs the
+ * customer's access, which a request's loaders batch; calls to other services and background
+ * work (redemptions, renewals) act with the plain `Actor`.
+ */
+export interface SubscriptionActor extends Actor {
   customerAccess(customerId: string): Promise<CustomerAccessInfo | null>;
 }
 
@@ -73,7 +76,6 @@ export interface ProvisionSubscriptionInput {
 }
 
 type Changes = Partial<Pick<SubscriptionRow, 'quantity' | 'status' | 'autoRenew' | 'scheduledChange'>>;
-type CallAs = { viewer: Viewer; requestId: string };
 
 /** A mid-term change, and the part of the scheduled change it cleared (null: none). */
 export interface ChangedSubscription {
@@ -93,19 +95,16 @@ export interface WeeklyOptions {
  * the rules and writes through the store in one transaction — never a remote call inside it.
  */
 export class SubscriptionManager {
-  private readonly store: SubscriptionStore;
-
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     /** The customer and offer subgraphs, called with the caller's signed context. */
     private readonly services: ServiceClient,
-  ) {
-    this.store = new SubscriptionStore(db);
-  }
+    private readonly store: SubscriptionStore,
+  ) {}
 
   async addSubscription(
-    actor: Actor,
+    actor: SubscriptionActor,
     input: { customerId: string; offerId: string; quantity: number; idempotencyKey?: string | null; dryRun?: boolean | null },
   ): Promise<SubscriptionRow> {
     const viewer = authorize(actor.viewer, SELL_SUBSCRIPTIONS);
@@ -155,7 +154,7 @@ export class SubscriptionManager {
 
   /** The subscription side of creating a customer account (customer subgraph's provisioning job). */
   async provisionSubscription(
-    actor: Omit<Actor, 'customerAccess'>,
+    actor: Actor,
     input: ProvisionSubscriptionInput,
     idempotencyKey: string,
   ): Promise<{ subscriptionId: string }> {
@@ -166,7 +165,7 @@ export class SubscriptionManager {
     }
     if (input.termMonths != null) checkTermMonths(input.termMonths, 'termMonths');
     const partnerId = input.partnerId;
-    const as: CallAs = { viewer: actor.viewer, requestId: actor.requestId };
+    const as: Actor = { viewer: actor.viewer, requestId: actor.requestId };
     const ids = { scope: input.customerId, operation: 'provisionSubscription', key: idempotencyKey, request: input, clock: this.clock };
     const replayed = await recordedResult<{ subscriptionId: string }>(this.db.manager, ids);
     if (replayed) return replayed.result;
@@ -208,7 +207,7 @@ export class SubscriptionManager {
 
   /** A new quantity now; a quantity scheduled for the renewal is cleared (the answer says so). */
   async changeQuantity(
-    actor: Actor,
+    actor: SubscriptionActor,
     id: string,
     quantity: number,
     expectedVersion: number | null | undefined,
@@ -230,7 +229,7 @@ export class SubscriptionManager {
     return { subscription, clearedScheduledChange };
   }
 
-  async suspend(actor: Actor, id: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+  async suspend(actor: SubscriptionActor, id: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     await this.manageable(actor, id);
     return this.change(actor, id, expectedVersion, 'suspendSubscription', false, async (locked) => {
@@ -239,7 +238,7 @@ export class SubscriptionManager {
     });
   }
 
-  async activate(actor: Actor, id: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
+  async activate(actor: SubscriptionActor, id: string, expectedVersion: number | null | undefined): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     await this.manageable(actor, id);
     return this.change(actor, id, expectedVersion, 'activateSubscription', false, async (locked) => {
@@ -249,7 +248,12 @@ export class SubscriptionManager {
   }
 
   /** Turning auto-renew off clears the scheduled change, which only a renewal applies (the answer says so). */
-  async setAutoRenew(actor: Actor, id: string, enabled: boolean, expectedVersion: number | null | undefined): Promise<ChangedSubscription> {
+  async setAutoRenew(
+    actor: SubscriptionActor,
+    id: string,
+    enabled: boolean,
+    expectedVersion: number | null | undefined,
+  ): Promise<ChangedSubscription> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     await this.manageable(actor, id);
     let clearedScheduledChange: ScheduledChange | null = null;
@@ -268,7 +272,7 @@ export class SubscriptionManager {
    * offer, the target and the offers of the customer's other active subscriptions (add-ons).
    */
   async upgrade(
-    actor: Actor,
+    actor: SubscriptionActor,
     input: { id: string; targetOfferId: string; quantity?: number | null } & WeeklyOptions,
   ): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow; clearedScheduledChange: ScheduledChange | null }> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
@@ -371,7 +375,7 @@ export class SubscriptionManager {
   }
 
   /** Trial conversion (`convertTrial`): the same subscription, paid, from today; `quantity` defaults to the trial's seats. */
-  async convertTrial(actor: Actor, input: { id: string; quantity?: number | null } & WeeklyOptions): Promise<SubscriptionRow> {
+  async convertTrial(actor: SubscriptionActor, input: { id: string; quantity?: number | null } & WeeklyOptions): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const trialOffer = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
@@ -398,7 +402,7 @@ export class SubscriptionManager {
   }
 
   /** Cancellation within the window (`cancel`): CANCELLED at once, licences freed, the refund recorded. */
-  async cancel(actor: Actor, input: { id: string } & WeeklyOptions): Promise<ChangedSubscription> {
+  async cancel(actor: SubscriptionActor, input: { id: string } & WeeklyOptions): Promise<ChangedSubscription> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const price = (await this.offersIn(actor, viewer.partnerId, access.country, [row.offerId])).get(row.offerId)!;
@@ -433,7 +437,7 @@ export class SubscriptionManager {
   }
 
   /** A change for the renewal (`scheduleChange`), replacing any scheduled before. */
-  async scheduleChange(actor: Actor, input: { id: string } & ChangeRequest & WeeklyOptions): Promise<SubscriptionRow> {
+  async scheduleChange(actor: SubscriptionActor, input: { id: string } & ChangeRequest & WeeklyOptions): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { row, access, viewer } = await this.manageable(actor, input.id);
     const offerIds = input.offerId != null && input.offerId !== row.offerId ? [row.offerId, input.offerId] : [row.offerId];
@@ -473,7 +477,7 @@ export class SubscriptionManager {
     );
   }
 
-  async removeScheduledChange(actor: Actor, input: { id: string } & WeeklyOptions): Promise<SubscriptionRow> {
+  async removeScheduledChange(actor: SubscriptionActor, input: { id: string } & WeeklyOptions): Promise<SubscriptionRow> {
     authorize(actor.viewer, SELL_SUBSCRIPTIONS);
     const { viewer } = await this.manageable(actor, input.id);
     return this.rewrite(
@@ -498,7 +502,7 @@ export class SubscriptionManager {
 
   /** Licences are an admin action in the customer's tenant: any of its subscriptions, whoever sold it (docs/api.md, "Who may do what"). */
   async assignLicence(
-    actor: Actor,
+    actor: SubscriptionActor,
     subscriptionId: string,
     userId: string,
     expectedVersion: number | null | undefined,
@@ -516,7 +520,7 @@ export class SubscriptionManager {
   }
 
   async unassignLicence(
-    actor: Actor,
+    actor: SubscriptionActor,
     subscriptionId: string,
     userId: string,
     expectedVersion: number | null | undefined,
@@ -534,7 +538,7 @@ export class SubscriptionManager {
    * The customer side of deleting a customer user: every licence it holds is freed, and kept
    * aside so that a restore can give it back. Idempotent: a second call finds nothing to free.
    */
-  async releaseUserLicences(actor: Omit<Actor, 'customerAccess'>, customerId: string, userId: string): Promise<string[]> {
+  async releaseUserLicences(actor: Actor, customerId: string, userId: string): Promise<string[]> {
     // The customer subgraph has checked the viewer's admin rights on the customer.
     authorize(actor.viewer, ADMINISTER_CUSTOMER);
     if (!isUuid(customerId) || !isUuid(userId)) return [];
@@ -562,7 +566,7 @@ export class SubscriptionManager {
    * free seat; the others are named with the reason. Either way they are no longer kept aside.
    */
   async reinstateUserLicences(
-    actor: Omit<Actor, 'customerAccess'>,
+    actor: Actor,
     customerId: string,
     userId: string,
   ): Promise<{
@@ -592,7 +596,7 @@ export class SubscriptionManager {
   /** A licence moved by another flow (a user deleted or restored): new version, history and audit, like assignLicence. */
   private async bumpForLicence(
     manager: EntityManager,
-    actor: CallAs,
+    actor: Actor,
     locked: SubscriptionRow,
     operation: string,
     licence: { from: string | null; to: string | null },
@@ -628,7 +632,7 @@ export class SubscriptionManager {
   }
 
   /** Renewal with a product key (the licensing-key subgraph's redemption): see `renewWithKey`. */
-  async extendTerm(actor: Actor, subscriptionId: string, months: number, idempotencyKey: string): Promise<SubscriptionRow> {
+  async extendTerm(actor: SubscriptionActor, subscriptionId: string, months: number, idempotencyKey: string): Promise<SubscriptionRow> {
     const viewer = authorize(actor.viewer);
     checkTermMonths(months, 'months');
     const { row } = await this.visible(actor, subscriptionId);
@@ -685,7 +689,7 @@ export class SubscriptionManager {
 
   /** A new directly billed subscription starts at once; it takes over the licences and the old one ends. */
   async renewWithDirectBilling(
-    actor: Actor,
+    actor: SubscriptionActor,
     id: string,
     expectedVersion: number | null | undefined,
   ): Promise<{ subscription: SubscriptionRow; previous: SubscriptionRow }> {
@@ -721,14 +725,17 @@ export class SubscriptionManager {
   }
 
   /** The subscription if the viewer's partner may see it (related customer), else NOT_FOUND. */
-  private async visible(actor: Actor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo }> {
+  private async visible(actor: SubscriptionActor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo }> {
     const row = isUuid(id) ? await this.store.find(id) : null;
     const access = row ? await actor.customerAccess(row.customerId) : null;
     if (!row || !access) throw notFound('Subscription', 'id');
     return { row, access };
   }
   /** Visible and sold by the viewer's partner as reseller; anything else is view-only. */
-  private async manageable(actor: Actor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo; viewer: PartnerViewer }> {
+  private async manageable(
+    actor: SubscriptionActor,
+    id: string,
+  ): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo; viewer: PartnerViewer }> {
     const viewer = authorize(actor.viewer);
     const found = await this.visible(actor, id);
     if (!isSoldBy(viewer, found.row)) {
@@ -738,7 +745,7 @@ export class SubscriptionManager {
   }
 
   /** Visible, and the viewer administers the customer with FULL effective access (licences). */
-  private async licensable(actor: Actor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo }> {
+  private async licensable(actor: SubscriptionActor, id: string): Promise<{ row: SubscriptionRow; access: CustomerAccessInfo }> {
     const viewer = authorize(actor.viewer, ADMINISTER_CUSTOMER);
     const found = await this.visible(actor, id);
     if (!mayAssignLicences(viewer, found.access)) {
@@ -756,7 +763,7 @@ export class SubscriptionManager {
    * `decide` returns the new field values (or extra history), or null when nothing changes.
    */
   private async change(
-    actor: Actor,
+    actor: SubscriptionActor,
     id: string,
     expectedVersion: number | null | undefined,
     operation: string,
@@ -837,7 +844,7 @@ export class SubscriptionManager {
    * history, the audit record and the event, in one transaction settled by the idempotency key.
    */
   private async rewrite(
-    actor: Actor,
+    actor: SubscriptionActor,
     viewer: PartnerViewer,
     input: { id: string } & WeeklyOptions,
     operation: string,
@@ -897,7 +904,7 @@ export class SubscriptionManager {
   }
 
   /** The offer subgraph's answer for each offer in the customer's country, by id, in one call (an id that is no UUID is simply unavailable). */
-  private async offersIn(as: CallAs, partnerId: string, country: string, offerIds: string[]): Promise<Map<string, OfferAvailability>> {
+  private async offersIn(as: Actor, partnerId: string, country: string, offerIds: string[]): Promise<Map<string, OfferAvailability>> {
     const asked = [...new Set(offerIds.filter(isUuid))];
     const answers =
       asked.length > 0
@@ -913,7 +920,7 @@ export class SubscriptionManager {
     return row;
   }
 
-  private async availableOffer(as: CallAs, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
+  private async availableOffer(as: Actor, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
     const [offer] = isUuid(offerId)
       ? (
           await this.services.query(
@@ -937,7 +944,7 @@ export class SubscriptionManager {
     }
   }
 
-  private async checkCustomerUser(as: CallAs, customerId: string, userId: string, field: string): Promise<void> {
+  private async checkCustomerUser(as: Actor, customerId: string, userId: string, field: string): Promise<void> {
     const users = isUuid(userId)
       ? (
           await this.services.query(
@@ -959,7 +966,7 @@ export class SubscriptionManager {
   /** `announce` false: the caller reports the new subscription with its own event (an upgrade). */
   private async insertSubscription(
     manager: EntityManager,
-    actor: CallAs,
+    actor: Actor,
     row: SubscriptionRow,
     operation: string,
     announce = true,
@@ -1005,7 +1012,7 @@ export class SubscriptionManager {
 
   private async recordHistory(
     manager: EntityManager,
-    actor: CallAs,
+    actor: Actor,
     row: SubscriptionRow,
     action: string,
     entries: HistoryEntry[],
