@@ -328,7 +328,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return post(gatewayServer.url, { query, variables }, headers) as never;
     },
     async viewerOf(email) {
-      const data = await new ServiceClient({ issuer: 'test', secret: SECRET, urls }).query(
+      const data = await new ServiceClient({ issuer: 'test', secret: SECRET, urls }).call(
         'partner',
         ViewerContextDocument,
         { subject: await subjectOf(email) },

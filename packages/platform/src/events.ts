@@ -153,7 +153,7 @@ export async function relayEvents(db: DataSource, services: ServiceClient, batch
     }));
     // The partner subgraph ignores an event id it already has: a crash after its commit and
     // before ours sends the batch again, harmlessly (at least once, never twice downstream).
-    await services.query(
+    await services.call(
       'partner',
       AcceptPartnerEventsDocument,
       { events },

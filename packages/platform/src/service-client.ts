@@ -26,7 +26,7 @@ export class ServiceClient {
     },
   ) {}
 
-  async query<Result, Variables extends Record<string, unknown>>(
+  async call<Result, Variables extends Record<string, unknown>>(
     service: SubgraphName,
     document: TypedDocumentNode<Result, Variables>,
     variables: NoInfer<Variables>,

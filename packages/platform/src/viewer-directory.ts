@@ -15,7 +15,7 @@ export function partnerDirectoryLookup(partner: ServiceClient): ViewerLookup {
   return async (subject, requestId) => {
     let data;
     try {
-      data = await partner.query('partner', ViewerContextDocument, { subject }, { viewer: { kind: 'system' }, requestId });
+      data = await partner.call('partner', ViewerContextDocument, { subject }, { viewer: { kind: 'system' }, requestId });
     } catch (error) {
       // Without the directory no request can be authorised: the whole request is 503, not 500.
       if (!isUnavailable(error)) throw error;

@@ -33,7 +33,7 @@ export type Viewer = PartnerViewer | AnonymousViewer | SystemViewer;
 
 /**
  * Who acts, and in which request: what the audit trail records and what a call to another
- * service signs. The one caller type of every subgraph's domain and of `ServiceClient.query`.
+ * service signs. The one caller type of every subgraph's domain and of `ServiceClient.call`.
  */
 export interface Actor {
   viewer: Viewer;

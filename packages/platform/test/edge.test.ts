@@ -153,14 +153,12 @@ describe('service calls', () => {
       const as = { viewer: { kind: 'system' as const }, requestId: 'edge-test' };
 
       drops = 1;
-      const answer = await client.query('partner', PartnerAdvisorCodeDocument, { partnerId: 'p1' }, as);
+      const answer = await client.call('partner', PartnerAdvisorCodeDocument, { partnerId: 'p1' }, as);
       expect(answer.partnerAdvisorCode).toBe('CONTOSO-ADV');
       expect(received).toEqual([1, 2].map(() => ({ query: print(PartnerAdvisorCodeDocument), variables: { partnerId: 'p1' } })));
 
       drops = 1;
-      await expect(client.query('partner', AcceptPartnerEventsDocument, { events: [] }, as)).rejects.toBeInstanceOf(
-        ServiceUnavailableError,
-      );
+      await expect(client.call('partner', AcceptPartnerEventsDocument, { events: [] }, as)).rejects.toBeInstanceOf(ServiceUnavailableError);
       expect(received).toHaveLength(3);
     } finally {
       server.close();

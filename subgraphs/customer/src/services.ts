@@ -51,7 +51,7 @@ export const customerServices = servicesPerRuntime((runtime): CustomerServices =
   return {
     // Asked as the system: the customer-facing page that shows it has no partner viewer.
     partnerContacts: async (partnerId, requestId) =>
-      (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
+      (await runtime.serviceClient.call('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
         .partnerContact,
     accounts: new CustomerAccounts(
       runtime.db,

@@ -22,7 +22,7 @@ export interface OfferServices {
 /** The partner subgraph owns advisor codes; it answers this internal field for services only. */
 function advisorCodesFrom(runtime: SubgraphRuntime): AdvisorCodes {
   return async (partnerId, actor) => {
-    const data = await runtime.serviceClient.query('partner', PartnerAdvisorCodeDocument, { partnerId }, actor);
+    const data = await runtime.serviceClient.call('partner', PartnerAdvisorCodeDocument, { partnerId }, actor);
     if (!data.partnerAdvisorCode) throw new Error(`Partner ${partnerId} has no advisor code`);
     return data.partnerAdvisorCode;
   };
@@ -48,7 +48,7 @@ export const offerServices = servicesPerRuntime((runtime): OfferServices => {
     advisorCodesFrom(runtime),
     runtime.publicAcceptUrl,
     async (partnerId, requestId) =>
-      (await runtime.serviceClient.query('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
+      (await runtime.serviceClient.call('partner', PartnerContactDocument, { partnerId }, { viewer: { kind: 'system' }, requestId }))
         .partnerContact,
     stores.invitations,
     stores.acceptances,

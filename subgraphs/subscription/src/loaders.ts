@@ -33,7 +33,7 @@ export function createLoaders(store: SubscriptionStore, services: ServiceClient,
       if (viewer.kind !== 'partner-user') return ids.map(() => null);
       const valid = [...new Set(ids.filter(isUuid))];
       if (valid.length === 0) return ids.map(() => null);
-      const { customerAccess } = await services.query(
+      const { customerAccess } = await services.call(
         'customer',
         CustomerAccessDocument,
         { partnerId: viewer.partnerId, customerIds: valid },
@@ -54,7 +54,7 @@ export function createLoaders(store: SubscriptionStore, services: ServiceClient,
       const answers = await Promise.all(
         [...byCountry].map(async ([country, offerIds]) =>
           (
-            await services.query('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds }, as)
+            await services.call('offer', OfferAvailabilityDocument, { partnerId: viewer.partnerId, country, offerIds }, as)
           ).offerAvailability.map((offer): [string, OfferAvailability] => [`${country}:${offer.offerId}`, offer]),
         ),
       );

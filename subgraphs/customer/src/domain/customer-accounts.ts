@@ -416,7 +416,7 @@ export class CustomerAccounts {
     let offer: OfferAvailability | undefined;
     try {
       [offer] = (
-        await this.services.query(
+        await this.services.call(
           'offer',
           OfferAvailabilityDocument,
           { partnerId: viewer.partnerId, country, offerIds: [subscription.offerId] },

@@ -128,7 +128,7 @@ export class CustomerUsers {
     const before = await this.check(viewer, id, 'FULL', rule);
     const licences = { customerId: before.customerId, userId: id };
     const { subscriptionIds: released } = accepted(
-      (await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
+      (await this.services.call('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
     );
     try {
       return { user: await this.change(actor, viewer, id, 'deleteCustomerUser', 'FULL', rule), released };
@@ -137,7 +137,7 @@ export class CustomerUsers {
       // won, whose licences these now are to keep aside.
       if (!(await this.isDeleted(id)))
         accepted(
-          (await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
+          (await this.services.call('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
         );
       throw error;
     }
@@ -153,7 +153,7 @@ export class CustomerUsers {
     const before = await this.check(viewer, id, 'FULL', rule);
     const licences = { customerId: before.customerId, userId: id };
     const { subscriptionIds: reinstated, notReinstated } = accepted(
-      (await this.services.query('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
+      (await this.services.call('subscription', ReinstateCustomerUserLicencesDocument, licences, actor)).reinstateCustomerUserLicences,
     );
     try {
       return { user: await this.change(actor, viewer, id, 'restoreCustomerUser', 'FULL', rule), reinstated, notReinstated };
@@ -161,7 +161,7 @@ export class CustomerUsers {
       // Refused after all: free them again — unless a concurrent restore of the same user won.
       if (await this.isDeleted(id))
         accepted(
-          (await this.services.query('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
+          (await this.services.call('subscription', ReleaseCustomerUserLicencesDocument, licences, actor)).releaseCustomerUserLicences,
         );
       throw error;
     }

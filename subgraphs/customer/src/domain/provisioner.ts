@@ -154,7 +154,7 @@ export class Provisioner {
     idempotencyKey: string,
   ): Promise<string> {
     const customerId = flow.id;
-    const data = await this.services.query(
+    const data = await this.services.call(
       'subscription',
       ProvisionSubscriptionDocument,
       {

@@ -49,7 +49,7 @@ export class ProductKeys {
     const viewer = authorize(actor.viewer, PRODUCT_KEYS);
     const { termMonths } = readOrder(input);
     // `country: null`: may the partner sell the offer at all, in any country.
-    const { offerAvailability } = await this.services.query(
+    const { offerAvailability } = await this.services.call(
       'offer',
       OfferAvailabilityDocument,
       { partnerId: viewer.partnerId, country: null, offerIds: [input.offerId] },

@@ -157,7 +157,7 @@ export class Redemptions {
     const termMonths = keys[0]!.termMonths;
     if (keys.some((key) => key.termMonths !== termMonths))
       throw new DomainError('MIXED_OFFERS', 'All keys of a redemption must have the same term', 'keys');
-    const offers = await this.services.query(
+    const offers = await this.services.call(
       'offer',
       OfferAvailabilityAnywhereAndInCountryDocument,
       { partnerId: viewer.partnerId, country: customer.country, offerIds: [offerId] },
@@ -270,7 +270,7 @@ export class Redemptions {
     );
     if ('replayed' in checked) return checked.replayed;
     const [key] = checked.keys;
-    const { subscription } = await this.services.query('subscription', SubscriptionToRenewDocument, { id: subscriptionId }, as);
+    const { subscription } = await this.services.call('subscription', SubscriptionToRenewDocument, { id: subscriptionId }, as);
     if (!subscription) throw notFound('Subscription', 'subscriptionId');
     if (!['ACTIVE', 'SUSPENDED', 'EXPIRED', 'DISABLED'].includes(subscription.status)) {
       throw new DomainError('INVALID_STATUS_TRANSITION', `A ${subscription.status} subscription cannot be renewed`, 'subscriptionId');
@@ -352,7 +352,7 @@ export class Redemptions {
     const key = `redemption:${id}`;
     if (redemption.usedFor === 'RENEWAL') {
       await step('subscription', async (): Promise<SubscriptionStep> => {
-        const { extendSubscriptionTerm: result } = await this.services.query(
+        const { extendSubscriptionTerm: result } = await this.services.call(
           'subscription',
           ExtendSubscriptionTermDocument,
           { subscriptionId: redemption.subscriptionId!, months: redemption.termMonths, idempotencyKey: key },
@@ -365,7 +365,7 @@ export class Redemptions {
     }
     const account = await step('account', async () => {
       const input = redemptionAccount({ ...redemption, customer: redemption.customer!, adminPasswordHash: flow.input.adminPasswordHash });
-      const { createCustomerAccount: result } = await this.services.query(
+      const { createCustomerAccount: result } = await this.services.call(
         'customer',
         CreateCustomerAccountDocument,
         { input, idempotencyKey: key },
@@ -380,7 +380,7 @@ export class Redemptions {
     await this.redemptions.accountCreated(id, { ...account, at: this.clock.now() });
     // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.
     await step('subscription', async (): Promise<SubscriptionStep> => {
-      const { customerAccess } = await this.services.query(
+      const { customerAccess } = await this.services.call(
         'customer',
         CustomerAccessDocument,
         { partnerId: redemption.partnerId, customerIds: [account.customerId] },
@@ -391,7 +391,7 @@ export class Redemptions {
       // The account was created for this redemption: its one subscription is the keys' subscription.
       const {
         subscriptionIdsForCustomer: [subscriptionId],
-      } = await this.services.query('subscription', SubscriptionIdsForCustomerDocument, { customerId: account.customerId }, as);
+      } = await this.services.call('subscription', SubscriptionIdsForCustomerDocument, { customerId: account.customerId }, as);
       if (!subscriptionId) throw new NotYet('Waiting for the new account’s subscription');
       return { subscriptionId, endDate: null };
     });

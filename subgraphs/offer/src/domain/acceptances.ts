@@ -210,7 +210,7 @@ export class Acceptances {
     if (!acceptance.customerId) return null;
     try {
       const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
-      const data = await this.serviceClient.query(
+      const data = await this.serviceClient.call(
         'customer',
         CustomerAccessDocument,
         { partnerId: acceptance.partnerId, customerIds: [acceptance.customerId] },
@@ -236,7 +236,7 @@ export class Acceptances {
       };
       const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${flow.id}` };
       // The key is `acceptance:<id>`, as before the flows: a call made before an upgrade is answered the same.
-      const data = await this.serviceClient.query(
+      const data = await this.serviceClient.call(
         'customer',
         CreateCustomerAccountDocument,
         { input, idempotencyKey: `acceptance:${flow.id}` },

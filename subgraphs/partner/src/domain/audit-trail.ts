@@ -56,7 +56,7 @@ export class AuditTrail {
                 toAuditTrailEntry,
               )
             : (
-                await this.services.query(
+                await this.services.call(
                   service,
                   AuditTrailDocument,
                   { filter: shared, first: size + 1, afterOccurredAt: position?.key ?? null, afterId: position?.id ?? null },

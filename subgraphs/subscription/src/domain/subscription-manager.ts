@@ -171,7 +171,7 @@ export class SubscriptionManager {
     if (replayed) return replayed.result;
 
     // Read, call, then write: the customer and offer subgraphs answer before the transaction opens.
-    const [access] = (await this.services.query('customer', CustomerAccessDocument, { partnerId, customerIds: [input.customerId] }, as))
+    const [access] = (await this.services.call('customer', CustomerAccessDocument, { partnerId, customerIds: [input.customerId] }, as))
       .customerAccess;
     if (!access) throw notFound('Customer', 'customerId');
     const offer = await this.availableOffer(as, partnerId, access.country, input.offerId);
@@ -908,7 +908,7 @@ export class SubscriptionManager {
     const asked = [...new Set(offerIds.filter(isUuid))];
     const answers =
       asked.length > 0
-        ? (await this.services.query('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: asked }, as)).offerAvailability
+        ? (await this.services.call('offer', OfferAvailabilityDocument, { partnerId, country, offerIds: asked }, as)).offerAvailability
         : [];
     const found = new Map(answers.map((offer) => [offer.offerId, offer]));
     return new Map(offerIds.map((id) => [id, found.get(id) ?? unavailableOffer(id)]));
@@ -923,7 +923,7 @@ export class SubscriptionManager {
   private async availableOffer(as: Actor, partnerId: string, country: string, offerId: string): Promise<OfferAvailability> {
     const [offer] = isUuid(offerId)
       ? (
-          await this.services.query(
+          await this.services.call(
             'offer',
             OfferAvailabilityDocument,
             { partnerId, country, offerIds: [offerId] },
@@ -947,7 +947,7 @@ export class SubscriptionManager {
   private async checkCustomerUser(as: Actor, customerId: string, userId: string, field: string): Promise<void> {
     const users = isUuid(userId)
       ? (
-          await this.services.query(
+          await this.services.call(
             'customer',
             CustomerUsersByIdDocument,
             { customerId, userIds: [userId] },
