@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from './config.js';
-import type { JobHandler } from './jobs.js';
+import type { JobBundle, JobHandler } from './jobs.js';
 import { AUDIT_PURGE_SETTING, AuditRecordEntity, type AuditRecord } from './platform-tables.js';
 import { isUuid } from './validation.js';
 
@@ -103,10 +103,7 @@ export async function purgeAuditRecords(db: DataSource, before: Date): Promise<n
 export const AUDIT_PURGE_QUEUE = 'audit-purge';
 
 /** The daily purge of audit records older than the retention (`AUDIT_RETENTION_DAYS`), on a subgraph's job queue. */
-export function auditRetentionJobs(runtime: { db: DataSource; clock: Clock; auditRetentionDays?: number }): {
-  handlers: Record<string, JobHandler>;
-  schedules: { queue: string; cron: string }[];
-} {
+export function auditRetentionJobs(runtime: { db: DataSource; clock: Clock; auditRetentionDays?: number }): JobBundle<JobHandler> {
   const days = runtime.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
   return {
     handlers: {

@@ -3,7 +3,7 @@ import { EntitySchema, IsNull, type DataSource, type EntityManager, type QueryRu
 import type { Clock } from './clock.js';
 import type { ServiceClient } from './service-client.js';
 import { AcceptPartnerEventsDocument } from './service-documents.js';
-import { sendAfterCommit, type JobDefinition, type JobHandler, type JobQueue } from './jobs.js';
+import { sendAfterCommit, type JobBundle } from './jobs.js';
 
 /**
  * The transactional outbox of the partner's events (webhooks): a subgraph writes an event in
@@ -176,11 +176,7 @@ const OUTBOX_RETENTION_DAYS = 7;
  * right after the commit), and one relay runs at a time per subgraph (in order). `start`
  * relays what an earlier run left, at once.
  */
-export function eventRelayJobs(runtime: { db: DataSource; serviceClient: ServiceClient; events?: EventSettings }): {
-  handlers: Record<string, JobDefinition | JobHandler>;
-  schedules: { queue: string; cron: string; singletonKey?: string }[];
-  start(queue: JobQueue): Promise<unknown>;
-} {
+export function eventRelayJobs(runtime: { db: DataSource; serviceClient: ServiceClient; events?: EventSettings }): JobBundle {
   return {
     handlers: {
       [EVENT_RELAY_QUEUE]: {

@@ -2,7 +2,7 @@ import { EntitySchema, type DataSource, type EntityManager, type QueryRunner } f
 import type { Clock } from './clock.js';
 import type { ErrorCode, PayloadError } from './errors.js';
 import type { Logger } from './logger.js';
-import { sendAfterCommit, type JobDefinition, type JobHandler, type JobQueue } from './jobs.js';
+import { sendAfterCommit, type JobBundle, type JobQueue } from './jobs.js';
 
 /**
  * A durable flow: a change that spans subgraphs, run as steps by the job queue. Its row is the
@@ -114,10 +114,40 @@ export interface FlowDefinition<Input> {
   run(run: FlowRun<Input>): Promise<void>;
   /** In the transaction that marks the flow SUCCEEDED: the domain's rows, audit record and event. */
   succeeded(manager: EntityManager, flow: FlowRecord<Input>): Promise<void>;
-  /** How a step's error ends this run. */
+  /** How a step's error other than a `FlowRefused` (which ends the flow FAILED) ends this run: a service down is tried again. */
   failure(error: unknown): FlowFailure;
   /** In the transaction that records the failure: what the client is shown, and (when final) undoing what the flow reserved. */
   failed?(manager: EntityManager, flow: FlowRecord<Input>, failure: FlowFailure, error: unknown): Promise<void>;
+}
+
+/**
+ * A step refused for good (another service said no: the domain is taken, the key is expired):
+ * the flow ends FAILED with `message` as its reason, and runs again only when restarted.
+ * `error` is the refusal as the client reads it (the object's stored failure).
+ */
+export class FlowRefused extends Error {
+  constructor(
+    readonly error: PayloadError,
+    message: string = error.message,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A service's answer to a flow step: the payload when it has no `errors`, else the step is
+ * refused for good with its first error (`reason` words the flow's reason from it). With
+ * `produces`, an answer without that field is a refusal too (`missing`).
+ */
+export function refuseOnErrors<T extends { errors: readonly PayloadError[] }, K extends Exclude<keyof T, 'errors'> = never>(
+  payload: T,
+  options: { produces?: K; missing?: string; reason?: (error: PayloadError) => string } = {},
+): T & { [P in K]-?: NonNullable<T[P]> } {
+  const [first] = payload.errors;
+  if (first) throw new FlowRefused(first, options.reason?.(first));
+  if (options.produces !== undefined && !payload[options.produces])
+    throw new FlowRefused({ code: 'VALIDATION_FAILED', message: options.missing ?? 'The service answered without a result', field: null });
+  return payload as T & { [P in K]-?: NonNullable<T[P]> };
 }
 
 /** Thrown by `Flows.run` when a run stopped short: the job fails and pg-boss retries it (with backoff) unless the failure is final. */
@@ -221,7 +251,7 @@ export class Flows {
         },
       });
     } catch (error) {
-      const failure = definition.failure(error);
+      const failure = error instanceof FlowRefused ? { reason: error.message, final: true } : definition.failure(error);
       this.logger.warn({ err: error, flowId: id, kind: flow.kind, final: failure.final }, 'flow stopped short');
       await this.db.transaction(async (manager) => {
         const now = this.clock.now();
@@ -284,11 +314,7 @@ export class Flows {
    * with backoff unless its failure is final), one sweep every minute for what a lost wake-up
    * or a crash left RUNNING, and `start` resumes every RUNNING flow at once.
    */
-  jobs(): {
-    handlers: Record<string, JobDefinition | JobHandler>;
-    schedules: { queue: string; cron: string }[];
-    start(queue: JobQueue): Promise<unknown>;
-  } {
+  jobs(): JobBundle {
     const wake = async (queue: JobQueue, ids: string[]) => {
       for (const id of ids) await queue.send(FLOW_QUEUE, { id }, { singletonKey: id });
     };

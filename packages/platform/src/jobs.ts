@@ -82,6 +82,21 @@ export interface JobDefinition {
 }
 
 /**
+ * One background mechanism of a subgraph (its durable flows, the outbox relay, webhook delivery,
+ * a purge, the lifecycle), as `startSubgraphWorkers` runs it on the subgraph's job queue.
+ */
+export interface JobBundle<Handler extends JobHandler | JobDefinition = JobHandler | JobDefinition> {
+  /** Its queues, by name. */
+  handlers: Record<string, Handler>;
+  /** Cron schedules (UTC) of its queues; pg-boss runs each once per tick across all replicas. */
+  schedules?: { queue: string; cron: string; singletonKey?: string }[];
+  /** Once the queue has started: what an earlier run left due, woken at once rather than at the next sweep. */
+  start?(queue: JobQueue): Promise<unknown>;
+  /** Once the queue has stopped (its running jobs finished or handed back): what the bundle holds open. */
+  stop?(): Promise<void>;
+}
+
+/**
  * Every running job's process refreshes its heartbeat every 5 s; a job whose heartbeat is this
  * old belongs to a dead process, and pg-boss's supervisor hands it back (retry). pg-boss's minimum.
  */

@@ -1,8 +1,11 @@
 import {
+  auditRetentionJobs,
   createSubgraphServer,
+  eventRelayJobs,
   readSubgraphSchema,
   signCustomerAccess,
   startSubgraphWorkers,
+  type JobBundle,
   type SubgraphModule,
   type SubgraphRuntime,
 } from '@partner-graph/platform';
@@ -51,13 +54,12 @@ export function createCustomerServer(runtime: SubgraphRuntime) {
 
 /**
  * The background work: the provisioning flows of new accounts (the platform's `Flows`: one job
- * per run, a sweep for what a lost wake-up left), the event relay, the hourly purge of users
- * deleted 30 days ago and the expiry of delegated-admin relationships.
+ * per run, a sweep for what a lost wake-up left), the event relay, the audit trail's retention
+ * purge, the hourly purge of users deleted 30 days ago and the expiry of delegated-admin relationships.
  */
 export function startCustomerWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const services = customerServices(runtime);
-  return startSubgraphWorkers(runtime, {
-    flows: services.flows,
+  const accounts: JobBundle = {
     handlers: {
       [USER_PURGE_QUEUE]: async () => {
         await services.users.purgeExpired();
@@ -70,7 +72,8 @@ export function startCustomerWorkers(runtime: SubgraphRuntime): Promise<(graceMs
       { queue: USER_PURGE_QUEUE, cron: '17 * * * *' },
       { queue: DELEGATED_ADMIN_EXPIRY_QUEUE, cron: '* * * * *' },
     ],
-  });
+  };
+  return startSubgraphWorkers(runtime, [services.flows.jobs(), eventRelayJobs(runtime), auditRetentionJobs(runtime), accounts]);
 }
 
 export const customerSubgraph: SubgraphModule = {

@@ -1,5 +1,7 @@
 import {
+  auditRetentionJobs,
   createSubgraphServer,
+  eventRelayJobs,
   readSubgraphSchema,
   startSubgraphWorkers,
   type SubgraphModule,
@@ -36,6 +38,7 @@ export const licensingKeySubgraph: SubgraphModule = {
   migrations,
   create: createLicensingKeyServer,
   seedDemo,
-  /** The redemption and renewal flows and the event relay. */
-  startWorkers: (runtime) => startSubgraphWorkers(runtime, { flows: licensingKeyServices(runtime).flows }),
+  /** The redemption and renewal flows, the event relay and the audit trail's retention purge. */
+  startWorkers: (runtime) =>
+    startSubgraphWorkers(runtime, [licensingKeyServices(runtime).flows.jobs(), eventRelayJobs(runtime), auditRetentionJobs(runtime)]),
 };

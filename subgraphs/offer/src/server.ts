@@ -1,5 +1,7 @@
 import {
+  auditRetentionJobs,
   createSubgraphServer,
+  eventRelayJobs,
   readSubgraphSchema,
   startSubgraphWorkers,
   type SubgraphModule,
@@ -30,9 +32,9 @@ export function createOfferServer(runtime: SubgraphRuntime) {
   });
 }
 
-/** The acceptance flows (the platform's flow job and sweep) and the event relay. */
+/** The acceptance flows (the platform's flow job and sweep), the event relay and the audit trail's retention purge. */
 export function startOfferWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
-  return startSubgraphWorkers(runtime, { flows: offerServices(runtime).flows });
+  return startSubgraphWorkers(runtime, [offerServices(runtime).flows.jobs(), eventRelayJobs(runtime), auditRetentionJobs(runtime)]);
 }
 
 export const offerSubgraph: SubgraphModule = {

@@ -2,14 +2,14 @@ import {
   auditRetentionJobs,
   createSubgraphServer,
   readSubgraphSchema,
-  startJobQueue,
+  startSubgraphWorkers,
   type SubgraphModule,
   type SubgraphRuntime,
 } from '@partner-graph/platform';
 import type { Context } from './context.js';
 import { entities, migrations } from './db/index.js';
 import { seedDemo } from './db/seed.js';
-import { registerDeliveryMetrics, WEBHOOK_DELIVERY_QUEUE, WebhookDelivery } from './domain/webhook-delivery.js';
+import { registerDeliveryMetrics, WebhookDelivery } from './domain/webhook-delivery.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { partnerServices, partnerStores } from './services.js';
@@ -35,26 +35,14 @@ export function createPartnerServer(runtime: SubgraphRuntime) {
   });
 }
 
-/** Webhook delivery (any replica, one run per endpoint at a time) and the audit trail's retention purge, on the partner subgraph's job queue. */
-async function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
+/**
+ * Webhook delivery (any replica, one run per endpoint at a time) and the audit trail's retention
+ * purge. No event relay: the partner subgraph has no outbox; it receives the others' events
+ * (`acceptPartnerEvents`).
+ */
+function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const delivery = new WebhookDelivery(runtime.db, runtime.clock, runtime.events, partnerStores(runtime).deliveries);
-  const jobs = delivery.jobs();
-  const audit = auditRetentionJobs(runtime);
-  const queue = await startJobQueue({
-    url: runtime.databaseUrl,
-    db: runtime.db,
-    logger: runtime.logger,
-    pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
-    handlers: { ...jobs.handlers, ...audit.handlers },
-    schedules: [...jobs.schedules, ...audit.schedules],
-  });
-  // What an earlier run left due, at once rather than at the next sweep.
-  for (const endpointId of await delivery.endpointsWithDueDeliveries())
-    await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
-  return async (graceMs) => {
-    await queue.stop(graceMs);
-    await delivery.stop();
-  };
+  return startSubgraphWorkers(runtime, [delivery.jobs(), auditRetentionJobs(runtime)]);
 }
 
 export const partnerSubgraph: SubgraphModule = {

@@ -1,8 +1,11 @@
 import {
+  auditRetentionJobs,
   createSubgraphServer,
+  eventRelayJobs,
   readSubgraphSchema,
   verifyCustomerAccess,
   startSubgraphWorkers,
+  type JobBundle,
   type SubgraphModule,
   type SubgraphRuntime,
 } from '@partner-graph/platform';
@@ -48,10 +51,10 @@ export function createSubscriptionServer(runtime: SubgraphRuntime) {
   });
 }
 
-/** The lifecycle scheduler: pg-boss runs the job once per tick across all replicas. */
+/** The lifecycle scheduler (pg-boss runs the job once per tick across all replicas), the event relay and the audit trail's retention purge. */
 function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => Promise<void>> {
   const lifecycle = new SubscriptionLifecycle(runtime.db, runtime.clock, subscriptionStore(runtime));
-  return startSubgraphWorkers(runtime, {
+  const lifecycleJobs: JobBundle = {
     handlers: {
       [LIFECYCLE_QUEUE]: async () => {
         const run = await lifecycle.runLifecycle(runtime.clock.now());
@@ -59,7 +62,8 @@ function startWorkers(runtime: SubgraphRuntime): Promise<(graceMs?: number) => P
       },
     },
     schedules: [{ queue: LIFECYCLE_QUEUE, cron: '*/10 * * * *' }],
-  });
+  };
+  return startSubgraphWorkers(runtime, [lifecycleJobs, eventRelayJobs(runtime), auditRetentionJobs(runtime)]);
 }
 
 export const subscriptionSubgraph: SubgraphModule = {

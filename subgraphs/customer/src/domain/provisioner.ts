@@ -7,6 +7,7 @@ import {
   ServiceUnavailableError,
   writeAudit,
   recordEvent,
+  refuseOnErrors,
   type Clock,
   type FlowDefinition,
   type FlowFailure,
@@ -22,9 +23,6 @@ export interface ProvisioningInput {
   adminUserId: string;
   subscriptions: PlannedSubscriptionRow[];
 }
-
-/** The subscription subgraph refused a subscription; the reason is shown to the partner as `provisioningError`. */
-class SubscriptionRefused extends Error {}
 
 /** The steps' names: the tenant, then each planned subscription by its index (its idempotency key is `<customerId>:<index>`). */
 const TENANT = 'tenant';
@@ -172,19 +170,16 @@ export class Provisioner {
       },
       { viewer: { kind: 'system' }, requestId: `provision:${customerId}` },
     );
-    const result = data.provisionSubscription;
-    if (result.errors.length > 0 || !result.subscriptionId) {
-      const first = result.errors[0];
-      throw new SubscriptionRefused(
-        first ? `Subscription ${index + 1} was refused: ${first.code}: ${first.message}` : `Subscription ${index + 1} was not created`,
-      );
-    }
-    return result.subscriptionId;
+    // A refusal is shown to the partner as the account's `provisioningError`.
+    return refuseOnErrors(data.provisionSubscription, {
+      produces: 'subscriptionId',
+      missing: `Subscription ${index + 1} was not created`,
+      reason: (error) => `Subscription ${index + 1} was refused: ${error.code}: ${error.message}`,
+    }).subscriptionId;
   }
 }
 
 function failureOf(error: unknown): FlowFailure {
-  if (error instanceof SubscriptionRefused) return { reason: error.message, final: true };
   if (error instanceof ServiceUnavailableError)
     return { reason: 'The subscription service is unavailable; provisioning will be retried', final: false };
   if (error instanceof ServiceCallError) return { reason: `The subscription service refused the request: ${error.message}`, final: false };

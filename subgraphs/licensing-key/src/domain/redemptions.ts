@@ -12,6 +12,8 @@ import {
   Problems,
   readCustomerAccount,
   FlowFailed,
+  FlowRefused,
+  refuseOnErrors,
   generateTemporaryPassword,
   hashPassword,
   sha256,
@@ -65,13 +67,6 @@ interface RedemptionFlowInput {
   adminPasswordHash: string | null;
 }
 
-/** The other subgraph refused for good: the flow ends FAILED and the keys are released. */
-class Refused extends Error {
-  constructor(readonly error: PayloadError) {
-    super(error.message);
-  }
-}
-
 /** The new account is still being provisioned: the flow's job tries again later. */
 class NotYet extends Error {}
 
@@ -107,12 +102,13 @@ export class Redemptions {
       kind: 'product-key-redemption',
       run: (run) => this.steps(run),
       succeeded: (manager, flow) => this.complete(manager, flow.id, flow.steps.subscription as SubscriptionStep),
-      failure: (error) =>
-        error instanceof Refused
-          ? { reason: error.message, final: true }
-          : { reason: error instanceof NotYet ? error.message : 'A service is unavailable; the redemption will be resumed', final: false },
+      failure: (error) => ({
+        reason: error instanceof NotYet ? error.message : 'A service is unavailable; the redemption will be resumed',
+        final: false,
+      }),
+      // The other subgraph refused for good: the keys are released.
       failed: async (manager, flow, failure, error) => {
-        if (failure.final && error instanceof Refused) await this.fail(manager, flow.id, error.error);
+        if (failure.final && error instanceof FlowRefused) await this.fail(manager, flow.id, error.error);
       },
     });
   }
@@ -358,8 +354,7 @@ export class Redemptions {
           { subscriptionId: redemption.subscriptionId!, months: redemption.termMonths, idempotencyKey: key },
           as,
         );
-        if (result.errors.length > 0) throw new Refused(result.errors[0]!);
-        return { subscriptionId: redemption.subscriptionId!, endDate: result.endDate };
+        return { subscriptionId: redemption.subscriptionId!, endDate: refuseOnErrors(result).endDate };
       });
       return;
     }
@@ -371,11 +366,11 @@ export class Redemptions {
         { input, idempotencyKey: key },
         as,
       );
-      if (result.errors.length > 0 || !result.customerId)
-        throw new Refused(
-          result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The customer account could not be created', field: null },
-        );
-      return { customerId: result.customerId, adminUserName: result.adminUserName };
+      const { customerId, adminUserName } = refuseOnErrors(result, {
+        produces: 'customerId',
+        missing: 'The customer account could not be created',
+      });
+      return { customerId, adminUserName };
     });
     await this.redemptions.accountCreated(id, { ...account, at: this.clock.now() });
     // The customer subgraph provisions the account's subscription in its own flow; until then this one is tried again.

@@ -6,6 +6,8 @@ import {
   delegatedAdminTerminationUrl,
   DomainError,
   FlowFailed,
+  FlowRefused,
+  refuseOnErrors,
   generateCode,
   generateTemporaryPassword,
   hashPassword,
@@ -81,13 +83,6 @@ interface AccountStep {
   adminUserName: string | null;
 }
 
-/** The customer subgraph refused the account for good: the flow ends FAILED. */
-class Refused extends Error {
-  constructor(readonly error: PayloadError) {
-    super(error.message);
-  }
-}
-
 const sourceOf = (acceptance: OfferAcceptanceRow): AcceptanceSource =>
   acceptance.trialInvitationId ? { trialInvitationId: acceptance.trialInvitationId } : { purchaseOfferId: acceptance.purchaseOfferId! };
 
@@ -121,12 +116,10 @@ export class Acceptances {
       kind: 'offer-acceptance',
       run: (run) => this.steps(run),
       succeeded: (manager, flow) => this.completed(manager, flow.id, flow.steps.account as AccountStep),
-      failure: (error) =>
-        error instanceof Refused
-          ? { reason: error.message, final: true }
-          : { reason: 'The customer service is unavailable; the acceptance will be resumed', final: false },
+      failure: () => ({ reason: 'The customer service is unavailable; the acceptance will be resumed', final: false }),
+      // The customer subgraph refused the account for good (e.g. DOMAIN_TAKEN).
       failed: async (manager, flow, failure, error) => {
-        if (failure.final && error instanceof Refused) await this.refused(manager, flow.id, error.error);
+        if (failure.final && error instanceof FlowRefused) await this.refused(manager, flow.id, error.error);
       },
     });
   }
@@ -242,9 +235,7 @@ export class Acceptances {
         { input, idempotencyKey: `acceptance:${flow.id}` },
         as,
       );
-      const result = data.createCustomerAccount;
-      if (result.errors.length > 0 || !result.customerId)
-        throw new Refused(result.errors[0] ?? { code: 'VALIDATION_FAILED', message: 'The account was not created', field: null });
+      const result = refuseOnErrors(data.createCustomerAccount, { produces: 'customerId', missing: 'The account was not created' });
       return { customerId: result.customerId, adminUserId: result.adminUserId, adminUserName: result.adminUserName };
     });
   }

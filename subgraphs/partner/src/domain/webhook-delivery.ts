@@ -1,13 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  sendAfterCommit,
-  type Clock,
-  type EventSettings,
-  type JobDefinition,
-  type JobHandler,
-  type JobQueue,
-} from '@partner-graph/platform';
+import { sendAfterCommit, type Clock, type EventSettings, type JobBundle, type JobQueue } from '@partner-graph/platform';
 import { DeliveryStore } from '../db/index.js';
 import { signatureHeader, WebhookSender } from './webhook-transport.js';
 
@@ -72,11 +65,16 @@ export class WebhookDelivery {
     this.sender = new WebhookSender({ allowPrivate: settings.allowPrivateAddresses ?? false, timeoutMs: this.settings.requestTimeoutMs });
   }
 
-  /** The partner subgraph's delivery jobs, for its job queue. */
-  jobs(): {
-    handlers: Record<string, JobDefinition | JobHandler>;
-    schedules: { queue: string; cron: string }[];
-  } {
+  /**
+   * The partner subgraph's delivery jobs: a run per endpoint, its retries, a sweep for a lost
+   * wake-up and the purge. Once the queue has started, what an earlier run left due is woken at
+   * once rather than at the next sweep; once it has stopped, the connections to receivers close.
+   */
+  jobs(): JobBundle {
+    const wakeDue = async (queue: JobQueue) => {
+      for (const endpointId of await this.endpointsWithDueDeliveries())
+        await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
+    };
     return {
       handlers: {
         [WEBHOOK_DELIVERY_QUEUE]: {
@@ -91,10 +89,7 @@ export class WebhookDelivery {
         [WEBHOOK_RETRY_QUEUE]: async (data, queue) => {
           await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId: data.endpointId }, { singletonKey: String(data.endpointId) });
         },
-        [WEBHOOK_SWEEP_QUEUE]: async (_data, queue) => {
-          for (const endpointId of await this.endpointsWithDueDeliveries())
-            await queue.send(WEBHOOK_DELIVERY_QUEUE, { endpointId }, { singletonKey: endpointId });
-        },
+        [WEBHOOK_SWEEP_QUEUE]: async (_data, queue) => wakeDue(queue),
         [WEBHOOK_PURGE_QUEUE]: async () => {
           await this.purge();
         },
@@ -103,6 +98,8 @@ export class WebhookDelivery {
         { queue: WEBHOOK_SWEEP_QUEUE, cron: '* * * * *' },
         { queue: WEBHOOK_PURGE_QUEUE, cron: '23 4 * * *' },
       ],
+      start: wakeDue,
+      stop: () => this.stop(),
     };
   }
 
