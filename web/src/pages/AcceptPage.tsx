@@ -31,7 +31,7 @@ import type {
 import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
-import { useI18n } from '../i18n/I18nProvider';
+import { useCustomerLanguage, useI18n } from '../i18n/I18nProvider';
 
 /*
  * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no partner sign-in,
@@ -89,6 +89,7 @@ const AcceptanceFragment = graphql(`
     status
     adminUserName
     provisioningState
+    language
     failure {
       code
       message
@@ -602,10 +603,12 @@ function FollowedAcceptance(props: {
   const acceptance = data?.offerAcceptance ? getFragmentData(AcceptanceFragment, data.offerAcceptance) : null;
   const { onRefused } = props;
   const failure = acceptance?.status === 'FAILED' ? acceptance.failure : null;
+  // The account exists: from here on the page speaks its language, whatever the browser's.
+  const speaksCustomersLanguage = useCustomerLanguage(acceptance?.status === 'COMPLETED' ? acceptance.language : null);
   useEffect(() => {
     if (failure) onRefused(failure);
   }, [failure, onRefused]);
-  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED')
+  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED' && speaksCustomersLanguage)
     return <CustomerFrame title={t('accept.yourAccountIsReady')}>{props.children(data.offerAcceptance)}</CustomerFrame>;
   return (
     <CustomerFrame title={t('accept.yourAccountIsBeingCreated')}>

@@ -327,6 +327,11 @@ export type OfferAcceptance = {
   /** Why it failed (when FAILED); `field` names the input, e.g. `customer.domainPrefix`. */
   failure: Maybe<PayloadError>;
   id: Scalars['ID']['output'];
+  /**
+   * The new account's language (its customer's `language`, e.g. `fr`): the customer-facing page
+   * speaks it once known; null unless COMPLETED, or when the customer service cannot say right now.
+   */
+  language: Maybe<Scalars['String']['output']>;
   /** PROVISIONING until the account's subscriptions exist, then ACTIVE (or FAILED); null when the acceptance FAILED (no account) or the customer service cannot say right now. */
   provisioningState: Maybe<ProvisioningState>;
   status: AcceptanceStatus;
@@ -889,6 +894,7 @@ export type OfferAcceptanceResolvers<ContextType = Context, ParentType extends R
   delegatedAdminTerminationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['PayloadError']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provisioningState?: Resolver<Maybe<ResolversTypes['ProvisioningState']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AcceptanceStatus'], ParentType, ContextType>;
   temporaryPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
