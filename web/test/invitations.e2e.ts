@@ -170,12 +170,18 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       expect(
         await customer.getByRole('region', { name: 'Votre partenaire' }).getByText('Envoyée par votre partenaire Microsoft').isVisible(),
       ).toBe(true);
+      // The offer's description from the catalogue, in French too.
+      expect(
+        await customer
+          .getByText('Applications Office web et mobiles, messagerie Exchange, 1 To de stockage OneDrive et Teams.')
+          .isVisible(),
+      ).toBe(true);
       await customer.getByLabel('Licences de Microsoft 365 Business Basic').fill('12');
       // 12 licences at 5,60 €: a comma for decimals, the euro after the amount.
       await poll(() => customer.getByLabel('Total par mois').textContent()).toMatch(/^67,20\s€$/);
       await fillOrganisation(customer, `Lumière fr ${width} ${randomUUID().slice(0, 6)}`, 'FR', 'fr-FR');
       expect(await customer.locator('body').innerText()).not.toMatch(
-        /\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/,
+        /\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month|Web and mobile)\b/,
       );
       await shot(customer, 'fr-31-accept-purchase-offer', width);
       await customer.getByRole('button', { name: 'Accepter l’offre' }).click();

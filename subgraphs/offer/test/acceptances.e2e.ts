@@ -550,6 +550,19 @@ describe('what a link shows before it is accepted (unauthenticated, by code)', (
     expect(line.unitPrice).toBeGreaterThan(0);
   });
 
+  it('each line’s description in the language asked for (the customer’s page’s), else in English', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const DESCRIBED = `query($code: String!, $language: String) {
+      purchaseOfferByCode(code: $code) { lines { description(language: $language) } }
+    }`;
+    const described = async (language?: string) =>
+      (await stack.graphql(DESCRIBED, { code: offer.code, language }, { as: null })).data?.purchaseOfferByCode.lines[0].description;
+    expect(await described('fr')).toBe('Applications Office web et mobiles, messagerie Exchange, 1 To de stockage OneDrive et Teams.');
+    expect(await described('fr-BE')).toBe(await described('fr'));
+    expect(await described()).toBe('Web and mobile Office apps, Exchange email, 1 TB OneDrive storage and Teams.');
+    expect(await described('it')).toBe(await described());
+  });
+
   it('a trial invitation: the trial, fixed at 25 licences', async () => {
     const invitation = await trialInvitation();
     const { data } = await stack.graphql(TRIAL_PREVIEW, { code: invitation.code }, { as: null });
