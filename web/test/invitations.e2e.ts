@@ -39,8 +39,10 @@ async function openSection(page: Page, name: string): Promise<void> {
 }
 
 const shot = async (page: Page, name: string, width: number) => {
-  if (updateScreenshots)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+  if (!updateScreenshots) return;
+  // From the top: a full-page screenshot draws the fixed header where the page is scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
 };
 
 /** The partner's row of the purchase offer of `licences` Business Basic licences (each test uses its own count: the test clock gives them one creation time). */
@@ -115,6 +117,12 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
       const suggested = width > 600 ? 10 : 11;
       const link = await createPurchaseOffer(partner, suggested);
+      // The screenshot shows the list, not the creation's notice over the header.
+      if (updateScreenshots) {
+        const notice = partner.getByRole('alert').filter({ hasText: 'Purchase offer created' });
+        await notice.waitFor();
+        await notice.waitFor({ state: 'detached' });
+      }
       await shot(partner, '30-purchase-offers', width);
 
       const customer = await anonymousPage(width);
