@@ -6,4 +6,5 @@ export default subgraphCodegen({
   PurchaseOffer: 'PurchaseOfferRow',
   PurchaseOfferLine: 'PurchaseOfferLineRow',
   OfferAcceptance: 'AcceptanceView',
+  InvitationPreviewLine: 'InvitationPreviewLine',
 });

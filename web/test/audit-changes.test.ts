@@ -12,9 +12,20 @@ describe('fieldChanges (the audit trail’s change column)', () => {
   it('lists a creation’s values, and a deletion’s', () => {
     expect(fieldChanges(null, { companyName: 'Fourth Coffee', address: { city: 'Paris' } })).toEqual([
       { field: 'companyName', from: undefined, to: 'Fourth Coffee' },
-      { field: 'address', from: undefined, to: '{"city":"Paris"}' },
+      { field: 'address', from: undefined, to: 'city: Paris' },
     ]);
     expect(fieldChanges({ status: 'ACTIVE' }, null)).toEqual([{ field: 'status', from: 'ACTIVE', to: undefined }]);
+  });
+
+  it('writes lists and records inside a value readably, not as JSON', () => {
+    const lines = [
+      { offerId: 'basic', quantity: 10 },
+      { offerId: 'e3', quantity: 2, note: null },
+    ];
+    expect(fieldChanges(null, { lines, tags: ['a', 'b'] })).toEqual([
+      { field: 'lines', from: undefined, to: '(offerId: basic, quantity: 10); (offerId: e3, quantity: 2)' },
+      { field: 'tags', from: undefined, to: 'a; b' },
+    ]);
   });
 
   it('shows a value that is not a record as one change', () => {

@@ -39,8 +39,10 @@ async function openSection(page: Page, name: string): Promise<void> {
 }
 
 const shot = async (page: Page, name: string, width: number) => {
-  if (updateScreenshots)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+  if (!updateScreenshots) return;
+  // From the top: a full-page screenshot draws the fixed header where the page is scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
 };
 
 /** The partner's row of the purchase offer of `licences` Business Basic licences (each test uses its own count: the test clock gives them one creation time). */
@@ -50,25 +52,61 @@ const purchaseOfferRow = (page: Page, licences: number) =>
     .getByRole('row')
     .filter({ hasText: `Microsoft 365 Business Basic · ${licences} licences` });
 
-/** Creates a purchase offer of `licences` Business Basic licences on the partner's screen; returns its URL's path on this origin. */
-async function createPurchaseOffer(page: Page, licences: number): Promise<string> {
+/** Creates a purchase offer of `licences` Business Basic licences on the partner's screen (accepted at most `cap` times); returns its URL's path on this origin. */
+async function createPurchaseOffer(page: Page, licences: number, cap?: number): Promise<string> {
   await choose(page.getByRole('combobox', { name: 'Offer 1', exact: true }), 'Microsoft 365 Business Basic');
   await page.getByLabel('Suggested licences, offer 1').fill(String(licences));
+  if (cap !== undefined) await page.getByLabel('Most acceptances (optional)').filter({ visible: true }).fill(String(cap));
   await page.getByRole('button', { name: 'Create purchase offer' }).click();
   await poll(() => purchaseOfferRow(page, licences).isVisible()).toBe(true);
   return new URL((await purchaseOfferRow(page, licences).getByRole('code').textContent())!).pathname;
 }
 
-async function fillOrganisation(page: Page, companyName: string) {
-  const form = page.getByRole('form', { name: 'Your organisation' });
-  await form.getByLabel('Company name').fill(companyName);
-  await choose(form.getByRole('combobox', { name: /^Country/ }), 'France', 'France');
-  await form.getByLabel('Address').fill('12 rue de la République');
-  await form.getByLabel('City').fill('Lyon');
-  await form.getByLabel('Postal code').fill('69002');
-  await form.getByLabel('First name').fill('Claire');
-  await form.getByLabel('Last name').fill('Martin');
-  await form.getByLabel('E-mail').fill('claire.martin@example.com');
+/** The acceptance form's labels in each browser language. */
+const FORM_LABELS = {
+  'en-GB': {
+    form: 'Your organisation',
+    companyName: 'Company name',
+    country: /^Country/,
+    address: 'Address',
+    city: 'City',
+    postalCode: 'Postal code',
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'E-mail',
+  },
+  'fr-FR': {
+    form: 'Votre organisation',
+    companyName: 'Nom de la société',
+    country: /^Pays/,
+    address: /^Adresse\s*\*?$/,
+    city: 'Ville',
+    postalCode: 'Code postal',
+    firstName: 'Prénom',
+    lastName: /^Nom\s*\*?$/,
+    email: 'Adresse de courrier',
+  },
+} as const;
+
+/** Where the accepting customers are: the customer subgraph makes a British account in English, a French one in French. */
+const PLACES = {
+  GB: { name: { 'en-GB': 'United Kingdom', 'fr-FR': 'Royaume-Uni' }, address: '1 Bankside', city: 'London', postalCode: 'SE1 9SG' },
+  FR: { name: { 'en-GB': 'France', 'fr-FR': 'France' }, address: '12 rue de la République', city: 'Lyon', postalCode: '69002' },
+} as const;
+
+/** Fills the acceptance form, in the browser's language, for a customer in `country`. */
+async function fillOrganisation(page: Page, companyName: string, country: keyof typeof PLACES = 'GB', locale: Locale = 'en-GB') {
+  const labels = FORM_LABELS[locale];
+  const place = PLACES[country];
+  const form = page.getByRole('form', { name: labels.form });
+  await form.getByLabel(labels.companyName).fill(companyName);
+  await choose(form.getByRole('combobox', { name: labels.country }), place.name[locale], place.name[locale].slice(0, 4));
+  await form.getByLabel(labels.address).fill(place.address);
+  await form.getByLabel(labels.city).fill(place.city);
+  await form.getByLabel(labels.postalCode).fill(place.postalCode);
+  await form.getByLabel(labels.firstName).fill('Claire');
+  await form.getByLabel(labels.lastName).fill('Martin');
+  await form.getByLabel(labels.email).fill('claire.martin@example.com');
 }
 
 describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', () => {
@@ -79,6 +117,12 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
       const suggested = width > 600 ? 10 : 11;
       const link = await createPurchaseOffer(partner, suggested);
+      // The screenshot shows the list, not the creation's notice over the header.
+      if (updateScreenshots) {
+        const notice = partner.getByRole('alert').filter({ hasText: 'Purchase offer created' });
+        await notice.waitFor();
+        await notice.waitFor({ state: 'detached' });
+      }
       await shot(partner, '30-purchase-offers', width);
 
       const customer = await anonymousPage(width);
@@ -135,20 +179,18 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       expect(
         await customer.getByRole('region', { name: 'Votre partenaire' }).getByText('Envoyée par votre partenaire Microsoft').isVisible(),
       ).toBe(true);
+      // The offer's description from the catalogue, in French too.
+      expect(
+        await customer
+          .getByText('Applications Office web et mobiles, messagerie Exchange, 1 To de stockage OneDrive et Teams.')
+          .isVisible(),
+      ).toBe(true);
       await customer.getByLabel('Licences de Microsoft 365 Business Basic').fill('12');
       // 12 licences at 5,60 €: a comma for decimals, the euro after the amount.
       await poll(() => customer.getByLabel('Total par mois').textContent()).toMatch(/^67,20\s€$/);
-      const form = customer.getByRole('form', { name: 'Votre organisation' });
-      await form.getByLabel('Nom de la société').fill(`Lumière fr ${width} ${randomUUID().slice(0, 6)}`);
-      await choose(form.getByRole('combobox', { name: /^Pays/ }), 'France', 'Fra');
-      await form.getByLabel(/^Adresse\s*\*?$/).fill('8 quai Saint-Antoine');
-      await form.getByLabel('Ville').fill('Lyon');
-      await form.getByLabel('Code postal').fill('69002');
-      await form.getByLabel('Prénom').fill('Inès');
-      await form.getByLabel(/^Nom\s*\*?$/).fill('Moreau');
-      await form.getByLabel('Adresse de courrier').fill('ines.moreau@example.com');
+      await fillOrganisation(customer, `Lumière fr ${width} ${randomUUID().slice(0, 6)}`, 'FR', 'fr-FR');
       expect(await customer.locator('body').innerText()).not.toMatch(
-        /\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month)\b/,
+        /\b(Your partner|Company name|Country|Accept the offer|per licence per month|Total per month|Web and mobile)\b/,
       );
       await shot(customer, 'fr-31-accept-purchase-offer', width);
       await customer.getByRole('button', { name: 'Accepter l’offre' }).click();
@@ -160,6 +202,43 @@ describe.skipIf(chromiumMissing)('invitations and purchase offers in Chromium', 
       expect(await signInDetails.getByLabel('Nom d’utilisateur', { exact: true }).textContent()).toMatch(/^admin@.+\.onmicrosoft\.com$/);
       expect(await signInDetails.getByRole('button', { name: 'Copier : mot de passe temporaire' }).isVisible()).toBe(true);
       await shot(customer, 'fr-32-accept-credentials', width);
+      await customer.context().close();
+    },
+    120_000,
+  );
+
+  it.each([
+    { browser: 'en-GB', country: 'FR', ready: 'Votre compte est prêt', signIn: 'Votre connexion d’administrateur', lang: 'fr' },
+    { browser: 'fr-FR', country: 'GB', ready: 'Your account is ready', signIn: 'Your administrator sign-in', lang: 'en' },
+  ] as const)(
+    'the credentials page is in the customer’s language, not the browser’s: $browser browser, customer in $country',
+    async ({ browser, country, ready, signIn: signInRegion, lang }) => {
+      const partner = await signIn(contosoAdmin.email, '/invitations');
+      await poll(() => partner.getByRole('heading', { name: 'New purchase offer' }).isVisible()).toBe(true);
+      // A link for one customer: once accepted it is FULL, which the page, reloading the offer in the customer's language, must not show instead of the credentials.
+      const link = await createPurchaseOffer(partner, browser === 'en-GB' ? 13 : 14, 1);
+      await signOut(partner);
+
+      const customer = await anonymousPage(1280, browser);
+      await customer.goto(`${dashboard.origin}${link}`);
+      await poll(() => customer.getByRole('form', { name: FORM_LABELS[browser].form }).isVisible()).toBe(true);
+      expect(await customer.evaluate(() => document.documentElement.lang)).toBe(browser.slice(0, 2));
+      await fillOrganisation(customer, `Polyglot ${country} ${randomUUID().slice(0, 6)}`, country, browser);
+      await customer.getByRole('button', { name: browser === 'en-GB' ? 'Accept the offer' : 'Accepter l’offre' }).click();
+
+      // The account is made in the customer's language (from its country): the page speaks it from here on.
+      await poll(() => customer.getByRole('heading', { name: ready }).isVisible()).toBe(true);
+      expect(await customer.evaluate(() => document.documentElement.lang)).toBe(lang);
+      expect(await customer.getByRole('region', { name: signInRegion }).getByRole('code').first().textContent()).toMatch(
+        /^admin@.+\.onmicrosoft\.com$/,
+      );
+      const other =
+        browser === 'en-GB'
+          ? /\b(Your account|administrator|Temporary password|What was created)\b/
+          : /\b(Votre|Mot de passe|Nom d’utilisateur)\b/;
+      expect(await customer.locator('body').innerText()).not.toMatch(other);
+      // The customer's language is the page's, not a choice kept for the browser's next visits.
+      expect(await customer.evaluate(() => localStorage.getItem('partner-graph.language'))).toBeNull();
       await customer.context().close();
     },
     120_000,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DEMO } from '@partner-graph/platform';
 import { chromiumMissing, poll } from './browser.js';
 import { chooseOffer, offerDelegatedAdminToNorthwind, orderedKeys, screenshotViewport, signInToAccept, useDashboard } from './helpers.js';
@@ -17,8 +17,17 @@ beforeAll(() => {
   if (enabled) mkdirSync(OUT, { recursive: true });
 });
 
-const shot = (page: Page, name: string, width: number) =>
-  page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+/** Waits for a notice to show, then to close by itself: the next screenshot shows the screen, not the notice over its header. */
+async function closedByItself(notice: Locator): Promise<void> {
+  await notice.waitFor();
+  await notice.waitFor({ state: 'detached' });
+}
+
+const shot = async (page: Page, name: string, width: number) => {
+  // From the top: a full-page screenshot draws the fixed header where the page is scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true, animations: 'disabled' });
+};
 
 describe.runIf(enabled)('screenshots', () => {
   it.each([1280, 390])('at %i px', async (width) => {
@@ -209,15 +218,18 @@ describe.runIf(enabled)('screenshots in French (fr-FR browser)', () => {
       await shot(page, 'fr-02-customers', width);
 
       await page.getByRole('link', { name: 'Microsoft 365 Business Standard' }).click();
+      // Each width makes its own change (the audit trail then shows it), from the count the English screens left.
+      await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toMatch(/^\d+$/);
+      const count = String(Number(await page.getByLabel('Nombre de licences actuel').textContent()) + 2);
       await page.getByRole('button', { name: 'Modifier la quantité' }).click();
-      // Each width makes its own change (the audit trail then shows it).
-      const count = String(width > 600 ? 12 : 14);
       await page.getByLabel('Nouveau nombre de licences').fill(count);
       await page.getByRole('button', { name: 'Vérification' }).click();
       await poll(() => page.getByText(`à ${count} licences`).isVisible()).toBe(true);
       await shot(page, 'fr-03-subscription-review', width);
       await page.getByRole('button', { name: 'Confirmer la modification' }).click();
       await poll(() => page.getByLabel('Nombre de licences actuel').textContent()).toBe(count);
+      // Its notice closes by itself; the next screenshots show the screens, not the notice over their header.
+      await closedByItself(page.getByRole('alert').filter({ hasText: 'Nombre de licences passé' }));
 
       await page.getByRole('link', { name: 'Northwind Traders' }).click();
       await page.getByRole('main').getByRole('link', { name: 'Clients' }).click();
@@ -254,6 +266,7 @@ describe.runIf(enabled)('screenshots in French (fr-FR browser)', () => {
       await offers.getByLabel('Licences proposées, offre 1').fill('10');
       await offers.getByRole('button', { name: 'Créer l’offre d’achat' }).click();
       await poll(() => offers.getByRole('table', { name: 'Offres d’achat' }).isVisible()).toBe(true);
+      await closedByItself(offers.getByRole('alert').filter({ hasText: 'Offre d’achat créée' }));
       await shot(offers, 'fr-30-purchase-offers', width);
       await offers.close();
 

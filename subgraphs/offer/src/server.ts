@@ -27,7 +27,7 @@ export function createOfferServer(runtime: SubgraphRuntime) {
     context: (base) => ({
       ...base,
       ...services,
-      loaders: createLoaders(base.viewer, services.catalogue, services.invitations),
+      loaders: createLoaders(base.viewer, services.catalogue, services.invitations, services.acceptances),
     }),
   });
 }

@@ -13,7 +13,7 @@ const CREATE_PURCHASE = `mutation($lines: [PurchaseOfferLineInput!]!, $da: Boole
   createPurchaseOffer(lines: $lines, includeDelegatedAdmin: $da) { purchaseOffer { id url } errors { code } }
 }`;
 const ACCEPTANCE_FIELDS =
-  'id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState failure { code message field } createdAt';
+  'id status customerId customer { id } adminUserName temporaryPassword delegatedAdminTerminationUrl provisioningState language failure { code message field } createdAt';
 const ACCEPTANCE = `acceptance { ${ACCEPTANCE_FIELDS} } errors { code message field }`;
 const PROGRESS = `query($code: String!, $id: ID!) { offerAcceptance(code: $code, id: $id) { ${ACCEPTANCE_FIELDS} } }`;
 const ACCEPT_TRIAL = `mutation($code: String!, $customer: AcceptingCustomerInput!, $key: String) {
@@ -102,6 +102,7 @@ async function acceptAndSettle(
     customer: null,
     adminUserName: null,
     provisioningState: 'PROVISIONING',
+    language: null,
     failure: null,
   });
   return { payload, acceptance: await settled(variables.code, payload.acceptance.id) };
@@ -148,6 +149,8 @@ describe('accepting a purchase offer', () => {
       status: 'COMPLETED',
       adminUserName: 'admin@lumierestudio.onmicrosoft.com',
       provisioningState: 'PROVISIONING',
+      // The account's language, from its country: the customer's page speaks it from here on.
+      language: 'fr',
       failure: null,
     });
     expect(acceptance).toMatchObject({ temporaryPassword: null, delegatedAdminTerminationUrl: null });
@@ -219,6 +222,21 @@ describe('accepting a purchase offer', () => {
     // Fabrikam sees none of it.
     expect((await stack.graphql(CUSTOMER, { id: customerId }, { as: FABRIKAM })).data?.customer).toBeNull();
     expect((await stack.graphql(SEARCH, { search: 'lumière' }, { as: FABRIKAM })).data?.customers.edges).toEqual([]);
+  });
+
+  it('the acceptance says the language its account was made with, which follows the customer’s country', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 2 }]);
+    const { acceptance } = await acceptAndSettle(ACCEPT_PURCHASE, 'acceptPurchaseOffer', {
+      code: offer.code,
+      customer: prospect('Thames Tiles', { country: 'GB', city: 'London', postalCode: 'SE1 9SG' }),
+    });
+    expect(acceptance).toMatchObject({ status: 'COMPLETED', language: 'en' });
+    const { data } = await stack.graphql(
+      `query($id: ID!) { customer(id: $id) { language } }`,
+      { id: acceptance.customerId },
+      { as: AGENT },
+    );
+    expect(data?.customer.language).toBe(acceptance.language);
   });
 
   it('an acceptance is read only with the code of the link it was made through', async () => {
@@ -530,6 +548,19 @@ describe('what a link shows before it is accepted (unauthenticated, by code)', (
     expect(line.minQuantity).toBeLessThanOrEqual(7);
     expect(line.maxQuantity).toBeGreaterThanOrEqual(7);
     expect(line.unitPrice).toBeGreaterThan(0);
+  });
+
+  it('each line’s description in the language asked for (the customer’s page’s), else in English', async () => {
+    const offer = await purchaseOffer([{ offerId: DEMO.offers.businessBasic, quantity: 3 }]);
+    const DESCRIBED = `query($code: String!, $language: String) {
+      purchaseOfferByCode(code: $code) { lines { description(language: $language) } }
+    }`;
+    const described = async (language?: string) =>
+      (await stack.graphql(DESCRIBED, { code: offer.code, language }, { as: null })).data?.purchaseOfferByCode.lines[0].description;
+    expect(await described('fr')).toBe('Applications Office web et mobiles, messagerie Exchange, 1 To de stockage OneDrive et Teams.');
+    expect(await described('fr-BE')).toBe(await described('fr'));
+    expect(await described()).toBe('Web and mobile Office apps, Exchange email, 1 TB OneDrive storage and Teams.');
+    expect(await described('it')).toBe(await described());
   });
 
   it('a trial invitation: the trial, fixed at 25 licences', async () => {

@@ -273,6 +273,7 @@ describe('a constant number of SQL statements', () => {
       sku: `LOAD_ADDON_${i}`,
       category: 'OFFICE_365_ENTERPRISE',
       description: 'Load test add-on',
+      translatedDescriptions: {},
       minQuantity: 1,
       maxQuantity: 100,
       billingCycle: 'MONTHLY',

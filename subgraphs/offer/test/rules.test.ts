@@ -14,6 +14,7 @@ import {
   checkTrialOffer,
   chosenLines,
   completedAcceptance,
+  describedIn,
   failedAcceptance,
   invitationCode,
   linkState,
@@ -31,6 +32,7 @@ const offer = (id: string, changes: Partial<OfferRow> = {}): OfferRow => ({
   sku: id,
   category: 'MICROSOFT_365_BUSINESS',
   description: '',
+  translatedDescriptions: {},
   minQuantity: 1,
   maxQuantity: 300,
   billingCycle: 'MONTHLY',
@@ -71,6 +73,26 @@ describe('countries and availability', () => {
       term: 'P1Y',
       billingCycle: 'MONTHLY',
     });
+  });
+});
+
+describe('an offer’s description in the customer’s language', () => {
+  const basic = offer('basic', {
+    description: 'Web and mobile Office apps.',
+    translatedDescriptions: { fr: 'Applications Office web et mobiles.' },
+  });
+
+  it('is in the language asked for when the catalogue has it, whatever the region or case (`fr-BE`, `FR`)', () => {
+    expect(describedIn(basic, 'fr')).toBe('Applications Office web et mobiles.');
+    expect(describedIn(basic, 'fr-BE')).toBe('Applications Office web et mobiles.');
+    expect(describedIn(basic, 'FR')).toBe('Applications Office web et mobiles.');
+  });
+
+  it('is in English otherwise: no language, English, or one the catalogue lacks', () => {
+    expect(describedIn(basic, null)).toBe('Web and mobile Office apps.');
+    expect(describedIn(basic, 'en')).toBe('Web and mobile Office apps.');
+    expect(describedIn(basic, 'it')).toBe('Web and mobile Office apps.');
+    expect(describedIn(offer('plain', { description: 'Plain.' }), 'fr')).toBe('Plain.');
   });
 });
 

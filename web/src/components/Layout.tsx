@@ -47,7 +47,8 @@ export function Layout() {
                   {t('layout.partnerAdminCenter')}
                 </Link>
               </Title>
-              <Text c="dimmed" size="sm" visibleFrom="md">
+              {/* Only where the French navigation leaves it room beside the title (the account menu names it too). */}
+              <Text c="dimmed" size="sm" visibleFrom="xl">
                 {me.partner.companyName}
               </Text>
               <MainNavigation as="links" />

@@ -4,7 +4,8 @@ export type Locale = (typeof LOCALES)[number];
 
 const STORAGE_KEY = 'partner-graph.language';
 
-function supported(tag: string | null | undefined): Locale | null {
+/** The language a tag (`fr`, `fr-BE`, `en-GB`) names, if it is one of ours; null otherwise. */
+export function supported(tag: string | null | undefined): Locale | null {
   const base = tag?.toLowerCase().split('-')[0];
   return LOCALES.find((locale) => locale === base) ?? null;
 }

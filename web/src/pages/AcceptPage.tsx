@@ -21,6 +21,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type {
@@ -31,7 +32,7 @@ import type {
 import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
-import { useI18n } from '../i18n/I18nProvider';
+import { useCustomerLanguage, useI18n } from '../i18n/I18nProvider';
 
 /*
  * The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no partner sign-in,
@@ -53,7 +54,7 @@ const InvitationPreviewFragment = graphql(`
     lines {
       offerId
       name
-      description
+      description(language: $language)
       quantity
       minQuantity
       maxQuantity
@@ -68,7 +69,7 @@ const InvitationPreviewFragment = graphql(`
 `);
 
 const TrialInvitationByCodeDocument = graphql(`
-  query TrialInvitationByCode($code: String!) {
+  query TrialInvitationByCode($code: String!, $language: String) {
     trialInvitationByCode(code: $code) {
       ...InvitationPreview
     }
@@ -76,7 +77,7 @@ const TrialInvitationByCodeDocument = graphql(`
 `);
 
 const PurchaseOfferByCodeDocument = graphql(`
-  query PurchaseOfferByCode($code: String!) {
+  query PurchaseOfferByCode($code: String!, $language: String) {
     purchaseOfferByCode(code: $code) {
       ...InvitationPreview
     }
@@ -89,6 +90,7 @@ const AcceptanceFragment = graphql(`
     status
     adminUserName
     provisioningState
+    language
     failure {
       code
       message
@@ -224,9 +226,14 @@ function UnusableLink({ title, message }: { title: string; message: React.ReactN
 }
 
 export function AcceptTrialInvitationPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { code = '' } = useParams();
-  const { data, error, isPending } = useGraphQLQuery(TrialInvitationByCodeDocument, { code });
+  // The offer's descriptions in the page's language; a switch keeps the page (and the acceptance it follows) while they load.
+  const { data, error, isPending } = useGraphQLQuery(
+    TrialInvitationByCodeDocument,
+    { code, language: locale },
+    { placeholderData: keepPreviousData },
+  );
   if (isPending) return <Loader aria-label={t('accept.loadingTheInvitation')} m="xl" />;
   if (error || !data)
     return (
@@ -239,9 +246,13 @@ export function AcceptTrialInvitationPage() {
 }
 
 export function AcceptPurchaseOfferPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { code = '' } = useParams();
-  const { data, error, isPending } = useGraphQLQuery(PurchaseOfferByCodeDocument, { code });
+  const { data, error, isPending } = useGraphQLQuery(
+    PurchaseOfferByCodeDocument,
+    { code, language: locale },
+    { placeholderData: keepPreviousData },
+  );
   if (isPending) return <Loader aria-label={t('accept.loadingTheOffer')} m="xl" />;
   if (error || !data)
     return (
@@ -304,7 +315,7 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   const acceptTrial = useGraphQLMutation(AcceptTrialInvitationDocument);
   const acceptPurchase = useGraphQLMutation(AcceptPurchaseOfferDocument);
   // The mutation answers at once with the secrets, shown only to it; the acceptance is then followed until it ends.
-  const [started, setStarted] = useState<Started | null>(null);
+  const [started, setStarted] = useState<(Started & { preview: Preview }) | null>(null);
   const refused = useCallback((failure: PayloadError) => {
     setErrors([failure]);
     setStarted(null);
@@ -316,6 +327,23 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
     const shared = (first?.countries ?? []).filter((country) => rest.every((line) => line.countries.includes(country)));
     return countryOptions(shared);
   }, [preview.lines, countryOptions]);
+
+  // Once accepted, the page follows the acceptance with the offer as it was accepted: the link may
+  // since be FULL (its last place taken by this customer), and a switch to the customer's
+  // language reloads the preview.
+  if (started) {
+    const { partner, lines } = started.preview;
+    return (
+      <FollowedAcceptance code={code} started={started} onRefused={refused}>
+        {(acceptance) => (
+          <>
+            <Accepted acceptance={acceptance} started={started} lines={lines} quantities={quantities} companyName={customer.companyName} />
+            {partner && <PartnerCard partner={partner} />}
+          </>
+        )}
+      </FollowedAcceptance>
+    );
+  }
 
   if (preview.status === 'REVOKED') return <UnusableLink title={title} message={t('accept.thisLinkHasBeenWithdrawn')} />;
   if (preview.status === 'FULL') return <UnusableLink title={title} message={t('accept.thisLinkHasBeenAcceptedAsMany')} />;
@@ -352,28 +380,8 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
             })
           ).acceptPurchaseOffer;
     setErrors(payload.errors);
-    if (payload.acceptance) setStarted(payload.acceptance);
+    if (payload.acceptance) setStarted({ ...payload.acceptance, preview });
   };
-
-  if (started) {
-    const { partner } = preview;
-    return (
-      <FollowedAcceptance code={code} started={started} onRefused={refused}>
-        {(acceptance) => (
-          <>
-            <Accepted
-              acceptance={acceptance}
-              started={started}
-              lines={preview.lines}
-              quantities={quantities}
-              companyName={customer.companyName}
-            />
-            <PartnerCard partner={partner} />
-          </>
-        )}
-      </FollowedAcceptance>
-    );
-  }
 
   return (
     <CustomerFrame title={title}>
@@ -602,10 +610,12 @@ function FollowedAcceptance(props: {
   const acceptance = data?.offerAcceptance ? getFragmentData(AcceptanceFragment, data.offerAcceptance) : null;
   const { onRefused } = props;
   const failure = acceptance?.status === 'FAILED' ? acceptance.failure : null;
+  // The account exists: from here on the page speaks its language, whatever the browser's.
+  const speaksCustomersLanguage = useCustomerLanguage(acceptance?.status === 'COMPLETED' ? acceptance.language : null);
   useEffect(() => {
     if (failure) onRefused(failure);
   }, [failure, onRefused]);
-  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED')
+  if (data?.offerAcceptance && acceptance?.status === 'COMPLETED' && speaksCustomersLanguage)
     return <CustomerFrame title={t('accept.yourAccountIsReady')}>{props.children(data.offerAcceptance)}</CustomerFrame>;
   return (
     <CustomerFrame title={t('accept.yourAccountIsBeingCreated')}>

@@ -459,7 +459,8 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
 function PersonalUrl({ url, name }: { url: string; name: string }) {
   const { t } = useI18n();
   return (
-    <Group gap="xs" wrap="nowrap" align="flex-start" mt={4}>
+    // In a narrow cell (a phone) the button goes under the URL, which then keeps the cell's width.
+    <Group gap="xs" wrap="wrap" align="flex-start" mt={4}>
       <Code style={{ wordBreak: 'break-all' }} fz="xs">
         {url}
       </Code>

@@ -188,6 +188,8 @@ export type CustomerAccessInfo = {
   customerId: Scalars['ID']['output'];
   /** true for a RESELLER relationship or an ACTIVE delegated-admin relationship */
   hasAdminRights: Scalars['Boolean']['output'];
+  /** The customer's language, e.g. `fr` (Customer.language) */
+  language: Scalars['String']['output'];
   provisioningState: ProvisioningState;
   relationship: CustomerRelationship;
 };
@@ -1035,6 +1037,7 @@ export type CustomerAccessInfoResolvers<ContextType = Context, ParentType extend
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   hasAdminRights?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provisioningState?: Resolver<ResolversTypes['ProvisioningState'], ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['CustomerRelationship'], ParentType, ContextType>;
 }>;

@@ -23,6 +23,7 @@ export const Query: QueryResolvers = {
     return customers.map((c) => ({
       customerId: c.id,
       country: c.country,
+      language: c.language,
       provisioningState: c.provisioningState,
       relationship: c.relationship,
       hasAdminRights: c.hasAdminRights,

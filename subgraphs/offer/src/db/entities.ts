@@ -12,7 +12,10 @@ export interface OfferRow {
   name: string;
   sku: string;
   category: OfferCategory;
+  /** In English, the catalogue's language. */
   description: string;
+  /** The description in other languages, by language (`fr`); a language absent here reads the English one. */
+  translatedDescriptions: Record<string, string>;
   minQuantity: number;
   maxQuantity: number;
   billingCycle: BillingCycle;
@@ -92,6 +95,7 @@ export const Offer = new EntitySchema<OfferRow>({
     sku: { type: 'text' },
     category: { type: 'text' },
     description: { type: 'text' },
+    translatedDescriptions: { type: 'jsonb', name: 'translated_descriptions' },
     minQuantity: { type: 'int', name: 'min_quantity' },
     maxQuantity: { type: 'int', name: 'max_quantity' },
     billingCycle: { type: 'text', name: 'billing_cycle' },

@@ -7,6 +7,7 @@ import { AcceptanceFlows1764500000000 } from './migrations/1764500000000-Accepta
 import { UpgradePaths1764600000000 } from './migrations/1764600000000-UpgradePaths.js';
 import { AuditRetention1764600000000 } from './migrations/1764600000000-AuditRetention.js';
 import { AcceptanceCaps1764600100000 } from './migrations/1764600100000-AcceptanceCaps.js';
+import { OfferDescriptionTranslations1764700000000 } from './migrations/1764700000000-OfferDescriptionTranslations.js';
 
 export const entities = [
   Offer,
@@ -27,6 +28,7 @@ export const migrations = [
   UpgradePaths1764600000000,
   AuditRetention1764600000000,
   AcceptanceCaps1764600100000,
+  OfferDescriptionTranslations1764700000000,
 ];
 export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';

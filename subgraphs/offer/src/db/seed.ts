@@ -17,6 +17,7 @@ type DemoOffer = Omit<
   | 'upgradeTargetIds'
   | 'convertsToId'
   | 'currency'
+  | 'translatedDescriptions'
 > &
   Partial<Pick<OfferRow, 'trialDays' | 'isTrial' | 'isAddOn' | 'prerequisiteOfferIds'>>;
 
@@ -33,6 +34,20 @@ export const DEMO_CONVERSIONS: [trial: string, paid: string][] = [
   [DEMO.offers.trialBusinessPremium, DEMO.offers.businessPremium],
   [DEMO.offers.trialE3, DEMO.offers.e3],
 ];
+/** The demo catalogue's descriptions in French, for customers who read their offer in French. */
+export const DEMO_FRENCH_DESCRIPTIONS: Record<string, string> = {
+  [DEMO.offers.businessBasic]: 'Applications Office web et mobiles, messagerie Exchange, 1 To de stockage OneDrive et Teams.',
+  [DEMO.offers.businessStandard]: 'Tout Business Basic, plus les applications Office de bureau.',
+  [DEMO.offers.businessPremium]: 'Tout Business Standard, plus la sécurité avancée et la gestion des appareils.',
+  [DEMO.offers.e1]: 'Applications Office web, messagerie, stockage de fichiers et Teams pour l’entreprise.',
+  [DEMO.offers.e3]: 'Applications Office de bureau, boîtes aux lettres de 100 Go, conformité et protection des informations.',
+  [DEMO.offers.e5]: 'Tout E3, plus Teams Phone, Power BI Pro et la sécurité avancée.',
+  [DEMO.offers.exchangePlan1]: 'Messagerie professionnelle avec une boîte aux lettres de 50 Go par utilisateur.',
+  [DEMO.offers.exchangeArchiving]: 'Archivage illimité des boîtes aux lettres Exchange Online (module complémentaire).',
+  [DEMO.offers.trialBusinessPremium]: 'Essai gratuit de 30 jours de Microsoft 365 Business Premium pour 25 utilisateurs.',
+  [DEMO.offers.trialE3]: 'Essai gratuit de 30 jours d’Office 365 E3 pour 25 utilisateurs.',
+};
+
 const upgradeTargetsOf = (offerId: string): string[] => {
   const family = DEMO_FAMILIES.find((members) => members.includes(offerId));
   return family ? family.slice(family.indexOf(offerId) + 1) : [];
@@ -157,6 +172,9 @@ export async function seedDemo(db: DataSource, clock: Clock): Promise<void> {
     prerequisiteOfferIds: [],
     currency: 'EUR',
     ...offer,
+    translatedDescriptions: Object.fromEntries(
+      Object.entries({ fr: DEMO_FRENCH_DESCRIPTIONS[offer.id] }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
     upgradeTargetIds: upgradeTargetsOf(offer.id),
     convertsToId: DEMO_CONVERSIONS.find(([trial]) => trial === offer.id)?.[1] ?? null,
     createdAt: now,

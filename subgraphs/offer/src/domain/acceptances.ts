@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import {
+  AcceptedAccountsDocument,
   CreateCustomerAccountDocument,
-  CustomerAccessDocument,
   delegatedAdminTerminationUrl,
   DomainError,
   FlowFailed,
@@ -17,8 +17,8 @@ import {
   ServiceUnavailableError,
   sha256,
   writeAudit,
+  type AcceptedAccountsQuery,
   type Clock,
-  type CustomerAccessInfo,
   type FlowDefinition,
   type FlowRun,
   type Flows,
@@ -82,6 +82,9 @@ interface AccountStep {
   adminUserId: string | null;
   adminUserName: string | null;
 }
+
+/** The account an acceptance made, as the customer subgraph says it stands now. */
+export type AcceptedAccount = AcceptedAccountsQuery['customerAccess'][number];
 
 const sourceOf = (acceptance: OfferAcceptanceRow): AcceptanceSource =>
   acceptance.trialInvitationId ? { trialInvitationId: acceptance.trialInvitationId } : { purchaseOfferId: acceptance.purchaseOfferId! };
@@ -197,23 +200,28 @@ export class Acceptances {
     return this.store.get(id);
   }
 
-  /** The account's provisioning state, from the customer subgraph; null when there is no account (FAILED) or it cannot say now. */
-  async provisioningState(acceptance: OfferAcceptanceRow): Promise<CustomerAccessInfo['provisioningState'] | null> {
-    if (acceptance.status === 'PENDING') return 'PROVISIONING';
-    if (!acceptance.customerId) return null;
-    try {
-      const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptance:${acceptance.id}` };
-      const data = await this.serviceClient.call(
-        'customer',
-        CustomerAccessDocument,
-        { partnerId: acceptance.partnerId, customerIds: [acceptance.customerId] },
-        as,
-      );
-      return data.customerAccess.find((access) => access.customerId === acceptance.customerId)?.provisioningState ?? null;
-    } catch (error) {
-      if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) return null;
-      throw error;
+  /**
+   * The accounts of these acceptances, as they stand (one call per partner): null for one
+   * without an account (PENDING, FAILED), or when the customer service cannot say right now.
+   */
+  async accountsOf(acceptances: readonly OfferAcceptanceRow[]): Promise<(AcceptedAccount | null)[]> {
+    const byPartner = new Map<string, string[]>();
+    for (const { partnerId, customerId } of acceptances) {
+      if (customerId) byPartner.set(partnerId, [...(byPartner.get(partnerId) ?? []), customerId]);
     }
+    const found = new Map<string, AcceptedAccount>();
+    await Promise.all(
+      [...byPartner].map(async ([partnerId, customerIds]) => {
+        try {
+          const as: Actor = { viewer: { kind: 'system' }, requestId: `acceptances:${partnerId}` };
+          const data = await this.serviceClient.call('customer', AcceptedAccountsDocument, { partnerId, customerIds }, as);
+          for (const account of data.customerAccess) found.set(`${partnerId}:${account.customerId}`, account);
+        } catch (error) {
+          if (!(error instanceof ServiceUnavailableError || error instanceof ServiceCallError)) throw error;
+        }
+      }),
+    );
+    return acceptances.map(({ partnerId, customerId }) => (customerId ? (found.get(`${partnerId}:${customerId}`) ?? null) : null));
   }
 
   /** The flow's one step: the account, from the customer subgraph (the same request on every run). */

@@ -114,10 +114,17 @@ export function checkPurchaseOfferLines(
   problems.throwIfAny();
 }
 
+/** An offer's description in `language` (`fr`, `fr-BE`) when the catalogue has it, else in English. */
+export function describedIn(offer: Pick<OfferRow, 'description' | 'translatedDescriptions'>, language: string | null | undefined): string {
+  const wanted = language?.trim().toLowerCase().split('-')[0];
+  return (wanted && offer.translatedDescriptions[wanted]) || offer.description;
+}
+
 export interface InvitationPreviewLine {
   offerId: string;
   name: string;
   description: string;
+  translatedDescriptions: Record<string, string>;
   quantity: number;
   minQuantity: number;
   maxQuantity: number;
@@ -148,6 +155,7 @@ export function previewLines(
         offerId,
         name: offer.name,
         description: offer.description,
+        translatedDescriptions: offer.translatedDescriptions,
         quantity,
         minQuantity: fixed ?? offer.minQuantity,
         maxQuantity: fixed ?? offer.maxQuantity,

@@ -3,6 +3,10 @@ import type { OfferAcceptanceResolvers } from '../__generated__/resolvers-types.
 
 export const OfferAcceptance: OfferAcceptanceResolvers = {
   customer: (acceptance) => (acceptance.customerId ? { id: acceptance.customerId } : null),
-  provisioningState: (acceptance, _args, { acceptances }) => acceptances.provisioningState(acceptance),
+  provisioningState: async (acceptance, _args, { loaders }) => {
+    if (acceptance.status === 'PENDING') return 'PROVISIONING';
+    return (await loaders.acceptedAccount.load(acceptance))?.provisioningState ?? null;
+  },
+  language: async (acceptance, _args, { loaders }) => (await loaders.acceptedAccount.load(acceptance))?.language ?? null,
   failure: (acceptance) => storedFailure(acceptance),
 };

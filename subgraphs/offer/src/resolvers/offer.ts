@@ -1,5 +1,6 @@
-import type { OfferResolvers } from '../__generated__/resolvers-types.js';
+import type { InvitationPreviewLineResolvers, OfferResolvers } from '../__generated__/resolvers-types.js';
 import type { OfferRow } from '../db/index.js';
+import { describedIn } from '../domain/rules.js';
 import type { Loaders } from '../loaders.js';
 
 /** The offers among `ids` the viewer's partner may sell, in order: one statement per request, however many offers ask. */
@@ -12,6 +13,11 @@ export const Offer: OfferResolvers = {
   prerequisiteOffers: (offer, _args, { loaders }) => visibleOffers(offer.prerequisiteOfferIds, loaders),
   upgradeTargets: (offer, _args, { loaders }) => visibleOffers(offer.upgradeTargetIds, loaders),
   convertsTo: (offer, _args, { loaders }) => (offer.convertsToId ? loaders.offer.load(offer.convertsToId) : null),
+  description: (offer, { language }) => describedIn(offer, language),
   countries: (offer) => [...offer.countries].sort(),
   unitPrice: (offer) => Number(offer.unitPrice),
+};
+
+export const InvitationPreviewLine: InvitationPreviewLineResolvers = {
+  description: (line, { language }) => describedIn(line, language),
 };

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Select, SimpleGrid, Spoiler, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Loader, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
@@ -76,23 +76,36 @@ type ResourceType = (typeof RESOURCE_TYPES)[number];
 const dayStart = (date: string) => (date ? new Date(`${date}T00:00:00`).toISOString() : null);
 const dayAfter = (date: string) => (date ? new Date(new Date(`${date}T00:00:00`).getTime() + 86_400_000).toISOString() : null);
 
-/** `field: from → to`, one line per field. */
+/** Fields shown before "Show all": a whole record (a new customer) is long. */
+const FIRST_CHANGES = 3;
+
+/** `field: from → to`, one line per field: the first few, the rest on request. */
 function ChangeList({ changes }: { changes: FieldChange[] }) {
+  const { t } = useI18n();
+  const [all, setAll] = useState(false);
+  const shown = all ? changes : changes.slice(0, FIRST_CHANGES);
   return (
-    <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-      {changes.map((change) => (
-        <Text key={change.field} component="li" size="xs" style={{ overflowWrap: 'anywhere' }}>
-          {change.field && <strong>{change.field}: </strong>}
-          {change.from !== undefined && (
-            <Text span size="xs" c="dimmed" td="line-through">
-              {change.from}
-            </Text>
-          )}
-          {change.from !== undefined && change.to !== undefined && ' → '}
-          {change.to ?? (change.from === undefined ? '—' : '')}
-        </Text>
-      ))}
-    </Stack>
+    <>
+      <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {shown.map((change) => (
+          <Text key={change.field} component="li" size="xs" style={{ overflowWrap: 'anywhere' }}>
+            {change.field && <strong>{change.field}: </strong>}
+            {change.from !== undefined && (
+              <Text span size="xs" c="dimmed" td="line-through">
+                {change.from}
+              </Text>
+            )}
+            {change.from !== undefined && change.to !== undefined && ' → '}
+            {change.to ?? (change.from === undefined ? '—' : '')}
+          </Text>
+        ))}
+      </Stack>
+      {changes.length > FIRST_CHANGES && (
+        <Button variant="subtle" size="compact-xs" px={0} aria-expanded={all} onClick={() => setAll((current) => !current)}>
+          {all ? t('auditTrail.showLess') : t('auditTrail.showAll')}
+        </Button>
+      )}
+    </>
   );
 }
 
@@ -183,10 +196,7 @@ export function AuditTrail() {
                   <Table.Td>{record.outcome === 'SUCCESS' ? t('auditTrail.success') : record.outcome}</Table.Td>
                   <Table.Td maw={420}>
                     {(record.oldValue != null || record.newValue != null) && (
-                      // Whole records (a new customer) are long: the first lines, the rest on request.
-                      <Spoiler maxHeight={60} showLabel={t('auditTrail.showAll')} hideLabel={t('auditTrail.showLess')} fz="xs">
-                        <ChangeList changes={fieldChanges(record.oldValue, record.newValue)} />
-                      </Spoiler>
+                      <ChangeList changes={fieldChanges(record.oldValue, record.newValue)} />
                     )}
                     <Text size="xs" c="dimmed">
                       {t('auditTrail.request', { requestId: record.requestId })}

@@ -5,8 +5,20 @@ export interface FieldChange {
   to?: string;
 }
 
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value as a person reads it: `city: Paris`, a list's items by `;`, a record inside another in parentheses; never JSON. */
+function shown(value: unknown, nested = false): string {
+  if (Array.isArray(value)) return value.map((item) => shown(item, true)).join('; ');
+  if (isRecord(value)) {
+    const fields = Object.entries(value)
+      .filter(([, each]) => each != null)
+      .map(([field, each]) => `${field}: ${shown(each, true)}`)
+      .join(', ');
+    return nested ? `(${fields})` : fields;
+  }
+  return String(value);
+}
 
 /** The fields an audit record changed, in their order: a creation lists its values, an update what differs. */
 export function fieldChanges(oldValue: unknown, newValue: unknown): FieldChange[] {
