@@ -9,9 +9,8 @@ import {
   DEV_ROUTER_SECRET,
   loadGatewayConfig,
   openDatabase,
-  ServiceClient,
+  createRuntime,
   SUBGRAPHS,
-  systemClock,
   createLogger,
   type ListeningServer,
   type SubgraphName,
@@ -54,16 +53,18 @@ beforeAll(async () => {
   const { dataSource: db } = await openDatabase({ url: databaseUrl, entities: module.entities, migrations: module.migrations, logger });
   databases.push(db);
   const partner = await (
-    await module.create({
-      db,
-      databaseUrl,
-      clock: systemClock,
-      logger,
-      serviceClient: new ServiceClient({ issuer: 'partner', secret: SECRET, urls }),
-      secret: SECRET,
-      trust: { router: { signingSecret: DEV_ROUTER_SECRET }, auth: { mode: 'hs256', secret: DEV_JWT_SECRET }, viewerCacheMs: 30_000 },
-      publicAcceptUrl: 'https://partner-graph.example/accept',
-    })
+    await module.create(
+      createRuntime({
+        name: 'partner',
+        db,
+        databaseUrl,
+        logger,
+        urls,
+        secret: SECRET,
+        trust: { router: { signingSecret: DEV_ROUTER_SECRET }, auth: { mode: 'hs256', secret: DEV_JWT_SECRET }, viewerCacheMs: 30_000 },
+        publicAcceptUrl: 'https://partner-graph.example/accept',
+      }),
+    )
   ).listen(0);
   servers.push(partner);
   partnerUrl = partner.url;

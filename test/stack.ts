@@ -15,6 +15,7 @@ import {
   openDatabase,
   ROUTER_PROOF_EXTENSION,
   ServiceClient,
+  createRuntime,
   signContext,
   signDevToken,
   signRouterProof,
@@ -232,12 +233,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         logger,
         poolSize: 20,
       });
-      const runtime: SubgraphRuntime = {
+      const runtime = createRuntime({
+        name,
         db,
         databaseUrl,
         clock,
         logger,
-        serviceClient: new ServiceClient({ issuer: name, secret: SECRET, urls, timeoutMs: options.subgraphTimeoutMs }),
+        urls,
+        subgraphTimeoutMs: options.subgraphTimeoutMs,
         secret: SECRET,
         trust: {
           router: { signingSecret: ROUTER_SECRET, staticToken: options.routerStaticToken },
@@ -246,7 +249,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },
-      };
+      });
       if (options.seed !== false && !fromTemplate) await module.seedDemo(db, clock);
       let port = 0;
       const entry: RunningSubgraph = {

@@ -8,6 +8,7 @@ export * from './pagination.js';
 export * from './secrets.js';
 export * from './platform-tables.js';
 export * from './service-client.js';
+export { createRuntime } from './service.js';
 export type { SubgraphModule, SubgraphRuntime, SubgraphTrust } from './service.js';
 export * from './auth.js';
 export * from './router-proof.js';

@@ -53,6 +53,28 @@ export interface SubgraphRuntime {
   shutdownGraceMs?: number;
 }
 
+/**
+ * The one way a subgraph's runtime is assembled (its process, the test stack, a test of one
+ * subgraph): the client for the other subgraphs is signed as `name` with the runtime's secret.
+ */
+export function createRuntime(
+  options: Omit<SubgraphRuntime, 'serviceClient' | 'clock'> & {
+    name: SubgraphName;
+    /** Where the other subgraphs answer. */
+    urls: Record<SubgraphName, string>;
+    /** The deadline of a call to another subgraph (5 s when absent). */
+    subgraphTimeoutMs?: number;
+    clock?: Clock;
+  },
+): SubgraphRuntime {
+  const { name, urls, subgraphTimeoutMs, clock = systemClock, ...runtime } = options;
+  return {
+    ...runtime,
+    clock,
+    serviceClient: new ServiceClient({ issuer: name, secret: runtime.secret, urls, timeoutMs: subgraphTimeoutMs }),
+  };
+}
+
 /** One subgraph, as `index.ts`, `npm start`, the seed script and the tests see it. */
 export interface SubgraphModule {
   name: SubgraphName;
@@ -83,17 +105,13 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     logger,
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  const runtime: SubgraphRuntime = {
+  const runtime = createRuntime({
+    name: module.name,
     db,
     databaseUrl: config.databaseUrl,
-    clock: systemClock,
     logger,
-    serviceClient: new ServiceClient({
-      issuer: module.name,
-      secret: config.INTERNAL_SIGNING_SECRET,
-      urls: config.serviceUrls,
-      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-    }),
+    urls: config.serviceUrls,
+    subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     secret: config.INTERNAL_SIGNING_SECRET,
     trust: subgraphTrust(config),
     publicAcceptUrl: config.PUBLIC_ACCEPT_URL,
@@ -103,7 +121,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     auditRetentionDays: config.AUDIT_RETENTION_DAYS,
     edge: config.edge,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-  };
+  });
   const app = await module.create(runtime);
   const server = await app.listen(config.port, config.HOST).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE') throw error;

@@ -6,7 +6,7 @@ import {
   dropDatabase,
   loadTestConfig,
   openDatabase,
-  ServiceClient,
+  createRuntime,
   SUBGRAPHS,
   TestClock,
   type SubgraphName,
@@ -31,12 +31,13 @@ export async function openSubscriptionRuntime(
   });
   await subscriptionSubgraph.seedDemo(db, clock);
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, 'http://127.0.0.1:1/unset'])) as Record<SubgraphName, string>;
-  const runtime: SubgraphRuntime = {
+  const runtime = createRuntime({
+    name: 'subscription',
     db,
     databaseUrl: url,
     clock,
     logger,
-    serviceClient: new ServiceClient({ issuer: 'subscription', secret: 'unused-in-these-tests-0123456789abcdef', urls }),
+    urls,
     secret: 'unused-in-these-tests-0123456789abcdef',
     trust: {
       router: { signingSecret: 'unused-in-these-tests-0123456789abcdef' },
@@ -44,7 +45,7 @@ export async function openSubscriptionRuntime(
       viewerCacheMs: 30_000,
     },
     publicAcceptUrl: 'https://partner-graph.example/accept',
-  };
+  });
   return {
     runtime,
     clock,
