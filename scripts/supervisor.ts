@@ -83,7 +83,7 @@ interface Supervised {
   policy: RestartPolicy;
   child?: ChildProcess;
   startedAt: number;
-  /** Answered once: a crash from now on is restarted. */
+  /** Answered once: a crash from now on is restarted (or, without restarts, reported). */
   running: boolean;
   restartTimer?: NodeJS.Timeout;
   /** How it ended, when it crashed and is not restarted. */
@@ -159,7 +159,8 @@ export class Supervisor {
   ): Promise<{ pid: number; restartedPid: number }> {
     const service = this.services.find((candidate) => candidate.spec.name === name);
     const child = service?.child;
-    if (!service?.running || !child?.pid || !this.options.restart) throw new Error(`${name} is not running`);
+    if (!this.options.restart) throw new Error(`${name} would not be restarted (restart: false)`);
+    if (!service?.running || !child?.pid) throw new Error(`${name} is not running`);
     child.kill(signal);
     const deadline = Date.now() + restartTimeoutMs;
     while (service.child === child || !(await healthy(service.spec.healthUrl))) {
