@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -29,7 +28,7 @@ import { seedBulkCustomers } from '@partner-graph/customer/seed';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
 import { MODULES } from './subgraphs.js';
-import { stopChildren } from './children.js';
+import { serviceArgs, Supervisor } from './supervisor.js';
 
 /**
  * `npm run bench:gateway [-- --duration 15 --rounds 2 --connections 20 --users 20 --warmup 2 --workloads … --targets … --cpu-prof DIR]`:
@@ -394,46 +393,27 @@ const env: Record<string, string> = {
     ]),
   ),
 };
-const children = new Map<string, ChildProcess>();
-const launch = (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
-  const profile =
-    values['cpu-prof'] && !name.startsWith('hive')
-      ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`]
-      : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.set(name, child);
-};
-const answers = async (url: string) => {
+// A crash is fatal: the next CPU reading says which process stopped.
+const supervisor = new Supervisor({
+  cwd: REPO_ROOT,
+  logger,
+  stopTimeoutMs: 10_000,
   // Five services and two gateways starting at once on a saturated 2-core machine can take minutes.
-  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-  }
-  throw new Error(`no answer from ${url}`);
-};
+  startupTimeoutMs: 300_000,
+  restart: false,
+});
+const cpuProfile = (name: string) =>
+  values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
 const stopAll = async () => {
-  await stopChildren(children.values());
+  await supervisor.stop();
   jwksServer.close();
   if (config.DATABASE_URL) await dropDatabases();
   await stopDatabase();
   rmSync(scratch, { recursive: true, force: true });
 };
 
-/** CPU time (user + system) a process has used so far, in ms. */
-const TICKS_PER_SECOND = 100;
-const cpuMs = (child: ChildProcess): number => {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-};
+/** CPU time (user + system) each process has used so far, in ms. */
+const cpuMs = () => Object.fromEntries([...supervisor.usage()].map(([name, usage]) => [name, usage.cpuMs]));
 
 /** GraphQL operations all subgraphs have answered so far (their `graphql_operations_total`). */
 async function subgraphOperations(): Promise<number> {
@@ -496,7 +476,7 @@ async function measure(url: string, users: BenchUser[], bodies: Workload['bodies
   const perUser = users.map(requestsOf);
   let connection = 0;
   const operationsBefore = await subgraphOperations();
-  const before = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
+  const before = cpuMs();
   const result = await autocannon({
     url,
     connections,
@@ -505,7 +485,7 @@ async function measure(url: string, users: BenchUser[], bodies: Workload['bodies
     // Each connection is one user, from its first request on.
     setupClient: (client) => client.setRequests(perUser[connection++ % perUser.length]!),
   });
-  const after = Object.fromEntries([...children].map(([name, child]) => [name, cpuMs(child)]));
+  const after = cpuMs();
   const operationsAfter = await subgraphOperations();
   const total = result.requests.total;
   return {
@@ -527,9 +507,16 @@ try {
   const { emails, searches, pages } = await seed(bulkCustomers, userCount);
   const workloads = ALL_WORKLOADS(searches, pages).filter((workload) => chosen.includes(workload.name));
   // The services' secret is the subgraphs' alone: production refuses it in the gateway.
-  for (const name of SUBGRAPHS)
-    launch(name, [path.join('subgraphs', name, 'src', 'index.ts')], { INTERNAL_SIGNING_SECRET: internalSecret });
-  await Promise.all(SUBGRAPHS.map((name) => answers(`http://127.0.0.1:${ports[name]}/health`)));
+  await Promise.all(
+    SUBGRAPHS.map((name) =>
+      supervisor.start({
+        name,
+        args: serviceArgs(name, cpuProfile(name)),
+        env: { ...env, INTERNAL_SIGNING_SECRET: internalSecret },
+        healthUrl: `http://127.0.0.1:${ports[name]}/health`,
+      }),
+    ),
+  );
   // The same supergraph for both gateways; Hive reads the subgraph URLs from it.
   let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
   for (const name of SUBGRAPHS)
@@ -537,25 +524,41 @@ try {
   const supergraphPath = path.join(scratch, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraph);
   // Clients connect directly; the bench's documents are not a persisted manifest's.
-  launch('ours', [path.join('gateway', 'src', 'index.ts')], { TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' });
   const hives = (['hive', 'hive-no-dedup', 'hive-inbound-dedup'] as const).filter((name) => chosenTargets.includes(name));
-  for (const name of hives) {
-    const hive = [
-      path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
-      'supergraph',
-      supergraphPath,
-      '--config-path',
-      path.join('scripts', 'hive-gateway.config.ts'),
-    ];
-    launch(name, [...hive, '--host', '127.0.0.1', '--port', String(ports[name]), '--fork', '1'], {
-      PORT: String(ports[name]),
-      HIVE_DEDUPLICATE: String(name !== 'hive-no-dedup'),
-      HIVE_INBOUND_DEDUPLICATE: String(name === 'hive-inbound-dedup'),
-    });
-  }
   await Promise.all([
-    answers(`http://127.0.0.1:${ports.ours}/health`),
-    ...hives.map((name) => answers(`http://127.0.0.1:${ports[name]}/healthcheck`)),
+    supervisor.start({
+      name: 'ours',
+      args: serviceArgs('gateway', cpuProfile('ours')),
+      env: { ...env, TRUST_PROXY_HOPS: '0', PERSISTED_DOCUMENTS_ONLY: 'false' },
+      healthUrl: `http://127.0.0.1:${ports.ours}/health`,
+    }),
+    ...hives.map((name) =>
+      supervisor.start({
+        name,
+        args: [
+          '--import',
+          'tsx',
+          path.join('node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+          'supergraph',
+          supergraphPath,
+          '--config-path',
+          path.join('scripts', 'hive-gateway.config.ts'),
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(ports[name]),
+          '--fork',
+          '1',
+        ],
+        env: {
+          ...env,
+          PORT: String(ports[name]),
+          HIVE_DEDUPLICATE: String(name !== 'hive-no-dedup'),
+          HIVE_INBOUND_DEDUPLICATE: String(name === 'hive-inbound-dedup'),
+        },
+        healthUrl: `http://127.0.0.1:${ports[name]}/healthcheck`,
+      }),
+    ),
   ]);
 
   // The bench's identity provider's subject is the user's email.

@@ -124,7 +124,7 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     SUBGRAPHS.map((name) => [name, databaseUrlFor(options.serverUrl, subgraphDatabaseName(name, options.databasePrefix))]),
   ) as Record<SubgraphName, string>;
   const gatewayDatabase = databaseUrlFor(options.serverUrl, `${options.databasePrefix}_gateway`);
-  const supervisor = new Supervisor({ cwd: REPO_ROOT, logger, stopTimeoutMs: 16_000 });
+  const supervisor = new Supervisor({ cwd: REPO_ROOT, logger, stopTimeoutMs: 16_000, restart: true });
   const proxies: RoundRobin[] = [];
   const pools = Object.fromEntries(SUBGRAPHS.map((name) => [name, new pg.Pool({ connectionString: databases[name], max: 2 })])) as Record<
     SubgraphName,

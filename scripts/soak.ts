@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Agent, request } from 'undici';
@@ -21,7 +18,7 @@ import { scratchPostgres } from './embedded-postgres.js';
 import { signDevToken } from '@partner-graph/platform';
 import { REPO_ROOT } from './database-server.js';
 import { seedDemoData } from './seed.js';
-import { stopChildren } from './children.js';
+import { serviceArgs, Supervisor } from './supervisor.js';
 
 /**
  * `npm run soak [-- --seconds 60 --warmup 15 --concurrency 10 --max-requests 200000 --idle 20]`:
@@ -78,42 +75,20 @@ const env: Record<string, string> = {
     ]),
   ),
 };
-const children = new Map<string, ChildProcess>();
-const launch = (name: string, entry: string) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.set(name, child);
-};
-const healthy = async (port: number) => {
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-  }
-  throw new Error(`no answer on port ${port}`);
-};
+// A crash is fatal: the next reading of the processes says which one stopped.
+const supervisor = new Supervisor({ cwd: REPO_ROOT, logger, stopTimeoutMs: 10_000, restart: false });
+const launch = (name: SubgraphName | 'gateway') =>
+  supervisor.start({ name, args: serviceArgs(name), env, healthUrl: `http://127.0.0.1:${ports[name]}/health` });
 const stopAll = async () => {
-  await stopChildren(children.values());
+  await supervisor.stop();
   if (config.DATABASE_URL) for (const url of [...Object.values(databases), gatewayDatabase]) await dropDatabase(url);
   await stopDatabase();
 };
 
-const rssMb = (child: ChildProcess): number => {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
-};
-const memory = () => Object.fromEntries([...children].map(([name, child]) => [name, rssMb(child)]));
-
-/** CPU seconds a process has used (user + system; the kernel counts in ticks of 1/100 s). */
-const cpuSeconds = (child: ChildProcess): number => {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
+/** Each process's resident memory, in MB. */
+const memory = () => Object.fromEntries([...supervisor.usage()].map(([name, usage]) => [name, usage.rssMb]));
+/** CPU seconds each process has used (user + system). */
+const cpuSeconds = () => Object.fromEntries([...supervisor.usage()].map(([name, usage]) => [name, usage.cpuMs / 1000]));
 /** Each service's database: the connections opened since the server started, and its transactions. */
 const databaseOf: Record<string, string> = {
   ...Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphDatabaseName(name, 'partner_graph_soak')])),
@@ -140,17 +115,18 @@ async function databaseCounters(): Promise<Record<string, { sessions: number; tr
 /** What each service costs with nothing to do: CPU (% of a core), connections opened, transactions per minute. */
 async function idleCost(seconds: number) {
   await new Promise((resolve) => setTimeout(resolve, 10_000));
-  const cpuBefore = Object.fromEntries([...children].map(([name, child]) => [name, cpuSeconds(child)]));
+  const cpuBefore = cpuSeconds();
   const before = await databaseCounters();
   const from = Date.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsed = (Date.now() - from) / 1000;
   const after = await databaseCounters();
+  const cpuAfter = cpuSeconds();
   console.log(`
 Idle for ${Math.round(elapsed)} s (after 10 s to settle); the counters' own connection is not counted`);
   console.log(`${'service'.padEnd(14)}${'CPU %'.padStart(8)}${'new conns'.padStart(11)}${'xact/min'.padStart(10)}`);
-  for (const [name, child] of children) {
-    const cpu = ((cpuSeconds(child) - cpuBefore[name]!) / elapsed) * 100;
+  for (const name of Object.keys(cpuAfter)) {
+    const cpu = ((cpuAfter[name]! - cpuBefore[name]!) / elapsed) * 100;
     // The counters' own session is one of the database server's, never of a service database.
     const opened = after[name]!.sessions - before[name]!.sessions;
     const transactions = ((after[name]!.transactions - before[name]!.transactions) / elapsed) * 60;
@@ -159,10 +135,8 @@ Idle for ${Math.round(elapsed)} s (after 10 s to settle); the counters' own conn
 }
 
 try {
-  for (const name of SUBGRAPHS) launch(name, path.join('subgraphs', name, 'src', 'index.ts'));
-  await Promise.all(SUBGRAPHS.map((name) => healthy(ports[name])));
-  launch('gateway', path.join('gateway', 'src', 'index.ts'));
-  await healthy(ports.gateway);
+  await Promise.all(SUBGRAPHS.map(launch));
+  await launch('gateway');
 
   const token = await signDevToken(DEMO.users.contosoAgent.email, { secret: config.AUTH_JWT_SECRET, ttlSeconds: 3600 });
   const signedIn = { authorization: `Bearer ${token}` };
@@ -219,7 +193,7 @@ try {
     `requests ${counts.requests} (${Math.round(measured / ((Date.now() - measuredFrom) / 1000))}/s after warm-up), HTTP 5xx ${counts.httpErrors}, failed ${counts.failures}`,
   );
   console.log(`${'RSS MB'.padEnd(14)}${'start'.padStart(8)}${'warm'.padStart(8)}${'end'.padStart(8)}${'growth'.padStart(8)}`);
-  for (const name of children.keys()) {
+  for (const name of Object.keys(end)) {
     console.log(
       `${name.padEnd(14)}${String(started[name]).padStart(8)}${String(afterWarmup[name]).padStart(8)}${String(end[name]).padStart(8)}${String(end[name]! - afterWarmup[name]!).padStart(8)}`,
     );

@@ -30,7 +30,12 @@ const ports = servicePorts(config);
 const gatewayUrl = httpUrl(config.HOST, ports.gateway);
 
 // A service stops within its readiness delay and grace; a few seconds more for its database and exit.
-const supervisor = new Supervisor({ cwd: REPO_ROOT, logger, stopTimeoutMs: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000 });
+const supervisor = new Supervisor({
+  cwd: REPO_ROOT,
+  logger,
+  stopTimeoutMs: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 5_000,
+  restart: true,
+});
 let database: DatabaseServer | undefined;
 let stopping: Promise<never> | undefined;
 

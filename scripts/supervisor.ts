@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger, ServiceName } from '@partner-graph/platform';
 
 /**
  * A service run from its sources, as the development commands run it: through tsx, the
  * telemetry preload first (it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+ * `nodeOptions` go before them (a bench's `--cpu-prof`).
  */
-export function serviceArgs(name: ServiceName): string[] {
+export function serviceArgs(name: ServiceName, nodeOptions: string[] = []): string[] {
   const entry = name === 'gateway' ? path.join('gateway', 'src', 'index.ts') : path.join('subgraphs', name, 'src', 'index.ts');
-  return ['--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry];
+  return [...nodeOptions, '--import', 'tsx', '--import', '@partner-graph/platform/telemetry', entry];
 }
 
 /**
@@ -33,8 +35,47 @@ export interface ServiceSpec {
   /** The program and its arguments (run with this Node). */
   args: string[];
   env: Record<string, string>;
+  /** Run with `env` alone rather than on top of this process's environment (as a container runs it). */
+  isolatedEnv?: boolean;
   /** Answers 2xx once the service serves. */
   healthUrl: string;
+}
+
+export interface SupervisorOptions {
+  cwd: string;
+  logger: Logger;
+  /** How long a service may take to stop on SIGTERM (its readiness delay and grace) before SIGKILL. */
+  stopTimeoutMs: number;
+  /** How long a service may take to answer on its health URL when it starts; 90 s unless said. */
+  startupTimeoutMs?: number;
+  /**
+   * `true` (`npm start`): a crash is restarted with backoff, and the services have their own
+   * process group, so Ctrl-C reaches the supervisor alone, which stops them in order.
+   * `false` (a bench): a crash is fatal, `usage` says so; the services share this process's
+   * group, so Ctrl-C stops them with it.
+   */
+  restart: boolean;
+}
+
+/** What a service's process has used so far: CPU time (user + system) and resident memory. */
+export interface ProcessUsage {
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** The kernel counts CPU time in ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100;
+
+/** Read from /proc (Linux). */
+function processUsage(pid: number): ProcessUsage {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND,
+    rssMb: Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024),
+  };
 }
 
 interface Supervised {
@@ -42,12 +83,16 @@ interface Supervised {
   policy: RestartPolicy;
   child?: ChildProcess;
   startedAt: number;
-  /** Answered once: a crash from now on is restarted. */
+  /** Answered once: a crash from now on is restarted (or, without restarts, reported). */
   running: boolean;
   restartTimer?: NodeJS.Timeout;
+  /** How it ended, when it crashed and is not restarted. */
+  crash?: string;
 }
 
 const STARTUP_TIMEOUT_MS = 90_000;
+
+const howItEnded = (code: number | null, signal: NodeJS.Signals | null) => signal ?? `exit code ${code}`;
 
 /** Whether `url` answers 2xx now. */
 async function healthy(url: string): Promise<boolean> {
@@ -61,32 +106,46 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /**
- * Runs each service in its own process and keeps it running: a service that crashes after it
- * first answered is restarted with backoff while the others keep serving; `stop` ends them all.
+ * The one way the commands run services as processes: each in its own process, started once it
+ * answers on its health URL. With `restart`, a service that crashes after it first answered is
+ * restarted with backoff while the others keep serving; `stop` ends them all.
  */
 export class Supervisor {
   private readonly services: Supervised[] = [];
   private stopping = false;
 
-  /** `stopTimeoutMs`: how long a service may take to stop on SIGTERM (its readiness delay and grace) before SIGKILL. */
-  constructor(private readonly options: { cwd: string; logger: Logger; stopTimeoutMs: number }) {}
+  constructor(private readonly options: SupervisorOptions) {}
 
   /** Starts a service; resolves once it answers, rejects when it exits or stays silent before that. */
   async start(spec: ServiceSpec): Promise<void> {
     const service: Supervised = { spec, policy: new RestartPolicy(), startedAt: 0, running: false };
     this.services.push(service);
     const child = this.launch(service);
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    const timeoutMs = this.options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     while (!(await healthy(spec.healthUrl))) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${spec.name} exited before it answered (${child.signalCode ?? `exit code ${child.exitCode}`})`);
+        throw new Error(`${spec.name} exited before it answered (${howItEnded(child.exitCode, child.signalCode)})`);
       }
       if (this.stopping) throw new Error(`stopped while ${spec.name} was starting`);
-      if (Date.now() > deadline) throw new Error(`${spec.name} did not answer at ${spec.healthUrl} within ${STARTUP_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`${spec.name} did not answer at ${spec.healthUrl} within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    // From now on a crash is restarted rather than fatal.
+    // From now on a crash is restarted (or reported) rather than failing the start.
     service.running = true;
+  }
+
+  /**
+   * What each service's process has used so far, by name in the order they were started; throws
+   * when one of them crashed.
+   */
+  usage(): Map<string, ProcessUsage> {
+    return new Map(
+      this.services.map(({ spec, child, crash }) => {
+        if (crash) throw new Error(`${spec.name} stopped (${crash})`);
+        return [spec.name, processUsage(child!.pid!)];
+      }),
+    );
   }
 
   /**
@@ -100,6 +159,7 @@ export class Supervisor {
   ): Promise<{ pid: number; restartedPid: number }> {
     const service = this.services.find((candidate) => candidate.spec.name === name);
     const child = service?.child;
+    if (!this.options.restart) throw new Error(`${name} would not be restarted (restart: false)`);
     if (!service?.running || !child?.pid) throw new Error(`${name} is not running`);
     child.kill(signal);
     const deadline = Date.now() + restartTimeoutMs;
@@ -135,12 +195,14 @@ export class Supervisor {
   }
 
   private launch(service: Supervised): ChildProcess {
-    const child = spawn(process.execPath, service.spec.args, {
+    const { spec } = service;
+    const child = spawn(process.execPath, spec.args, {
       cwd: this.options.cwd,
-      env: { ...process.env, ...service.spec.env },
-      // Its own process group: Ctrl-C reaches the supervisor alone, which stops the services and
-      // then PostgreSQL; the IPC channel tells a service that its supervisor is gone, however it went.
-      detached: true,
+      env: spec.isolatedEnv ? spec.env : { ...process.env, ...spec.env },
+      // With restarts, its own process group: Ctrl-C reaches the supervisor alone, which stops the
+      // services and then PostgreSQL. The IPC channel tells a service that its supervisor is gone,
+      // however it went.
+      detached: this.options.restart,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('error', (error) => this.options.logger.error({ err: error, serviceName: service.spec.name }, 'could not run the service'));
@@ -153,11 +215,16 @@ export class Supervisor {
   }
 
   private crashed(service: Supervised, code: number | null, signal: NodeJS.Signals | null): void {
-    const delay = service.policy.delayAfterCrash(Date.now() - service.startedAt);
     const { name, healthUrl } = service.spec;
+    if (!this.options.restart) {
+      service.crash = howItEnded(code, signal);
+      this.options.logger.error({ serviceName: name, code, signal }, `${name} stopped (${service.crash})`);
+      return;
+    }
+    const delay = service.policy.delayAfterCrash(Date.now() - service.startedAt);
     this.options.logger.error(
       { serviceName: name, code, signal },
-      `${name} stopped (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`,
+      `${name} stopped (${howItEnded(code, signal)}); restarting in ${delay / 1000} s`,
     );
     service.restartTimer = setTimeout(() => {
       if (this.stopping) return;

@@ -1,12 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { databaseUrlFor, dropDatabase, freePort } from '@partner-graph/platform';
-import { stopChildren } from '../scripts/children.js';
+import { createLogger, databaseUrlFor, dropDatabase, freePort } from '@partner-graph/platform';
+import { Supervisor } from '../scripts/supervisor.js';
 
 // What the Dockerfile puts in the image, checked without a Docker engine: the services compiled
 // by `npm run build:services` (turbo: a rebuild only when their sources changed), the
@@ -33,7 +33,7 @@ function packageDir(file: string): string | undefined {
 }
 
 let productionPackages: string[] = [];
-const children: ChildProcess[] = [];
+const services = new Supervisor({ cwd: root, logger: createLogger('image', 'silent'), stopTimeoutMs: 10_000, restart: false });
 const databases: string[] = [];
 let modulesDir = '';
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await stopChildren(children);
+  await services.stop();
   for (const url of databases) await dropDatabase(url);
   if (modulesDir) rmSync(modulesDir, { recursive: true, force: true });
 });
@@ -81,10 +81,13 @@ async function startCompiled(name: string, entry: string, port: number, env: Rec
     .map((part) => JSON.parse(part.trim()) as string);
   // The image's command line with the recorder first and this service's entry point.
   const args = [...command.slice(1, -1), '--import', RECORD_MODULES, entry];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
+  await services.start({
+    name,
+    args,
+    // The image's environment: none of this machine's.
+    isolatedEnv: true,
     env: {
-      PATH: process.env.PATH,
+      PATH: process.env.PATH!,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -97,15 +100,8 @@ async function startCompiled(name: string, entry: string, port: number, env: Rec
       RECORD_MODULES_TO: record,
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    healthUrl: `http://127.0.0.1:${port}/ready`,
   });
-  children.push(child);
-  for (const deadline = Date.now() + 90_000; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);
-    if (Date.now() > deadline) throw new Error(`${name} was not ready within 90 s`);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null);
-    if (ready?.status === 200) break;
-  }
   return { loaded: () => [...new Set(readFileSync(record, 'utf8').split('\n').filter(Boolean))].map((url) => fileURLToPath(url)) };
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, SUBGRAPHS } from '@partner-graph/platform';
+import { serviceArgs } from '../scripts/supervisor.js';
 
 // SIGTERM as an orchestrator sends it to the gateway process: `/ready` fails first while the
 // gateway still serves (a load balancer's time to take it out), then it stops accepting, answers
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const subgraphsUrl = `http://127.0.0.1:${(subgraphs.address() as AddressInfo).port}/graphql`;
   port = await freePort();
   const { DATABASE_URL: _machineDatabase, ...env } = process.env;
-  gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
+  gateway = spawn(process.execPath, serviceArgs('gateway'), {
     cwd: REPO_ROOT,
     env: {
       ...env,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, freePort } from '@partner-graph/platform';
 import { RestartPolicy, Supervisor, type ServiceSpec } from '../supervisor.js';
 
@@ -49,7 +49,7 @@ afterEach(async () => {
 
 describe('the supervisor', () => {
   it('restarts a service killed with SIGKILL, and stop ends it for good', async () => {
-    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
+    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000, restart: true });
     const spec = tinyService(await freePort());
     await supervisor.start(spec);
     const first = (await pidAt(spec.healthUrl))!;
@@ -65,7 +65,7 @@ describe('the supervisor', () => {
   });
 
   it('kill: the service is killed and answers again from a new process before kill resolves', async () => {
-    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
+    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000, restart: true });
     const spec = tinyService(await freePort(), 300);
     await supervisor.start(spec);
     const first = (await pidAt(spec.healthUrl))!;
@@ -79,7 +79,7 @@ describe('the supervisor', () => {
   });
 
   it('fails the start of a service that exits before it answers, saying how it ended', async () => {
-    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000 });
+    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000, restart: true });
     const spec: ServiceSpec = {
       name: 'broken',
       args: ['-e', 'process.exit(3)'],
@@ -87,5 +87,21 @@ describe('the supervisor', () => {
       healthUrl: `http://127.0.0.1:${await freePort()}/health`,
     };
     await expect(supervisor.start(spec)).rejects.toThrow('broken exited before it answered (exit code 3)');
+  });
+});
+
+describe('the supervisor without restarts (a bench)', () => {
+  it('reads what each service uses, and a crash is fatal: not restarted, and usage says which stopped', async () => {
+    supervisor = new Supervisor({ cwd: process.cwd(), logger: createLogger('test', 'silent'), stopTimeoutMs: 10_000, restart: false });
+    const spec = tinyService(await freePort());
+    await supervisor.start(spec);
+    const usage = supervisor.usage().get('tiny')!;
+    expect(usage.rssMb).toBeGreaterThan(0);
+    expect(usage.cpuMs).toBeGreaterThanOrEqual(0);
+
+    process.kill((await pidAt(spec.healthUrl))!, 'SIGKILL');
+    await vi.waitFor(() => expect(() => supervisor!.usage()).toThrow('tiny stopped (SIGKILL)'), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await pidAt(spec.healthUrl)).toBeUndefined();
   });
 });
