@@ -102,11 +102,15 @@ export interface JobBundle<Handler extends JobHandler | JobDefinition = JobHandl
  */
 const HEARTBEAT_SECONDS = 10;
 /**
- * How often one instance per database (any replica) looks for jobs whose heartbeat stopped and
- * for expired ones. With the heartbeat, a dead process's job is handed back (retry) at most 25 s
- after it died, and taken up again at most a due check (`DUE_CHECK_SECONDS`) after its retry delay.
+ * pg-boss's supervisor pass (expired jobs, retention, its registry), on its own timer: every
+ * 60 s, about 9 statements each. A job whose heartbeat stopped does not wait for it: the due
+ * check sees it and asks the supervisor for that queue at once, which may then hand it back once
+ * per `MONITOR_SECONDS`. So a dead process's job is handed back (retry) at most the heartbeat and
+ * a due check after it died (25 s), and taken up again after its retry delay. At 15 s, the pass
+ * alone was 37 of an idle subgraph's 60 statements a minute.
  */
-const SUPERVISE_SECONDS = 15;
+const SUPERVISE_SECONDS = 60;
+const MONITOR_SECONDS = 15;
 /**
  * Workers are woken by PostgreSQL NOTIFY when a job is sent (from any replica). What NOTIFY does
  * not announce (a retry coming due, a dead process's job handed back, a lost notification) is
@@ -194,12 +198,22 @@ class DueJobs {
     if (this.stopped || this.checking) return;
     this.checking = true;
     try {
+      // Also whether a running job's heartbeat stopped (its process died): pg-boss's supervisor is
+      // then asked at once for that queue instead of at its next pass (every SUPERVISE_SECONDS).
       const { rows } = await this.boss.getDb().executeSql(
-        `SELECT name, extract(epoch FROM min(start_after) - now())::float AS in_seconds FROM ${SCHEMA}.job
-           WHERE name = ANY($1) AND state < 'active' AND NOT blocked GROUP BY name`,
+        `SELECT name,
+                extract(epoch FROM min(start_after) FILTER (WHERE state < 'active') - now())::float AS in_seconds,
+                bool_or(state = 'active' AND heartbeat_on + heartbeat_seconds * interval '1s' < now()) AS stale
+           FROM ${SCHEMA}.job
+          WHERE name = ANY($1) AND ((state < 'active' AND NOT blocked) OR state = 'active') GROUP BY name`,
         [[...this.workers.keys()]],
       );
-      for (const { name, in_seconds } of rows as { name: string; in_seconds: number }[]) this.wake(name, in_seconds);
+      const due = rows as { name: string; in_seconds: number | null; stale: boolean }[];
+      for (const { name, in_seconds } of due) if (in_seconds !== null) this.wake(name, in_seconds);
+      const stale = due.filter((queue) => queue.stale).map((queue) => queue.name);
+      for (const name of stale) await this.boss.supervise(name);
+      // What the supervisor handed back comes due after its retry delay: look again for it.
+      if (stale.length > 0) this.checkSoon();
     } catch (error) {
       if (!isDatabaseShutdown(error)) this.logger.warn({ err: error }, 'job queue: could not look for due jobs; looking again later');
     } finally {
@@ -294,7 +308,7 @@ export async function startJobQueue(options: {
     idleTimeoutMillis: 0,
     useListenNotify: true,
     superviseIntervalSeconds: SUPERVISE_SECONDS,
-    monitorIntervalSeconds: SUPERVISE_SECONDS,
+    monitorIntervalSeconds: MONITOR_SECONDS,
     // Cron ticks are minutes: looking every 15 s is soon enough, and 4 statements a minute, not 12.
     cronWorkerIntervalSeconds: 15,
     // Vacuum is PostgreSQL's and the operator's (autovacuum): pg-boss's check of it cost 2
