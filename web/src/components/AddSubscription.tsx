@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from './errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from './errors';
 import { useLabels } from './labels';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
@@ -35,9 +35,7 @@ const AddSubscriptionDocument = graphql(`
     addSubscription(customerId: $customerId, offerId: $offerId, quantity: $quantity, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -87,7 +85,7 @@ export function AddSubscription({
     if (!offerId) return;
     const payload = (await add.mutateAsync({ customerId: customer.id, offerId, quantity: Number(quantity), dryRun, idempotencyKey }))
       .addSubscription;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return setConfirming(null);
     if (dryRun && payload.subscription)
       return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });

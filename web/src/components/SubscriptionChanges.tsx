@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
-import { fieldError, FormErrors, VersionConflict, type PayloadError } from './errors';
+import { fieldError, FormErrors, VersionConflict, type PayloadError, payloadErrors, type PayloadErrorRefs } from './errors';
 import { useLabels } from './labels';
 import { useGraphQLMutation } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
@@ -77,9 +77,7 @@ const UpgradeDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -101,9 +99,7 @@ const ConvertTrialDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -120,9 +116,7 @@ const CancelDocument = graphql(`
     cancelSubscription(id: $id, expectedVersion: $expectedVersion, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -157,9 +151,7 @@ const ScheduleDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -182,9 +174,7 @@ const RemoveScheduledDocument = graphql(`
   mutation RemoveScheduledSubscriptionChange($id: ID!, $expectedVersion: Int!) {
     removeScheduledSubscriptionChange(id: $id, expectedVersion: $expectedVersion) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -225,8 +215,8 @@ function useReviewed() {
       setIdempotencyKey(crypto.randomUUID());
     },
     /** Keeps the payload's errors; true when there were none. */
-    answered: (payload: { errors: readonly PayloadError[] }, next: Step) => {
-      setErrors(payload.errors);
+    answered: (payload: { errors: PayloadErrorRefs }, next: Step) => {
+      setErrors(payloadErrors(payload.errors));
       if (payload.errors.length === 0) setStep(next);
       return payload.errors.length === 0;
     },

@@ -29,7 +29,7 @@ import type {
   DelegatedAdminAccess,
   InvitationPreviewFragment as InvitationPreviewData,
 } from '../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
 import { useCustomerLanguage, useI18n } from '../i18n/I18nProvider';
@@ -116,9 +116,7 @@ const AcceptTrialInvitationDocument = graphql(`
         delegatedAdminTerminationUrl
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -138,9 +136,7 @@ const AcceptPurchaseOfferDocument = graphql(`
         delegatedAdminTerminationUrl
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -157,9 +153,7 @@ const AcceptDelegatedAdminOfferDocument = graphql(`
       }
       terminationUrl
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -188,9 +182,7 @@ const EndDelegatedAdminRelationshipDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -379,7 +371,7 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
               quantities: preview.lines.map((line) => ({ offerId: line.offerId, quantity: quantities[line.offerId]! })),
             })
           ).acceptPurchaseOffer;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.acceptance) setStarted({ ...payload.acceptance, preview });
   };
 
@@ -726,7 +718,7 @@ export function AcceptDelegatedAdminOfferPage() {
   const accept = useGraphQLMutation(AcceptDelegatedAdminOfferDocument);
   const [signIn, setSignIn] = useState({ userName: '', password: '' });
   const payload = accept.data?.acceptDelegatedAdminOffer;
-  const errors = payload?.errors ?? [];
+  const errors = payloadErrors(payload?.errors ?? []);
   const spent = errors.find((error) => error.code === 'INVALID_CODE');
   if (preview.isPending) return <Loader aria-label={t('accept.loadingTheOffer')} m="xl" />;
   const offer = preview.data?.delegatedAdminOfferByCode;
@@ -820,7 +812,7 @@ export function EndDelegatedAdminPage() {
   const { code = '' } = useParams();
   const end = useGraphQLMutation(EndDelegatedAdminRelationshipDocument);
   const payload = end.data?.endDelegatedAdminRelationship;
-  const refused = payload?.errors[0];
+  const refused = payload ? payloadErrors(payload.errors)[0] : undefined;
   if (refused) return <UnusableLink title={t('accept.endDelegatedAdministration')} message={<ErrorMessage error={refused} />} />;
   if (payload?.relationship) {
     return (

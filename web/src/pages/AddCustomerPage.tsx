@@ -20,7 +20,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
 import type { CreateCustomerInput, CreateCustomerMutation } from '../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
@@ -66,9 +66,7 @@ const CreateCustomerDocument = graphql(`
     createCustomer(input: $input, idempotencyKey: $idempotencyKey, dryRun: $dryRun) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       preview {
         companyName
@@ -109,9 +107,7 @@ const RetryDocument = graphql(`
   mutation RetryNewCustomerProvisioning($customerId: ID!) {
     retryCustomerProvisioning(customerId: $customerId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -191,15 +187,17 @@ export function AddCustomerPage() {
   };
   const review = async () => {
     const payload = (await create.mutateAsync({ input: input(), idempotencyKey, dryRun: true })).createCustomer;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) return goToErrors(payload.errors);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) return goToErrors(errors);
     setPreview(payload.preview ?? null);
     setStep(2);
   };
   const submit = async () => {
     const payload = (await create.mutateAsync({ input: input(), idempotencyKey, dryRun: false })).createCustomer;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) return goToErrors(payload.errors);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) return goToErrors(errors);
     if (!payload.customer || !payload.credentials) return;
     setCreated({
       id: payload.customer.id,
@@ -528,7 +526,7 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
             loading={retry.isPending}
             onClick={async () => {
               const payload = (await retry.mutateAsync({ customerId })).retryCustomerProvisioning;
-              setErrors(payload.errors);
+              setErrors(payloadErrors(payload.errors));
               void queryClient.invalidateQueries();
             }}
           >

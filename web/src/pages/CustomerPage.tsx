@@ -22,7 +22,7 @@ import { graphql } from '../__generated__';
 import { DelegatedAdmin } from '../components/customer/DelegatedAdmin';
 import { ServiceRequests } from '../components/customer/ServiceRequests';
 import { CustomerUsers } from '../components/customer/CustomerUsers';
-import { ErrorMessage, FormErrors, type PayloadError } from '../components/errors';
+import { ErrorMessage, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
@@ -78,9 +78,7 @@ const RetryProvisioningDocument = graphql(`
   mutation RetryCustomerProvisioning($customerId: ID!) {
     retryCustomerProvisioning(customerId: $customerId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       customer {
         id
@@ -161,7 +159,7 @@ export function CustomerPage() {
               loading={retry.isPending}
               onClick={async () => {
                 const payload = (await retry.mutateAsync({ customerId: customer.id })).retryCustomerProvisioning;
-                setRetryErrors(payload.errors);
+                setRetryErrors(payloadErrors(payload.errors));
                 if (payload.errors.length === 0) {
                   notifications.show({ message: t('customer.provisioningStartedAgain') });
                   changed();

@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { InvitationsPageQuery } from '../__generated__/graphql';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage } from '../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
@@ -116,9 +116,7 @@ const CreateTrialInvitationDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -141,9 +139,7 @@ const CreatePurchaseOfferDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -157,9 +153,7 @@ const RevokeTrialInvitationDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -173,9 +167,7 @@ const RevokePurchaseOfferDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -294,7 +286,7 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
   const submit = async () => {
     if (!offerId) return;
     const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey: crypto.randomUUID() });
-    setErrors(result.createTrialInvitation.errors);
+    setErrors(payloadErrors(result.createTrialInvitation.errors));
     if (result.createTrialInvitation.trialInvitation) {
       notifications.show({ color: 'green', message: t('invitations.trialInvitationCreatedCopyIts') });
       setOfferId(null);
@@ -366,7 +358,7 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
       maxAcceptances,
       idempotencyKey: crypto.randomUUID(),
     });
-    setErrors(result.createPurchaseOffer.errors);
+    setErrors(payloadErrors(result.createPurchaseOffer.errors));
     if (result.createPurchaseOffer.purchaseOffer) {
       notifications.show({ color: 'green', message: t('invitations.purchaseOfferCreatedCopyIts') });
       setLines([{ key: Date.now(), offerId: null, quantity: 1 }]);
@@ -620,7 +612,7 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                   row={row}
                   name={name}
                   onChanged={props.onChanged}
-                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors}
+                  revoke={async () => payloadErrors((await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors)}
                 />
               </Table.Tr>
             );
@@ -657,7 +649,7 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
                   row={row}
                   name={name}
                   onChanged={props.onChanged}
-                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors}
+                  revoke={async () => payloadErrors((await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors)}
                 />
               </Table.Tr>
             );

@@ -2,7 +2,7 @@ import { Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from '@
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
-import { fieldError, FormErrors, type PayloadError } from '../errors';
+import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadErrorRefs } from '../errors';
 import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
 import { useCapabilities } from '../Viewer';
@@ -29,9 +29,7 @@ const CreateUserDocument = graphql(`
   mutation CreateCustomerUser($customerId: ID!, $input: CreateCustomerUserInput!, $idempotencyKey: String) {
     createCustomerUser(customerId: $customerId, input: $input, idempotencyKey: $idempotencyKey) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       temporaryPassword
       user {
@@ -46,9 +44,7 @@ const DeleteUserDocument = graphql(`
   mutation DeleteCustomerUser($id: ID!) {
     deleteCustomerUser(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -58,9 +54,7 @@ const RestoreUserDocument = graphql(`
   mutation RestoreCustomerUser($id: ID!) {
     restoreCustomerUser(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -70,9 +64,7 @@ const ResetPasswordDocument = graphql(`
   mutation ResetCustomerUserPassword($id: ID!) {
     resetCustomerUserPassword(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       temporaryPassword
       user {
@@ -107,9 +99,9 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
   const manages = customer.hasAdminRights && fullAccess;
   const resets = (isAdmin: boolean) => customer.hasAdminRights && seesCustomers && (fullAccess || !isAdmin);
 
-  const act = async (run: () => Promise<{ errors: readonly PayloadError[] }>, message: string) => {
+  const act = async (run: () => Promise<{ errors: PayloadErrorRefs }>, message: string) => {
     const payload = await run();
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length === 0) {
       notifications.show({ color: 'green', message });
       props.onChanged();
@@ -125,7 +117,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       ...(form.userName ? { userName: form.userName } : {}),
     };
     const payload = (await create.mutateAsync({ customerId: customer.id, input, idempotencyKey: adding.key })).createCustomerUser;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     setAdding(null);
     props.onChanged();
@@ -188,7 +180,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
                           aria-label={t('customerUsers.resetPasswordOf', { displayName: user.displayName })}
                           onClick={async () => {
                             const payload = (await reset.mutateAsync({ id: user.id })).resetCustomerUserPassword;
-                            setErrors(payload.errors);
+                            setErrors(payloadErrors(payload.errors));
                             if (payload.temporaryPassword)
                               setSecret({
                                 title: t('customerUsers.passwordReset'),

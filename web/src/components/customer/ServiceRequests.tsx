@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
 import type { ServiceRequestSeverity } from '../../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../errors';
+import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadErrorRefs } from '../errors';
 import { useLabels } from '../labels';
 import { useCapabilities } from '../Viewer';
 import { useGraphQLMutation } from '../../graphql/hooks';
@@ -34,9 +34,7 @@ const CreateDocument = graphql(`
   mutation CreateServiceRequest($customerId: ID!, $input: CreateServiceRequestInput!, $idempotencyKey: String) {
     createServiceRequest(customerId: $customerId, input: $input, idempotencyKey: $idempotencyKey) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       serviceRequest {
         id
@@ -49,9 +47,7 @@ const AddNoteDocument = graphql(`
   mutation AddServiceRequestNote($id: ID!, $text: String!) {
     addServiceRequestNote(id: $id, text: $text) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -61,9 +57,7 @@ const CloseDocument = graphql(`
   mutation CloseServiceRequest($id: ID!) {
     closeServiceRequest(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -90,8 +84,8 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const manages = customer.hasAdminRights && seesCustomers;
 
-  const done = (payload: { errors: readonly PayloadError[] }, message: string) => {
-    setErrors(payload.errors);
+  const done = (payload: { errors: PayloadErrorRefs }, message: string) => {
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return false;
     notifications.show({ color: 'green', message });
     props.onChanged();

@@ -20,7 +20,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useLabels } from '../../components/labels';
 import { useCapabilities } from '../../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
@@ -91,9 +91,7 @@ const OrderProductKeysDocument = graphql(`
         }
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -107,9 +105,7 @@ const RevokeProductKeyDocument = graphql(`
         state
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -249,7 +245,7 @@ function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const submit = async () => {
     const payload = (await revoke.mutateAsync({ id: productKey.id })).revokeProductKey;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     void queryClient.invalidateQueries();
     onClose();
@@ -307,7 +303,7 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
         idempotencyKey,
       })
     ).orderProductKeys;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     setOrdered(payload.keys.flatMap((ordered) => (ordered.key ? [ordered.key] : [])));
     onOrdered();

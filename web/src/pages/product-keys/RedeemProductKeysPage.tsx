@@ -22,7 +22,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useLabels } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
@@ -62,9 +62,7 @@ const RedeemProductKeysDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -149,9 +147,10 @@ export function RedeemProductKeysPage() {
       Object.entries(details).map(([field, value]) => [field, value === '' ? null : value]),
     ) as unknown as ProductKeyCustomerInput;
     const payload = (await redeem.mutateAsync({ keys, customer, idempotencyKey })).redeemProductKeys;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) {
-      if (payload.errors.some((error) => error.field === 'keys' || error.field?.startsWith('keys'))) setStep(1);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) {
+      if (errors.some((error) => error.field === 'keys' || error.field?.startsWith('keys'))) setStep(1);
       return;
     }
     setCreated({
