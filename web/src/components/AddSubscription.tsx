@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { graphql } from '../__generated__';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from './errors';
 import { useLabels } from './labels';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 const CustomerOffersDocument = graphql(`
@@ -68,7 +68,7 @@ export function AddSubscription({
   const [quantity, setQuantity] = useState<number | string>(1);
   const [confirming, setConfirming] = useState<{ friendlyName: string; quantity: number } | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   // Trials go through trial invitations; the graph marks them.
   const offers = (offersQuery.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial);
   const offer = offers.find((candidate) => candidate.id === offerId);
@@ -78,7 +78,7 @@ export function AddSubscription({
     setQuantity(1);
     setConfirming(null);
     setErrors([]);
-    setIdempotencyKey(crypto.randomUUID());
+    renewIdempotencyKey();
     onClose();
   };
   const send = async (dryRun: boolean) => {

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import { fieldError, FormErrors, VersionConflict, type PayloadError, payloadErrors, type PayloadErrorRefs } from './errors';
 import { useLabels } from './labels';
-import { useGraphQLMutation } from '../graphql/hooks';
+import { useGraphQLMutation, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 /**
@@ -200,7 +200,7 @@ type Step = 'closed' | 'editing' | 'review';
 function useReviewed() {
   const [step, setStep] = useState<Step>('closed');
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   return {
     step,
     errors,
@@ -212,7 +212,7 @@ function useReviewed() {
     close: () => {
       setErrors([]);
       setStep('closed');
-      setIdempotencyKey(crypto.randomUUID());
+      renewIdempotencyKey();
     },
     /** Keeps the payload's errors; true when there were none. */
     answered: (payload: { errors: PayloadErrorRefs }, next: Step) => {

@@ -31,7 +31,7 @@ import type {
 } from '../__generated__/graphql';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
-import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useCustomerLanguage, useI18n } from '../i18n/I18nProvider';
 
 /*
@@ -303,16 +303,19 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
   const [customer, setCustomer] = useState<AcceptingCustomerInput>(EMPTY_CUSTOMER);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   // One key per attempt on this page: a retry after a lost answer returns the same acceptance. A refused attempt takes a new one.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const acceptTrial = useGraphQLMutation(AcceptTrialInvitationDocument);
   const acceptPurchase = useGraphQLMutation(AcceptPurchaseOfferDocument);
   // The mutation answers at once with the secrets, shown only to it; the acceptance is then followed until it ends.
   const [started, setStarted] = useState<(Started & { preview: Preview }) | null>(null);
-  const refused = useCallback((failure: PayloadError) => {
-    setErrors([failure]);
-    setStarted(null);
-    setIdempotencyKey(crypto.randomUUID());
-  }, []);
+  const refused = useCallback(
+    (failure: PayloadError) => {
+      setErrors([failure]);
+      setStarted(null);
+      renewIdempotencyKey();
+    },
+    [renewIdempotencyKey],
+  );
 
   const countries = useMemo(() => {
     const [first, ...rest] = preview.lines;

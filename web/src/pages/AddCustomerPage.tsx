@@ -24,7 +24,7 @@ import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors 
 import { useLabels } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
-import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 // The countries come from the offers the partner may sell; the offers of step 2 from that country.
@@ -146,7 +146,7 @@ export function AddCustomerPage() {
   const [created, setCreated] = useState<{ id: string; userName: string; password: string | null } | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   // One key for the whole wizard: submitting twice creates one customer.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useIdempotencyKey();
   const create = useGraphQLMutation(CreateCustomerDocument);
   // On a phone only the current step is named, so the three steps fit on one line.
   const wide = useMediaQuery('(min-width: 36em)', true);

@@ -23,7 +23,8 @@ import { graphql } from '../__generated__';
 import { CustomerActionsPane } from '../components/CustomerActionsPane';
 import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
-import { useGraphQLQuery } from '../graphql/hooks';
+import { CursorPager } from '../components/CursorPager';
+import { useGraphQLQuery, useCursorPages } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorMessage } from '../components/errors';
 
@@ -64,16 +65,14 @@ export function CustomersPage() {
   useEffect(() => {
     if ((params.get('search') ?? '') !== debounced) setParams(debounced ? { search: debounced } : {}, { replace: true });
   }, [debounced, params, setParams]);
-  // Cursors of the pages before this one, so Previous goes back without offsets.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const wide = useMediaQuery('(min-width: 62em)', true);
   const paneHeading = useId();
-  const after = cursors[cursors.length - 1] ?? null;
 
   const { data, error, isPending, isFetching, refetch } = useGraphQLQuery(
     CustomersDocument,
-    { first: PAGE_SIZE, after, search: debounced || null },
+    { first: PAGE_SIZE, after: pages.after, search: debounced || null },
     { enabled: seesCustomers, placeholderData: keepPreviousData },
   );
 
@@ -93,7 +92,7 @@ export function CustomersPage() {
   const edges = data?.customers.edges ?? [];
   const selected = edges.find((edge) => edge.node.id === selectedId)?.node ?? null;
   const onSearch = (value: string) => {
-    setCursors([null]);
+    pages.first();
     setSelectedId(null);
     setSearch(value);
   };
@@ -186,23 +185,7 @@ export function CustomersPage() {
                 </Table>
               </Table.ScrollContainer>
             )}
-            {(cursors.length > 1 || data?.customers.pageInfo.hasNextPage) && (
-              <Group justify="space-between">
-                <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-                  {t('common.previousPage')}
-                </Button>
-                <Text size="sm" c="dimmed">
-                  {t('common.page', { count: cursors.length })}
-                </Text>
-                <Button
-                  variant="default"
-                  disabled={!data?.customers.pageInfo.hasNextPage}
-                  onClick={() => setCursors((list) => [...list, data?.customers.pageInfo.endCursor ?? null])}
-                >
-                  {t('common.nextPage')}
-                </Button>
-              </Group>
-            )}
+            <CursorPager pages={pages} pageInfo={data?.customers.pageInfo} />
           </Stack>
         </Grid.Col>
         {wide && (

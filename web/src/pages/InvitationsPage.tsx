@@ -22,11 +22,11 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { InvitationsPageQuery } from '../__generated__/graphql';
-import { CursorPager, useCursorPages } from '../components/CursorPager';
+import { CursorPager } from '../components/CursorPager';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useCursorPages, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 const TrialInvitationRowFragment = graphql(`
@@ -282,10 +282,13 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreateTrialInvitationDocument);
+  // Each submission is its own attempt: a refused one is corrected and sent under a new key.
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
 
   const submit = async () => {
     if (!offerId) return;
-    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey: crypto.randomUUID() });
+    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey });
+    renewIdempotencyKey();
     setErrors(payloadErrors(result.createTrialInvitation.errors));
     if (result.createTrialInvitation.trialInvitation) {
       notifications.show({ color: 'green', message: t('invitations.trialInvitationCreatedCopyIts') });
@@ -345,6 +348,8 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreatePurchaseOfferDocument);
+  // Each submission is its own attempt: a refused one is corrected and sent under a new key.
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const byId = new Map(props.offers.map((offer) => [offer.id, offer]));
 
   const update = (key: number, change: Partial<DraftLine>) =>
@@ -356,8 +361,9 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
       lines: lines.map((line) => ({ offerId: line.offerId!, quantity: line.quantity })),
       includeDelegatedAdmin,
       maxAcceptances,
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey,
     });
+    renewIdempotencyKey();
     setErrors(payloadErrors(result.createPurchaseOffer.errors));
     if (result.createPurchaseOffer.purchaseOffer) {
       notifications.show({ color: 'green', message: t('invitations.purchaseOfferCreatedCopyIts') });

@@ -6,7 +6,7 @@ import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadE
 import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
 import { useCapabilities } from '../Viewer';
-import { useGraphQLMutation } from '../../graphql/hooks';
+import { useGraphQLMutation, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const CustomerUsersFragment = graphql(`
@@ -91,7 +91,9 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
   const remove = useGraphQLMutation(DeleteUserDocument);
   const restore = useGraphQLMutation(RestoreUserDocument);
   const reset = useGraphQLMutation(ResetPasswordDocument);
-  const [adding, setAdding] = useState<{ key: string } | null>(null);
+  // Open while the add form shows; each opening is one attempt with its own key.
+  const [adding, setAdding] = useState(false);
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const [form, setForm] = useState({ firstName: '', lastName: '', userName: '', isAdmin: false });
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [secret, setSecret] = useState<Secret | null>(null);
@@ -116,10 +118,10 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       isAdmin: form.isAdmin,
       ...(form.userName ? { userName: form.userName } : {}),
     };
-    const payload = (await create.mutateAsync({ customerId: customer.id, input, idempotencyKey: adding.key })).createCustomerUser;
+    const payload = (await create.mutateAsync({ customerId: customer.id, input, idempotencyKey })).createCustomerUser;
     setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
-    setAdding(null);
+    setAdding(false);
     props.onChanged();
     if (payload.user && payload.temporaryPassword)
       setSecret({ title: t('customerUsers.userCreated'), userName: payload.user.userName, password: payload.temporaryPassword });
@@ -134,7 +136,8 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
             onClick={() => {
               setForm({ firstName: '', lastName: '', userName: '', isAdmin: false });
               setErrors([]);
-              setAdding({ key: crypto.randomUUID() });
+              renewIdempotencyKey();
+              setAdding(true);
             }}
           >
             {t('common.addUser')}
@@ -231,7 +234,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={adding !== null} onClose={() => setAdding(null)} title={t('customerUsers.addAUser')}>
+      <Modal opened={adding} onClose={() => setAdding(false)} title={t('customerUsers.addAUser')}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -268,7 +271,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
             />
             <FormErrors errors={errors} shownFields={['firstName', 'lastName', 'userName']} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => setAdding(null)}>
+              <Button variant="default" onClick={() => setAdding(false)}>
                 {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>

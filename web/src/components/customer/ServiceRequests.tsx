@@ -6,7 +6,7 @@ import type { ServiceRequestSeverity } from '../../__generated__/graphql';
 import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadErrorRefs } from '../errors';
 import { useLabels } from '../labels';
 import { useCapabilities } from '../Viewer';
-import { useGraphQLMutation } from '../../graphql/hooks';
+import { useGraphQLMutation, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const ServiceRequestsFragment = graphql(`
@@ -74,7 +74,9 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
   const create = useGraphQLMutation(CreateDocument);
   const addNote = useGraphQLMutation(AddNoteDocument);
   const close = useGraphQLMutation(CloseDocument);
-  const [opening, setOpening] = useState<{ key: string } | null>(null);
+  // Open while the form shows; each opening is one attempt with its own key.
+  const [opening, setOpening] = useState(false);
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const [form, setForm] = useState<{ title: string; description: string; severity: ServiceRequestSeverity }>({
     title: '',
     description: '',
@@ -100,7 +102,8 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
             onClick={() => {
               setErrors([]);
               setForm({ title: '', description: '', severity: 'MODERATE' });
-              setOpening({ key: crypto.randomUUID() });
+              renewIdempotencyKey();
+              setOpening(true);
             }}
           >
             {t('serviceRequests.openAServiceRequest')}
@@ -175,14 +178,13 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
           )}
         </Card>
       ))}
-      <Modal opened={opening !== null} onClose={() => setOpening(null)} title={t('serviceRequests.openAServiceRequest')}>
+      <Modal opened={opening} onClose={() => setOpening(false)} title={t('serviceRequests.openAServiceRequest')}>
         <form
           onSubmit={async (event) => {
             event.preventDefault();
             if (!opening) return;
-            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key }))
-              .createServiceRequest;
-            if (done(payload, t('serviceRequests.openedNotice'))) setOpening(null);
+            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey })).createServiceRequest;
+            if (done(payload, t('serviceRequests.openedNotice'))) setOpening(false);
           }}
         >
           <Stack>
@@ -213,7 +215,7 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
             />
             <FormErrors errors={errors} shownFields={['title', 'description']} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpening(null)}>
+              <Button variant="default" onClick={() => setOpening(false)}>
                 {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>

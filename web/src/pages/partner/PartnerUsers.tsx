@@ -7,7 +7,7 @@ import type { CompanyRole, CustomerAccess, PartnerUsersQuery } from '../../__gen
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { SecretOnce } from '../../components/SecretOnce';
 import { useViewer } from '../../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const PartnerUsersDocument = graphql(`
@@ -204,7 +204,7 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
   });
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [created, setCreated] = useState<{ email: string; password: string | null } | null>(null);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const submit = async () => {
     const payload = (await create.mutateAsync({ input: form, idempotencyKey })).createPartnerUser;
     setErrors(payloadErrors(payload.errors));
@@ -216,7 +216,7 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
     setCreated(null);
     setErrors([]);
     setForm({ displayName: '', email: '', companyRole: 'NONE', customerAccess: 'NONE' });
-    setIdempotencyKey(crypto.randomUUID());
+    renewIdempotencyKey();
     onClose();
   };
   return (

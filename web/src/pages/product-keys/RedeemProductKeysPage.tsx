@@ -26,7 +26,7 @@ import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors 
 import { useLabels } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
-import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../../graphql/hooks';
 import { Provisioning } from '../AddCustomerPage';
 import { splitProductKeys } from './keys';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -121,7 +121,7 @@ export function RedeemProductKeysPage() {
   } | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   // One key for the whole wizard: submitting twice redeems once.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useIdempotencyKey();
   const wide = useMediaQuery('(min-width: 36em)', true);
   const named = (index: number) => wide || index === step;
   const validation = useGraphQLQuery(ValidateProductKeysDocument, { keys }, { enabled: keys.length > 0 && step >= 1, staleTime: 0 });
