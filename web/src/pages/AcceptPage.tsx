@@ -12,8 +12,6 @@ import {
   NumberInput,
   Paper,
   PasswordInput,
-  Select,
-  SimpleGrid,
   Stack,
   Table,
   Text,
@@ -29,6 +27,7 @@ import type {
   DelegatedAdminAccess,
   InvitationPreviewFragment as InvitationPreviewData,
 } from '../__generated__/graphql';
+import { CustomerAccountFields } from '../components/CustomerAccountFields';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
@@ -352,11 +351,6 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
     const wanted = quantities[line.offerId] ?? 0;
     return !Number.isInteger(wanted) || wanted < line.minQuantity || wanted > line.maxQuantity;
   });
-  const set = (field: keyof AcceptingCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) => {
-    // Read now: React clears currentTarget once the handler returns, before the updater runs.
-    const { value } = event.currentTarget;
-    setCustomer((current) => ({ ...current, [field]: value }));
-  };
   const pending = acceptTrial.isPending || acceptPurchase.isPending;
   const failure = acceptTrial.error ?? acceptPurchase.error;
 
@@ -412,81 +406,24 @@ function AcceptOffer({ kind, code, preview }: { kind: 'trial' | 'purchase'; code
           <Title order={2} size="h4">
             {t('common.yourOrganisation')}
           </Title>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label={t('common.companyName')}
-              required
-              value={customer.companyName}
-              onChange={set('companyName')}
-              error={fieldError(errors, 'companyName')}
-            />
-            <Select
-              label={t('common.country')}
-              required
-              searchable
-              data={countries}
-              value={customer.country || null}
-              onChange={(country) => setCustomer((current) => ({ ...current, country: country ?? '' }))}
-              error={fieldError(errors, 'country')}
-            />
-            <TextInput
-              label={t('common.address')}
-              required
-              value={customer.addressLine1}
-              onChange={set('addressLine1')}
-              error={fieldError(errors, 'addressLine1')}
-            />
-            <TextInput label={t('common.city')} required value={customer.city} onChange={set('city')} error={fieldError(errors, 'city')} />
-            <TextInput
-              label={t('common.postalCode')}
-              required
-              value={customer.postalCode}
-              onChange={set('postalCode')}
-              error={fieldError(errors, 'postalCode')}
-            />
-            <TextInput
-              label={t('accept.domainName')}
-              description={t('accept.yourSignInNamesEnd')}
-              rightSection={
-                <Text size="xs" c="dimmed">
-                  {t('common.onmicrosoftCom')}
-                </Text>
-              }
-              rightSectionWidth={130}
-              value={customer.domainPrefix ?? ''}
-              onChange={set('domainPrefix')}
-              error={fieldError(errors, 'domainPrefix')}
-            />
-            <TextInput
-              label={t('common.firstName')}
-              required
-              value={customer.contactFirstName}
-              onChange={set('contactFirstName')}
-              error={fieldError(errors, 'contactFirstName')}
-            />
-            <TextInput
-              label={t('common.lastName')}
-              required
-              value={customer.contactLastName}
-              onChange={set('contactLastName')}
-              error={fieldError(errors, 'contactLastName')}
-            />
-            <TextInput
-              label={t('accept.eMail')}
-              type="email"
-              required
-              value={customer.contactEmail}
-              onChange={set('contactEmail')}
-              error={fieldError(errors, 'contactEmail')}
-            />
-            <TextInput
-              label={t('accept.phone')}
-              type="tel"
-              value={customer.contactPhone ?? ''}
-              onChange={set('contactPhone')}
-              error={fieldError(errors, 'contactPhone')}
-            />
-          </SimpleGrid>
+          <CustomerAccountFields
+            fields={[
+              { name: 'companyName', label: t('common.companyName'), required: true },
+              { name: 'country', label: t('common.country'), kind: 'country', required: true },
+              { name: 'addressLine1', label: t('common.address'), required: true },
+              { name: 'city', label: t('common.city'), required: true },
+              { name: 'postalCode', label: t('common.postalCode'), required: true },
+              { name: 'domainPrefix', label: t('accept.domainName'), kind: 'domain', description: t('accept.yourSignInNamesEnd') },
+              { name: 'contactFirstName', label: t('common.firstName'), required: true },
+              { name: 'contactLastName', label: t('common.lastName'), required: true },
+              { name: 'contactEmail', label: t('accept.eMail'), type: 'email', required: true },
+              { name: 'contactPhone', label: t('accept.phone'), type: 'tel' },
+            ]}
+            values={customer}
+            onChange={(name, value) => setCustomer((current) => ({ ...current, [name]: value }))}
+            errors={errors}
+            countries={countries}
+          />
           <FormErrors
             errors={errors}
             shownFields={[

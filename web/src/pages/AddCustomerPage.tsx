@@ -1,25 +1,11 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Loader,
-  NumberInput,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Stepper,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, NumberInput, Paper, Select, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
 import type { CreateCustomerInput, CreateCustomerMutation } from '../__generated__/graphql';
+import { CustomerAccountFields } from '../components/CustomerAccountFields';
 import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
@@ -173,8 +159,6 @@ export function AddCustomerPage() {
     );
   }
 
-  const set = (field: keyof Details) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setDetails({ ...details, [field]: event.currentTarget.value });
   const input = (): CreateCustomerInput => ({
     ...details,
     addressLine2: details.addressLine2 || null,
@@ -248,94 +232,37 @@ export function AddCustomerPage() {
               <Text size="sm" c="dimmed">
                 {t('addCustomer.fieldsMarkedWithAnAsterisk')}
               </Text>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput
-                  label={t('common.companyName')}
-                  required
-                  value={details.companyName}
-                  onChange={set('companyName')}
-                  error={fieldError(errors, 'companyName')}
-                />
-                <TextInput
-                  label={t('common.domainPrefix')}
-                  required
-                  value={details.domainPrefix}
-                  onChange={set('domainPrefix')}
-                  rightSection={
-                    <Text size="xs" c="dimmed" pr="xs">
-                      {t('common.onmicrosoftCom')}
-                    </Text>
-                  }
-                  rightSectionWidth={120}
-                  description={domainHint}
-                  error={fieldError(errors, 'domainPrefix') ?? domainTaken}
-                />
-                <Select
-                  label={t('common.country')}
-                  required
-                  searchable
-                  data={countries}
-                  value={details.country || null}
-                  onChange={(value) => {
-                    setDetails({ ...details, country: value ?? '' });
-                    setOfferId(null);
-                  }}
-                  error={fieldError(errors, 'country')}
-                />
-                <TextInput
-                  label={t('common.addressLine1')}
-                  required
-                  value={details.addressLine1}
-                  onChange={set('addressLine1')}
-                  error={fieldError(errors, 'addressLine1')}
-                />
-                <TextInput label={t('addCustomer.addressLine2')} value={details.addressLine2 ?? ''} onChange={set('addressLine2')} />
-                <TextInput
-                  label={t('common.city')}
-                  required
-                  value={details.city}
-                  onChange={set('city')}
-                  error={fieldError(errors, 'city')}
-                />
-                <TextInput
-                  label={t('common.postalCode')}
-                  required
-                  value={details.postalCode}
-                  onChange={set('postalCode')}
-                  error={fieldError(errors, 'postalCode')}
-                />
-                <TextInput label={t('addCustomer.region')} value={details.region ?? ''} onChange={set('region')} />
-                <TextInput
-                  label={t('addCustomer.contactFirstName')}
-                  required
-                  value={details.contactFirstName}
-                  onChange={set('contactFirstName')}
-                  error={fieldError(errors, 'contactFirstName')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactLastName')}
-                  required
-                  value={details.contactLastName}
-                  onChange={set('contactLastName')}
-                  error={fieldError(errors, 'contactLastName')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactEmail')}
-                  type="email"
-                  required
-                  value={details.contactEmail}
-                  onChange={set('contactEmail')}
-                  error={fieldError(errors, 'contactEmail')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactPhone')}
-                  type="tel"
-                  required
-                  value={details.contactPhone}
-                  onChange={set('contactPhone')}
-                  error={fieldError(errors, 'contactPhone')}
-                />
-              </SimpleGrid>
+              <CustomerAccountFields
+                fields={[
+                  { name: 'companyName', label: t('common.companyName'), required: true },
+                  {
+                    name: 'domainPrefix',
+                    label: t('common.domainPrefix'),
+                    kind: 'domain',
+                    required: true,
+                    description: domainHint,
+                    hint: domainTaken,
+                  },
+                  { name: 'country', label: t('common.country'), kind: 'country', required: true },
+                  { name: 'addressLine1', label: t('common.addressLine1'), required: true },
+                  { name: 'addressLine2', label: t('addCustomer.addressLine2') },
+                  { name: 'city', label: t('common.city'), required: true },
+                  { name: 'postalCode', label: t('common.postalCode'), required: true },
+                  { name: 'region', label: t('addCustomer.region') },
+                  { name: 'contactFirstName', label: t('addCustomer.contactFirstName'), required: true },
+                  { name: 'contactLastName', label: t('addCustomer.contactLastName'), required: true },
+                  { name: 'contactEmail', label: t('addCustomer.contactEmail'), type: 'email', required: true },
+                  { name: 'contactPhone', label: t('addCustomer.contactPhone'), type: 'tel', required: true },
+                ]}
+                values={details}
+                onChange={(name, value) => {
+                  setDetails((current) => ({ ...current, [name]: value }));
+                  // The offers of step 2 are those of the country.
+                  if (name === 'country') setOfferId(null);
+                }}
+                errors={errors}
+                countries={countries}
+              />
               <Group justify="flex-end">
                 <Button type="submit">{t('common.next')}</Button>
               </Group>

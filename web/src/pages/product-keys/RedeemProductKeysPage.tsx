@@ -1,28 +1,12 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Stepper,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Stepper, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
+import { CustomerAccountFields } from '../../components/CustomerAccountFields';
+import { ErrorMessage, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useLabels } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
@@ -139,9 +123,6 @@ export function RedeemProductKeysPage() {
   const offers = new Set(results.map((result) => result.offer?.id));
   const offer = results[0]?.offer ?? null;
   const totalSeats = results.reduce((sum, result) => sum + (result.seats ?? 0), 0);
-  const set = (field: keyof ProductKeyCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setDetails({ ...details, [field]: event.currentTarget.value });
-
   const submit = async () => {
     const customer = Object.fromEntries(
       Object.entries(details).map(([field, value]) => [field, value === '' ? null : value]),
@@ -255,80 +236,35 @@ export function RedeemProductKeysPage() {
               <Text c="dimmed" size="sm">
                 {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
               </Text>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput
-                  required
-                  label={t('common.companyName')}
-                  value={details.companyName}
-                  onChange={set('companyName')}
-                  error={fieldError(errors, 'companyName')}
-                />
-                <TextInput
-                  label={t('common.domainPrefix')}
-                  value={details.domainPrefix ?? ''}
-                  onChange={set('domainPrefix')}
-                  rightSection={
-                    <Text size="xs" c="dimmed" pr="xs">
-                      {t('common.onmicrosoftCom')}
-                    </Text>
-                  }
-                  rightSectionWidth={120}
-                  description={t('redeemProductKeys.emptyToDeriveItFrom')}
-                  error={fieldError(errors, 'domainPrefix')}
-                />
-                <Select
-                  label={t('common.country')}
-                  required
-                  searchable
-                  data={countryOptions(offer?.countries ?? [])}
-                  value={details.country || null}
-                  onChange={(value) => setDetails({ ...details, country: value ?? '' })}
-                  description={offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined}
-                  error={fieldError(errors, 'country')}
-                />
-                <TextInput
-                  label={t('common.addressLine1')}
-                  value={details.addressLine1 ?? ''}
-                  onChange={set('addressLine1')}
-                  error={fieldError(errors, 'addressLine1')}
-                />
-                <TextInput label={t('common.city')} value={details.city ?? ''} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput
-                  label={t('common.postalCode')}
-                  value={details.postalCode ?? ''}
-                  onChange={set('postalCode')}
-                  error={fieldError(errors, 'postalCode')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorFirstName')}
-                  required
-                  value={details.adminFirstName}
-                  onChange={set('adminFirstName')}
-                  error={fieldError(errors, 'adminFirstName')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorLastName')}
-                  required
-                  value={details.adminLastName}
-                  onChange={set('adminLastName')}
-                  error={fieldError(errors, 'adminLastName')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorEmail')}
-                  type="email"
-                  required
-                  value={details.adminEmail}
-                  onChange={set('adminEmail')}
-                  error={fieldError(errors, 'adminEmail')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorPhone')}
-                  type="tel"
-                  value={details.adminPhone ?? ''}
-                  onChange={set('adminPhone')}
-                  error={fieldError(errors, 'adminPhone')}
-                />
-              </SimpleGrid>
+              <CustomerAccountFields
+                fields={[
+                  { name: 'companyName', label: t('common.companyName'), required: true },
+                  {
+                    name: 'domainPrefix',
+                    label: t('common.domainPrefix'),
+                    kind: 'domain',
+                    description: t('redeemProductKeys.emptyToDeriveItFrom'),
+                  },
+                  {
+                    name: 'country',
+                    label: t('common.country'),
+                    kind: 'country',
+                    required: true,
+                    description: offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined,
+                  },
+                  { name: 'addressLine1', label: t('common.addressLine1') },
+                  { name: 'city', label: t('common.city') },
+                  { name: 'postalCode', label: t('common.postalCode') },
+                  { name: 'adminFirstName', label: t('redeemProductKeys.administratorFirstName'), required: true },
+                  { name: 'adminLastName', label: t('redeemProductKeys.administratorLastName'), required: true },
+                  { name: 'adminEmail', label: t('redeemProductKeys.administratorEmail'), type: 'email', required: true },
+                  { name: 'adminPhone', label: t('redeemProductKeys.administratorPhone'), type: 'tel' },
+                ]}
+                values={details}
+                onChange={(name, value) => setDetails((current) => ({ ...current, [name]: value }))}
+                errors={errors}
+                countries={countryOptions(offer?.countries ?? [])}
+              />
               <Paper withBorder p="sm">
                 <Text size="sm">
                   {t('redeemProductKeys.summary', {
