@@ -2,6 +2,7 @@ import { Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput } from '@
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
+import type { CustomerUsers_CustomerFragment } from '../../__generated__/graphql';
 import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadErrorRefs } from '../errors';
 import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
@@ -75,6 +76,15 @@ const ResetPasswordDocument = graphql(`
   }
 `);
 
+type User = CustomerUsers_CustomerFragment['users'][number];
+
+interface NewUser {
+  firstName: string;
+  lastName: string;
+  userName: string;
+  isAdmin: boolean;
+}
+
 interface Secret {
   title: string;
   userName: string;
@@ -84,7 +94,6 @@ interface Secret {
 /** The customer's users: add, delete (restorable for 30 days), restore, reset a password. */
 export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUsersFragment>; onChanged: () => void }) {
   const { t } = useI18n();
-  const labels = useLabels();
   const customer = getFragmentData(CustomerUsersFragment, props.customer);
   const { fullAccess, seesCustomers } = useCapabilities();
   const create = useGraphQLMutation(CreateUserDocument);
@@ -94,7 +103,7 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
   // Open while the add form shows; each opening is one attempt with its own key.
   const [adding, setAdding] = useState(false);
   const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
-  const [form, setForm] = useState({ firstName: '', lastName: '', userName: '', isAdmin: false });
+  const [form, setForm] = useState<NewUser>({ firstName: '', lastName: '', userName: '', isAdmin: false });
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [secret, setSecret] = useState<Secret | null>(null);
   // Adding and deleting users needs full access; resetting passwords, limited access too, but not for a customer admin.
@@ -127,6 +136,17 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       setSecret({ title: t('customerUsers.userCreated'), userName: payload.user.userName, password: payload.temporaryPassword });
   };
 
+  const resetPassword = async (user: User) => {
+    const payload = (await reset.mutateAsync({ id: user.id })).resetCustomerUserPassword;
+    setErrors(payloadErrors(payload.errors));
+    if (payload.temporaryPassword)
+      setSecret({
+        title: t('customerUsers.passwordReset'),
+        userName: user.userName,
+        password: payload.temporaryPassword,
+      });
+  };
+
   return (
     <Stack>
       {!customer.hasAdminRights && <Text size="sm">{t('customerUsers.yourOrganisationHasNoAdmin')}</Text>}
@@ -148,139 +168,35 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
       {customer.users.length === 0 ? (
         <Text size="sm">{t('customerUsers.noUsers')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={300}>
-          <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('common.user')}</Table.Th>
-                <Table.Th>{t('customerUsers.role')}</Table.Th>
-                <Table.Th>{t('common.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {customer.users.map((user) => (
-                <Table.Tr key={user.id}>
-                  <Table.Td>
-                    <Text size="sm" td={user.deleted ? 'line-through' : undefined}>
-                      {user.displayName}
-                    </Text>
-                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                      {user.userName}
-                      {user.deleted && user.purgeAt ? t('customerUsers.deletedRestorableUntil', { date: labels.date(user.purgeAt) }) : ''}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" fw={user.isAdmin ? 600 : undefined}>
-                      {user.isAdmin ? t('customerUsers.admin') : t('common.user')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs">
-                      {!user.deleted && resets(user.isAdmin) && (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          aria-label={t('customerUsers.resetPasswordOf', { displayName: user.displayName })}
-                          onClick={async () => {
-                            const payload = (await reset.mutateAsync({ id: user.id })).resetCustomerUserPassword;
-                            setErrors(payloadErrors(payload.errors));
-                            if (payload.temporaryPassword)
-                              setSecret({
-                                title: t('customerUsers.passwordReset'),
-                                userName: user.userName,
-                                password: payload.temporaryPassword,
-                              });
-                          }}
-                        >
-                          {t('customerUsers.resetPassword')}
-                        </Button>
-                      )}
-                      {manages && !user.deleted && (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          color="red"
-                          aria-label={t('customerUsers.delete2', { displayName: user.displayName })}
-                          onClick={() =>
-                            void act(
-                              async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser,
-                              t('customerUsers.deleted', { displayName: user.displayName }),
-                            )
-                          }
-                        >
-                          {t('customerUsers.delete')}
-                        </Button>
-                      )}
-                      {manages && user.deleted && (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          aria-label={t('customerUsers.restore2', { displayName: user.displayName })}
-                          onClick={() =>
-                            void act(
-                              async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser,
-                              t('customerUsers.restored', { displayName: user.displayName }),
-                            )
-                          }
-                        >
-                          {t('customerUsers.restore')}
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <UsersTable
+          users={customer.users}
+          manages={manages}
+          resets={resets}
+          onResetPassword={(user) => void resetPassword(user)}
+          onDelete={(user) =>
+            void act(
+              async () => (await remove.mutateAsync({ id: user.id })).deleteCustomerUser,
+              t('customerUsers.deleted', { displayName: user.displayName }),
+            )
+          }
+          onRestore={(user) =>
+            void act(
+              async () => (await restore.mutateAsync({ id: user.id })).restoreCustomerUser,
+              t('customerUsers.restored', { displayName: user.displayName }),
+            )
+          }
+        />
       )}
-      <Modal opened={adding} onClose={() => setAdding(false)} title={t('customerUsers.addAUser')}>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void submitNew();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label={t('common.firstName')}
-              required
-              value={form.firstName}
-              onChange={(e) => setForm({ ...form, firstName: e.currentTarget.value })}
-              error={fieldError(errors, 'firstName')}
-              data-autofocus
-            />
-            <TextInput
-              label={t('common.lastName')}
-              required
-              value={form.lastName}
-              onChange={(e) => setForm({ ...form, lastName: e.currentTarget.value })}
-              error={fieldError(errors, 'lastName')}
-            />
-            <TextInput
-              label={t('common.userName')}
-              description={t('customerUsers.optionalSignsInAsUser', { defaultDomain: customer.defaultDomain })}
-              value={form.userName}
-              onChange={(e) => setForm({ ...form, userName: e.currentTarget.value })}
-              error={fieldError(errors, 'userName')}
-            />
-            <Checkbox
-              label={t('customerUsers.administratorOfTheCustomer')}
-              checked={form.isAdmin}
-              onChange={(e) => setForm({ ...form, isAdmin: e.currentTarget.checked })}
-            />
-            <FormErrors errors={errors} shownFields={['firstName', 'lastName', 'userName']} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setAdding(false)}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('customerUsers.createUser')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <AddUserModal
+        opened={adding}
+        form={form}
+        onForm={setForm}
+        errors={errors}
+        defaultDomain={customer.defaultDomain}
+        creating={create.isPending}
+        onClose={() => setAdding(false)}
+        onCreate={() => void submitNew()}
+      />
       <SecretOnce
         opened={secret !== null}
         title={secret?.title ?? ''}
@@ -290,5 +206,150 @@ export function CustomerUsers(props: { customer: FragmentType<typeof CustomerUse
         onDone={() => setSecret(null)}
       />
     </Stack>
+  );
+}
+
+/** The customer's users, each with what the viewer may do to it. */
+function UsersTable(props: {
+  users: readonly User[];
+  manages: boolean;
+  resets: (isAdmin: boolean) => boolean;
+  onResetPassword: (user: User) => void;
+  onDelete: (user: User) => void;
+  onRestore: (user: User) => void;
+}) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  return (
+    <Table.ScrollContainer minWidth={300}>
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('common.user')}</Table.Th>
+            <Table.Th>{t('customerUsers.role')}</Table.Th>
+            <Table.Th>{t('common.actions')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.users.map((user) => (
+            <Table.Tr key={user.id}>
+              <Table.Td>
+                <Text size="sm" td={user.deleted ? 'line-through' : undefined}>
+                  {user.displayName}
+                </Text>
+                <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                  {user.userName}
+                  {user.deleted && user.purgeAt ? t('customerUsers.deletedRestorableUntil', { date: labels.date(user.purgeAt) }) : ''}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" fw={user.isAdmin ? 600 : undefined}>
+                  {user.isAdmin ? t('customerUsers.admin') : t('common.user')}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap="xs">
+                  {!user.deleted && props.resets(user.isAdmin) && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={t('customerUsers.resetPasswordOf', { displayName: user.displayName })}
+                      onClick={() => props.onResetPassword(user)}
+                    >
+                      {t('customerUsers.resetPassword')}
+                    </Button>
+                  )}
+                  {props.manages && !user.deleted && (
+                    <Button
+                      size="xs"
+                      variant="default"
+                      color="red"
+                      aria-label={t('customerUsers.delete2', { displayName: user.displayName })}
+                      onClick={() => props.onDelete(user)}
+                    >
+                      {t('customerUsers.delete')}
+                    </Button>
+                  )}
+                  {props.manages && user.deleted && (
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={t('customerUsers.restore2', { displayName: user.displayName })}
+                      onClick={() => props.onRestore(user)}
+                    >
+                      {t('customerUsers.restore')}
+                    </Button>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** The form of a new user: names, an optional sign-in name, and whether it administers the customer. */
+function AddUserModal(props: {
+  opened: boolean;
+  form: NewUser;
+  onForm: (form: NewUser) => void;
+  errors: readonly PayloadError[];
+  defaultDomain: string;
+  creating: boolean;
+  onClose: () => void;
+  onCreate: () => void;
+}) {
+  const { t } = useI18n();
+  const { form } = props;
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={t('customerUsers.addAUser')}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onCreate();
+        }}
+      >
+        <Stack>
+          <TextInput
+            label={t('common.firstName')}
+            required
+            value={form.firstName}
+            onChange={(e) => props.onForm({ ...form, firstName: e.currentTarget.value })}
+            error={fieldError(props.errors, 'firstName')}
+            data-autofocus
+          />
+          <TextInput
+            label={t('common.lastName')}
+            required
+            value={form.lastName}
+            onChange={(e) => props.onForm({ ...form, lastName: e.currentTarget.value })}
+            error={fieldError(props.errors, 'lastName')}
+          />
+          <TextInput
+            label={t('common.userName')}
+            description={t('customerUsers.optionalSignsInAsUser', { defaultDomain: props.defaultDomain })}
+            value={form.userName}
+            onChange={(e) => props.onForm({ ...form, userName: e.currentTarget.value })}
+            error={fieldError(props.errors, 'userName')}
+          />
+          <Checkbox
+            label={t('customerUsers.administratorOfTheCustomer')}
+            checked={form.isAdmin}
+            onChange={(e) => props.onForm({ ...form, isAdmin: e.currentTarget.checked })}
+          />
+          <FormErrors errors={props.errors} shownFields={['firstName', 'lastName', 'userName']} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={props.onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={props.creating}>
+              {t('customerUsers.createUser')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
