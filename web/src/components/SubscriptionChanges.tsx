@@ -570,7 +570,7 @@ const TERMS = ['1', '12', '36'];
 function ChangesAtRenewal({ subscription, props }: { subscription: Subscription; props: Props }) {
   const { t, rich } = useI18n();
   const labels = useLabels();
-  const { licences, date, priceDifference } = labels;
+  const { date } = labels;
   const schedule = useGraphQLMutation(ScheduleDocument);
   const remove = useGraphQLMutation(RemoveScheduledDocument);
   const form = useReviewed();
@@ -692,42 +692,67 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
         </form>
       )}
       {form.step === 'review' && (
-        <Alert color="blue" title={t('subscriptionChanges.reviewTheChangeAtRenewal')}>
-          <Stack gap="xs">
-            <Text size="sm">
-              {t('subscriptionChanges.fromTheRenewalOn', {
-                date: date(subscription.endDate),
-                change: labels.scheduledChange({
-                  offer: nextOffer,
-                  quantity: nextQuantity,
-                  termMonths: term ? Number(term) : null,
-                  billingCycle,
-                }),
-              })}
-            </Text>
-            {subscription.offer && nextOffer && (
-              <Text size="sm" fw={700}>
-                {t('subscriptionChanges.priceDifference', {
-                  difference: priceDifference(
-                    subscription.offer.unitPrice * subscription.quantity,
-                    nextOffer.unitPrice * nextQuantity,
-                    nextOffer.currency,
-                  ),
-                })}
-              </Text>
-            )}
-            <FormErrors errors={form.errors} />
-            <Group>
-              <Button onClick={() => void send(false)} loading={schedule.isPending}>
-                {t('subscriptionChanges.confirmChangeAtRenewal')}
-              </Button>
-              <Button variant="default" onClick={form.open}>
-                {t('common.back')}
-              </Button>
-            </Group>
-          </Stack>
-        </Alert>
+        <ScheduledChangeReview
+          subscription={subscription}
+          next={{ offer: nextOffer, quantity: nextQuantity, termMonths: term ? Number(term) : null, billingCycle }}
+          errors={form.errors}
+          confirming={schedule.isPending}
+          onConfirm={() => void send(false)}
+          onBack={form.open}
+        />
       )}
     </Section>
+  );
+}
+
+/** What the dry run of a change at renewal answered: the change from the renewal date and its price difference. */
+function ScheduledChangeReview(props: {
+  subscription: Subscription;
+  next: {
+    offer?: { name: string; unitPrice: number; currency: string } | null;
+    quantity: number;
+    termMonths: number | null;
+    billingCycle: string | null;
+  };
+  errors: readonly PayloadError[];
+  confirming: boolean;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  const { date, priceDifference } = labels;
+  const { subscription, next } = props;
+  return (
+    <Alert color="blue" title={t('subscriptionChanges.reviewTheChangeAtRenewal')}>
+      <Stack gap="xs">
+        <Text size="sm">
+          {t('subscriptionChanges.fromTheRenewalOn', {
+            date: date(subscription.endDate),
+            change: labels.scheduledChange(next),
+          })}
+        </Text>
+        {subscription.offer && next.offer && (
+          <Text size="sm" fw={700}>
+            {t('subscriptionChanges.priceDifference', {
+              difference: priceDifference(
+                subscription.offer.unitPrice * subscription.quantity,
+                next.offer.unitPrice * next.quantity,
+                next.offer.currency,
+              ),
+            })}
+          </Text>
+        )}
+        <FormErrors errors={props.errors} />
+        <Group>
+          <Button onClick={props.onConfirm} loading={props.confirming}>
+            {t('subscriptionChanges.confirmChangeAtRenewal')}
+          </Button>
+          <Button variant="default" onClick={props.onBack}>
+            {t('common.back')}
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
   );
 }
