@@ -21,7 +21,7 @@ const AddCustomerPage = lazy(() => import('./pages/AddCustomerPage').then((modul
 const InvitationsPage = lazy(() => import('./pages/InvitationsPage').then((module) => ({ default: module.InvitationsPage })));
 // The customer-facing pages at the links the API hands out (PUBLIC_ACCEPT_URL): no sign-in.
 type CustomerPageName = 'AcceptTrialInvitationPage' | 'AcceptPurchaseOfferPage' | 'AcceptDelegatedAdminOfferPage' | 'EndDelegatedAdminPage';
-const customerPage = (name: CustomerPageName) => lazy(() => import('./pages/AcceptPage').then((module) => ({ default: module[name] })));
+const customerPage = (name: CustomerPageName) => lazy(() => import('./pages/accept').then((module) => ({ default: module[name] })));
 const AcceptTrialInvitationPage = customerPage('AcceptTrialInvitationPage');
 const AcceptPurchaseOfferPage = customerPage('AcceptPurchaseOfferPage');
 const AcceptDelegatedAdminOfferPage = customerPage('AcceptDelegatedAdminOfferPage');

@@ -3,9 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../__generated__';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from './errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from './errors';
 import { useLabels } from './labels';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 const CustomerOffersDocument = graphql(`
@@ -35,9 +35,7 @@ const AddSubscriptionDocument = graphql(`
     addSubscription(customerId: $customerId, offerId: $offerId, quantity: $quantity, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -70,7 +68,7 @@ export function AddSubscription({
   const [quantity, setQuantity] = useState<number | string>(1);
   const [confirming, setConfirming] = useState<{ friendlyName: string; quantity: number } | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   // Trials go through trial invitations; the graph marks them.
   const offers = (offersQuery.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial);
   const offer = offers.find((candidate) => candidate.id === offerId);
@@ -80,14 +78,14 @@ export function AddSubscription({
     setQuantity(1);
     setConfirming(null);
     setErrors([]);
-    setIdempotencyKey(crypto.randomUUID());
+    renewIdempotencyKey();
     onClose();
   };
   const send = async (dryRun: boolean) => {
     if (!offerId) return;
     const payload = (await add.mutateAsync({ customerId: customer.id, offerId, quantity: Number(quantity), dryRun, idempotencyKey }))
       .addSubscription;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return setConfirming(null);
     if (dryRun && payload.subscription)
       return setConfirming({ friendlyName: payload.subscription.friendlyName, quantity: payload.subscription.quantity });

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { graphql } from '../__generated__';
 import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
-import { fieldError, FormErrors, type PayloadError } from './errors';
+import { fieldError, FormErrors, type PayloadError, payloadErrors } from './errors';
 import { useLabels } from './labels';
 import { useI18n } from '../i18n/I18nProvider';
 
@@ -14,9 +14,7 @@ const RenewWithProductKeyDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -79,7 +77,7 @@ export function RenewWithProductKey({ subscriptionId, onChanged }: { subscriptio
   }, [progress, onChanged]);
   const submit = async () => {
     const payload = (await renew.mutateAsync({ subscriptionId, key })).renewSubscriptionWithProductKey;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     setKey('');
     setRenewalId(payload.redemption?.id ?? null);

@@ -3,9 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
-import { fieldError, FormErrors, VersionConflict, type PayloadError } from './errors';
+import { fieldError, FormErrors, VersionConflict, type PayloadError, payloadErrors, type PayloadErrorRefs } from './errors';
 import { useLabels } from './labels';
-import { useGraphQLMutation } from '../graphql/hooks';
+import { useGraphQLMutation, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 /**
@@ -77,9 +77,7 @@ const UpgradeDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -101,9 +99,7 @@ const ConvertTrialDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -120,9 +116,7 @@ const CancelDocument = graphql(`
     cancelSubscription(id: $id, expectedVersion: $expectedVersion, dryRun: $dryRun, idempotencyKey: $idempotencyKey) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -157,9 +151,7 @@ const ScheduleDocument = graphql(`
     ) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -182,9 +174,7 @@ const RemoveScheduledDocument = graphql(`
   mutation RemoveScheduledSubscriptionChange($id: ID!, $expectedVersion: Int!) {
     removeScheduledSubscriptionChange(id: $id, expectedVersion: $expectedVersion) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -210,7 +200,7 @@ type Step = 'closed' | 'editing' | 'review';
 function useReviewed() {
   const [step, setStep] = useState<Step>('closed');
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   return {
     step,
     errors,
@@ -222,11 +212,11 @@ function useReviewed() {
     close: () => {
       setErrors([]);
       setStep('closed');
-      setIdempotencyKey(crypto.randomUUID());
+      renewIdempotencyKey();
     },
     /** Keeps the payload's errors; true when there were none. */
-    answered: (payload: { errors: readonly PayloadError[] }, next: Step) => {
-      setErrors(payload.errors);
+    answered: (payload: { errors: PayloadErrorRefs }, next: Step) => {
+      setErrors(payloadErrors(payload.errors));
       if (payload.errors.length === 0) setStep(next);
       return payload.errors.length === 0;
     },
@@ -580,7 +570,7 @@ const TERMS = ['1', '12', '36'];
 function ChangesAtRenewal({ subscription, props }: { subscription: Subscription; props: Props }) {
   const { t, rich } = useI18n();
   const labels = useLabels();
-  const { licences, date, priceDifference } = labels;
+  const { date } = labels;
   const schedule = useGraphQLMutation(ScheduleDocument);
   const remove = useGraphQLMutation(RemoveScheduledDocument);
   const form = useReviewed();
@@ -702,42 +692,67 @@ function ChangesAtRenewal({ subscription, props }: { subscription: Subscription;
         </form>
       )}
       {form.step === 'review' && (
-        <Alert color="blue" title={t('subscriptionChanges.reviewTheChangeAtRenewal')}>
-          <Stack gap="xs">
-            <Text size="sm">
-              {t('subscriptionChanges.fromTheRenewalOn', {
-                date: date(subscription.endDate),
-                change: labels.scheduledChange({
-                  offer: nextOffer,
-                  quantity: nextQuantity,
-                  termMonths: term ? Number(term) : null,
-                  billingCycle,
-                }),
-              })}
-            </Text>
-            {subscription.offer && nextOffer && (
-              <Text size="sm" fw={700}>
-                {t('subscriptionChanges.priceDifference', {
-                  difference: priceDifference(
-                    subscription.offer.unitPrice * subscription.quantity,
-                    nextOffer.unitPrice * nextQuantity,
-                    nextOffer.currency,
-                  ),
-                })}
-              </Text>
-            )}
-            <FormErrors errors={form.errors} />
-            <Group>
-              <Button onClick={() => void send(false)} loading={schedule.isPending}>
-                {t('subscriptionChanges.confirmChangeAtRenewal')}
-              </Button>
-              <Button variant="default" onClick={form.open}>
-                {t('common.back')}
-              </Button>
-            </Group>
-          </Stack>
-        </Alert>
+        <ScheduledChangeReview
+          subscription={subscription}
+          next={{ offer: nextOffer, quantity: nextQuantity, termMonths: term ? Number(term) : null, billingCycle }}
+          errors={form.errors}
+          confirming={schedule.isPending}
+          onConfirm={() => void send(false)}
+          onBack={form.open}
+        />
       )}
     </Section>
+  );
+}
+
+/** What the dry run of a change at renewal answered: the change from the renewal date and its price difference. */
+function ScheduledChangeReview(props: {
+  subscription: Subscription;
+  next: {
+    offer?: { name: string; unitPrice: number; currency: string } | null;
+    quantity: number;
+    termMonths: number | null;
+    billingCycle: string | null;
+  };
+  errors: readonly PayloadError[];
+  confirming: boolean;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  const { date, priceDifference } = labels;
+  const { subscription, next } = props;
+  return (
+    <Alert color="blue" title={t('subscriptionChanges.reviewTheChangeAtRenewal')}>
+      <Stack gap="xs">
+        <Text size="sm">
+          {t('subscriptionChanges.fromTheRenewalOn', {
+            date: date(subscription.endDate),
+            change: labels.scheduledChange(next),
+          })}
+        </Text>
+        {subscription.offer && next.offer && (
+          <Text size="sm" fw={700}>
+            {t('subscriptionChanges.priceDifference', {
+              difference: priceDifference(
+                subscription.offer.unitPrice * subscription.quantity,
+                next.offer.unitPrice * next.quantity,
+                next.offer.currency,
+              ),
+            })}
+          </Text>
+        )}
+        <FormErrors errors={props.errors} />
+        <Group>
+          <Button onClick={props.onConfirm} loading={props.confirming}>
+            {t('subscriptionChanges.confirmChangeAtRenewal')}
+          </Button>
+          <Button variant="default" onClick={props.onBack}>
+            {t('common.back')}
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
   );
 }

@@ -1,11 +1,29 @@
 import { Alert, Button, Text } from '@mantine/core';
+import { getFragmentData, graphql, type FragmentType } from '../__generated__';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageId } from '../i18n/catalogues';
+
+/** What every mutation payload says about a refusal; each payload's document spreads it in `errors`. */
+export const PayloadErrorFields = graphql(`
+  fragment PayloadErrorFields on PayloadError {
+    code
+    message
+    field
+  }
+`);
 
 export interface PayloadError {
   code: string;
   message: string;
   field?: string | null;
+}
+
+/** A payload's `errors` as the document returns them: masked until read with `payloadErrors`. */
+export type PayloadErrorRefs = readonly FragmentType<typeof PayloadErrorFields>[];
+
+/** A payload's `errors`, read through their fragment. */
+export function payloadErrors(errors: PayloadErrorRefs): readonly PayloadError[] {
+  return getFragmentData(PayloadErrorFields, errors);
 }
 
 /** What the UI says about a refusal: the catalogue's message for its code (and the field it names), else the service's own words. */

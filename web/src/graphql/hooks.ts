@@ -1,4 +1,5 @@
 import { useMutation, useQuery, type UseQueryOptions } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import type { TypedDocumentString } from '../__generated__/graphql';
 import { useAuth } from '../auth/AuthProvider';
 import { execute } from './execute';
@@ -31,4 +32,31 @@ export function useGraphQLMutation<TResult, TVariables>(document: TypedDocumentS
  */
 export function untilSettled(settled: boolean, answers: number): number | false {
   return settled ? false : Math.min(250 * 2 ** Math.max(0, answers - 1), 2_000);
+}
+
+/**
+ * The idempotency key of one attempt at a mutation: a resend of the same attempt (a double
+ * submit, a retry after a lost answer) carries the same key, so the service does the work once.
+ * `renew` gives the next attempt its own key (a form closed, a refusal to correct).
+ */
+export function useIdempotencyKey(): [key: string, renew: () => void] {
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const renew = useCallback(() => setKey(crypto.randomUUID()), []);
+  return [key, renew];
+}
+
+/**
+ * Keyset paging through a Relay connection: the cursors of the pages before this one, so
+ * Previous goes back without offsets or a backwards cursor. `after` is the page's `after` argument;
+ * `first` starts again from the first page (a new filter, a new item).
+ */
+export function useCursorPages() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1] ?? null,
+    page: cursors.length,
+    next: (endCursor: string | null | undefined) => setCursors((list) => [...list, endCursor ?? null]),
+    previous: () => setCursors((list) => list.slice(0, -1)),
+    first: () => setCursors([null]),
+  };
 }

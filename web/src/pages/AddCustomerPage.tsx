@@ -7,24 +7,24 @@ import {
   NumberInput,
   Paper,
   Select,
-  SimpleGrid,
   Stack,
   Stepper,
   Text,
-  TextInput,
   Title,
+  type ComboboxData,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { graphql } from '../__generated__';
-import type { CreateCustomerInput, CreateCustomerMutation } from '../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../components/errors';
+import type { CreateCustomerInput, CreateCustomerMutation, SellableOffersQuery } from '../__generated__/graphql';
+import { CustomerAccountFields } from '../components/CustomerAccountFields';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { AdminCredentialsOnce } from '../components/SecretOnce';
 import { useCapabilities } from '../components/Viewer';
-import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 // The countries come from the offers the partner may sell; the offers of step 2 from that country.
@@ -66,9 +66,7 @@ const CreateCustomerDocument = graphql(`
     createCustomer(input: $input, idempotencyKey: $idempotencyKey, dryRun: $dryRun) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       preview {
         companyName
@@ -109,9 +107,7 @@ const RetryDocument = graphql(`
   mutation RetryNewCustomerProvisioning($customerId: ID!) {
     retryCustomerProvisioning(customerId: $customerId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -135,11 +131,11 @@ const EMPTY: Details = {
 const DETAIL_FIELDS = Object.keys(EMPTY);
 const OFFER_FIELDS = ['subscription.offerId', 'subscription.quantity'];
 type Preview = NonNullable<CreateCustomerMutation['createCustomer']['preview']>;
+type Offer = SellableOffersQuery['offers']['edges'][number]['node'];
 
 /** Add customer (seed 002): details → offer and seats → review → credentials once → provisioning followed. */
 export function AddCustomerPage() {
-  const { t, country, countryOptions, price } = useI18n();
-  const labels = useLabels();
+  const { t, countryOptions } = useI18n();
   const { createsCustomers } = useCapabilities();
   const [step, setStep] = useState(0);
   const [details, setDetails] = useState<Details>(EMPTY);
@@ -150,7 +146,7 @@ export function AddCustomerPage() {
   const [created, setCreated] = useState<{ id: string; userName: string; password: string | null } | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   // One key for the whole wizard: submitting twice creates one customer.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useIdempotencyKey();
   const create = useGraphQLMutation(CreateCustomerDocument);
   // On a phone only the current step is named, so the three steps fit on one line.
   const wide = useMediaQuery('(min-width: 36em)', true);
@@ -164,10 +160,6 @@ export function AddCustomerPage() {
   );
   // A first subscription is a paid offer with no prerequisite (trials go through invitations), as the graph marks them.
   const offers = (countryOffers.data?.offers.edges ?? []).map((edge) => edge.node).filter((offer) => !offer.isTrial && !offer.isAddOn);
-  const offer = offers.find((candidate) => candidate.id === offerId) ?? null;
-
-  const [prefix] = useDebouncedValue(details.domainPrefix.trim().toLowerCase(), 300);
-  const availability = useGraphQLQuery(DomainAvailableDocument, { prefix }, { enabled: prefix !== '' });
 
   if (!createsCustomers) {
     return (
@@ -177,8 +169,6 @@ export function AddCustomerPage() {
     );
   }
 
-  const set = (field: keyof Details) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setDetails({ ...details, [field]: event.currentTarget.value });
   const input = (): CreateCustomerInput => ({
     ...details,
     addressLine2: details.addressLine2 || null,
@@ -191,15 +181,17 @@ export function AddCustomerPage() {
   };
   const review = async () => {
     const payload = (await create.mutateAsync({ input: input(), idempotencyKey, dryRun: true })).createCustomer;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) return goToErrors(payload.errors);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) return goToErrors(errors);
     setPreview(payload.preview ?? null);
     setStep(2);
   };
   const submit = async () => {
     const payload = (await create.mutateAsync({ input: input(), idempotencyKey, dryRun: false })).createCustomer;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) return goToErrors(payload.errors);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) return goToErrors(errors);
     if (!payload.customer || !payload.credentials) return;
     setCreated({
       id: payload.customer.id,
@@ -209,22 +201,6 @@ export function AddCustomerPage() {
     setCredentialsOpen(true);
     setStep(3);
   };
-
-  const domainHint = (() => {
-    if (!details.domainPrefix) return t('addCustomer.domainPrefixHint');
-    if (prefix !== details.domainPrefix.trim().toLowerCase() || availability.isFetching) return t('addCustomer.checkingDomain');
-    if (availability.data?.isDomainAvailable.available)
-      return t('addCustomer.domainAvailable', { domain: availability.data.isDomainAvailable.domain ?? '' });
-    return undefined;
-  })();
-  // The graph says why: a prefix that is not valid reads differently from one another tenant has.
-  const unavailable = availability.data?.isDomainAvailable;
-  const domainTaken =
-    unavailable && !unavailable.available && prefix === details.domainPrefix.trim().toLowerCase()
-      ? unavailable.reason === 'TAKEN'
-        ? t('addCustomer.domainTaken', { domain: `${prefix}.onmicrosoft.com` })
-        : t('addCustomer.domainNotValid')
-      : undefined;
 
   return (
     <Stack maw={900}>
@@ -240,172 +216,36 @@ export function AddCustomerPage() {
           description={wide ? t('addCustomer.companyAndContact') : undefined}
           aria-label={t('addCustomer.details')}
         >
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              setStep(1);
+          <DetailsStep
+            details={details}
+            onChange={(name, value) => {
+              setDetails((current) => ({ ...current, [name]: value }));
+              // The offers of step 2 are those of the country.
+              if (name === 'country') setOfferId(null);
             }}
-          >
-            <Stack mt="md">
-              <Text size="sm" c="dimmed">
-                {t('addCustomer.fieldsMarkedWithAnAsterisk')}
-              </Text>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput
-                  label={t('common.companyName')}
-                  required
-                  value={details.companyName}
-                  onChange={set('companyName')}
-                  error={fieldError(errors, 'companyName')}
-                />
-                <TextInput
-                  label={t('common.domainPrefix')}
-                  required
-                  value={details.domainPrefix}
-                  onChange={set('domainPrefix')}
-                  rightSection={
-                    <Text size="xs" c="dimmed" pr="xs">
-                      {t('common.onmicrosoftCom')}
-                    </Text>
-                  }
-                  rightSectionWidth={120}
-                  description={domainHint}
-                  error={fieldError(errors, 'domainPrefix') ?? domainTaken}
-                />
-                <Select
-                  label={t('common.country')}
-                  required
-                  searchable
-                  data={countries}
-                  value={details.country || null}
-                  onChange={(value) => {
-                    setDetails({ ...details, country: value ?? '' });
-                    setOfferId(null);
-                  }}
-                  error={fieldError(errors, 'country')}
-                />
-                <TextInput
-                  label={t('common.addressLine1')}
-                  required
-                  value={details.addressLine1}
-                  onChange={set('addressLine1')}
-                  error={fieldError(errors, 'addressLine1')}
-                />
-                <TextInput label={t('addCustomer.addressLine2')} value={details.addressLine2 ?? ''} onChange={set('addressLine2')} />
-                <TextInput
-                  label={t('common.city')}
-                  required
-                  value={details.city}
-                  onChange={set('city')}
-                  error={fieldError(errors, 'city')}
-                />
-                <TextInput
-                  label={t('common.postalCode')}
-                  required
-                  value={details.postalCode}
-                  onChange={set('postalCode')}
-                  error={fieldError(errors, 'postalCode')}
-                />
-                <TextInput label={t('addCustomer.region')} value={details.region ?? ''} onChange={set('region')} />
-                <TextInput
-                  label={t('addCustomer.contactFirstName')}
-                  required
-                  value={details.contactFirstName}
-                  onChange={set('contactFirstName')}
-                  error={fieldError(errors, 'contactFirstName')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactLastName')}
-                  required
-                  value={details.contactLastName}
-                  onChange={set('contactLastName')}
-                  error={fieldError(errors, 'contactLastName')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactEmail')}
-                  type="email"
-                  required
-                  value={details.contactEmail}
-                  onChange={set('contactEmail')}
-                  error={fieldError(errors, 'contactEmail')}
-                />
-                <TextInput
-                  label={t('addCustomer.contactPhone')}
-                  type="tel"
-                  required
-                  value={details.contactPhone}
-                  onChange={set('contactPhone')}
-                  error={fieldError(errors, 'contactPhone')}
-                />
-              </SimpleGrid>
-              <Group justify="flex-end">
-                <Button type="submit">{t('common.next')}</Button>
-              </Group>
-            </Stack>
-          </form>
+            errors={errors}
+            countries={countries}
+            onNext={() => setStep(1)}
+          />
         </Stepper.Step>
         <Stepper.Step
           label={named(1) ? t('addCustomer.offerAndSeats') : undefined}
           description={wide ? t('addCustomer.firstSubscription') : undefined}
           aria-label={t('addCustomer.offerAndSeats')}
         >
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void review();
-            }}
-          >
-            <Stack mt="md" maw={480}>
-              {countryOffers.isPending && <Loader aria-label={t('addCustomer.loadingOffers')} />}
-              <Select
-                required
-                label={t('common.offer')}
-                data={offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
-                value={offerId}
-                onChange={(value) => {
-                  setOfferId(value);
-                  const chosen = offers.find((candidate) => candidate.id === value);
-                  if (chosen) setSeats(Math.max(chosen.minQuantity, Math.min(Number(seats) || 1, chosen.maxQuantity)));
-                }}
-                description={
-                  details.country
-                    ? t('addCustomer.offersYourOrganisationMaySell', { country: country(details.country) })
-                    : t('addCustomer.offersForTheCustomersCountry')
-                }
-                nothingFoundMessage={t('addCustomer.noOfferForThisCountry')}
-                error={fieldError(errors, 'subscription.offerId')}
-              />
-              <NumberInput
-                label={t('addCustomer.numberOfSeats')}
-                required
-                min={offer?.minQuantity}
-                max={offer?.maxQuantity}
-                allowDecimal={false}
-                allowNegative={false}
-                value={seats}
-                onChange={setSeats}
-                description={
-                  offer
-                    ? t('addCustomer.betweenAndPerLicenceA', {
-                        minQuantity: offer.minQuantity,
-                        maxQuantity: offer.maxQuantity,
-                        price: price(offer.unitPrice, offer.currency),
-                      })
-                    : undefined
-                }
-                error={fieldError(errors, 'subscription.quantity')}
-              />
-              <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
-              <Group justify="space-between">
-                <Button variant="default" onClick={() => setStep(0)}>
-                  {t('common.back')}
-                </Button>
-                <Button type="submit" loading={create.isPending} disabled={!offerId}>
-                  {t('common.next')}
-                </Button>
-              </Group>
-            </Stack>
-          </form>
+          <OfferStep
+            offers={offers}
+            loading={countryOffers.isPending}
+            country={details.country}
+            offerId={offerId}
+            seats={seats}
+            onOffer={setOfferId}
+            onSeats={setSeats}
+            errors={errors}
+            reviewing={create.isPending}
+            onBack={() => setStep(0)}
+            onReview={() => void review()}
+          />
         </Stepper.Step>
         <Stepper.Step
           label={named(2) ? t('common.review') : undefined}
@@ -413,57 +253,14 @@ export function AddCustomerPage() {
           aria-label={t('common.review')}
         >
           {preview && (
-            <Stack mt="md">
-              <Paper withBorder p="md" component="section" aria-labelledby="review-customer">
-                <Group justify="space-between">
-                  <Title order={2} size="h4" id="review-customer">
-                    {t('common.customer')}
-                  </Title>
-                  <Button variant="subtle" size="xs" onClick={() => setStep(0)}>
-                    {t('addCustomer.editDetails')}
-                  </Button>
-                </Group>
-                <Text size="sm">{preview.companyName}</Text>
-                <Text size="sm">{t('addCustomer.domain', { defaultDomain: preview.defaultDomain })}</Text>
-                <Text size="sm">{t('addCustomer.administrator', { adminUserName: preview.adminUserName })}</Text>
-                <Text size="sm">
-                  {details.addressLine1}, {details.postalCode} {details.city}, {country(preview.country)}
-                </Text>
-                <Text size="sm">
-                  {t('addCustomer.contact', {
-                    contactFirstName: details.contactFirstName,
-                    contactLastName: details.contactLastName,
-                    contactEmail: details.contactEmail,
-                    contactPhone: details.contactPhone,
-                  })}
-                </Text>
-              </Paper>
-              <Paper withBorder p="md" component="section" aria-labelledby="review-offer">
-                <Group justify="space-between">
-                  <Title order={2} size="h4" id="review-offer">
-                    {t('common.subscription')}
-                  </Title>
-                  <Button variant="subtle" size="xs" onClick={() => setStep(1)}>
-                    {t('addCustomer.editOfferAndSeats')}
-                  </Button>
-                </Group>
-                <Text size="sm">
-                  {t('addCustomer.reviewSubscription', {
-                    offer: preview.subscription.offerName ?? '',
-                    licences: labels.licences(preview.subscription.quantity),
-                  })}
-                </Text>
-              </Paper>
-              <FormErrors errors={errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
-              <Group justify="space-between">
-                <Button variant="default" onClick={() => setStep(1)}>
-                  {t('common.back')}
-                </Button>
-                <Button onClick={() => void submit()} loading={create.isPending}>
-                  {t('addCustomer.createCustomer')}
-                </Button>
-              </Group>
-            </Stack>
+            <ReviewStep
+              preview={preview}
+              details={details}
+              errors={errors}
+              creating={create.isPending}
+              onEdit={setStep}
+              onCreate={() => void submit()}
+            />
           )}
         </Stepper.Step>
         <Stepper.Completed>{created && <Provisioning customerId={created.id} credentialsOpen={credentialsOpen} />}</Stepper.Completed>
@@ -475,6 +272,228 @@ export function AddCustomerPage() {
         password={created?.password ?? null}
         onDone={() => setCredentialsOpen(false)}
       />
+    </Stack>
+  );
+}
+
+/** Step 1: the company, its address and its contact, the domain prefix checked while typing. */
+function DetailsStep(props: {
+  details: Details;
+  onChange: (name: keyof Details, value: string) => void;
+  errors: readonly PayloadError[];
+  countries: ComboboxData;
+  onNext: () => void;
+}) {
+  const { t } = useI18n();
+  const domain = useDomainCheck(props.details.domainPrefix);
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onNext();
+      }}
+    >
+      <Stack mt="md">
+        <Text size="sm" c="dimmed">
+          {t('addCustomer.fieldsMarkedWithAnAsterisk')}
+        </Text>
+        <CustomerAccountFields
+          fields={[
+            { name: 'companyName', label: t('common.companyName'), required: true },
+            {
+              name: 'domainPrefix',
+              label: t('common.domainPrefix'),
+              kind: 'domain',
+              required: true,
+              description: domain.hint,
+              hint: domain.taken,
+            },
+            { name: 'country', label: t('common.country'), kind: 'country', required: true },
+            { name: 'addressLine1', label: t('common.addressLine1'), required: true },
+            { name: 'addressLine2', label: t('addCustomer.addressLine2') },
+            { name: 'city', label: t('common.city'), required: true },
+            { name: 'postalCode', label: t('common.postalCode'), required: true },
+            { name: 'region', label: t('addCustomer.region') },
+            { name: 'contactFirstName', label: t('addCustomer.contactFirstName'), required: true },
+            { name: 'contactLastName', label: t('addCustomer.contactLastName'), required: true },
+            { name: 'contactEmail', label: t('addCustomer.contactEmail'), type: 'email', required: true },
+            { name: 'contactPhone', label: t('addCustomer.contactPhone'), type: 'tel', required: true },
+          ]}
+          values={props.details}
+          onChange={props.onChange}
+          errors={props.errors}
+          countries={props.countries}
+        />
+        <Group justify="flex-end">
+          <Button type="submit">{t('common.next')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Step 2: the first subscription, an offer sold in the customer's country, and its seats. */
+function OfferStep(props: {
+  offers: readonly Offer[];
+  loading: boolean;
+  country: string;
+  offerId: string | null;
+  seats: number | string;
+  onOffer: (offerId: string | null) => void;
+  onSeats: (seats: number | string) => void;
+  errors: readonly PayloadError[];
+  reviewing: boolean;
+  onBack: () => void;
+  onReview: () => void;
+}) {
+  const { t, country, price } = useI18n();
+  const offer = props.offers.find((candidate) => candidate.id === props.offerId) ?? null;
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onReview();
+      }}
+    >
+      <Stack mt="md" maw={480}>
+        {props.loading && <Loader aria-label={t('addCustomer.loadingOffers')} />}
+        <Select
+          required
+          label={t('common.offer')}
+          data={props.offers.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+          value={props.offerId}
+          onChange={(value) => {
+            props.onOffer(value);
+            const chosen = props.offers.find((candidate) => candidate.id === value);
+            if (chosen) props.onSeats(Math.max(chosen.minQuantity, Math.min(Number(props.seats) || 1, chosen.maxQuantity)));
+          }}
+          description={
+            props.country
+              ? t('addCustomer.offersYourOrganisationMaySell', { country: country(props.country) })
+              : t('addCustomer.offersForTheCustomersCountry')
+          }
+          nothingFoundMessage={t('addCustomer.noOfferForThisCountry')}
+          error={fieldError(props.errors, 'subscription.offerId')}
+        />
+        <NumberInput
+          label={t('addCustomer.numberOfSeats')}
+          required
+          min={offer?.minQuantity}
+          max={offer?.maxQuantity}
+          allowDecimal={false}
+          allowNegative={false}
+          value={props.seats}
+          onChange={props.onSeats}
+          description={
+            offer
+              ? t('addCustomer.betweenAndPerLicenceA', {
+                  minQuantity: offer.minQuantity,
+                  maxQuantity: offer.maxQuantity,
+                  price: price(offer.unitPrice, offer.currency),
+                })
+              : undefined
+          }
+          error={fieldError(props.errors, 'subscription.quantity')}
+        />
+        <FormErrors errors={props.errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
+        <Group justify="space-between">
+          <Button variant="default" onClick={props.onBack}>
+            {t('common.back')}
+          </Button>
+          <Button type="submit" loading={props.reviewing} disabled={!props.offerId}>
+            {t('common.next')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** What the domain prefix field says while typing: the hint, checking, available, or why it cannot be had. */
+function useDomainCheck(domainPrefix: string) {
+  const { t } = useI18n();
+  const [prefix] = useDebouncedValue(domainPrefix.trim().toLowerCase(), 300);
+  const availability = useGraphQLQuery(DomainAvailableDocument, { prefix }, { enabled: prefix !== '' });
+  const hint = (() => {
+    if (!domainPrefix) return t('addCustomer.domainPrefixHint');
+    if (prefix !== domainPrefix.trim().toLowerCase() || availability.isFetching) return t('addCustomer.checkingDomain');
+    if (availability.data?.isDomainAvailable.available)
+      return t('addCustomer.domainAvailable', { domain: availability.data.isDomainAvailable.domain ?? '' });
+    return undefined;
+  })();
+  // The graph says why: a prefix that is not valid reads differently from one another tenant has.
+  const unavailable = availability.data?.isDomainAvailable;
+  const taken =
+    unavailable && !unavailable.available && prefix === domainPrefix.trim().toLowerCase()
+      ? unavailable.reason === 'TAKEN'
+        ? t('addCustomer.domainTaken', { domain: `${prefix}.onmicrosoft.com` })
+        : t('addCustomer.domainNotValid')
+      : undefined;
+  return { hint, taken };
+}
+
+/** Step 3: what the service will create (its dry run), each part with a way back to change it. */
+function ReviewStep(props: {
+  preview: Preview;
+  details: Details;
+  errors: readonly PayloadError[];
+  creating: boolean;
+  onEdit: (step: number) => void;
+  onCreate: () => void;
+}) {
+  const { t, country } = useI18n();
+  const labels = useLabels();
+  return (
+    <Stack mt="md">
+      <Paper withBorder p="md" component="section" aria-labelledby="review-customer">
+        <Group justify="space-between">
+          <Title order={2} size="h4" id="review-customer">
+            {t('common.customer')}
+          </Title>
+          <Button variant="subtle" size="xs" onClick={() => props.onEdit(0)}>
+            {t('addCustomer.editDetails')}
+          </Button>
+        </Group>
+        <Text size="sm">{props.preview.companyName}</Text>
+        <Text size="sm">{t('addCustomer.domain', { defaultDomain: props.preview.defaultDomain })}</Text>
+        <Text size="sm">{t('addCustomer.administrator', { adminUserName: props.preview.adminUserName })}</Text>
+        <Text size="sm">
+          {props.details.addressLine1}, {props.details.postalCode} {props.details.city}, {country(props.preview.country)}
+        </Text>
+        <Text size="sm">
+          {t('addCustomer.contact', {
+            contactFirstName: props.details.contactFirstName,
+            contactLastName: props.details.contactLastName,
+            contactEmail: props.details.contactEmail,
+            contactPhone: props.details.contactPhone,
+          })}
+        </Text>
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-labelledby="review-offer">
+        <Group justify="space-between">
+          <Title order={2} size="h4" id="review-offer">
+            {t('common.subscription')}
+          </Title>
+          <Button variant="subtle" size="xs" onClick={() => props.onEdit(1)}>
+            {t('addCustomer.editOfferAndSeats')}
+          </Button>
+        </Group>
+        <Text size="sm">
+          {t('addCustomer.reviewSubscription', {
+            offer: props.preview.subscription.offerName ?? '',
+            licences: labels.licences(props.preview.subscription.quantity),
+          })}
+        </Text>
+      </Paper>
+      <FormErrors errors={props.errors} shownFields={[...DETAIL_FIELDS, ...OFFER_FIELDS]} />
+      <Group justify="space-between">
+        <Button variant="default" onClick={() => props.onEdit(1)}>
+          {t('common.back')}
+        </Button>
+        <Button onClick={props.onCreate} loading={props.creating}>
+          {t('addCustomer.createCustomer')}
+        </Button>
+      </Group>
     </Stack>
   );
 }
@@ -528,7 +547,7 @@ export function Provisioning({ customerId, credentialsOpen }: { customerId: stri
             loading={retry.isPending}
             onClick={async () => {
               const payload = (await retry.mutateAsync({ customerId })).retryCustomerProvisioning;
-              setErrors(payload.errors);
+              setErrors(payloadErrors(payload.errors));
               void queryClient.invalidateQueries();
             }}
           >

@@ -19,10 +19,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { graphql } from '../__generated__';
+import type { CustomerPageQuery } from '../__generated__/graphql';
 import { DelegatedAdmin } from '../components/customer/DelegatedAdmin';
 import { ServiceRequests } from '../components/customer/ServiceRequests';
 import { CustomerUsers } from '../components/customer/CustomerUsers';
-import { ErrorMessage, FormErrors, type PayloadError } from '../components/errors';
+import { ErrorMessage, FormErrors, type PayloadError, payloadErrors } from '../components/errors';
 import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
 import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
@@ -78,9 +79,7 @@ const RetryProvisioningDocument = graphql(`
   mutation RetryCustomerProvisioning($customerId: ID!) {
     retryCustomerProvisioning(customerId: $customerId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       customer {
         id
@@ -161,7 +160,7 @@ export function CustomerPage() {
               loading={retry.isPending}
               onClick={async () => {
                 const payload = (await retry.mutateAsync({ customerId: customer.id })).retryCustomerProvisioning;
-                setRetryErrors(payload.errors);
+                setRetryErrors(payloadErrors(payload.errors));
                 if (payload.errors.length === 0) {
                   notifications.show({ message: t('customer.provisioningStartedAgain') });
                   changed();
@@ -212,53 +211,7 @@ export function CustomerPage() {
           <Tabs.Tab value="delegated-admin">{t('common.delegatedAdmin')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="subscriptions" pt="md">
-          {customer.subscriptions.length === 0 ? (
-            <Text size="sm">{t('common.noSubscriptionsYet')}</Text>
-          ) : (
-            <Table.ScrollContainer minWidth={320}>
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('common.subscription')}</Table.Th>
-                    <Table.Th>{t('common.licences')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                    <Table.Th>{t('customer.atRenewal')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {customer.subscriptions.map((subscription) => (
-                    <Table.Tr key={subscription.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/subscriptions/${subscription.id}`}>
-                          {subscription.friendlyName}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{labels.licences(subscription.quantity)}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={STATUS_COLOR[subscription.status]}>
-                          {labels.subscriptionStatus[subscription.status]}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        {subscription.scheduledChange ? (
-                          <Text size="sm">
-                            {t('customer.scheduledChange', {
-                              date: labels.date(subscription.scheduledChange.effectiveDate),
-                              change: labels.scheduledChange(subscription.scheduledChange),
-                            })}
-                          </Text>
-                        ) : (
-                          <Text size="sm" c="dimmed">
-                            {t('customer.noChange')}
-                          </Text>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <SubscriptionsTable subscriptions={customer.subscriptions} />
         </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <CustomerUsers customer={customer} onChanged={changed} />
@@ -271,5 +224,60 @@ export function CustomerPage() {
         </Tabs.Panel>
       </Tabs>
     </Stack>
+  );
+}
+
+type Subscription = NonNullable<CustomerPageQuery['customer']>['subscriptions'][number];
+
+/** The customer's subscriptions: licences, status and what changes at renewal. */
+function SubscriptionsTable(props: { subscriptions: Subscription[] }) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  return props.subscriptions.length === 0 ? (
+    <Text size="sm">{t('common.noSubscriptionsYet')}</Text>
+  ) : (
+    <Table.ScrollContainer minWidth={320}>
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('common.subscription')}</Table.Th>
+            <Table.Th>{t('common.licences')}</Table.Th>
+            <Table.Th>{t('common.status')}</Table.Th>
+            <Table.Th>{t('customer.atRenewal')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.subscriptions.map((subscription) => (
+            <Table.Tr key={subscription.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/subscriptions/${subscription.id}`}>
+                  {subscription.friendlyName}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{labels.licences(subscription.quantity)}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={STATUS_COLOR[subscription.status]}>
+                  {labels.subscriptionStatus[subscription.status]}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                {subscription.scheduledChange ? (
+                  <Text size="sm">
+                    {t('customer.scheduledChange', {
+                      date: labels.date(subscription.scheduledChange.effectiveDate),
+                      change: labels.scheduledChange(subscription.scheduledChange),
+                    })}
+                  </Text>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    {t('customer.noChange')}
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -20,10 +20,12 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { graphql } from '../__generated__';
+import type { CustomersQuery } from '../__generated__/graphql';
 import { CustomerActionsPane } from '../components/CustomerActionsPane';
 import { STATUS_COLOR, useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
-import { useGraphQLQuery } from '../graphql/hooks';
+import { CursorPager } from '../components/CursorPager';
+import { useGraphQLQuery, useCursorPages } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorMessage } from '../components/errors';
 
@@ -54,8 +56,7 @@ const CustomersDocument = graphql(`
 
 /** Customer management: prefix search, keyset paging, the actions pane. */
 export function CustomersPage() {
-  const { t, country } = useI18n();
-  const labels = useLabels();
+  const { t } = useI18n();
   const { seesCustomers, createsCustomers } = useCapabilities();
   const [params, setParams] = useSearchParams();
   // The box is the source of truth while typing; the address follows it (shareable, back-button safe).
@@ -64,16 +65,14 @@ export function CustomersPage() {
   useEffect(() => {
     if ((params.get('search') ?? '') !== debounced) setParams(debounced ? { search: debounced } : {}, { replace: true });
   }, [debounced, params, setParams]);
-  // Cursors of the pages before this one, so Previous goes back without offsets.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const wide = useMediaQuery('(min-width: 62em)', true);
   const paneHeading = useId();
-  const after = cursors[cursors.length - 1] ?? null;
 
   const { data, error, isPending, isFetching, refetch } = useGraphQLQuery(
     CustomersDocument,
-    { first: PAGE_SIZE, after, search: debounced || null },
+    { first: PAGE_SIZE, after: pages.after, search: debounced || null },
     { enabled: seesCustomers, placeholderData: keepPreviousData },
   );
 
@@ -93,7 +92,7 @@ export function CustomersPage() {
   const edges = data?.customers.edges ?? [];
   const selected = edges.find((edge) => edge.node.id === selectedId)?.node ?? null;
   const onSearch = (value: string) => {
-    setCursors([null]);
+    pages.first();
     setSelectedId(null);
     setSearch(value);
   };
@@ -140,69 +139,8 @@ export function CustomersPage() {
                 {debounced ? t('customers.noCustomerSNameOr', { search: debounced }) : t('customers.youHaveNoCustomersYet')}
               </Text>
             )}
-            {edges.length > 0 && (
-              <Table.ScrollContainer minWidth={320}>
-                <Table highlightOnHover verticalSpacing="xs">
-                  <caption>
-                    <VisuallyHidden>{debounced ? t('customers.matching', { search: debounced }) : t('common.customers')}</VisuallyHidden>
-                  </caption>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('customers.company')}</Table.Th>
-                      <Table.Th visibleFrom="sm">{t('customers.domain')}</Table.Th>
-                      <Table.Th visibleFrom="sm">{t('common.country')}</Table.Th>
-                      <Table.Th visibleFrom="sm">{t('common.relationship')}</Table.Th>
-                      <Table.Th>{t('common.state')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {edges.map(({ node }) => (
-                      <Table.Tr key={node.id} bg={node.id === selectedId ? 'var(--mantine-color-blue-light)' : undefined}>
-                        <Table.Td>
-                          <UnstyledButton
-                            onClick={() => setSelectedId(node.id)}
-                            aria-pressed={node.id === selectedId}
-                            fw={500}
-                            c="blue.8"
-                            style={{ textAlign: 'left' }}
-                          >
-                            {node.companyName}
-                          </UnstyledButton>
-                          <Text size="xs" c="dimmed" hiddenFrom="sm">
-                            {node.defaultDomain}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm">{node.defaultDomain}</Table.Td>
-                        <Table.Td visibleFrom="sm">{country(node.country)}</Table.Td>
-                        <Table.Td visibleFrom="sm">{labels.relationship[node.relationship]}</Table.Td>
-                        <Table.Td>
-                          <Badge variant="light" color={STATUS_COLOR[node.provisioningState]}>
-                            {labels.provisioningState[node.provisioningState]}
-                          </Badge>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-            {(cursors.length > 1 || data?.customers.pageInfo.hasNextPage) && (
-              <Group justify="space-between">
-                <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
-                  {t('common.previousPage')}
-                </Button>
-                <Text size="sm" c="dimmed">
-                  {t('common.page', { count: cursors.length })}
-                </Text>
-                <Button
-                  variant="default"
-                  disabled={!data?.customers.pageInfo.hasNextPage}
-                  onClick={() => setCursors((list) => [...list, data?.customers.pageInfo.endCursor ?? null])}
-                >
-                  {t('common.nextPage')}
-                </Button>
-              </Group>
-            )}
+            {edges.length > 0 && <CustomersTable edges={edges} search={debounced} selectedId={selectedId} onSelect={setSelectedId} />}
+            <CursorPager pages={pages} pageInfo={data?.customers.pageInfo} />
           </Stack>
         </Grid.Col>
         {wide && (
@@ -230,5 +168,62 @@ export function CustomersPage() {
         </Drawer>
       )}
     </Stack>
+  );
+}
+
+/** One page of customers; choosing one shows its actions beside (or below) the list. */
+function CustomersTable(props: {
+  edges: CustomersQuery['customers']['edges'];
+  search: string;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
+  const { t, country } = useI18n();
+  const labels = useLabels();
+  return (
+    <Table.ScrollContainer minWidth={320}>
+      <Table highlightOnHover verticalSpacing="xs">
+        <caption>
+          <VisuallyHidden>{props.search ? t('customers.matching', { search: props.search }) : t('common.customers')}</VisuallyHidden>
+        </caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('customers.company')}</Table.Th>
+            <Table.Th visibleFrom="sm">{t('customers.domain')}</Table.Th>
+            <Table.Th visibleFrom="sm">{t('common.country')}</Table.Th>
+            <Table.Th visibleFrom="sm">{t('common.relationship')}</Table.Th>
+            <Table.Th>{t('common.state')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.edges.map(({ node }) => (
+            <Table.Tr key={node.id} bg={node.id === props.selectedId ? 'var(--mantine-color-blue-light)' : undefined}>
+              <Table.Td>
+                <UnstyledButton
+                  onClick={() => props.onSelect(node.id)}
+                  aria-pressed={node.id === props.selectedId}
+                  fw={500}
+                  c="blue.8"
+                  style={{ textAlign: 'left' }}
+                >
+                  {node.companyName}
+                </UnstyledButton>
+                <Text size="xs" c="dimmed" hiddenFrom="sm">
+                  {node.defaultDomain}
+                </Text>
+              </Table.Td>
+              <Table.Td visibleFrom="sm">{node.defaultDomain}</Table.Td>
+              <Table.Td visibleFrom="sm">{country(node.country)}</Table.Td>
+              <Table.Td visibleFrom="sm">{labels.relationship[node.relationship]}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={STATUS_COLOR[node.provisioningState]}>
+                  {labels.provisioningState[node.provisioningState]}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -22,11 +22,11 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { InvitationsPageQuery } from '../__generated__/graphql';
-import { CursorPager, useCursorPages } from '../components/CursorPager';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage } from '../components/errors';
+import { CursorPager } from '../components/CursorPager';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, useErrorMessage, payloadErrors } from '../components/errors';
 import { useLabels } from '../components/labels';
 import { useCapabilities } from '../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../graphql/hooks';
+import { useCursorPages, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../graphql/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 const TrialInvitationRowFragment = graphql(`
@@ -116,9 +116,7 @@ const CreateTrialInvitationDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -141,9 +139,7 @@ const CreatePurchaseOfferDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -157,9 +153,7 @@ const RevokeTrialInvitationDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -173,9 +167,7 @@ const RevokePurchaseOfferDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -290,11 +282,14 @@ function CreateTrialInvitation(props: { offers: CatalogueOffer[]; onCreated: () 
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreateTrialInvitationDocument);
+  // Each submission is its own attempt: a refused one is corrected and sent under a new key.
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
 
   const submit = async () => {
     if (!offerId) return;
-    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey: crypto.randomUUID() });
-    setErrors(result.createTrialInvitation.errors);
+    const result = await create.mutateAsync({ offerId, includeDelegatedAdmin, maxAcceptances, idempotencyKey });
+    renewIdempotencyKey();
+    setErrors(payloadErrors(result.createTrialInvitation.errors));
     if (result.createTrialInvitation.trialInvitation) {
       notifications.show({ color: 'green', message: t('invitations.trialInvitationCreatedCopyIts') });
       setOfferId(null);
@@ -353,6 +348,8 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
   const [maxAcceptances, setMaxAcceptances] = useState<number | null>(null);
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const create = useGraphQLMutation(CreatePurchaseOfferDocument);
+  // Each submission is its own attempt: a refused one is corrected and sent under a new key.
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const byId = new Map(props.offers.map((offer) => [offer.id, offer]));
 
   const update = (key: number, change: Partial<DraftLine>) =>
@@ -364,9 +361,10 @@ function CreatePurchaseOffer(props: { offers: CatalogueOffer[]; onCreated: () =>
       lines: lines.map((line) => ({ offerId: line.offerId!, quantity: line.quantity })),
       includeDelegatedAdmin,
       maxAcceptances,
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey,
     });
-    setErrors(result.createPurchaseOffer.errors);
+    renewIdempotencyKey();
+    setErrors(payloadErrors(result.createPurchaseOffer.errors));
     if (result.createPurchaseOffer.purchaseOffer) {
       notifications.show({ color: 'green', message: t('invitations.purchaseOfferCreatedCopyIts') });
       setLines([{ key: Date.now(), offerId: null, quantity: 1 }]);
@@ -620,7 +618,7 @@ function PurchaseOfferList(props: { rows: FragmentType<typeof PurchaseOfferRowFr
                   row={row}
                   name={name}
                   onChanged={props.onChanged}
-                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors}
+                  revoke={async () => payloadErrors((await revoke.mutateAsync({ id: row.id })).revokePurchaseOffer.errors)}
                 />
               </Table.Tr>
             );
@@ -657,7 +655,7 @@ function TrialInvitationList(props: { rows: FragmentType<typeof TrialInvitationR
                   row={row}
                   name={name}
                   onChanged={props.onChanged}
-                  revoke={async () => (await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors}
+                  revoke={async () => payloadErrors((await revoke.mutateAsync({ id: row.id })).revokeTrialInvitation.errors)}
                 />
               </Table.Tr>
             );

@@ -22,7 +22,15 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { graphql, getFragmentData, type FragmentType } from '../__generated__';
 import type { ChangeSubscriptionQuantityMutation } from '../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError, VersionConflict } from '../components/errors';
+import {
+  ErrorMessage,
+  fieldError,
+  FormErrors,
+  type PayloadError,
+  VersionConflict,
+  payloadErrors,
+  type PayloadErrorRefs,
+} from '../components/errors';
 import { STATUS_COLOR, useLabels } from '../components/labels';
 import { RenewWithProductKey } from '../components/RenewWithProductKey';
 import { SubscriptionChanges } from '../components/SubscriptionChanges';
@@ -222,9 +230,7 @@ const ChangeQuantityDocument = graphql(`
     changeSubscriptionQuantity(id: $id, quantity: $quantity, expectedVersion: $expectedVersion, dryRun: $dryRun) {
       dryRun
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -264,7 +270,7 @@ function LicenceCount(props: SectionProps & { subscription: FragmentType<typeof 
       dryRun,
     });
     const payload = result.changeSubscriptionQuantity;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     if (dryRun) return setReview(payload.subscription ?? null);
     notifications.show({
@@ -402,9 +408,7 @@ const SuspendDocument = graphql(`
   mutation SuspendSubscription($id: ID!, $expectedVersion: Int!) {
     suspendSubscription(id: $id, expectedVersion: $expectedVersion) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -419,9 +423,7 @@ const ActivateDocument = graphql(`
   mutation ActivateSubscription($id: ID!, $expectedVersion: Int!) {
     activateSubscription(id: $id, expectedVersion: $expectedVersion) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -436,9 +438,7 @@ const AutoRenewDocument = graphql(`
   mutation SetSubscriptionAutoRenew($id: ID!, $enabled: Boolean!, $expectedVersion: Int!) {
     setSubscriptionAutoRenew(id: $id, enabled: $enabled, expectedVersion: $expectedVersion) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       subscription {
         id
@@ -462,8 +462,8 @@ function SubscriptionStatus(props: SectionProps & { subscription: FragmentType<t
   const canActivate = subscription.allowedActions.includes('ACTIVATE');
   const canAutoRenew = subscription.allowedActions.includes('SET_AUTO_RENEW');
 
-  const done = (payload: { errors: readonly PayloadError[] }, message: string) => {
-    setErrors(payload.errors);
+  const done = (payload: { errors: PayloadErrorRefs }, message: string) => {
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     notifications.show({ color: 'green', message });
     props.onChanged();
@@ -560,9 +560,7 @@ const AssignLicenceDocument = graphql(`
   mutation AssignLicence($subscriptionId: ID!, $userId: ID!) {
     assignLicence(subscriptionId: $subscriptionId, userId: $userId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -572,9 +570,7 @@ const UnassignLicenceDocument = graphql(`
   mutation UnassignLicence($subscriptionId: ID!, $userId: ID!) {
     unassignLicence(subscriptionId: $subscriptionId, userId: $userId) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -595,7 +591,7 @@ function Licences(props: { subscription: FragmentType<typeof LicencesFragment>; 
     const variables = { subscriptionId: subscription.id, userId };
     const payload =
       action === 'assign' ? (await assign.mutateAsync(variables)).assignLicence : (await unassign.mutateAsync(variables)).unassignLicence;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length === 0) props.onChanged();
   };
 

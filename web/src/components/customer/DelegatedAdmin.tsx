@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
 import type { DelegatedAdminAccess, DelegatedAdminStatus } from '../../__generated__/graphql';
-import { FormErrors, type PayloadError } from '../errors';
+import { FormErrors, type PayloadError, payloadErrors } from '../errors';
 import { useLabels } from '../labels';
 import { SecretOnce } from '../SecretOnce';
 import { useCapabilities } from '../Viewer';
@@ -30,9 +30,7 @@ const SendOfferDocument = graphql(`
   mutation SendDelegatedAdminOffer($customerId: ID!, $access: DelegatedAdminAccess!) {
     sendDelegatedAdminOffer(customerId: $customerId, access: $access) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       acceptanceUrl
     }
@@ -43,9 +41,7 @@ const TerminateDocument = graphql(`
   mutation TerminateDelegatedAdminRelationship($id: ID!) {
     terminateDelegatedAdminRelationship(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -95,7 +91,7 @@ export function OfferDelegatedAdmin({ customerId, onChanged }: { customerId: str
           onClick={async () => {
             if (!customerId) return;
             const payload = (await send.mutateAsync({ customerId, access })).sendDelegatedAdminOffer;
-            setErrors(payload.errors);
+            setErrors(payloadErrors(payload.errors));
             if (payload.errors.length > 0) return;
             setLink(payload.acceptanceUrl ?? null);
             onChanged();
@@ -186,7 +182,7 @@ export function DelegatedAdminTable({ relationships, onChanged }: { relationship
                       variant="default"
                       onClick={async () => {
                         const payload = (await terminate.mutateAsync({ id: relationship.id })).terminateDelegatedAdminRelationship;
-                        setErrors(payload.errors);
+                        setErrors(payloadErrors(payload.errors));
                         if (payload.errors.length === 0) {
                           notifications.show({ message: t('delegatedAdmin.relationshipEnded') });
                           onChanged();

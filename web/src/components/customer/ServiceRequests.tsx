@@ -2,11 +2,11 @@ import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextI
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { graphql, getFragmentData, type FragmentType } from '../../__generated__';
-import type { ServiceRequestSeverity } from '../../__generated__/graphql';
-import { fieldError, FormErrors, type PayloadError } from '../errors';
+import type { ServiceRequestSeverity, ServiceRequests_CustomerFragment } from '../../__generated__/graphql';
+import { fieldError, FormErrors, type PayloadError, payloadErrors, type PayloadErrorRefs } from '../errors';
 import { useLabels } from '../labels';
 import { useCapabilities } from '../Viewer';
-import { useGraphQLMutation } from '../../graphql/hooks';
+import { useGraphQLMutation, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const ServiceRequestsFragment = graphql(`
@@ -34,9 +34,7 @@ const CreateDocument = graphql(`
   mutation CreateServiceRequest($customerId: ID!, $input: CreateServiceRequestInput!, $idempotencyKey: String) {
     createServiceRequest(customerId: $customerId, input: $input, idempotencyKey: $idempotencyKey) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
       serviceRequest {
         id
@@ -49,9 +47,7 @@ const AddNoteDocument = graphql(`
   mutation AddServiceRequestNote($id: ID!, $text: String!) {
     addServiceRequestNote(id: $id, text: $text) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -61,26 +57,26 @@ const CloseDocument = graphql(`
   mutation CloseServiceRequest($id: ID!) {
     closeServiceRequest(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
 `);
 
 const SEVERITIES: ServiceRequestSeverity[] = ['CRITICAL', 'MODERATE', 'MINIMAL'];
+type ServiceRequest = ServiceRequests_CustomerFragment['serviceRequests'][number];
 
 /** Service requests: open one, add a note, close it. */
 export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRequestsFragment>; onChanged: () => void }) {
   const { t } = useI18n();
-  const labels = useLabels();
   const customer = getFragmentData(ServiceRequestsFragment, props.customer);
   const { seesCustomers } = useCapabilities();
   const create = useGraphQLMutation(CreateDocument);
   const addNote = useGraphQLMutation(AddNoteDocument);
   const close = useGraphQLMutation(CloseDocument);
-  const [opening, setOpening] = useState<{ key: string } | null>(null);
+  // Open while the form shows; each opening is one attempt with its own key.
+  const [opening, setOpening] = useState(false);
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const [form, setForm] = useState<{ title: string; description: string; severity: ServiceRequestSeverity }>({
     title: '',
     description: '',
@@ -90,8 +86,8 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const manages = customer.hasAdminRights && seesCustomers;
 
-  const done = (payload: { errors: readonly PayloadError[] }, message: string) => {
-    setErrors(payload.errors);
+  const done = (payload: { errors: PayloadErrorRefs }, message: string) => {
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return false;
     notifications.show({ color: 'green', message });
     props.onChanged();
@@ -106,7 +102,8 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
             onClick={() => {
               setErrors([]);
               setForm({ title: '', description: '', severity: 'MODERATE' });
-              setOpening({ key: crypto.randomUUID() });
+              renewIdempotencyKey();
+              setOpening(true);
             }}
           >
             {t('serviceRequests.openAServiceRequest')}
@@ -116,79 +113,33 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
       {!opening && <FormErrors errors={errors} />}
       {customer.serviceRequests.length === 0 && <Text size="sm">{t('serviceRequests.noServiceRequests')}</Text>}
       {customer.serviceRequests.map((request) => (
-        <Card withBorder key={request.id} component="article" aria-label={request.title}>
-          <Group justify="space-between">
-            <Text fw={500}>{request.title}</Text>
-            <Group gap="xs">
-              <Badge variant="light" color={request.severity === 'CRITICAL' ? 'red' : 'gray'}>
-                {t(`serviceRequests.severity.${request.severity}`)}
-              </Badge>
-              <Badge variant="light" color={request.status === 'CLOSED' ? 'gray' : 'blue'}>
-                {t(`serviceRequests.status.${request.status}`)}
-              </Badge>
-            </Group>
-          </Group>
-          <Text size="sm" mt="xs">
-            {request.description}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {t('serviceRequests.opened', { date: labels.date(request.createdAt) })}
-            {request.closedAt ? t('serviceRequests.closed', { date: labels.date(request.closedAt) }) : ''}
-          </Text>
-          {request.notes.map((note) => (
-            <Text size="sm" key={note.id} mt="xs" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-4)' }}>
-              {note.text}{' '}
-              <Text span size="xs" c="dimmed">
-                ({labels.date(note.createdAt)})
-              </Text>
-            </Text>
-          ))}
-          {manages && request.status !== 'CLOSED' && (
-            <Group mt="sm" align="flex-end">
-              <Textarea
-                label={t('serviceRequests.noteOn', { title: request.title })}
-                autosize
-                minRows={1}
-                style={{ flex: 1, minWidth: 200 }}
-                value={notes[request.id] ?? ''}
-                onChange={(e) => setNotes({ ...notes, [request.id]: e.currentTarget.value })}
-              />
-              <Button
-                variant="light"
-                disabled={!notes[request.id]?.trim()}
-                onClick={async () => {
-                  if (
-                    done(
-                      (await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote,
-                      t('serviceRequests.noteAdded'),
-                    )
-                  )
-                    setNotes({ ...notes, [request.id]: '' });
-                }}
-              >
-                {t('serviceRequests.addNote')}
-              </Button>
-              <Button
-                variant="default"
-                aria-label={t('serviceRequests.close', { title: request.title })}
-                onClick={async () =>
-                  void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, t('serviceRequests.closedNotice'))
-                }
-              >
-                {t('serviceRequests.closeRequest')}
-              </Button>
-            </Group>
-          )}
-        </Card>
+        <ServiceRequestCard
+          key={request.id}
+          request={request}
+          manages={manages}
+          note={notes[request.id] ?? ''}
+          onNote={(note) => setNotes({ ...notes, [request.id]: note })}
+          onAddNote={async () => {
+            if (
+              done(
+                (await addNote.mutateAsync({ id: request.id, text: notes[request.id] ?? '' })).addServiceRequestNote,
+                t('serviceRequests.noteAdded'),
+              )
+            )
+              setNotes({ ...notes, [request.id]: '' });
+          }}
+          onClose={async () =>
+            void done((await close.mutateAsync({ id: request.id })).closeServiceRequest, t('serviceRequests.closedNotice'))
+          }
+        />
       ))}
-      <Modal opened={opening !== null} onClose={() => setOpening(null)} title={t('serviceRequests.openAServiceRequest')}>
+      <Modal opened={opening} onClose={() => setOpening(false)} title={t('serviceRequests.openAServiceRequest')}>
         <form
           onSubmit={async (event) => {
             event.preventDefault();
             if (!opening) return;
-            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey: opening.key }))
-              .createServiceRequest;
-            if (done(payload, t('serviceRequests.openedNotice'))) setOpening(null);
+            const payload = (await create.mutateAsync({ customerId: customer.id, input: form, idempotencyKey })).createServiceRequest;
+            if (done(payload, t('serviceRequests.openedNotice'))) setOpening(false);
           }}
         >
           <Stack>
@@ -219,7 +170,7 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
             />
             <FormErrors errors={errors} shownFields={['title', 'description']} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpening(null)}>
+              <Button variant="default" onClick={() => setOpening(false)}>
                 {t('common.cancel')}
               </Button>
               <Button type="submit" loading={create.isPending}>
@@ -230,5 +181,67 @@ export function ServiceRequests(props: { customer: FragmentType<typeof ServiceRe
         </form>
       </Modal>
     </Stack>
+  );
+}
+
+/** One request: its severity, status, description and notes; a note to add and a close while it is open. */
+function ServiceRequestCard(props: {
+  request: ServiceRequest;
+  manages: boolean;
+  note: string;
+  onNote: (note: string) => void;
+  onAddNote: () => Promise<void>;
+  onClose: () => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  const { request } = props;
+  return (
+    <Card withBorder component="article" aria-label={request.title}>
+      <Group justify="space-between">
+        <Text fw={500}>{request.title}</Text>
+        <Group gap="xs">
+          <Badge variant="light" color={request.severity === 'CRITICAL' ? 'red' : 'gray'}>
+            {t(`serviceRequests.severity.${request.severity}`)}
+          </Badge>
+          <Badge variant="light" color={request.status === 'CLOSED' ? 'gray' : 'blue'}>
+            {t(`serviceRequests.status.${request.status}`)}
+          </Badge>
+        </Group>
+      </Group>
+      <Text size="sm" mt="xs">
+        {request.description}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('serviceRequests.opened', { date: labels.date(request.createdAt) })}
+        {request.closedAt ? t('serviceRequests.closed', { date: labels.date(request.closedAt) }) : ''}
+      </Text>
+      {request.notes.map((note) => (
+        <Text size="sm" key={note.id} mt="xs" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-gray-4)' }}>
+          {note.text}{' '}
+          <Text span size="xs" c="dimmed">
+            ({labels.date(note.createdAt)})
+          </Text>
+        </Text>
+      ))}
+      {props.manages && request.status !== 'CLOSED' && (
+        <Group mt="sm" align="flex-end">
+          <Textarea
+            label={t('serviceRequests.noteOn', { title: request.title })}
+            autosize
+            minRows={1}
+            style={{ flex: 1, minWidth: 200 }}
+            value={props.note}
+            onChange={(e) => props.onNote(e.currentTarget.value)}
+          />
+          <Button variant="light" disabled={!props.note.trim()} onClick={props.onAddNote}>
+            {t('serviceRequests.addNote')}
+          </Button>
+          <Button variant="default" aria-label={t('serviceRequests.close', { title: request.title })} onClick={props.onClose}>
+            {t('serviceRequests.closeRequest')}
+          </Button>
+        </Group>
+      )}
+    </Card>
   );
 }

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Loader, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Loader, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { AuditRecordFilter } from '../../__generated__/graphql';
 import { useCapabilities } from '../../components/Viewer';
-import { useGraphQLQuery } from '../../graphql/hooks';
+import { CursorPager } from '../../components/CursorPager';
+import { useGraphQLQuery, useCursorPages } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorMessage } from '../../components/errors';
 import { fieldChanges, type FieldChange } from './changes';
@@ -118,19 +119,18 @@ export function AuditTrail() {
   const [resourceType, setResourceType] = useState<string | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   // Users without customer access (a billing administrator) filter by resource and date only.
   const { seesCustomers } = useCapabilities();
   const customers = useGraphQLQuery(AuditCustomersDocument, { search: search || null }, { enabled: seesCustomers });
   const filter: AuditRecordFilter = { customerId, resourceType, from: dayStart(from), to: dayAfter(to) };
-  const after = cursors[cursors.length - 1] ?? null;
-  const { data, error, isPending } = useGraphQLQuery(AuditRecordsDocument, { filter, after, first: PAGE_SIZE });
+  const { data, error, isPending } = useGraphQLQuery(AuditRecordsDocument, { filter, after: pages.after, first: PAGE_SIZE });
   // A new filter starts again from the first page.
   const refilter =
     <T,>(set: (value: T) => void) =>
     (value: T) => {
       set(value);
-      setCursors([null]);
+      pages.first();
     };
   const records = data?.auditRecords.edges.map((edge) => edge.node) ?? [];
   return (
@@ -208,19 +208,7 @@ export function AuditTrail() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group justify="space-between">
-        <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          {t('common.previousPage')}
-        </Button>
-        <Text size="sm">{t('common.page', { count: cursors.length })}</Text>
-        <Button
-          variant="default"
-          disabled={!data?.auditRecords.pageInfo.hasNextPage}
-          onClick={() => setCursors([...cursors, data?.auditRecords.pageInfo.endCursor ?? null])}
-        >
-          {t('common.nextPage')}
-        </Button>
-      </Group>
+      <CursorPager pages={pages} pageInfo={data?.auditRecords.pageInfo} always />
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { CompanyProfileQuery } from '../../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
 import { usePartnerAdministration } from './access';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -39,9 +39,7 @@ const UpdatePartnerProfileDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -101,7 +99,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
         },
       })
     ).updatePartnerProfile;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     notifications.show({ color: 'green', message: t('companyProfile.companyProfileSaved') });
     void queryClient.invalidateQueries();

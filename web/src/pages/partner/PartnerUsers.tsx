@@ -4,10 +4,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { graphql } from '../../__generated__';
 import type { CompanyRole, CustomerAccess, PartnerUsersQuery } from '../../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { SecretOnce } from '../../components/SecretOnce';
 import { useViewer } from '../../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const PartnerUsersDocument = graphql(`
@@ -35,9 +35,7 @@ const CreatePartnerUserDocument = graphql(`
         email
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -50,9 +48,7 @@ const UpdatePartnerUserDocument = graphql(`
         id
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -62,9 +58,7 @@ const DeactivatePartnerUserDocument = graphql(`
   mutation DeactivatePartnerUser($id: ID!) {
     deactivatePartnerUser(id: $id) {
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -210,10 +204,10 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
   });
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [created, setCreated] = useState<{ email: string; password: string | null } | null>(null);
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const submit = async () => {
     const payload = (await create.mutateAsync({ input: form, idempotencyKey })).createPartnerUser;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0 || !payload.user) return;
     setCreated({ email: payload.user.email, password: payload.temporaryPassword ?? null });
     void queryClient.invalidateQueries();
@@ -222,7 +216,7 @@ function AddUser({ opened, onClose, roles }: { opened: boolean; onClose: () => v
     setCreated(null);
     setErrors([]);
     setForm({ displayName: '', email: '', companyRole: 'NONE', customerAccess: 'NONE' });
-    setIdempotencyKey(crypto.randomUUID());
+    renewIdempotencyKey();
     onClose();
   };
   return (
@@ -290,7 +284,7 @@ function ChangeRoles({ user, roles, onClose }: { user: PartnerUser; roles: Compa
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const submit = async () => {
     const payload = (await update.mutateAsync({ id: user.id, input: { companyRole, customerAccess } })).updatePartnerUser;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     notifications.show({ color: 'green', message: t('partnerUsers.rolesOfChanged', { displayName: user.displayName }) });
     void queryClient.invalidateQueries();
@@ -337,7 +331,7 @@ function Deactivate({ user, onClose }: { user: PartnerUser; onClose: () => void 
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const submit = async () => {
     const payload = (await deactivate.mutateAsync({ id: user.id })).deactivatePartnerUser;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     notifications.show({ color: 'green', message: t('partnerUsers.wasDeactivated', { displayName: user.displayName }) });
     void queryClient.invalidateQueries();

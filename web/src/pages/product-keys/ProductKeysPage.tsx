@@ -20,10 +20,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { ErrorMessage, fieldError, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useLabels } from '../../components/labels';
 import { useCapabilities } from '../../components/Viewer';
-import { useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { CursorPager } from '../../components/CursorPager';
+import { useGraphQLMutation, useGraphQLQuery, useCursorPages, useIdempotencyKey } from '../../graphql/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const PAGE_SIZE = 25;
@@ -91,9 +92,7 @@ const OrderProductKeysDocument = graphql(`
         }
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -107,9 +106,7 @@ const RevokeProductKeyDocument = graphql(`
         state
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -122,12 +119,14 @@ export function ProductKeysPage() {
   const { t } = useI18n();
   const labels = useLabels();
   const { sellsProductKeys } = useCapabilities();
-  // Cursors of the pages seen, so "Previous page" goes back without a backwards cursor in the API.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [ordering, setOrdering] = useState(false);
   const [revoking, setRevoking] = useState<{ id: string; lastFive: string } | null>(null);
-  const after = cursors[cursors.length - 1] ?? null;
-  const { data, error, isPending } = useGraphQLQuery(ProductKeysDocument, { after, first: PAGE_SIZE }, { enabled: sellsProductKeys });
+  const { data, error, isPending } = useGraphQLQuery(
+    ProductKeysDocument,
+    { after: pages.after, first: PAGE_SIZE },
+    { enabled: sellsProductKeys },
+  );
 
   if (!sellsProductKeys) {
     return (
@@ -220,23 +219,9 @@ export function ProductKeysPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {(cursors.length > 1 || data?.productKeys.pageInfo.hasNextPage) && (
-        <Group justify="space-between">
-          <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            {t('common.previousPage')}
-          </Button>
-          <Text size="sm">{t('common.page', { count: cursors.length })}</Text>
-          <Button
-            variant="default"
-            disabled={!data?.productKeys.pageInfo.hasNextPage}
-            onClick={() => setCursors([...cursors, data?.productKeys.pageInfo.endCursor ?? null])}
-          >
-            {t('common.nextPage')}
-          </Button>
-        </Group>
-      )}
+      <CursorPager pages={pages} pageInfo={data?.productKeys.pageInfo} />
       {revoking && <RevokeKey productKey={revoking} onClose={() => setRevoking(null)} />}
-      <OrderKeys opened={ordering} onClose={() => setOrdering(false)} onOrdered={() => setCursors([null])} />
+      <OrderKeys opened={ordering} onClose={() => setOrdering(false)} onOrdered={pages.first} />
     </Stack>
   );
 }
@@ -249,7 +234,7 @@ function RevokeKey({ productKey, onClose }: { productKey: { id: string; lastFive
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const submit = async () => {
     const payload = (await revoke.mutateAsync({ id: productKey.id })).revokeProductKey;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     void queryClient.invalidateQueries();
     onClose();
@@ -286,14 +271,14 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
   const [errors, setErrors] = useState<readonly PayloadError[]>([]);
   const [ordered, setOrdered] = useState<string[] | null>(null);
   // One key per opened form: a double submit orders once.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewIdempotencyKey] = useIdempotencyKey();
   const order = useGraphQLMutation(OrderProductKeysDocument);
   const offer = offers.find((candidate) => candidate.id === offerId);
 
   const close = () => {
     setOrdered(null);
     setErrors([]);
-    setIdempotencyKey(crypto.randomUUID());
+    renewIdempotencyKey();
     onClose();
   };
   const submit = async () => {
@@ -307,7 +292,7 @@ function OrderKeys({ opened, onClose, onOrdered }: { opened: boolean; onClose: (
         idempotencyKey,
       })
     ).orderProductKeys;
-    setErrors(payload.errors);
+    setErrors(payloadErrors(payload.errors));
     if (payload.errors.length > 0) return;
     setOrdered(payload.keys.flatMap((ordered) => (ordered.key ? [ordered.key] : [])));
     onOrdered();

@@ -1,32 +1,16 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Stepper,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Stepper, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../../__generated__';
 import type { ProductKeyCustomerInput, ValidateProductKeysQuery } from '../../__generated__/graphql';
-import { ErrorMessage, fieldError, FormErrors, type PayloadError } from '../../components/errors';
+import { CustomerAccountFields } from '../../components/CustomerAccountFields';
+import { ErrorMessage, FormErrors, type PayloadError, payloadErrors } from '../../components/errors';
 import { useLabels } from '../../components/labels';
 import { AdminCredentialsOnce } from '../../components/SecretOnce';
 import { useCapabilities, useViewer } from '../../components/Viewer';
-import { untilSettled, useGraphQLMutation, useGraphQLQuery } from '../../graphql/hooks';
+import { untilSettled, useGraphQLMutation, useGraphQLQuery, useIdempotencyKey } from '../../graphql/hooks';
 import { Provisioning } from '../AddCustomerPage';
 import { splitProductKeys } from './keys';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -62,9 +46,7 @@ const RedeemProductKeysDocument = graphql(`
         status
       }
       errors {
-        code
-        message
-        field
+        ...PayloadErrorFields
       }
     }
   }
@@ -106,10 +88,8 @@ const DETAIL_FIELDS = Object.keys(EMPTY).map((field) => `customer.${field}`);
 
 /** Redeem product keys (seed 003): keys → review → customer and admin → credentials once → followed to ACTIVE. */
 export function RedeemProductKeysPage() {
-  const { t, countryOptions } = useI18n();
-  const labels = useLabels();
+  const { t } = useI18n();
   const { sellsProductKeys } = useCapabilities();
-  const viewer = useViewer();
   const [step, setStep] = useState(0);
   const [text, setText] = useState('');
   const [keys, setKeys] = useState<string[]>([]);
@@ -123,7 +103,7 @@ export function RedeemProductKeysPage() {
   } | null>(null);
   const [credentialsOpen, setCredentialsOpen] = useState(false);
   // One key for the whole wizard: submitting twice redeems once.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useIdempotencyKey();
   const wide = useMediaQuery('(min-width: 36em)', true);
   const named = (index: number) => wide || index === step;
   const validation = useGraphQLQuery(ValidateProductKeysDocument, { keys }, { enabled: keys.length > 0 && step >= 1, staleTime: 0 });
@@ -137,21 +117,17 @@ export function RedeemProductKeysPage() {
     );
   }
   const results = validation.data?.validateProductKeys ?? [];
-  const allValid = results.length > 0 && results.every((result) => result.status === 'VALID');
-  const offers = new Set(results.map((result) => result.offer?.id));
   const offer = results[0]?.offer ?? null;
   const totalSeats = results.reduce((sum, result) => sum + (result.seats ?? 0), 0);
-  const set = (field: keyof ProductKeyCustomerInput) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setDetails({ ...details, [field]: event.currentTarget.value });
-
   const submit = async () => {
     const customer = Object.fromEntries(
       Object.entries(details).map(([field, value]) => [field, value === '' ? null : value]),
     ) as unknown as ProductKeyCustomerInput;
     const payload = (await redeem.mutateAsync({ keys, customer, idempotencyKey })).redeemProductKeys;
-    setErrors(payload.errors);
-    if (payload.errors.length > 0) {
-      if (payload.errors.some((error) => error.field === 'keys' || error.field?.startsWith('keys'))) setStep(1);
+    const errors = payloadErrors(payload.errors);
+    setErrors(errors);
+    if (errors.length > 0) {
+      if (errors.some((error) => error.field === 'keys' || error.field?.startsWith('keys'))) setStep(1);
       return;
     }
     setCreated({
@@ -209,147 +185,34 @@ export function RedeemProductKeysPage() {
           description={wide ? t('redeemProductKeys.stateAndSeats') : undefined}
           aria-label={t('common.review')}
         >
-          <Stack mt="md">
-            {validation.isFetching && <Loader aria-label={t('redeemProductKeys.checkingTheKeys')} />}
-            {validation.error && (
-              <Alert color="red">
-                <ErrorMessage error={validation.error} />
-              </Alert>
-            )}
-            {results.length > 0 && <KeyReview results={results} />}
-            {results.length > 0 && !allValid && <Alert color="orange">{t('redeemProductKeys.removeOrCorrectTheKeys')}</Alert>}
-            {allValid && offers.size > 1 && <Alert color="orange">{t('redeemProductKeys.allKeysOfOneRedemption')}</Alert>}
-            {allValid && offers.size === 1 && (
-              <Text size="sm">
-                {t('redeemProductKeys.inOneNewSubscription', { name: offer?.name ?? '', licences: labels.licences(totalSeats) })}
-              </Text>
-            )}
-            <FormErrors errors={errors.filter((error) => !DETAIL_FIELDS.includes(error.field ?? ''))} />
-            <Group justify="space-between">
-              <Button variant="default" onClick={() => setStep(0)}>
-                {t('redeemProductKeys.editKeys')}
-              </Button>
-              <Button
-                disabled={!allValid || offers.size !== 1 || validation.isFetching}
-                onClick={() => {
-                  if (offer?.countries.length === 1 && !details.country) setDetails({ ...details, country: offer.countries[0] ?? '' });
-                  setStep(2);
-                }}
-              >
-                {t('common.next')}
-              </Button>
-            </Group>
-          </Stack>
+          <ReviewStep
+            checking={validation.isFetching}
+            error={validation.error}
+            results={results}
+            errors={errors}
+            onEdit={() => setStep(0)}
+            onNext={() => {
+              if (offer?.countries.length === 1 && !details.country) setDetails({ ...details, country: offer.countries[0] ?? '' });
+              setStep(2);
+            }}
+          />
         </Stepper.Step>
         <Stepper.Step
           label={named(2) ? t('common.customer') : undefined}
           description={wide ? t('redeemProductKeys.companyAndAdministrator') : undefined}
           aria-label={t('common.customer')}
         >
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void submit();
-            }}
-          >
-            <Stack mt="md">
-              <Text c="dimmed" size="sm">
-                {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
-              </Text>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput
-                  required
-                  label={t('common.companyName')}
-                  value={details.companyName}
-                  onChange={set('companyName')}
-                  error={fieldError(errors, 'companyName')}
-                />
-                <TextInput
-                  label={t('common.domainPrefix')}
-                  value={details.domainPrefix ?? ''}
-                  onChange={set('domainPrefix')}
-                  rightSection={
-                    <Text size="xs" c="dimmed" pr="xs">
-                      {t('common.onmicrosoftCom')}
-                    </Text>
-                  }
-                  rightSectionWidth={120}
-                  description={t('redeemProductKeys.emptyToDeriveItFrom')}
-                  error={fieldError(errors, 'domainPrefix')}
-                />
-                <Select
-                  label={t('common.country')}
-                  required
-                  searchable
-                  data={countryOptions(offer?.countries ?? [])}
-                  value={details.country || null}
-                  onChange={(value) => setDetails({ ...details, country: value ?? '' })}
-                  description={offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined}
-                  error={fieldError(errors, 'country')}
-                />
-                <TextInput
-                  label={t('common.addressLine1')}
-                  value={details.addressLine1 ?? ''}
-                  onChange={set('addressLine1')}
-                  error={fieldError(errors, 'addressLine1')}
-                />
-                <TextInput label={t('common.city')} value={details.city ?? ''} onChange={set('city')} error={fieldError(errors, 'city')} />
-                <TextInput
-                  label={t('common.postalCode')}
-                  value={details.postalCode ?? ''}
-                  onChange={set('postalCode')}
-                  error={fieldError(errors, 'postalCode')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorFirstName')}
-                  required
-                  value={details.adminFirstName}
-                  onChange={set('adminFirstName')}
-                  error={fieldError(errors, 'adminFirstName')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorLastName')}
-                  required
-                  value={details.adminLastName}
-                  onChange={set('adminLastName')}
-                  error={fieldError(errors, 'adminLastName')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorEmail')}
-                  type="email"
-                  required
-                  value={details.adminEmail}
-                  onChange={set('adminEmail')}
-                  error={fieldError(errors, 'adminEmail')}
-                />
-                <TextInput
-                  label={t('redeemProductKeys.administratorPhone')}
-                  type="tel"
-                  value={details.adminPhone ?? ''}
-                  onChange={set('adminPhone')}
-                  error={fieldError(errors, 'adminPhone')}
-                />
-              </SimpleGrid>
-              <Paper withBorder p="sm">
-                <Text size="sm">
-                  {t('redeemProductKeys.summary', {
-                    count: results.length,
-                    offer: offer?.name ?? '',
-                    licences: labels.licences(totalSeats),
-                  })}
-                </Text>
-              </Paper>
-              <FormErrors errors={errors} shownFields={Object.keys(EMPTY)} />
-              <Group justify="space-between">
-                <Button variant="default" onClick={() => setStep(1)}>
-                  {t('common.back')}
-                </Button>
-                <Button type="submit" loading={redeem.isPending}>
-                  {t('redeemProductKeys.redeemKeys')}
-                </Button>
-              </Group>
-            </Stack>
-          </form>
+          <CustomerStep
+            details={details}
+            onChange={(name, value) => setDetails((current) => ({ ...current, [name]: value }))}
+            errors={errors}
+            offer={offer}
+            keyCount={results.length}
+            totalSeats={totalSeats}
+            redeeming={redeem.isPending}
+            onBack={() => setStep(1)}
+            onRedeem={() => void submit()}
+          />
         </Stepper.Step>
         <Stepper.Completed>
           {created && (
@@ -370,6 +233,129 @@ export function RedeemProductKeysPage() {
         onDone={() => setCredentialsOpen(false)}
       />
     </Stack>
+  );
+}
+
+/** Step 2: each key's state and seats; the keys go on only when all are valid and of one offer. */
+function ReviewStep(props: {
+  checking: boolean;
+  error: Error | null;
+  results: readonly Validation[];
+  errors: readonly PayloadError[];
+  onEdit: () => void;
+  onNext: () => void;
+}) {
+  const { t } = useI18n();
+  const labels = useLabels();
+  const allValid = props.results.length > 0 && props.results.every((result) => result.status === 'VALID');
+  const offers = new Set(props.results.map((result) => result.offer?.id));
+  const offer = props.results[0]?.offer ?? null;
+  const totalSeats = props.results.reduce((sum, result) => sum + (result.seats ?? 0), 0);
+  return (
+    <Stack mt="md">
+      {props.checking && <Loader aria-label={t('redeemProductKeys.checkingTheKeys')} />}
+      {props.error && (
+        <Alert color="red">
+          <ErrorMessage error={props.error} />
+        </Alert>
+      )}
+      {props.results.length > 0 && <KeyReview results={props.results} />}
+      {props.results.length > 0 && !allValid && <Alert color="orange">{t('redeemProductKeys.removeOrCorrectTheKeys')}</Alert>}
+      {allValid && offers.size > 1 && <Alert color="orange">{t('redeemProductKeys.allKeysOfOneRedemption')}</Alert>}
+      {allValid && offers.size === 1 && (
+        <Text size="sm">
+          {t('redeemProductKeys.inOneNewSubscription', { name: offer?.name ?? '', licences: labels.licences(totalSeats) })}
+        </Text>
+      )}
+      <FormErrors errors={props.errors.filter((error) => !DETAIL_FIELDS.includes(error.field ?? ''))} />
+      <Group justify="space-between">
+        <Button variant="default" onClick={props.onEdit}>
+          {t('redeemProductKeys.editKeys')}
+        </Button>
+        <Button disabled={!allValid || offers.size !== 1 || props.checking} onClick={props.onNext}>
+          {t('common.next')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** Step 3: the new customer's company and its administrator, who receives the keys' subscription. */
+function CustomerStep(props: {
+  details: ProductKeyCustomerInput;
+  onChange: (name: keyof ProductKeyCustomerInput, value: string) => void;
+  errors: readonly PayloadError[];
+  offer: Validation['offer'];
+  keyCount: number;
+  totalSeats: number;
+  redeeming: boolean;
+  onBack: () => void;
+  onRedeem: () => void;
+}) {
+  const { t, countryOptions } = useI18n();
+  const labels = useLabels();
+  const viewer = useViewer();
+  const { offer } = props;
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onRedeem();
+      }}
+    >
+      <Stack mt="md">
+        <Text c="dimmed" size="sm">
+          {t('redeemProductKeys.theKeysCreateANew', { companyName: viewer.partner.companyName })}
+        </Text>
+        <CustomerAccountFields
+          fields={[
+            { name: 'companyName', label: t('common.companyName'), required: true },
+            {
+              name: 'domainPrefix',
+              label: t('common.domainPrefix'),
+              kind: 'domain',
+              description: t('redeemProductKeys.emptyToDeriveItFrom'),
+            },
+            {
+              name: 'country',
+              label: t('common.country'),
+              kind: 'country',
+              required: true,
+              description: offer ? t('redeemProductKeys.whereIsSold', { name: offer.name }) : undefined,
+            },
+            { name: 'addressLine1', label: t('common.addressLine1') },
+            { name: 'city', label: t('common.city') },
+            { name: 'postalCode', label: t('common.postalCode') },
+            { name: 'adminFirstName', label: t('redeemProductKeys.administratorFirstName'), required: true },
+            { name: 'adminLastName', label: t('redeemProductKeys.administratorLastName'), required: true },
+            { name: 'adminEmail', label: t('redeemProductKeys.administratorEmail'), type: 'email', required: true },
+            { name: 'adminPhone', label: t('redeemProductKeys.administratorPhone'), type: 'tel' },
+          ]}
+          values={props.details}
+          onChange={props.onChange}
+          errors={props.errors}
+          countries={countryOptions(offer?.countries ?? [])}
+        />
+        <Paper withBorder p="sm">
+          <Text size="sm">
+            {t('redeemProductKeys.summary', {
+              count: props.keyCount,
+              offer: offer?.name ?? '',
+              licences: labels.licences(props.totalSeats),
+            })}
+          </Text>
+        </Paper>
+        <FormErrors errors={props.errors} shownFields={Object.keys(EMPTY)} />
+        <Group justify="space-between">
+          <Button variant="default" onClick={props.onBack}>
+            {t('common.back')}
+          </Button>
+          <Button type="submit" loading={props.redeeming}>
+            {t('redeemProductKeys.redeemKeys')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
