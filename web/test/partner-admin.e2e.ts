@@ -95,9 +95,9 @@ describe.skipIf(chromiumMissing)('product keys and partner administration in Chr
     await page.getByRole('tab', { name: 'Audit trail' }).click();
     await choose(page.getByRole('combobox', { name: 'Resource type' }), 'Partner');
     const trail = page.getByRole('table', { name: 'Audit trail' });
-    await poll(() => trail.getByRole('row').filter({ hasText: 'updatePartnerProfile' }).count()).toBe(1);
+    await poll(() => trail.getByRole('row').filter({ hasText: 'Company profile updated' }).count()).toBe(1);
     expect(await trail.textContent()).toContain('https://contoso-partner.example/cloud');
-    expect(await trail.getByRole('row').filter({ hasText: 'createPartnerUser' }).count()).toBe(0);
+    expect(await trail.getByRole('row').filter({ hasText: 'Partner user added' }).count()).toBe(0);
     // A day before any change: nothing.
     await page.getByLabel('To', { exact: true }).fill('2000-01-01');
     await poll(() => page.getByText('No change matches these filters.').isVisible()).toBe(true);

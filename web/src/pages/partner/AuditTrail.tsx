@@ -110,6 +110,35 @@ function ChangeList({ changes }: { changes: FieldChange[] }) {
   );
 }
 
+/** What was done, in the reader's language; an operation the catalogues do not know stays as recorded. */
+function Operation({ operation }: { operation: string }) {
+  const { t, has } = useI18n();
+  const id = `auditTrail.operation.${operation}`;
+  return <>{has(id) ? t(id) : operation}</>;
+}
+
+/** How it ended: a refusal names its reasons as the API's error messages say them. */
+function Outcome({ outcome }: { outcome: string }) {
+  const { t, has } = useI18n();
+  if (outcome === 'SUCCESS') return <>{t('auditTrail.success')}</>;
+  if (outcome === 'FAILURE') return <>{t('auditTrail.failure')}</>;
+  const rejected = /^REJECTED: (.+)$/.exec(outcome);
+  if (!rejected) return <>{outcome}</>;
+  return (
+    <>
+      {t('auditTrail.rejected')}
+      {rejected[1]!.split(', ').map((code) => {
+        const id = `error.${code}`;
+        return (
+          <Text key={code} size="xs" c="dimmed">
+            {has(id) ? t(id) : code}
+          </Text>
+        );
+      })}
+    </>
+  );
+}
+
 /** The partner's audit trail, newest first, filtered by customer, resource type and dates, a page at a time. */
 export function AuditTrail() {
   const { t, dateTime } = useI18n();
@@ -184,7 +213,9 @@ export function AuditTrail() {
                 <Table.Tr key={record.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(record.occurredAt)}</Table.Td>
                   <Table.Td>{record.user?.displayName ?? t('auditTrail.customerOrSystem')}</Table.Td>
-                  <Table.Td>{record.operation}</Table.Td>
+                  <Table.Td>
+                    <Operation operation={record.operation} />
+                  </Table.Td>
                   <Table.Td>
                     {RESOURCE_TYPES.includes(record.resourceType as ResourceType)
                       ? t(`auditTrail.resourceType.${record.resourceType as ResourceType}`)
@@ -193,7 +224,9 @@ export function AuditTrail() {
                       {record.resourceId}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{record.outcome === 'SUCCESS' ? t('auditTrail.success') : record.outcome}</Table.Td>
+                  <Table.Td>
+                    <Outcome outcome={record.outcome} />
+                  </Table.Td>
                   <Table.Td maw={420}>
                     {(record.oldValue != null || record.newValue != null) && (
                       <ChangeList changes={fieldChanges(record.oldValue, record.newValue)} />
