@@ -251,6 +251,32 @@ function ReviewOrBack({ loading, disabled, onBack }: { loading: boolean; disable
   );
 }
 
+/** A review's end: the payload's errors, then the change itself or back to the form. */
+function ConfirmOrBack(props: {
+  errors: readonly PayloadError[];
+  confirm: string;
+  onConfirm: () => void;
+  confirming: boolean;
+  onBack: () => void;
+  back?: string;
+  color?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <FormErrors errors={props.errors} />
+      <Group>
+        <Button color={props.color} onClick={props.onConfirm} loading={props.confirming}>
+          {props.confirm}
+        </Button>
+        <Button variant="default" onClick={props.onBack}>
+          {props.back ?? t('common.back')}
+        </Button>
+      </Group>
+    </>
+  );
+}
+
 function Conflict({ errors, props, onReset }: { errors: readonly PayloadError[]; props: Props; onReset: () => void }) {
   if (!errors.some((error) => error.code === 'VERSION_CONFLICT')) return null;
   return (
@@ -392,15 +418,13 @@ function Upgrade({ subscription, props }: { subscription: Subscription; props: P
                 ? t('subscriptionChanges.upgradeNewSubscriptionAssigned', { licences: licences(subscription.assignedLicences) })
                 : t('subscriptionChanges.upgradeNewSubscription')}
             </Text>
-            <FormErrors errors={form.errors} />
-            <Group>
-              <Button onClick={() => void send(false)} loading={mutation.isPending}>
-                {t('subscriptionChanges.confirmUpgrade')}
-              </Button>
-              <Button variant="default" onClick={form.open}>
-                {t('common.back')}
-              </Button>
-            </Group>
+            <ConfirmOrBack
+              errors={form.errors}
+              confirm={t('subscriptionChanges.confirmUpgrade')}
+              onConfirm={() => void send(false)}
+              confirming={mutation.isPending}
+              onBack={form.open}
+            />
           </Stack>
         </Alert>
       )}
@@ -481,15 +505,13 @@ function ConvertTrial({ subscription, props }: { subscription: Subscription; pro
                 endDate: endDate ? date(endDate) : 'none',
               })}
             </Text>
-            <FormErrors errors={form.errors} />
-            <Group>
-              <Button onClick={() => void send(false)} loading={mutation.isPending}>
-                {t('subscriptionChanges.confirmConversion')}
-              </Button>
-              <Button variant="default" onClick={form.open}>
-                {t('common.back')}
-              </Button>
-            </Group>
+            <ConfirmOrBack
+              errors={form.errors}
+              confirm={t('subscriptionChanges.confirmConversion')}
+              onConfirm={() => void send(false)}
+              confirming={mutation.isPending}
+              onBack={form.open}
+            />
           </Stack>
         </Alert>
       )}
@@ -548,15 +570,15 @@ function Cancel({ subscription, props }: { subscription: Subscription; props: Pr
             <Text size="sm" fw={700}>
               {t('subscriptionChanges.refund', { refund: refund ?? '—' })}
             </Text>
-            <FormErrors errors={form.errors} />
-            <Group>
-              <Button color="red" onClick={() => void send(false)} loading={mutation.isPending}>
-                {t('subscriptionChanges.confirmCancellation')}
-              </Button>
-              <Button variant="default" onClick={form.close}>
-                {t('subscriptionChanges.keepTheSubscription')}
-              </Button>
-            </Group>
+            <ConfirmOrBack
+              errors={form.errors}
+              confirm={t('subscriptionChanges.confirmCancellation')}
+              onConfirm={() => void send(false)}
+              confirming={mutation.isPending}
+              onBack={form.close}
+              back={t('subscriptionChanges.keepTheSubscription')}
+              color="red"
+            />
           </Stack>
         </Alert>
       )}
@@ -743,15 +765,13 @@ function ScheduledChangeReview(props: {
             })}
           </Text>
         )}
-        <FormErrors errors={props.errors} />
-        <Group>
-          <Button onClick={props.onConfirm} loading={props.confirming}>
-            {t('subscriptionChanges.confirmChangeAtRenewal')}
-          </Button>
-          <Button variant="default" onClick={props.onBack}>
-            {t('common.back')}
-          </Button>
-        </Group>
+        <ConfirmOrBack
+          errors={props.errors}
+          confirm={t('subscriptionChanges.confirmChangeAtRenewal')}
+          onConfirm={props.onConfirm}
+          confirming={props.confirming}
+          onBack={props.onBack}
+        />
       </Stack>
     </Alert>
   );
