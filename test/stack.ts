@@ -20,6 +20,7 @@ import {
   signDevToken,
   signRouterProof,
   SUBGRAPHS,
+  envPrefix,
   TestClock,
   ViewerContextDocument,
   type ListeningServer,
@@ -192,6 +193,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // The rate limit counts in the gateway's own database, as in production. The subgraphs
   // verify tokens by the gateway's rules (a JWKS test sets them for both).
   const gatewayDatabaseUrl = databaseUrlFor(serverUrl, `${run}_gateway`);
+  const subgraphDatabaseUrl = (name: SubgraphName) => databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
   const gatewayConfig = loadGatewayConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: logLevel,
@@ -201,6 +203,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? {}
       : { ACCEPTANCES_PER_ADDRESS_PER_HOUR: '1000000', ACCEPTANCES_PER_LINK_PER_HOUR: '1000000' }),
     GATEWAY_DATABASE_URL: gatewayDatabaseUrl,
+    // The answer cache hears each subgraph database's changes, as in production.
+    ...Object.fromEntries(SUBGRAPHS.map((name) => [`${envPrefix(name)}_DATABASE_URL`, subgraphDatabaseUrl(name)])),
     SUBGRAPH_TIMEOUT_MS: String(options.subgraphTimeoutMs),
     ...options.gatewayEnv,
   });
@@ -209,7 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SUBGRAPHS.map(async (name) => {
       const module = MODULES[name];
       const logger = createLogger(name, logLevel);
-      const databaseUrl = databaseUrlFor(serverUrl, `${run}_${name.replace('-', '_')}`);
+      const databaseUrl = subgraphDatabaseUrl(name);
       const connectUrl = new URL(databaseUrl);
       if (databaseProxy && name === options.proxiedDatabase) {
         connectUrl.hostname = '127.0.0.1';

@@ -34,6 +34,8 @@ import { gatewayFormatError, implementScalars, nameMistakenArguments, oneUnauthe
 import { addressKey, createRateLimit, rateLimitStep } from './rate-limit.js';
 import { publicLinkLimits } from './public-links.js';
 import { SubgraphSource } from './subgraph-source.js';
+import { AnswerCache, ChangeFeed } from './answer-cache.js';
+import type { Registry } from 'prom-client';
 import { sharingIdenticalQueries, stringifyOnce } from './shared-execution.js';
 import type { GatewayContext } from './context.js';
 
@@ -51,6 +53,17 @@ export interface GatewayOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
+/** The answer cache and the feed of changes it needs, unless it is off or a subgraph's database is unknown. */
+function answerCache(config: GatewayConfig, registry: Registry, logger: Logger, clock?: Clock) {
+  if (config.GATEWAY_ANSWER_CACHE_MB === 0) return null;
+  if (Object.keys(config.subgraphDatabaseUrls).length === 0) {
+    logger.warn("Answer cache off: no DATABASE_URL or <SUBGRAPH>_DATABASE_URL to hear the subgraphs' changes from");
+    return null;
+  }
+  const cache = new AnswerCache({ maxBytes: config.GATEWAY_ANSWER_CACHE_MB * 1024 * 1024, maxAgeSeconds: 30, clock, registry });
+  return { cache, feed: new ChangeFeed(cache, config.subgraphDatabaseUrls as Record<string, string>, logger) };
+}
+
 /** Builds the gateway's HTTP app; `listen` starts it. */
 export async function createGateway(options: GatewayOptions) {
   const { config, logger } = options;
@@ -67,12 +80,15 @@ export async function createGateway(options: GatewayOptions) {
     options.clock,
   );
 
+  const metrics = createMetrics('gateway', logger);
+  const answers = answerCache(config, metrics.registry, logger, options.clock);
+
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphSource(url, config.ROUTER_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS);
+      return new SubgraphSource(url, config.ROUTER_SIGNING_SECRET, name, config.SUBGRAPH_TIMEOUT_MS, answers?.cache);
     },
     logger,
     // Query plans of ever-new documents: bounded like the parsed documents (the default is 30 MiB of JSON).
@@ -93,7 +109,6 @@ export async function createGateway(options: GatewayOptions) {
       config.GATEWAY_DATABASE_URL ?? (config.DATABASE_URL ? databaseUrlFor(config.DATABASE_URL, 'partner_graph_gateway') : undefined),
     logger,
   });
-  const metrics = createMetrics('gateway', logger);
   const http = drainedHttpServer(config.SHUTDOWN_GRACE_MS);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: sharingIdenticalQueries(gateway),
@@ -123,6 +138,7 @@ export async function createGateway(options: GatewayOptions) {
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  await answers?.feed.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -193,6 +209,7 @@ export async function createGateway(options: GatewayOptions) {
           await apollo.stop();
           await metricsServer?.close();
           await rateLimit.close();
+          await answers?.feed.stop();
         },
       });
     },

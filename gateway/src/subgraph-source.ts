@@ -2,21 +2,17 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { fetch } from 'undici';
 import { isReadOnly, keepAliveAgent, ROUTER_PROOF_EXTENSION, signRouterProof, withOneRetry } from '@partner-graph/platform';
+import type { AnswerCache, Answer } from './answer-cache.js';
 import type { GatewayContext } from './context.js';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-
-/** A subgraph's answer as received: read once, parsed by each request it answers. */
-interface Answer {
-  status: number;
-  body: string;
-}
 
 /**
  * Every subgraph call: one keep-alive pool, the client's token forwarded, the router's proof
  * (Hive Gateway's `hmacSignature` format) over the operation and variables, a deadline (a read
  * may retry once within it when the first attempt could not connect), and identical reads in
- * flight merged into one call. Written for this gateway instead of extending
+ * flight merged into one call, and reads the subgraph's hints allow answered from the answer
+ * cache (`AnswerCache`); a mutation empties it. Written for this gateway instead of extending
  * `RemoteGraphQLDataSource`, which builds node-fetch `Headers` and `Request` objects and an
  * APQ and cache-hint path on every call that this federation does not use.
  */
@@ -33,38 +29,48 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     private readonly routerSecret: string,
     private readonly serviceName: string,
     private readonly timeoutMs: number,
+    private readonly cache: AnswerCache | null = null,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const { request } = options;
     const query = request.query;
     if (!query) throw new Error('Missing query');
-    const { authorization, requestId } = options.context as Partial<GatewayContext>;
+    const { authorization, requestId, viewer } = options.context as Partial<GatewayContext>;
     const entities = distinctEntities(request.variables);
     const variables = entities ? { ...request.variables, representations: entities.distinct } : request.variables;
-    const body = JSON.stringify({
-      query,
-      variables,
-      operationName: request.operationName,
-      extensions: { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query, variables }) },
-    });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    // What the gateway itself asks of the subgraph (an inline trace for usage reporting).
-    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
-    if (authorization) headers.authorization = authorization;
-    if (requestId) headers['x-request-id'] = requestId;
-    // The subgraphs send no cache hints: as with RemoteGraphQLDataSource, the answer is not cacheable.
+    // The client's own answer is not HTTP-cacheable, whatever the subgraphs hint.
     if ('incomingRequestContext' in options && typeof options.incomingRequestContext === 'object') {
       options.incomingRequestContext.overallCachePolicy?.restrict({ maxAge: 0 });
     }
-
-    let answer: Answer;
-    try {
-      answer = isReadOnly(query)
-        ? await this.shared(`${authorization ?? ''}\n${body}`, () => this.send(body, headers, true))
-        : await this.send(body, headers, false);
-    } catch (error) {
-      throw this.unavailable(error as Error);
+    const readOnly = isReadOnly(query);
+    const cache = this.cache;
+    const keys = readOnly && cache ? cache.keysFor(viewer, this.serviceName, query, variables, request.operationName) : null;
+    let answer = keys ? cache!.find(keys, this.serviceName) : undefined;
+    if (!answer) {
+      const body = JSON.stringify({
+        query,
+        variables,
+        operationName: request.operationName,
+        extensions: { ...request.extensions, [ROUTER_PROOF_EXTENSION]: signRouterProof(this.routerSecret, { query, variables }) },
+      });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      // What the gateway itself asks of the subgraph (an inline trace for usage reporting).
+      if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+      if (authorization) headers.authorization = authorization;
+      if (requestId) headers['x-request-id'] = requestId;
+      const since = cache?.begin() ?? 0;
+      try {
+        answer = readOnly
+          ? await this.shared(`${authorization ?? ''}\n${body}`, () => this.send(body, headers, true))
+          : await this.send(body, headers, false);
+      } catch (error) {
+        throw this.unavailable(error as Error);
+      } finally {
+        // A mutation may have changed anything any answer was built from; this replica's next read sees it.
+        if (!readOnly) cache?.forget();
+      }
+      if (readOnly) cache?.keep(keys, answer, this.serviceName, since);
     }
     if (answer.status >= 502) throw this.unavailable(new Error(`HTTP ${answer.status}`));
     if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
@@ -92,7 +98,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       readOnly,
       signal,
     );
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await response.text(), cacheControl: response.headers.get('cache-control') };
   }
 
   /** A subgraph that does not answer costs only its fields, with a clear code (no addresses). */

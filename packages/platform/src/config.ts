@@ -89,6 +89,12 @@ const gateway = base.extend({
   /** Where the rate-limit counters live (shared by the replicas); default: DATABASE_URL's server, database partner_graph_gateway. */
   GATEWAY_DATABASE_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
+  /**
+   * Memory for subgraph answers kept by the answer cache (docs/answer-cache.md); 0 turns it off. It
+   * also needs every subgraph's database (`<SUBGRAPH>_DATABASE_URL`, or DATABASE_URL's server) to
+   * hear their changes.
+   */
+  GATEWAY_ANSWER_CACHE_MB: z.coerce.number().min(0).default(64),
   /** Field suggestions ("Did you mean …") in validation errors; off by default in production. */
   GRAPHQL_SUGGESTIONS: z.stringbool().optional(),
   /** The built partner dashboard (`web/dist`), served at `/` on the API's own origin; none when unset. */
@@ -127,6 +133,8 @@ const subgraph = base.extend({
 export type BaseConfig = z.infer<typeof base>;
 export type GatewayConfig = z.infer<typeof gateway> & {
   GATEWAY_PORT: number;
+  /** Each subgraph's database, whose changes the answer cache listens to; empty when not all are known. */
+  subgraphDatabaseUrls: Partial<Record<SubgraphName, string>>;
   PERSISTED_DOCUMENTS_ONLY: boolean;
   auth: AuthConfig;
   edge: EdgeConfig;
@@ -288,10 +296,34 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return {
     ...parsed,
     GATEWAY_PORT: servicePorts(parsed).gateway,
+    subgraphDatabaseUrls: subgraphDatabaseUrls(env, parsed.DATABASE_URL),
     PERSISTED_DOCUMENTS_ONLY: parsed.PERSISTED_DOCUMENTS_ONLY ?? parsed.NODE_ENV === 'production',
     auth: authConfig(parsed),
     edge: edgeConfig(parsed, parsed.METRICS_PORT, parsed.GRAPHQL_SUGGESTIONS),
   };
+}
+
+/** The database a subgraph uses on a shared server: `partner_graph_<name>`. */
+export function subgraphDatabaseName(name: SubgraphName, prefix = 'partner_graph'): string {
+  return `${prefix}_${envPrefix(name).toLowerCase()}`;
+}
+
+/** `DATABASE_URL` with its database swapped for the subgraph's own. */
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** `<SUBGRAPH>_DATABASE_URL`, else `partner_graph_<name>` on DATABASE_URL's server; all or none. */
+function subgraphDatabaseUrls(env: Env, serverUrl: string | undefined): Partial<Record<SubgraphName, string>> {
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPHS) {
+    const url = env[`${envPrefix(name)}_DATABASE_URL`] ?? (serverUrl ? databaseUrlFor(serverUrl, subgraphDatabaseName(name)) : undefined);
+    if (!url) return {};
+    urls[name] = url;
+  }
+  return urls;
 }
 
 export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {

@@ -4,18 +4,6 @@ import { envPrefix, type SubgraphName } from './config.js';
 import type { Logger } from './logger.js';
 import { currentWork } from './work.js';
 
-/** The database a subgraph uses on a shared server: `partner_graph_<name>`. */
-export function subgraphDatabaseName(name: SubgraphName, prefix = 'partner_graph'): string {
-  return `${prefix}_${envPrefix(name).toLowerCase()}`;
-}
-
-/** `DATABASE_URL` with its database swapped for the subgraph's own. */
-export function databaseUrlFor(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 /** Creates the database of `url` if it does not exist (safe when several services race). */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);

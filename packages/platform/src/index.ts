@@ -31,6 +31,7 @@ export * from './keys.js';
 export * from './loaders.js';
 export * from './health.js';
 export * from './events.js';
+export * from './change-notifications.js';
 export * from './flows.js';
 export * from './workers.js';
 export * from './edge.js';

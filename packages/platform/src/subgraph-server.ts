@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -268,8 +269,9 @@ export async function createSubgraphServer<TContext extends BaseContext & { sign
     plugins: [
       http.plugin as ApolloServerPlugin<TContext>,
       ApolloServerPluginLandingPageDisabled(),
-      // No schema declares cache hints and no router reads them: without it no field resolver is wrapped.
-      ApolloServerPluginCacheControlDisabled(),
+      // The schemas' `@cacheControl` hints, sent as `Cache-Control` when the whole answer may be kept
+      // (the gateway's answer cache reads it); nothing is sent otherwise.
+      ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: 'if-cacheable' }),
       runtime.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
       routerOnlyFields(runtime.trust.router) as ApolloServerPlugin<TContext>,
       rejectUnstorableInput as ApolloServerPlugin<TContext>,

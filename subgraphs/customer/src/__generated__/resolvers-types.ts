@@ -79,6 +79,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CreateCustomerInput = {
   addressLine1: Scalars['String']['input'];
   addressLine2?: InputMaybe<Scalars['String']['input']>;
@@ -848,11 +852,10 @@ export type ResolversTypes = ResolversObject<{
   AcceptedDelegatedAdminOffer: ResolverTypeWrapper<AcceptedDelegatedAdminOffer>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountSubscriptionInput: AccountSubscriptionInput;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Address: ResolverTypeWrapper<Address>;
   AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
   AuditTrailFilter: AuditTrailFilter;
+  CacheControlScope: CacheControlScope;
   CreateCustomerInput: CreateCustomerInput;
   CreateCustomerPayload: ResolverTypeWrapper<Omit<CreateCustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
   CreateCustomerUserInput: CreateCustomerUserInput;
@@ -902,6 +905,8 @@ export type ResolversTypes = ResolversObject<{
   ServiceRequestSeverity: ServiceRequestSeverity;
   ServiceRequestStatus: ServiceRequestStatus;
   SubscriptionChannel: SubscriptionChannel;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -911,8 +916,6 @@ export type ResolversParentTypes = ResolversObject<{
   AcceptedDelegatedAdminOffer: AcceptedDelegatedAdminOffer;
   ID: Scalars['ID']['output'];
   AccountSubscriptionInput: AccountSubscriptionInput;
-  Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   Address: Address;
   AuditTrailEntry: AuditTrailEntry;
   AuditTrailFilter: AuditTrailFilter;
@@ -955,7 +958,17 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceRequest: ServiceRequestRowModel;
   ServiceRequestNote: ServiceRequestNoteRowModel;
   ServiceRequestPayload: Omit<ServiceRequestPayload, 'serviceRequest'> & { serviceRequest?: Maybe<ResolversParentTypes['ServiceRequest']> };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AcceptDelegatedAdminOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptDelegatedAdminOfferPayload'] = ResolversParentTypes['AcceptDelegatedAdminOfferPayload']> = ResolversObject<{
   errors?: Resolver<Array<ResolversTypes['PayloadError']>, ParentType, ContextType>;
@@ -1295,3 +1308,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ServiceRequestPayload?: ServiceRequestPayloadResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

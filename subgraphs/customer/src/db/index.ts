@@ -1,4 +1,4 @@
-import { EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
+import { ChangeNotifications1765100000000, EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
 import { Customer, CustomerPartner, CustomerUser, DelegatedAdminRelationship, ServiceRequest, ServiceRequestNote } from './entities.js';
 import { CustomerAccounts1763900000000 } from './migrations/1763900000000-CustomerAccounts.js';
 import { CoveringDomainSearch1763900100000 } from './migrations/1763900100000-CoveringDomainSearch.js';
@@ -27,6 +27,7 @@ export const migrations = [
   ProvisioningFlows1764400000000,
   SignInFailures1764500000000,
   AuditRetention1764600000000,
+  ChangeNotifications1765100000000,
 ];
 export * from './entities.js';
 export { CustomerStore } from './customer-store.js';

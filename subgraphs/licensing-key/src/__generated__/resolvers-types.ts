@@ -41,6 +41,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
@@ -461,17 +465,16 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AuditTrailFilter: AuditTrailFilter;
+  CacheControlScope: CacheControlScope;
   Customer: ResolverTypeWrapper<Customer>;
   CustomerSubscription: ResolverTypeWrapper<CustomerSubscription>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorCode: ErrorCode;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Offer: ResolverTypeWrapper<Offer>;
   OrderProductKeysPayload: ResolverTypeWrapper<Omit<OrderProductKeysPayload, 'keys'> & { keys: Array<ResolversTypes['OrderedProductKey']> }>;
   OrderedProductKey: ResolverTypeWrapper<Omit<OrderedProductKey, 'productKey'> & { productKey: ResolversTypes['ProductKey'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PayloadError: ResolverTypeWrapper<PayloadError>;
   ProductKey: ResolverTypeWrapper<ProductKeyRowModel>;
   ProductKeyConnection: ResolverTypeWrapper<Omit<ProductKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ProductKeyEdge']> }>;
@@ -487,6 +490,8 @@ export type ResolversTypes = ResolversObject<{
   RedeemProductKeysPayload: ResolverTypeWrapper<Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
   RenewSubscriptionWithProductKeyPayload: ResolverTypeWrapper<Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversTypes['ProductKey']>, redemption?: Maybe<ResolversTypes['ProductKeyRedemption']> }>;
   RevokeProductKeyPayload: ResolverTypeWrapper<Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversTypes['ProductKey']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -499,12 +504,10 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerSubscription: CustomerSubscription;
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   Offer: Offer;
   OrderProductKeysPayload: Omit<OrderProductKeysPayload, 'keys'> & { keys: Array<ResolversParentTypes['OrderedProductKey']> };
   OrderedProductKey: Omit<OrderedProductKey, 'productKey'> & { productKey: ResolversParentTypes['ProductKey'] };
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PayloadError: PayloadError;
   ProductKey: ProductKeyRowModel;
   ProductKeyConnection: Omit<ProductKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductKeyEdge']> };
@@ -516,7 +519,17 @@ export type ResolversParentTypes = ResolversObject<{
   RedeemProductKeysPayload: Omit<RedeemProductKeysPayload, 'redemption'> & { redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
   RenewSubscriptionWithProductKeyPayload: Omit<RenewSubscriptionWithProductKeyPayload, 'productKey' | 'redemption'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']>, redemption?: Maybe<ResolversParentTypes['ProductKeyRedemption']> };
   RevokeProductKeyPayload: Omit<RevokeProductKeyPayload, 'productKey'> & { productKey?: Maybe<ResolversParentTypes['ProductKey']> };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuditTrailEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditTrailEntry'] = ResolversParentTypes['AuditTrailEntry']> = ResolversObject<{
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -682,3 +695,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RevokeProductKeyPayload?: RevokeProductKeyPayloadResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

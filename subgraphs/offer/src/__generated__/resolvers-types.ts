@@ -81,6 +81,10 @@ export type BillingCycle =
   | 'ANNUAL'
   | 'MONTHLY';
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CreatePurchaseOfferPayload = {
   __typename?: 'CreatePurchaseOfferPayload';
   errors: Array<PayloadError>;
@@ -713,15 +717,14 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditTrailFilter: AuditTrailFilter;
   BillingCycle: BillingCycle;
+  CacheControlScope: CacheControlScope;
   CreatePurchaseOfferPayload: ResolverTypeWrapper<Omit<CreatePurchaseOfferPayload, 'purchaseOffer'> & { purchaseOffer?: Maybe<ResolversTypes['PurchaseOffer']> }>;
   CreateTrialInvitationPayload: ResolverTypeWrapper<Omit<CreateTrialInvitationPayload, 'trialInvitation'> & { trialInvitation?: Maybe<ResolversTypes['TrialInvitation']> }>;
   Customer: ResolverTypeWrapper<Customer>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorCode: ErrorCode;
   InvitationPreview: ResolverTypeWrapper<Omit<InvitationPreview, 'lines'> & { lines: Array<ResolversTypes['InvitationPreviewLine']> }>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   InvitationPreviewLine: ResolverTypeWrapper<InvitationPreviewLineModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   InvitationPreviewStatus: InvitationPreviewStatus;
   InvitationStatus: InvitationStatus;
@@ -750,6 +753,8 @@ export type ResolversTypes = ResolversObject<{
   TrialInvitation: ResolverTypeWrapper<TrialInvitationRowModel>;
   TrialInvitationConnection: ResolverTypeWrapper<Omit<TrialInvitationConnection, 'edges'> & { edges: Array<ResolversTypes['TrialInvitationEdge']> }>;
   TrialInvitationEdge: ResolverTypeWrapper<Omit<TrialInvitationEdge, 'node'> & { node: ResolversTypes['TrialInvitation'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -766,9 +771,7 @@ export type ResolversParentTypes = ResolversObject<{
   Customer: Customer;
   DateTime: Scalars['DateTime']['output'];
   InvitationPreview: Omit<InvitationPreview, 'lines'> & { lines: Array<ResolversParentTypes['InvitationPreviewLine']> };
-  Boolean: Scalars['Boolean']['output'];
   InvitationPreviewLine: InvitationPreviewLineModel;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   InvitingPartner: InvitingPartner;
   Mutation: Record<PropertyKey, never>;
@@ -792,7 +795,17 @@ export type ResolversParentTypes = ResolversObject<{
   TrialInvitation: TrialInvitationRowModel;
   TrialInvitationConnection: Omit<TrialInvitationConnection, 'edges'> & { edges: Array<ResolversParentTypes['TrialInvitationEdge']> };
   TrialInvitationEdge: Omit<TrialInvitationEdge, 'node'> & { node: ResolversParentTypes['TrialInvitation'] };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AcceptPurchaseOfferPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AcceptPurchaseOfferPayload'] = ResolversParentTypes['AcceptPurchaseOfferPayload']> = ResolversObject<{
   acceptance?: Resolver<Maybe<ResolversTypes['OfferAcceptance']>, ParentType, ContextType>;
@@ -1060,3 +1073,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   TrialInvitationEdge?: TrialInvitationEdgeResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,4 +1,4 @@
-import { EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
+import { ChangeNotifications1765100000000, EventOutboxEntity, FlowEntity, platformEntities } from '@partner-graph/platform';
 import { Offer, OfferAcceptance, OfferAuthorisation, PurchaseOffer, PurchaseOfferLine, TrialInvitation } from './entities.js';
 import { OfferCatalogue1763800400000 } from './migrations/1763800400000-OfferCatalogue.js';
 import { OfferAcceptances1764000000000 } from './migrations/1764000000000-OfferAcceptances.js';
@@ -29,6 +29,7 @@ export const migrations = [
   AuditRetention1764600000000,
   AcceptanceCaps1764600100000,
   OfferDescriptionTranslations1764700000000,
+  ChangeNotifications1765100000000,
 ];
 export { Offer, OfferAuthorisation, TrialInvitation, PurchaseOffer, PurchaseOfferLine, OfferAcceptance };
 export * from './entities.js';

@@ -105,6 +105,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CompanyRole =
   | 'BILLING_ADMIN'
   | 'GLOBAL_ADMIN'
@@ -662,6 +666,7 @@ export type ResolversTypes = ResolversObject<{
   AuditRecordFilter: AuditRecordFilter;
   AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
   AuditTrailFilter: AuditTrailFilter;
+  CacheControlScope: CacheControlScope;
   CompanyRole: CompanyRole;
   CreatePartnerUserInput: CreatePartnerUserInput;
   CreatePartnerUserPayload: ResolverTypeWrapper<Omit<CreatePartnerUserPayload, 'user'> & { user?: Maybe<ResolversTypes['PartnerUser']> }>;
@@ -674,9 +679,7 @@ export type ResolversTypes = ResolversObject<{
   ErrorCode: ErrorCode;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerRowModel>;
   PartnerContact: ResolverTypeWrapper<PartnerContact>;
   PartnerEventInput: PartnerEventInput;
@@ -700,6 +703,8 @@ export type ResolversTypes = ResolversObject<{
   WebhookDeliveryOutcome: WebhookDeliveryOutcome;
   WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRowModel>;
   WebhookEndpointStatus: WebhookEndpointStatus;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -723,9 +728,7 @@ export type ResolversParentTypes = ResolversObject<{
   DeleteWebhookEndpointPayload: DeleteWebhookEndpointPayload;
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Partner: PartnerRowModel;
   PartnerContact: PartnerContact;
   PartnerEventInput: PartnerEventInput;
@@ -746,7 +749,17 @@ export type ResolversParentTypes = ResolversObject<{
   WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
   WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
   WebhookEndpoint: WebhookEndpointRowModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
   city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1003,3 +1016,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

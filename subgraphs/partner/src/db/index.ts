@@ -1,4 +1,4 @@
-import { platformEntities } from '@partner-graph/platform';
+import { ChangeNotifications1765100000000, platformEntities } from '@partner-graph/platform';
 import { Partner, PartnerUser } from './entities.js';
 import { PartnerDirectory1763800000000 } from './migrations/1763800000000-PartnerDirectory.js';
 import { PartnerUserEmailPerPartner1764200000000 } from './migrations/1764200000000-PartnerUserEmailPerPartner.js';
@@ -13,6 +13,7 @@ export const migrations = [
   Webhooks1764300000000,
   WebhookRetention1764400000000,
   AuditRetention1764600000000,
+  ChangeNotifications1765100000000,
 ];
 export { Partner, PartnerUser };
 export type { PartnerRow, PartnerUserRow } from './entities.js';

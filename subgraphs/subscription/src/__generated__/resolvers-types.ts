@@ -49,6 +49,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type ChangeSubscriptionPayload = {
   __typename?: 'ChangeSubscriptionPayload';
   /** The part of the scheduled change this mid-term change cleared (the same field changed now); null when none. */
@@ -70,6 +74,7 @@ export type Customer = {
 /** Named `CustomerSubscription`: GraphQL reserves `Subscription` for the root subscription type. */
 export type CustomerSubscription = {
   __typename?: 'CustomerSubscription';
+  /** What the viewer may do with it: its own, never shared with another user. */
   allowedActions: Array<SubscriptionAction>;
   assignedLicences: Scalars['Int']['output'];
   autoRenew: Scalars['Boolean']['output'];
@@ -709,15 +714,14 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AddSubscriptionPayload: ResolverTypeWrapper<Omit<AddSubscriptionPayload, 'subscription'> & { subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AuditTrailFilter: AuditTrailFilter;
+  CacheControlScope: CacheControlScope;
   ChangeSubscriptionPayload: ResolverTypeWrapper<Omit<ChangeSubscriptionPayload, 'clearedScheduledChange' | 'subscription'> & { clearedScheduledChange?: Maybe<ResolversTypes['ScheduledSubscriptionChange']>, subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
   Customer: ResolverTypeWrapper<CustomerReferenceModel>;
   CustomerSubscription: ResolverTypeWrapper<SubscriptionRowModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorCode: ErrorCode;
@@ -748,12 +752,13 @@ export type ResolversTypes = ResolversObject<{
   SubscriptionHistoryEntry: ResolverTypeWrapper<SubscriptionHistoryRowModel>;
   SubscriptionStatus: SubscriptionStatus;
   UpgradeSubscriptionPayload: ResolverTypeWrapper<Omit<UpgradeSubscriptionPayload, 'clearedScheduledChange' | 'previous' | 'subscription'> & { clearedScheduledChange?: Maybe<ResolversTypes['ScheduledSubscriptionChange']>, previous?: Maybe<ResolversTypes['CustomerSubscription']>, subscription?: Maybe<ResolversTypes['CustomerSubscription']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AddSubscriptionPayload: Omit<AddSubscriptionPayload, 'subscription'> & { subscription?: Maybe<ResolversParentTypes['CustomerSubscription']> };
-  Boolean: Scalars['Boolean']['output'];
   AuditTrailEntry: AuditTrailEntry;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
@@ -761,7 +766,6 @@ export type ResolversParentTypes = ResolversObject<{
   ChangeSubscriptionPayload: Omit<ChangeSubscriptionPayload, 'clearedScheduledChange' | 'subscription'> & { clearedScheduledChange?: Maybe<ResolversParentTypes['ScheduledSubscriptionChange']>, subscription?: Maybe<ResolversParentTypes['CustomerSubscription']> };
   Customer: CustomerReferenceModel;
   CustomerSubscription: SubscriptionRowModel;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   ExtendSubscriptionTermResult: ExtendSubscriptionTermResult;
@@ -786,7 +790,17 @@ export type ResolversParentTypes = ResolversObject<{
   ScheduledSubscriptionChange: ScheduledChangeOfModel;
   SubscriptionHistoryEntry: SubscriptionHistoryRowModel;
   UpgradeSubscriptionPayload: Omit<UpgradeSubscriptionPayload, 'clearedScheduledChange' | 'previous' | 'subscription'> & { clearedScheduledChange?: Maybe<ResolversParentTypes['ScheduledSubscriptionChange']>, previous?: Maybe<ResolversParentTypes['CustomerSubscription']>, subscription?: Maybe<ResolversParentTypes['CustomerSubscription']> };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddSubscriptionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddSubscriptionPayload'] = ResolversParentTypes['AddSubscriptionPayload']> = ResolversObject<{
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1031,3 +1045,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UpgradeSubscriptionPayload?: UpgradeSubscriptionPayloadResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,4 +1,4 @@
-import { EventOutboxEntity, platformEntities } from '@partner-graph/platform';
+import { ChangeNotifications1765100000000, EventOutboxEntity, platformEntities } from '@partner-graph/platform';
 import { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory } from './entities.js';
 import { CustomerSubscriptions1763900000000 } from './migrations/1763900000000-CustomerSubscriptions.js';
 import { ReplacedAndReleasedLicences1764200000000 } from './migrations/1764200000000-ReplacedAndReleasedLicences.js';
@@ -21,6 +21,7 @@ export const migrations = [
   EventOutbox1764300000000,
   WeeklyWork1764600000000,
   AuditRetention1764600000000,
+  ChangeNotifications1765100000000,
 ];
 export { LicenceAssignment, ReleasedLicence, RenewalNotice, Subscription, SubscriptionHistory };
 export * from './entities.js';

@@ -32,6 +32,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CreateCustomerInput = {
   addressLine1: Scalars['String']['input'];
   addressLine2?: InputMaybe<Scalars['String']['input']>;

@@ -24,6 +24,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type ErrorCode =
   | 'ACCEPTANCE_LIMIT_REACHED'
   /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */

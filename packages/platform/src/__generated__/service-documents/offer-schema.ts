@@ -52,6 +52,10 @@ export type BillingCycle =
   | 'ANNUAL'
   | 'MONTHLY';
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type ErrorCode =
   | 'ACCEPTANCE_LIMIT_REACHED'
   /** upgradeSubscription: an active add-on needs the current offer and the target does not satisfy it (the message names the add-on). */

@@ -45,6 +45,10 @@ export type AuditTrailFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CompanyRole =
   | 'BILLING_ADMIN'
   | 'GLOBAL_ADMIN'
