@@ -4,7 +4,8 @@ import { startStack, type Stack } from './stack.js';
 import { AGENT } from './demo-users.js';
 
 // A subgraph going down costs only the fields it serves; the gateway recovers by itself.
-const QUERY = `query($id: ID!) { me { email } subscription(id: $id) { id quantity } }`;
+// (`history` is never kept by the gateway's answer cache, so each read asks the subgraph.)
+const QUERY = `query($id: ID!) { me { email } subscription(id: $id) { id quantity history { action } } }`;
 
 let stack: Stack;
 beforeAll(async () => {

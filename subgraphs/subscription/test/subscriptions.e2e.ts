@@ -21,7 +21,9 @@ const READ = `query($id: ID!) { subscription(id: $id) { ${FIELDS} history { acti
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // This file counts what each read costs the subgraphs: the gateway's answer cache (tested in
+  // test/answer-cache.e2e.ts) would answer a repeated read with no statement at all.
+  stack = await startStack({ gatewayEnv: { GATEWAY_ANSWER_CACHE_MB: '0' } });
 });
 afterAll(async () => {
   await stack?.stop();
