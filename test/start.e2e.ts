@@ -257,7 +257,10 @@ describe('npm start', () => {
   it('listens on the ports it is given, restarts a killed subgraph while the others serve, and stops everything on Ctrl-C', async () => {
     onTestFailed(() => console.error(`npm start said:\n${output}`));
     expect(await query()).toEqual({
-      data: { me: { email: DEMO.users.contosoAgent.email }, subscription: { id: SUBSCRIPTION, quantity: expect.any(Number), history: expect.any(Array) } },
+      data: {
+        me: { email: DEMO.users.contosoAgent.email },
+        subscription: { id: SUBSCRIPTION, quantity: expect.any(Number), history: expect.any(Array) },
+      },
     });
 
     const killed = subgraphPid(start.pid!, 'subscription')!;
@@ -268,7 +271,10 @@ describe('npm start', () => {
     });
 
     await expect.poll(query, { timeout: 60_000, interval: 250 }).toEqual({
-      data: { me: { email: DEMO.users.contosoAgent.email }, subscription: { id: SUBSCRIPTION, quantity: expect.any(Number), history: expect.any(Array) } },
+      data: {
+        me: { email: DEMO.users.contosoAgent.email },
+        subscription: { id: SUBSCRIPTION, quantity: expect.any(Number), history: expect.any(Array) },
+      },
     });
     expect(subgraphPid(start.pid!, 'subscription')).not.toBe(killed);
 
