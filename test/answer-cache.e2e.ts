@@ -91,6 +91,9 @@ describe('answer cache', () => {
     expect(statements.customer).toBe(0);
     expect(statements.subscription).toBe(0);
     expect(statements.offer).toBe(0);
+    // Every answer in it was PUBLIC, so its whole result was kept and given as it was.
+    const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/gateway_answer_cache_total\{subgraph="gateway",result="hit"[^}]*\} [1-9]/);
   });
 
   it('never answers one partner with what another read', async () => {

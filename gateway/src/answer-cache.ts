@@ -22,6 +22,23 @@ interface Kept {
   expiresAt: number;
 }
 
+/**
+ * What a request's subgraph answers allow for its whole result: `shared` while every answer was
+ * PUBLIC (from the cache's shared entries or kept there), until the soonest of their expiries.
+ * The gateway's executor puts one in the request's context; `SubgraphSource` narrows it.
+ */
+export interface ResultScope {
+  shared: boolean;
+  expiresAt: number;
+}
+
+/** A kept answer and what it allows for the result it goes into. */
+export interface Found {
+  answer: Answer;
+  shared: boolean;
+  expiresAt: number;
+}
+
 const HINT = /^max-age=(\d+), (public|private)$/;
 
 /**
@@ -35,6 +52,8 @@ const HINT = /^max-age=(\d+), (public|private)$/;
  */
 export class AnswerCache {
   private readonly kept: LRUCache<string, Kept>;
+  /** Whole results of queries all of whose answers were PUBLIC, by the same shared keys (`ResultCache` in shared-execution.ts). */
+  private readonly results: LRUCache<string, { result: object; expiresAt: number }>;
   /** Bumped by every change: an answer asked for before a change is not kept after it. */
   private generation = 0;
   private readonly feedsDown = new Set<string>();
@@ -45,6 +64,7 @@ export class AnswerCache {
       maxSize: options.maxBytes,
       sizeCalculation: (value, key) => value.body.length + key.length,
     });
+    this.results = new LRUCache({ max: 10_000 });
     this.counted = new Counter({
       name: 'gateway_answer_cache_total',
       help: 'Subgraph reads answered from the answer cache (hit), sent and kept (kept), sent and not kept (miss) or sent while it is off (bypass)',
@@ -62,18 +82,37 @@ export class AnswerCache {
   }
 
   /** A kept answer to this read, if any. */
-  find(keys: AnswerKeys, subgraph: string): Answer | undefined {
+  find(keys: AnswerKeys, subgraph: string): Found | undefined {
     const now = this.now();
     for (const key of [keys.shared, keys.own]) {
       const kept = this.kept.get(key);
       if (!kept) continue;
       if (kept.expiresAt > now) {
         this.counted.inc({ subgraph, result: 'hit' });
-        return { status: 200, body: kept.body, cacheControl: null };
+        return { answer: { status: 200, body: kept.body, cacheControl: null }, shared: key === keys.shared, expiresAt: kept.expiresAt };
       }
       this.kept.delete(key);
     }
     return undefined;
+  }
+
+  /** A whole result kept for this request's shared key, if any. */
+  findResult(key: string): object | undefined {
+    const kept = this.results.get(key);
+    if (!kept) return undefined;
+    if (kept.expiresAt > this.now()) {
+      this.counted.inc({ subgraph: 'gateway', result: 'hit' });
+      return kept.result;
+    }
+    this.results.delete(key);
+    return undefined;
+  }
+
+  /** Keeps a query's whole result when all its answers were shared and nothing changed while it ran. */
+  keepResult(key: string, result: object, scope: ResultScope, since: number): void {
+    if (!scope.shared || !Number.isFinite(scope.expiresAt) || since !== this.generation || this.feedsDown.size > 0) return;
+    this.results.set(key, { result, expiresAt: scope.expiresAt });
+    this.counted.inc({ subgraph: 'gateway', result: 'kept' });
   }
 
   /** Taken before a read is sent; `keep` refuses its answer if anything changed since. */
@@ -81,26 +120,33 @@ export class AnswerCache {
     return this.generation;
   }
 
-  /** Keeps a read's answer when the subgraph allowed it and nothing changed while it was asked. */
-  keep(keys: AnswerKeys | null, answer: Answer, subgraph: string, since: number): void {
+  /**
+   * Keeps a read's answer when the subgraph allowed it and nothing changed while it was asked;
+   * returns whether it was kept for the partner's users alike, and until when (null: not kept).
+   */
+  keep(keys: AnswerKeys | null, answer: Answer, subgraph: string, since: number): Omit<Found, 'answer'> | null {
     if (!keys) {
       this.counted.inc({ subgraph, result: 'bypass' });
-      return;
+      return null;
     }
     const hint = answer.status === 200 && answer.cacheControl ? HINT.exec(answer.cacheControl) : null;
     const maxAge = hint ? Math.min(Number(hint[1]), this.options.maxAgeSeconds) : 0;
     if (!hint || maxAge <= 0 || since !== this.generation || this.feedsDown.size > 0) {
       this.counted.inc({ subgraph, result: 'miss' });
-      return;
+      return null;
     }
-    this.kept.set(hint[2] === 'public' ? keys.shared : keys.own, { body: answer.body, expiresAt: this.now() + maxAge * 1000 });
+    const shared = hint[2] === 'public';
+    const expiresAt = this.now() + maxAge * 1000;
+    this.kept.set(shared ? keys.shared : keys.own, { body: answer.body, expiresAt });
     this.counted.inc({ subgraph, result: 'kept' });
+    return { shared, expiresAt };
   }
 
   /** Something changed: every kept answer goes, and reads in flight are not kept. */
   forget(): void {
     this.generation += 1;
     this.kept.clear();
+    this.results.clear();
   }
 
   /** A database's feed stopped: nothing is kept or served until it listens again. */

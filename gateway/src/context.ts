@@ -1,5 +1,6 @@
 import type { BaseContext } from '@apollo/server';
 import type { Viewer } from '@partner-graph/platform';
+import type { ResultScope } from './answer-cache.js';
 
 /** What the gateway knows of a request while it plans and runs it. */
 export interface GatewayContext extends BaseContext {
@@ -9,4 +10,6 @@ export interface GatewayContext extends BaseContext {
   clientAddress: string;
   /** The client's `Authorization` header, forwarded to every subgraph (which authenticates the user itself). */
   authorization?: string;
+  /** Set while a query executes: whether its whole result may be kept for the partner's users alike (`AnswerCache`). */
+  resultScope?: ResultScope;
 }

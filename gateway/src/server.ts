@@ -111,7 +111,7 @@ export async function createGateway(options: GatewayOptions) {
   });
   const http = drainedHttpServer(config.SHUTDOWN_GRACE_MS);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: sharingIdenticalQueries(gateway),
+    gateway: sharingIdenticalQueries(gateway, answers?.cache ?? null),
     stringifyResult: stringifyOnce(),
     // graphql-armor ships CommonJS typings of @apollo/server; the plugins are the same at run time.
     plugins: [

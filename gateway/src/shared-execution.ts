@@ -1,5 +1,6 @@
 import type { FormattedExecutionResult } from 'graphql';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import type { AnswerCache } from './answer-cache.js';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -10,19 +11,37 @@ import type { GatewayContext } from './context.js';
  * another user may see; mutations and subscriptions always run on their own. A dashboard opened
  * by many staff members, or reloaded, costs the gateway and the subgraphs one execution per
  * moment instead of one per request (Hive Gateway's `inboundInflightRequestDeduplication`).
+ *
+ * With the answer cache, a query whose every subgraph answer was PUBLIC keeps its whole result
+ * for the partner's users with the same access (the cache's shared key), until the soonest of
+ * those answers expires or anything changes: the next such user's request executes nothing.
  */
-export function sharingIdenticalQueries(gateway: GatewayInterface): GatewayInterface {
+export function sharingIdenticalQueries(gateway: GatewayInterface, cache: AnswerCache | null = null): GatewayInterface {
   const inFlight = new Map<string, Promise<GatewayExecutionResult>>();
+  const executeKeeping = (execute: GatewayExecutor, key: string | undefined): GatewayExecutor =>
+    key === undefined
+      ? execute
+      : async (requestContext) => {
+          const context = requestContext.context as Partial<GatewayContext>;
+          const since = cache!.begin();
+          const scope = (context.resultScope = { shared: true, expiresAt: Number.POSITIVE_INFINITY });
+          const result = await execute(requestContext);
+          if (!result.errors?.length) cache!.keepResult(key, result, scope, since);
+          return result;
+        };
   const shared =
     (execute: GatewayExecutor): GatewayExecutor =>
     (requestContext) => {
       const { operation, queryHash, request } = requestContext;
       if (operation.operation !== 'query') return execute(requestContext);
-      const { authorization } = requestContext.context as Partial<GatewayContext>;
+      const { authorization, viewer } = requestContext.context as Partial<GatewayContext>;
+      const resultKey = cache?.keysFor(viewer, '', queryHash, request.variables, request.operationName ?? undefined)?.shared;
+      const kept = resultKey === undefined ? undefined : cache!.findResult(resultKey);
+      if (kept) return Promise.resolve(kept as GatewayExecutionResult);
       const key = `${authorization ?? ''}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
       let result = inFlight.get(key);
       if (!result) {
-        result = execute(requestContext);
+        result = executeKeeping(execute, resultKey)(requestContext);
         inFlight.set(key, result);
         const forget = () => inFlight.delete(key);
         result.then(forget, forget);

@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { fetch } from 'undici';
 import { isReadOnly, keepAliveAgent, ROUTER_PROOF_EXTENSION, signRouterProof, withOneRetry } from '@partner-graph/platform';
-import type { AnswerCache, Answer } from './answer-cache.js';
+import type { AnswerCache, Answer, Found } from './answer-cache.js';
 import type { GatewayContext } from './context.js';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -36,7 +36,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const { request } = options;
     const query = request.query;
     if (!query) throw new Error('Missing query');
-    const { authorization, requestId, viewer } = options.context as Partial<GatewayContext>;
+    const { authorization, requestId, viewer, resultScope } = options.context as Partial<GatewayContext>;
     const entities = distinctEntities(request.variables);
     const variables = entities ? { ...request.variables, representations: entities.distinct } : request.variables;
     // The client's own answer is not HTTP-cacheable, whatever the subgraphs hint.
@@ -46,7 +46,9 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const readOnly = isReadOnly(query);
     const cache = this.cache;
     const keys = readOnly && cache ? cache.keysFor(viewer, this.serviceName, query, variables, request.operationName) : null;
-    let answer = keys ? cache!.find(keys, this.serviceName) : undefined;
+    const found = keys ? cache!.find(keys, this.serviceName) : undefined;
+    let answer = found?.answer;
+    let allows: Omit<Found, 'answer'> | null = found ?? null;
     if (!answer) {
       const body = JSON.stringify({
         query,
@@ -70,7 +72,12 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
         // A mutation may have changed anything any answer was built from; this replica's next read sees it.
         if (!readOnly) cache?.forget();
       }
-      if (readOnly) cache?.keep(keys, answer, this.serviceName, since);
+      if (readOnly) allows = cache?.keep(keys, answer, this.serviceName, since) ?? null;
+    }
+    // The request's whole result may be shared only while every answer in it may.
+    if (resultScope) {
+      if (allows?.shared) resultScope.expiresAt = Math.min(resultScope.expiresAt, allows.expiresAt);
+      else resultScope.shared = false;
     }
     if (answer.status >= 502) throw this.unavailable(new Error(`HTTP ${answer.status}`));
     if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
