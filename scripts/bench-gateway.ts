@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   createLogger,
@@ -62,6 +63,8 @@ const { values } = parseArgs({
     },
     targets: { type: 'string', default: 'ours,hive,hive-no-dedup,subgraph' },
     'cpu-prof': { type: 'string' },
+    /** Changes per second in a subgraph database while each measurement runs (0: none). */
+    writes: { type: 'string', default: '0' },
   },
 });
 const duration = Number(values.duration);
@@ -70,6 +73,8 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const userCount = Number(values.users);
 const bulkCustomers = Number(values.customers);
+const writesPerSecond = Number(values.writes);
+if (!Number.isFinite(writesPerSecond) || writesPerSecond < 0) throw new Error('--writes must be 0 or more a second');
 for (const [name, value] of Object.entries({ duration, warmup, rounds, connections, users: userCount, customers: bulkCustomers })) {
   if (!Number.isFinite(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`--${name} must be a positive number`);
 }
@@ -476,6 +481,7 @@ async function measure(url: string, users: BenchUser[], bodies: Workload['bodies
   const perUser = users.map(requestsOf);
   let connection = 0;
   const operationsBefore = await subgraphOperations();
+  const writing = writesPerSecond > 0 ? startWriting() : null;
   const before = cpuMs();
   const result = await autocannon({
     url,
@@ -486,6 +492,7 @@ async function measure(url: string, users: BenchUser[], bodies: Workload['bodies
     setupClient: (client) => client.setRequests(perUser[connection++ % perUser.length]!),
   });
   const after = cpuMs();
+  await writing?.stop();
   const operationsAfter = await subgraphOperations();
   const total = result.requests.total;
   return {
@@ -496,6 +503,36 @@ async function measure(url: string, users: BenchUser[], bodies: Workload['bodies
     wrong: wrong + result.errors + result.timeouts,
     subgraphOperations: total > 0 ? (operationsAfter - operationsBefore) / total : NaN,
     cpu: Object.fromEntries(Object.keys(before).map((name) => [name, total > 0 ? (after[name]! - before[name]!) / total : NaN])),
+  };
+}
+
+/**
+ * `--writes` changes a second while a measurement runs, in the customer database, to a Fabrikam
+ * customer no workload reads (its name, alternately with and without a trailing full stop): the
+ * answers stay the same. Any change in a subgraph database empties our gateway's answer cache,
+ * so this is what other partners' users and jobs writing cost it. The same for every target.
+ */
+function startWriting(): { stop(): Promise<void> } {
+  const client = new pg.Client({ connectionString: databases.customer });
+  const connected = client.connect();
+  let pending = Promise.resolve();
+  const timer = setInterval(() => {
+    pending = pending
+      .then(() => connected)
+      .then(() =>
+        client.query(
+          `UPDATE customer SET company_name = CASE WHEN company_name LIKE '%.' THEN rtrim(company_name, '.') ELSE company_name || '.' END WHERE id = $1`,
+          [DEMO.customers.alpineSkiHouse],
+        ),
+      )
+      .then(() => undefined);
+  }, 1000 / writesPerSecond);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await pending;
+      await client.end();
+    },
   };
 }
 
@@ -628,7 +665,8 @@ try {
 
   // The first round warms up longer: the processes' code is still being optimised.
   console.log(
-    `\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)`,
+    `\nautocannon -c ${connections}, ${warmup} s warm-up (first round ${3 * warmup} s) + ${duration} s per measurement, ${rounds} round(s)` +
+      (writesPerSecond > 0 ? `, ${writesPerSecond} change(s) a second in the customer database meanwhile` : ''),
   );
   for (let round = 1; round <= rounds; round++) {
     for (const workload of workloads) {

@@ -96,6 +96,13 @@ describe('answer cache', () => {
     expect(metrics).toMatch(/gateway_answer_cache_total\{subgraph="gateway",result="hit"[^}]*\} [1-9]/);
   });
 
+  it('keeps its answers through an update that leaves the rows as they were', async () => {
+    await read(DASHBOARD, contosoAgent.email);
+    await stack.subgraphs.customer.db.query(`UPDATE customer SET company_name = company_name`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await statementsDuring(() => read(DASHBOARD, SECOND_AGENT))).customer).toBe(0);
+  });
+
   it('never answers one partner with what another read', async () => {
     const contoso = await read(PAGE, contosoAgent.email, { id: DEMO.customers.northwind });
     expect(contoso.customer).not.toBeNull();

@@ -24,7 +24,7 @@ const NOT_WATCHED = new Set([
 
 /**
  * Makes every table of the database (but those above) notify `CHANGES_CHANNEL` when a row is
- * inserted, updated or deleted, or the table is truncated. Run by a migration of each subgraph; a
+ * inserted, changed or deleted, or the table is truncated. Run by a migration of each subgraph; a
  * later migration that creates a table answers are read from passes its name in `tables`.
  * PostgreSQL sends one notification per table per transaction however many rows change.
  */
@@ -37,7 +37,11 @@ export async function notifyChanges(queryRunner: QueryRunner, tables?: string[])
     END $$`);
   for (const table of tables ?? (await watchedTables(queryRunner))) {
     await queryRunner.query(
-      `CREATE TRIGGER ${table}_changed AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION partner_graph_changed()`,
+      `CREATE TRIGGER ${table}_written AFTER INSERT OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION partner_graph_changed()`,
+    );
+    // An update that leaves the row as it was (a sweep touching rows) changes no answer.
+    await queryRunner.query(
+      `CREATE TRIGGER ${table}_changed AFTER UPDATE ON ${table} FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION partner_graph_changed()`,
     );
     await queryRunner.query(
       `CREATE TRIGGER ${table}_truncated AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION partner_graph_changed()`,
@@ -47,6 +51,7 @@ export async function notifyChanges(queryRunner: QueryRunner, tables?: string[])
 
 export async function stopNotifyingChanges(queryRunner: QueryRunner, tables?: string[]): Promise<void> {
   for (const table of tables ?? (await watchedTables(queryRunner))) {
+    await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_written ON ${table}`);
     await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_changed ON ${table}`);
     await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_truncated ON ${table}`);
   }
