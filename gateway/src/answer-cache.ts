@@ -30,6 +30,8 @@ interface Kept {
 export interface ResultScope {
   shared: boolean;
   expiresAt: number;
+  /** The size of the answers it is made of: what keeping the result costs, near enough. */
+  bytes: number;
 }
 
 /** A kept answer and what it allows for the result it goes into. */
@@ -53,7 +55,7 @@ const HINT = /^max-age=(\d+), (public|private)$/;
 export class AnswerCache {
   private readonly kept: LRUCache<string, Kept>;
   /** Whole results of queries all of whose answers were PUBLIC, by the same shared keys (`ResultCache` in shared-execution.ts). */
-  private readonly results: LRUCache<string, { result: object; expiresAt: number }>;
+  private readonly results: LRUCache<string, { result: object; expiresAt: number; bytes: number }>;
   /** Bumped by every change: an answer asked for before a change is not kept after it. */
   private generation = 0;
   private readonly feedsDown = new Set<string>();
@@ -64,7 +66,7 @@ export class AnswerCache {
       maxSize: options.maxBytes,
       sizeCalculation: (value, key) => value.body.length + key.length,
     });
-    this.results = new LRUCache({ max: 10_000 });
+    this.results = new LRUCache({ maxSize: options.maxBytes, sizeCalculation: (value, key) => value.bytes + key.length });
     this.counted = new Counter({
       name: 'gateway_answer_cache_total',
       help: 'Subgraph reads answered from the answer cache (hit), sent and kept (kept), sent and not kept (miss) or sent while it is off (bypass)',
@@ -111,7 +113,7 @@ export class AnswerCache {
   /** Keeps a query's whole result when all its answers were shared and nothing changed while it ran. */
   keepResult(key: string, result: object, scope: ResultScope, since: number): void {
     if (!scope.shared || !Number.isFinite(scope.expiresAt) || since !== this.generation || this.feedsDown.size > 0) return;
-    this.results.set(key, { result, expiresAt: scope.expiresAt });
+    this.results.set(key, { result, expiresAt: scope.expiresAt, bytes: Math.max(scope.bytes, 1) });
     this.counted.inc({ subgraph: 'gateway', result: 'kept' });
   }
 

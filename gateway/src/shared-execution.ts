@@ -24,7 +24,7 @@ export function sharingIdenticalQueries(gateway: GatewayInterface, cache: Answer
       : async (requestContext) => {
           const context = requestContext.context as Partial<GatewayContext>;
           const since = cache!.begin();
-          const scope = (context.resultScope = { shared: true, expiresAt: Number.POSITIVE_INFINITY });
+          const scope = (context.resultScope = { shared: true, expiresAt: Number.POSITIVE_INFINITY, bytes: 0 });
           const result = await execute(requestContext);
           if (!result.errors?.length) cache!.keepResult(key, result, scope, since);
           return result;

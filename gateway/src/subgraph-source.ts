@@ -78,6 +78,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     if (resultScope) {
       if (allows?.shared) resultScope.expiresAt = Math.min(resultScope.expiresAt, allows.expiresAt);
       else resultScope.shared = false;
+      resultScope.bytes += answer.body.length;
     }
     if (answer.status >= 502) throw this.unavailable(new Error(`HTTP ${answer.status}`));
     if (answer.status < 200 || answer.status >= 300) throw this.refusal(answer);
