@@ -235,7 +235,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         entities: module.entities,
         migrations: module.migrations,
         logger,
-        poolSize: 20,
+        // Two stacks of a run (two test files at once) share a server of 100 connections, with the
+        // gateway's five LISTENs each: 6 for queries and 2 for the job queue per subgraph.
+        poolSize: 6,
       });
       const runtime = createRuntime({
         name,
@@ -253,6 +255,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
         publicAcceptUrl: 'https://partner-graph.example/accept',
         events: { allowPrivateAddresses: true, pollingIntervalSeconds: 0.5, ...options.events },
+        jobQueueConnections: 2,
       });
       if (options.seed !== false && !fromTemplate) await module.seedDemo(db, clock);
       let port = 0;

@@ -297,6 +297,8 @@ export async function startJobQueue(options: {
   pollingIntervalSeconds?: number;
   /** The subgraph's database: transactions on it can `sendAfterCommit`. */
   db?: DataSource;
+  /** Connections besides the LISTEN one (4 when absent). */
+  connections?: number;
 }): Promise<JobQueue> {
   await replacePgBoss10Schema(options.url, options.logger);
   const bossOptions: ConstructorOptions & pg.PoolConfig = {
@@ -304,7 +306,7 @@ export async function startJobQueue(options: {
     schema: SCHEMA,
     // Polls, heartbeats and the supervisor share these; idle ones stay open (no new connection per
     // poll after an idle spell): pg's default closes a connection idle for 10 s.
-    max: 4,
+    max: options.connections ?? 4,
     idleTimeoutMillis: 0,
     useListenNotify: true,
     superviseIntervalSeconds: SUPERVISE_SECONDS,

@@ -45,6 +45,8 @@ export interface SubgraphRuntime {
   inlineTracing?: boolean;
   /** Event relay and webhook delivery settings. */
   events?: EventSettings;
+  /** Connections the job queue may hold besides its LISTEN (4 when absent; test stacks take fewer). */
+  jobQueueConnections?: number;
   /** How long audit records are kept (AUDIT_RETENTION_DAYS; the platform's default when absent). */
   auditRetentionDays?: number;
   /** Introspection and where `/metrics` is served (development defaults when absent). */

@@ -18,6 +18,7 @@ export async function startSubgraphWorkers(runtime: SubgraphRuntime, bundles: Jo
     db: runtime.db,
     logger: runtime.logger,
     pollingIntervalSeconds: runtime.events?.pollingIntervalSeconds,
+    connections: runtime.jobQueueConnections,
     handlers,
     schedules: bundles.flatMap((bundle) => bundle.schedules ?? []),
   });
