@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { Counter, type Registry } from 'prom-client';
-import { CHANGES_CHANNEL, systemClock, type Clock, type Logger, type PartnerViewer } from '@partner-graph/platform';
+import { CHANGES_CHANNEL, systemClock, type Clock, type Logger, type Viewer } from '@partner-graph/platform';
 
 /** A subgraph's answer as received: read once, parsed by each request it answers. */
 export interface Answer {
@@ -54,7 +54,7 @@ const HINT = /^max-age=(\d+), (public|private)$/;
  */
 export class AnswerCache {
   private readonly kept: LRUCache<string, Kept>;
-  /** Whole results of queries all of whose answers were PUBLIC, by the same shared keys (`ResultCache` in shared-execution.ts). */
+  /** Whole results of queries all of whose answers were PUBLIC, by the same shared keys (`sharingIdenticalQueries`). */
   private readonly results: LRUCache<string, { result: object; expiresAt: number; bytes: number }>;
   /** Bumped by every change: an answer asked for before a change is not kept after it. */
   private generation = 0;
@@ -76,8 +76,14 @@ export class AnswerCache {
   }
 
   /** The keys of a read for this viewer, or null when no answer may be kept for it (no partner user, or the cache is off). */
-  keysFor(viewer: unknown, subgraph: string, query: string, variables: unknown, operationName: string | undefined): AnswerKeys | null {
-    if (this.feedsDown.size > 0 || !isPartnerUser(viewer)) return null;
+  keysFor(
+    viewer: Viewer | undefined,
+    subgraph: string,
+    query: string,
+    variables: unknown,
+    operationName: string | undefined,
+  ): AnswerKeys | null {
+    if (this.feedsDown.size > 0 || viewer?.kind !== 'partner-user') return null;
     const read = `${subgraph}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables ?? {})}`;
     const shared = `${viewer.partnerId}\n${viewer.customerAccess}\n${viewer.companyRole}\n${[...viewer.programs].sort().join(',')}\n${read}`;
     return { shared, own: `${viewer.userId}\n${shared}` };
@@ -112,7 +118,7 @@ export class AnswerCache {
 
   /** Keeps a query's whole result when all its answers were shared and nothing changed while it ran. */
   keepResult(key: string, result: object, scope: ResultScope, since: number): void {
-    if (!scope.shared || !Number.isFinite(scope.expiresAt) || since !== this.generation || this.feedsDown.size > 0) return;
+    if (!scope.shared || !Number.isFinite(scope.expiresAt) || !this.unchangedSince(since)) return;
     this.results.set(key, { result, expiresAt: scope.expiresAt, bytes: Math.max(scope.bytes, 1) });
     this.counted.inc({ subgraph: 'gateway', result: 'kept' });
   }
@@ -133,7 +139,7 @@ export class AnswerCache {
     }
     const hint = answer.status === 200 && answer.cacheControl ? HINT.exec(answer.cacheControl) : null;
     const maxAge = hint ? Math.min(Number(hint[1]), this.options.maxAgeSeconds) : 0;
-    if (!hint || maxAge <= 0 || since !== this.generation || this.feedsDown.size > 0) {
+    if (!hint || maxAge <= 0 || !this.unchangedSince(since)) {
       this.counted.inc({ subgraph, result: 'miss' });
       return null;
     }
@@ -162,13 +168,14 @@ export class AnswerCache {
     this.feedsDown.delete(database);
   }
 
+  /** Nothing changed since `begin()` gave `since`, and every feed is listening. */
+  private unchangedSince(since: number): boolean {
+    return since === this.generation && this.feedsDown.size === 0;
+  }
+
   private now(): number {
     return (this.options.clock ?? systemClock).now().getTime();
   }
-}
-
-function isPartnerUser(viewer: unknown): viewer is PartnerViewer {
-  return (viewer as { kind?: unknown } | undefined)?.kind === 'partner-user';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { PartnerViewer } from '@partner-graph/platform';
+import type { PartnerViewer, Viewer } from '@partner-graph/platform';
 import { AnswerCache, type Answer } from '../src/answer-cache.js';
 
 const agent: PartnerViewer = {
@@ -19,7 +19,7 @@ function cacheAt(clock: { ms: number }) {
   return new AnswerCache({ maxBytes: 1 << 20, maxAgeSeconds: 30, clock: { now: () => new Date(clock.ms) }, registry: new Registry() });
 }
 const answer = (cacheControl: string | null, body = '{"data":{"ok":true}}'): Answer => ({ status: 200, body, cacheControl });
-const keysOf = (cache: AnswerCache, viewer: unknown, variables: unknown = { id: '1' }) =>
+const keysOf = (cache: AnswerCache, viewer: Viewer | undefined, variables: unknown = { id: '1' }) =>
   cache.keysFor(viewer, 'customer', 'query Q($id: ID!) { customer(id: $id) { id } }', variables, 'Q');
 
 describe('AnswerCache', () => {
