@@ -65,11 +65,23 @@ export interface ReplicasReport {
   /** SIGTERM to a gateway replica under load, through one address for both (a load balancer's): what the clients saw. */
   gatewayStop: { replica: string; requests: number; answered: number; connectionErrors: number; http5xx: number; backAfterSeconds: number };
   /** Per subgraph and queue, the longest a job that was due waited to be taken, in seconds. */
-  queueWaits: { subgraph: SubgraphName; queue: string; longestWaitSeconds: number }[];
+  queueWaits: QueueWait[];
   /** The longest any queue did not move: the worst of `queueWaits`. */
   longestQueueStallSeconds: number;
   /** When everything acknowledged was done after the load stopped, or null if not within settleSeconds. */
   settledAfterSeconds: number | null;
+}
+
+/** The longest a due job of one queue waited, and what it waited behind when it did. */
+export interface QueueWait {
+  subgraph: SubgraphName;
+  queue: string;
+  longestWaitSeconds: number;
+  /**
+   * A running job of the same key (a `stately` queue runs one per key): how long it had been
+   * running and since its last heartbeat (a dead process's stops), when the wait was longest.
+   */
+  behind: { runningSeconds: number; heartbeatSeconds: number } | null;
 }
 
 const REPLICAS = 2;
@@ -217,22 +229,29 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
     const endpointId: string = created.endpoint.id;
 
     // How long due jobs wait to be taken, sampled every second in every subgraph's queue.
-    const queueWaits = new Map<string, { subgraph: SubgraphName; queue: string; longestWaitSeconds: number }>();
+    const queueWaits = new Map<string, QueueWait>();
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         await Promise.all(
           SUBGRAPHS.map(async (subgraph) => {
+            type Row = { name: string; waited: number; running: number | null; heartbeat: number | null };
             const { rows } = await pools[subgraph]
-              .query<{ name: string; waited: number }>(
-                `SELECT name, extract(epoch FROM now() - min(start_after))::float AS waited FROM pgboss.job
-                 WHERE state IN ('created', 'retry') AND start_after <= now() GROUP BY name`,
+              .query<Row>(
+                `SELECT DISTINCT ON (j.name) j.name, extract(epoch FROM now() - j.start_after)::float AS waited,
+                        extract(epoch FROM now() - a.started_on)::float AS running, extract(epoch FROM now() - a.heartbeat_on)::float AS heartbeat
+                   FROM pgboss.job j
+                   LEFT JOIN pgboss.job a ON a.name = j.name AND a.singleton_key = j.singleton_key AND a.state = 'active'
+                  WHERE j.state IN ('created', 'retry') AND j.start_after <= now()
+                  ORDER BY j.name, j.start_after`,
               )
-              .catch(() => ({ rows: [] as { name: string; waited: number }[] }));
-            for (const { name, waited } of rows) {
+              .catch(() => ({ rows: [] as Row[] }));
+            for (const { name, waited, running, heartbeat } of rows) {
               const key = `${subgraph} ${name}`;
               const known = queueWaits.get(key);
-              if (!known || waited > known.longestWaitSeconds) queueWaits.set(key, { subgraph, queue: name, longestWaitSeconds: waited });
+              const behind = running === null ? null : { runningSeconds: running, heartbeatSeconds: heartbeat ?? running };
+              if (!known || waited > known.longestWaitSeconds)
+                queueWaits.set(key, { subgraph, queue: name, longestWaitSeconds: waited, behind });
             }
           }),
         );
@@ -497,7 +516,14 @@ export function formatReplicasReport(report: ReplicasReport): string {
     `Longest a due job waited (the longest time a queue did not move): ${report.longestQueueStallSeconds.toFixed(1)} s`,
     ...report.queueWaits
       .slice(0, 8)
-      .map((wait) => `  ${wait.subgraph.padEnd(14)} ${wait.queue.padEnd(28)} ${wait.longestWaitSeconds.toFixed(1).padStart(7)} s`),
+      .map(
+        (wait) =>
+          `  ${wait.subgraph.padEnd(14)} ${wait.queue.padEnd(28)} ${wait.longestWaitSeconds.toFixed(1).padStart(7)} s${
+            wait.behind
+              ? `, behind a job of its key running ${wait.behind.runningSeconds.toFixed(0)} s (last heartbeat ${wait.behind.heartbeatSeconds.toFixed(0)} s before)`
+              : ''
+          }`,
+      ),
   ];
   return lines.join('\n');
 }

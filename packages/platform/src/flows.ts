@@ -322,6 +322,9 @@ export class Flows {
       handlers: {
         [FLOW_QUEUE]: {
           policy: 'stately',
+          // Each run mostly waits on another service: several flows at once per process (never one
+          // flow twice, `stately`), so one slow run does not hold the flows behind it.
+          workers: 4,
           // A service restarting, or a step waiting on another service's work: soon, then less and less often.
           retryDelaySeconds: 1,
           run: async (data) => {

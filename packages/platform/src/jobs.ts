@@ -131,6 +131,7 @@ class DueJobs {
   private next?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private checking = false;
+  private handingBack = false;
   private stopped = false;
 
   constructor(
@@ -211,14 +212,31 @@ class DueJobs {
       const due = rows as { name: string; in_seconds: number | null; stale: boolean }[];
       for (const { name, in_seconds } of due) if (in_seconds !== null) this.wake(name, in_seconds);
       const stale = due.filter((queue) => queue.stale).map((queue) => queue.name);
-      for (const name of stale) await this.boss.supervise(name);
-      // What the supervisor handed back comes due after its retry delay: look again for it.
-      if (stale.length > 0) this.checkSoon();
+      if (stale.length > 0) void this.handBack(stale);
     } catch (error) {
       if (!isDatabaseShutdown(error)) this.logger.warn({ err: error }, 'job queue: could not look for due jobs; looking again later');
     } finally {
       this.checking = false;
     }
+  }
+
+  /**
+   * Asks pg-boss's supervisor to hand back the stale jobs of `queues`, then looks again for them
+   * (due after their retry delay). Not awaited by the look: the supervisor waits for its own
+   * pass in flight, and the other queues' due jobs are not to wait for it.
+   */
+  private async handBack(queues: string[]): Promise<void> {
+    if (this.handingBack) return;
+    this.handingBack = true;
+    try {
+      for (const name of queues) await this.boss.supervise(name);
+    } catch (error) {
+      if (!isDatabaseShutdown(error))
+        this.logger.warn({ err: error }, "job queue: could not hand back a stopped process's jobs; trying again later");
+    } finally {
+      this.handingBack = false;
+    }
+    this.checkSoon();
   }
 }
 
