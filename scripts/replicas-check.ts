@@ -241,7 +241,7 @@ export async function checkReplicas(options: ReplicasOptions): Promise<ReplicasR
                 `SELECT DISTINCT ON (j.name) j.name, extract(epoch FROM now() - j.start_after)::float AS waited,
                         extract(epoch FROM now() - a.started_on)::float AS running, extract(epoch FROM now() - a.heartbeat_on)::float AS heartbeat
                    FROM pgboss.job j
-                   LEFT JOIN pgboss.job a ON a.name = j.name AND a.singleton_key = j.singleton_key AND a.state = 'active'
+                   LEFT JOIN pgboss.job a ON a.name = j.name AND a.singleton_key = j.singleton_key AND a.state = 'active' AND a.policy = 'stately'
                   WHERE j.state IN ('created', 'retry') AND j.start_after <= now()
                   ORDER BY j.name, j.start_after`,
               )
